@@ -1,0 +1,24 @@
+//! profile-sweep: build a crate under many `[profile.release]` variants and measure each one.
+//!
+//! Data flows one way, one module per stage:
+//! sweep file ([`spec`]) -> variants ([`variants`]) -> profiles in the manifest ([`manifest`],
+//! guarded by [`guard`]) -> builds ([`build`]) -> sizes ([`binary`]) -> rows ([`results`]).
+//! [`sweep`] drives the stages; [`workspace`] and [`toolchain`] answer questions about the
+//! environment; [`progress`] and [`interrupt`] deal with the terminal and signals.
+
+// pub mod binary;
+// pub mod build;
+pub mod error;
+// pub mod guard;
+// pub mod interrupt;
+pub mod manifest;
+// pub mod progress;
+// pub mod results;
+pub mod settings;
+pub mod spec;
+// pub mod sweep;
+// pub mod toolchain;
+pub mod variants;
+// pub mod workspace;
+
+pub use error::{InputError, SweepError};

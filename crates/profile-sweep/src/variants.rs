@@ -1,0 +1,211 @@
+//! Expanding a validated [`Sweep`] into the list of distinct variants to build. Pure: no I/O.
+//!
+//! Order is part of the contract (tests pin it): matrix axes vary in [`Axis::ALL`] order with
+//! `opt-level` outermost and `strip` innermost, values in the order written; ladder steps keep
+//! their order. A combination equal to an earlier one after canonicalisation is dropped, so the
+//! same variant is never built twice.
+
+use std::collections::HashSet;
+
+use sha2::{Digest, Sha256};
+
+use crate::settings::{Axis, ProfileSettings, Setting};
+use crate::spec::{Plan, Sweep};
+
+/// One profile variant to build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variant {
+    /// Stable, readable id, e.g. `o3-fat-cgu1-abort-sym`; same settings, same id.
+    pub id: String,
+    /// All five axes, resolved.
+    pub settings: ProfileSettings,
+    /// The ladder step's label; `None` in a matrix.
+    pub step: Option<String>,
+}
+
+impl Variant {
+    /// The cargo profile the variant is built with: `sweep-<id>`.
+    pub fn profile_name(&self) -> String {
+        format!("sweep-{}", self.id)
+    }
+}
+
+/// The variants of a sweep, plus what expansion noticed (dropped duplicates).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expansion {
+    /// Distinct variants, in build order.
+    pub variants: Vec<Variant>,
+    /// One line per combination or step dropped as a duplicate or excluded.
+    pub notes: Vec<String>,
+}
+
+/// Expands `sweep` on top of `inherited`: the five values the inherited profile gives when the
+/// sweep says nothing (cargo's defaults overlaid with the user's own profile settings).
+pub fn expand(sweep: &Sweep, inherited: ProfileSettings) -> Expansion {
+    let mut base = inherited;
+    for setting in &sweep.fixed_axes {
+        base.set(*setting);
+    }
+    let suffix = id_suffix(sweep);
+    let mut seen = HashSet::new();
+    let mut variants = Vec::new();
+    let mut notes = Vec::new();
+    let mut push = |settings: ProfileSettings, step: Option<String>, notes: &mut Vec<String>| {
+        let id = format!("{}{suffix}", settings.id());
+        if seen.insert(id.clone()) {
+            variants.push(Variant { id, settings, step });
+        } else if let Some(step) = step {
+            notes.push(format!("ladder step '{step}' changes nothing: its settings equal an earlier step's ({id}); skipped"));
+        }
+    };
+    match &sweep.plan {
+        Plan::Ladder(steps) => {
+            let mut settings = base;
+            for step in steps {
+                for setting in &step.adds {
+                    settings.set(*setting);
+                }
+                push(settings, Some(step.label.clone()), &mut notes);
+            }
+        }
+        Plan::Matrix { axes, exclude } => {
+            let (mut total, mut excluded) = (0, 0);
+            for combination in cartesian(axes) {
+                total += 1;
+                let mut settings = base;
+                for setting in &combination {
+                    settings.set(*setting);
+                }
+                if exclude.iter().any(|rule| matches_rule(&settings, rule)) {
+                    excluded += 1;
+                    continue;
+                }
+                push(settings, None, &mut notes);
+            }
+            let duplicates = total - excluded - variants.len();
+            if excluded > 0 {
+                notes.push(format!("{excluded} of {total} combinations dropped by exclude rules"));
+            }
+            if duplicates > 0 {
+                notes.push(format!(
+                    "{duplicates} combinations were equivalent spellings of others (lto = true is \"fat\", strip = true is \"symbols\", strip = false is \"none\") and are built once"
+                ));
+            }
+        }
+    }
+    Expansion { variants, notes }
+}
+
+/// Every combination of one value per axis; the first axis varies slowest.
+fn cartesian(axes: &[(Axis, Vec<Setting>)]) -> Vec<Vec<Setting>> {
+    axes.iter().fold(vec![Vec::new()], |prefixes, (_, values)| {
+        prefixes
+            .iter()
+            .flat_map(|prefix| {
+                values.iter().map(move |value| {
+                    let mut next = prefix.clone();
+                    next.push(*value);
+                    next
+                })
+            })
+            .collect()
+    })
+}
+
+fn matches_rule(settings: &ProfileSettings, rule: &[(Axis, Vec<Setting>)]) -> bool {
+    rule.iter().all(|(axis, values)| values.contains(&settings.get(*axis)))
+}
+
+/// Distinguishes variants whose five axes agree but whose other profile keys differ: empty for a
+/// plain `release` sweep, else `-x` and six hex digits of a hash of `inherits` and the fixed keys.
+fn id_suffix(sweep: &Sweep) -> String {
+    if sweep.inherits.value == "release" && sweep.pass_through.is_empty() {
+        return String::new();
+    }
+    let mut canonical = format!("inherits={}", sweep.inherits.value);
+    for (key, value) in &sweep.pass_through {
+        canonical.push_str(&format!(";{key}={value}"));
+    }
+    let digest = Sha256::digest(canonical.as_bytes());
+    format!("-x{}", hex(&digest[..3]))
+}
+
+/// Lower-case hexadecimal of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::settings::BaseProfile;
+
+    fn expand_text(text: &str) -> Expansion {
+        let sweep = Sweep::parse(Path::new("t.toml"), text.to_owned()).unwrap();
+        expand(&sweep, BaseProfile::Release.cargo_defaults(false))
+    }
+
+    fn ids(expansion: &Expansion) -> Vec<&str> {
+        expansion.variants.iter().map(|v| v.id.as_str()).collect()
+    }
+
+    #[test]
+    fn matrix_order_is_pinned_first_axis_slowest() {
+        let e = expand_text("package = \"p\"\n[matrix]\nstrip = [\"none\", true]\nopt-level = [3, \"z\"]\npanic = [\"abort\"]\n");
+        assert_eq!(
+            ids(&e),
+            [
+                "o3-thinlocal-cgu16-abort-nostrip",
+                "o3-thinlocal-cgu16-abort-sym",
+                "oz-thinlocal-cgu16-abort-nostrip",
+                "oz-thinlocal-cgu16-abort-sym",
+            ]
+        );
+    }
+
+    #[test]
+    fn equivalent_spellings_are_built_once() {
+        let e = expand_text("package = \"p\"\n[matrix]\nlto = [false, true, \"thin\", \"fat\", \"off\"]\nstrip = [false, true, \"none\", \"debuginfo\", \"symbols\"]\n");
+        assert_eq!(e.variants.len(), 4 * 3);
+        assert_eq!(e.variants[0].id, "o3-thinlocal-cgu16-unwind-nostrip");
+        assert!(e.notes[0].starts_with("13 combinations were equivalent"), "{:?}", e.notes);
+    }
+
+    #[test]
+    fn full_matrix_has_540_combinations_and_432_variants() {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../sweeps/full.toml")).unwrap();
+        let e = expand_text(&text);
+        assert_eq!(e.variants.len(), 6 * 4 * 3 * 2 * 3);
+        assert!(e.notes.iter().any(|n| n.starts_with("108 combinations")), "{:?}", e.notes);
+    }
+
+    #[test]
+    fn exclude_rules_drop_matching_combinations() {
+        let e = expand_text("package = \"p\"\n[matrix]\nopt-level = [0, 3]\nlto = [false, \"fat\"]\nexclude = [{ opt-level = 0, lto = true }]\n");
+        assert_eq!(ids(&e), ["o0-thinlocal-cgu16-unwind-dbg", "o3-thinlocal-cgu16-unwind-dbg", "o3-fat-cgu16-unwind-dbg"]);
+        assert_eq!(e.notes, ["1 of 4 combinations dropped by exclude rules"]);
+    }
+
+    #[test]
+    fn ladder_is_cumulative_and_skips_steps_that_change_nothing() {
+        let e = expand_text(concat!(
+            "package = \"p\"\n[[ladder]]\nstep = \"default\"\n[[ladder]]\nstep = \"+ strip\"\nstrip = true\n",
+            "[[ladder]]\nstep = \"+ nothing\"\nstrip = \"symbols\"\n[[ladder]]\nstep = \"+ z\"\nopt-level = \"z\"\n"
+        ));
+        assert_eq!(ids(&e), ["o3-thinlocal-cgu16-unwind-dbg", "o3-thinlocal-cgu16-unwind-sym", "oz-thinlocal-cgu16-unwind-sym"]);
+        assert_eq!(e.variants[2].step.as_deref(), Some("+ z"));
+        assert!(e.notes[0].contains("'+ nothing' changes nothing"));
+    }
+
+    #[test]
+    fn fixed_keys_change_the_id_but_stay_stable() {
+        let a = expand_text("package = \"p\"\n[profile]\ndebug = 1\n[[ladder]]\nstep = \"a\"\n");
+        let b = expand_text("package = \"p\"\n[profile]\ndebug = 1\n[[ladder]]\nstep = \"b\"\n");
+        assert_eq!(a.variants[0].id, b.variants[0].id);
+        assert!(a.variants[0].id.starts_with("o3-thinlocal-cgu16-unwind-dbg-x"), "{}", a.variants[0].id);
+        let fixed_axis = expand_text("package = \"p\"\n[profile]\npanic = \"abort\"\n[[ladder]]\nstep = \"a\"\n");
+        assert_eq!(fixed_axis.variants[0].id, "o3-thinlocal-cgu16-abort-dbg");
+    }
+}

@@ -84,6 +84,8 @@ pub enum SweepError {
         finished: usize,
         /// Variants in the sweep.
         total: usize,
+        /// The results file holding the finished rows.
+        results: PathBuf,
     },
     /// Anything else: I/O, cargo not starting, a corrupt results file.
     #[error(transparent)]

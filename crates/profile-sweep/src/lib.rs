@@ -6,19 +6,20 @@
 //! [`sweep`] drives the stages; [`workspace`] and [`toolchain`] answer questions about the
 //! environment; [`progress`] and [`interrupt`] deal with the terminal and signals.
 
-// pub mod binary;
-// pub mod build;
+pub mod binary;
+pub mod build;
 pub mod error;
-// pub mod guard;
-// pub mod interrupt;
+pub mod fsutil;
+pub mod guard;
+pub mod interrupt;
 pub mod manifest;
-// pub mod progress;
-// pub mod results;
+pub mod progress;
+pub mod results;
 pub mod settings;
 pub mod spec;
-// pub mod sweep;
-// pub mod toolchain;
+pub mod sweep;
+pub mod toolchain;
 pub mod variants;
-// pub mod workspace;
+pub mod workspace;
 
 pub use error::{InputError, SweepError};

@@ -8,7 +8,7 @@ use std::path::Path;
 use toml_edit::{DocumentMut, Item, Table};
 
 use crate::error::InputError;
-use crate::settings::{Axis, BaseProfile, ProfileSettings, RawValue};
+use crate::settings::{Axis, BaseProfile, ProfileSettings, RawValue, Setting};
 use crate::spec::{Sweep, debug_info_enabled};
 use crate::variants::Variant;
 
@@ -18,10 +18,22 @@ const BANNER: &str = "# profile-sweep: temporary profiles, removed when the swee
 /// Where the sweep profiles start in toml_edit's table order: after anything a user could write.
 const FIRST_POSITION: isize = isize::MAX / 2;
 
-/// The five values a variant gets for every axis the sweep leaves alone: cargo's defaults for the
-/// built-in profile at the end of the `inherits` chain, overlaid with what the manifest sets along
-/// the chain, and the `debug` setting that decides cargo's default `strip`.
-pub fn inherited_settings(manifest_path: &Path, manifest_text: &str, sweep: &Sweep) -> Result<ProfileSettings, InputError> {
+/// What a sweep's variants inherit, read from the manifest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Inherited {
+    /// The five values a variant gets for every axis the sweep leaves alone: cargo's defaults
+    /// overlaid with what the manifest sets along the `inherits` chain.
+    pub settings: ProfileSettings,
+    /// Whether the manifest sets `codegen-units` anywhere along the chain.
+    pub declares_codegen_units: bool,
+    /// Cargo's own default for `codegen-units` at the end of the chain.
+    pub default_codegen_units: std::num::NonZeroU32,
+}
+
+/// Reads what the sweep's `inherits` profile gives: cargo's defaults for the built-in profile at
+/// the end of the chain, overlaid with what the manifest sets along it, with the `debug` setting
+/// that decides cargo's default `strip`.
+pub fn inherited_settings(manifest_path: &Path, manifest_text: &str, sweep: &Sweep) -> Result<Inherited, InputError> {
     let doc: DocumentMut = manifest_text
         .parse()
         .map_err(|e| InputError::in_file(manifest_path, format!("not valid TOML: {e}")))?;
@@ -67,7 +79,8 @@ pub fn inherited_settings(manifest_path: &Path, manifest_text: &str, sweep: &Swe
             v.as_bool().unwrap_or_else(|| v.as_integer().map(|n| n > 0).unwrap_or_else(|| v.as_str() != Some("none")))
         }),
     };
-    let mut settings = base.cargo_defaults(debug_info);
+    let defaults = base.cargo_defaults(debug_info);
+    let mut settings = defaults;
     for axis in Axis::ALL {
         let Some(value) = declared(axis.key()).and_then(Item::as_value) else { continue };
         let raw = match value {
@@ -82,12 +95,27 @@ pub fn inherited_settings(manifest_path: &Path, manifest_text: &str, sweep: &Swe
         })?;
         settings.set(setting);
     }
-    Ok(settings)
+    Ok(Inherited {
+        settings,
+        declares_codegen_units: declared(Axis::CodegenUnits.key()).is_some(),
+        default_codegen_units: defaults.codegen_units,
+    })
 }
 
 /// The manifest text with one `[profile.sweep-<id>]` table per variant appended after everything
-/// else: `inherits` first, then all five axes and the sweep's fixed keys, set explicitly.
-pub fn with_sweep_profiles(manifest_path: &Path, manifest_text: &str, sweep: &Sweep, variants: &[Variant]) -> Result<String, InputError> {
+/// else: `inherits` first, then the five axes and the sweep's fixed keys, set explicitly.
+///
+/// One exception, measured: cargo hashes an explicit `codegen-units` into `-C metadata` even when
+/// it equals the default, which changes the binary (by 1,952 bytes for json2csv). So when the
+/// manifest's chain leaves `codegen-units` at cargo's default and a variant wants that default,
+/// the key is left out, and the variant is byte-identical to a plain build of the base profile.
+pub fn with_sweep_profiles(
+    manifest_path: &Path,
+    manifest_text: &str,
+    sweep: &Sweep,
+    inherited: &Inherited,
+    variants: &[Variant],
+) -> Result<String, InputError> {
     let mut doc: DocumentMut = manifest_text
         .parse()
         .map_err(|e| InputError::in_file(manifest_path, format!("not valid TOML: {e}")))?;
@@ -112,7 +140,11 @@ pub fn with_sweep_profiles(manifest_path: &Path, manifest_text: &str, sweep: &Sw
         let mut table = Table::new();
         table.insert("inherits", toml_edit::value(sweep.inherits.value.as_str()));
         for setting in variant.settings.values() {
-            table.insert(setting.axis().key(), Item::Value(setting.toml_value()));
+            let default_by_omission = setting == Setting::CodegenUnits(inherited.default_codegen_units)
+                && !inherited.declares_codegen_units;
+            if !default_by_omission {
+                table.insert(setting.axis().key(), Item::Value(setting.toml_value()));
+            }
         }
         for (key, value) in &sweep.pass_through {
             table.insert(key, Item::Value(to_edit_value(value)));
@@ -164,11 +196,11 @@ serde = "1"         # trailing comment
     #[test]
     fn inherited_settings_follow_the_chain_and_the_users_profile() {
         let path = Path::new("Cargo.toml");
-        let s = inherited_settings(path, MANIFEST, &sweep("package = \"p\"\ninherits = \"small\"\n[[ladder]]\nstep = \"a\"\n")).unwrap();
+        let s = inherited_settings(path, MANIFEST, &sweep("package = \"p\"\ninherits = \"small\"\n[[ladder]]\nstep = \"a\"\n")).unwrap().settings;
         assert_eq!(s.id(), "oz-fat-cgu4-unwind-nostrip", "debug info is on, so cargo's default strip is none");
-        let s = inherited_settings(path, MANIFEST, &sweep("package = \"p\"\n[profile]\ndebug = false\n[[ladder]]\nstep = \"a\"\n")).unwrap();
+        let s = inherited_settings(path, MANIFEST, &sweep("package = \"p\"\n[profile]\ndebug = false\n[[ladder]]\nstep = \"a\"\n")).unwrap().settings;
         assert_eq!(s.id(), "o3-fat-cgu4-unwind-dbg");
-        let s = inherited_settings(path, "", &sweep("package = \"p\"\ninherits = \"bench\"\n[[ladder]]\nstep = \"a\"\n")).unwrap();
+        let s = inherited_settings(path, "", &sweep("package = \"p\"\ninherits = \"bench\"\n[[ladder]]\nstep = \"a\"\n")).unwrap().settings;
         assert_eq!(s.id(), "o3-thinlocal-cgu16-unwind-dbg");
     }
 
@@ -184,8 +216,8 @@ serde = "1"         # trailing comment
     fn sweep_profiles_are_appended_and_the_rest_is_untouched() {
         let sweep = sweep("package = \"p\"\n[profile]\noverflow-checks = false\n[[ladder]]\nstep = \"a\"\n[[ladder]]\nstep = \"b\"\npanic = \"abort\"\nstrip = true\n");
         let inherited = inherited_settings(Path::new("Cargo.toml"), MANIFEST, &sweep).unwrap();
-        let variants = expand(&sweep, inherited).variants;
-        let edited = with_sweep_profiles(Path::new("Cargo.toml"), MANIFEST, &sweep, &variants).unwrap();
+        let variants = expand(&sweep, inherited.settings).variants;
+        let edited = with_sweep_profiles(Path::new("Cargo.toml"), MANIFEST, &sweep, &inherited, &variants).unwrap();
         assert!(edited.starts_with(MANIFEST), "the user's text must come first, unchanged");
         insta::assert_snapshot!(&edited[MANIFEST.len()..]);
         let reparsed = sweep_profile_names(&edited);
@@ -195,21 +227,28 @@ serde = "1"         # trailing comment
     #[test]
     fn manifest_without_profiles_gets_a_profile_table() {
         let text = "[package]\nname = \"a\"\n\n[dependencies]\n";
-        let sweep = sweep("package = \"p\"\n[[ladder]]\nstep = \"a\"\n");
-        let variants = expand(&sweep, BaseProfile::Release.cargo_defaults(false)).variants;
-        let edited = with_sweep_profiles(Path::new("Cargo.toml"), text, &sweep, &variants).unwrap();
-        assert_eq!(
-            edited,
-            format!("{text}\n{BANNER}[profile.sweep-o3-thinlocal-cgu16-unwind-dbg]\ninherits = \"release\"\nopt-level = 3\nlto = false\ncodegen-units = 16\npanic = \"unwind\"\nstrip = \"debuginfo\"\n")
+        let sweep = sweep("package = \"p\"\n[[ladder]]\nstep = \"a\"\n[[ladder]]\nstep = \"b\"\ncodegen-units = 1\n");
+        let inherited = inherited_settings(Path::new("Cargo.toml"), text, &sweep).unwrap();
+        let variants = expand(&sweep, inherited.settings).variants;
+        let edited = with_sweep_profiles(Path::new("Cargo.toml"), text, &sweep, &inherited, &variants).unwrap();
+        let table = |id: &str, units: &str| {
+            format!("[profile.sweep-{id}]\ninherits = \"release\"\nopt-level = 3\nlto = false\n{units}panic = \"unwind\"\nstrip = \"debuginfo\"\n")
+        };
+        let expected = format!(
+            "{text}\n{BANNER}{}\n{}",
+            table("o3-thinlocal-cgu16-unwind-dbg", ""),
+            table("o3-thinlocal-cgu1-unwind-dbg", "codegen-units = 1\n")
         );
+        assert_eq!(edited, expected, "cargo's default codegen-units is written by omission");
     }
 
     #[test]
     fn an_existing_sweep_profile_is_refused() {
         let sweep = sweep("package = \"p\"\n[[ladder]]\nstep = \"a\"\n");
-        let variants = expand(&sweep, BaseProfile::Release.cargo_defaults(false)).variants;
+        let inherited = inherited_settings(Path::new("Cargo.toml"), "", &sweep).unwrap();
+        let variants = expand(&sweep, inherited.settings).variants;
         let text = format!("[profile.{}]\ninherits = \"release\"\n", variants[0].profile_name());
-        let err = with_sweep_profiles(Path::new("Cargo.toml"), &text, &sweep, &variants).unwrap_err();
+        let err = with_sweep_profiles(Path::new("Cargo.toml"), &text, &sweep, &inherited, &variants).unwrap_err();
         assert!(err.message.contains("already has [profile.sweep-"));
     }
 

@@ -1,0 +1,129 @@
+//! Building one variant: `cargo build --profile sweep-<id>`, timed, with the executable located
+//! from cargo's JSON messages. Knows nothing of sizes or CSV.
+
+use std::io::{BufReader, Read};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use cargo_metadata::{Message, TargetKind};
+
+use crate::interrupt;
+use crate::workspace::BuildTarget;
+
+/// How many lines of cargo's error output a failed build keeps.
+const ERROR_LINES: usize = 40;
+
+/// One build to run.
+#[derive(Debug, Clone, Copy)]
+pub struct BuildRequest<'a> {
+    /// The cargo to run (`$CARGO`).
+    pub cargo: &'a Path,
+    /// The workspace root manifest.
+    pub manifest: &'a Path,
+    /// The cargo profile, `sweep-<id>`.
+    pub profile: &'a str,
+    /// What to build.
+    pub target: &'a BuildTarget,
+}
+
+/// What a build produced.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BuildOutcome {
+    /// The binary was built.
+    Built {
+        /// Where cargo put it (inside the target dir; copy it before the next build).
+        executable: PathBuf,
+        /// Wall time of the whole `cargo build`.
+        seconds: f64,
+    },
+    /// Cargo or rustc failed.
+    Failed {
+        /// Wall time until it failed.
+        seconds: f64,
+        /// The first lines of the error output.
+        errors: String,
+    },
+}
+
+/// Runs the build. `Err` means cargo could not be run at all; a failing build is `Ok(Failed)`.
+pub fn build(request: BuildRequest<'_>) -> Result<BuildOutcome> {
+    let mut command = Command::new(request.cargo);
+    command
+        .arg("build")
+        .arg("--manifest-path")
+        .arg(request.manifest)
+        .args(["--profile", request.profile, "--package", &request.target.package, "--bin", &request.target.bin])
+        .args(["--message-format=json-render-diagnostics", "--color", "never"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        // Its own process group, so a signal to us can stop cargo and every rustc under it.
+        .process_group(0);
+    #[cfg(target_os = "linux")]
+    // SAFETY: prctl is async-signal-safe; it asks the kernel to stop cargo if we die (kill -9).
+    unsafe {
+        command.pre_exec(|| {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
+            Ok(())
+        });
+    }
+    let started = Instant::now();
+    let mut child = command.spawn().with_context(|| format!("cannot run {}", request.cargo.display()))?;
+    interrupt::set_child_group(child.id() as i32);
+
+    let mut stderr = child.stderr.take().expect("piped");
+    let stderr_reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    let mut executable = None;
+    for message in Message::parse_stream(BufReader::new(child.stdout.take().expect("piped"))) {
+        if let Ok(Message::CompilerArtifact(artifact)) = message
+            && artifact.target.name == request.target.bin
+            && artifact.target.kind.contains(&TargetKind::Bin)
+            && let Some(path) = artifact.executable
+        {
+            executable = Some(path.into_std_path_buf());
+        }
+    }
+    let status = child.wait().context("waiting for cargo")?;
+    interrupt::set_child_group(0);
+    let seconds = started.elapsed().as_secs_f64();
+    let stderr = stderr_reader.join().unwrap_or_default();
+
+    Ok(match (status.success(), executable) {
+        (true, Some(executable)) => BuildOutcome::Built { executable, seconds },
+        (true, None) => BuildOutcome::Failed {
+            seconds,
+            errors: format!("cargo reported success but no executable for `{}`\n{}", request.target.bin, first_error_lines(&stderr)),
+        },
+        (false, _) => BuildOutcome::Failed { seconds, errors: first_error_lines(&stderr) },
+    })
+}
+
+/// The first [`ERROR_LINES`] lines from the first `error` line on, or the last lines if none.
+pub fn first_error_lines(stderr: &str) -> String {
+    let lines: Vec<&str> = stderr.lines().collect();
+    let start = lines
+        .iter()
+        .position(|l| l.starts_with("error"))
+        .unwrap_or(lines.len().saturating_sub(ERROR_LINES));
+    lines[start..].iter().take(ERROR_LINES).copied().collect::<Vec<_>>().join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_lines_start_at_the_first_error() {
+        let stderr = "   Compiling a v0.1.0\nwarning: unused\nerror: linking with `cc` failed\n  note: x\n";
+        assert_eq!(first_error_lines(stderr), "error: linking with `cc` failed\n  note: x");
+        let many: String = (0..100).map(|i| format!("line {i}\n")).collect();
+        assert!(first_error_lines(&many).starts_with("line 60\n"));
+    }
+}

@@ -1,0 +1,348 @@
+//! Keeping the user's `Cargo.toml` safe while sweep profiles are in it.
+//!
+//! Order of operations, so that no instant leaves the manifest unrecoverable:
+//! 1. take the lock (`lock`, created exclusively; it records our pid and the manifest's mtime);
+//! 2. write a backup of the manifest's bytes (`manifest.backup`, atomically, before any edit);
+//! 3. edit the manifest (atomically: write a temporary file, then rename);
+//! 4. restore it from memory when the sweep ends, fails or is interrupted (the guard's `Drop`);
+//!    after a `kill -9`, [`recover`] restores it from the backup on the next run of any command.
+//!
+//! The lock also refuses a second sweep on the same manifest while the first is alive.
+
+use std::fs;
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result, bail};
+use sha2::{Digest, Sha256};
+
+use crate::fsutil::{remove_file, write_atomic};
+use crate::variants::hex;
+
+/// Owns the manifest while sweep profiles are in it; puts it back byte for byte when dropped.
+#[derive(Debug)]
+pub struct ManifestGuard {
+    manifest: PathBuf,
+    state_dir: PathBuf,
+    original: Vec<u8>,
+    modified: Option<SystemTime>,
+    edited: bool,
+    released: bool,
+}
+
+/// What [`recover`] did about a sweep that died without cleaning up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recovery {
+    /// The manifest still held sweep profiles and was restored from the backup.
+    Restored {
+        /// The manifest.
+        manifest: PathBuf,
+        /// The process that was sweeping.
+        pid: Option<u32>,
+    },
+    /// The manifest was changed since (by the user?) and holds no sweep profile; it was left
+    /// alone and the backup kept at `backup`.
+    KeptChangedManifest {
+        /// The manifest.
+        manifest: PathBuf,
+        /// Where the pre-sweep copy now is.
+        backup: PathBuf,
+    },
+}
+
+impl std::fmt::Display for Recovery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Recovery::Restored { manifest, pid } => write!(
+                f,
+                "restored {} from the backup written before an earlier sweep{} was killed; it is byte for byte as before that sweep",
+                manifest.display(),
+                pid.map(|p| format!(" (pid {p})")).unwrap_or_default()
+            ),
+            Recovery::KeptChangedManifest { manifest, backup } => write!(
+                f,
+                "an earlier sweep was killed, but {} has changed since and holds no sweep profile, so it was left as it is; the copy from before that sweep is at {}",
+                manifest.display(),
+                backup.display()
+            ),
+        }
+    }
+}
+
+/// The directory holding the lock and backup for `manifest`, under the workspace's target dir.
+pub fn state_dir(target_dir: &Path, manifest: &Path) -> PathBuf {
+    let key = Sha256::digest(manifest.as_os_str().as_encoded_bytes());
+    target_dir.join("profile-sweep").join(format!("guard-{}", hex(&key[..6])))
+}
+
+impl ManifestGuard {
+    /// Takes the sweep lock on `manifest` (an absolute, symlink-free path), first recovering from
+    /// a sweep that was killed. Fails, naming the process, if another sweep is running.
+    pub fn acquire(manifest: &Path, state_dir: &Path) -> Result<(ManifestGuard, Option<Recovery>)> {
+        let recovery = recover(manifest, state_dir)?;
+        fs::create_dir_all(state_dir).with_context(|| format!("cannot create {}", state_dir.display()))?;
+        let metadata = fs::metadata(manifest).with_context(|| format!("cannot read {}", manifest.display()))?;
+        let modified = metadata.modified().ok();
+        let me = Owner::current();
+        let lock = format!(
+            "pid={}\nstart={}\nmtime_ns={}\nmanifest={}\n",
+            me.pid,
+            me.start.unwrap_or_default(),
+            modified.and_then(|m| m.duration_since(UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos()),
+            manifest.display()
+        );
+        match fs::OpenOptions::new().write(true).create_new(true).open(lock_path(state_dir)) {
+            Ok(file) => {
+                use std::io::Write;
+                let mut file = file;
+                file.write_all(lock.as_bytes())?;
+                file.sync_all()?;
+            }
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => {
+                let other = read_lock(state_dir).map(|l| l.owner.pid).unwrap_or(0);
+                bail!(
+                    "another sweep (pid {other}) is running on {}; wait for it to finish or stop it (kill {other}), then try again",
+                    manifest.display()
+                );
+            }
+            Err(e) => return Err(e).with_context(|| format!("cannot create the lock in {}", state_dir.display())),
+        }
+        let original = fs::read(manifest).with_context(|| format!("cannot read {}", manifest.display()))?;
+        let guard = ManifestGuard {
+            manifest: manifest.to_owned(),
+            state_dir: state_dir.to_owned(),
+            original,
+            modified,
+            edited: false,
+            released: false,
+        };
+        Ok((guard, recovery))
+    }
+
+    /// The manifest's bytes as they were when the guard was taken.
+    pub fn original(&self) -> &[u8] {
+        &self.original
+    }
+
+    /// Replaces the manifest's contents; the first call writes the backup before touching it.
+    pub fn write(&mut self, text: &str) -> Result<()> {
+        if !self.edited {
+            write_atomic(&backup_path(&self.state_dir), &self.original)?;
+            self.edited = true;
+        }
+        write_atomic(&self.manifest, text.as_bytes())
+    }
+
+    /// Puts the original bytes (and modification time) back and releases the lock.
+    pub fn restore(mut self) -> Result<()> {
+        self.restore_in_place()
+    }
+
+    fn restore_in_place(&mut self) -> Result<()> {
+        if self.released {
+            return Ok(());
+        }
+        if self.edited {
+            put_back(&self.manifest, &self.original, self.modified)?;
+            remove_file(&backup_path(&self.state_dir))?;
+        }
+        remove_file(&lock_path(&self.state_dir))?;
+        self.released = true;
+        Ok(())
+    }
+}
+
+impl Drop for ManifestGuard {
+    fn drop(&mut self) {
+        if let Err(e) = self.restore_in_place() {
+            eprintln!(
+                "error: could not restore {}: {e:#}\n  its original is at {}; copy it back by hand",
+                self.manifest.display(),
+                backup_path(&self.state_dir).display()
+            );
+        }
+    }
+}
+
+/// Restores `manifest` if a sweep on it was killed (`kill -9`, a crash, a power cut) and left
+/// sweep profiles in it. Does nothing while the sweep that holds the lock is alive.
+pub fn recover(manifest: &Path, state_dir: &Path) -> Result<Option<Recovery>> {
+    let lock = read_lock(state_dir);
+    if lock.as_ref().is_some_and(|l| l.owner.is_alive()) {
+        return Ok(None);
+    }
+    let backup = backup_path(state_dir);
+    let recovery = match fs::read(&backup) {
+        Ok(saved) => {
+            let current = fs::read(manifest).unwrap_or_default();
+            if current == saved {
+                None
+            } else if String::from_utf8_lossy(&current).contains("[profile.sweep-") {
+                put_back(manifest, &saved, lock.as_ref().and_then(|l| l.modified))?;
+                Some(Recovery::Restored { manifest: manifest.to_owned(), pid: lock.as_ref().map(|l| l.owner.pid) })
+            } else {
+                let kept = state_dir.with_file_name(format!("manifest-before-killed-sweep-{}.toml", unix_seconds()));
+                fs::rename(&backup, &kept).with_context(|| format!("cannot move {}", backup.display()))?;
+                Some(Recovery::KeptChangedManifest { manifest: manifest.to_owned(), backup: kept })
+            }
+        }
+        Err(e) if e.kind() == ErrorKind::NotFound => None,
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", backup.display())),
+    };
+    remove_file(&backup)?;
+    remove_file(&lock_path(state_dir))?;
+    Ok(recovery)
+}
+
+fn put_back(manifest: &Path, bytes: &[u8], modified: Option<SystemTime>) -> Result<()> {
+    write_atomic(manifest, bytes)?;
+    if let Some(modified) = modified {
+        // Cargo fingerprints by mtime: give the file its old one so nothing rebuilds for it.
+        let file = fs::File::options().write(true).open(manifest)?;
+        file.set_modified(modified).with_context(|| format!("cannot set the mtime of {}", manifest.display()))?;
+    }
+    Ok(())
+}
+
+fn lock_path(state_dir: &Path) -> PathBuf {
+    state_dir.join("lock")
+}
+
+fn backup_path(state_dir: &Path) -> PathBuf {
+    state_dir.join("manifest.backup")
+}
+
+fn unix_seconds() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+/// A process, identified by pid and start time so a reused pid is not mistaken for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Owner {
+    pid: u32,
+    start: Option<u64>,
+}
+
+impl Owner {
+    fn current() -> Owner {
+        let pid = std::process::id();
+        Owner { pid, start: process_start(pid) }
+    }
+
+    fn is_alive(&self) -> bool {
+        match (process_start(self.pid), self.start) {
+            (Some(now), Some(then)) => now == then,
+            // No /proc: fall back to asking the kernel whether the pid exists.
+            // SAFETY: signal 0 only checks for existence and permission.
+            _ => unsafe { libc::kill(self.pid as libc::pid_t, 0) == 0 },
+        }
+    }
+}
+
+/// The start time of `pid` in clock ticks since boot (field 22 of `/proc/<pid>/stat`).
+fn process_start(pid: u32) -> Option<u64> {
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) may contain spaces; fields after its closing ')' are plain.
+    stat.rsplit_once(')')?.1.split_whitespace().nth(19)?.parse().ok()
+}
+
+struct Lock {
+    owner: Owner,
+    modified: Option<SystemTime>,
+}
+
+fn read_lock(state_dir: &Path) -> Option<Lock> {
+    let text = fs::read_to_string(lock_path(state_dir)).ok()?;
+    let field = |name: &str| text.lines().find_map(|l| l.strip_prefix(name)?.strip_prefix('='));
+    let pid = field("pid")?.parse().ok()?;
+    let start = field("start").and_then(|s| s.parse().ok()).filter(|s| *s != 0);
+    let modified = field("mtime_ns")
+        .and_then(|s| s.parse::<u64>().ok())
+        .filter(|ns| *ns != 0)
+        .map(|ns| UNIX_EPOCH + Duration::from_nanos(ns));
+    Some(Lock { owner: Owner { pid, start }, modified })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ORIGINAL: &str = "[workspace] # mine\nmembers = []\n";
+
+    fn setup() -> (tempfile::TempDir, PathBuf, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let manifest = dir.path().join("Cargo.toml");
+        fs::write(&manifest, ORIGINAL).unwrap();
+        let state = state_dir(&dir.path().join("target"), &manifest);
+        (dir, manifest, state)
+    }
+
+    #[test]
+    fn drop_restores_bytes_and_mtime_and_releases_the_lock() {
+        let (_dir, manifest, state) = setup();
+        let old = fs::File::open(&manifest).unwrap();
+        old.set_modified(UNIX_EPOCH + Duration::from_secs(1_000_000)).unwrap_or(());
+        let mtime = fs::metadata(&manifest).unwrap().modified().unwrap();
+        {
+            let (mut guard, recovery) = ManifestGuard::acquire(&manifest, &state).unwrap();
+            assert_eq!(recovery, None);
+            guard.write("[profile.sweep-x]\n").unwrap();
+            assert_eq!(fs::read_to_string(&manifest).unwrap(), "[profile.sweep-x]\n");
+            assert_eq!(fs::read_to_string(backup_path(&state)).unwrap(), ORIGINAL);
+        }
+        assert_eq!(fs::read_to_string(&manifest).unwrap(), ORIGINAL);
+        assert_eq!(fs::metadata(&manifest).unwrap().modified().unwrap(), mtime);
+        assert!(!lock_path(&state).exists() && !backup_path(&state).exists());
+    }
+
+    #[test]
+    fn restore_after_a_panic() {
+        let (_dir, manifest, state) = setup();
+        let result = std::panic::catch_unwind(|| {
+            let (mut guard, _) = ManifestGuard::acquire(&manifest, &state).unwrap();
+            guard.write("[profile.sweep-x]\n").unwrap();
+            panic!("a bug mid-sweep");
+        });
+        assert!(result.is_err());
+        assert_eq!(fs::read_to_string(&manifest).unwrap(), ORIGINAL);
+    }
+
+    #[test]
+    fn a_live_sweep_holds_the_lock() {
+        let (_dir, manifest, state) = setup();
+        let (_guard, _) = ManifestGuard::acquire(&manifest, &state).unwrap();
+        let err = ManifestGuard::acquire(&manifest, &state).unwrap_err().to_string();
+        assert!(err.contains(&format!("another sweep (pid {})", std::process::id())), "{err}");
+        assert_eq!(recover(&manifest, &state).unwrap(), None, "recovery must not touch a live sweep");
+    }
+
+    #[test]
+    fn a_dead_sweeps_leftovers_are_restored() {
+        let (_dir, manifest, state) = setup();
+        fs::create_dir_all(&state).unwrap();
+        // What a killed sweep leaves: a lock of a dead process, a backup, an edited manifest.
+        fs::write(lock_path(&state), "pid=999999999\nstart=1\nmtime_ns=0\n").unwrap();
+        fs::write(backup_path(&state), ORIGINAL).unwrap();
+        fs::write(&manifest, format!("{ORIGINAL}\n[profile.sweep-o3]\ninherits = \"release\"\n")).unwrap();
+        let recovery = recover(&manifest, &state).unwrap();
+        assert_eq!(recovery, Some(Recovery::Restored { manifest: manifest.clone(), pid: Some(999999999) }));
+        assert_eq!(fs::read_to_string(&manifest).unwrap(), ORIGINAL);
+        assert!(!lock_path(&state).exists() && !backup_path(&state).exists());
+        // and the stale lock no longer blocks a new sweep
+        assert!(ManifestGuard::acquire(&manifest, &state).is_ok());
+    }
+
+    #[test]
+    fn a_manifest_changed_by_the_user_since_is_not_overwritten() {
+        let (_dir, manifest, state) = setup();
+        fs::create_dir_all(&state).unwrap();
+        fs::write(backup_path(&state), ORIGINAL).unwrap();
+        fs::write(&manifest, "[workspace] # edited by hand since\n").unwrap();
+        let Some(Recovery::KeptChangedManifest { backup, .. }) = recover(&manifest, &state).unwrap() else {
+            panic!("expected the manifest to be kept")
+        };
+        assert_eq!(fs::read_to_string(&manifest).unwrap(), "[workspace] # edited by hand since\n");
+        assert_eq!(fs::read_to_string(backup).unwrap(), ORIGINAL);
+    }
+}

@@ -1,0 +1,249 @@
+//! The results CSV: one row per variant and measurement, rewritten atomically after every variant.
+//!
+//! A re-run replaces the rows of the variants it measures again and keeps every other row, so an
+//! interrupted sweep never loses what an earlier one found, and a `kill -9` at any instant leaves
+//! the previous complete file (see [`crate::fsutil::write_atomic`]).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+use crate::error::InputError;
+use crate::fsutil::write_atomic;
+
+/// The columns, in order; the first seventeen are the documented core schema.
+pub const COLUMNS: [&str; 30] = [
+    "sweep", "variant", "opt_level", "lto", "codegen_units", "panic", "strip", "target", "status", "build_seconds",
+    "size_bytes", "text_bytes", "measurement", "mean_ns", "ci_low_ns", "ci_high_ns", "rustc", "step", "package", "bin",
+    "inherits", "fixed_settings", "rodata_bytes", "data_bytes", "eh_frame_bytes", "symbol_bytes", "debug_bytes",
+    "sha256", "identical_to", "finished_at",
+];
+
+/// How a variant's build went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Built and measured.
+    Ok,
+    /// Cargo or rustc failed; the error is in `logs/<variant>.log` next to the CSV.
+    BuildFailed,
+}
+
+/// One row of `results.csv`. Field order is column order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Row {
+    /// The sweep's name.
+    pub sweep: String,
+    /// The variant id (its profile is `sweep-<id>`).
+    pub variant: String,
+    /// `opt-level` as cargo spells it.
+    pub opt_level: String,
+    /// `lto`: `false` (thin-local), `thin`, `fat` or `off`.
+    pub lto: String,
+    /// `codegen-units`.
+    pub codegen_units: u32,
+    /// `panic`.
+    pub panic: String,
+    /// `strip`: `none`, `debuginfo` or `symbols`.
+    pub strip: String,
+    /// The target triple built for.
+    pub target: String,
+    /// `ok` or `build-failed`.
+    pub status: Status,
+    /// Wall time of the variant's clean build.
+    pub build_seconds: Option<f64>,
+    /// Size of the executable file.
+    pub size_bytes: Option<u64>,
+    /// Size of its `.text` sections.
+    pub text_bytes: Option<u64>,
+    /// Name of the runtime measurement; empty on a size row.
+    pub measurement: Option<String>,
+    /// Mean runtime, ns.
+    pub mean_ns: Option<f64>,
+    /// Lower end of the runtime's 95% confidence interval, ns.
+    pub ci_low_ns: Option<f64>,
+    /// Upper end of the runtime's 95% confidence interval, ns.
+    pub ci_high_ns: Option<f64>,
+    /// `rustc -V` of the compiler used.
+    pub rustc: String,
+    /// The ladder step's label; empty in a matrix.
+    pub step: Option<String>,
+    /// The package built.
+    pub package: String,
+    /// The binary built.
+    pub bin: String,
+    /// The profile the variant inherits from.
+    pub inherits: String,
+    /// Other profile keys the sweep fixed, as `key=value` joined by `;`.
+    pub fixed_settings: Option<String>,
+    /// `.rodata*` bytes.
+    pub rodata_bytes: Option<u64>,
+    /// `.data*` bytes.
+    pub data_bytes: Option<u64>,
+    /// `.eh_frame*` and `.gcc_except_table` bytes.
+    pub eh_frame_bytes: Option<u64>,
+    /// `.symtab` and `.strtab` bytes.
+    pub symbol_bytes: Option<u64>,
+    /// `.debug_*` bytes.
+    pub debug_bytes: Option<u64>,
+    /// sha256 of the executable.
+    pub sha256: Option<String>,
+    /// The first variant of this sweep with a byte-identical executable, if any.
+    pub identical_to: Option<String>,
+    /// When the row was written, RFC 3339, UTC.
+    pub finished_at: String,
+}
+
+impl Row {
+    fn key(&self) -> (&str, &str, Option<&str>) {
+        (&self.sweep, &self.variant, self.measurement.as_deref())
+    }
+}
+
+/// `results.csv` of one sweep, held in memory and rewritten whole on every change.
+#[derive(Debug)]
+pub struct ResultsFile {
+    path: PathBuf,
+    rows: Vec<Row>,
+}
+
+impl ResultsFile {
+    /// Opens `path`, reading the rows already there; a file with other columns is refused, so an
+    /// old file is never silently rewritten in a new shape.
+    pub fn open(path: &Path) -> Result<ResultsFile, InputError> {
+        let rows = match std::fs::read(path) {
+            Ok(bytes) => read_rows(&bytes).map_err(|message| {
+                InputError::in_file(path, message)
+                    .with_fix("move the file aside (it is yours to keep), or write elsewhere with --out DIR")
+            })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(InputError::in_file(path, format!("cannot read: {e}"))),
+        };
+        Ok(ResultsFile { path: path.to_owned(), rows })
+    }
+
+    /// Where the file is.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The rows, in file order.
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+
+    /// Adds `row`, replacing a row with the same sweep, variant and measurement in place, and
+    /// rewrites the file.
+    pub fn record(&mut self, row: Row) -> Result<()> {
+        match self.rows.iter_mut().find(|r| r.key() == row.key()) {
+            Some(existing) => *existing = row,
+            None => self.rows.push(row),
+        }
+        write_atomic(&self.path, &to_csv(&self.rows)?).with_context(|| format!("cannot write {}", self.path.display()))
+    }
+}
+
+/// Serialises rows with the header, even when there are none.
+pub fn to_csv(rows: &[Row]) -> Result<Vec<u8>> {
+    let mut writer = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+    writer.write_record(COLUMNS)?;
+    for row in rows {
+        writer.serialize(row)?;
+    }
+    Ok(writer.into_inner().map_err(|e| e.into_error())?)
+}
+
+/// Parses a results CSV, checking its header first.
+pub fn read_rows(bytes: &[u8]) -> Result<Vec<Row>, String> {
+    let mut reader = csv::Reader::from_reader(bytes);
+    let header = reader.headers().map_err(|e| format!("not a CSV file: {e}"))?;
+    if header.iter().ne(COLUMNS) {
+        let missing: Vec<&str> = COLUMNS.iter().copied().filter(|c| !header.iter().any(|h| h == *c)).collect();
+        return Err(format!(
+            "its columns are not the ones this version writes{}",
+            if missing.is_empty() { " (their order differs)".to_owned() } else { format!(" (missing: {})", missing.join(", ")) }
+        ));
+    }
+    reader
+        .deserialize()
+        .enumerate()
+        .map(|(i, row)| row.map_err(|e| format!("row {} is malformed: {e}", i + 2)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(variant: &str, size: u64) -> Row {
+        Row {
+            sweep: "s".into(),
+            variant: variant.into(),
+            opt_level: "3".into(),
+            lto: "fat".into(),
+            codegen_units: 1,
+            panic: "abort".into(),
+            strip: "symbols".into(),
+            target: "x86_64-unknown-linux-gnu".into(),
+            status: Status::Ok,
+            build_seconds: Some(1.5),
+            size_bytes: Some(size),
+            text_bytes: Some(size / 2),
+            measurement: None,
+            mean_ns: None,
+            ci_low_ns: None,
+            ci_high_ns: None,
+            rustc: "rustc 1.95.0 (59807616e 2026-04-14)".into(),
+            step: Some("+ lto, \"quoted\"".into()),
+            package: "p".into(),
+            bin: "b".into(),
+            inherits: "release".into(),
+            fixed_settings: None,
+            rodata_bytes: Some(1),
+            data_bytes: Some(2),
+            eh_frame_bytes: Some(3),
+            symbol_bytes: Some(0),
+            debug_bytes: Some(0),
+            sha256: Some("ab".into()),
+            identical_to: None,
+            finished_at: "2026-11-21T10:00:00Z".into(),
+        }
+    }
+
+    #[test]
+    fn header_is_the_documented_schema() {
+        let csv = String::from_utf8(to_csv(&[]).unwrap()).unwrap();
+        assert!(csv.starts_with(
+            "sweep,variant,opt_level,lto,codegen_units,panic,strip,target,status,build_seconds,size_bytes,text_bytes,measurement,mean_ns,ci_low_ns,ci_high_ns,rustc,"
+        ));
+        let written = String::from_utf8(to_csv(&[row("a", 10)]).unwrap()).unwrap();
+        let line = written.lines().nth(1).unwrap();
+        assert!(line.starts_with("s,a,3,fat,1,abort,symbols,x86_64-unknown-linux-gnu,ok,1.5,10,5,,,,,rustc 1.95.0"), "{line}");
+        assert_eq!(line.split(',').count(), COLUMNS.len() + 1, "the quoted step holds one comma");
+    }
+
+    #[test]
+    fn rows_round_trip_and_re_runs_replace_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out/results.csv");
+        let mut file = ResultsFile::open(&path).unwrap();
+        file.record(row("a", 10)).unwrap();
+        file.record(row("b", 20)).unwrap();
+        file.record(row("a", 30)).unwrap();
+        let reread = ResultsFile::open(&path).unwrap();
+        assert_eq!(reread.rows().iter().map(|r| (r.variant.as_str(), r.size_bytes)).collect::<Vec<_>>(), [("a", Some(30)), ("b", Some(20))]);
+        assert_eq!(reread.rows()[0], row("a", 30));
+    }
+
+    #[test]
+    fn a_file_with_other_columns_is_refused_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("results.csv");
+        std::fs::write(&path, "variant,size\nx,1\n").unwrap();
+        let err = ResultsFile::open(&path).unwrap_err();
+        assert!(err.message.contains("missing: sweep, opt_level"), "{}", err.message);
+        assert!(err.fix.unwrap().contains("--out"));
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "variant,size\nx,1\n");
+    }
+}

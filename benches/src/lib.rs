@@ -1,5 +1,54 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
+//! Deterministic inputs for the demo benchmarks, generated at run time from a seed so nothing
+//! large is checked in and every run (and every profile variant) converts the same bytes.
+
+/// A small, fast, deterministic pseudo-random generator (xorshift64*); not for cryptography.
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator for `seed` (0 is mapped to a fixed non-zero state).
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed.max(1))
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// A number in `0..bound`.
+    pub fn below(&mut self, bound: u64) -> u64 {
+        self.next_u64() % bound
+    }
+}
+
+/// A JSON array of `records` objects shaped like a typical export: ids, names, prices, flags,
+/// nested tags, and some missing or null fields so the CSV header has to be unioned.
+pub fn json_records(seed: u64, records: usize) -> String {
+    const WORDS: [&str; 8] = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel"];
+    let mut rng = Rng::new(seed);
+    let mut out = String::from("[");
+    for i in 0..records {
+        if i > 0 {
+            out.push(',');
+        }
+        let name = format!("{} {}", WORDS[rng.below(8) as usize], WORDS[rng.below(8) as usize]);
+        let price = rng.below(1_000_000) as f64 / 100.0;
+        out.push_str(&format!(r#"{{"id":{i},"name":"{name}","price":{price},"in_stock":{}"#, rng.below(2) == 0));
+        if rng.below(4) != 0 {
+            let tags: Vec<String> = (0..rng.below(4)).map(|_| format!("\"{}\"", WORDS[rng.below(8) as usize])).collect();
+            out.push_str(&format!(r#","tags":[{}]"#, tags.join(",")));
+        }
+        if rng.below(3) == 0 {
+            out.push_str(r#","note":null"#);
+        }
+        out.push('}');
+    }
+    out.push(']');
+    out
 }
 
 #[cfg(test)]
@@ -7,8 +56,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
+    fn records_are_deterministic_valid_and_convertible() {
+        let a = json_records(7, 500);
+        assert_eq!(a, json_records(7, 500));
+        assert_ne!(a, json_records(8, 500));
+        let mut csv = Vec::new();
+        let summary = json2csv::convert(a.as_bytes(), &mut csv).unwrap();
+        assert_eq!(summary.records, 500);
+        assert_eq!(summary.columns, 6, "id, name, price, in_stock, tags, note");
     }
 }

@@ -64,12 +64,13 @@ struct Recorder<'a> {
 /// Runs the sweep. Input errors come before anything is built or modified; once the manifest
 /// is edited, every way out (success, error, signal, panic) restores it.
 pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<SweepReport, SweepError> {
-    let sweep = Sweep::load(&options.sweep_file)?;
+    // Repair what a killed sweep left first, whatever else is wrong with this run.
     let workspace = Workspace::load(&options.cargo, &options.manifest_path)?;
     let state_dir = guard::state_dir(&workspace.target_dir, &workspace.root_manifest);
     if let Some(recovery) = guard::recover(&workspace.root_manifest, &state_dir)? {
         on_recovery(&recovery);
     }
+    let sweep = Sweep::load(&options.sweep_file)?;
     let target = workspace.build_target(&sweep)?;
     let manifest_path = &workspace.root_manifest;
     let manifest_text = fs::read_to_string(manifest_path).with_context(|| format!("cannot read {}", manifest_path.display()))?;

@@ -1,0 +1,78 @@
+//! A throw-away copy of `tests/fixtures/tiny` and helpers to run `xtask` on it.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A copy of the fixture workspace in a temporary directory, with its own target directory.
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    pub fn new() -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny"), dir.path());
+        Fixture { dir }
+    }
+
+    pub fn path(&self, relative: &str) -> PathBuf {
+        self.dir.path().join(relative)
+    }
+
+    pub fn manifest(&self) -> PathBuf {
+        self.path("Cargo.toml")
+    }
+
+    pub fn manifest_bytes(&self) -> Vec<u8> {
+        fs::read(self.manifest()).unwrap()
+    }
+
+    /// Writes a sweep file into the fixture and returns its path.
+    pub fn sweep_file(&self, text: &str) -> PathBuf {
+        let path = self.path("sweep.toml");
+        fs::write(&path, text).unwrap();
+        path
+    }
+
+    /// `xtask sweep` on this fixture, results in `out/`.
+    pub fn sweep_command(&self, sweep: &Path) -> Command {
+        let mut command = self.xtask();
+        command.arg("sweep").arg("--manifest-path").arg(self.manifest()).arg("--sweep").arg(sweep).arg("--out").arg(self.path("out"));
+        command
+    }
+
+    /// `xtask` with the fixture's own target directory and no terminal progress bar.
+    pub fn xtask(&self) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
+        command.env("CARGO_TARGET_DIR", self.path("target")).env("CI", "true").env_remove("FIXTURE_BUILD_SLEEP");
+        command
+    }
+
+    pub fn results_csv(&self) -> Vec<csv::StringRecord> {
+        let mut reader = csv::Reader::from_path(self.path("out/results.csv")).unwrap();
+        reader.records().map(Result::unwrap).collect()
+    }
+
+    pub fn column(&self, name: &str) -> usize {
+        let reader = csv::Reader::from_path(self.path("out/results.csv"));
+        reader.unwrap().headers().unwrap().iter().position(|h| h == name).unwrap()
+    }
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! Real sweeps of the fixture: rows, sizes, restored manifest, failing variants.
+
+use std::process::Command;
+
+use crate::fixture::{Fixture, stderr};
+
+#[test]
+fn a_matrix_builds_every_variant_and_restores_the_manifest() {
+    let fixture = Fixture::new();
+    let before = fixture.manifest_bytes();
+    let sweep = fixture.sweep_file("package = \"app\"\n[matrix]\nopt-level = [3, \"z\"]\nstrip = [false, true]\nexclude = [{ opt-level = \"z\", strip = false }]\n");
+    let output = fixture.sweep_command(&sweep).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(fixture.manifest_bytes(), before, "Cargo.toml must come back byte for byte");
+
+    let rows = fixture.results_csv();
+    let (variant, status, size, strip) = (fixture.column("variant"), fixture.column("status"), fixture.column("size_bytes"), fixture.column("strip"));
+    let ids: Vec<&str> = rows.iter().map(|r| &r[variant]).collect();
+    assert_eq!(ids, ["o3-nolto-cgu16-unwind-nostrip", "o3-nolto-cgu16-unwind-sym", "oz-nolto-cgu16-unwind-sym"], "the user's lto = \"off\" is inherited");
+    assert!(rows.iter().all(|r| &r[status] == "ok"));
+    let sizes: Vec<u64> = rows.iter().map(|r| r[size].parse().unwrap()).collect();
+    assert!(sizes[1] < sizes[0], "strip = symbols must be smaller than strip = none: {sizes:?}");
+    assert_eq!(&rows[1][strip], "symbols");
+    // Each variant's build directory is pruned once measured; the binaries are kept.
+    let target = fixture.path("target");
+    assert!(!target.join("sweep-o3-nolto-cgu16-unwind-sym").exists());
+    assert!(target.join("profile-sweep/sweep/bin/o3-nolto-cgu16-unwind-sym/app").exists());
+}
+
+#[test]
+fn the_default_step_is_byte_identical_to_a_plain_release_build() {
+    let fixture = Fixture::new();
+    let sweep = fixture.sweep_file("package = \"app\"\n[[ladder]]\nstep = \"default release\"\n[[ladder]]\nstep = \"+ abort\"\npanic = \"abort\"\n");
+    let output = fixture.sweep_command(&sweep).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let rows = fixture.results_csv();
+    let (sha, step) = (fixture.column("sha256"), fixture.column("step"));
+    assert_eq!(&rows[0][step], "default release");
+
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--quiet", "--release", "--package", "app", "--manifest-path"])
+        .arg(fixture.manifest())
+        .env("CARGO_TARGET_DIR", fixture.path("target"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let plain = std::fs::read(fixture.path("target/release/app")).unwrap();
+    let plain_sha: String = sha256_hex(&plain);
+    assert_eq!(rows[0][sha], plain_sha, "the default step must be the release build users know");
+    assert_ne!(rows[1][sha], plain_sha);
+}
+
+#[test]
+fn a_failing_variant_is_recorded_and_the_sweep_goes_on() {
+    let fixture = Fixture::new();
+    let before = fixture.manifest_bytes();
+    let sweep = fixture.sweep_file("package = \"picky\"\nbin = \"picky\"\n[matrix]\npanic = [\"abort\", \"unwind\"]\n");
+    let output = fixture.sweep_command(&sweep).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(fixture.manifest_bytes(), before);
+    let rows = fixture.results_csv();
+    let (status, size) = (fixture.column("status"), fixture.column("size_bytes"));
+    assert_eq!((&rows[0][status], &rows[0][size]), ("build-failed", ""));
+    assert_eq!(&rows[1][status], "ok");
+    let log = std::fs::read_to_string(fixture.path("out/logs/o3-nolto-cgu16-abort-dbg.log")).unwrap();
+    assert!(log.contains("picky refuses to be built with panic = \"abort\""), "{log}");
+    assert!(stderr(&output).contains("build-failed"));
+}
+
+#[test]
+fn a_re_run_keeps_earlier_rows_and_replaces_re_measured_ones() {
+    let fixture = Fixture::new();
+    let first = fixture.sweep_file("package = \"app\"\n[matrix]\nopt-level = [1, 2]\n");
+    assert!(fixture.sweep_command(&first).output().unwrap().status.success());
+    let second = fixture.sweep_file("package = \"app\"\n[matrix]\nopt-level = [2, 3]\n");
+    assert!(fixture.sweep_command(&second).output().unwrap().status.success());
+    let variant = fixture.column("variant");
+    let ids: Vec<String> = fixture.results_csv().iter().map(|r| r[variant].to_owned()).collect();
+    assert_eq!(ids, ["o1-nolto-cgu16-unwind-dbg", "o2-nolto-cgu16-unwind-dbg", "o3-nolto-cgu16-unwind-dbg"]);
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}

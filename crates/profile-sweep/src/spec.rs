@@ -452,3 +452,34 @@ mod tests {
         assert!(err.fix.unwrap().contains("sweeps/"));
     }
 }
+
+#[cfg(test)]
+mod documentation {
+    use super::*;
+
+    /// The sweep file shown in the README must be one the tool accepts.
+    #[test]
+    fn readme_example_parses() {
+        let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+        let example = readme.split("```toml\n").nth(1).and_then(|rest| rest.split("```").next()).expect("a toml block");
+        let sweep = Sweep::parse(Path::new("README.md"), example.to_owned()).unwrap();
+        assert_eq!(sweep.name, "mine");
+        assert!(matches!(sweep.plan, Plan::Matrix { .. }));
+    }
+
+    /// Every shipped sweep file is valid.
+    #[test]
+    fn shipped_sweeps_parse() {
+        for name in ["default", "full", "smoke"] {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../../sweeps/{name}.toml"));
+            assert_eq!(Sweep::load(&path).unwrap().name, name);
+        }
+    }
+
+    /// A sweep must never leave its profiles in the committed manifest.
+    #[test]
+    fn root_manifest_has_no_sweep_profile() {
+        let manifest = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../Cargo.toml")).unwrap();
+        assert!(!manifest.contains("[profile.sweep-"));
+    }
+}

@@ -57,8 +57,20 @@ struct Recorder<'a> {
     out_dir: PathBuf,
     artifacts_dir: PathBuf,
     results: ResultsFile,
-    first_with_sha: HashMap<String, String>,
+    twins: Twins,
     rows: Vec<Row>,
+}
+
+/// Remembers which variant first produced each executable, to report byte-identical ones.
+#[derive(Debug, Default)]
+struct Twins(HashMap<String, String>);
+
+impl Twins {
+    /// The earlier variant with the same sha256 as `variant`, if any.
+    fn earlier(&mut self, sha256: &str, variant: &str) -> Option<String> {
+        let first = self.0.entry(sha256.to_owned()).or_insert_with(|| variant.to_owned());
+        (first != variant).then(|| first.clone())
+    }
 }
 
 /// Runs the sweep. Input errors come before anything is built or modified; once the manifest
@@ -104,7 +116,7 @@ pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<Sw
         artifacts_dir: workspace.target_dir.join("profile-sweep").join(&sweep.name).join("bin"),
         out_dir,
         results,
-        first_with_sha: HashMap::new(),
+        twins: Twins::default(),
         rows: Vec::new(),
     };
     let total = expansion.variants.len();
@@ -144,8 +156,7 @@ impl Recorder<'_> {
                 fs::create_dir_all(kept.parent().expect("has a parent"))?;
                 fs::copy(&executable, &kept).with_context(|| format!("cannot copy {} to {}", executable.display(), kept.display()))?;
                 let sizes = binary::measure(&kept)?;
-                let first = self.first_with_sha.entry(sizes.sha256.clone()).or_insert_with(|| variant.id.clone());
-                let identical_to = (*first != variant.id).then(|| first.clone());
+                let identical_to = self.twins.earlier(&sizes.sha256, &variant.id);
                 remove_file(&log)?;
                 let summary = format!(
                     "{} ok: {} bytes, built in {seconds:.1} s{}",
@@ -222,7 +233,16 @@ pub fn thousands(n: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::thousands;
+    use super::{Twins, thousands};
+
+    #[test]
+    fn identical_executables_point_at_the_first_variant() {
+        let mut twins = Twins::default();
+        assert_eq!(twins.earlier("aa", "o3"), None);
+        assert_eq!(twins.earlier("bb", "oz"), None);
+        assert_eq!(twins.earlier("aa", "o3-again").as_deref(), Some("o3"));
+        assert_eq!(twins.earlier("aa", "o3"), None, "a variant is not its own twin");
+    }
 
     #[test]
     fn thousands_separators() {

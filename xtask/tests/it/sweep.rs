@@ -83,3 +83,20 @@ fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
+
+#[test]
+fn an_error_mid_sweep_restores_the_manifest_and_keeps_finished_rows() {
+    let fixture = Fixture::new();
+    let before = fixture.manifest_bytes();
+    // A file where the second variant's executable is to be kept: an I/O error mid-sweep.
+    let blocked = fixture.path("target/profile-sweep/sweep/bin/o2-nolto-cgu16-unwind-dbg");
+    std::fs::create_dir_all(blocked.parent().unwrap()).unwrap();
+    std::fs::write(&blocked, "in the way").unwrap();
+    let sweep = fixture.sweep_file("package = \"app\"\n[matrix]\nopt-level = [1, 2, 3]\n");
+    let output = fixture.sweep_command(&sweep).output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(stderr(&output).contains("Cargo.toml is restored"), "{}", stderr(&output));
+    assert_eq!(fixture.manifest_bytes(), before);
+    let rows = fixture.results_csv();
+    assert_eq!(rows.len(), 1, "the variant that finished before the error keeps its row");
+}

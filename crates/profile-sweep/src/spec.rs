@@ -181,7 +181,7 @@ impl Sweep {
         written.sort_by_key(|(key, _)| key.span().start);
         for (key, value) in written {
             if let Some(axis) = Axis::from_key(key.get_ref()) {
-                fixed_axes.push(parse_setting(axis, value, &at)?);
+                fixed_axes.push(parse_value(axis, value.get_ref(), value.span().start, &at)?);
             } else {
                 check_pass_through(key, value, &at)?;
                 pass_through.push((key.get_ref().clone(), value.get_ref().clone()));
@@ -217,17 +217,6 @@ impl Sweep {
     /// An error pointing at `offset` in this sweep file.
     pub fn error_at(&self, offset: usize, message: impl Into<String>) -> InputError {
         InputError::at(&self.file, &self.text, offset, message)
-    }
-
-    /// The axes whose values differ between variants.
-    pub fn swept_axes(&self) -> Vec<Axis> {
-        let mut axes: Vec<Axis> = match &self.plan {
-            Plan::Matrix { axes, .. } => axes.iter().filter(|(_, v)| v.len() > 1).map(|(a, _)| *a).collect(),
-            Plan::Ladder(steps) => steps.iter().flat_map(|s| s.adds.iter().map(|v| v.axis())).collect(),
-        };
-        axes.sort();
-        axes.dedup();
-        axes
     }
 }
 
@@ -306,10 +295,6 @@ fn parse_raw(axis: Axis, value: &Spanned<RawValue>, at: &impl Fn(usize, String) 
         at(value.span().start, format!("invalid {} {}", axis.key(), value.get_ref()))
             .with_fix(format!("{} takes {}", axis.key(), axis.accepted()))
     })
-}
-
-fn parse_setting(axis: Axis, value: &Spanned<toml::Value>, at: &impl Fn(usize, String) -> InputError) -> Result<Setting, InputError> {
-    parse_value(axis, value.get_ref(), value.span().start, at)
 }
 
 fn parse_value(axis: Axis, value: &toml::Value, offset: usize, at: &impl Fn(usize, String) -> InputError) -> Result<Setting, InputError> {
@@ -392,7 +377,6 @@ mod tests {
         let Plan::Ladder(steps) = &sweep.plan else { panic!("not a ladder") };
         assert_eq!(steps[1].label, "+ lto");
         assert_eq!(steps[1].adds.iter().map(ToString::to_string).collect::<Vec<_>>(), ["fat", "1"]);
-        assert_eq!(sweep.swept_axes(), [Axis::Lto, Axis::CodegenUnits]);
     }
 
     #[test]

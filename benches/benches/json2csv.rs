@@ -1,7 +1,7 @@
 //! The JSON-to-CSV tool's hot path: converting a few hundred KB of generated records.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use demo_benches::json_records;
+use demo_input::json_records;
 
 fn convert(c: &mut Criterion) {
     let input = json_records(42, 5_000);

@@ -1,5 +1,5 @@
-//! Deterministic inputs for the demo benchmarks, generated at run time from a seed so nothing
-//! large is checked in and every run (and every profile variant) converts the same bytes.
+//! Deterministic inputs for the demo crates, generated at run time from a seed so nothing
+//! large is checked in and every benchmark and every profile variant converts the same bytes.
 
 /// A small, fast, deterministic pseudo-random generator (xorshift64*); not for cryptography.
 #[derive(Debug, Clone)]

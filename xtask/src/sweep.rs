@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use profile_sweep::SweepError;
-use profile_sweep::results::Status;
+use profile_sweep::results::{Row, Status};
 use profile_sweep::sweep::{SweepOptions, SweepReport, run, thousands};
 
 /// Build every profile variant of a sweep file and record each one's size and build time.
@@ -39,7 +39,7 @@ impl Sweep {
             Ok(report) => {
                 print_summary(&report);
                 if report.rows.iter().any(|r| r.status != Status::Ok) {
-                    eprintln!("some variants failed to build; their errors are in the logs/ directory next to the CSV");
+                    eprintln!("some variants failed to build or run; their errors are in the logs/ directory next to the CSV");
                 }
                 ExitCode::SUCCESS
             }
@@ -63,10 +63,12 @@ impl Sweep {
 }
 
 fn print_summary(report: &SweepReport) {
-    let first_size = report.rows.iter().find_map(|r| r.size_bytes);
-    let label_width = report.rows.iter().map(|r| r.step.as_deref().unwrap_or(&r.variant).len()).max().unwrap_or(0);
+    let size_rows: Vec<&Row> = report.rows.iter().filter(|r| r.measurement.is_none()).collect();
+    let first_size = size_rows.iter().find_map(|r| r.size_bytes);
+    let label = |row: &Row| row.step.clone().unwrap_or_else(|| row.variant.clone());
+    let label_width = size_rows.iter().map(|r| label(r).len()).max().unwrap_or(0).max("variant".len());
     println!("{:label_width$}  {:>12}  {:>8}  {:>8}  status", "variant", "size (B)", "vs first", "build");
-    for row in &report.rows {
+    for row in &size_rows {
         let size = row.size_bytes.map(thousands).unwrap_or_default();
         let change = match (row.size_bytes, first_size) {
             (Some(size), Some(first)) if size != first => format!("{:+.1}%", (size as f64 / first as f64 - 1.0) * 100.0),
@@ -75,11 +77,30 @@ fn print_summary(report: &SweepReport) {
         let build = row.build_seconds.map(|s| format!("{s:.1} s")).unwrap_or_default();
         let status = match (&row.status, &row.identical_to) {
             (Status::Ok, Some(twin)) => format!("ok, identical to {twin}"),
-            (Status::Ok, None) => "ok".to_owned(),
-            (Status::BuildFailed, _) => "build-failed".to_owned(),
+            (status, _) => status_name(*status).to_owned(),
         };
-        let label = row.step.as_deref().unwrap_or(&row.variant);
-        println!("{label:label_width$}  {size:>12}  {change:>8}  {build:>8}  {status}");
+        println!("{:label_width$}  {size:>12}  {change:>8}  {build:>8}  {status}", label(row));
+    }
+    let runtime_rows = report.rows.iter().filter(|r| r.measurement.is_some());
+    let mut names: Vec<&str> = runtime_rows.clone().filter_map(|r| r.measurement.as_deref()).collect();
+    names.dedup();
+    for name in names {
+        println!("\nruntime `{name}` (whole binary; mean and 95% confidence interval)");
+        for row in runtime_rows.clone().filter(|r| r.measurement.as_deref() == Some(name)) {
+            let time = match (row.mean_ns, row.ci_low_ns, row.ci_high_ns) {
+                (Some(mean), Some(low), Some(high)) => format!("{:>10.3} ms  [{:.3} .. {:.3}]", mean / 1e6, low / 1e6, high / 1e6),
+                _ => format!("{}: {}", status_name(row.status), row.note.as_deref().unwrap_or("")),
+            };
+            println!("{:label_width$}  {time}", label(row));
+        }
     }
     println!("results: {}", report.results_csv.display());
+}
+
+fn status_name(status: Status) -> &'static str {
+    match status {
+        Status::Ok => "ok",
+        Status::BuildFailed => "build-failed",
+        Status::RunFailed => "run-failed",
+    }
 }

@@ -2,9 +2,10 @@
 //!
 //! Data flows one way, one module per stage:
 //! sweep file ([`spec`]) -> variants ([`variants`]) -> profiles in the manifest ([`manifest`],
-//! guarded by [`guard`]) -> builds ([`build`]) -> sizes ([`binary`]) -> rows ([`results`]).
-//! [`sweep`] drives the stages; [`workspace`] and [`toolchain`] answer questions about the
-//! environment; [`progress`] and [`interrupt`] deal with the terminal and signals.
+//! guarded by [`guard`]) -> builds ([`build`]) -> sizes ([`binary`]) -> whole-binary timings
+//! ([`runtime`], summarised by [`stats`]) -> rows ([`results`]). [`sweep`] drives the stages;
+//! [`workspace`], [`toolchain`] and [`machine`] answer questions about the environment;
+//! [`progress`] and [`interrupt`] deal with the terminal and signals.
 
 pub mod binary;
 pub mod build;
@@ -12,6 +13,7 @@ pub mod error;
 pub mod fsutil;
 pub mod guard;
 pub mod interrupt;
+pub mod machine;
 pub mod manifest;
 pub mod progress;
 pub mod results;

@@ -13,11 +13,12 @@ use crate::error::InputError;
 use crate::fsutil::write_atomic;
 
 /// The columns, in order; the first seventeen are the documented core schema.
-pub const COLUMNS: [&str; 30] = [
+pub const COLUMNS: [&str; 42] = [
     "sweep", "variant", "opt_level", "lto", "codegen_units", "panic", "strip", "target", "status", "build_seconds",
     "size_bytes", "text_bytes", "measurement", "mean_ns", "ci_low_ns", "ci_high_ns", "rustc", "step", "package", "bin",
     "inherits", "fixed_settings", "rodata_bytes", "data_bytes", "eh_frame_bytes", "symbol_bytes", "debug_bytes",
-    "sha256", "identical_to", "finished_at",
+    "sha256", "identical_to", "median_ns", "min_ns", "max_ns", "std_dev_ns", "samples", "peak_rss_bytes",
+    "panic_effective", "measured_as", "note", "host", "cpu_model", "governor", "finished_at",
 ];
 
 /// How a variant's build went.
@@ -28,6 +29,9 @@ pub enum Status {
     Ok,
     /// Cargo or rustc failed; the error is in `logs/<variant>.log` next to the CSV.
     BuildFailed,
+    /// A whole-binary run exited non-zero or timed out; its stderr is in
+    /// `logs/<variant>.<measurement>.log`.
+    RunFailed,
 }
 
 /// One row of `results.csv`. Field order is column order.
@@ -91,6 +95,30 @@ pub struct Row {
     pub sha256: Option<String>,
     /// The first variant of this sweep with a byte-identical executable, if any.
     pub identical_to: Option<String>,
+    /// Median runtime, ns.
+    pub median_ns: Option<f64>,
+    /// Fastest run, ns.
+    pub min_ns: Option<f64>,
+    /// Slowest run, ns.
+    pub max_ns: Option<f64>,
+    /// Sample standard deviation of the runs, ns.
+    pub std_dev_ns: Option<f64>,
+    /// Timed runs behind the statistics.
+    pub samples: Option<u32>,
+    /// Largest resident set size of any run, bytes.
+    pub peak_rss_bytes: Option<u64>,
+    /// The panic strategy the measured code was built with (which may differ from `panic`).
+    pub panic_effective: Option<String>,
+    /// When a byte-identical executable was measured instead, that variant's id.
+    pub measured_as: Option<String>,
+    /// Why a measurement failed, or what else a reader must know.
+    pub note: Option<String>,
+    /// Host name of the machine.
+    pub host: String,
+    /// CPU model, from /proc/cpuinfo.
+    pub cpu_model: Option<String>,
+    /// CPU frequency governor, when readable.
+    pub governor: Option<String>,
     /// When the row was written, RFC 3339, UTC.
     pub finished_at: String,
 }
@@ -207,6 +235,18 @@ mod tests {
             debug_bytes: Some(0),
             sha256: Some("ab".into()),
             identical_to: None,
+            median_ns: None,
+            min_ns: None,
+            max_ns: None,
+            std_dev_ns: None,
+            samples: None,
+            peak_rss_bytes: None,
+            panic_effective: None,
+            measured_as: None,
+            note: None,
+            host: "h".into(),
+            cpu_model: None,
+            governor: None,
             finished_at: "2026-11-21T10:00:00Z".into(),
         }
     }

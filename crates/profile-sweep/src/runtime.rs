@@ -156,8 +156,7 @@ impl Watchdog {
         lock.lock().expect("watchdog lock").0 = true;
         exited.notify_all();
         let _ = self.thread.join();
-        let killed = lock.lock().expect("watchdog lock").1;
-        killed
+        lock.lock().expect("watchdog lock").1
     }
 }
 

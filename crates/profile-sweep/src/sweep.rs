@@ -13,10 +13,12 @@ use crate::error::{InputError, SweepError};
 use crate::fsutil::{remove_dir, remove_file};
 use crate::guard::{self, ManifestGuard, Recovery};
 use crate::interrupt;
+use crate::machine::Machine;
 use crate::manifest;
+use crate::runtime::{self, RunOutcome};
 use crate::progress::Progress;
 use crate::results::{ResultsFile, Row, Status};
-use crate::spec::Sweep;
+use crate::spec::{RunInput, Sweep};
 use crate::toolchain::Toolchain;
 use crate::variants::{self, Variant};
 use crate::workspace::{BuildTarget, Workspace};
@@ -54,6 +56,11 @@ struct Recorder<'a> {
     sweep: &'a Sweep,
     target: &'a BuildTarget,
     toolchain: &'a Toolchain,
+    machine: Machine,
+    /// The stdin file of each of the sweep's runs.
+    inputs: Vec<Option<PathBuf>>,
+    /// Measurements by (sha256, run name), so an identical executable is measured once.
+    measured: HashMap<(String, String), (String, RunOutcome)>,
     out_dir: PathBuf,
     artifacts_dir: PathBuf,
     results: ResultsFile,
@@ -97,6 +104,8 @@ pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<Sw
     let out_dir = options.out_dir.clone().unwrap_or_else(|| options.results_root.join(&sweep.name));
     let results = ResultsFile::open(&out_dir.join("results.csv"))?;
     let toolchain = Toolchain::detect(manifest_path.parent().unwrap_or(Path::new(".")))?;
+    let work_dir = workspace.target_dir.join("profile-sweep").join(&sweep.name);
+    let inputs = sweep.runs.iter().map(|run| materialise(run.stdin.as_ref(), &work_dir.join("inputs"))).collect::<anyhow::Result<_>>()?;
     interrupt::install()?;
 
     let (mut guard, _) = ManifestGuard::acquire(manifest_path, &state_dir)?;
@@ -113,7 +122,10 @@ pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<Sw
         sweep: &sweep,
         target: &target,
         toolchain: &toolchain,
-        artifacts_dir: workspace.target_dir.join("profile-sweep").join(&sweep.name).join("bin"),
+        machine: Machine::detect(),
+        inputs,
+        measured: HashMap::new(),
+        artifacts_dir: work_dir.join("bin"),
         out_dir,
         results,
         twins: Twins::default(),
@@ -158,13 +170,18 @@ impl Recorder<'_> {
                 let sizes = binary::measure(&kept)?;
                 let identical_to = self.twins.earlier(&sizes.sha256, &variant.id);
                 remove_file(&log)?;
-                let summary = format!(
+                let mut summary = format!(
                     "{} ok: {} bytes, built in {seconds:.1} s{}",
                     variant.id,
                     thousands(sizes.file),
                     identical_to.as_ref().map(|v| format!(", byte-identical to {v}")).unwrap_or_default()
                 );
-                (self.row(variant, Status::Ok, seconds, Some(&sizes), identical_to), summary)
+                let size_row = self.row(variant, Status::Ok, seconds, Some(&sizes), identical_to);
+                self.save(size_row.clone())?;
+                for index in 0..self.sweep.runs.len() {
+                    summary.push_str(&self.measure_run(variant, &kept, &sizes.sha256, index, &size_row)?);
+                }
+                return Ok(summary);
             }
             BuildOutcome::Failed { seconds, errors } => {
                 fs::create_dir_all(log.parent().expect("has a parent"))?;
@@ -174,8 +191,68 @@ impl Recorder<'_> {
                 (self.row(variant, Status::BuildFailed, seconds, None, None), summary)
             }
         };
+        self.save(row)?;
+        Ok(summary)
+    }
+
+    fn save(&mut self, row: Row) -> anyhow::Result<()> {
         self.results.record(row.clone())?;
         self.rows.push(row);
+        Ok(())
+    }
+
+    /// Times run number `index` of the sweep on `executable` (or reuses the measurement of a
+    /// byte-identical executable), writes its row, and returns a summary fragment.
+    fn measure_run(&mut self, variant: &Variant, executable: &Path, sha256: &str, index: usize, size_row: &Row) -> anyhow::Result<String> {
+        let run = &self.sweep.runs[index];
+        let key = (sha256.to_owned(), run.spec.name.clone());
+        let (measured_as, outcome) = match self.measured.get(&key) {
+            Some((first, outcome)) => (Some(first.clone()), outcome.clone()),
+            None => {
+                let outcome = runtime::measure(executable, &run.spec, self.inputs[index].as_deref())?;
+                self.measured.insert(key, (variant.id.clone(), outcome.clone()));
+                (None, outcome)
+            }
+        };
+        let mut row = Row {
+            measurement: Some(run.spec.name.clone()),
+            // A whole-binary run measures exactly what was built, panic strategy included.
+            panic_effective: Some(size_row.panic.clone()),
+            measured_as: measured_as.clone(),
+            ..size_row.clone()
+        };
+        let log = self.out_dir.join("logs").join(format!("{}.{}.log", variant.id, run.spec.name));
+        let summary = match &outcome {
+            RunOutcome::Measured(timing) => {
+                let wall = timing.wall_ns;
+                row.mean_ns = Some(wall.mean.round());
+                row.ci_low_ns = Some(wall.ci_low.round());
+                row.ci_high_ns = Some(wall.ci_high.round());
+                row.median_ns = Some(wall.median.round());
+                row.min_ns = Some(wall.min.round());
+                row.max_ns = Some(wall.max.round());
+                row.std_dev_ns = Some(wall.std_dev.round());
+                row.samples = Some(wall.samples as u32);
+                row.peak_rss_bytes = Some(timing.peak_rss_bytes);
+                row.note = measured_as.as_ref().map(|twin| format!("byte-identical to {twin}; its measurement is reused"));
+                remove_file(&log)?;
+                format!(
+                    "; {} {:.3} ms ±{:.1}%",
+                    run.spec.name,
+                    wall.mean / 1e6,
+                    (wall.ci_high - wall.mean) / wall.mean * 100.0
+                )
+            }
+            RunOutcome::Failed { reason, stderr } => {
+                row.status = Status::RunFailed;
+                row.note = Some(reason.clone());
+                fs::create_dir_all(log.parent().expect("has a parent"))?;
+                fs::write(&log, format!("{} {}: {reason}\n\n{stderr}\n", variant.id, run.spec.name))
+                    .with_context(|| format!("cannot write {}", log.display()))?;
+                format!("; {} run-failed ({reason}), see {}", run.spec.name, log.display())
+            }
+        };
+        self.save(row)?;
         Ok(summary)
     }
 
@@ -213,9 +290,36 @@ impl Recorder<'_> {
             debug_bytes: sections.map(|s| s.debug),
             sha256: sizes.map(|s| s.sha256.clone()),
             identical_to,
+            median_ns: None,
+            min_ns: None,
+            max_ns: None,
+            std_dev_ns: None,
+            samples: None,
+            peak_rss_bytes: None,
+            panic_effective: None,
+            measured_as: None,
+            note: None,
+            host: self.machine.host.clone(),
+            cpu_model: self.machine.cpu_model.clone(),
+            governor: self.machine.governor.clone(),
             finished_at: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
         }
     }
+}
+
+/// The stdin file of a run: an existing file as is, generated records written once into `dir`.
+fn materialise(input: Option<&RunInput>, dir: &Path) -> anyhow::Result<Option<PathBuf>> {
+    Ok(match input {
+        None => None,
+        Some(RunInput::File(path)) => Some(path.clone()),
+        Some(RunInput::JsonRecords { records, seed }) => {
+            let path = dir.join(format!("json-records-{records}-seed{seed}.json"));
+            if !path.exists() {
+                crate::fsutil::write_atomic(&path, demo_input::json_records(*seed, *records).as_bytes())?;
+            }
+            Some(path)
+        }
+    })
 }
 
 /// `1234567` as `1,234,567`.

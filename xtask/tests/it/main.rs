@@ -4,4 +4,5 @@
 mod bad_input;
 mod fixture;
 mod interrupt;
+mod runtime;
 mod sweep;

@@ -93,10 +93,8 @@ impl ManifestGuard {
             manifest.display()
         );
         match fs::OpenOptions::new().write(true).create_new(true).open(lock_path(state_dir)) {
-            Ok(file) => {
-                use std::io::Write;
-                let mut file = file;
-                file.write_all(lock.as_bytes())?;
+            Ok(mut file) => {
+                std::io::Write::write_all(&mut file, lock.as_bytes())?;
                 file.sync_all()?;
             }
             Err(e) if e.kind() == ErrorKind::AlreadyExists => {

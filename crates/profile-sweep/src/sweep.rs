@@ -161,7 +161,7 @@ impl Recorder<'_> {
     /// Turns a build outcome into a row, writes it, and returns a one-line summary.
     fn record(&mut self, variant: &Variant, outcome: BuildOutcome) -> anyhow::Result<String> {
         let log = self.out_dir.join("logs").join(format!("{}.log", variant.id));
-        let (row, summary) = match outcome {
+        match outcome {
             BuildOutcome::Built { executable, seconds } => {
                 let file_name = executable.file_name().context("executable without a file name")?;
                 let kept = self.artifacts_dir.join(&variant.id).join(file_name);
@@ -179,20 +179,22 @@ impl Recorder<'_> {
                 let size_row = self.row(variant, Status::Ok, seconds, Some(&sizes), identical_to);
                 self.save(size_row.clone())?;
                 for index in 0..self.sweep.runs.len() {
+                    // On a signal, keep the size row and let the sweep loop stop.
+                    if interrupt::interrupted() {
+                        break;
+                    }
                     summary.push_str(&self.measure_run(variant, &kept, &sizes.sha256, index, &size_row)?);
                 }
-                return Ok(summary);
+                Ok(summary)
             }
             BuildOutcome::Failed { seconds, errors } => {
                 fs::create_dir_all(log.parent().expect("has a parent"))?;
                 fs::write(&log, format!("profile {}\n\n{errors}\n", variant.profile_name()))
                     .with_context(|| format!("cannot write {}", log.display()))?;
-                let summary = format!("{} build-failed after {seconds:.1} s; see {}", variant.id, log.display());
-                (self.row(variant, Status::BuildFailed, seconds, None, None), summary)
+                self.save(self.row(variant, Status::BuildFailed, seconds, None, None))?;
+                Ok(format!("{} build-failed after {seconds:.1} s; see {}", variant.id, log.display()))
             }
-        };
-        self.save(row)?;
-        Ok(summary)
+        }
     }
 
     fn save(&mut self, row: Row) -> anyhow::Result<()> {

@@ -9,7 +9,7 @@ use toml_edit::{DocumentMut, Item, Table};
 
 use crate::error::InputError;
 use crate::settings::{Axis, BaseProfile, ProfileSettings, RawValue, Setting};
-use crate::spec::{Sweep, debug_info_enabled};
+use crate::spec::Sweep;
 use crate::variants::Variant;
 
 /// The comment placed above the first sweep profile, for anyone who opens the file mid-sweep.
@@ -73,23 +73,16 @@ pub fn inherited_settings(manifest_path: &Path, manifest_text: &str, sweep: &Swe
     };
 
     let declared = |key: &str| chain.iter().find_map(|name| table(name).and_then(|t| t.get(key)));
-    let debug_info = match sweep.pass_through.iter().find(|(k, _)| k == "debug") {
-        Some((_, value)) => debug_info_enabled(value),
-        None => declared("debug").and_then(Item::as_value).map_or(base.debug_by_default(), |v| {
-            v.as_bool().unwrap_or_else(|| v.as_integer().map(|n| n > 0).unwrap_or_else(|| v.as_str() != Some("none")))
-        }),
+    let debug = match sweep.pass_through.iter().find(|(k, _)| k == "debug") {
+        Some((_, value)) => RawValue::from_toml(value),
+        None => declared("debug").and_then(Item::as_value).and_then(RawValue::from_edit),
     };
+    let debug_info = debug.map_or(base.debug_by_default(), |value| value.enables_debug_info());
     let defaults = base.cargo_defaults(debug_info);
     let mut settings = defaults;
     for axis in Axis::ALL {
         let Some(value) = declared(axis.key()).and_then(Item::as_value) else { continue };
-        let raw = match value {
-            toml_edit::Value::Boolean(b) => Some(RawValue::Bool(*b.value())),
-            toml_edit::Value::Integer(i) => Some(RawValue::Int(*i.value())),
-            toml_edit::Value::String(s) => Some(RawValue::Str(s.value().clone())),
-            _ => None,
-        };
-        let setting = raw.and_then(|raw| axis.parse(&raw)).ok_or_else(|| {
+        let setting = RawValue::from_edit(value).and_then(|raw| axis.parse(&raw)).ok_or_else(|| {
             InputError::in_file(manifest_path, format!("the manifest's profile sets {} = {}, which cargo does not accept", axis.key(), value.to_string().trim()))
                 .with_fix(format!("{} takes {}", axis.key(), axis.accepted()))
         })?;

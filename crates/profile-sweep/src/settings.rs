@@ -29,6 +29,37 @@ impl fmt::Display for RawValue {
     }
 }
 
+impl RawValue {
+    /// A scalar of a sweep file (`toml`); `None` for tables, arrays, floats and dates.
+    pub fn from_toml(value: &toml::Value) -> Option<RawValue> {
+        match value {
+            toml::Value::Boolean(b) => Some(RawValue::Bool(*b)),
+            toml::Value::Integer(i) => Some(RawValue::Int(*i)),
+            toml::Value::String(s) => Some(RawValue::Str(s.clone())),
+            _ => None,
+        }
+    }
+
+    /// A scalar of a manifest (`toml_edit`); `None` for tables, arrays, floats and dates.
+    pub fn from_edit(value: &toml_edit::Value) -> Option<RawValue> {
+        match value {
+            toml_edit::Value::Boolean(b) => Some(RawValue::Bool(*b.value())),
+            toml_edit::Value::Integer(i) => Some(RawValue::Int(*i.value())),
+            toml_edit::Value::String(s) => Some(RawValue::Str(s.value().clone())),
+            _ => None,
+        }
+    }
+
+    /// Whether this value of the profile key `debug` turns debug info on.
+    pub fn enables_debug_info(&self) -> bool {
+        match self {
+            RawValue::Bool(b) => *b,
+            RawValue::Int(n) => *n > 0,
+            RawValue::Str(s) => s != "none",
+        }
+    }
+}
+
 /// Accepts exactly the three scalar types, so a float or an array is reported as such.
 impl<'de> serde::Deserialize<'de> for RawValue {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -397,6 +428,14 @@ mod tests {
         assert_eq!(Setting::Lto(Lto::ThinLocal).toml_value().to_string(), "false");
         assert_eq!(Setting::Lto(Lto::Fat).toml_value().to_string(), "\"fat\"");
         assert_eq!(Setting::Strip(Strip::None).toml_value().to_string(), "\"none\"");
+    }
+
+    #[test]
+    fn debug_values_that_turn_debug_info_on() {
+        assert!(RawValue::Bool(true).enables_debug_info() && RawValue::Int(1).enables_debug_info());
+        assert!(RawValue::Str("line-tables-only".into()).enables_debug_info());
+        assert!(!RawValue::Bool(false).enables_debug_info() && !RawValue::Int(0).enables_debug_info());
+        assert!(!RawValue::Str("none".into()).enables_debug_info());
     }
 
     #[test]

@@ -434,12 +434,7 @@ fn parse_raw(axis: Axis, value: &Spanned<RawValue>, at: &impl Fn(usize, String) 
 }
 
 fn parse_value(axis: Axis, value: &toml::Value, offset: usize, at: &impl Fn(usize, String) -> InputError) -> Result<Setting, InputError> {
-    let raw = match value {
-        toml::Value::Boolean(b) => Some(RawValue::Bool(*b)),
-        toml::Value::Integer(i) => Some(RawValue::Int(*i)),
-        toml::Value::String(s) => Some(RawValue::Str(s.clone())),
-        _ => None,
-    };
+    let raw = RawValue::from_toml(value);
     raw.as_ref().and_then(|raw| axis.parse(raw)).ok_or_else(|| {
         at(offset, format!("invalid {} {value}", axis.key())).with_fix(format!("{} takes {}", axis.key(), axis.accepted()))
     })
@@ -469,16 +464,6 @@ fn check_pass_through(
     } else {
         Err(at(value.span().start, format!("invalid {} {}", key.get_ref(), value.get_ref()))
             .with_fix(format!("{} takes {accepted}", key.get_ref())))
-    }
-}
-
-/// Whether `toml_value` of the pass-through key `debug` turns debug info on.
-pub fn debug_info_enabled(value: &toml::Value) -> bool {
-    match value {
-        toml::Value::Boolean(b) => *b,
-        toml::Value::Integer(n) => *n > 0,
-        toml::Value::String(s) => s != "none",
-        _ => false,
     }
 }
 

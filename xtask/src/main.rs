@@ -1,6 +1,9 @@
 //! `cargo xtask`: the profile-sweep command line. Parses flags and dispatches; the work is done
 //! by the `profile-sweep` library.
 
+mod apply;
+mod compare;
+mod plot;
 mod restore;
 mod sweep;
 
@@ -8,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use profile_sweep::SweepError;
 
 /// Measure which [profile.release] settings to ship.
 #[derive(Debug, Parser)]
@@ -20,6 +24,9 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Sweep(sweep::Sweep),
+    Plot(plot::Plot),
+    Apply(apply::Apply),
+    Compare(compare::Compare),
     Restore(restore::Restore),
 }
 
@@ -32,6 +39,9 @@ fn main() -> ExitCode {
     }
     match cli.command {
         Command::Sweep(task) => task.run(),
+        Command::Plot(task) => task.run(),
+        Command::Apply(task) => task.run(),
+        Command::Compare(task) => task.run(),
         Command::Restore(task) => task.run(),
     }
 }
@@ -44,4 +54,19 @@ fn project_root() -> PathBuf {
 /// The cargo that launched us (`$CARGO`), else `cargo` from `PATH`.
 fn cargo() -> PathBuf {
     std::env::var_os("CARGO").map_or_else(|| PathBuf::from("cargo"), PathBuf::from)
+}
+
+/// Reports an error of a command that is not a sweep: bad input exits with 2, anything else
+/// with 1; `unchanged` says what was left alone.
+fn fail(error: SweepError, unchanged: &str) -> ExitCode {
+    match error {
+        SweepError::Input(e) => {
+            eprintln!("error: {e}\n{unchanged}");
+            ExitCode::from(2)
+        }
+        other => {
+            eprintln!("error: {other:#}\n{unchanged}");
+            ExitCode::FAILURE
+        }
+    }
 }

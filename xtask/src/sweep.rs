@@ -3,9 +3,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use profile_sweep::SweepError;
+use profile_sweep::{SweepError, analysis};
 use profile_sweep::results::{Row, Status};
-use profile_sweep::sweep::{SweepOptions, SweepReport, run, thousands};
+use profile_sweep::sweep::{SweepOptions, SweepReport, human_ns, run, thousands};
 
 /// Build every profile variant of a sweep file and record each one's size and build time.
 #[derive(Debug, clap::Args)]
@@ -82,19 +82,28 @@ fn print_summary(report: &SweepReport) {
         println!("{:label_width$}  {size:>12}  {change:>8}  {build:>8}  {status}", label(row));
     }
     let runtime_rows = report.rows.iter().filter(|r| r.measurement.is_some());
-    let mut names: Vec<&str> = runtime_rows.clone().filter_map(|r| r.measurement.as_deref()).collect();
-    names.dedup();
-    for name in names {
-        println!("\nruntime `{name}` (whole binary; mean and 95% confidence interval)");
+    for name in analysis::measurements(&report.rows) {
+        let what = if name.starts_with("criterion:") { "criterion, per iteration" } else { "whole binary, per run" };
+        println!("\n{name} ({what}; mean and 95% confidence interval; panic strategy in effect)");
         for row in runtime_rows.clone().filter(|r| r.measurement.as_deref() == Some(name)) {
             let time = match (row.mean_ns, row.ci_low_ns, row.ci_high_ns) {
-                (Some(mean), Some(low), Some(high)) => format!("{:>10.3} ms  [{:.3} .. {:.3}]", mean / 1e6, low / 1e6, high / 1e6),
+                (Some(mean), Some(low), Some(high)) => format!("{:>10}  [{} .. {}]", human_ns(mean), human_ns(low), human_ns(high)),
                 _ => format!("{}: {}", status_name(row.status), row.note.as_deref().unwrap_or("")),
             };
-            println!("{:label_width$}  {time}", label(row));
+            let panic = row.panic_effective.as_deref().unwrap_or("?");
+            println!("{:label_width$}  {time}  {panic}", label(row));
         }
     }
     println!("results: {}", report.results_csv.display());
+    let names: Vec<String> = report.outputs.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).collect();
+    println!("charts and report, next to it: {}", names.join(", "));
+    let overhead = report.wall_seconds - report.child_seconds;
+    println!(
+        "time: {:.1} s in all, {:.1} s in cargo and measured processes, {overhead:.1} s ({:.1}%) in the harness itself",
+        report.wall_seconds,
+        report.child_seconds,
+        overhead / report.wall_seconds * 100.0
+    );
 }
 
 fn status_name(status: Status) -> &'static str {

@@ -1,5 +1,7 @@
-//! Building one variant: `cargo build --profile sweep-<id>`, timed, with the executable located
-//! from cargo's JSON messages. Knows nothing of sizes or CSV.
+//! Building one variant: `cargo build --profile sweep-<id>` for the binary, or
+//! `cargo bench --no-run --profile sweep-<id>` for a bench target, timed, with the executable
+//! located from cargo's JSON messages and the panic strategy rustc was really given read from
+//! cargo's verbose output. Knows nothing of sizes or CSV.
 
 use std::io::{BufReader, Read};
 use std::os::unix::process::CommandExt;
@@ -11,7 +13,7 @@ use anyhow::{Context, Result};
 use cargo_metadata::{Message, TargetKind};
 
 use crate::interrupt;
-use crate::workspace::BuildTarget;
+use crate::settings::Panic;
 
 /// How many lines of cargo's error output a failed build keeps.
 const ERROR_LINES: usize = 40;
@@ -25,8 +27,27 @@ pub struct BuildRequest<'a> {
     pub manifest: &'a Path,
     /// The cargo profile, `sweep-<id>`.
     pub profile: &'a str,
+    /// The package holding the target.
+    pub package: &'a str,
     /// What to build.
-    pub target: &'a BuildTarget,
+    pub target: CargoTarget<'a>,
+}
+
+/// A target of a package, by kind and name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CargoTarget<'a> {
+    /// A binary, built with `cargo build --bin`.
+    Bin(&'a str),
+    /// A bench target, compiled with `cargo bench --no-run --bench`.
+    Bench(&'a str),
+}
+
+impl CargoTarget<'_> {
+    fn name(&self) -> &str {
+        match self {
+            CargoTarget::Bin(name) | CargoTarget::Bench(name) => name,
+        }
+    }
 }
 
 /// What a build produced.
@@ -36,8 +57,11 @@ pub enum BuildOutcome {
     Built {
         /// Where cargo put it (inside the target dir; copy it before the next build).
         executable: PathBuf,
-        /// Wall time of the whole `cargo build`.
+        /// Wall time of the whole cargo command.
         seconds: f64,
+        /// The panic strategy rustc compiled the target with; `None` if cargo's output did
+        /// not show it.
+        panic_effective: Option<Panic>,
     },
     /// Cargo or rustc failed.
     Failed {
@@ -51,12 +75,16 @@ pub enum BuildOutcome {
 /// Runs the build. `Err` means cargo could not be run at all; a failing build is `Ok(Failed)`.
 pub fn build(request: BuildRequest<'_>) -> Result<BuildOutcome> {
     let mut command = Command::new(request.cargo);
+    match request.target {
+        CargoTarget::Bin(name) => command.args(["build", "--bin", name]),
+        CargoTarget::Bench(name) => command.args(["bench", "--no-run", "--bench", name]),
+    };
     command
-        .arg("build")
         .arg("--manifest-path")
         .arg(request.manifest)
-        .args(["--profile", request.profile, "--package", &request.target.package, "--bin", &request.target.bin])
-        .args(["--message-format=json-render-diagnostics", "--color", "never"])
+        .args(["--profile", request.profile, "--package", request.package])
+        // Verbose, to see the flags rustc really gets (the panic strategy of bench targets).
+        .args(["--verbose", "--message-format=json-render-diagnostics", "--color", "never"])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -80,11 +108,15 @@ pub fn build(request: BuildRequest<'_>) -> Result<BuildOutcome> {
         let _ = stderr.read_to_string(&mut text);
         text
     });
+    let kind = match request.target {
+        CargoTarget::Bin(_) => TargetKind::Bin,
+        CargoTarget::Bench(_) => TargetKind::Bench,
+    };
     let mut executable = None;
     for message in Message::parse_stream(BufReader::new(child.stdout.take().expect("piped"))) {
         if let Ok(Message::CompilerArtifact(artifact)) = message
-            && artifact.target.name == request.target.bin
-            && artifact.target.kind.contains(&TargetKind::Bin)
+            && artifact.target.name == request.target.name()
+            && artifact.target.kind.contains(&kind)
             && let Some(path) = artifact.executable
         {
             executable = Some(path.into_std_path_buf());
@@ -96,13 +128,28 @@ pub fn build(request: BuildRequest<'_>) -> Result<BuildOutcome> {
     let stderr = stderr_reader.join().unwrap_or_default();
 
     Ok(match (status.success(), executable) {
-        (true, Some(executable)) => BuildOutcome::Built { executable, seconds },
+        (true, Some(executable)) => BuildOutcome::Built { executable, seconds, panic_effective: panic_in_effect(&stderr, request.target) },
         (true, None) => BuildOutcome::Failed {
             seconds,
-            errors: format!("cargo reported success but no executable for `{}`\n{}", request.target.bin, first_error_lines(&stderr)),
+            errors: format!("cargo reported success but no executable for `{}`\n{}", request.target.name(), first_error_lines(&stderr)),
         },
         (false, _) => BuildOutcome::Failed { seconds, errors: first_error_lines(&stderr) },
     })
+}
+
+/// The panic strategy in the rustc command line that cargo's `--verbose` output shows for
+/// `target`: a binary is compiled with `--crate-type bin`, a bench target with no crate type.
+fn panic_in_effect(stderr: &str, target: CargoTarget<'_>) -> Option<Panic> {
+    let crate_name = format!(" --crate-name {} ", target.name().replace('-', "_"));
+    let command = stderr.lines().map(str::trim_start).find(|line| {
+        line.starts_with("Running `")
+            && line.contains(&crate_name)
+            && match target {
+                CargoTarget::Bin(_) => line.contains(" --crate-type bin "),
+                CargoTarget::Bench(_) => !line.contains(" --crate-type "),
+            }
+    })?;
+    Some(if command.contains(" -C panic=abort ") { Panic::Abort } else { Panic::Unwind })
 }
 
 /// The first [`ERROR_LINES`] lines from the first `error` line on, or the last lines if none.
@@ -125,5 +172,20 @@ mod tests {
         assert_eq!(first_error_lines(stderr), "error: linking with `cc` failed\n  note: x");
         let many: String = (0..100).map(|i| format!("line {i}\n")).collect();
         assert!(first_error_lines(&many).starts_with("line 60\n"));
+    }
+
+    #[test]
+    fn the_panic_strategy_comes_from_the_targets_own_rustc_command() {
+        // Shortened from `cargo bench --no-run --verbose` of a `panic = "abort"` profile.
+        let stderr = concat!(
+            "   Compiling my-tool v0.1.0\n",
+            "     Running `rustc --crate-name my_tool --edition=2024 src/lib.rs --crate-type lib -C opt-level=3 -C panic=abort -C metadata=1`\n",
+            "     Running `rustc --crate-name my_tool --edition=2024 src/main.rs --crate-type bin -C opt-level=3 -C panic=abort -C metadata=2`\n",
+            "     Running `rustc --crate-name speed --edition=2024 benches/speed.rs --emit=dep-info,link -C opt-level=3 --cfg test -C metadata=3`\n",
+        );
+        assert_eq!(panic_in_effect(stderr, CargoTarget::Bin("my-tool")), Some(Panic::Abort));
+        assert_eq!(panic_in_effect(stderr, CargoTarget::Bench("speed")), Some(Panic::Unwind));
+        assert_eq!(panic_in_effect(stderr, CargoTarget::Bench("my-tool")), None, "a library is not a bench");
+        assert_eq!(panic_in_effect("       Fresh my-tool v0.1.0\n", CargoTarget::Bin("my-tool")), None);
     }
 }

@@ -27,7 +27,8 @@ pub struct ManifestGuard {
     state_dir: PathBuf,
     original: Vec<u8>,
     modified: Option<SystemTime>,
-    edited: bool,
+    /// What the sweep last wrote into the manifest; `None` until it writes.
+    written: Option<Vec<u8>>,
     released: bool,
 }
 
@@ -41,8 +42,8 @@ pub enum Recovery {
         /// The process that was sweeping.
         pid: Option<u32>,
     },
-    /// The manifest was changed since (by the user?) and holds no sweep profile; it was left
-    /// alone and the backup kept at `backup`.
+    /// The manifest was changed since (by the user?): its sweep profiles, if any, were removed
+    /// and every other change kept; the backup is kept at `backup`.
     KeptChangedManifest {
         /// The manifest.
         manifest: PathBuf,
@@ -62,7 +63,7 @@ impl std::fmt::Display for Recovery {
             ),
             Recovery::KeptChangedManifest { manifest, backup } => write!(
                 f,
-                "an earlier sweep was killed, but {} has changed since and holds no sweep profile, so it was left as it is; the copy from before that sweep is at {}",
+                "an earlier sweep was killed, and {} has changed since: its sweep profiles (if any) were removed and your other changes kept; the copy from before that sweep is at {}",
                 manifest.display(),
                 backup.display()
             ),
@@ -112,7 +113,7 @@ impl ManifestGuard {
             state_dir: state_dir.to_owned(),
             original,
             modified,
-            edited: false,
+            written: None,
             released: false,
         };
         Ok((guard, recovery))
@@ -125,10 +126,10 @@ impl ManifestGuard {
 
     /// Replaces the manifest's contents; the first call writes the backup before touching it.
     pub fn write(&mut self, text: &str) -> Result<()> {
-        if !self.edited {
+        if self.written.is_none() {
             write_atomic(&backup_path(&self.state_dir), &self.original)?;
-            self.edited = true;
         }
+        self.written = Some(text.as_bytes().to_owned());
         write_atomic(&self.manifest, text.as_bytes())
     }
 
@@ -141,9 +142,30 @@ impl ManifestGuard {
         if self.released {
             return Ok(());
         }
-        if self.edited {
-            put_back(&self.manifest, &self.original, self.modified)?;
-            remove_file(&backup_path(&self.state_dir))?;
+        if let Some(written) = &self.written {
+            // Untouched since the sweep wrote it: the original goes back as it was. Otherwise
+            // someone edited it meanwhile, and only the sweep's profiles are taken out.
+            let outcome = if fs::read(&self.manifest).ok().as_ref() == Some(written) {
+                put_back(&self.manifest, &self.original, self.modified)?;
+                PutBack::Restored
+            } else {
+                put_back_keeping_edits(&self.manifest, &self.original, self.modified)?
+            };
+            match outcome {
+                PutBack::Restored => remove_file(&backup_path(&self.state_dir))?,
+                outcome => {
+                    let kept = keep_backup(&self.state_dir)?;
+                    eprintln!(
+                        "note: {} was edited while the sweep ran; {}; the copy from before the sweep is at {}",
+                        self.manifest.display(),
+                        match outcome {
+                            PutBack::KeptEdits => "the sweep's profiles were removed and your edits kept",
+                            _ => "it is not valid TOML any more, so it was left as it is (remove its [profile.sweep-*] tables by hand)",
+                        },
+                        kept.display()
+                    );
+                }
+            }
         }
         remove_file(&lock_path(&self.state_dir))?;
         self.released = true;
@@ -176,13 +198,11 @@ pub fn recover(manifest: &Path, state_dir: &Path) -> Result<Option<Recovery>> {
             let current = fs::read(manifest).unwrap_or_default();
             if current == saved {
                 None
-            } else if String::from_utf8_lossy(&current).contains("[profile.sweep-") {
-                put_back(manifest, &saved, lock.as_ref().and_then(|l| l.modified))?;
-                Some(Recovery::Restored { manifest: manifest.to_owned(), pid: lock.as_ref().map(|l| l.owner.pid) })
             } else {
-                let kept = state_dir.with_file_name(format!("manifest-before-killed-sweep-{}.toml", unix_seconds()));
-                fs::rename(&backup, &kept).with_context(|| format!("cannot move {}", backup.display()))?;
-                Some(Recovery::KeptChangedManifest { manifest: manifest.to_owned(), backup: kept })
+                match put_back_keeping_edits(manifest, &saved, lock.as_ref().and_then(|l| l.modified))? {
+                    PutBack::Restored => Some(Recovery::Restored { manifest: manifest.to_owned(), pid: lock.as_ref().map(|l| l.owner.pid) }),
+                    PutBack::KeptEdits | PutBack::Left => Some(Recovery::KeptChangedManifest { manifest: manifest.to_owned(), backup: keep_backup(state_dir)? }),
+                }
             }
         }
         Err(e) if e.kind() == ErrorKind::NotFound => None,
@@ -191,6 +211,42 @@ pub fn recover(manifest: &Path, state_dir: &Path) -> Result<Option<Recovery>> {
     remove_file(&backup)?;
     remove_file(&lock_path(state_dir))?;
     Ok(recovery)
+}
+
+/// What [`put_back_keeping_edits`] did.
+enum PutBack {
+    /// The original bytes (and mtime) are back.
+    Restored,
+    /// Someone else changed the manifest too: the sweep profiles were removed, their changes kept.
+    KeptEdits,
+    /// The manifest is not valid TOML; it was left alone.
+    Left,
+}
+
+/// Takes the sweep profiles out of `manifest`: if that gives `original`, puts the original bytes
+/// and mtime back; if the user changed other things meanwhile, keeps their changes.
+fn put_back_keeping_edits(manifest: &Path, original: &[u8], modified: Option<SystemTime>) -> Result<PutBack> {
+    let current = fs::read(manifest).with_context(|| format!("cannot read {}", manifest.display()))?;
+    let Some(without) = std::str::from_utf8(&current).ok().and_then(crate::manifest::without_sweep_profiles) else {
+        return Ok(PutBack::Left);
+    };
+    if without.as_bytes() == original {
+        put_back(manifest, original, modified)?;
+        Ok(PutBack::Restored)
+    } else {
+        if without.as_bytes() != current {
+            write_atomic(manifest, without.as_bytes())?;
+        }
+        Ok(PutBack::KeptEdits)
+    }
+}
+
+/// Moves the backup out of the way of the next sweep, where the user can find it.
+fn keep_backup(state_dir: &Path) -> Result<PathBuf> {
+    let backup = backup_path(state_dir);
+    let kept = state_dir.with_file_name(format!("manifest-before-sweep-{}.toml", unix_seconds()));
+    fs::rename(&backup, &kept).with_context(|| format!("cannot move {}", backup.display()))?;
+    Ok(kept)
 }
 
 fn put_back(manifest: &Path, bytes: &[u8], modified: Option<SystemTime>) -> Result<()> {
@@ -342,5 +398,19 @@ mod tests {
         };
         assert_eq!(fs::read_to_string(&manifest).unwrap(), "[workspace] # edited by hand since\n");
         assert_eq!(fs::read_to_string(backup).unwrap(), ORIGINAL);
+    }
+
+    #[test]
+    fn edits_made_during_a_sweep_survive_its_restore() {
+        let (_dir, manifest, state) = setup();
+        let (mut guard, _) = ManifestGuard::acquire(&manifest, &state).unwrap();
+        guard.write(&format!("{ORIGINAL}\n# profile-sweep: temporary\n[profile.sweep-o3]\ninherits = \"release\"\n")).unwrap();
+        // The user adds a dependency while the sweep builds.
+        let during = fs::read_to_string(&manifest).unwrap().replacen("[workspace]", "[workspace]\n# added during the sweep", 1);
+        fs::write(&manifest, during).unwrap();
+        guard.restore().unwrap();
+        let after = fs::read_to_string(&manifest).unwrap();
+        assert!(after.contains("# added during the sweep"), "{after}");
+        assert!(!after.contains("sweep-o3"), "{after}");
     }
 }

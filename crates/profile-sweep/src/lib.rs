@@ -3,12 +3,20 @@
 //! Data flows one way, one module per stage:
 //! sweep file ([`spec`]) -> variants ([`variants`]) -> profiles in the manifest ([`manifest`],
 //! guarded by [`guard`]) -> builds ([`build`]) -> sizes ([`binary`]) -> whole-binary timings
-//! ([`runtime`], summarised by [`stats`]) -> rows ([`results`]). [`sweep`] drives the stages;
+//! ([`runtime`], summarised by [`stats`]) and criterion benchmarks ([`criterion`]) -> rows
+//! ([`results`]) -> analysis ([`analysis`]: Pareto frontier, recommendations) -> charts
+//! ([`chart`]) and the Markdown report ([`report`]). [`apply`] and [`compare`] read results
+//! files back: to paste a variant into a manifest, and to compare two runs. [`sweep`] drives the stages;
 //! [`workspace`], [`toolchain`] and [`machine`] answer questions about the environment;
 //! [`progress`] and [`interrupt`] deal with the terminal and signals.
 
+pub mod analysis;
+pub mod apply;
 pub mod binary;
 pub mod build;
+pub mod chart;
+pub mod compare;
+pub mod criterion;
 pub mod error;
 pub mod fsutil;
 pub mod guard;
@@ -16,6 +24,7 @@ pub mod interrupt;
 pub mod machine;
 pub mod manifest;
 pub mod progress;
+pub mod report;
 pub mod results;
 pub mod runtime;
 pub mod settings;

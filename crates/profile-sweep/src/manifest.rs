@@ -15,6 +15,22 @@ use crate::variants::Variant;
 /// The comment placed above the first sweep profile, for anyone who opens the file mid-sweep.
 const BANNER: &str = "# profile-sweep: temporary profiles, removed when the sweep ends\n";
 
+/// The text with every `[profile.sweep-*]` table (and the banner before them) removed;
+/// `None` if it is not valid TOML any more. Undoes [`with_sweep_profiles`] byte for byte.
+pub fn without_sweep_profiles(text: &str) -> Option<String> {
+    let mut doc: DocumentMut = text.parse().ok()?;
+    if let Some(profiles) = doc.get_mut("profile").and_then(Item::as_table_mut) {
+        let ours: Vec<String> = profiles.iter().map(|(name, _)| name.to_owned()).filter(|name| name.starts_with("sweep-")).collect();
+        for name in ours {
+            profiles.remove(&name);
+        }
+        if profiles.is_empty() && profiles.is_implicit() {
+            doc.remove("profile");
+        }
+    }
+    Some(doc.to_string())
+}
+
 /// Where the sweep profiles start in toml_edit's table order: after anything a user could write.
 const FIRST_POSITION: isize = isize::MAX / 2;
 
@@ -215,6 +231,7 @@ serde = "1"         # trailing comment
         insta::assert_snapshot!(&edited[MANIFEST.len()..]);
         let reparsed = sweep_profile_names(&edited);
         assert_eq!(reparsed, variants.iter().map(Variant::profile_name).collect::<Vec<_>>());
+        assert_eq!(without_sweep_profiles(&edited).as_deref(), Some(MANIFEST), "removal undoes the edit byte for byte");
     }
 
     #[test]
@@ -233,6 +250,7 @@ serde = "1"         # trailing comment
             table("o3-thinlocal-cgu1-unwind-dbg", "codegen-units = 1\n")
         );
         assert_eq!(edited, expected, "cargo's default codegen-units is written by omission");
+        assert_eq!(without_sweep_profiles(&edited).as_deref(), Some(text), "an added [profile] table goes too");
     }
 
     #[test]

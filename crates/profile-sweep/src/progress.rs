@@ -11,11 +11,14 @@ use indicatif::{ProgressBar, ProgressStyle};
 pub struct Progress {
     bar: Option<ProgressBar>,
     total: usize,
+    /// What happens to each variant: "building", "measuring".
+    phase: &'static str,
 }
 
 impl Progress {
-    /// A bar when stderr is a terminal and `CI` is unset, plain lines otherwise.
-    pub fn new(total: usize) -> Progress {
+    /// A bar when stderr is a terminal and `CI` is unset, plain lines otherwise; `phase` says
+    /// what happens to each of the `total` variants ("building").
+    pub fn new(total: usize, phase: &'static str) -> Progress {
         let interactive = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
         let bar = interactive.then(|| {
             let bar = ProgressBar::new(total as u64);
@@ -26,14 +29,14 @@ impl Progress {
             bar.enable_steady_tick(Duration::from_millis(200));
             bar
         });
-        Progress { bar, total }
+        Progress { bar, total, phase }
     }
 
-    /// Variant number `index` (0-based) starts building.
+    /// Variant number `index` (0-based) starts its phase.
     pub fn start(&self, index: usize, variant: &str) {
         match &self.bar {
-            Some(bar) => bar.set_message(format!("building {variant}")),
-            None => eprintln!("[{}/{}] building {variant}", index + 1, self.total),
+            Some(bar) => bar.set_message(format!("{} {variant}", self.phase)),
+            None => eprintln!("[{}/{}] {} {variant}", index + 1, self.total, self.phase),
         }
     }
 

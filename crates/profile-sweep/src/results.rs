@@ -124,6 +124,19 @@ pub struct Row {
 }
 
 impl Row {
+    /// Sets the timing columns, all in nanoseconds (rounded to whole ns).
+    #[allow(clippy::too_many_arguments)]
+    pub fn fill_timing(&mut self, mean: f64, ci_low: f64, ci_high: f64, median: f64, min: f64, max: f64, std_dev: f64, samples: u32) {
+        self.mean_ns = Some(mean.round());
+        self.ci_low_ns = Some(ci_low.round());
+        self.ci_high_ns = Some(ci_high.round());
+        self.median_ns = Some(median.round());
+        self.min_ns = Some(min.round());
+        self.max_ns = Some(max.round());
+        self.std_dev_ns = Some(std_dev.round());
+        self.samples = Some(samples);
+    }
+
     fn key(&self) -> (&str, &str, Option<&str>) {
         (&self.sweep, &self.variant, self.measurement.as_deref())
     }
@@ -172,6 +185,19 @@ impl ResultsFile {
     }
 }
 
+/// Reads a results CSV that must exist and hold rows (for plotting, comparing, applying).
+pub fn load(path: &Path) -> Result<Vec<Row>, InputError> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        InputError::in_file(path, format!("cannot read the results file: {e}")).with_fix("pass a results.csv written by `cargo xtask sweep`, e.g. results/default/results.csv")
+    })?;
+    let rows = read_rows(&bytes)
+        .map_err(|message| InputError::in_file(path, message).with_fix("pass a results.csv written by this version of `cargo xtask sweep`"))?;
+    if rows.is_empty() {
+        return Err(InputError::in_file(path, "the results file has no rows").with_fix("run a sweep first: cargo xtask sweep --sweep FILE"));
+    }
+    Ok(rows)
+}
+
 /// Serialises rows with the header, even when there are none.
 pub fn to_csv(rows: &[Row]) -> Result<Vec<u8>> {
     let mut writer = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
@@ -201,10 +227,11 @@ pub fn read_rows(bytes: &[u8]) -> Result<Vec<Row>, String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn row(variant: &str, size: u64) -> Row {
+    /// A size row of a made-up variant, for tests anywhere in the crate.
+    pub(crate) fn row(variant: &str, size: u64) -> Row {
         Row {
             sweep: "s".into(),
             variant: variant.into(),

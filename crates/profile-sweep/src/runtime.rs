@@ -6,6 +6,7 @@
 
 use std::fs::File;
 use std::io::{Read, Seek};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Condvar, Mutex};
@@ -14,6 +15,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 
 use crate::build::first_error_lines;
+use crate::interrupt;
 use crate::stats::{self, Summary};
 
 /// How to run the executable: a validated `[[run]]` of a sweep file.
@@ -56,74 +58,115 @@ pub enum RunOutcome {
     },
 }
 
-/// Runs `executable` per `spec`, with `stdin` (a file) or no input.
-pub fn measure(executable: &Path, spec: &RunSpec, stdin: Option<&Path>) -> Result<RunOutcome> {
+/// Runs `executable` per `spec`, with `stdin` (a file) or no input. Also returns the wall
+/// time of every process run, warm-ups included.
+pub fn measure(executable: &Path, spec: &RunSpec, stdin: Option<&Path>) -> Result<(RunOutcome, Duration)> {
     let mut samples = Vec::with_capacity(spec.runs as usize);
     let mut peak_rss_bytes = 0;
+    let mut in_processes = Duration::ZERO;
     for index in 0..spec.warmup + spec.runs {
-        match run_once(executable, spec, stdin)? {
-            Ok((elapsed, rss)) => {
-                if index >= spec.warmup {
-                    samples.push(elapsed.as_nanos() as f64);
-                }
-                peak_rss_bytes = peak_rss_bytes.max(rss);
-            }
-            Err(failure) => return Ok(failure),
+        let mut command = Command::new(executable);
+        command.args(&spec.args).current_dir(&spec.cwd);
+        let exit = run_to_exit(&mut command, stdin, spec.timeout)?;
+        in_processes += exit.elapsed;
+        if exit.exit != Exit::Success {
+            return Ok((RunOutcome::Failed { reason: exit.exit.to_string(), stderr: exit.stderr }, in_processes));
         }
+        if index >= spec.warmup {
+            samples.push(exit.elapsed.as_nanos() as f64);
+        }
+        peak_rss_bytes = peak_rss_bytes.max(exit.peak_rss_bytes);
     }
     let wall_ns = stats::summarize(&samples).context("fewer than two timed runs")?;
-    Ok(RunOutcome::Measured(Timing { wall_ns, peak_rss_bytes }))
+    Ok((RunOutcome::Measured(Timing { wall_ns, peak_rss_bytes }), in_processes))
 }
 
-/// One run: its wall time and peak RSS, or why it failed.
-fn run_once(executable: &Path, spec: &RunSpec, stdin: Option<&Path>) -> Result<Result<(Duration, u64), RunOutcome>> {
-    let mut stderr = tempfile::tempfile().context("cannot create a file for the run's stderr")?;
+/// How a measured process ended.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Exit {
+    /// Exit status 0.
+    Success,
+    /// Another exit status.
+    Status(i32),
+    /// Killed by a signal (not ours).
+    Signal(i32),
+    /// Killed by us after the timeout.
+    TimedOut(Duration),
+}
+
+impl std::fmt::Display for Exit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Exit::Success => write!(f, "exited with status 0"),
+            Exit::Status(code) => write!(f, "exited with status {code}"),
+            Exit::Signal(signal) => write!(f, "killed by signal {signal}"),
+            Exit::TimedOut(timeout) => write!(f, "timed out after {} s", timeout.as_secs_f64()),
+        }
+    }
+}
+
+/// One finished process.
+#[derive(Debug)]
+pub struct ProcessExit {
+    /// How it ended.
+    pub exit: Exit,
+    /// Wall time from spawn to exit.
+    pub elapsed: Duration,
+    /// Its peak resident set size, in bytes.
+    pub peak_rss_bytes: u64,
+    /// The first lines of its stderr (see [`first_error_lines`]).
+    pub stderr: String,
+}
+
+/// Runs `command` to its end in a process group of its own (so a signal to the sweep stops
+/// it), with `stdin` from a file or none, stdout discarded, and a timeout.
+pub fn run_to_exit(command: &mut Command, stdin: Option<&Path>, timeout: Duration) -> Result<ProcessExit> {
+    let mut stderr = tempfile::tempfile().context("cannot create a file for the process's stderr")?;
     let input = match stdin {
         Some(path) => Stdio::from(File::open(path).with_context(|| format!("cannot open {}", path.display()))?),
         None => Stdio::null(),
     };
-    let mut command = Command::new(executable);
-    command.args(&spec.args).current_dir(&spec.cwd).stdin(input).stdout(Stdio::null()).stderr(stderr.try_clone()?);
+    command.stdin(input).stdout(Stdio::null()).stderr(stderr.try_clone()?).process_group(0);
 
     let started = Instant::now();
-    let child = command.spawn().with_context(|| format!("cannot run {}", executable.display()))?;
+    let child = command.spawn().with_context(|| format!("cannot run {}", command.get_program().to_string_lossy()))?;
     let pid = child.id() as libc::pid_t;
-    let watchdog = Watchdog::start(pid, spec.timeout);
+    interrupt::set_child_group(pid);
+    let watchdog = Watchdog::start(pid, timeout);
     // Wait for the exit without reaping, so the pid cannot be reused while the watchdog may
     // still signal it; then stop the watchdog; then reap, collecting rusage.
     // SAFETY: plain system calls on our own child; the structs are zero-initialised out-params.
-    let (status, elapsed, rusage) = unsafe {
+    let (status, elapsed, rusage, timed_out) = unsafe {
         let mut info: libc::siginfo_t = std::mem::zeroed();
         while libc::waitid(libc::P_PID, pid as libc::id_t, &mut info, libc::WEXITED | libc::WNOWAIT) != 0 {
             let error = std::io::Error::last_os_error();
             if error.kind() != std::io::ErrorKind::Interrupted {
-                return Err(error).context("waiting for the run");
+                return Err(error).context("waiting for a measured process");
             }
         }
         let elapsed = started.elapsed();
         let timed_out = watchdog.stop();
+        interrupt::set_child_group(0);
         let mut status = 0;
         let mut rusage: libc::rusage = std::mem::zeroed();
         libc::wait4(pid, &mut status, 0, &mut rusage);
-        if timed_out {
-            return Ok(Err(failure(format!("timed out after {} s", spec.timeout.as_secs_f64()), &mut stderr)));
-        }
-        (status, elapsed, rusage)
+        (status, elapsed, rusage, timed_out)
     };
-    if libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0 {
-        // ru_maxrss is in KiB on Linux.
-        Ok(Ok((elapsed, rusage.ru_maxrss.max(0) as u64 * 1024)))
+    let exit = if timed_out {
+        Exit::TimedOut(timeout)
     } else if libc::WIFSIGNALED(status) {
-        Ok(Err(failure(format!("killed by signal {}", libc::WTERMSIG(status)), &mut stderr)))
+        Exit::Signal(libc::WTERMSIG(status))
+    } else if libc::WEXITSTATUS(status) == 0 {
+        Exit::Success
     } else {
-        Ok(Err(failure(format!("exited with status {}", libc::WEXITSTATUS(status)), &mut stderr)))
-    }
-}
-
-fn failure(reason: String, stderr: &mut File) -> RunOutcome {
+        Exit::Status(libc::WEXITSTATUS(status))
+    };
     let mut text = String::new();
-    let _ = stderr.rewind().and_then(|_| stderr.read_to_string(&mut text));
-    RunOutcome::Failed { reason, stderr: first_error_lines(&text) }
+    if exit != Exit::Success {
+        let _ = stderr.rewind().and_then(|_| stderr.read_to_string(&mut text));
+    }
+    // ru_maxrss is in KiB on Linux.
+    Ok(ProcessExit { exit, elapsed, peak_rss_bytes: rusage.ru_maxrss.max(0) as u64 * 1024, stderr: first_error_lines(&text) })
 }
 
 /// Kills a run that outlives its timeout.
@@ -142,7 +185,7 @@ impl Watchdog {
             let guard = lock.lock().expect("watchdog lock");
             let (mut guard, _) = exited.wait_timeout_while(guard, timeout, |(done, _)| !*done).expect("watchdog lock");
             if !guard.0 {
-                // SAFETY: the child is not reaped yet (see run_once), so the pid is still ours.
+                // SAFETY: the child is not reaped yet (see run_to_exit), so the pid is still ours.
                 unsafe { libc::kill(pid, libc::SIGKILL) };
                 guard.1 = true;
             }
@@ -177,7 +220,7 @@ mod tests {
 
     #[test]
     fn times_successful_runs_and_reads_peak_rss() {
-        let outcome = measure(Path::new("/bin/sh"), &spec(&["-c", "exit 0"], 3, Duration::from_secs(30)), None).unwrap();
+        let outcome = measure(Path::new("/bin/sh"), &spec(&["-c", "exit 0"], 3, Duration::from_secs(30)), None).unwrap().0;
         let RunOutcome::Measured(timing) = outcome else { panic!("{outcome:?}") };
         assert_eq!(timing.wall_ns.samples, 3);
         assert!(timing.wall_ns.min > 0.0 && timing.wall_ns.min <= timing.wall_ns.max);
@@ -189,20 +232,20 @@ mod tests {
         let mut input = tempfile::NamedTempFile::new().unwrap();
         std::io::Write::write_all(&mut input, b"expected").unwrap();
         let check = spec(&["-c", "read line; test \"$line\" = expected"], 2, Duration::from_secs(30));
-        assert!(matches!(measure(Path::new("/bin/sh"), &check, Some(input.path())).unwrap(), RunOutcome::Measured(_)));
-        assert!(matches!(measure(Path::new("/bin/sh"), &check, None).unwrap(), RunOutcome::Failed { .. }));
+        assert!(matches!(measure(Path::new("/bin/sh"), &check, Some(input.path())).unwrap().0, RunOutcome::Measured(_)));
+        assert!(matches!(measure(Path::new("/bin/sh"), &check, None).unwrap().0, RunOutcome::Failed { .. }));
     }
 
     #[test]
     fn a_failing_run_keeps_its_reason_and_stderr() {
-        let outcome = measure(Path::new("/bin/sh"), &spec(&["-c", "echo 'error: no input' >&2; exit 3"], 2, Duration::from_secs(30)), None).unwrap();
+        let outcome = measure(Path::new("/bin/sh"), &spec(&["-c", "echo 'error: no input' >&2; exit 3"], 2, Duration::from_secs(30)), None).unwrap().0;
         assert_eq!(outcome, RunOutcome::Failed { reason: "exited with status 3".into(), stderr: "error: no input".into() });
     }
 
     #[test]
     fn a_run_past_its_timeout_is_killed() {
         let started = Instant::now();
-        let outcome = measure(Path::new("/bin/sh"), &spec(&["-c", "sleep 30"], 2, Duration::from_millis(200)), None).unwrap();
+        let outcome = measure(Path::new("/bin/sh"), &spec(&["-c", "sleep 30"], 2, Duration::from_millis(200)), None).unwrap().0;
         assert!(matches!(&outcome, RunOutcome::Failed { reason, .. } if reason == "timed out after 0.2 s"), "{outcome:?}");
         assert!(started.elapsed() < Duration::from_secs(20));
     }

@@ -50,6 +50,15 @@ impl RawValue {
         }
     }
 
+    /// A value as the results CSV spells it (`3`, `z`, `false`, `fat`, `16`, `symbols`).
+    pub fn from_cell(cell: &str) -> RawValue {
+        match cell {
+            "true" => RawValue::Bool(true),
+            "false" => RawValue::Bool(false),
+            _ => cell.parse().map_or_else(|_| RawValue::Str(cell.to_owned()), RawValue::Int),
+        }
+    }
+
     /// Whether this value of the profile key `debug` turns debug info on.
     pub fn enables_debug_info(&self) -> bool {
         match self {

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::criterion::CriterionSpec;
 use crate::error::InputError;
 use crate::runtime::RunSpec;
 use crate::settings::{Axis, RawValue, Setting};
@@ -46,6 +47,32 @@ pub struct Sweep {
     pub plan: Plan,
     /// Whole-binary runs to time for every variant that builds.
     pub runs: Vec<Run>,
+    /// Criterion bench targets to run for every variant that builds.
+    pub benches: Vec<Bench>,
+    /// When variants are measured, relative to their builds.
+    pub order: MeasureOrder,
+}
+
+/// A validated `[[bench]]`: a criterion bench target and where its package was named.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bench {
+    /// Package, target, filter and criterion's timing options.
+    pub spec: CriterionSpec,
+    /// Where the package was written (the `package` key, or the bench table when it is the
+    /// sweep's own package), for errors that need the workspace.
+    pub package_offset: usize,
+    /// Where the bench target was named.
+    pub bench_offset: usize,
+}
+
+/// When variants are measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MeasureOrder {
+    /// Each variant right after its own build (results arrive as the sweep goes).
+    AfterEachBuild,
+    /// All variants built first, then measured in a shuffled order (a fixed seed), so slow
+    /// drift of the machine spreads over all variants instead of following the build order.
+    Shuffled,
 }
 
 /// A validated `[[run]]`: how to run the built executable, and what to feed it.
@@ -121,6 +148,22 @@ mod raw {
         pub ladder: Option<Spanned<Vec<Step>>>,
         #[serde(default)]
         pub run: Vec<Run>,
+        #[serde(default)]
+        pub bench: Vec<Spanned<Bench>>,
+        pub measure_order: Option<Spanned<String>>,
+    }
+
+    /// A criterion bench target.
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+    pub struct Bench {
+        pub package: Option<Spanned<String>>,
+        pub bench: Spanned<String>,
+        pub filter: Option<String>,
+        pub warm_up_seconds: Option<Spanned<f64>>,
+        pub measurement_seconds: Option<Spanned<f64>>,
+        pub sample_size: Option<Spanned<i64>>,
+        pub timeout_seconds: Option<Spanned<f64>>,
     }
 
     /// A whole-binary run.
@@ -269,9 +312,31 @@ impl Sweep {
             }
             runs.push(run);
         }
+        let mut benches: Vec<Bench> = Vec::new();
+        for bench in file.bench {
+            let bench = validate_bench(bench, &file.package, &at)?;
+            if benches.iter().any(|b| b.spec.package == bench.spec.package && b.spec.bench == bench.spec.bench && b.spec.filter == bench.spec.filter) {
+                return Err(at(bench.bench_offset, format!("bench `{}` of `{}` is listed twice", bench.spec.bench, bench.spec.package))
+                    .with_fix("remove one of the two [[bench]] tables"));
+            }
+            benches.push(bench);
+        }
+        let order = match &file.measure_order {
+            None => MeasureOrder::AfterEachBuild,
+            Some(order) => match order.get_ref().as_str() {
+                "after-each-build" => MeasureOrder::AfterEachBuild,
+                "shuffled" => MeasureOrder::Shuffled,
+                other => {
+                    return Err(at(order.span().start, format!("unknown measure-order {other:?}"))
+                        .with_fix("use \"after-each-build\" (the default) or \"shuffled\""));
+                }
+            },
+        };
 
         Ok(Sweep {
             runs,
+            benches,
+            order,
             name,
             file: path.to_owned(),
             package: located(&file.package),
@@ -353,6 +418,40 @@ fn validate_run(run: raw::Run, base_dir: &Path, at: &impl Fn(usize, String) -> I
             timeout: std::time::Duration::from_secs_f64(timeout),
         },
         stdin,
+    })
+}
+
+/// The longest a timed criterion phase or a timeout may be, in seconds (a day).
+const MAX_SECONDS: f64 = 86_400.0;
+
+fn validate_bench(bench: Spanned<raw::Bench>, sweep_package: &Spanned<String>, at: &impl Fn(usize, String) -> InputError) -> Result<Bench, InputError> {
+    let table = bench.span().start;
+    let bench = bench.into_inner();
+    let seconds = |value: Option<Spanned<f64>>, default: f64, key: &str| -> Result<std::time::Duration, InputError> {
+        match value {
+            None => Ok(std::time::Duration::from_secs_f64(default)),
+            Some(v) if *v.get_ref() > 0.0 && *v.get_ref() <= MAX_SECONDS => Ok(std::time::Duration::from_secs_f64(*v.get_ref())),
+            Some(v) => Err(at(v.span().start, format!("invalid {key} {}", v.get_ref())).with_fix(format!("{key} takes a number of seconds above 0 and at most {MAX_SECONDS}"))),
+        }
+    };
+    // Criterion's own defaults: 3 s warm-up, 5 s measurement, 100 samples.
+    let warm_up = seconds(bench.warm_up_seconds, 3.0, "warm-up-seconds")?;
+    let measurement = seconds(bench.measurement_seconds, 5.0, "measurement-seconds")?;
+    let timeout = seconds(bench.timeout_seconds, 1800.0, "timeout-seconds")?;
+    let sample_size = match bench.sample_size {
+        None => 100,
+        Some(v) if (10..=100_000).contains(v.get_ref()) => *v.get_ref() as u32,
+        Some(v) => return Err(at(v.span().start, format!("invalid sample-size {}", v.get_ref())).with_fix("sample-size takes an integer from 10 (criterion's minimum) to 100000")),
+    };
+    let (package, package_offset) = match &bench.package {
+        Some(package) => (package.get_ref().clone(), package.span().start),
+        None => (sweep_package.get_ref().clone(), table),
+    };
+    let bench_offset = bench.bench.span().start;
+    Ok(Bench {
+        spec: CriterionSpec { package, bench: bench.bench.into_inner(), filter: bench.filter, warm_up, measurement, sample_size, timeout },
+        package_offset,
+        bench_offset,
     })
 }
 
@@ -498,6 +597,37 @@ mod tests {
         let Plan::Ladder(steps) = &sweep.plan else { panic!("not a ladder") };
         assert_eq!(steps[1].label, "+ lto");
         assert_eq!(steps[1].adds.iter().map(ToString::to_string).collect::<Vec<_>>(), ["fat", "1"]);
+    }
+
+    #[test]
+    fn bench_tables_get_criterion_defaults_and_the_sweeps_package() {
+        let sweep = parse(concat!(
+            "package = \"p\"\nmeasure-order = \"shuffled\"\n[matrix]\nlto = [true]\n",
+            "[[bench]]\nbench = \"speed\"\n",
+            "[[bench]]\npackage = \"q\"\nbench = \"speed\"\nfilter = \"parse\"\nwarm-up-seconds = 0.5\nmeasurement-seconds = 2\nsample-size = 10\n",
+        ))
+        .unwrap();
+        assert_eq!(sweep.order, MeasureOrder::Shuffled);
+        let [own, other] = &sweep.benches[..] else { panic!("{:?}", sweep.benches) };
+        assert_eq!((own.spec.package.as_str(), own.spec.bench.as_str(), own.spec.filter.as_deref()), ("p", "speed", None));
+        assert_eq!((own.spec.warm_up.as_secs_f64(), own.spec.measurement.as_secs_f64(), own.spec.sample_size), (3.0, 5.0, 100));
+        assert_eq!((other.spec.package.as_str(), other.spec.filter.as_deref()), ("q", Some("parse")));
+        assert_eq!((other.spec.warm_up.as_secs_f64(), other.spec.measurement.as_secs_f64(), other.spec.sample_size), (0.5, 2.0, 10));
+        assert_eq!(parse("package = \"p\"\n[matrix]\nlto = [true]\n").unwrap().order, MeasureOrder::AfterEachBuild);
+    }
+
+    #[test]
+    fn bad_bench_tables_and_orders_are_refused_with_a_fix() {
+        let base = "package = \"p\"\n[matrix]\nlto = [true]\n";
+        let (pos, msg, fix) = error(&format!("{base}[[bench]]\nbench = \"b\"\nsample-size = 5\n"));
+        assert_eq!((pos, msg.as_str()), (Some((6, 15)), "invalid sample-size 5"));
+        assert!(fix.contains("criterion's minimum"), "{fix}");
+        let (pos, msg, _) = error(&format!("{base}[[bench]]\nbench = \"b\"\nmeasurement-seconds = 0\n"));
+        assert_eq!((pos, msg.as_str()), (Some((6, 23)), "invalid measurement-seconds 0"));
+        let (_, msg, fix) = error(&format!("{base}[[bench]]\nbench = \"b\"\n[[bench]]\nbench = \"b\"\n"));
+        assert_eq!((msg.as_str(), fix.as_str()), ("bench `b` of `p` is listed twice", "remove one of the two [[bench]] tables"));
+        let (pos, msg, _) = error(&format!("measure-order = \"interleaved\"\n{base}"));
+        assert_eq!((pos, msg.as_str()), (Some((1, 17)), "unknown measure-order \"interleaved\""));
     }
 
     #[test]

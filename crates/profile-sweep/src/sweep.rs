@@ -4,21 +4,25 @@
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use anyhow::Context;
 
 use crate::binary::{self, BinarySizes};
-use crate::build::{self, BuildOutcome, BuildRequest};
+use crate::build::{self, BuildOutcome, BuildRequest, CargoTarget};
+use crate::criterion::{self, CriterionOutcome};
 use crate::error::{InputError, SweepError};
 use crate::fsutil::{remove_dir, remove_file};
 use crate::guard::{self, ManifestGuard, Recovery};
 use crate::interrupt;
 use crate::machine::Machine;
 use crate::manifest;
-use crate::runtime::{self, RunOutcome};
 use crate::progress::Progress;
+use crate::report;
+use crate::runtime::{self, RunOutcome};
 use crate::results::{ResultsFile, Row, Status};
-use crate::spec::{RunInput, Sweep};
+use crate::settings::{Panic, Setting};
+use crate::spec::{MeasureOrder, RunInput, Sweep};
 use crate::toolchain::Toolchain;
 use crate::variants::{self, Variant};
 use crate::workspace::{BuildTarget, Workspace};
@@ -45,10 +49,17 @@ pub struct SweepOptions {
 pub struct SweepReport {
     /// The results file written.
     pub results_csv: PathBuf,
-    /// The rows this run wrote, in build order.
+    /// The rows this run wrote, in the order they were written.
     pub rows: Vec<Row>,
     /// What expansion and recovery had to say.
     pub notes: Vec<String>,
+    /// The charts and report drawn from the results file.
+    pub outputs: Vec<PathBuf>,
+    /// Wall time of the whole sweep.
+    pub wall_seconds: f64,
+    /// Wall time spent inside the cargo, benchmark and measured processes the sweep ran; the
+    /// rest is the harness's own overhead.
+    pub child_seconds: f64,
 }
 
 /// The rows of a run in progress and the context every row shares.
@@ -59,13 +70,34 @@ struct Recorder<'a> {
     machine: Machine,
     /// The stdin file of each of the sweep's runs.
     inputs: Vec<Option<PathBuf>>,
-    /// Measurements by (sha256, run name), so an identical executable is measured once.
-    measured: HashMap<(String, String), (String, RunOutcome)>,
+    /// The package directory of each of the sweep's benches.
+    bench_dirs: Vec<PathBuf>,
+    /// Whole-binary measurements by (sha256, run index), so an identical executable is run once.
+    measured_runs: HashMap<(String, usize), (String, RunOutcome)>,
+    /// Criterion measurements by (sha256 of the bench executable, bench index).
+    measured_benches: HashMap<(String, usize), (String, CriterionOutcome)>,
     out_dir: PathBuf,
     artifacts_dir: PathBuf,
+    criterion_dir: PathBuf,
     results: ResultsFile,
     twins: Twins,
     rows: Vec<Row>,
+    child_seconds: f64,
+}
+
+/// A variant whose binary (and benches) are built, waiting to be measured.
+struct BuiltVariant {
+    variant: Variant,
+    /// The kept copy of its executable.
+    executable: PathBuf,
+    sha256: String,
+    /// Its size row, the template of its runtime rows.
+    size_row: Row,
+    /// The panic strategy the binary was compiled with, as cargo showed it.
+    panic_effective: Option<Panic>,
+    /// Per `[[bench]]`: the kept bench executable, its sha256 and panic strategy; `None` if it
+    /// failed to build (its row is written already).
+    benches: Vec<Option<(PathBuf, String, Option<Panic>)>>,
 }
 
 /// Remembers which variant first produced each executable, to report byte-identical ones.
@@ -83,6 +115,7 @@ impl Twins {
 /// Runs the sweep. Input errors come before anything is built or modified; once the manifest
 /// is edited, every way out (success, error, signal, panic) restores it.
 pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<SweepReport, SweepError> {
+    let started = Instant::now();
     // Repair what a killed sweep left first, whatever else is wrong with this run.
     let workspace = Workspace::load(&options.cargo, &options.manifest_path)?;
     let state_dir = guard::state_dir(&workspace.target_dir, &workspace.root_manifest);
@@ -91,6 +124,7 @@ pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<Sw
     }
     let sweep = Sweep::load(&options.sweep_file)?;
     let target = workspace.build_target(&sweep)?;
+    let bench_dirs = workspace.bench_dirs(&sweep)?;
     let manifest_path = &workspace.root_manifest;
     let manifest_text = fs::read_to_string(manifest_path).with_context(|| format!("cannot read {}", manifest_path.display()))?;
     let inherited = manifest::inherited_settings(manifest_path, &manifest_text, &sweep)?;
@@ -114,7 +148,8 @@ pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<Sw
     }
     guard.write(&edited)?;
 
-    let progress = Progress::new(expansion.variants.len());
+    let total = expansion.variants.len();
+    let progress = Progress::new(total, "building");
     for note in &expansion.notes {
         progress.note(&format!("note: {note}"));
     }
@@ -124,16 +159,22 @@ pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<Sw
         toolchain: &toolchain,
         machine: Machine::detect(),
         inputs,
-        measured: HashMap::new(),
+        bench_dirs,
+        measured_runs: HashMap::new(),
+        measured_benches: HashMap::new(),
         artifacts_dir: work_dir.join("bin"),
+        criterion_dir: work_dir.join("criterion"),
         out_dir,
         results,
         twins: Twins::default(),
         rows: Vec::new(),
+        child_seconds: 0.0,
     };
-    let total = expansion.variants.len();
+    let results_csv = recorder.results.path().to_owned();
+    let interrupted_after = |finished| SweepError::Interrupted { finished, total, results: results_csv.clone() };
+    let mut waiting = Vec::new();
     for (index, variant) in expansion.variants.iter().enumerate() {
-        let interrupted = || SweepError::Interrupted { finished: index, total, results: recorder.results.path().to_owned() };
+        let interrupted = || interrupted_after(index);
         if interrupt::interrupted() {
             return Err(interrupted());
         }
@@ -142,35 +183,79 @@ pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<Sw
         let profile_dir = workspace.target_dir.join(&profile);
         // A clean build, so build_seconds is comparable between variants and runs.
         remove_dir(&profile_dir)?;
-        let outcome = build::build(BuildRequest { cargo: &options.cargo, manifest: manifest_path, profile: &profile, target: &target })?;
+        let request = |package, target| BuildRequest { cargo: &options.cargo, manifest: manifest_path, profile: &profile, package, target };
+        let outcome = build::build(request(&target.package, CargoTarget::Bin(&target.bin)))?;
         if interrupt::interrupted() {
             return Err(interrupted());
         }
-        let summary = recorder.record(variant, outcome)?;
+        let (built, mut summary) = recorder.record_build(variant, outcome)?;
+        if let Some(mut built) = built {
+            for (bench_index, bench) in sweep.benches.iter().enumerate() {
+                let outcome = build::build(request(&bench.spec.package, CargoTarget::Bench(&bench.spec.bench)))?;
+                if interrupt::interrupted() {
+                    return Err(interrupted());
+                }
+                summary.push_str(&recorder.record_bench_build(&mut built, bench_index, outcome)?);
+            }
+            match sweep.order {
+                MeasureOrder::AfterEachBuild => summary.push_str(&recorder.measure(&built)?),
+                MeasureOrder::Shuffled => waiting.push(built),
+            }
+        }
         if !options.keep_builds {
             remove_dir(&profile_dir)?;
         }
         progress.finish_variant(index, &summary);
     }
     drop(progress);
+    if !waiting.is_empty() {
+        shuffle(&mut waiting);
+        let progress = Progress::new(waiting.len(), "measuring");
+        for (index, built) in waiting.iter().enumerate() {
+            if interrupt::interrupted() {
+                return Err(interrupted_after(index));
+            }
+            progress.start(index, &built.variant.id);
+            let summary = recorder.measure(built)?;
+            progress.finish_variant(index, &format!("{}{summary}", built.variant.id));
+        }
+    }
+    if interrupt::interrupted() {
+        return Err(interrupted_after(total));
+    }
     guard.restore()?;
-    Ok(SweepReport { results_csv: recorder.results.path().to_owned(), rows: recorder.rows, notes: expansion.notes })
+    let outputs = report::write_outputs(&results_csv)?;
+    Ok(SweepReport {
+        outputs,
+        results_csv,
+        rows: recorder.rows,
+        notes: expansion.notes,
+        wall_seconds: started.elapsed().as_secs_f64(),
+        child_seconds: recorder.child_seconds,
+    })
+}
+
+/// Puts variants in a pseudo-random order that is the same on every run of the sweep.
+fn shuffle<T>(items: &mut [T]) {
+    let mut rng = demo_input::Rng::new(0x5eed);
+    for i in (1..items.len()).rev() {
+        items.swap(i, rng.below(i as u64 + 1) as usize);
+    }
 }
 
 impl Recorder<'_> {
-    /// Turns a build outcome into a row, writes it, and returns a one-line summary.
-    fn record(&mut self, variant: &Variant, outcome: BuildOutcome) -> anyhow::Result<String> {
-        let log = self.out_dir.join("logs").join(format!("{}.log", variant.id));
+    /// Turns a build outcome into a size row, writes it, and returns the built variant (if it
+    /// built) with a one-line summary.
+    fn record_build(&mut self, variant: &Variant, outcome: BuildOutcome) -> anyhow::Result<(Option<BuiltVariant>, String)> {
+        let log = self.log_path(variant, None);
         match outcome {
-            BuildOutcome::Built { executable, seconds } => {
-                let file_name = executable.file_name().context("executable without a file name")?;
-                let kept = self.artifacts_dir.join(&variant.id).join(file_name);
-                fs::create_dir_all(kept.parent().expect("has a parent"))?;
-                fs::copy(&executable, &kept).with_context(|| format!("cannot copy {} to {}", executable.display(), kept.display()))?;
+            BuildOutcome::Built { executable, seconds, panic_effective } => {
+                self.child_seconds += seconds;
+                let kept = self.keep(variant, &executable)?;
                 let sizes = binary::measure(&kept)?;
                 let identical_to = self.twins.earlier(&sizes.sha256, &variant.id);
                 remove_file(&log)?;
-                let mut summary = format!(
+                let summary = format!(
                     "{} ok: {} bytes, built in {seconds:.1} s{}",
                     variant.id,
                     thousands(sizes.file),
@@ -178,23 +263,81 @@ impl Recorder<'_> {
                 );
                 let size_row = self.row(variant, Status::Ok, seconds, Some(&sizes), identical_to);
                 self.save(size_row.clone())?;
-                for index in 0..self.sweep.runs.len() {
-                    // On a signal, keep the size row and let the sweep loop stop.
-                    if interrupt::interrupted() {
-                        break;
-                    }
-                    summary.push_str(&self.measure_run(variant, &kept, &sizes.sha256, index, &size_row)?);
-                }
-                Ok(summary)
+                let built = BuiltVariant {
+                    variant: variant.clone(),
+                    executable: kept,
+                    sha256: sizes.sha256,
+                    size_row,
+                    panic_effective,
+                    benches: Vec::new(),
+                };
+                Ok((Some(built), summary))
             }
             BuildOutcome::Failed { seconds, errors } => {
-                fs::create_dir_all(log.parent().expect("has a parent"))?;
-                fs::write(&log, format!("profile {}\n\n{errors}\n", variant.profile_name()))
-                    .with_context(|| format!("cannot write {}", log.display()))?;
+                self.child_seconds += seconds;
+                write_log(&log, &format!("profile {}\n\n{errors}\n", variant.profile_name()))?;
                 self.save(self.row(variant, Status::BuildFailed, seconds, None, None))?;
-                Ok(format!("{} build-failed after {seconds:.1} s; see {}", variant.id, log.display()))
+                Ok((None, format!("{} build-failed after {seconds:.1} s; see {}", variant.id, log.display())))
             }
         }
+    }
+
+    /// Keeps a copy of an executable cargo built for `variant` (the build directory goes away).
+    fn keep(&self, variant: &Variant, executable: &Path) -> anyhow::Result<PathBuf> {
+        let file_name = executable.file_name().context("executable without a file name")?;
+        let kept = self.artifacts_dir.join(&variant.id).join(file_name);
+        fs::create_dir_all(kept.parent().expect("has a parent"))?;
+        fs::copy(executable, &kept).with_context(|| format!("cannot copy {} to {}", executable.display(), kept.display()))?;
+        Ok(kept)
+    }
+
+    /// Records the build of bench number `index` for `built`: keeps the executable, or writes a
+    /// `build-failed` row for it. Returns a summary fragment.
+    fn record_bench_build(&mut self, built: &mut BuiltVariant, index: usize, outcome: BuildOutcome) -> anyhow::Result<String> {
+        let spec = &self.sweep.benches[index].spec;
+        let log = self.log_path(&built.variant, Some(&format!("bench-{}", spec.bench)));
+        match outcome {
+            BuildOutcome::Built { executable, seconds, panic_effective } => {
+                self.child_seconds += seconds;
+                let kept = self.keep(&built.variant, &executable)?;
+                let sha256 = binary::measure(&kept)?.sha256;
+                remove_file(&log)?;
+                built.benches.push(Some((kept, sha256, panic_effective)));
+                Ok(format!("; bench {} built in {seconds:.1} s", spec.bench))
+            }
+            BuildOutcome::Failed { seconds, errors } => {
+                self.child_seconds += seconds;
+                write_log(&log, &format!("profile {}, bench {}\n\n{errors}\n", built.variant.profile_name(), spec.bench))?;
+                let row = Row {
+                    status: Status::BuildFailed,
+                    measurement: Some(spec.measurement_name(None)),
+                    note: Some(format!("the bench target failed to build; see {}", log.display())),
+                    ..built.size_row.clone()
+                };
+                self.save(row)?;
+                built.benches.push(None);
+                Ok(format!("; bench {} build-failed, see {}", spec.bench, log.display()))
+            }
+        }
+    }
+
+    /// Runs every measurement of the sweep on a built variant, writing a row for each, and
+    /// returns a summary fragment. Stops early, writing nothing more, once a signal arrives.
+    fn measure(&mut self, built: &BuiltVariant) -> anyhow::Result<String> {
+        let mut summary = String::new();
+        for index in 0..self.sweep.runs.len() {
+            if interrupt::interrupted() {
+                return Ok(summary);
+            }
+            summary.push_str(&self.measure_run(built, index)?);
+        }
+        for index in 0..self.sweep.benches.len() {
+            if interrupt::interrupted() {
+                return Ok(summary);
+            }
+            summary.push_str(&self.measure_bench(built, index)?);
+        }
+        Ok(summary)
     }
 
     fn save(&mut self, row: Row) -> anyhow::Result<()> {
@@ -203,59 +346,120 @@ impl Recorder<'_> {
         Ok(())
     }
 
-    /// Times run number `index` of the sweep on `executable` (or reuses the measurement of a
-    /// byte-identical executable), writes its row, and returns a summary fragment.
-    fn measure_run(&mut self, variant: &Variant, executable: &Path, sha256: &str, index: usize, size_row: &Row) -> anyhow::Result<String> {
+    /// `logs/<variant>.log`, or `logs/<variant>.<what>.log`.
+    fn log_path(&self, variant: &Variant, what: Option<&str>) -> PathBuf {
+        let name = match what {
+            None => format!("{}.log", variant.id),
+            Some(what) => format!("{}.{what}.log", variant.id),
+        };
+        self.out_dir.join("logs").join(name)
+    }
+
+    /// Times run number `index` of the sweep on the variant's executable (or reuses the
+    /// measurement of a byte-identical executable), writes its row, and returns a summary
+    /// fragment.
+    fn measure_run(&mut self, built: &BuiltVariant, index: usize) -> anyhow::Result<String> {
         let run = &self.sweep.runs[index];
-        let key = (sha256.to_owned(), run.spec.name.clone());
-        let (measured_as, outcome) = match self.measured.get(&key) {
+        let key = (built.sha256.clone(), index);
+        let (measured_as, outcome) = match self.measured_runs.get(&key) {
             Some((first, outcome)) => (Some(first.clone()), outcome.clone()),
             None => {
-                let outcome = runtime::measure(executable, &run.spec, self.inputs[index].as_deref())?;
-                self.measured.insert(key, (variant.id.clone(), outcome.clone()));
+                let (outcome, elapsed) = runtime::measure(&built.executable, &run.spec, self.inputs[index].as_deref())?;
+                self.child_seconds += elapsed.as_secs_f64();
+                if interrupt::interrupted() {
+                    // The run was stopped by the signal; its outcome says nothing about the variant.
+                    return Ok(String::new());
+                }
+                self.measured_runs.insert(key, (built.variant.id.clone(), outcome.clone()));
                 (None, outcome)
             }
         };
         let mut row = Row {
             measurement: Some(run.spec.name.clone()),
-            // A whole-binary run measures exactly what was built, panic strategy included.
-            panic_effective: Some(size_row.panic.clone()),
+            panic_effective: built.panic_effective.map(|p| Setting::Panic(p).to_string()),
             measured_as: measured_as.clone(),
-            ..size_row.clone()
+            ..built.size_row.clone()
         };
-        let log = self.out_dir.join("logs").join(format!("{}.{}.log", variant.id, run.spec.name));
+        let log = self.log_path(&built.variant, Some(&run.spec.name));
         let summary = match &outcome {
             RunOutcome::Measured(timing) => {
-                let wall = timing.wall_ns;
-                row.mean_ns = Some(wall.mean.round());
-                row.ci_low_ns = Some(wall.ci_low.round());
-                row.ci_high_ns = Some(wall.ci_high.round());
-                row.median_ns = Some(wall.median.round());
-                row.min_ns = Some(wall.min.round());
-                row.max_ns = Some(wall.max.round());
-                row.std_dev_ns = Some(wall.std_dev.round());
-                row.samples = Some(wall.samples as u32);
+                let wall = &timing.wall_ns;
+                row.fill_timing(wall.mean, wall.ci_low, wall.ci_high, wall.median, wall.min, wall.max, wall.std_dev, wall.samples as u32);
                 row.peak_rss_bytes = Some(timing.peak_rss_bytes);
-                row.note = measured_as.as_ref().map(|twin| format!("byte-identical to {twin}; its measurement is reused"));
+                row.note = measured_as.as_ref().map(|twin| reused_note(twin));
                 remove_file(&log)?;
-                format!(
-                    "; {} {:.3} ms ±{:.1}%",
-                    run.spec.name,
-                    wall.mean / 1e6,
-                    (wall.ci_high - wall.mean) / wall.mean * 100.0
-                )
+                format!("; {} {:.3} ms ±{:.1}%", run.spec.name, wall.mean / 1e6, (wall.ci_high - wall.mean) / wall.mean * 100.0)
             }
             RunOutcome::Failed { reason, stderr } => {
                 row.status = Status::RunFailed;
                 row.note = Some(reason.clone());
-                fs::create_dir_all(log.parent().expect("has a parent"))?;
-                fs::write(&log, format!("{} {}: {reason}\n\n{stderr}\n", variant.id, run.spec.name))
-                    .with_context(|| format!("cannot write {}", log.display()))?;
+                write_log(&log, &format!("{} {}: {reason}\n\n{stderr}\n", built.variant.id, run.spec.name))?;
                 format!("; {} run-failed ({reason}), see {}", run.spec.name, log.display())
             }
         };
         self.save(row)?;
         Ok(summary)
+    }
+
+    /// Runs criterion bench number `index` for the variant (or reuses the measurement of a
+    /// byte-identical bench executable), writes one row per benchmark, and returns a summary
+    /// fragment.
+    fn measure_bench(&mut self, built: &BuiltVariant, index: usize) -> anyhow::Result<String> {
+        let Some((executable, sha256, panic_effective)) = &built.benches[index] else {
+            return Ok(String::new());
+        };
+        let spec = &self.sweep.benches[index].spec;
+        let key = (sha256.clone(), index);
+        let (measured_as, outcome) = match self.measured_benches.get(&key) {
+            Some((first, outcome)) => (Some(first.clone()), outcome.clone()),
+            None => {
+                let home = self.criterion_dir.join(&built.variant.id).join(&spec.bench);
+                let (outcome, elapsed) = criterion::run(executable, spec, &self.bench_dirs[index], &home)?;
+                self.child_seconds += elapsed.as_secs_f64();
+                if interrupt::interrupted() {
+                    return Ok(String::new());
+                }
+                self.measured_benches.insert(key, (built.variant.id.clone(), outcome.clone()));
+                (None, outcome)
+            }
+        };
+        let mut notes = Vec::new();
+        if let Some(twin) = &measured_as {
+            notes.push(reused_note(twin));
+        }
+        let built_with = Setting::Panic(built.variant.settings.panic).to_string();
+        let effective = panic_effective.map(|p| Setting::Panic(p).to_string());
+        match &effective {
+            Some(effective) if *effective != built_with => notes.push(format!(
+                "cargo builds bench targets with panic = \"{effective}\" whatever the profile says (cargo issue 11214); the whole-binary runs measure \"{built_with}\""
+            )),
+            Some(_) => {}
+            None => notes.push("cargo's output did not show the bench's panic strategy".to_owned()),
+        }
+        let template = Row { panic_effective: effective, measured_as, ..built.size_row.clone() };
+        let log = self.log_path(&built.variant, Some(&format!("bench-{}", spec.bench)));
+        match outcome {
+            CriterionOutcome::Measured(estimates) => {
+                remove_file(&log)?;
+                let mut summary = String::new();
+                for estimate in estimates {
+                    let mut row = Row { measurement: Some(spec.measurement_name(Some(&estimate.id))), ..template.clone() };
+                    let e = &estimate;
+                    row.fill_timing(e.mean, e.ci_low, e.ci_high, e.median, e.min, e.max, e.std_dev, e.samples);
+                    row.note = (!notes.is_empty()).then(|| notes.join("; "));
+                    summary.push_str(&format!("; {} {} ±{:.1}%", row.measurement.as_deref().unwrap_or_default(), human_ns(e.mean), (e.ci_high - e.mean) / e.mean * 100.0));
+                    self.save(row)?;
+                }
+                Ok(summary)
+            }
+            CriterionOutcome::Failed { reason, stderr } => {
+                write_log(&log, &format!("{} bench {}: {reason}\n\n{stderr}\n", built.variant.id, spec.bench))?;
+                notes.insert(0, reason.clone());
+                let row = Row { status: Status::RunFailed, measurement: Some(spec.measurement_name(None)), note: Some(notes.join("; ")), ..template };
+                self.save(row)?;
+                Ok(format!("; bench {} run-failed ({reason}), see {}", spec.bench, log.display()))
+            }
+        }
     }
 
     fn row(&self, variant: &Variant, status: Status, seconds: f64, sizes: Option<&BinarySizes>, identical_to: Option<String>) -> Row {
@@ -306,6 +510,28 @@ impl Recorder<'_> {
             governor: self.machine.governor.clone(),
             finished_at: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
         }
+    }
+}
+
+
+/// The note of a row whose measurement was taken on an identical executable.
+fn reused_note(twin: &str) -> String {
+    format!("byte-identical to {twin}; its measurement is reused")
+}
+
+/// Writes a log file, creating `logs/` if needed.
+fn write_log(path: &Path, text: &str) -> anyhow::Result<()> {
+    fs::create_dir_all(path.parent().expect("has a parent"))?;
+    fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// A duration in nanoseconds with a readable unit: `812 ns`, `6.35 ms`, `1.204 s`.
+pub fn human_ns(ns: f64) -> String {
+    match ns {
+        ns if ns < 1e3 => format!("{ns:.0} ns"),
+        ns if ns < 1e6 => format!("{:.2} µs", ns / 1e3),
+        ns if ns < 1e9 => format!("{:.2} ms", ns / 1e6),
+        ns => format!("{:.3} s", ns / 1e9),
     }
 }
 

@@ -27,6 +27,10 @@ pub struct Package {
     pub name: String,
     /// Its binary targets.
     pub bins: Vec<String>,
+    /// Its bench targets.
+    pub benches: Vec<String>,
+    /// The directory of its manifest (cargo runs benches from there).
+    pub dir: PathBuf,
 }
 
 /// What one sweep builds: a package and one of its binaries.
@@ -54,23 +58,53 @@ impl Workspace {
         let members = metadata.workspace_packages();
         let packages = members
             .iter()
-            .map(|p| Package {
-                name: p.name.to_string(),
-                bins: p.targets.iter().filter(|t| t.kind.contains(&TargetKind::Bin)).map(|t| t.name.clone()).collect(),
+            .map(|p| {
+                let targets = |kind: TargetKind| p.targets.iter().filter(|t| t.kind.contains(&kind)).map(|t| t.name.clone()).collect();
+                Package {
+                    name: p.name.to_string(),
+                    bins: targets(TargetKind::Bin),
+                    benches: targets(TargetKind::Bench),
+                    dir: p.manifest_path.parent().map(|d| d.as_std_path().to_owned()).unwrap_or_default(),
+                }
             })
             .collect();
         Ok(Workspace { root_manifest, target_dir: metadata.target_directory.into_std_path_buf(), packages })
     }
 
+    /// The member called `name`, or an error at `offset` of the sweep file listing them.
+    fn package(&self, sweep: &Sweep, name: &str, offset: usize) -> Result<&Package, InputError> {
+        self.packages.iter().find(|p| p.name == name).ok_or_else(|| {
+            let names: Vec<&str> = self.packages.iter().map(|p| p.name.as_str()).collect();
+            sweep
+                .error_at(offset, format!("no package `{name}` in the workspace {}", self.root_manifest.display()))
+                .with_fix(format!("use one of its packages: {}", names.join(", ")))
+        })
+    }
+
+    /// Checks that every `[[bench]]` names a bench target of a member, and returns the
+    /// directory of each one's package (where cargo would run it).
+    pub fn bench_dirs(&self, sweep: &Sweep) -> Result<Vec<PathBuf>, InputError> {
+        sweep
+            .benches
+            .iter()
+            .map(|bench| {
+                let package = self.package(sweep, &bench.spec.package, bench.package_offset)?;
+                if !package.benches.contains(&bench.spec.bench) {
+                    let fix = match package.benches.as_slice() {
+                        [] => format!("`{}` has no bench target; add one under benches/ with harness = false, or name another package", package.name),
+                        names => format!("use one of the bench targets of `{}`: {}", package.name, names.join(", ")),
+                    };
+                    return Err(sweep.error_at(bench.bench_offset, format!("package `{}` has no bench target `{}`", package.name, bench.spec.bench)).with_fix(fix));
+                }
+                Ok(package.dir.clone())
+            })
+            .collect()
+    }
+
     /// Finds the sweep's package and binary, or says which ones exist.
     pub fn build_target(&self, sweep: &Sweep) -> Result<BuildTarget, InputError> {
         let wanted = &sweep.package;
-        let Some(package) = self.packages.iter().find(|p| p.name == wanted.value) else {
-            let names: Vec<&str> = self.packages.iter().map(|p| p.name.as_str()).collect();
-            return Err(sweep
-                .error_at(wanted.offset, format!("no package `{}` in the workspace {}", wanted.value, self.root_manifest.display()))
-                .with_fix(format!("use one of its packages: {}", names.join(", "))));
-        };
+        let package = self.package(sweep, &wanted.value, wanted.offset)?;
         let bin = match &sweep.bin {
             Some(bin) if package.bins.contains(&bin.value) => bin.value.clone(),
             Some(bin) => {

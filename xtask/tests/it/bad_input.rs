@@ -19,7 +19,7 @@ fn unknown_package_lists_the_packages() {
     let fixture = Fixture::new();
     let err = refused(&fixture, "# sweep\npackage = \"ap\"\n[matrix]\nlto = [true]\n");
     assert!(err.contains("sweep.toml:2:11: no package `ap` in the workspace"), "{err}");
-    assert!(err.contains("fix: use one of its packages: app, picky"), "{err}");
+    assert!(err.contains("fix: use one of its packages: app, picky, timed"), "{err}");
 }
 
 #[test]
@@ -54,4 +54,14 @@ fn unknown_key_and_missing_file_are_refused() {
     let output = fixture.sweep_command(&fixture.path("nope.toml")).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("nope.toml: cannot read sweep file"), "{}", stderr(&output));
+}
+
+#[test]
+fn unknown_bench_target_lists_the_bench_targets() {
+    let fixture = Fixture::new();
+    let err = refused(&fixture, "package = \"timed\"\n[matrix]\nlto = [true]\n[[bench]]\nbench = \"spinn\"\n");
+    assert!(err.contains("sweep.toml:5:9: package `timed` has no bench target `spinn`"), "{err}");
+    assert!(err.contains("fix: use one of the bench targets of `timed`: spin"), "{err}");
+    let err = refused(&fixture, "package = \"app\"\n[matrix]\nlto = [true]\n[[bench]]\nbench = \"spin\"\n");
+    assert!(err.contains("`app` has no bench target; add one"), "{err}");
 }

@@ -1,0 +1,56 @@
+//! `cargo xtask compare`: size and runtime changes between two results files.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use profile_sweep::compare::{Thresholds, compare};
+use profile_sweep::results;
+use profile_sweep::sweep::{human_ns, thousands};
+
+/// Compare two results files variant by variant; fail on regressions beyond a threshold.
+#[derive(Debug, clap::Args)]
+pub struct Compare {
+    /// The baseline results file.
+    old: PathBuf,
+    /// The results file to check.
+    new: PathBuf,
+    /// Exit with status 1 when a variant's size grew by more than this many percent.
+    #[arg(long, value_name = "PERCENT")]
+    max_size_increase: Option<f64>,
+    /// Exit with status 1 when a runtime grew by more than this many percent and the 95%
+    /// confidence intervals do not overlap.
+    #[arg(long, value_name = "PERCENT")]
+    max_time_increase: Option<f64>,
+}
+
+impl Compare {
+    pub fn run(self) -> ExitCode {
+        let (old, new) = match (results::load(&self.old), results::load(&self.new)) {
+            (Ok(old), Ok(new)) => (old, new),
+            (Err(e), _) | (_, Err(e)) => return crate::fail(e.into(), "nothing was compared"),
+        };
+        let thresholds = Thresholds { size_percent: self.max_size_increase, time_percent: self.max_time_increase };
+        let comparison = compare(&old, &new, thresholds);
+        let width = comparison.changes.iter().map(|c| c.variant.len()).max().unwrap_or(7).max(7);
+        println!("{:width$}  {:28}  {:>14}  {:>14}  {:>8}", "variant", "value", "old", "new", "change");
+        for change in &comparison.changes {
+            let (what, old, new) = match &change.measurement {
+                None => ("size (bytes)".to_owned(), thousands(change.old as u64), thousands(change.new as u64)),
+                Some(m) => (m.clone(), human_ns(change.old), human_ns(change.new)),
+            };
+            let flag = if change.regression { "  REGRESSION" } else { "" };
+            println!("{:width$}  {what:28}  {old:>14}  {new:>14}  {:>+7.1}%{flag}", change.variant, change.percent);
+        }
+        for (file, keys) in [(&self.old, &comparison.only_old), (&self.new, &comparison.only_new)] {
+            if !keys.is_empty() {
+                println!("only in {}: {}", file.display(), keys.join(", "));
+            }
+        }
+        if comparison.has_regression() {
+            eprintln!("regression: {} value(s) got worse beyond the threshold", comparison.changes.iter().filter(|c| c.regression).count());
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
+        }
+    }
+}

@@ -565,7 +565,7 @@ pub fn thousands(n: u64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{Twins, thousands};
+    use super::{Twins, shuffle, thousands};
 
     #[test]
     fn identical_executables_point_at_the_first_variant() {
@@ -574,6 +574,18 @@ mod tests {
         assert_eq!(twins.earlier("bb", "oz"), None);
         assert_eq!(twins.earlier("aa", "o3-again").as_deref(), Some("o3"));
         assert_eq!(twins.earlier("aa", "o3"), None, "a variant is not its own twin");
+    }
+
+    #[test]
+    fn shuffling_is_a_fixed_permutation() {
+        let mut order: Vec<u32> = (0..8).collect();
+        shuffle(&mut order);
+        let mut again: Vec<u32> = (0..8).collect();
+        shuffle(&mut again);
+        assert_eq!(order, again, "the same on every run");
+        assert_ne!(order, (0..8).collect::<Vec<_>>());
+        order.sort();
+        assert_eq!(order, (0..8).collect::<Vec<_>>());
     }
 
     #[test]

@@ -5,5 +5,6 @@ mod bad_input;
 mod criterion;
 mod fixture;
 mod interrupt;
+mod report;
 mod runtime;
 mod sweep;

@@ -40,7 +40,7 @@ fn runs_are_timed_and_identical_executables_are_measured_once() {
 fn a_failing_run_is_marked_run_failed_and_the_sweep_goes_on() {
     let fixture = Fixture::new();
     let sweep = fixture.sweep_file(concat!(
-        "package = \"app\"\n[matrix]\npanic = [\"unwind\", \"abort\"]\n",
+        "package = \"app\"\nmeasure-order = \"shuffled\"\n[matrix]\npanic = [\"unwind\", \"abort\"]\n",
         "[[run]]\nname = \"bad\"\nargs = [\"fail\"]\nruns = 2\n",
     ));
     let output = fixture.sweep_command(&sweep).output().unwrap();
@@ -48,10 +48,14 @@ fn a_failing_run_is_marked_run_failed_and_the_sweep_goes_on() {
     let rows = fixture.results_csv();
     let col = |name: &str| fixture.column(name);
     let failed: Vec<_> = rows.iter().filter(|r| &r[col("status")] == "run-failed").collect();
-    assert_eq!(failed.len(), 2, "both variants were built and tried");
+    assert_eq!(failed.len(), 2, "both variants were built, then measured in shuffled order");
     assert_eq!(&failed[0][col("note")], "exited with status 3");
     assert_eq!(&failed[0][col("mean_ns")], "");
-    assert_eq!(&failed[1][col("panic_effective")], "abort");
+    for row in &failed {
+        assert_eq!(row[col("panic_effective")], row[col("panic")]);
+    }
+    let out = stderr(&output);
+    assert!(out.find("building o3-nolto-cgu16-abort-dbg").unwrap() < out.find("measuring").unwrap(), "all builds come first:\n{out}");
     let log = std::fs::read_to_string(fixture.path("out/logs/o3-nolto-cgu16-unwind-dbg.bad.log")).unwrap();
     assert!(log.contains("error: asked to fail"), "{log}");
 }

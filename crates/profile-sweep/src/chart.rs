@@ -12,7 +12,8 @@ use std::sync::Once;
 
 use anyhow::{Context, Result, anyhow};
 use plotters::coord::Shift;
-use plotters::coord::combinators::{BindKeyPoints, IntoLogRange};
+use plotters::coord::combinators::{BindKeyPoints, IntoLogRange, WithKeyPoints};
+use plotters::coord::types::{RangedCoordf64, RangedCoordi32};
 use plotters::prelude::*;
 
 use crate::analysis;
@@ -29,7 +30,7 @@ const FRONTIER_COLOR: RGBColor = RGBColor(214, 39, 40);
 const SLOT: i32 = 100;
 
 /// The x range and label positions of `n` categories.
-fn categories(n: usize) -> plotters::coord::combinators::WithKeyPoints<plotters::coord::types::RangedCoordi32> {
+fn categories(n: usize) -> WithKeyPoints<RangedCoordi32> {
     let n = n.max(1) as i32;
     (-SLOT / 2..n * SLOT - SLOT / 2).with_key_points((0..n).map(|i| i * SLOT).collect())
 }
@@ -60,14 +61,15 @@ pub fn write_charts(rows: &[Row], dir: &Path) -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     let measurements = analysis::measurements(rows);
     if measurements.is_empty() {
-        written.push(write(&SizesChart { rows, caption: &caption }, dir)?);
+        written.push(write(&BarsChart { rows, measurement: None, stem: "sizes", per: "variant (no runtime measured yet)", caption: &caption }, dir)?);
     }
     for measurement in &measurements {
         written.push(write(&TradeOffChart { rows, measurement, caption: &caption }, dir)?);
     }
     let size_rows = analysis::size_rows(rows);
     if size_rows.iter().any(|r| r.step.is_some()) {
-        written.push(write(&LadderChart { rows, measurement: measurements.first().copied(), caption: &caption }, dir)?);
+        let measurement = measurements.first().copied();
+        written.push(write(&BarsChart { rows, measurement, stem: "ladder", per: "ladder step", caption: &caption }, dir)?);
     } else {
         for axis in Axis::ALL {
             let mut values: Vec<String> = size_rows.iter().map(|r| axis_value(r, axis)).collect();
@@ -248,54 +250,33 @@ fn draw_caption<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, caption: &str
     drawing(root.draw_text(caption, &style, (20, SIZE.1 as i32 - 22)))
 }
 
-/// Sizes alone, before any runtime exists: one bar per variant.
-struct SizesChart<'a> {
-    rows: &'a [Row],
-    caption: &'a str,
-}
-
-impl Chart for SizesChart<'_> {
-    fn stem(&self) -> String {
-        "sizes".to_owned()
-    }
-
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
-        drawing(root.fill(&WHITE))?;
-        let bars: Vec<(String, f64)> =
-            analysis::size_rows(self.rows).iter().filter_map(|r| Some((label(r), r.size_bytes? as f64))).collect();
-        let (area, _) = root.split_vertically(SIZE.1 - 30);
-        bar_panel(&area, "Binary size per variant (no runtime measured yet)", "size", &bars, None, human_bytes)?;
-        draw_caption(root, self.caption)
-    }
-}
-
 /// A row's name in category charts: its ladder step, else its variant id.
 fn label(row: &Row) -> String {
     row.step.clone().unwrap_or_else(|| row.variant.clone())
 }
 
-/// Bars with optional whiskers over categorical labels, values formatted by `format`.
-fn bar_panel<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+/// A chart over `labels` as categories (rotated when there are many) and values from 0 to a
+/// little above `top`, with its axes drawn.
+fn category_axes<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
     title: &str,
     y_desc: &str,
-    bars: &[(String, f64)],
-    whiskers: Option<&[(f64, f64)]>,
-    format: impl Fn(f64) -> String,
-) -> Result<()> {
-    let n = bars.len().max(1);
-    let top = bars.iter().map(|(_, v)| *v).chain(whiskers.unwrap_or(&[]).iter().map(|w| w.1)).fold(0.0, f64::max).max(f64::MIN_POSITIVE) * 1.15;
+    labels: &[&str],
+    top: f64,
+    format: &dyn Fn(f64) -> String,
+) -> Result<ChartContext<'a, DB, Cartesian2d<WithKeyPoints<RangedCoordi32>, RangedCoordf64>>> {
+    let many = labels.len() > 6;
     let mut chart = drawing(
         ChartBuilder::on(area)
             .caption(title, (FONT, 22))
             .margin(15)
-            .x_label_area_size(if n > 6 { 110 } else { 40 })
+            .x_label_area_size(if many { 110 } else { 40 })
             .y_label_area_size(90)
-            .build_cartesian_2d(categories(n), 0.0..top),
+            .build_cartesian_2d(categories(labels.len()), 0.0..top.max(f64::MIN_POSITIVE) * 1.15),
     )?;
-    let x_format = |x: &i32| bars.get(category(*x)).map(|(l, _)| l.clone()).unwrap_or_default();
+    let x_format = |x: &i32| labels.get(category(*x)).map(|l| l.to_string()).unwrap_or_default();
     let y_format = |v: &f64| format(*v);
-    let label_style = if n > 6 { TextStyle::from((FONT, 12).into_font()).transform(FontTransform::Rotate90) } else { (FONT, 13).into_text_style(area) };
+    let label_style = if many { TextStyle::from((FONT, 12).into_font()).transform(FontTransform::Rotate90) } else { (FONT, 13).into_text_style(area) };
     drawing(
         chart
             .configure_mesh()
@@ -308,6 +289,21 @@ fn bar_panel<DB: DrawingBackend>(
             .axis_desc_style((FONT, 16))
             .draw(),
     )?;
+    Ok(chart)
+}
+
+/// Bars with optional whiskers over categorical labels, values formatted by `format`.
+fn bar_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    y_desc: &str,
+    bars: &[(String, f64)],
+    whiskers: Option<&[(f64, f64)]>,
+    format: impl Fn(f64) -> String,
+) -> Result<()> {
+    let top = bars.iter().map(|(_, v)| *v).chain(whiskers.unwrap_or(&[]).iter().map(|w| w.1)).fold(0.0, f64::max);
+    let labels: Vec<&str> = bars.iter().map(|(label, _)| label.as_str()).collect();
+    let mut chart = category_axes(area, title, y_desc, &labels, top, &format)?;
     drawing(chart.draw_series(bars.iter().enumerate().map(|(i, (_, v))| Rectangle::new([(at(i, -0.3), 0.0), (at(i, 0.3), *v)], POINT_COLOR.mix(0.8).filled()))))?;
     drawing(chart.draw_series(bars.iter().enumerate().map(|(i, (_, v))| EmptyElement::at((at(i, -0.28), *v)) + Text::new(format(*v), (0, -18), (FONT, 13).into_font()))))?;
     if let Some(whiskers) = whiskers {
@@ -316,29 +312,34 @@ fn bar_panel<DB: DrawingBackend>(
     Ok(())
 }
 
-/// A ladder sweep: size per step on top, runtime per step below.
-struct LadderChart<'a> {
+/// One bar per variant in CSV order: size on top, and runtime below when measured. The
+/// ladder chart of a ladder sweep, and the sizes chart of a sweep without runtimes.
+struct BarsChart<'a> {
     rows: &'a [Row],
     measurement: Option<&'a str>,
+    stem: &'static str,
+    /// What one bar is, for the title: "ladder step".
+    per: &'static str,
     caption: &'a str,
 }
 
-impl Chart for LadderChart<'_> {
+impl Chart for BarsChart<'_> {
     fn stem(&self) -> String {
-        "ladder".to_owned()
+        self.stem.to_owned()
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
         drawing(root.fill(&WHITE))?;
         let (body, _) = root.split_vertically(SIZE.1 - 30);
-        let steps = analysis::size_rows(self.rows);
-        let sizes: Vec<(String, f64)> = steps.iter().map(|r| (label(r), r.size_bytes.unwrap_or(0) as f64)).collect();
+        let variants = analysis::size_rows(self.rows);
+        let sizes: Vec<(String, f64)> = variants.iter().map(|r| (label(r), r.size_bytes.unwrap_or(0) as f64)).collect();
+        let title = format!("Binary size per {}", self.per);
         match self.measurement {
-            None => bar_panel(&body, "Binary size per ladder step", "size", &sizes, None, human_bytes)?,
+            None => bar_panel(&body, &title, "size", &sizes, None, human_bytes)?,
             Some(measurement) => {
                 let (top, bottom) = body.split_vertically((SIZE.1 - 30) / 2);
-                bar_panel(&top, "Binary size per ladder step", "size", &sizes, None, human_bytes)?;
-                runtime_panel(&bottom, self.rows, &steps, measurement)?;
+                bar_panel(&top, &title, "size", &sizes, None, human_bytes)?;
+                runtime_panel(&bottom, self.rows, &variants, measurement)?;
             }
         }
         draw_caption(root, self.caption)
@@ -420,28 +421,9 @@ fn strip_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, title: &str, y
             None => groups.push((category.clone(), vec![value / unit])),
         }
     }
-    let top = groups.iter().flat_map(|(_, v)| v).copied().fold(0.0, f64::max).max(f64::MIN_POSITIVE) * 1.15;
-    let mut chart = drawing(
-        ChartBuilder::on(area)
-            .caption(title, (FONT, 22))
-            .margin(15)
-            .x_label_area_size(40)
-            .y_label_area_size(90)
-            .build_cartesian_2d(categories(groups.len()), 0.0..top),
-    )?;
-    let x_format = |x: &i32| groups.get(category(*x)).map(|(c, _)| c.clone()).unwrap_or_default();
-    let y_format = |v: &f64| format(*v);
-    drawing(
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .y_desc(y_desc)
-            .x_label_formatter(&x_format)
-            .y_label_formatter(&y_format)
-            .label_style((FONT, 14))
-            .axis_desc_style((FONT, 16))
-            .draw(),
-    )?;
+    let top = groups.iter().flat_map(|(_, v)| v).copied().fold(0.0, f64::max);
+    let labels: Vec<&str> = groups.iter().map(|(category, _)| category.as_str()).collect();
+    let mut chart = category_axes(area, title, y_desc, &labels, top, &format)?;
     for (i, (_, members)) in groups.iter().enumerate() {
         let spread = |j: usize| at(i, -0.3 + 0.6 * (j as f64 + 0.5) / members.len() as f64);
         drawing(chart.draw_series(members.iter().enumerate().map(|(j, v)| Circle::new((spread(j), *v), 3, POINT_COLOR.mix(0.7).filled()))))?;

@@ -399,10 +399,10 @@ impl Chart for EffectChart<'_> {
         };
         let key = self.axis.key();
         if runtimes.is_empty() {
-            strip_panel(&body, &format!("Binary size by {key} (one dot per variant)"), "size", &sizes, 1.0, human_bytes)?;
+            strip_panel(&body, &format!("Binary size by {key} (one dot per variant, red: median)"), "size", &sizes, 1.0, human_bytes)?;
         } else {
             let (top, bottom) = body.split_vertically((SIZE.1 - 30) / 2);
-            strip_panel(&top, &format!("Binary size by {key} (one dot per variant)"), "size", &sizes, 1.0, human_bytes)?;
+            strip_panel(&top, &format!("Binary size by {key} (one dot per variant, red: median)"), "size", &sizes, 1.0, human_bytes)?;
             let (unit, unit_name) = time_unit(runtimes.iter().map(|r| r.1).fold(0.0, f64::max));
             let title = format!("Runtime by {key}: {}", self.measurement.unwrap_or_default());
             strip_panel(&bottom, &title, &format!("runtime ({unit_name})"), &runtimes, unit, trim)?;
@@ -425,12 +425,12 @@ fn strip_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, title: &str, y
     let labels: Vec<&str> = groups.iter().map(|(category, _)| category.as_str()).collect();
     let mut chart = category_axes(area, title, y_desc, &labels, top, &format)?;
     for (i, (_, members)) in groups.iter().enumerate() {
-        let spread = |j: usize| at(i, -0.3 + 0.6 * (j as f64 + 0.5) / members.len() as f64);
-        drawing(chart.draw_series(members.iter().enumerate().map(|(j, v)| Circle::new((spread(j), *v), 3, POINT_COLOR.mix(0.7).filled()))))?;
         let mut sorted = members.clone();
         sorted.sort_by(f64::total_cmp);
         let median = crate::stats::percentile(&sorted, 50.0);
-        drawing(chart.draw_series(std::iter::once(PathElement::new(vec![(at(i, -0.35), median), (at(i, 0.35), median)], FRONTIER_COLOR.stroke_width(3)))))?;
+        drawing(chart.draw_series(std::iter::once(PathElement::new(vec![(at(i, -0.35), median), (at(i, 0.35), median)], FRONTIER_COLOR.mix(0.6).stroke_width(3)))))?;
+        let spread = |j: usize| at(i, -0.3 + 0.6 * (j as f64 + 0.5) / members.len() as f64);
+        drawing(chart.draw_series(members.iter().enumerate().map(|(j, v)| Circle::new((spread(j), *v), 3, POINT_COLOR.filled()))))?;
     }
     Ok(())
 }

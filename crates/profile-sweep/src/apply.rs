@@ -42,6 +42,7 @@ pub fn apply(rows: &[Row], csv: &Path, variant: &str, manifest: &Path, manifest_
     if profile != "release" && profile != "dev" && profile != "bench" && profile != "test" && table.get("inherits").is_none() {
         table.insert("inherits", toml_edit::value(row.inherits.as_str()));
     }
+    let writes_codegen_units = keys.iter().any(|(key, _)| key == "codegen-units");
     for (key, value) in keys {
         match table.get_mut(&key).and_then(Item::as_value_mut) {
             Some(old) => {
@@ -54,7 +55,8 @@ pub fn apply(rows: &[Row], csv: &Path, variant: &str, manifest: &Path, manifest_
             }
         }
     }
-    if !analysis::profile_keys(row).unwrap_or_default().iter().any(|(k, _)| k == "codegen-units") {
+    if !writes_codegen_units {
+        // The variant used cargo's default, which an explicit value would not reproduce.
         table.remove("codegen-units");
     }
     Ok(document.to_string())

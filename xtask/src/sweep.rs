@@ -77,7 +77,7 @@ fn print_summary(report: &SweepReport) {
         let build = row.build_seconds.map(|s| format!("{s:.1} s")).unwrap_or_default();
         let status = match (&row.status, &row.identical_to) {
             (Status::Ok, Some(twin)) => format!("ok, identical to {twin}"),
-            (status, _) => status_name(*status).to_owned(),
+            (status, _) => status.to_string(),
         };
         println!("{:label_width$}  {size:>12}  {change:>8}  {build:>8}  {status}", label(row));
     }
@@ -88,7 +88,7 @@ fn print_summary(report: &SweepReport) {
         for row in runtime_rows.clone().filter(|r| r.measurement.as_deref() == Some(name)) {
             let time = match (row.mean_ns, row.ci_low_ns, row.ci_high_ns) {
                 (Some(mean), Some(low), Some(high)) => format!("{:>10}  [{} .. {}]", human_ns(mean), human_ns(low), human_ns(high)),
-                _ => format!("{}: {}", status_name(row.status), row.note.as_deref().unwrap_or("")),
+                _ => format!("{}: {}", row.status, row.note.as_deref().unwrap_or("")),
             };
             let panic = row.panic_effective.as_deref().unwrap_or("?");
             println!("{:label_width$}  {time}  {panic}", label(row));
@@ -104,12 +104,4 @@ fn print_summary(report: &SweepReport) {
         report.child_seconds,
         overhead / report.wall_seconds * 100.0
     );
-}
-
-fn status_name(status: Status) -> &'static str {
-    match status {
-        Status::Ok => "ok",
-        Status::BuildFailed => "build-failed",
-        Status::RunFailed => "run-failed",
-    }
 }

@@ -96,7 +96,7 @@ fn ladder_section(out: &mut String, rows: &[Row], steps: &[&Row], measurements: 
     let _ = writeln!(out, "{header} build time |\n{rule}---:|");
     let mut previous: Option<&Row> = None;
     for step in steps {
-        let size = step.size_bytes.map(|s| format!("{} B", thousands(s))).unwrap_or_else(|| status_text(step));
+        let size = step.size_bytes.map(|s| format!("{} B", thousands(s))).unwrap_or_else(|| step.status.to_string());
         let mut line = format!(
             "| {} | {size} | {} |",
             step.step.as_deref().unwrap_or(&step.variant),
@@ -194,14 +194,6 @@ fn point_line(point: &Point<'_>) -> String {
     )
 }
 
-fn status_text(row: &Row) -> String {
-    match row.status {
-        Status::Ok => "ok".to_owned(),
-        Status::BuildFailed => "build-failed".to_owned(),
-        Status::RunFailed => "run-failed".to_owned(),
-    }
-}
-
 fn variants_section(out: &mut String, rows: &[Row], sizes: &[&Row], measurements: &[&str]) {
     let _ = writeln!(out, "## All variants\n");
     let mut header = "| variant | opt-level | lto | codegen-units | panic | strip | status | size | .text | build |".to_owned();
@@ -220,7 +212,7 @@ fn variants_section(out: &mut String, rows: &[Row], sizes: &[&Row], measurements
             row.codegen_units,
             row.panic,
             row.strip,
-            status_text(row),
+            row.status,
             row.size_bytes.map(thousands).unwrap_or_default(),
             row.text_bytes.map(thousands).unwrap_or_default(),
             row.build_seconds.map(|s| format!("{s:.1} s")).unwrap_or_default()
@@ -228,7 +220,7 @@ fn variants_section(out: &mut String, rows: &[Row], sizes: &[&Row], measurements
         for measurement in measurements {
             let cell = match rows.iter().find(|r| r.variant == row.variant && r.measurement.as_deref() == Some(*measurement)) {
                 Some(r) if r.status == Status::Ok => r.mean_ns.map(human_ns).unwrap_or_default(),
-                Some(r) => status_text(r),
+                Some(r) => r.status.to_string(),
                 None => String::new(),
             };
             let _ = write!(line, " {cell} |");
@@ -245,7 +237,7 @@ fn variants_section(out: &mut String, rows: &[Row], sizes: &[&Row], measurements
                 (None, Some(twin)) => format!("byte-identical to `{twin}`"),
                 (None, None) => String::new(),
             };
-            format!("- `{}`{what}: {}{}", r.variant, status_text(r), if why.is_empty() { String::new() } else { format!(", {why}") })
+            format!("- `{}`{what}: {}{}", r.variant, r.status, if why.is_empty() { String::new() } else { format!(", {why}") })
         })
         .collect();
     if !notes.is_empty() {

@@ -34,6 +34,17 @@ pub enum Status {
     RunFailed,
 }
 
+impl std::fmt::Display for Status {
+    /// The spelling of the `status` column: `ok`, `build-failed`, `run-failed`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Status::Ok => "ok",
+            Status::BuildFailed => "build-failed",
+            Status::RunFailed => "run-failed",
+        })
+    }
+}
+
 /// One row of `results.csv`. Field order is column order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Row {
@@ -275,6 +286,15 @@ pub(crate) mod tests {
             cpu_model: None,
             governor: None,
             finished_at: "2026-11-21T10:00:00Z".into(),
+        }
+    }
+
+    #[test]
+    fn status_displays_as_the_csv_spells_it() {
+        for status in [Status::Ok, Status::BuildFailed, Status::RunFailed] {
+            let row = Row { status, ..row("a", 1) };
+            let csv = String::from_utf8(to_csv(&[row]).unwrap()).unwrap();
+            assert!(csv.contains(&format!(",{status},")), "{status} in {csv}");
         }
     }
 

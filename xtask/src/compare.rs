@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use profile_sweep::compare::{Thresholds, compare};
 use profile_sweep::results;
-use profile_sweep::sweep::{human_ns, thousands};
+use profile_sweep::units::{human_ns, thousands};
 
 /// Compare two results files variant by variant; fail on regressions beyond a threshold.
 #[derive(Debug, clap::Args)]

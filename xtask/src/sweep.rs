@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use profile_sweep::{SweepError, analysis};
 use profile_sweep::results::{Row, Status};
-use profile_sweep::sweep::{SweepOptions, SweepReport, human_ns, run, thousands};
+use profile_sweep::sweep::{SweepOptions, SweepReport, run};
+use profile_sweep::units::{human_ns, thousands};
 
 /// Build every profile variant of a sweep file and record each one's size and build time.
 #[derive(Debug, clap::Args)]

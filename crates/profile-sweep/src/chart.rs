@@ -19,6 +19,7 @@ use plotters::prelude::*;
 use crate::analysis;
 use crate::results::Row;
 use crate::settings::Axis;
+use crate::units::{human_bytes, trim};
 
 /// Width and height of every chart, in pixels.
 const SIZE: (u32, u32) = (1200, 800);
@@ -135,21 +136,6 @@ fn time_unit(max_ns: f64) -> (f64, &'static str) {
         ns if ns >= 1e3 => (1e3, "µs"),
         _ => (1.0, "ns"),
     }
-}
-
-/// A byte count as `383 KB` or `1.2 MB` (decimal units, as on the size axis).
-pub fn human_bytes(bytes: f64) -> String {
-    match bytes {
-        b if b >= 1e6 => format!("{} MB", trim(b / 1e6)),
-        b if b >= 1e3 => format!("{} KB", trim(b / 1e3)),
-        b => format!("{b:.0} B"),
-    }
-}
-
-/// At most three significant digits, without trailing zeros.
-fn trim(value: f64) -> String {
-    let text = if value >= 100.0 { format!("{value:.0}") } else if value >= 10.0 { format!("{value:.1}") } else { format!("{value:.2}") };
-    if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_owned() } else { text }
 }
 
 /// Tick positions for a log size axis over `range`: 1-2-5 steps, or denser steps when the
@@ -443,12 +429,6 @@ mod tests {
     fn size_ticks_are_readable() {
         assert_eq!(size_ticks(&(150_000.0..1_200_000.0)), [200_000.0, 500_000.0, 1_000_000.0]);
         assert_eq!(size_ticks(&(333_000.0..771_000.0)), [400_000.0, 500_000.0, 600_000.0, 700_000.0]);
-        assert_eq!(human_bytes(200_000.0), "200 KB");
-        assert_eq!(human_bytes(1_000_000.0), "1 MB");
-        assert_eq!(human_bytes(1_500_000.0), "1.5 MB");
-        assert_eq!(human_bytes(383_080.0), "383 KB");
-        assert_eq!(trim(6.5), "6.5");
-        assert_eq!(trim(396.9), "397");
     }
 
     fn fixture_rows() -> Vec<Row> {

@@ -6,9 +6,10 @@
 //! ([`runtime`], summarised by [`stats`]) and criterion benchmarks ([`criterion`]) -> rows
 //! ([`results`]) -> analysis ([`analysis`]: Pareto frontier, recommendations) -> charts
 //! ([`chart`]) and the Markdown report ([`report`]). [`apply`] and [`compare`] read results
-//! files back: to paste a variant into a manifest, and to compare two runs. [`sweep`] drives the stages;
-//! [`workspace`], [`toolchain`] and [`machine`] answer questions about the environment;
-//! [`progress`] and [`interrupt`] deal with the terminal and signals.
+//! files back: to paste a variant into a manifest, and to compare two runs. [`sweep`] drives
+//! the stages; [`workspace`], [`toolchain`] and [`machine`] answer questions about the
+//! environment; [`units`] formats numbers for people; [`progress`] and [`interrupt`] deal with
+//! the terminal and signals.
 
 pub mod analysis;
 pub mod apply;
@@ -32,6 +33,7 @@ pub mod spec;
 pub mod stats;
 pub mod sweep;
 pub mod toolchain;
+pub mod units;
 pub mod variants;
 pub mod workspace;
 

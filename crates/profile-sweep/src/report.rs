@@ -9,11 +9,11 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use crate::analysis::{self, Point, TOLERANCE};
-use crate::chart::{self, human_bytes, tradeoff_stem};
+use crate::chart::{self, tradeoff_stem};
 use crate::error::SweepError;
 use crate::fsutil::write_atomic;
 use crate::results::{self, Row, Status};
-use crate::sweep::{human_ns, thousands};
+use crate::units::{human_bytes, human_ns, thousands};
 
 /// Draws the charts and writes `report.md` next to the results CSV at `csv`, from its rows
 /// alone; returns the files written. Nothing is written if the CSV is unusable.

@@ -24,6 +24,7 @@ use crate::results::{ResultsFile, Row, Status};
 use crate::settings::{Panic, Setting};
 use crate::spec::{MeasureOrder, RunInput, Sweep};
 use crate::toolchain::Toolchain;
+use crate::units::{human_ns, thousands};
 use crate::variants::{self, Variant};
 use crate::workspace::{BuildTarget, Workspace};
 
@@ -525,16 +526,6 @@ fn write_log(path: &Path, text: &str) -> anyhow::Result<()> {
     fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// A duration in nanoseconds with a readable unit: `812 ns`, `6.35 ms`, `1.204 s`.
-pub fn human_ns(ns: f64) -> String {
-    match ns {
-        ns if ns < 1e3 => format!("{ns:.0} ns"),
-        ns if ns < 1e6 => format!("{:.2} µs", ns / 1e3),
-        ns if ns < 1e9 => format!("{:.2} ms", ns / 1e6),
-        ns => format!("{:.3} s", ns / 1e9),
-    }
-}
-
 /// The stdin file of a run: an existing file as is, generated records written once into `dir`.
 fn materialise(input: Option<&RunInput>, dir: &Path) -> anyhow::Result<Option<PathBuf>> {
     Ok(match input {
@@ -550,22 +541,9 @@ fn materialise(input: Option<&RunInput>, dir: &Path) -> anyhow::Result<Option<Pa
     })
 }
 
-/// `1234567` as `1,234,567`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{Twins, shuffle, thousands};
+    use super::{Twins, shuffle};
 
     #[test]
     fn identical_executables_point_at_the_first_variant() {
@@ -588,11 +566,4 @@ mod tests {
         assert_eq!(order, (0..8).collect::<Vec<_>>());
     }
 
-    #[test]
-    fn thousands_separators() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(4_546_664), "4,546,664");
-    }
 }

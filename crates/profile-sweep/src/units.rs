@@ -1,0 +1,65 @@
+//! Numbers as people read them, shared by the sweep summary, the charts and the report.
+
+/// `1234567` as `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A duration in nanoseconds with a readable unit: `812 ns`, `6.35 ms`, `1.204 s`.
+pub fn human_ns(ns: f64) -> String {
+    match ns {
+        ns if ns < 1e3 => format!("{ns:.0} ns"),
+        ns if ns < 1e6 => format!("{:.2} µs", ns / 1e3),
+        ns if ns < 1e9 => format!("{:.2} ms", ns / 1e6),
+        ns => format!("{:.3} s", ns / 1e9),
+    }
+}
+
+/// A byte count as `383 KB` or `1.2 MB` (decimal units, as on the size axis).
+pub fn human_bytes(bytes: f64) -> String {
+    match bytes {
+        b if b >= 1e6 => format!("{} MB", trim(b / 1e6)),
+        b if b >= 1e3 => format!("{} KB", trim(b / 1e3)),
+        b => format!("{b:.0} B"),
+    }
+}
+
+/// At most three significant digits, without trailing zeros.
+pub fn trim(value: f64) -> String {
+    let text = if value >= 100.0 { format!("{value:.0}") } else if value >= 10.0 { format!("{value:.1}") } else { format!("{value:.2}") };
+    if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_owned() } else { text }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(4_546_664), "4,546,664");
+    }
+
+    #[test]
+    fn readable_units() {
+        assert_eq!(human_bytes(200_000.0), "200 KB");
+        assert_eq!(human_bytes(1_000_000.0), "1 MB");
+        assert_eq!(human_bytes(1_500_000.0), "1.5 MB");
+        assert_eq!(human_bytes(383_080.0), "383 KB");
+        assert_eq!(trim(6.5), "6.5");
+        assert_eq!(trim(396.9), "397");
+        assert_eq!(human_ns(812.0), "812 ns");
+        assert_eq!(human_ns(6_346_499.0), "6.35 ms");
+        assert_eq!(human_ns(1_204_000_000.0), "1.204 s");
+    }
+}

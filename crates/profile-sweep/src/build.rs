@@ -152,7 +152,7 @@ fn panic_in_effect(stderr: &str, target: CargoTarget<'_>) -> Option<Panic> {
     Some(if command.contains(" -C panic=abort ") { Panic::Abort } else { Panic::Unwind })
 }
 
-/// The first [`ERROR_LINES`] lines from the first `error` line on, or the last lines if none.
+/// The first `ERROR_LINES` (40) lines from the first `error` line on, or the last lines if none.
 pub fn first_error_lines(stderr: &str) -> String {
     let lines: Vec<&str> = stderr.lines().collect();
     let start = lines

@@ -3,6 +3,7 @@
 
 mod apply;
 mod compare;
+mod merge;
 mod plot;
 mod restore;
 mod sweep;
@@ -27,6 +28,7 @@ enum Command {
     Plot(plot::Plot),
     Apply(apply::Apply),
     Compare(compare::Compare),
+    Merge(merge::Merge),
     Restore(restore::Restore),
 }
 
@@ -42,6 +44,7 @@ fn main() -> ExitCode {
         Command::Plot(task) => task.run(),
         Command::Apply(task) => task.run(),
         Command::Compare(task) => task.run(),
+        Command::Merge(task) => task.run(),
         Command::Restore(task) => task.run(),
     }
 }

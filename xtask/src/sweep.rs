@@ -5,8 +5,9 @@ use std::process::ExitCode;
 
 use profile_sweep::{SweepError, analysis};
 use profile_sweep::results::{Row, Status};
+use profile_sweep::shard::Shard;
 use profile_sweep::sweep::{SweepOptions, SweepReport, run};
-use profile_sweep::units::{human_ns, thousands};
+use profile_sweep::units::{human_bytes, human_ns, thousands};
 
 /// Build every profile variant of a sweep file and record each one's size and build time.
 #[derive(Debug, clap::Args)]
@@ -20,9 +21,21 @@ pub struct Sweep {
     /// Write results.csv and logs here instead of results/<sweep name>/.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Keep each variant's target/sweep-<id>/ build directory instead of deleting it.
+    /// Keep each variant's target/sweep-<id>/ build directory and bench executables instead of
+    /// deleting them once measured.
     #[arg(long)]
     keep_builds: bool,
+    /// Build and measure every variant again, ignoring results cached by earlier runs.
+    #[arg(long)]
+    force: bool,
+    /// Build every variant from scratch in its own profile; by default variants that differ only
+    /// in `strip` are relinked from one shared build (same sizes, no clean build time of their own).
+    #[arg(long)]
+    exact: bool,
+    /// Run only shard K of N (e.g. 2/8): every N-th group of variants, plus the reference variant
+    /// every shard measures; join the shards with `cargo xtask merge`.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<Shard>,
 }
 
 impl Sweep {
@@ -34,6 +47,9 @@ impl Sweep {
             results_root: root.join("results"),
             out_dir: self.out,
             keep_builds: self.keep_builds,
+            force: self.force,
+            exact: self.exact,
+            shard: self.shard,
             cargo: crate::cargo(),
         };
         match run(&options, |recovery| eprintln!("profile-sweep: {recovery}")) {
@@ -98,6 +114,12 @@ fn print_summary(report: &SweepReport) {
     println!("results: {}", report.results_csv.display());
     let names: Vec<String> = report.outputs.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).collect();
     println!("charts and report, next to it: {}", names.join(", "));
+    println!(
+        "cache: {} of {} variants from earlier runs (no build, no measurement); --force re-measures",
+        report.cached, report.variants
+    );
+    let memory = report.harness_peak_rss_bytes.map_or_else(|| "not reported by the kernel".to_owned(), |b| human_bytes(b as f64));
+    println!("disk: peak {} in build directories and kept files; harness memory: peak {memory}", human_bytes(report.peak_disk_bytes as f64));
     let overhead = report.wall_seconds - report.child_seconds;
     println!(
         "time: {:.1} s in all, {:.1} s in cargo and measured processes, {overhead:.1} s ({:.1}%) in the harness itself",

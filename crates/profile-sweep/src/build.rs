@@ -1,7 +1,9 @@
 //! Building one variant: `cargo build --profile sweep-<id>` for the binary, or
 //! `cargo bench --no-run --profile sweep-<id>` for a bench target, timed, with the executable
 //! located from cargo's JSON messages and the panic strategy rustc was really given read from
-//! cargo's verbose output. Knows nothing of sizes or CSV.
+//! cargo's verbose output. A variant that differs from a built one only in `strip` is made by
+//! relinking the final crate of that build: `cargo rustc --profile <built> -- -C strip=<value>`.
+//! Knows nothing of sizes or CSV.
 
 use std::io::{BufReader, Read};
 use std::os::unix::process::CommandExt;
@@ -13,7 +15,7 @@ use anyhow::{Context, Result};
 use cargo_metadata::{Message, TargetKind};
 
 use crate::interrupt;
-use crate::settings::Panic;
+use crate::settings::{Panic, Setting, Strip};
 
 /// How many lines of cargo's error output a failed build keeps.
 const ERROR_LINES: usize = 40;
@@ -31,6 +33,9 @@ pub struct BuildRequest<'a> {
     pub package: &'a str,
     /// What to build.
     pub target: CargoTarget<'a>,
+    /// Instead of a plain build, recompile only the target itself with `-C strip=<value>` on
+    /// top of `profile` (which must already be built, with every dependency).
+    pub relink_strip: Option<Strip>,
 }
 
 /// A target of a package, by kind and name.
@@ -75,16 +80,24 @@ pub enum BuildOutcome {
 /// Runs the build. `Err` means cargo could not be run at all; a failing build is `Ok(Failed)`.
 pub fn build(request: BuildRequest<'_>) -> Result<BuildOutcome> {
     let mut command = Command::new(request.cargo);
-    match request.target {
-        CargoTarget::Bin(name) => command.args(["build", "--bin", name]),
-        CargoTarget::Bench(name) => command.args(["bench", "--no-run", "--bench", name]),
+    match (request.target, request.relink_strip) {
+        (CargoTarget::Bin(name), None) => command.args(["build", "--bin", name]),
+        (CargoTarget::Bench(name), None) => command.args(["bench", "--no-run", "--bench", name]),
+        // `cargo rustc` compiles a bench target exactly as `cargo bench` does (same flags, same
+        // -C metadata), with the extra flag appended; it wins over the profile's own `-C strip`.
+        (CargoTarget::Bin(name), Some(_)) => command.args(["rustc", "--bin", name]),
+        (CargoTarget::Bench(name), Some(_)) => command.args(["rustc", "--bench", name]),
     };
     command
         .arg("--manifest-path")
         .arg(request.manifest)
         .args(["--profile", request.profile, "--package", request.package])
         // Verbose, to see the flags rustc really gets (the panic strategy of bench targets).
-        .args(["--verbose", "--message-format=json-render-diagnostics", "--color", "never"])
+        .args(["--verbose", "--message-format=json-render-diagnostics", "--color", "never"]);
+    if let Some(strip) = request.relink_strip {
+        command.args(["--", "-C", &format!("strip={}", Setting::Strip(strip))]);
+    }
+    command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

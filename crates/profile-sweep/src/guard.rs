@@ -99,11 +99,7 @@ impl ManifestGuard {
                 file.sync_all()?;
             }
             Err(e) if e.kind() == ErrorKind::AlreadyExists => {
-                let other = read_lock(state_dir).map(|l| l.owner.pid).unwrap_or(0);
-                bail!(
-                    "another sweep (pid {other}) is running on {}; wait for it to finish or stop it (kill {other}), then try again",
-                    manifest.display()
-                );
+                bail!(another_sweep(manifest, read_lock(state_dir).map(|l| l.owner.pid).unwrap_or(0)));
             }
             Err(e) => return Err(e).with_context(|| format!("cannot create the lock in {}", state_dir.display())),
         }
@@ -183,6 +179,19 @@ impl Drop for ManifestGuard {
             );
         }
     }
+}
+
+/// Fails, naming the process, while another sweep holds the lock on `manifest`: called before
+/// the manifest is read, since a live sweep's profiles are in it.
+pub fn refuse_if_running(manifest: &Path, state_dir: &Path) -> Result<()> {
+    match read_lock(state_dir) {
+        Some(lock) if lock.owner.is_alive() => bail!(another_sweep(manifest, lock.owner.pid)),
+        _ => Ok(()),
+    }
+}
+
+fn another_sweep(manifest: &Path, pid: u32) -> String {
+    format!("another sweep (pid {pid}) is running on {}; wait for it to finish or stop it (kill {pid}), then try again", manifest.display())
 }
 
 /// Restores `manifest` if a sweep on it was killed (`kill -9`, a crash, a power cut) and left

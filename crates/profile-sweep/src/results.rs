@@ -13,13 +13,19 @@ use crate::error::InputError;
 use crate::fsutil::write_atomic;
 
 /// The columns, in order; the first seventeen are the documented core schema.
-pub const COLUMNS: [&str; 42] = [
+pub const COLUMNS: [&str; 45] = [
     "sweep", "variant", "opt_level", "lto", "codegen_units", "panic", "strip", "target", "status", "build_seconds",
     "size_bytes", "text_bytes", "measurement", "mean_ns", "ci_low_ns", "ci_high_ns", "rustc", "step", "package", "bin",
     "inherits", "fixed_settings", "rodata_bytes", "data_bytes", "eh_frame_bytes", "symbol_bytes", "debug_bytes",
     "sha256", "identical_to", "median_ns", "min_ns", "max_ns", "std_dev_ns", "samples", "peak_rss_bytes",
-    "panic_effective", "measured_as", "note", "host", "cpu_model", "governor", "finished_at",
+    "panic_effective", "measured_as", "note", "host", "cpu_model", "governor", "finished_at", "cargo_lock_sha256",
+    "shard", "reference_ratio",
 ];
+
+/// How many columns the first released schema had; a file with any prefix of [`COLUMNS`] at least
+/// this long is read, its missing trailing columns empty, so results from before a column was
+/// added stay usable.
+const OLDEST_COLUMN_COUNT: usize = 42;
 
 /// How a variant's build went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -132,6 +138,14 @@ pub struct Row {
     pub governor: Option<String>,
     /// When the row was written, RFC 3339, UTC.
     pub finished_at: String,
+    /// sha256 of the swept workspace's `Cargo.lock` (empty if it has none): rows with different
+    /// lockfiles measured different dependencies.
+    pub cargo_lock_sha256: Option<String>,
+    /// `K/N` when the row came from shard K of N (`--shard`).
+    pub shard: Option<String>,
+    /// In a merged file: `mean_ns` divided by the reference variant's mean for the same
+    /// measurement on the same shard, so runtimes from different machines can be compared.
+    pub reference_ratio: Option<f64>,
 }
 
 impl Row {
@@ -192,8 +206,13 @@ impl ResultsFile {
             Some(existing) => *existing = row,
             None => self.rows.push(row),
         }
-        write_atomic(&self.path, &to_csv(&self.rows)?).with_context(|| format!("cannot write {}", self.path.display()))
+        write(&self.path, &self.rows)
     }
+}
+
+/// Writes `rows` to `path` as a whole new results file, atomically.
+pub fn write(path: &Path, rows: &[Row]) -> Result<()> {
+    write_atomic(path, &to_csv(rows)?).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// Reads a results CSV that must exist and hold rows (for plotting, comparing, applying).
@@ -223,7 +242,8 @@ pub fn to_csv(rows: &[Row]) -> Result<Vec<u8>> {
 pub fn read_rows(bytes: &[u8]) -> Result<Vec<Row>, String> {
     let mut reader = csv::Reader::from_reader(bytes);
     let header = reader.headers().map_err(|e| format!("not a CSV file: {e}"))?;
-    if header.iter().ne(COLUMNS) {
+    let known_prefix = header.len() >= OLDEST_COLUMN_COUNT && header.len() <= COLUMNS.len() && header.iter().eq(COLUMNS[..header.len()].iter().copied());
+    if !known_prefix {
         let missing: Vec<&str> = COLUMNS.iter().copied().filter(|c| !header.iter().any(|h| h == *c)).collect();
         return Err(format!(
             "its columns are not the ones this version writes{}",
@@ -286,6 +306,9 @@ pub(crate) mod tests {
             cpu_model: None,
             governor: None,
             finished_at: "2026-11-21T10:00:00Z".into(),
+            cargo_lock_sha256: Some("cd".into()),
+            shard: None,
+            reference_ratio: None,
         }
     }
 
@@ -321,6 +344,15 @@ pub(crate) mod tests {
         let reread = ResultsFile::open(&path).unwrap();
         assert_eq!(reread.rows().iter().map(|r| (r.variant.as_str(), r.size_bytes)).collect::<Vec<_>>(), [("a", Some(30)), ("b", Some(20))]);
         assert_eq!(reread.rows()[0], row("a", 30));
+    }
+
+    #[test]
+    fn a_file_from_before_the_last_columns_were_added_is_read() {
+        let full = String::from_utf8(to_csv(&[row("a", 10)]).unwrap()).unwrap();
+        let older: String = full.lines().map(|line| line.rsplitn(4, ',').last().unwrap().to_owned() + "\n").collect();
+        assert!(older.starts_with("sweep,") && older.lines().next().unwrap().ends_with(",finished_at"), "{older}");
+        let rows = read_rows(older.as_bytes()).unwrap();
+        assert_eq!(rows, [Row { cargo_lock_sha256: None, ..row("a", 10) }]);
     }
 
     #[test]

@@ -10,6 +10,7 @@ use anyhow::Context;
 
 use crate::binary::{self, BinarySizes};
 use crate::build::{self, BuildOutcome, BuildRequest, CargoTarget};
+use crate::cache::{self, Cache, Fingerprint, Method, SourceFile};
 use crate::criterion::{self, CriterionOutcome};
 use crate::error::{InputError, SweepError};
 use crate::fsutil::{remove_dir, remove_file};
@@ -21,9 +22,10 @@ use crate::progress::Progress;
 use crate::report;
 use crate::runtime::{self, RunOutcome};
 use crate::results::{ResultsFile, Row, Status};
-use crate::settings::{Panic, Setting};
+use crate::settings::{Panic, Setting, Strip};
+use crate::shard::Shard;
 use crate::spec::{MeasureOrder, RunInput, Sweep};
-use crate::toolchain::Toolchain;
+use crate::toolchain::{self, Toolchain};
 use crate::units::{human_ns, thousands};
 use crate::variants::{self, Variant};
 use crate::workspace::{BuildTarget, Workspace};
@@ -39,8 +41,16 @@ pub struct SweepOptions {
     pub results_root: PathBuf,
     /// ... unless this names the directory.
     pub out_dir: Option<PathBuf>,
-    /// Keep each variant's `target/sweep-<id>/` instead of deleting it once measured.
+    /// Keep each variant's `target/sweep-<id>/` and bench executables instead of deleting them
+    /// once measured.
     pub keep_builds: bool,
+    /// Build and measure every variant again, ignoring (and then replacing) cached results.
+    pub force: bool,
+    /// Build every variant the plain way, in its own profile from scratch, instead of relinking
+    /// variants that differ only in `strip` from one shared build.
+    pub exact: bool,
+    /// Run only this shard of the variants (plus the reference variant).
+    pub shard: Option<Shard>,
     /// The cargo to run.
     pub cargo: PathBuf,
 }
@@ -61,6 +71,15 @@ pub struct SweepReport {
     /// Wall time spent inside the cargo, benchmark and measured processes the sweep ran; the
     /// rest is the harness's own overhead.
     pub child_seconds: f64,
+    /// How many variants this run handled, and how many of them came from the cache.
+    pub variants: usize,
+    /// Variants whose rows came from the cache, with no build and no measurement.
+    pub cached: usize,
+    /// The most disk the sweep's build directories and kept files used at once, bytes.
+    pub peak_disk_bytes: u64,
+    /// Peak resident memory of the sweep process itself (not of cargo or the measured
+    /// programs), bytes; `None` where the kernel does not say.
+    pub harness_peak_rss_bytes: Option<u64>,
 }
 
 /// The rows of a run in progress and the context every row shares.
@@ -69,6 +88,10 @@ struct Recorder<'a> {
     target: &'a BuildTarget,
     toolchain: &'a Toolchain,
     machine: Machine,
+    /// sha256 of the swept workspace's Cargo.lock, if it has one.
+    cargo_lock_sha256: Option<String>,
+    /// `K/N` when running one shard.
+    shard: Option<String>,
     /// The stdin file of each of the sweep's runs.
     inputs: Vec<Option<PathBuf>>,
     /// The package directory of each of the sweep's benches.
@@ -80,7 +103,9 @@ struct Recorder<'a> {
     out_dir: PathBuf,
     artifacts_dir: PathBuf,
     criterion_dir: PathBuf,
+    keep_builds: bool,
     results: ResultsFile,
+    cache: Cache,
     twins: Twins,
     rows: Vec<Row>,
     child_seconds: f64,
@@ -99,6 +124,9 @@ struct BuiltVariant {
     /// Per `[[bench]]`: the kept bench executable, its sha256 and panic strategy; `None` if it
     /// failed to build (its row is written already).
     benches: Vec<Option<(PathBuf, String, Option<Panic>)>>,
+    /// Where its rows are cached once measured, and the sources they depend on.
+    cache_key: String,
+    sources: Vec<SourceFile>,
 }
 
 /// Remembers which variant first produced each executable, to report byte-identical ones.
@@ -113,6 +141,15 @@ impl Twins {
     }
 }
 
+/// How one variant's executables are produced.
+#[derive(Debug, Clone, Copy)]
+enum Recipe<'a> {
+    /// A clean build in the variant's own profile.
+    Plain,
+    /// Relinked from the build of profile `base`, which differs only in `strip`.
+    Relink { base: &'a str, strip: Strip },
+}
+
 /// Runs the sweep. Input errors come before anything is built or modified; once the manifest
 /// is edited, every way out (success, error, signal, panic) restores it.
 pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<SweepReport, SweepError> {
@@ -123,6 +160,7 @@ pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<Sw
     if let Some(recovery) = guard::recover(&workspace.root_manifest, &state_dir)? {
         on_recovery(&recovery);
     }
+    guard::refuse_if_running(&workspace.root_manifest, &state_dir)?;
     let sweep = Sweep::load(&options.sweep_file)?;
     let target = workspace.build_target(&sweep)?;
     let bench_dirs = workspace.bench_dirs(&sweep)?;
@@ -138,9 +176,24 @@ pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<Sw
     let edited = manifest::with_sweep_profiles(manifest_path, &manifest_text, &sweep, &inherited, &expansion.variants)?;
     let out_dir = options.out_dir.clone().unwrap_or_else(|| options.results_root.join(&sweep.name));
     let results = ResultsFile::open(&out_dir.join("results.csv"))?;
-    let toolchain = Toolchain::detect(manifest_path.parent().unwrap_or(Path::new(".")))?;
+    let workspace_dir = manifest_path.parent().unwrap_or(Path::new("."));
+    let toolchain = Toolchain::detect(workspace_dir)?;
+    let machine = Machine::detect();
     let work_dir = workspace.target_dir.join("profile-sweep").join(&sweep.name);
-    let inputs = sweep.runs.iter().map(|run| materialise(run.stdin.as_ref(), &work_dir.join("inputs"))).collect::<anyhow::Result<_>>()?;
+    let inputs: Vec<Option<PathBuf>> =
+        sweep.runs.iter().map(|run| materialise(run.stdin.as_ref(), &work_dir.join("inputs"))).collect::<anyhow::Result<_>>()?;
+    let lock_path = workspace_dir.join("Cargo.lock");
+    let cargo_lock_sha256 = match cache::sha256_of_file(&lock_path) {
+        Ok(sha256) => Some(sha256),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(anyhow::Error::new(e).context(format!("cannot read {}", lock_path.display())).into()),
+    };
+    let fingerprint = fingerprint(options, &workspace, &manifest_text, &sweep, &target, &toolchain, &machine, &inputs, &out_dir)?;
+    let groups = variants::strip_groups(&expansion.variants);
+    let schedule = match options.shard {
+        Some(shard) => shard.select(groups),
+        None => groups,
+    };
     interrupt::install()?;
 
     let (mut guard, _) = ManifestGuard::acquire(manifest_path, &state_dir)?;
@@ -149,7 +202,7 @@ pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<Sw
     }
     guard.write(&edited)?;
 
-    let total = expansion.variants.len();
+    let total: usize = schedule.iter().map(Vec::len).sum();
     let progress = Progress::new(total, "building");
     for note in &expansion.notes {
         progress.note(&format!("note: {note}"));
@@ -158,55 +211,102 @@ pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<Sw
         sweep: &sweep,
         target: &target,
         toolchain: &toolchain,
-        machine: Machine::detect(),
+        machine,
+        cargo_lock_sha256,
+        shard: options.shard.map(|s| s.to_string()),
         inputs,
         bench_dirs,
         measured_runs: HashMap::new(),
         measured_benches: HashMap::new(),
         artifacts_dir: work_dir.join("bin"),
         criterion_dir: work_dir.join("criterion"),
+        keep_builds: options.keep_builds,
         out_dir,
         results,
+        cache: Cache::new(work_dir.join("cache")),
         twins: Twins::default(),
         rows: Vec::new(),
         child_seconds: 0.0,
     };
     let results_csv = recorder.results.path().to_owned();
     let interrupted_after = |finished| SweepError::Interrupted { finished, total, results: results_csv.clone() };
+    let ignored_sources = ignored_source_dirs(&workspace.target_dir);
+    let (mut index, mut cached, mut peak_disk_bytes) = (0, 0, 0);
     let mut waiting = Vec::new();
-    for (index, variant) in expansion.variants.iter().enumerate() {
-        let interrupted = || interrupted_after(index);
-        if interrupt::interrupted() {
-            return Err(interrupted());
-        }
-        progress.start(index, &variant.id);
-        let profile = variant.profile_name();
-        let profile_dir = workspace.target_dir.join(&profile);
-        // A clean build, so build_seconds is comparable between variants and runs.
-        remove_dir(&profile_dir)?;
-        let request = |package, target| BuildRequest { cargo: &options.cargo, manifest: manifest_path, profile: &profile, package, target };
-        let outcome = build::build(request(&target.package, CargoTarget::Bin(&target.bin)))?;
-        if interrupt::interrupted() {
-            return Err(interrupted());
-        }
-        let (built, mut summary) = recorder.record_build(variant, outcome)?;
-        if let Some(mut built) = built {
-            for (bench_index, bench) in sweep.benches.iter().enumerate() {
-                let outcome = build::build(request(&bench.spec.package, CargoTarget::Bench(&bench.spec.bench)))?;
-                if interrupt::interrupted() {
-                    return Err(interrupted());
+    for group in &schedule {
+        // The profile of this group's plain build, while its build directory can be relinked.
+        let mut base: Option<String> = None;
+        for variant in group {
+            let interrupted = || interrupted_after(index);
+            if interrupt::interrupted() {
+                return Err(interrupted());
+            }
+            progress.start(index, &variant.id);
+            let methods: &[Method] = if options.exact { &[Method::Plain] } else { &[Method::Plain, Method::Relinked] };
+            let hit = if options.force { None } else { methods.iter().find_map(|m| recorder.cache.lookup(&fingerprint.key(variant, *m))) };
+            if let Some(rows) = hit {
+                recorder.replay(rows)?;
+                cached += 1;
+                progress.finish_variant(index, &format!("{}: from the cache (no build, no measurement)", variant.id));
+                index += 1;
+                continue;
+            }
+            let recipe = match &base {
+                Some(base) => Recipe::Relink { base, strip: variant.settings.strip },
+                None => Recipe::Plain,
+            };
+            let profile = match recipe {
+                Recipe::Plain => variant.profile_name(),
+                Recipe::Relink { base, .. } => base.to_owned(),
+            };
+            let profile_dir = workspace.target_dir.join(&profile);
+            if let Recipe::Plain = recipe {
+                // A clean build, so build_seconds is comparable between variants and runs.
+                remove_dir(&profile_dir)?;
+            }
+            let relink_strip = match recipe {
+                Recipe::Plain => None,
+                Recipe::Relink { strip, .. } => Some(strip),
+            };
+            let request = |package, target| BuildRequest { cargo: &options.cargo, manifest: manifest_path, profile: &profile, package, target, relink_strip };
+            let outcome = build::build(request(&target.package, CargoTarget::Bin(&target.bin)))?;
+            if interrupt::interrupted() {
+                return Err(interrupted());
+            }
+            let method = match recipe {
+                Recipe::Plain => Method::Plain,
+                Recipe::Relink { .. } => Method::Relinked,
+            };
+            let (built, mut summary) = recorder.record_build(variant, outcome, recipe, fingerprint.key(variant, method))?;
+            if let Some(mut built) = built {
+                for (bench_index, bench) in sweep.benches.iter().enumerate() {
+                    let outcome = build::build(request(&bench.spec.package, CargoTarget::Bench(&bench.spec.bench)))?;
+                    if interrupt::interrupted() {
+                        return Err(interrupted());
+                    }
+                    summary.push_str(&recorder.record_bench_build(&mut built, bench_index, outcome)?);
                 }
-                summary.push_str(&recorder.record_bench_build(&mut built, bench_index, outcome)?);
+                built.sources = cache::sources_of(&profile_dir, &ignored_sources)?;
+                peak_disk_bytes = peak_disk_bytes.max(disk_usage(&profile_dir) + disk_usage(&work_dir));
+                if matches!(recipe, Recipe::Plain) && !options.exact {
+                    base = Some(profile.clone());
+                }
+                match sweep.order {
+                    MeasureOrder::AfterEachBuild => summary.push_str(&recorder.measure(&built)?),
+                    MeasureOrder::Shuffled => waiting.push(built),
+                }
             }
-            match sweep.order {
-                MeasureOrder::AfterEachBuild => summary.push_str(&recorder.measure(&built)?),
-                MeasureOrder::Shuffled => waiting.push(built),
+            if base.is_none() && !options.keep_builds {
+                remove_dir(&profile_dir)?;
             }
+            progress.finish_variant(index, &summary);
+            index += 1;
         }
-        if !options.keep_builds {
-            remove_dir(&profile_dir)?;
+        if let Some(base) = base
+            && !options.keep_builds
+        {
+            remove_dir(&workspace.target_dir.join(base))?;
         }
-        progress.finish_variant(index, &summary);
     }
     drop(progress);
     if !waiting.is_empty() {
@@ -233,7 +333,77 @@ pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<Sw
         notes: expansion.notes,
         wall_seconds: started.elapsed().as_secs_f64(),
         child_seconds: recorder.child_seconds,
+        variants: total,
+        cached,
+        peak_disk_bytes,
+        harness_peak_rss_bytes: own_peak_rss_bytes(),
     })
+}
+
+/// Everything outside the variants themselves that decides a sweep's rows: the tool, the
+/// toolchain, the swept workspace's manifests, lockfile and cargo configuration, the build
+/// environment, what is measured and on which machine, and where results go (rows name their
+/// log files).
+#[allow(clippy::too_many_arguments)]
+fn fingerprint(
+    options: &SweepOptions,
+    workspace: &Workspace,
+    manifest_text: &str,
+    sweep: &Sweep,
+    target: &BuildTarget,
+    toolchain: &Toolchain,
+    machine: &Machine,
+    inputs: &[Option<PathBuf>],
+    out_dir: &Path,
+) -> anyhow::Result<Fingerprint> {
+    let workspace_dir = workspace.root_manifest.parent().unwrap_or(Path::new("."));
+    let mut fingerprint = Fingerprint::new();
+    fingerprint.add("rustc -vV", toolchain.verbose.as_bytes());
+    fingerprint.add("cargo -V", toolchain::cargo_version(&options.cargo, workspace_dir)?.as_bytes());
+    fingerprint.add("root manifest", manifest_text.as_bytes());
+    fingerprint.add_file("Cargo.lock", &workspace_dir.join("Cargo.lock"))?;
+    fingerprint.add_file(".cargo/config.toml", &workspace_dir.join(".cargo/config.toml"))?;
+    for package in &workspace.packages {
+        fingerprint.add_file(&format!("manifest of {}", package.name), &package.dir.join("Cargo.toml"))?;
+    }
+    for name in ["RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS", "CARGO_BUILD_RUSTFLAGS", "RUSTC", "RUSTC_WRAPPER", "CARGO_BUILD_TARGET", "CARGO_TARGET_DIR"] {
+        fingerprint.add(name, std::env::var_os(name).unwrap_or_default().as_encoded_bytes());
+    }
+    fingerprint.add("sweep", sweep.name.as_bytes());
+    fingerprint.add("target", format!("{target:?}").as_bytes());
+    fingerprint.add("runs", format!("{:?}", sweep.runs).as_bytes());
+    fingerprint.add("benches", format!("{:?}", sweep.benches.iter().map(|b| &b.spec).collect::<Vec<_>>()).as_bytes());
+    for input in inputs.iter().flatten() {
+        fingerprint.add_file("run input", input)?;
+    }
+    fingerprint.add("machine", format!("{machine:?}").as_bytes());
+    fingerprint.add("out", out_dir.as_os_str().as_encoded_bytes());
+    Ok(fingerprint)
+}
+
+/// Directories whose files a variant's cache entry need not hash: build output, and sources
+/// that `Cargo.lock` and the toolchain version pin already (cargo's registry, rustup's toolchains).
+fn ignored_source_dirs(target_dir: &Path) -> Vec<PathBuf> {
+    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+    let cargo_home = std::env::var_os("CARGO_HOME").map_or_else(|| home.join(".cargo"), PathBuf::from);
+    let rustup_home = std::env::var_os("RUSTUP_HOME").map_or_else(|| home.join(".rustup"), PathBuf::from);
+    vec![target_dir.to_owned(), cargo_home, rustup_home]
+}
+
+/// Bytes of all files under `dir` (0 if it does not exist).
+fn disk_usage(dir: &Path) -> u64 {
+    walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok).filter_map(|e| e.metadata().ok()).filter(|m| m.is_file()).map(|m| m.len()).sum()
+}
+
+/// Peak resident set size of this process, from the kernel.
+fn own_peak_rss_bytes() -> Option<u64> {
+    // SAFETY: getrusage writes into the struct we pass and nothing else.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        (libc::getrusage(libc::RUSAGE_SELF, &mut usage) == 0).then_some(usage)
+    }?;
+    // ru_maxrss is in KiB on Linux.
+    u64::try_from(usage.ru_maxrss).ok().filter(|&kib| kib > 0).map(|kib| kib * 1024)
 }
 
 /// Puts variants in a pseudo-random order that is the same on every run of the sweep.
@@ -246,8 +416,9 @@ fn shuffle<T>(items: &mut [T]) {
 
 impl Recorder<'_> {
     /// Turns a build outcome into a size row, writes it, and returns the built variant (if it
-    /// built) with a one-line summary.
-    fn record_build(&mut self, variant: &Variant, outcome: BuildOutcome) -> anyhow::Result<(Option<BuiltVariant>, String)> {
+    /// built) with a one-line summary. A build failure is cached at once under `cache_key`; a
+    /// built variant is cached once measured.
+    fn record_build(&mut self, variant: &Variant, outcome: BuildOutcome, recipe: Recipe<'_>, cache_key: String) -> anyhow::Result<(Option<BuiltVariant>, String)> {
         let log = self.log_path(variant, None);
         match outcome {
             BuildOutcome::Built { executable, seconds, panic_effective } => {
@@ -256,13 +427,18 @@ impl Recorder<'_> {
                 let sizes = binary::measure(&kept)?;
                 let identical_to = self.twins.earlier(&sizes.sha256, &variant.id);
                 remove_file(&log)?;
+                let how = match recipe {
+                    Recipe::Plain => format!("built in {seconds:.1} s"),
+                    Recipe::Relink { base, .. } => format!("relinked from {base} in {seconds:.1} s"),
+                };
                 let summary = format!(
-                    "{} ok: {} bytes, built in {seconds:.1} s{}",
+                    "{} ok: {} bytes, {how}{}",
                     variant.id,
                     thousands(sizes.file),
                     identical_to.as_ref().map(|v| format!(", byte-identical to {v}")).unwrap_or_default()
                 );
-                let size_row = self.row(variant, Status::Ok, seconds, Some(&sizes), identical_to);
+                let mut size_row = self.row(variant, Status::Ok, build_seconds(recipe, seconds), Some(&sizes), identical_to);
+                size_row.note = relink_note(recipe, seconds);
                 self.save(size_row.clone())?;
                 let built = BuiltVariant {
                     variant: variant.clone(),
@@ -271,16 +447,40 @@ impl Recorder<'_> {
                     size_row,
                     panic_effective,
                     benches: Vec::new(),
+                    cache_key,
+                    sources: Vec::new(),
                 };
                 Ok((Some(built), summary))
             }
             BuildOutcome::Failed { seconds, errors } => {
                 self.child_seconds += seconds;
-                write_log(&log, &format!("profile {}\n\n{errors}\n", variant.profile_name()))?;
-                self.save(self.row(variant, Status::BuildFailed, seconds, None, None))?;
+                let profile = match recipe {
+                    Recipe::Plain => variant.profile_name(),
+                    Recipe::Relink { base, strip } => format!("{base}, relinked with -C strip={}", Setting::Strip(strip)),
+                };
+                write_log(&log, &format!("profile {profile}\n\n{errors}\n"))?;
+                let mut row = self.row(variant, Status::BuildFailed, build_seconds(recipe, seconds), None, None);
+                row.note = relink_note(recipe, seconds);
+                self.save(row.clone())?;
+                // Without a build there are no sources to watch; the entry holds until the
+                // manifests, lockfile or toolchain change, or --force.
+                self.cache.store(&cache_key, &[], &[row])?;
                 Ok((None, format!("{} build-failed after {seconds:.1} s; see {}", variant.id, log.display())))
             }
         }
+    }
+
+    /// Writes the cached rows of a variant as they are (but for the shard they now belong to).
+    fn replay(&mut self, rows: Vec<Row>) -> anyhow::Result<()> {
+        for row in rows {
+            if row.measurement.is_none()
+                && let Some(sha256) = &row.sha256
+            {
+                self.twins.earlier(sha256, &row.variant);
+            }
+            self.save(Row { shard: self.shard.clone(), ..row })?;
+        }
+        Ok(())
     }
 
     /// Keeps a copy of an executable cargo built for `variant` (the build directory goes away).
@@ -338,6 +538,17 @@ impl Recorder<'_> {
             }
             summary.push_str(&self.measure_bench(built, index)?);
         }
+        if interrupt::interrupted() {
+            // Stopped part-way: caching would remember a variant with rows missing.
+            return Ok(summary);
+        }
+        if !self.keep_builds {
+            for (executable, _, _) in built.benches.iter().flatten() {
+                remove_file(executable)?;
+            }
+        }
+        let rows: Vec<Row> = self.rows.iter().filter(|r| r.variant == built.variant.id).cloned().collect();
+        self.cache.store(&built.cache_key, &built.sources, &rows)?;
         Ok(summary)
     }
 
@@ -463,7 +674,7 @@ impl Recorder<'_> {
         }
     }
 
-    fn row(&self, variant: &Variant, status: Status, seconds: f64, sizes: Option<&BinarySizes>, identical_to: Option<String>) -> Row {
+    fn row(&self, variant: &Variant, status: Status, build_seconds: Option<f64>, sizes: Option<&BinarySizes>, identical_to: Option<String>) -> Row {
         let [opt_level, lto, codegen_units, panic, strip] = variant.settings.values().map(|s| s.to_string());
         let sections = sizes.and_then(|s| s.sections);
         let fixed: Vec<String> = self.sweep.pass_through.iter().map(|(k, v)| format!("{k}={v}")).collect();
@@ -477,7 +688,7 @@ impl Recorder<'_> {
             strip,
             target: self.toolchain.host.clone(),
             status,
-            build_seconds: Some((seconds * 1000.0).round() / 1000.0),
+            build_seconds,
             size_bytes: sizes.map(|s| s.file),
             text_bytes: sections.map(|s| s.text),
             measurement: None,
@@ -510,10 +721,32 @@ impl Recorder<'_> {
             cpu_model: self.machine.cpu_model.clone(),
             governor: self.machine.governor.clone(),
             finished_at: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
+            cargo_lock_sha256: self.cargo_lock_sha256.clone(),
+            shard: self.shard.clone(),
+            reference_ratio: None,
         }
     }
 }
 
+/// The `build_seconds` column: the clean build's wall time, ms precision; a relinked variant had
+/// no clean build of its own, so it has none.
+fn build_seconds(recipe: Recipe<'_>, seconds: f64) -> Option<f64> {
+    match recipe {
+        Recipe::Plain => Some((seconds * 1000.0).round() / 1000.0),
+        Recipe::Relink { .. } => None,
+    }
+}
+
+/// Says how a relinked variant was made, and why it has no build time.
+fn relink_note(recipe: Recipe<'_>, seconds: f64) -> Option<String> {
+    match recipe {
+        Recipe::Plain => None,
+        Recipe::Relink { base, strip } => Some(format!(
+            "relinked from {base} (same settings but strip) with `cargo rustc -- -C strip={}` in {seconds:.1} s; no clean build time (--exact measures one)",
+            Setting::Strip(strip)
+        )),
+    }
+}
 
 /// The note of a row whose measurement was taken on an identical executable.
 fn reused_note(twin: &str) -> String {

@@ -12,6 +12,8 @@ pub struct Toolchain {
     pub version: String,
     /// The host target triple, e.g. `x86_64-unknown-linux-gnu`.
     pub host: String,
+    /// All of `rustc -vV` (commit hash, LLVM version): what a cached result is keyed on.
+    pub verbose: String,
 }
 
 impl Toolchain {
@@ -35,8 +37,17 @@ impl Toolchain {
         let mut lines = verbose_version.lines();
         let version = lines.next().filter(|l| l.starts_with("rustc ")).context("`rustc -vV` printed no version")?;
         let host = lines.find_map(|l| l.strip_prefix("host: ")).context("`rustc -vV` printed no host")?;
-        Ok(Toolchain { version: version.trim().to_owned(), host: host.trim().to_owned() })
+        Ok(Toolchain { version: version.trim().to_owned(), host: host.trim().to_owned(), verbose: verbose_version.to_owned() })
     }
+}
+
+/// `cargo -V` of the cargo given.
+pub fn cargo_version(cargo: &Path, dir: &Path) -> Result<String> {
+    let output = Command::new(cargo).arg("-V").current_dir(dir).output().with_context(|| format!("cannot run {}", cargo.display()))?;
+    if !output.status.success() {
+        bail!("`cargo -V` failed: {}", String::from_utf8_lossy(&output.stderr).trim());
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
 }
 
 #[cfg(test)]

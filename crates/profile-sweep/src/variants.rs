@@ -96,6 +96,24 @@ pub fn expand(sweep: &Sweep, inherited: ProfileSettings) -> Expansion {
     Expansion { variants, notes }
 }
 
+/// The variants grouped by everything but `strip`, groups in order of their first member and
+/// members in order: a group can share one build of its dependencies, since only the final link
+/// depends on `strip`.
+pub fn strip_groups(variants: &[Variant]) -> Vec<Vec<&Variant>> {
+    let mut groups: Vec<Vec<&Variant>> = Vec::new();
+    let mut group_of = std::collections::HashMap::new();
+    for variant in variants {
+        let mut unstripped = variant.settings;
+        unstripped.set(Setting::Strip(crate::settings::Strip::None));
+        let index = *group_of.entry(unstripped).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[index].push(variant);
+    }
+    groups
+}
+
 /// Every combination of one value per axis; the first axis varies slowest.
 fn cartesian(axes: &[(Axis, Vec<Setting>)]) -> Vec<Vec<Setting>> {
     axes.iter().fold(vec![Vec::new()], |prefixes, (_, values)| {
@@ -179,6 +197,21 @@ mod tests {
         let e = expand_text(&text);
         assert_eq!(e.variants.len(), 6 * 4 * 3 * 2 * 3);
         assert!(e.notes.iter().any(|n| n.starts_with("108 combinations")), "{:?}", e.notes);
+    }
+
+    #[test]
+    fn variants_that_differ_only_in_strip_share_a_group() {
+        let e = expand_text("package = \"p\"\n[matrix]\nopt-level = [3, \"z\"]\nstrip = [false, \"debuginfo\", true]\nexclude = [{ opt-level = \"z\", strip = \"debuginfo\" }]\n");
+        let groups: Vec<Vec<&str>> = strip_groups(&e.variants).iter().map(|g| g.iter().map(|v| v.id.as_str()).collect()).collect();
+        assert_eq!(
+            groups,
+            [
+                vec!["o3-thinlocal-cgu16-unwind-nostrip", "o3-thinlocal-cgu16-unwind-dbg", "o3-thinlocal-cgu16-unwind-sym"],
+                vec!["oz-thinlocal-cgu16-unwind-nostrip", "oz-thinlocal-cgu16-unwind-sym"],
+            ]
+        );
+        let full = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../sweeps/full.toml")).unwrap();
+        assert_eq!(strip_groups(&expand_text(&full).variants).len(), 432 / 3);
     }
 
     #[test]

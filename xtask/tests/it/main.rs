@@ -6,5 +6,6 @@ mod criterion;
 mod fixture;
 mod interrupt;
 mod report;
+mod resume;
 mod runtime;
 mod sweep;

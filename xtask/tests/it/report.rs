@@ -5,7 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use crate::fixture::stderr;
+use crate::fixture::{stderr, stdout};
 
 /// A copy of a real default-sweep CSV in a temporary directory.
 fn results_copy() -> (tempfile::TempDir, PathBuf) {
@@ -17,10 +17,6 @@ fn results_copy() -> (tempfile::TempDir, PathBuf) {
 
 fn xtask(args: &[&std::ffi::OsStr]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).env("CI", "true").output().unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 #[test]

@@ -1,0 +1,49 @@
+//! `cargo xtask merge`: join the results of a sharded sweep into one file, charts and report.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use profile_sweep::{report, results, shard};
+
+/// Join the results.csv of every shard of one `sweep --shard K/N` run into one results file,
+/// with runtimes relative to the reference variant each shard measured, then draw its charts
+/// and report.
+#[derive(Debug, clap::Args)]
+pub struct Merge {
+    /// The shards' results files, in any order.
+    #[arg(required = true, value_name = "SHARD_CSV")]
+    shards: Vec<PathBuf>,
+    /// Write results.csv, charts and report.md into this directory.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+}
+
+impl Merge {
+    pub fn run(self) -> ExitCode {
+        let mut files = Vec::new();
+        for path in &self.shards {
+            match results::load(path) {
+                Ok(rows) => files.push((path.clone(), rows)),
+                Err(e) => return crate::fail(e.into(), "nothing was written"),
+            }
+        }
+        let merged = match shard::merge(&files) {
+            Ok(rows) => rows,
+            Err(e) => return crate::fail(e.into(), "nothing was written"),
+        };
+        let csv = self.out.join("results.csv");
+        if let Err(e) = results::write(&csv, &merged) {
+            return crate::fail(e.into(), "the merged file may be incomplete");
+        }
+        println!("merged {} rows of {} shards into {}", merged.len(), files.len(), csv.display());
+        match report::write_outputs(&csv) {
+            Ok(outputs) => {
+                for file in outputs {
+                    println!("wrote {}", file.display());
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => crate::fail(e, "the charts and report were not written"),
+        }
+    }
+}

@@ -1,0 +1,164 @@
+//! Sweeps that must not do work twice or lose any: the cache, resuming after `kill -9`, a results
+//! file that survives being killed mid-write, and the lock against a second sweep.
+
+use std::fs;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use profile_sweep::results::{self, Row};
+
+use crate::fixture::{Fixture, stderr, stdout};
+
+/// Three variants of the fixture's `app` that differ in `strip`, each run twice.
+const STRIP_SWEEP: &str = "package = \"app\"\n[matrix]\nstrip = [false, \"debuginfo\", true]\n[[run]]\nname = \"hello\"\nwarmup = 0\nruns = 2\n";
+
+fn kill_9(child: &mut Child) {
+    // SAFETY: sending a signal to our own child process.
+    assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGKILL) }, 0);
+    child.wait().unwrap();
+}
+
+#[test]
+fn a_finished_sweep_is_not_redone_until_a_source_changes() {
+    let fixture = Fixture::new();
+    let sweep = fixture.sweep_file(STRIP_SWEEP);
+    let run = |extra: &[&str]| {
+        let output = fixture.sweep_command(&sweep).args(extra).output().unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+        stdout(&output)
+    };
+    assert!(run(&[]).contains("cache: 0 of 3 variants"));
+    let csv = fs::read(fixture.path("out/results.csv")).unwrap();
+    let report = fs::read(fixture.path("out/report.md")).unwrap();
+
+    let again = run(&[]);
+    assert!(again.contains("cache: 3 of 3 variants"), "{again}");
+    assert_eq!(fs::read(fixture.path("out/results.csv")).unwrap(), csv, "a cached re-run rewrites identical results");
+    assert_eq!(fs::read(fixture.path("out/report.md")).unwrap(), report);
+
+    let forced = run(&["--force"]);
+    assert!(forced.contains("cache: 0 of 3 variants"), "{forced}");
+
+    let main_rs = fixture.path("app/src/main.rs");
+    let mut source = fs::read_to_string(&main_rs).unwrap();
+    source.push_str("// one changed line\n");
+    fs::write(&main_rs, source).unwrap();
+    let changed = run(&[]);
+    assert!(changed.contains("cache: 0 of 3 variants"), "a changed source file invalidates every variant built from it: {changed}");
+    assert!(run(&[]).contains("cache: 3 of 3 variants"));
+}
+
+#[test]
+fn variants_relinked_with_another_strip_have_the_sizes_of_plain_builds() {
+    let fixture = Fixture::new();
+    let sweep = fixture.sweep_file(STRIP_SWEEP);
+    let shared = fixture.sweep_command(&sweep).output().unwrap();
+    assert!(shared.status.success(), "{}", stderr(&shared));
+    let exact = fixture.sweep_command_to(&sweep, "exact").arg("--exact").output().unwrap();
+    assert!(exact.status.success(), "{}", stderr(&exact));
+
+    let sizes = |dir: &str| -> Vec<(String, Option<u64>, Option<f64>, Option<String>)> {
+        let rows = results::load(&fixture.path(dir).join("results.csv")).unwrap();
+        rows.into_iter().filter(|r| r.measurement.is_none()).map(|r| (r.variant, r.size_bytes, r.build_seconds, r.note)).collect()
+    };
+    let (shared, exact) = (sizes("out"), sizes("exact"));
+    assert_eq!(shared.len(), 3);
+    for (relinked, plain) in shared.iter().zip(&exact) {
+        assert_eq!((&relinked.0, relinked.1), (&plain.0, plain.1), "same variant, same size");
+        assert!(plain.2.is_some(), "--exact measures every clean build");
+    }
+    assert!(shared[0].2.is_some() && shared[0].3.is_none(), "the first of the group is a plain build");
+    for relinked in &shared[1..] {
+        assert_eq!(relinked.2, None, "a relinked variant has no clean build time");
+        assert!(relinked.3.as_deref().unwrap().starts_with("relinked from sweep-o3-nolto-cgu16-unwind-nostrip"), "{:?}", relinked.3);
+    }
+    assert!(shared[0].1 > shared[1].1 && shared[1].1 > shared[2].1, "none > debuginfo > symbols: {shared:?}");
+}
+
+/// Reads the results file, which must parse whenever it exists.
+fn rows_now(fixture: &Fixture) -> Vec<Row> {
+    match fs::read(fixture.path("out/results.csv")) {
+        Ok(bytes) => results::read_rows(&bytes).unwrap_or_else(|e| panic!("a half-written results file: {e}")),
+        Err(_) => Vec::new(),
+    }
+}
+
+#[test]
+fn a_sweep_killed_mid_way_resumes_with_every_finished_row() {
+    let fixture = Fixture::new();
+    let sweep = fixture.sweep_file("package = \"app\"\n[matrix]\nopt-level = [1, 2, 3]\n");
+    // Variant o1 builds at once; o2's build sleeps until it is killed.
+    let mut child = fixture
+        .sweep_command(&sweep)
+        .env("FIXTURE_BUILD_SLEEP", "120")
+        .env("FIXTURE_BUILD_SLEEP_AT_OPT_LEVEL", "2")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while rows_now(&fixture).is_empty() {
+        assert!(Instant::now() < deadline, "the first variant never finished");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    kill_9(&mut child);
+    let before = rows_now(&fixture);
+    assert_eq!(before.iter().map(|r| r.variant.as_str()).collect::<Vec<_>>(), ["o1-nolto-cgu16-unwind-dbg"]);
+
+    let output = fixture.sweep_command(&sweep).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).contains("profile-sweep: restored"), "the killed sweep's manifest is repaired first: {}", stderr(&output));
+    assert!(stdout(&output).contains("cache: 1 of 3 variants"), "{}", stdout(&output));
+    let after = rows_now(&fixture);
+    assert_eq!(after.len(), 3);
+    assert_eq!(after[0], before[0], "the finished row is kept as it was");
+}
+
+#[test]
+fn a_results_file_killed_mid_write_is_still_valid() {
+    let fixture = Fixture::new();
+    let sweep = fixture.sweep_file("package = \"app\"\n[matrix]\nopt-level = [1, 2, 3]\nstrip = [false, true]\n");
+    let output = fixture.sweep_command(&sweep).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    // Earlier results worth keeping, and big enough (about 10 MB) that every rewrite takes a
+    // while, so kills land inside writes.
+    let template = rows_now(&fixture).remove(0);
+    let earlier: Vec<Row> = (0..20_000).map(|i| Row { variant: format!("earlier-{i}"), ..template.clone() }).collect();
+    results::write(&fixture.path("out/results.csv"), &earlier).unwrap();
+
+    for delay_ms in [150, 400, 650, 900, 1150, 1400] {
+        let mut child = fixture.sweep_command(&sweep).arg("--force").stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_millis(delay_ms) {
+            rows_now(&fixture);
+        }
+        kill_9(&mut child);
+        let rows = rows_now(&fixture);
+        assert_eq!(rows.iter().filter(|r| r.variant.starts_with("earlier-")).count(), 20_000, "killed after {delay_ms} ms");
+    }
+    // Whatever the kills left, the next sweep restores the manifest and finishes.
+    let output = fixture.sweep_command(&sweep).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(rows_now(&fixture).len(), 20_006);
+}
+
+#[test]
+fn a_second_sweep_on_the_same_workspace_is_refused_naming_the_first() {
+    let fixture = Fixture::new();
+    let before = fixture.manifest_bytes();
+    let sweep = fixture.sweep_file("package = \"app\"\n[matrix]\nopt-level = [1]\n");
+    let mut first = fixture.sweep_command(&sweep).env("FIXTURE_BUILD_SLEEP", "120").stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !String::from_utf8_lossy(&fixture.manifest_bytes()).contains("[profile.sweep-") {
+        assert!(Instant::now() < deadline, "the first sweep never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let second = fixture.sweep_command_to(&sweep, "out2").output().unwrap();
+    assert_eq!(second.status.code(), Some(1), "{}", stderr(&second));
+    assert!(stderr(&second).contains(&format!("another sweep (pid {}) is running on", first.id())), "{}", stderr(&second));
+    // SAFETY: sending a signal to our own child process.
+    assert_eq!(unsafe { libc::kill(first.id() as libc::pid_t, libc::SIGTERM) }, 0);
+    first.wait().unwrap();
+    assert_eq!(fixture.manifest_bytes(), before);
+}

@@ -8,4 +8,6 @@ mod interrupt;
 mod report;
 mod resume;
 mod runtime;
+mod shard;
 mod sweep;
+mod workflows;

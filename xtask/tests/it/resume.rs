@@ -57,22 +57,24 @@ fn variants_relinked_with_another_strip_have_the_sizes_of_plain_builds() {
     let exact = fixture.sweep_command_to(&sweep, "exact").arg("--exact").output().unwrap();
     assert!(exact.status.success(), "{}", stderr(&exact));
 
-    let sizes = |dir: &str| -> Vec<(String, Option<u64>, Option<f64>, Option<String>)> {
+    let sizes = |dir: &str| -> Vec<Row> {
         let rows = results::load(&fixture.path(dir).join("results.csv")).unwrap();
-        rows.into_iter().filter(|r| r.measurement.is_none()).map(|r| (r.variant, r.size_bytes, r.build_seconds, r.note)).collect()
+        rows.into_iter().filter(|r| r.measurement.is_none()).collect()
     };
     let (shared, exact) = (sizes("out"), sizes("exact"));
     assert_eq!(shared.len(), 3);
     for (relinked, plain) in shared.iter().zip(&exact) {
-        assert_eq!((&relinked.0, relinked.1), (&plain.0, plain.1), "same variant, same size");
-        assert!(plain.2.is_some(), "--exact measures every clean build");
+        assert_eq!((&relinked.variant, relinked.size_bytes), (&plain.variant, plain.size_bytes), "same variant, same size");
+        assert!(plain.build_seconds.is_some(), "--exact measures every clean build");
     }
-    assert!(shared[0].2.is_some() && shared[0].3.is_none(), "the first of the group is a plain build");
+    assert!(shared[0].build_seconds.is_some() && shared[0].note.is_none(), "the first of the group is a plain build");
     for relinked in &shared[1..] {
-        assert_eq!(relinked.2, None, "a relinked variant has no clean build time");
-        assert!(relinked.3.as_deref().unwrap().starts_with("relinked from sweep-o3-nolto-cgu16-unwind-nostrip"), "{:?}", relinked.3);
+        assert_eq!(relinked.build_seconds, None, "a relinked variant has no clean build time");
+        let note = relinked.note.as_deref().unwrap();
+        assert!(note.starts_with("relinked from sweep-o3-nolto-cgu16-unwind-nostrip"), "{note}");
     }
-    assert!(shared[0].1 > shared[1].1 && shared[1].1 > shared[2].1, "none > debuginfo > symbols: {shared:?}");
+    let sizes: Vec<Option<u64>> = shared.iter().map(|r| r.size_bytes).collect();
+    assert!(sizes[0] > sizes[1] && sizes[1] > sizes[2], "none > debuginfo > symbols: {sizes:?}");
 }
 
 /// Reads the results file, which must parse whenever it exists.

@@ -1,0 +1,52 @@
+//! A sweep split into shards and merged back, as the GitHub workflow runs it.
+
+use profile_sweep::results;
+
+use crate::fixture::{Fixture, stderr};
+
+#[test]
+fn shards_merge_into_the_whole_sweep_with_runtimes_relative_to_the_reference() {
+    let fixture = Fixture::new();
+    let sweep = fixture.sweep_file("package = \"app\"\n[matrix]\nopt-level = [1, 2, 3]\nstrip = [false, true]\n[[run]]\nname = \"hello\"\nwarmup = 0\nruns = 2\n");
+    for shard in ["1/2", "2/2"] {
+        let out = format!("shard-{}", &shard[..1]);
+        let output = fixture.sweep_command_to(&sweep, &out).args(["--shard", shard]).output().unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+    }
+    let one = results::load(&fixture.path("shard-1/results.csv")).unwrap();
+    let two = results::load(&fixture.path("shard-2/results.csv")).unwrap();
+    assert_eq!(two[0].variant, one[0].variant, "every shard measures the reference first");
+    assert!(two.iter().all(|r| r.shard.as_deref() == Some("2/2")));
+
+    let merge = |shards: &[&str]| {
+        let mut command = fixture.xtask();
+        command.arg("merge").arg("--out").arg(fixture.path("merged"));
+        command.args(shards.iter().map(|s| fixture.path(s).join("results.csv")));
+        command.output().unwrap()
+    };
+    let output = merge(&["shard-2", "shard-1"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let merged = results::load(&fixture.path("merged/results.csv")).unwrap();
+    let mut variants: Vec<&str> = merged.iter().filter(|r| r.measurement.is_none()).map(|r| r.variant.as_str()).collect();
+    variants.sort();
+    assert_eq!(
+        variants,
+        [
+            "o1-nolto-cgu16-unwind-nostrip",
+            "o1-nolto-cgu16-unwind-sym",
+            "o2-nolto-cgu16-unwind-nostrip",
+            "o2-nolto-cgu16-unwind-sym",
+            "o3-nolto-cgu16-unwind-nostrip",
+            "o3-nolto-cgu16-unwind-sym",
+        ]
+    );
+    let runtimes: Vec<_> = merged.iter().filter(|r| r.measurement.is_some()).collect();
+    assert_eq!(runtimes.len(), 6);
+    assert_eq!(runtimes[0].reference_ratio, Some(1.0));
+    assert!(runtimes.iter().all(|r| r.reference_ratio.is_some_and(|ratio| ratio > 0.0)));
+    assert!(fixture.path("merged/report.md").exists());
+
+    let incomplete = merge(&["shard-1"]);
+    assert_eq!(incomplete.status.code(), Some(2));
+    assert!(stderr(&incomplete).contains("shard 2/2 of the sweep missing"), "{}", stderr(&incomplete));
+}

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 sweep=${1:-sweeps/default.toml}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-line=$(cargo xtask sweep --sweep "$sweep" --out "$out" | grep '^time: ')
+line=$(cargo xtask sweep --sweep "$sweep" --out "$out" --force | grep '^time: ')
 echo "$line"
 percent=$(sed -E 's/.*\(([0-9.]+)%\).*/\1/' <<<"$line")
 if awk -v p="$percent" 'BEGIN { exit !(p < 5) }'; then

@@ -2,6 +2,7 @@
 //! real cargo builds. One test binary for the crate, to keep link times low.
 
 mod bad_input;
+mod committed;
 mod criterion;
 mod fixture;
 mod interrupt;

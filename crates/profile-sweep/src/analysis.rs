@@ -44,18 +44,35 @@ pub fn measured_other_panic(row: &Row) -> bool {
 
 /// The measured points of `measurement`: rows that are `ok`, have both a size and a mean, and
 /// measured the variant's own panic strategy (see [`measured_other_panic`]).
+///
+/// In a file merged from shards (rows with `reference_ratio`), runtimes from different machines
+/// are put on one scale, the first shard's: each point is its `reference_ratio` times the
+/// reference variant's runtime there (the first row with a ratio), its interval scaled alike.
 pub fn points<'a>(rows: &'a [Row], measurement: &str) -> Vec<Point<'a>> {
-    rows.iter()
-        .filter(|r| r.measurement.as_deref() == Some(measurement) && r.status == Status::Ok && !measured_other_panic(r))
+    let of_measurement = || rows.iter().filter(move |r| r.measurement.as_deref() == Some(measurement));
+    let reference_ns = normalising_reference(rows, measurement);
+    of_measurement()
+        .filter(|r| r.status == Status::Ok && !measured_other_panic(r))
         .filter_map(|row| {
+            let mean_ns = row.mean_ns?;
+            let scale = match (reference_ns, row.reference_ratio) {
+                (Some(reference), Some(ratio)) if mean_ns > 0.0 => reference * ratio / mean_ns,
+                _ => 1.0,
+            };
             Some(Point {
                 row,
                 size: row.size_bytes?,
-                mean_ns: row.mean_ns?,
-                ci_ns: (row.ci_low_ns.or(row.mean_ns)?, row.ci_high_ns.or(row.mean_ns)?),
+                mean_ns: mean_ns * scale,
+                ci_ns: (row.ci_low_ns.unwrap_or(mean_ns) * scale, row.ci_high_ns.unwrap_or(mean_ns) * scale),
             })
         })
         .collect()
+}
+
+/// In a merged file, the first shard's reference runtime of `measurement`, which every other
+/// runtime is expressed against; `None` for a file of one machine.
+pub fn normalising_reference(rows: &[Row], measurement: &str) -> Option<f64> {
+    rows.iter().find(|r| r.measurement.as_deref() == Some(measurement) && r.reference_ratio.is_some()).and_then(|r| r.mean_ns)
 }
 
 /// The Pareto frontier: the points no other point beats on both size and runtime (smaller or
@@ -144,6 +161,21 @@ mod tests {
 
     fn timed(variant: &str, size: u64, mean: f64) -> Row {
         Row { measurement: Some("run".into()), mean_ns: Some(mean), ci_low_ns: Some(mean - 1.0), ci_high_ns: Some(mean + 1.0), ..row(variant, size) }
+    }
+
+    #[test]
+    fn merged_runtimes_are_put_on_the_first_shards_scale() {
+        // Shard 1 measured the reference at 100 ns; shard 2, a machine twice as slow, at 200 ns
+        // and variant b at 300 ns: 1.5 times the reference, so 150 ns on shard 1's scale.
+        let rows = [
+            Row { reference_ratio: Some(1.0), ..timed("ref", 10, 100.0) },
+            Row { reference_ratio: Some(1.5), ci_low_ns: Some(290.0), ci_high_ns: Some(310.0), ..timed("b", 20, 300.0) },
+        ];
+        let scaled: Vec<(f64, (f64, f64))> = points(&rows, "run").iter().map(|p| (p.mean_ns, p.ci_ns)).collect();
+        assert_eq!(scaled, [(100.0, (99.0, 101.0)), (150.0, (145.0, 155.0))]);
+        assert_eq!(normalising_reference(&rows, "run"), Some(100.0));
+        assert_eq!(normalising_reference(&[timed("a", 1, 5.0)], "run"), None, "one machine: raw runtimes");
+        assert_eq!(points(&[timed("a", 1, 5.0)], "run")[0].mean_ns, 5.0);
     }
 
     fn frontier_ids(rows: &[Row]) -> Vec<&str> {

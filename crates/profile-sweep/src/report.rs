@@ -130,6 +130,13 @@ fn measurement_section(out: &mut String, rows: &[Row], measurement: &str, charts
     if charts.contains(&chart) {
         let _ = writeln!(out, "![size versus runtime, {measurement}]({chart})\n");
     }
+    if let Some(reference) = analysis::normalising_reference(rows, measurement) {
+        let _ = writeln!(
+            out,
+            "Merged from shards measured on different machines: every runtime here is its ratio to its own shard's reference variant times the first shard's reference runtime ({}), so they share one scale. The CSV keeps the raw runtimes and the ratio (`reference_ratio`).\n",
+            human_ns(reference)
+        );
+    }
     let other_panic: Vec<String> = rows
         .iter()
         .filter(|r| r.measurement.as_deref() == Some(measurement) && analysis::measured_other_panic(r))

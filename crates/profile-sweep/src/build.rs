@@ -33,6 +33,8 @@ pub struct BuildRequest<'a> {
     pub package: &'a str,
     /// What to build.
     pub target: CargoTarget<'a>,
+    /// Features to enable (the target's `required-features`).
+    pub features: &'a [String],
     /// Instead of a plain build, recompile only the target itself with `-C strip=<value>` on
     /// top of `profile` (which must already be built, with every dependency).
     pub relink_strip: Option<Strip>,
@@ -91,7 +93,11 @@ pub fn build(request: BuildRequest<'_>) -> Result<BuildOutcome> {
     command
         .arg("--manifest-path")
         .arg(request.manifest)
-        .args(["--profile", request.profile, "--package", request.package])
+        .args(["--profile", request.profile, "--package", request.package]);
+    if !request.features.is_empty() {
+        command.args(["--features", &request.features.join(",")]);
+    }
+    command
         // Verbose, to see the flags rustc really gets (the panic strategy of bench targets).
         .args(["--verbose", "--message-format=json-render-diagnostics", "--color", "never"]);
     if let Some(strip) = request.relink_strip {

@@ -28,7 +28,7 @@ use crate::spec::{MeasureOrder, RunInput, Sweep};
 use crate::toolchain::{self, Toolchain};
 use crate::units::{human_ns, thousands};
 use crate::variants::{self, Variant};
-use crate::workspace::{BuildTarget, Workspace};
+use crate::workspace::{BenchTarget, BuildTarget, Workspace};
 
 /// What to sweep and where to put the results.
 #[derive(Debug, Clone)]
@@ -94,8 +94,8 @@ struct Recorder<'a> {
     shard: Option<String>,
     /// The stdin file of each of the sweep's runs.
     inputs: Vec<Option<PathBuf>>,
-    /// The package directory of each of the sweep's benches.
-    bench_dirs: Vec<PathBuf>,
+    /// Where each of the sweep's benches runs and what it needs.
+    bench_targets: Vec<BenchTarget>,
     /// Whole-binary measurements by (sha256, run index), so an identical executable is run once.
     measured_runs: HashMap<(String, usize), (String, RunOutcome)>,
     /// Criterion measurements by (sha256 of the bench executable, bench index).
@@ -163,7 +163,7 @@ pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<Sw
     guard::refuse_if_running(&workspace.root_manifest, &state_dir)?;
     let sweep = Sweep::load(&options.sweep_file)?;
     let target = workspace.build_target(&sweep)?;
-    let bench_dirs = workspace.bench_dirs(&sweep)?;
+    let bench_targets = workspace.bench_targets(&sweep)?;
     let manifest_path = &workspace.root_manifest;
     let manifest_text = fs::read_to_string(manifest_path).with_context(|| format!("cannot read {}", manifest_path.display()))?;
     let inherited = manifest::inherited_settings(manifest_path, &manifest_text, &sweep)?;
@@ -215,7 +215,7 @@ pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<Sw
         cargo_lock_sha256,
         shard: options.shard.map(|s| s.to_string()),
         inputs,
-        bench_dirs,
+        bench_targets: bench_targets.clone(),
         measured_runs: HashMap::new(),
         measured_benches: HashMap::new(),
         artifacts_dir: work_dir.join("bin"),
@@ -268,8 +268,8 @@ pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<Sw
                 Recipe::Plain => None,
                 Recipe::Relink { strip, .. } => Some(strip),
             };
-            let request = |package, target| BuildRequest { cargo: &options.cargo, manifest: manifest_path, profile: &profile, package, target, relink_strip };
-            let outcome = build::build(request(&target.package, CargoTarget::Bin(&target.bin)))?;
+            let request = |package, target, features| BuildRequest { cargo: &options.cargo, manifest: manifest_path, profile: &profile, package, target, features, relink_strip };
+            let outcome = build::build(request(&target.package, CargoTarget::Bin(&target.bin), &target.features))?;
             if interrupt::interrupted() {
                 return Err(interrupted());
             }
@@ -280,7 +280,7 @@ pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<Sw
             let (built, mut summary) = recorder.record_build(variant, outcome, recipe, fingerprint.key(variant, method))?;
             if let Some(mut built) = built {
                 for (bench_index, bench) in sweep.benches.iter().enumerate() {
-                    let outcome = build::build(request(&bench.spec.package, CargoTarget::Bench(&bench.spec.bench)))?;
+                    let outcome = build::build(request(&bench.spec.package, CargoTarget::Bench(&bench.spec.bench), &bench_targets[bench_index].features))?;
                     if interrupt::interrupted() {
                         return Err(interrupted());
                     }
@@ -438,7 +438,7 @@ impl Recorder<'_> {
                     identical_to.as_ref().map(|v| format!(", byte-identical to {v}")).unwrap_or_default()
                 );
                 let mut size_row = self.row(variant, Status::Ok, build_seconds(recipe, seconds), Some(&sizes), identical_to);
-                size_row.note = relink_note(recipe, seconds);
+                size_row.note = join_notes(size_row.note, relink_note(recipe, seconds));
                 self.save(size_row.clone())?;
                 let built = BuiltVariant {
                     variant: variant.clone(),
@@ -460,7 +460,7 @@ impl Recorder<'_> {
                 };
                 write_log(&log, &format!("profile {profile}\n\n{errors}\n"))?;
                 let mut row = self.row(variant, Status::BuildFailed, build_seconds(recipe, seconds), None, None);
-                row.note = relink_note(recipe, seconds);
+                row.note = join_notes(row.note, relink_note(recipe, seconds));
                 self.save(row.clone())?;
                 // Without a build there are no sources to watch; the entry holds until the
                 // manifests, lockfile or toolchain change, or --force.
@@ -626,7 +626,7 @@ impl Recorder<'_> {
             Some((first, outcome)) => (Some(first.clone()), outcome.clone()),
             None => {
                 let home = self.criterion_dir.join(&built.variant.id).join(&spec.bench);
-                let (outcome, elapsed) = criterion::run(executable, spec, &self.bench_dirs[index], &home)?;
+                let (outcome, elapsed) = criterion::run(executable, spec, &self.bench_targets[index].dir, &home)?;
                 self.child_seconds += elapsed.as_secs_f64();
                 if interrupt::interrupted() {
                     return Ok(String::new());
@@ -716,7 +716,8 @@ impl Recorder<'_> {
             peak_rss_bytes: None,
             panic_effective: None,
             measured_as: None,
-            note: None,
+            note: (!self.target.features.is_empty())
+                .then(|| format!("built with --features {} (the required-features of {})", self.target.features.join(","), self.target.bin)),
             host: self.machine.host.clone(),
             cpu_model: self.machine.cpu_model.clone(),
             governor: self.machine.governor.clone(),
@@ -734,6 +735,14 @@ fn build_seconds(recipe: Recipe<'_>, seconds: f64) -> Option<f64> {
     match recipe {
         Recipe::Plain => Some((seconds * 1000.0).round() / 1000.0),
         Recipe::Relink { .. } => None,
+    }
+}
+
+/// Two optional notes as one.
+fn join_notes(first: Option<String>, second: Option<String>) -> Option<String> {
+    match (first, second) {
+        (Some(a), Some(b)) => Some(format!("{a}; {b}")),
+        (a, b) => a.or(b),
     }
 }
 

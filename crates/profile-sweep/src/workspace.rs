@@ -29,6 +29,8 @@ pub struct Package {
     pub bins: Vec<String>,
     /// Its bench targets.
     pub benches: Vec<String>,
+    /// The `required-features` of its binary and bench targets that have some, by target name.
+    pub required_features: Vec<(String, Vec<String>)>,
     /// The directory of its manifest (cargo runs benches from there).
     pub dir: PathBuf,
 }
@@ -40,6 +42,17 @@ pub struct BuildTarget {
     pub package: String,
     /// The binary target name.
     pub bin: String,
+    /// The binary's `required-features`, which every build of it enables.
+    pub features: Vec<String>,
+}
+
+/// A `[[bench]]` of a sweep, as found in the workspace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BenchTarget {
+    /// The directory of its package's manifest (cargo runs benches from there).
+    pub dir: PathBuf,
+    /// Its `required-features`, which every build of it enables.
+    pub features: Vec<String>,
 }
 
 impl Workspace {
@@ -64,6 +77,12 @@ impl Workspace {
                     name: p.name.to_string(),
                     bins: targets(TargetKind::Bin),
                     benches: targets(TargetKind::Bench),
+                    required_features: p
+                        .targets
+                        .iter()
+                        .filter(|t| !t.required_features.is_empty() && (t.kind.contains(&TargetKind::Bin) || t.kind.contains(&TargetKind::Bench)))
+                        .map(|t| (t.name.clone(), t.required_features.clone()))
+                        .collect(),
                     dir: p.manifest_path.parent().map(|d| d.as_std_path().to_owned()).unwrap_or_default(),
                 }
             })
@@ -81,9 +100,9 @@ impl Workspace {
         })
     }
 
-    /// Checks that every `[[bench]]` names a bench target of a member, and returns the
-    /// directory of each one's package (where cargo would run it).
-    pub fn bench_dirs(&self, sweep: &Sweep) -> Result<Vec<PathBuf>, InputError> {
+    /// Checks that every `[[bench]]` names a bench target of a member, and returns where each
+    /// one runs and what it needs.
+    pub fn bench_targets(&self, sweep: &Sweep) -> Result<Vec<BenchTarget>, InputError> {
         sweep
             .benches
             .iter()
@@ -96,7 +115,7 @@ impl Workspace {
                     };
                     return Err(sweep.error_at(bench.bench_offset, format!("package `{}` has no bench target `{}`", package.name, bench.spec.bench)).with_fix(fix));
                 }
-                Ok(package.dir.clone())
+                Ok(BenchTarget { dir: package.dir.clone(), features: package.required_features_of(&bench.spec.bench).to_vec() })
             })
             .collect()
     }
@@ -121,7 +140,15 @@ impl Workspace {
                 }
             },
         };
-        Ok(BuildTarget { package: package.name.clone(), bin })
+        let features = package.required_features_of(&bin).to_vec();
+        Ok(BuildTarget { package: package.name.clone(), bin, features })
+    }
+}
+
+impl Package {
+    /// The `required-features` of target `name` (empty if it has none).
+    pub fn required_features_of(&self, name: &str) -> &[String] {
+        self.required_features.iter().find(|(target, _)| target == name).map_or(&[], |(_, features)| features)
     }
 }
 

@@ -27,9 +27,9 @@ fn unknown_or_ambiguous_binary_lists_the_binaries() {
     let fixture = Fixture::new();
     let err = refused(&fixture, "package = \"picky\"\nbin = \"pick\"\n[matrix]\nlto = [true]\n");
     assert!(err.contains("sweep.toml:2:7: package `picky` has no binary `pick`"), "{err}");
-    assert!(err.contains("binaries of `picky`: picky, picky-extra"), "{err}");
+    assert!(err.contains("binaries of `picky`: picky, picky-extra, picky-featured"), "{err}");
     let err = refused(&fixture, "package = \"picky\"\n[matrix]\nlto = [true]\n");
-    assert!(err.contains("package `picky` has 2 binaries; say which to build"), "{err}");
+    assert!(err.contains("package `picky` has 3 binaries; say which to build"), "{err}");
 }
 
 #[test]

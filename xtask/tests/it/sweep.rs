@@ -100,3 +100,16 @@ fn an_error_mid_sweep_restores_the_manifest_and_keeps_finished_rows() {
     let rows = fixture.results_csv();
     assert_eq!(rows.len(), 1, "the variant that finished before the error keeps its row");
 }
+
+#[test]
+fn a_binary_with_required_features_is_built_with_them() {
+    let fixture = Fixture::new();
+    let sweep = fixture.sweep_file("package = \"picky\"\nbin = \"picky-featured\"\n[matrix]\nopt-level = [1]\n[[run]]\nname = \"say\"\nwarmup = 0\nruns = 2\n");
+    let output = fixture.sweep_command(&sweep).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let rows = fixture.results_csv();
+    let (status, note) = (fixture.column("status"), fixture.column("note"));
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|r| &r[status] == "ok"), "{rows:?}");
+    assert_eq!(&rows[0][note], "built with --features extra (the required-features of picky-featured)");
+}

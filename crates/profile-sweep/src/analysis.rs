@@ -69,6 +69,18 @@ pub fn points<'a>(rows: &'a [Row], measurement: &str) -> Vec<Point<'a>> {
         .collect()
 }
 
+/// The successful runtime rows of `measurement` that have no size (a library swept through its
+/// benches), fastest first: with nothing to trade runtime against, a ranking is all there is.
+pub fn sizeless_ranking<'a>(rows: &'a [Row], measurement: &str) -> Vec<&'a Row> {
+    let mut ranked: Vec<&Row> = rows
+        .iter()
+        .filter(|r| r.measurement.as_deref() == Some(measurement) && r.status == Status::Ok && r.size_bytes.is_none() && !measured_other_panic(r))
+        .filter(|r| r.mean_ns.is_some())
+        .collect();
+    ranked.sort_by(|a, b| a.mean_ns.unwrap_or_default().total_cmp(&b.mean_ns.unwrap_or_default()).then(a.variant.cmp(&b.variant)));
+    ranked
+}
+
 /// In a merged file, the first shard's reference runtime of `measurement`, which every other
 /// runtime is expressed against; `None` for a file of one machine.
 pub fn normalising_reference(rows: &[Row], measurement: &str) -> Option<f64> {
@@ -161,6 +173,18 @@ mod tests {
 
     fn timed(variant: &str, size: u64, mean: f64) -> Row {
         Row { measurement: Some("run".into()), mean_ns: Some(mean), ci_low_ns: Some(mean - 1.0), ci_high_ns: Some(mean + 1.0), ..row(variant, size) }
+    }
+
+    #[test]
+    fn sizeless_runtimes_are_ranked_fastest_first() {
+        let rows = [
+            Row { size_bytes: None, ..timed("slow", 0, 30.0) },
+            Row { size_bytes: None, ..timed("fast", 0, 10.0) },
+            timed("sized", 5, 1.0),
+            Row { size_bytes: None, status: Status::RunFailed, ..timed("failed", 0, 1.0) },
+        ];
+        let ranked: Vec<&str> = sizeless_ranking(&rows, "run").iter().map(|r| r.variant.as_str()).collect();
+        assert_eq!(ranked, ["fast", "slow"]);
     }
 
     #[test]

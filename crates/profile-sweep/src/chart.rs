@@ -64,10 +64,15 @@ pub fn write_charts(rows: &[Row], dir: &Path) -> Result<Vec<PathBuf>> {
     if measurements.is_empty() {
         written.push(write(&BarsChart { rows, measurement: None, stem: "sizes", per: "variant (no runtime measured yet)", caption: &caption }, dir)?);
     }
+    let size_rows = analysis::size_rows(rows);
+    if size_rows.iter().all(|r| r.size_bytes.is_none()) {
+        // A library swept through its benches: no size to chart or trade runtime against; the
+        // report ranks its runtimes instead.
+        return Ok(written);
+    }
     for measurement in &measurements {
         written.push(write(&TradeOffChart { rows, measurement, caption: &caption }, dir)?);
     }
-    let size_rows = analysis::size_rows(rows);
     if size_rows.iter().any(|r| r.step.is_some()) {
         let measurement = measurements.first().copied();
         written.push(write(&BarsChart { rows, measurement, stem: "ladder", per: "ladder step", caption: &caption }, dir)?);

@@ -42,7 +42,8 @@ pub fn render(rows: &[Row], charts: &[String]) -> String {
         rows.iter().map(|r| r.finished_at.as_str()).max().unwrap_or_default(),
     );
     let _ = writeln!(out, "# profile-sweep report: `{}`\n", first.sweep);
-    let _ = writeln!(out, "- crate: package `{}`, binary `{}`, target `{}`", first.package, first.bin, first.target);
+    let binary = if first.bin.is_empty() { "none (a library, measured through its benches)".to_owned() } else { format!("`{}`", first.bin) };
+    let _ = writeln!(out, "- crate: package `{}`, binary {binary}, target `{}`", first.package, first.target);
     let _ = writeln!(out, "- toolchain: {}", first.rustc);
     let _ = writeln!(
         out,
@@ -150,6 +151,10 @@ fn measurement_section(out: &mut String, rows: &[Row], measurement: &str, charts
         );
     }
     let points = analysis::points(rows, measurement);
+    let ranking = analysis::sizeless_ranking(rows, measurement);
+    if points.is_empty() && !ranking.is_empty() {
+        return ranking_section(out, &ranking);
+    }
     if points.is_empty() {
         let _ = writeln!(out, "No variant has a successful measurement.\n");
         return;
@@ -184,6 +189,35 @@ fn measurement_section(out: &mut String, rows: &[Row], measurement: &str, charts
             Err(error) => {
                 let _ = writeln!(out, "(no snippet: {error})\n");
             }
+        }
+    }
+}
+
+/// Runtimes without sizes (a library swept through its benches): a ranking and the fastest.
+fn ranking_section(out: &mut String, ranking: &[&Row]) {
+    let _ = writeln!(out, "The package has no binary, so there is no size to trade against: variants ranked by runtime, fastest first.\n");
+    let _ = writeln!(out, "| variant | step | runtime | 95% CI | panic in effect |\n|---|---|---:|---|---|");
+    for row in ranking {
+        let mean = row.mean_ns.unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} .. {} | {} |",
+            row.variant,
+            row.step.as_deref().unwrap_or(""),
+            human_ns(mean),
+            human_ns(row.ci_low_ns.unwrap_or(mean)),
+            human_ns(row.ci_high_ns.unwrap_or(mean)),
+            row.panic_effective.as_deref().unwrap_or("unknown")
+        );
+    }
+    let fastest = ranking[0];
+    let _ = writeln!(out, "\n**Fastest:** `{}`.\n", fastest.variant);
+    match analysis::profile_snippet(fastest, "release") {
+        Ok(snippet) => {
+            let _ = writeln!(out, "```toml\n{snippet}```\n");
+        }
+        Err(error) => {
+            let _ = writeln!(out, "(no snippet: {error})\n");
         }
     }
 }

@@ -114,9 +114,9 @@ struct Recorder<'a> {
 /// A variant whose binary (and benches) are built, waiting to be measured.
 struct BuiltVariant {
     variant: Variant,
-    /// The kept copy of its executable.
-    executable: PathBuf,
-    sha256: String,
+    /// The kept copy of its executable, and its sha256; `None` for a library (benches only).
+    executable: Option<PathBuf>,
+    sha256: Option<String>,
     /// Its size row, the template of its runtime rows.
     size_row: Row,
     /// The panic strategy the binary was compiled with, as cargo showed it.
@@ -269,15 +269,21 @@ pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<Sw
                 Recipe::Relink { strip, .. } => Some(strip),
             };
             let request = |package, target, features| BuildRequest { cargo: &options.cargo, manifest: manifest_path, profile: &profile, package, target, features, relink_strip };
-            let outcome = build::build(request(&target.package, CargoTarget::Bin(&target.bin), &target.features))?;
-            if interrupt::interrupted() {
-                return Err(interrupted());
-            }
             let method = match recipe {
                 Recipe::Plain => Method::Plain,
                 Recipe::Relink { .. } => Method::Relinked,
             };
-            let (built, mut summary) = recorder.record_build(variant, outcome, recipe, fingerprint.key(variant, method))?;
+            let cache_key = fingerprint.key(variant, method);
+            let (built, mut summary) = match &target.bin {
+                Some(bin) => {
+                    let outcome = build::build(request(&target.package, CargoTarget::Bin(bin), &target.features))?;
+                    if interrupt::interrupted() {
+                        return Err(interrupted());
+                    }
+                    recorder.record_build(variant, outcome, recipe, cache_key)?
+                }
+                None => recorder.record_library(variant, cache_key)?,
+            };
             if let Some(mut built) = built {
                 for (bench_index, bench) in sweep.benches.iter().enumerate() {
                     let outcome = build::build(request(&bench.spec.package, CargoTarget::Bench(&bench.spec.bench), &bench_targets[bench_index].features))?;
@@ -442,8 +448,8 @@ impl Recorder<'_> {
                 self.save(size_row.clone())?;
                 let built = BuiltVariant {
                     variant: variant.clone(),
-                    executable: kept,
-                    sha256: sizes.sha256,
+                    executable: Some(kept),
+                    sha256: Some(sizes.sha256),
                     size_row,
                     panic_effective,
                     benches: Vec::new(),
@@ -468,6 +474,25 @@ impl Recorder<'_> {
                 Ok((None, format!("{} build-failed after {seconds:.1} s; see {}", variant.id, log.display())))
             }
         }
+    }
+
+    /// Writes the size row of a library variant, which has no binary to build or measure (its
+    /// benches are all there is), and returns it as built.
+    fn record_library(&mut self, variant: &Variant, cache_key: String) -> anyhow::Result<(Option<BuiltVariant>, String)> {
+        let mut size_row = self.row(variant, Status::Ok, None, None, None);
+        size_row.note = Some(format!("package `{}` has no binary: no size and no build time; its benches are measured", self.target.package));
+        self.save(size_row.clone())?;
+        let built = BuiltVariant {
+            variant: variant.clone(),
+            executable: None,
+            sha256: None,
+            size_row,
+            panic_effective: None,
+            benches: Vec::new(),
+            cache_key,
+            sources: Vec::new(),
+        };
+        Ok((Some(built), format!("{}: library, benches only", variant.id)))
     }
 
     /// Writes the cached rows of a variant as they are (but for the shard they now belong to).
@@ -571,12 +596,15 @@ impl Recorder<'_> {
     /// measurement of a byte-identical executable), writes its row, and returns a summary
     /// fragment.
     fn measure_run(&mut self, built: &BuiltVariant, index: usize) -> anyhow::Result<String> {
+        let (Some(executable), Some(sha256)) = (&built.executable, &built.sha256) else {
+            return Ok(String::new());
+        };
         let run = &self.sweep.runs[index];
-        let key = (built.sha256.clone(), index);
+        let key = (sha256.clone(), index);
         let (measured_as, outcome) = match self.measured_runs.get(&key) {
             Some((first, outcome)) => (Some(first.clone()), outcome.clone()),
             None => {
-                let (outcome, elapsed) = runtime::measure(&built.executable, &run.spec, self.inputs[index].as_deref())?;
+                let (outcome, elapsed) = runtime::measure(executable, &run.spec, self.inputs[index].as_deref())?;
                 self.child_seconds += elapsed.as_secs_f64();
                 if interrupt::interrupted() {
                     // The run was stopped by the signal; its outcome says nothing about the variant.
@@ -698,7 +726,7 @@ impl Recorder<'_> {
             rustc: self.toolchain.version.clone(),
             step: variant.step.clone(),
             package: self.target.package.clone(),
-            bin: self.target.bin.clone(),
+            bin: self.target.bin.clone().unwrap_or_default(),
             inherits: self.sweep.inherits.value.clone(),
             fixed_settings: (!fixed.is_empty()).then(|| fixed.join(";")),
             rodata_bytes: sections.map(|s| s.rodata),
@@ -716,8 +744,9 @@ impl Recorder<'_> {
             peak_rss_bytes: None,
             panic_effective: None,
             measured_as: None,
-            note: (!self.target.features.is_empty())
-                .then(|| format!("built with --features {} (the required-features of {})", self.target.features.join(","), self.target.bin)),
+            note: (!self.target.features.is_empty()).then(|| {
+                format!("built with --features {} (the required-features of {})", self.target.features.join(","), self.target.bin.as_deref().unwrap_or_default())
+            }),
             host: self.machine.host.clone(),
             cpu_model: self.machine.cpu_model.clone(),
             governor: self.machine.governor.clone(),

@@ -40,8 +40,8 @@ pub struct Package {
 pub struct BuildTarget {
     /// The package name.
     pub package: String,
-    /// The binary target name.
-    pub bin: String,
+    /// The binary target name; `None` for a library swept through its benches alone.
+    pub bin: Option<String>,
     /// The binary's `required-features`, which every build of it enables.
     pub features: Vec<String>,
 }
@@ -120,19 +120,31 @@ impl Workspace {
             .collect()
     }
 
-    /// Finds the sweep's package and binary, or says which ones exist.
+    /// Finds the sweep's package and binary, or says which ones exist. A package without a
+    /// binary (a library) is swept for runtime only: its `[[bench]]`s are all there is to build.
     pub fn build_target(&self, sweep: &Sweep) -> Result<BuildTarget, InputError> {
         let wanted = &sweep.package;
         let package = self.package(sweep, &wanted.value, wanted.offset)?;
         let bin = match &sweep.bin {
-            Some(bin) if package.bins.contains(&bin.value) => bin.value.clone(),
+            Some(bin) if package.bins.contains(&bin.value) => Some(bin.value.clone()),
             Some(bin) => {
                 return Err(sweep
                     .error_at(bin.offset, format!("package `{}` has no binary `{}`", package.name, bin.value))
                     .with_fix(bins_fix(package)));
             }
             None => match package.bins.as_slice() {
-                [only] => only.clone(),
+                [only] => Some(only.clone()),
+                [] if sweep.benches.is_empty() => {
+                    return Err(sweep
+                        .error_at(wanted.offset, format!("package `{}` has no binary and the sweep has no [[bench]]: nothing to build or measure", package.name))
+                        .with_fix(bins_fix(package)));
+                }
+                [] if !sweep.runs.is_empty() => {
+                    return Err(sweep
+                        .error_at(wanted.offset, format!("package `{}` has no binary, so the sweep's [[run]] sections have nothing to run", package.name))
+                        .with_fix("remove the [[run]] sections; a library is measured through its [[bench]] targets"));
+                }
+                [] => None,
                 _ => {
                     return Err(sweep
                         .error_at(wanted.offset, format!("package `{}` has {} binaries; say which to build", package.name, package.bins.len()))
@@ -140,8 +152,19 @@ impl Workspace {
                 }
             },
         };
-        let features = package.required_features_of(&bin).to_vec();
+        let features = bin.as_deref().map(|bin| package.required_features_of(bin).to_vec()).unwrap_or_default();
         Ok(BuildTarget { package: package.name.clone(), bin, features })
+    }
+}
+
+fn bins_fix(package: &Package) -> String {
+    if package.bins.is_empty() {
+        format!(
+            "`{}` has no binary target: sweep a package that has one, or measure this library's runtime with a [[bench]] naming one of its bench targets",
+            package.name
+        )
+    } else {
+        format!("add bin = \"{}\" (binaries of `{}`: {})", package.bins[0], package.name, package.bins.join(", "))
     }
 }
 
@@ -149,13 +172,5 @@ impl Package {
     /// The `required-features` of target `name` (empty if it has none).
     pub fn required_features_of(&self, name: &str) -> &[String] {
         self.required_features.iter().find(|(target, _)| target == name).map_or(&[], |(_, features)| features)
-    }
-}
-
-fn bins_fix(package: &Package) -> String {
-    if package.bins.is_empty() {
-        format!("`{}` has no binary target; sweep a package that has one", package.name)
-    } else {
-        format!("add bin = \"{}\" (binaries of `{}`: {})", package.bins[0], package.name, package.bins.join(", "))
     }
 }

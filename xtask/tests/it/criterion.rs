@@ -34,3 +34,30 @@ fn each_variant_runs_criterion_in_its_own_home_and_reports_the_panic_strategy_in
     assert_eq!(&abort_run[col("panic_effective")], "abort", "the whole binary is the source of truth for panic");
     assert!(!fixture.path("target/criterion").exists(), "nothing went to the shared target/criterion");
 }
+
+#[test]
+fn a_library_without_a_binary_is_swept_for_runtime_through_its_bench() {
+    let fixture = Fixture::new();
+    let before = fixture.manifest_bytes();
+    let sweep = fixture.sweep_file(concat!(
+        "package = \"quiet-lib\"\n[matrix]\nstrip = [false, true]\n",
+        "[[bench]]\nbench = \"squares\"\nwarm-up-seconds = 0.1\nmeasurement-seconds = 0.3\nsample-size = 10\n",
+    ));
+    let output = fixture.sweep_command(&sweep).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(fixture.manifest_bytes(), before);
+    let rows = fixture.results_csv();
+    let col = |name: &str| fixture.column(name);
+    let (sizes, runtimes): (Vec<_>, Vec<_>) = rows.iter().partition(|r| r[col("measurement")].is_empty());
+    assert_eq!(sizes.len(), 2);
+    for row in &sizes {
+        assert_eq!((&row[col("status")], &row[col("size_bytes")], &row[col("bin")]), ("ok", "", ""));
+        assert!(row[col("note")].starts_with("package `quiet-lib` has no binary: no size"), "{}", &row[col("note")]);
+    }
+    assert_eq!(runtimes.len(), 2);
+    assert!(runtimes.iter().all(|r| &r[col("status")] == "ok" && &r[col("measurement")] == "criterion:squares" && !r[col("mean_ns")].is_empty()));
+    let report = std::fs::read_to_string(fixture.path("out/report.md")).unwrap();
+    assert!(report.contains("no size to trade against: variants ranked by runtime, fastest first"), "{report}");
+    assert!(report.contains("**Fastest:**"), "{report}");
+    assert!(!fixture.path("out/tradeoff-criterion-squares.svg").exists(), "no size, no trade-off chart");
+}

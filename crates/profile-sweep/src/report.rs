@@ -182,14 +182,7 @@ fn measurement_section(out: &mut String, rows: &[Row], measurement: &str, charts
             human_ns(pick.ci_ns.0),
             human_ns(pick.ci_ns.1)
         );
-        match analysis::profile_snippet(pick.row, "release") {
-            Ok(snippet) => {
-                let _ = writeln!(out, "```toml\n{snippet}```\n");
-            }
-            Err(error) => {
-                let _ = writeln!(out, "(no snippet: {error})\n");
-            }
-        }
+        snippet_block(out, pick.row);
     }
 }
 
@@ -212,7 +205,12 @@ fn ranking_section(out: &mut String, ranking: &[&Row]) {
     }
     let fastest = ranking[0];
     let _ = writeln!(out, "\n**Fastest:** `{}`.\n", fastest.variant);
-    match analysis::profile_snippet(fastest, "release") {
+    snippet_block(out, fastest);
+}
+
+/// The `[profile.release]` to paste for `row`, as a fenced TOML block.
+fn snippet_block(out: &mut String, row: &Row) {
+    match analysis::profile_snippet(row, "release") {
         Ok(snippet) => {
             let _ = writeln!(out, "```toml\n{snippet}```\n");
         }

@@ -92,7 +92,7 @@ pub struct Row {
     pub step: Option<String>,
     /// The package built.
     pub package: String,
-    /// The binary built.
+    /// The binary built; empty for a library swept through its benches.
     pub bin: String,
     /// The profile the variant inherits from.
     pub inherits: String,

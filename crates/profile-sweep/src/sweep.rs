@@ -150,6 +150,24 @@ enum Recipe<'a> {
     Relink { base: &'a str, strip: Strip },
 }
 
+impl Recipe<'_> {
+    /// How the cache tells the recipe's rows apart.
+    fn method(self) -> Method {
+        match self {
+            Recipe::Plain => Method::Plain,
+            Recipe::Relink { .. } => Method::Relinked,
+        }
+    }
+
+    /// The `-C strip` a relink adds.
+    fn relink_strip(self) -> Option<Strip> {
+        match self {
+            Recipe::Plain => None,
+            Recipe::Relink { strip, .. } => Some(strip),
+        }
+    }
+}
+
 /// Runs the sweep. Input errors come before anything is built or modified; once the manifest
 /// is edited, every way out (success, error, signal, panic) restores it.
 pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<SweepReport, SweepError> {
@@ -251,29 +269,18 @@ pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<Sw
                 index += 1;
                 continue;
             }
-            let recipe = match &base {
-                Some(base) => Recipe::Relink { base, strip: variant.settings.strip },
-                None => Recipe::Plain,
-            };
-            let profile = match recipe {
-                Recipe::Plain => variant.profile_name(),
-                Recipe::Relink { base, .. } => base.to_owned(),
+            let (recipe, profile) = match &base {
+                Some(base) => (Recipe::Relink { base, strip: variant.settings.strip }, base.clone()),
+                None => (Recipe::Plain, variant.profile_name()),
             };
             let profile_dir = workspace.target_dir.join(&profile);
             if let Recipe::Plain = recipe {
                 // A clean build, so build_seconds is comparable between variants and runs.
                 remove_dir(&profile_dir)?;
             }
-            let relink_strip = match recipe {
-                Recipe::Plain => None,
-                Recipe::Relink { strip, .. } => Some(strip),
-            };
+            let relink_strip = recipe.relink_strip();
             let request = |package, target, features| BuildRequest { cargo: &options.cargo, manifest: manifest_path, profile: &profile, package, target, features, relink_strip };
-            let method = match recipe {
-                Recipe::Plain => Method::Plain,
-                Recipe::Relink { .. } => Method::Relinked,
-            };
-            let cache_key = fingerprint.key(variant, method);
+            let cache_key = fingerprint.key(variant, recipe.method());
             let (built, mut summary) = match &target.bin {
                 Some(bin) => {
                     let outcome = build::build(request(&target.package, CargoTarget::Bin(bin), &target.features))?;

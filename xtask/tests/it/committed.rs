@@ -7,10 +7,18 @@ use std::path::{Path, PathBuf};
 
 use profile_sweep::report;
 
-/// Every `results/<sweep>/` with a committed report (ignored scratch directories have none).
+/// Every `results/<sweep>/` with a report, except the scratch directories the root
+/// `.gitignore` lists (`/results/smoke/`: CI's smoke sweep writes there).
 fn committed_result_dirs() -> Vec<PathBuf> {
-    let results = Path::new(env!("CARGO_MANIFEST_DIR")).join("../results");
-    let mut dirs: Vec<PathBuf> = fs::read_dir(&results).unwrap().map(|e| e.unwrap().path()).filter(|p| p.join("report.md").exists()).collect();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let gitignore = fs::read_to_string(root.join(".gitignore")).unwrap();
+    let ignored: Vec<&str> = gitignore.lines().filter_map(|l| l.trim().strip_prefix("/results/")).map(|l| l.trim_end_matches('/')).collect();
+    let mut dirs: Vec<PathBuf> = fs::read_dir(root.join("results"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("report.md").exists())
+        .filter(|p| !ignored.iter().any(|name| p.file_name().is_some_and(|f| f == *name)))
+        .collect();
     dirs.sort();
     dirs
 }

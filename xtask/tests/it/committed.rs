@@ -49,3 +49,42 @@ fn committed_charts_and_reports_are_regenerated_byte_for_byte_from_their_csv() {
         }
     }
 }
+
+/// The README's opening section, up to the next `## ` heading.
+fn readme_findings() -> String {
+    let readme = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md")).unwrap();
+    let start = readme.find("## What it found").expect("the README has its findings section");
+    let rest = &readme[start..];
+    let end = rest[3..].find("\n## ").map_or(rest.len(), |i| i + 3);
+    rest[..end].to_owned()
+}
+
+#[test]
+fn the_readme_quotes_the_committed_results() {
+    let findings = readme_findings();
+    let default = profile_sweep::results::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../results/default/results.csv")).unwrap();
+    let ms = |ns: Option<f64>, decimals: usize| format!("{:.*} ms", decimals, ns.unwrap() / 1e6);
+    for size_row in default.iter().filter(|r| r.measurement.is_none()) {
+        let step = size_row.step.as_deref().unwrap();
+        let line = findings
+            .lines()
+            .find(|l| l.split('|').nth(1).is_some_and(|cell| cell.trim() == step))
+            .unwrap_or_else(|| panic!("no README row for step `{step}`"));
+        let size = profile_sweep::units::thousands(size_row.size_bytes.unwrap());
+        assert!(line.contains(&format!(" {size} ")), "README row `{step}` should quote {size} bytes: {line}");
+        for runtime in default.iter().filter(|r| r.variant == size_row.variant && r.measurement.is_some()) {
+            let quoted = if runtime.measurement.as_deref().unwrap().starts_with("criterion:") { ms(runtime.mean_ns, 2) } else { ms(runtime.mean_ns, 1) };
+            let other_panic = runtime.panic_effective.as_deref() != Some(runtime.panic.as_str());
+            assert!(other_panic || line.contains(&quoted), "README row `{step}` should quote {quoted}: {line}");
+        }
+    }
+    // Every size quoted about the full matrix is one it measured.
+    let full = profile_sweep::results::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../results/full/results.csv")).unwrap();
+    let full_part = &findings[findings.find("All 432 combinations").expect("the full matrix is described")..];
+    let sizes: BTreeSet<String> = full.iter().filter_map(|r| r.size_bytes).map(profile_sweep::units::thousands).collect();
+    let quoted: Vec<&str> = full_part.split(['(', ' ']).filter(|w| w.len() == 7 && w.as_bytes()[3] == b',' && w.replace(',', "").parse::<u64>().is_ok()).collect();
+    assert!(quoted.len() >= 4, "{quoted:?}");
+    for size in quoted {
+        assert!(sizes.contains(size), "the README quotes {size} B for the full matrix; results/full has no such size");
+    }
+}

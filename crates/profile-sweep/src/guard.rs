@@ -7,7 +7,9 @@
 //! 4. restore it from memory when the sweep ends, fails or is interrupted (the guard's `Drop`);
 //!    after a `kill -9`, [`recover`] restores it from the backup on the next run of any command.
 //!
-//! The lock also refuses a second sweep on the same manifest while the first is alive.
+//! The lock also refuses a second sweep on the same manifest while the first is alive. Files the
+//! sweep causes to exist next to the manifest (a `Cargo.lock` cargo would create) are listed in
+//! `created` before they exist, and removed with the restore or the recovery.
 
 use std::fs;
 use std::io::ErrorKind;
@@ -29,6 +31,8 @@ pub struct ManifestGuard {
     modified: Option<SystemTime>,
     /// What the sweep last wrote into the manifest; `None` until it writes.
     written: Option<Vec<u8>>,
+    /// Files that did not exist before the sweep and go when it ends.
+    created: Vec<PathBuf>,
     released: bool,
 }
 
@@ -110,6 +114,7 @@ impl ManifestGuard {
             original,
             modified,
             written: None,
+            created: Vec::new(),
             released: false,
         };
         Ok((guard, recovery))
@@ -127,6 +132,14 @@ impl ManifestGuard {
         }
         self.written = Some(text.as_bytes().to_owned());
         write_atomic(&self.manifest, text.as_bytes())
+    }
+
+    /// Records that `path`, which does not exist yet, is the sweep's doing and goes when it
+    /// ends. Call it before the file is created, so even a `kill -9` in between is covered.
+    pub fn remove_on_restore(&mut self, path: &Path) -> Result<()> {
+        self.created.push(path.to_owned());
+        let list: String = self.created.iter().map(|p| format!("{}\n", p.display())).collect();
+        write_atomic(&created_path(&self.state_dir), list.as_bytes())
     }
 
     /// Puts the original bytes (and modification time) back and releases the lock.
@@ -163,6 +176,7 @@ impl ManifestGuard {
                 }
             }
         }
+        remove_created(&self.state_dir)?;
         remove_file(&lock_path(&self.state_dir))?;
         self.released = true;
         Ok(())
@@ -218,8 +232,20 @@ pub fn recover(manifest: &Path, state_dir: &Path) -> Result<Option<Recovery>> {
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", backup.display())),
     };
     remove_file(&backup)?;
+    remove_created(state_dir)?;
     remove_file(&lock_path(state_dir))?;
     Ok(recovery)
+}
+
+/// Removes the files a sweep recorded as its own creation, then the list.
+fn remove_created(state_dir: &Path) -> Result<()> {
+    let list = created_path(state_dir);
+    if let Ok(text) = fs::read_to_string(&list) {
+        for path in text.lines().filter(|l| !l.is_empty()) {
+            remove_file(Path::new(path))?;
+        }
+    }
+    remove_file(&list)
 }
 
 /// What [`put_back_keeping_edits`] did.
@@ -270,6 +296,10 @@ fn put_back(manifest: &Path, bytes: &[u8], modified: Option<SystemTime>) -> Resu
 
 fn lock_path(state_dir: &Path) -> PathBuf {
     state_dir.join("lock")
+}
+
+fn created_path(state_dir: &Path) -> PathBuf {
+    state_dir.join("created")
 }
 
 fn backup_path(state_dir: &Path) -> PathBuf {
@@ -378,6 +408,31 @@ mod tests {
         let err = ManifestGuard::acquire(&manifest, &state).unwrap_err().to_string();
         assert!(err.contains(&format!("another sweep (pid {})", std::process::id())), "{err}");
         assert_eq!(recover(&manifest, &state).unwrap(), None, "recovery must not touch a live sweep");
+    }
+
+    #[test]
+    fn files_the_sweep_created_go_with_the_restore_and_with_the_recovery() {
+        let (dir, manifest, state) = setup();
+        let lockfile = dir.path().join("Cargo.lock");
+        {
+            let (mut guard, _) = ManifestGuard::acquire(&manifest, &state).unwrap();
+            guard.write("[profile.sweep-x]\n").unwrap();
+            guard.remove_on_restore(&lockfile).unwrap();
+            fs::write(&lockfile, "# made by cargo\n").unwrap();
+        }
+        assert!(!lockfile.exists(), "removed with the restore");
+        assert!(!created_path(&state).exists());
+
+        // After a kill -9 the list is all that is left to go by.
+        let (mut guard, _) = ManifestGuard::acquire(&manifest, &state).unwrap();
+        guard.write(&format!("{ORIGINAL}[profile.sweep-x]\n")).unwrap();
+        guard.remove_on_restore(&lockfile).unwrap();
+        fs::write(&lockfile, "# made by cargo\n").unwrap();
+        std::mem::forget(guard);
+        fs::write(lock_path(&state), "pid=999999999\nstart=1\nmtime_ns=0\n").unwrap();
+        assert!(recover(&manifest, &state).unwrap().is_some());
+        assert!(!lockfile.exists(), "removed with the recovery");
+        assert_eq!(fs::read_to_string(&manifest).unwrap(), ORIGINAL);
     }
 
     #[test]

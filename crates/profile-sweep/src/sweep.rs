@@ -200,13 +200,6 @@ pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<Sw
     let work_dir = workspace.target_dir.join("profile-sweep").join(&sweep.name);
     let inputs: Vec<Option<PathBuf>> =
         sweep.runs.iter().map(|run| materialise(run.stdin.as_ref(), &work_dir.join("inputs"))).collect::<anyhow::Result<_>>()?;
-    let lock_path = workspace_dir.join("Cargo.lock");
-    let cargo_lock_sha256 = match cache::sha256_of_file(&lock_path) {
-        Ok(sha256) => Some(sha256),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(anyhow::Error::new(e).context(format!("cannot read {}", lock_path.display())).into()),
-    };
-    let fingerprint = fingerprint(options, &workspace, &manifest_text, &sweep, &target, &toolchain, &machine, &inputs, &out_dir)?;
     let groups = variants::strip_groups(&expansion.variants);
     let schedule = match options.shard {
         Some(shard) => shard.select(groups),
@@ -219,6 +212,15 @@ pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<Sw
         return Err(anyhow::anyhow!("{} changed while the sweep was starting; run it again", manifest_path.display()).into());
     }
     guard.write(&edited)?;
+    let lock_path = workspace_dir.join("Cargo.lock");
+    if !lock_path.exists() {
+        // Cargo would create it with the first build; resolve it now, so the cache key covers
+        // the versions built, and take it away again when the sweep ends.
+        guard.remove_on_restore(&lock_path)?;
+        build::generate_lockfile(&options.cargo, manifest_path)?;
+    }
+    let cargo_lock_sha256 = Some(cache::sha256_of_file(&lock_path).with_context(|| format!("cannot read {}", lock_path.display()))?);
+    let fingerprint = fingerprint(options, &workspace, &manifest_text, &sweep, &target, &toolchain, &machine, &inputs, &out_dir)?;
 
     let total: usize = schedule.iter().map(Vec::len).sum();
     let progress = Progress::new(total, "building");

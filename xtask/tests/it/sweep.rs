@@ -113,3 +113,20 @@ fn a_binary_with_required_features_is_built_with_them() {
     assert!(rows.iter().all(|r| &r[status] == "ok"), "{rows:?}");
     assert_eq!(&rows[0][note], "built with --features extra (the required-features of picky-featured)");
 }
+
+#[test]
+fn a_workspace_without_a_lockfile_gets_none_left_behind_and_a_stable_cache() {
+    let fixture = Fixture::new();
+    std::fs::remove_file(fixture.path("Cargo.lock")).unwrap();
+    let before = fixture.manifest_bytes();
+    let sweep = fixture.sweep_file("package = \"app\"\n[matrix]\nopt-level = [1]\n");
+    for cached in ["cache: 0 of 1", "cache: 1 of 1"] {
+        let output = fixture.sweep_command(&sweep).output().unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert!(String::from_utf8_lossy(&output.stdout).contains(cached), "{}", String::from_utf8_lossy(&output.stdout));
+        assert!(!fixture.path("Cargo.lock").exists(), "the Cargo.lock cargo made for the sweep is gone");
+        assert_eq!(fixture.manifest_bytes(), before);
+    }
+    let rows = fixture.results_csv();
+    assert_eq!(rows[0][fixture.column("cargo_lock_sha256")].len(), 64, "the resolved lockfile is recorded");
+}

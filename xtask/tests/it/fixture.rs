@@ -59,6 +59,15 @@ impl Fixture {
         reader.records().map(Result::unwrap).collect()
     }
 
+    /// Waits until a running sweep has written its profiles into the manifest.
+    pub fn wait_for_sweep_profiles(&self) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        while !String::from_utf8_lossy(&self.manifest_bytes()).contains("[profile.sweep-") {
+            assert!(std::time::Instant::now() < deadline, "the sweep never edited the manifest");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
     pub fn column(&self, name: &str) -> usize {
         let reader = csv::Reader::from_path(self.path("out/results.csv"));
         reader.unwrap().headers().unwrap().iter().position(|h| h == name).unwrap()
@@ -67,6 +76,12 @@ impl Fixture {
 
 pub fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Sends `signal` to a child process of the test.
+pub fn signal(child: &std::process::Child, signal: libc::c_int) {
+    // SAFETY: sending a signal to our own child process.
+    assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, signal) }, 0);
 }
 
 pub fn stdout(output: &Output) -> String {

@@ -4,7 +4,7 @@
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::fixture::{Fixture, stderr};
+use crate::fixture::{Fixture, signal, stderr};
 
 /// Starts a sweep whose builds sleep, and waits until the sweep profiles are in the manifest.
 fn start_slow_sweep(fixture: &Fixture) -> Child {
@@ -16,19 +16,10 @@ fn start_slow_sweep(fixture: &Fixture) -> Child {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while !String::from_utf8_lossy(&fixture.manifest_bytes()).contains("[profile.sweep-") {
-        assert!(Instant::now() < deadline, "the sweep never edited the manifest");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    fixture.wait_for_sweep_profiles();
     // Let cargo get into the sleeping build script.
     std::thread::sleep(Duration::from_millis(500));
     child
-}
-
-fn signal(child: &Child, signal: libc::c_int) {
-    // SAFETY: sending a signal to our own child process.
-    assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, signal) }, 0);
 }
 
 fn interrupted_with(signal_number: libc::c_int) {

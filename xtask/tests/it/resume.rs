@@ -7,14 +7,13 @@ use std::time::{Duration, Instant};
 
 use profile_sweep::results::{self, Row};
 
-use crate::fixture::{Fixture, stderr, stdout};
+use crate::fixture::{Fixture, signal, stderr, stdout};
 
 /// Three variants of the fixture's `app` that differ in `strip`, each run twice.
 const STRIP_SWEEP: &str = "package = \"app\"\n[matrix]\nstrip = [false, \"debuginfo\", true]\n[[run]]\nname = \"hello\"\nwarmup = 0\nruns = 2\n";
 
 fn kill_9(child: &mut Child) {
-    // SAFETY: sending a signal to our own child process.
-    assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGKILL) }, 0);
+    signal(child, libc::SIGKILL);
     child.wait().unwrap();
 }
 
@@ -151,16 +150,11 @@ fn a_second_sweep_on_the_same_workspace_is_refused_naming_the_first() {
     let before = fixture.manifest_bytes();
     let sweep = fixture.sweep_file("package = \"app\"\n[matrix]\nopt-level = [1]\n");
     let mut first = fixture.sweep_command(&sweep).env("FIXTURE_BUILD_SLEEP", "120").stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while !String::from_utf8_lossy(&fixture.manifest_bytes()).contains("[profile.sweep-") {
-        assert!(Instant::now() < deadline, "the first sweep never started");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    fixture.wait_for_sweep_profiles();
     let second = fixture.sweep_command_to(&sweep, "out2").output().unwrap();
     assert_eq!(second.status.code(), Some(1), "{}", stderr(&second));
     assert!(stderr(&second).contains(&format!("another sweep (pid {}) is running on", first.id())), "{}", stderr(&second));
-    // SAFETY: sending a signal to our own child process.
-    assert_eq!(unsafe { libc::kill(first.id() as libc::pid_t, libc::SIGTERM) }, 0);
+    signal(&first, libc::SIGTERM);
     first.wait().unwrap();
     assert_eq!(fixture.manifest_bytes(), before);
 }

@@ -88,8 +88,8 @@ struct Recorder<'a> {
     target: &'a BuildTarget,
     toolchain: &'a Toolchain,
     machine: Machine,
-    /// sha256 of the swept workspace's Cargo.lock, if it has one.
-    cargo_lock_sha256: Option<String>,
+    /// sha256 of the swept workspace's Cargo.lock (resolved before the first build if it had none).
+    cargo_lock_sha256: String,
     /// `K/N` when running one shard.
     shard: Option<String>,
     /// The stdin file of each of the sweep's runs.
@@ -219,8 +219,8 @@ pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<Sw
         guard.remove_on_restore(&lock_path)?;
         build::generate_lockfile(&options.cargo, manifest_path)?;
     }
-    let cargo_lock_sha256 = Some(cache::sha256_of_file(&lock_path).with_context(|| format!("cannot read {}", lock_path.display()))?);
-    let fingerprint = fingerprint(options, &workspace, &manifest_text, &sweep, &target, &toolchain, &machine, &inputs, &out_dir)?;
+    let cargo_lock_sha256 = cache::sha256_of_file(&lock_path).with_context(|| format!("cannot read {}", lock_path.display()))?;
+    let fingerprint = fingerprint(options, &workspace, &manifest_text, &cargo_lock_sha256, &sweep, &target, &toolchain, &machine, &inputs, &out_dir)?;
 
     let total: usize = schedule.iter().map(Vec::len).sum();
     let progress = Progress::new(total, "building");
@@ -364,6 +364,7 @@ fn fingerprint(
     options: &SweepOptions,
     workspace: &Workspace,
     manifest_text: &str,
+    cargo_lock_sha256: &str,
     sweep: &Sweep,
     target: &BuildTarget,
     toolchain: &Toolchain,
@@ -376,7 +377,7 @@ fn fingerprint(
     fingerprint.add("rustc -vV", toolchain.verbose.as_bytes());
     fingerprint.add("cargo -V", toolchain::cargo_version(&options.cargo, workspace_dir)?.as_bytes());
     fingerprint.add("root manifest", manifest_text.as_bytes());
-    fingerprint.add_file("Cargo.lock", &workspace_dir.join("Cargo.lock"))?;
+    fingerprint.add("Cargo.lock sha256", cargo_lock_sha256.as_bytes());
     fingerprint.add_file(".cargo/config.toml", &workspace_dir.join(".cargo/config.toml"))?;
     for package in &workspace.packages {
         fingerprint.add_file(&format!("manifest of {}", package.name), &package.dir.join("Cargo.toml"))?;
@@ -760,7 +761,7 @@ impl Recorder<'_> {
             cpu_model: self.machine.cpu_model.clone(),
             governor: self.machine.governor.clone(),
             finished_at: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
-            cargo_lock_sha256: self.cargo_lock_sha256.clone(),
+            cargo_lock_sha256: Some(self.cargo_lock_sha256.clone()),
             shard: self.shard.clone(),
             reference_ratio: None,
         }

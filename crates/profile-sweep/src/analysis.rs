@@ -49,10 +49,9 @@ pub fn measured_other_panic(row: &Row) -> bool {
 /// are put on one scale, the first shard's: each point is its `reference_ratio` times the
 /// reference variant's runtime there (the first row with a ratio), its interval scaled alike.
 pub fn points<'a>(rows: &'a [Row], measurement: &str) -> Vec<Point<'a>> {
-    let of_measurement = || rows.iter().filter(move |r| r.measurement.as_deref() == Some(measurement));
     let reference_ns = normalising_reference(rows, measurement);
-    of_measurement()
-        .filter(|r| r.status == Status::Ok && !measured_other_panic(r))
+    rows.iter()
+        .filter(|r| r.measurement.as_deref() == Some(measurement) && r.status == Status::Ok && !measured_other_panic(r))
         .filter_map(|row| {
             let mean_ns = row.mean_ns?;
             let scale = match (reference_ns, row.reference_ratio) {

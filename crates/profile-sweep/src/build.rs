@@ -14,8 +14,10 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use cargo_metadata::{Message, TargetKind};
 
+use crate::build_env::{BUILD_STD_FLAGS, BuildEnv};
 use crate::interrupt;
 use crate::settings::{Panic, Setting, Strip};
+use crate::toolchain::NamedToolchain;
 
 /// How many lines of cargo's error output a failed build keeps.
 const ERROR_LINES: usize = 40;
@@ -38,6 +40,60 @@ pub struct BuildRequest<'a> {
     /// Instead of a plain build, recompile only the target itself with `-C strip=<value>` on
     /// top of `profile` (which must already be built, with every dependency).
     pub relink_strip: Option<Strip>,
+    /// The arguments and environment of the variant's build axes.
+    pub flags: &'a BuildFlags,
+}
+
+/// The cargo arguments and environment variables that carry a variant's build axes (toolchain,
+/// build-std, target, rustflags); features go with the target's own.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BuildFlags {
+    /// Arguments for cargo, before any `--`.
+    pub args: Vec<String>,
+    /// Environment variables to set for cargo.
+    pub vars: Vec<(String, String)>,
+}
+
+impl BuildFlags {
+    /// The flags for `env`, built with `toolchain` (`None`: cargo's default) on a machine whose
+    /// host triple is `host`. Rustflags are appended to those of `RUSTFLAGS` or
+    /// `CARGO_ENCODED_RUSTFLAGS` when set, else passed as `build.rustflags`, which cargo merges
+    /// with the workspace's own configuration.
+    pub fn for_env(env: &BuildEnv, toolchain: Option<&NamedToolchain>, host: &str) -> BuildFlags {
+        let mut flags = BuildFlags::default();
+        if let Some(toolchain) = toolchain {
+            // The proxies that cargo runs (rustc) would otherwise pick the toolchain `cargo
+            // xtask` itself runs under.
+            flags.vars.push(("RUSTUP_TOOLCHAIN".into(), toolchain.name.clone()));
+            flags.vars.push(("RUSTC".into(), toolchain.rustc.to_string_lossy().into_owned()));
+        }
+        if env.build_std {
+            flags.args.extend(BUILD_STD_FLAGS.map(String::from));
+        }
+        // build-std needs an explicit target, even the host's.
+        if let Some(target) = env.target.as_deref().or(env.build_std.then_some(host)) {
+            flags.args.extend(["--target".into(), target.to_owned()]);
+        }
+        let extra = env.rustflag_args();
+        if !extra.is_empty() {
+            let inherited = match (std::env::var("CARGO_ENCODED_RUSTFLAGS"), std::env::var("RUSTFLAGS")) {
+                (Ok(encoded), _) => Some(encoded.split('\x1f').filter(|f| !f.is_empty()).map(String::from).collect::<Vec<_>>()),
+                (_, Ok(plain)) => Some(plain.split_whitespace().map(String::from).collect()),
+                _ => None,
+            };
+            match inherited {
+                Some(mut all) => {
+                    all.extend(extra.iter().map(|f| f.to_string()));
+                    flags.vars.push(("CARGO_ENCODED_RUSTFLAGS".into(), all.join("\x1f")));
+                }
+                None => {
+                    let list: toml_edit::Array = extra.iter().copied().collect();
+                    flags.args.extend(["--config".into(), format!("build.rustflags = {list}")]);
+                }
+            }
+        }
+        flags
+    }
 }
 
 /// A target of a package, by kind and name.
@@ -96,6 +152,10 @@ pub fn build(request: BuildRequest<'_>) -> Result<BuildOutcome> {
         .args(["--profile", request.profile, "--package", request.package]);
     if !request.features.is_empty() {
         command.args(["--features", &request.features.join(",")]);
+    }
+    command.args(&request.flags.args);
+    for (name, value) in &request.flags.vars {
+        command.env(name, value);
     }
     command
         // Verbose, to see the flags rustc really gets (the panic strategy of bench targets).
@@ -156,6 +216,20 @@ pub fn build(request: BuildRequest<'_>) -> Result<BuildOutcome> {
     })
 }
 
+/// Runs `wasm-opt <level>` on the wasm file `file`, replacing it. Returns the seconds it took,
+/// or the tool's error output.
+pub fn wasm_opt(file: &Path, level: &str) -> Result<std::result::Result<f64, String>> {
+    let optimised = file.with_extension("wasm-opt.wasm");
+    let started = Instant::now();
+    let output = Command::new("wasm-opt").arg(level).arg(file).arg("-o").arg(&optimised).stdin(Stdio::null()).output().context("cannot run wasm-opt")?;
+    let seconds = started.elapsed().as_secs_f64();
+    if !output.status.success() {
+        return Ok(Err(first_error_lines(&String::from_utf8_lossy(&output.stderr))));
+    }
+    std::fs::rename(&optimised, file).with_context(|| format!("cannot replace {}", file.display()))?;
+    Ok(Ok(seconds))
+}
+
 /// `cargo generate-lockfile` for the workspace of `manifest`: resolves the dependency versions
 /// the builds will use, so they are known (and part of the cache key) before the first build.
 pub fn generate_lockfile(cargo: &Path, manifest: &Path) -> Result<()> {
@@ -200,6 +274,27 @@ pub fn first_error_lines(stderr: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn build_axes_become_cargo_arguments() {
+        let host = "x86_64-unknown-linux-gnu";
+        assert_eq!(BuildFlags::for_env(&BuildEnv::default(), None, host), BuildFlags::default());
+        let nightly = NamedToolchain {
+            name: "nightly".into(),
+            cargo: "/t/bin/cargo".into(),
+            rustc: "/t/bin/rustc".into(),
+            toolchain: crate::toolchain::Toolchain::parse("rustc 1.97.0-nightly\nhost: x86_64-unknown-linux-gnu\n").unwrap(),
+        };
+        let env = BuildEnv { toolchain: Some("nightly".into()), build_std: true, ..BuildEnv::default() };
+        let flags = BuildFlags::for_env(&env, Some(&nightly), host);
+        assert_eq!(flags.args, ["-Z", "build-std=std,panic_abort", "-Z", "build-std-features=optimize_for_size", "--target", host]);
+        assert_eq!(flags.vars, [("RUSTUP_TOOLCHAIN".to_owned(), "nightly".to_owned()), ("RUSTC".to_owned(), "/t/bin/rustc".to_owned())]);
+        if std::env::var_os("RUSTFLAGS").is_none() && std::env::var_os("CARGO_ENCODED_RUSTFLAGS").is_none() {
+            let env = BuildEnv { rustflags: Some("-C prefer-dynamic".into()), target: Some("x86_64-unknown-linux-musl".into()), ..BuildEnv::default() };
+            let flags = BuildFlags::for_env(&env, None, host);
+            assert_eq!(flags.args, ["--target", "x86_64-unknown-linux-musl", "--config", r#"build.rustflags = ["-C", "prefer-dynamic"]"#]);
+        }
+    }
 
     #[test]
     fn error_lines_start_at_the_first_error() {

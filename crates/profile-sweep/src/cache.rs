@@ -14,12 +14,13 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::bloat::{self, CrateRow};
 use crate::fsutil::write_atomic;
 use crate::results::{Row, read_rows, to_csv};
 use crate::variants::{Variant, hex};
 
 /// Bumped when the entry format or the meaning of a row changes.
-const FORMAT: &str = "profile-sweep cache 1";
+const FORMAT: &str = "profile-sweep cache 2";
 
 /// A sha256 over every labelled part of a sweep that decides its results, whatever the variant.
 #[derive(Debug, Clone)]
@@ -91,6 +92,9 @@ struct Entry {
     sources: Vec<SourceFile>,
     /// The variant's rows as CSV, so they come back byte for byte as they were written.
     rows_csv: String,
+    /// Its `crates.csv` rows, as CSV.
+    #[serde(default)]
+    crates_csv: String,
 }
 
 /// The cache directory of one sweep.
@@ -107,20 +111,23 @@ impl Cache {
 
     /// The rows stored under `key`, if there is an entry and none of its source files changed.
     /// An unreadable entry is a miss: the variant is simply built again.
-    pub fn lookup(&self, key: &str) -> Option<Vec<Row>> {
+    pub fn lookup(&self, key: &str) -> Option<(Vec<Row>, Vec<CrateRow>)> {
         let text = fs::read_to_string(self.entry_path(key)).ok()?;
         let entry: Entry = serde_json::from_str(&text).ok()?;
         let unchanged = entry.sources.iter().all(|source| sha256_of_file(&source.path).is_ok_and(|now| now == source.sha256));
         if !unchanged {
             return None;
         }
-        read_rows(entry.rows_csv.as_bytes()).ok().filter(|rows| !rows.is_empty())
+        let rows = read_rows(entry.rows_csv.as_bytes()).ok().filter(|rows| !rows.is_empty())?;
+        let crates = if entry.crates_csv.is_empty() { Vec::new() } else { bloat::read(entry.crates_csv.as_bytes()).ok()? };
+        Some((rows, crates))
     }
 
-    /// Stores `rows` under `key`, with the source files they were built from.
-    pub fn store(&self, key: &str, sources: &[SourceFile], rows: &[Row]) -> Result<()> {
+    /// Stores `rows` and `crates` under `key`, with the source files they were built from.
+    pub fn store(&self, key: &str, sources: &[SourceFile], rows: &[Row], crates: &[CrateRow]) -> Result<()> {
         let rows_csv = String::from_utf8(to_csv(rows)?).context("rows are UTF-8")?;
-        let entry = Entry { sources: sources.to_vec(), rows_csv };
+        let crates_csv = String::from_utf8(bloat::to_csv(crates)?).context("rows are UTF-8")?;
+        let entry = Entry { sources: sources.to_vec(), rows_csv, crates_csv };
         write_atomic(&self.entry_path(key), serde_json::to_string_pretty(&entry)?.as_bytes())
     }
 
@@ -204,10 +211,9 @@ pub fn sha256_of_file(path: &Path) -> std::io::Result<String> {
 mod tests {
     use super::*;
     use crate::results::tests::row;
-    use crate::settings::BaseProfile;
 
     fn variant(id: &str) -> Variant {
-        Variant { id: id.into(), settings: BaseProfile::Release.cargo_defaults(false), step: None }
+        Variant::named(id)
     }
 
     #[test]
@@ -248,13 +254,13 @@ mod tests {
         let cache = Cache::new(dir.path().join("cache"));
         let rows = vec![row("o3", 10), Row { measurement: Some("run".into()), mean_ns: Some(1.5e6), ..row("o3", 10) }];
         assert_eq!(cache.lookup("k"), None);
-        cache.store("k", &sources, &rows).unwrap();
-        assert_eq!(cache.lookup("k"), Some(rows.clone()));
+        cache.store("k", &sources, &rows, &[]).unwrap();
+        assert_eq!(cache.lookup("k"), Some((rows.clone(), Vec::new())));
         assert_eq!(cache.lookup("other"), None);
         fs::write(&source, "fn main() { }").unwrap();
         assert_eq!(cache.lookup("k"), None, "a changed source is a miss");
         fs::write(&source, "fn main() {}").unwrap();
-        assert_eq!(cache.lookup("k"), Some(rows));
+        assert_eq!(cache.lookup("k"), Some((rows, Vec::new())));
         fs::remove_file(&source).unwrap();
         assert_eq!(cache.lookup("k"), None, "a removed source is a miss");
     }

@@ -82,9 +82,9 @@ pub enum CriterionOutcome {
 }
 
 /// Runs `executable` (a criterion bench built by `cargo bench --no-run`) the way `cargo bench`
-/// would, from `package_dir`, writing criterion's files to `home` (emptied first). Also
-/// returns the wall time of the bench process.
-pub fn run(executable: &Path, spec: &CriterionSpec, package_dir: &Path, home: &Path) -> Result<(CriterionOutcome, Duration)> {
+/// would, from `package_dir`, writing criterion's files to `home` (emptied first), with
+/// `library_path` as `LD_LIBRARY_PATH` if given. Also returns the wall time of the bench process.
+pub fn run(executable: &Path, spec: &CriterionSpec, package_dir: &Path, home: &Path, library_path: Option<&Path>) -> Result<(CriterionOutcome, Duration)> {
     remove_dir(home)?;
     std::fs::create_dir_all(home).with_context(|| format!("cannot create {}", home.display()))?;
     let mut command = Command::new(executable);
@@ -97,6 +97,7 @@ pub fn run(executable: &Path, spec: &CriterionSpec, package_dir: &Path, home: &P
         .args(spec.filter.as_deref())
         .current_dir(package_dir)
         .env("CRITERION_HOME", home);
+    runtime::set_library_path(&mut command, library_path);
     let exit = runtime::run_to_exit(&mut command, None, spec.timeout)?;
     let outcome = match exit.exit {
         Exit::Success => match read_estimates(home)? {

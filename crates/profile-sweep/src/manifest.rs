@@ -140,8 +140,13 @@ pub fn with_sweep_profiles(
             InputError::in_file(manifest_path, "`profile` is not a table")
                 .with_fix("write profiles as [profile.<name>] tables")
         })?;
+    let mut written = std::collections::HashSet::new();
     for (index, variant) in variants.iter().enumerate() {
         let name = variant.profile_name();
+        if !written.insert(name.clone()) {
+            // A post-build variant shares the profile of the build it starts from.
+            continue;
+        }
         if profiles.contains_key(&name) {
             return Err(InputError::in_file(manifest_path, format!("the manifest already has [profile.{name}]"))
                 .with_fix("remove it: profile names starting with `sweep-` are reserved for profile-sweep"));

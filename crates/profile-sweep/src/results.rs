@@ -13,13 +13,14 @@ use crate::error::InputError;
 use crate::fsutil::write_atomic;
 
 /// The columns, in order; the first seventeen are the documented core schema.
-pub const COLUMNS: [&str; 45] = [
+pub const COLUMNS: [&str; 52] = [
     "sweep", "variant", "opt_level", "lto", "codegen_units", "panic", "strip", "target", "status", "build_seconds",
     "size_bytes", "text_bytes", "measurement", "mean_ns", "ci_low_ns", "ci_high_ns", "rustc", "step", "package", "bin",
     "inherits", "fixed_settings", "rodata_bytes", "data_bytes", "eh_frame_bytes", "symbol_bytes", "debug_bytes",
     "sha256", "identical_to", "median_ns", "min_ns", "max_ns", "std_dev_ns", "samples", "peak_rss_bytes",
     "panic_effective", "measured_as", "note", "host", "cpu_model", "governor", "finished_at", "cargo_lock_sha256",
-    "shard", "reference_ratio",
+    "shard", "reference_ratio", "toolchain", "build_std", "features", "rustflags", "post_build", "shipped_bytes",
+    "image_bytes",
 ];
 
 /// How many columns the first released schema had; a file with any prefix of [`COLUMNS`] at least
@@ -38,6 +39,9 @@ pub enum Status {
     /// A whole-binary run exited non-zero or timed out; its stderr is in
     /// `logs/<variant>.<measurement>.log`.
     RunFailed,
+    /// Not built on this machine (a toolchain or tool it needs is missing); the note says which
+    /// and how to install it.
+    Skipped,
 }
 
 impl std::fmt::Display for Status {
@@ -47,6 +51,7 @@ impl std::fmt::Display for Status {
             Status::Ok => "ok",
             Status::BuildFailed => "build-failed",
             Status::RunFailed => "run-failed",
+            Status::Skipped => "skipped",
         })
     }
 }
@@ -146,6 +151,23 @@ pub struct Row {
     /// In a merged file: `mean_ns` divided by the reference variant's mean for the same
     /// measurement on the same shard, so runtimes from different machines can be compared.
     pub reference_ratio: Option<f64>,
+    /// The rustup toolchain named by the sweep; empty for cargo's default.
+    pub toolchain: Option<String>,
+    /// `true` when std was built from source (`-Z build-std`); empty otherwise.
+    pub build_std: Option<bool>,
+    /// Cargo features the sweep enabled (besides `required-features`), comma-separated.
+    pub features: Option<String>,
+    /// Extra rustc flags the sweep passed.
+    pub rustflags: Option<String>,
+    /// The post-build step run on the output, e.g. `wasm-opt -Oz`.
+    pub post_build: Option<String>,
+    /// The executable plus every shared library it loads from the Rust toolchain (what must ship
+    /// with it beyond the operating system's own libraries), bytes.
+    pub shipped_bytes: Option<u64>,
+    /// Bytes of the files a minimal container image of the executable holds: the executable
+    /// alone for a static binary (`FROM scratch`), else with every shared library and the
+    /// dynamic loader it needs.
+    pub image_bytes: Option<u64>,
 }
 
 impl Row {
@@ -309,12 +331,19 @@ pub(crate) mod tests {
             cargo_lock_sha256: Some("cd".into()),
             shard: None,
             reference_ratio: None,
+            toolchain: None,
+            build_std: None,
+            features: None,
+            rustflags: None,
+            post_build: None,
+            shipped_bytes: None,
+            image_bytes: None,
         }
     }
 
     #[test]
     fn status_displays_as_the_csv_spells_it() {
-        for status in [Status::Ok, Status::BuildFailed, Status::RunFailed] {
+        for status in [Status::Ok, Status::BuildFailed, Status::RunFailed, Status::Skipped] {
             let row = Row { status, ..row("a", 1) };
             let csv = String::from_utf8(to_csv(&[row]).unwrap()).unwrap();
             assert!(csv.contains(&format!(",{status},")), "{status} in {csv}");
@@ -349,7 +378,7 @@ pub(crate) mod tests {
     #[test]
     fn a_file_from_before_the_last_columns_were_added_is_read() {
         let full = String::from_utf8(to_csv(&[row("a", 10)]).unwrap()).unwrap();
-        let older: String = full.lines().map(|line| line.rsplitn(4, ',').last().unwrap().to_owned() + "\n").collect();
+        let older: String = full.lines().map(|line| line.rsplitn(11, ',').last().unwrap().to_owned() + "\n").collect();
         assert!(older.starts_with("sweep,") && older.lines().next().unwrap().ends_with(",finished_at"), "{older}");
         let rows = read_rows(older.as_bytes()).unwrap();
         assert_eq!(rows, [Row { cargo_lock_sha256: None, ..row("a", 10) }]);

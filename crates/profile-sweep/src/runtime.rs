@@ -58,15 +58,17 @@ pub enum RunOutcome {
     },
 }
 
-/// Runs `executable` per `spec`, with `stdin` (a file) or no input. Also returns the wall
-/// time of every process run, warm-ups included.
-pub fn measure(executable: &Path, spec: &RunSpec, stdin: Option<&Path>) -> Result<(RunOutcome, Duration)> {
+/// Runs `executable` per `spec`, with `stdin` (a file) or no input, and `library_path` as
+/// `LD_LIBRARY_PATH` when it loads libraries from there. Also returns the wall time of every
+/// process run, warm-ups included.
+pub fn measure(executable: &Path, spec: &RunSpec, stdin: Option<&Path>, library_path: Option<&Path>) -> Result<(RunOutcome, Duration)> {
     let mut samples = Vec::with_capacity(spec.runs as usize);
     let mut peak_rss_bytes = 0;
     let mut in_processes = Duration::ZERO;
     for index in 0..spec.warmup + spec.runs {
         let mut command = Command::new(executable);
         command.args(&spec.args).current_dir(&spec.cwd);
+        set_library_path(&mut command, library_path);
         let exit = run_to_exit(&mut command, stdin, spec.timeout)?;
         in_processes += exit.elapsed;
         if exit.exit != Exit::Success {
@@ -79,6 +81,14 @@ pub fn measure(executable: &Path, spec: &RunSpec, stdin: Option<&Path>) -> Resul
     }
     let wall_ns = stats::summarize(&samples).context("fewer than two timed runs")?;
     Ok((RunOutcome::Measured(Timing { wall_ns, peak_rss_bytes }), in_processes))
+}
+
+/// Sets `LD_LIBRARY_PATH` to `dir` (only), for an executable that loads shared libraries from
+/// there (a `-C prefer-dynamic` build's `libstd-*.so`); leaves the environment alone for `None`.
+pub fn set_library_path(command: &mut Command, dir: Option<&Path>) {
+    if let Some(dir) = dir {
+        command.env("LD_LIBRARY_PATH", dir);
+    }
 }
 
 /// How a measured process ended.
@@ -220,7 +230,7 @@ mod tests {
 
     #[test]
     fn times_successful_runs_and_reads_peak_rss() {
-        let outcome = measure(Path::new("/bin/sh"), &spec(&["-c", "exit 0"], 3, Duration::from_secs(30)), None).unwrap().0;
+        let outcome = measure(Path::new("/bin/sh"), &spec(&["-c", "exit 0"], 3, Duration::from_secs(30)), None, None).unwrap().0;
         let RunOutcome::Measured(timing) = outcome else { panic!("{outcome:?}") };
         assert_eq!(timing.wall_ns.samples, 3);
         assert!(timing.wall_ns.min > 0.0 && timing.wall_ns.min <= timing.wall_ns.max);
@@ -232,20 +242,20 @@ mod tests {
         let mut input = tempfile::NamedTempFile::new().unwrap();
         std::io::Write::write_all(&mut input, b"expected").unwrap();
         let check = spec(&["-c", "read line; test \"$line\" = expected"], 2, Duration::from_secs(30));
-        assert!(matches!(measure(Path::new("/bin/sh"), &check, Some(input.path())).unwrap().0, RunOutcome::Measured(_)));
-        assert!(matches!(measure(Path::new("/bin/sh"), &check, None).unwrap().0, RunOutcome::Failed { .. }));
+        assert!(matches!(measure(Path::new("/bin/sh"), &check, Some(input.path()), None).unwrap().0, RunOutcome::Measured(_)));
+        assert!(matches!(measure(Path::new("/bin/sh"), &check, None, None).unwrap().0, RunOutcome::Failed { .. }));
     }
 
     #[test]
     fn a_failing_run_keeps_its_reason_and_stderr() {
-        let outcome = measure(Path::new("/bin/sh"), &spec(&["-c", "echo 'error: no input' >&2; exit 3"], 2, Duration::from_secs(30)), None).unwrap().0;
+        let outcome = measure(Path::new("/bin/sh"), &spec(&["-c", "echo 'error: no input' >&2; exit 3"], 2, Duration::from_secs(30)), None, None).unwrap().0;
         assert_eq!(outcome, RunOutcome::Failed { reason: "exited with status 3".into(), stderr: "error: no input".into() });
     }
 
     #[test]
     fn a_run_past_its_timeout_is_killed() {
         let started = Instant::now();
-        let outcome = measure(Path::new("/bin/sh"), &spec(&["-c", "sleep 30"], 2, Duration::from_millis(200)), None).unwrap().0;
+        let outcome = measure(Path::new("/bin/sh"), &spec(&["-c", "sleep 30"], 2, Duration::from_millis(200)), None, None).unwrap().0;
         assert!(matches!(&outcome, RunOutcome::Failed { reason, .. } if reason == "timed out after 0.2 s"), "{outcome:?}");
         assert!(started.elapsed() < Duration::from_secs(20));
     }

@@ -154,7 +154,7 @@ mod tests {
     use crate::variants::strip_groups;
 
     fn variants(n: usize) -> Vec<Variant> {
-        (0..n).map(|i| Variant { id: format!("v{i}"), settings: BaseProfile::Release.cargo_defaults(false), step: None }).collect()
+        (0..n).map(|i| Variant::named(&format!("v{i}"))).collect()
     }
 
     #[test]

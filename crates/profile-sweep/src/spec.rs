@@ -13,6 +13,7 @@ use toml::Spanned;
 use crate::criterion::CriterionSpec;
 use crate::error::InputError;
 use crate::runtime::RunSpec;
+use crate::build_env::{BuildEnv, EnvAxis, EnvSetting};
 use crate::settings::{Axis, RawValue, Setting};
 
 /// A value from the sweep file with the place it was written.
@@ -43,6 +44,8 @@ pub struct Sweep {
     pub fixed_axes: Vec<Setting>,
     /// Other profile keys passed through unchanged, in the order written.
     pub pass_through: Vec<(String, toml::Value)>,
+    /// Build-axis values fixed for every variant (given under `[build]`).
+    pub fixed_env: Vec<EnvSetting>,
     /// The variants, before expansion.
     pub plan: Plan,
     /// Whole-binary runs to time for every variant that builds.
@@ -105,6 +108,8 @@ pub enum Plan {
     Matrix {
         /// Each swept axis with its values, in [`Axis::ALL`] order.
         axes: Vec<(Axis, Vec<Setting>)>,
+        /// Each swept build axis with its values, in [`EnvAxis::ALL`] order.
+        env_axes: Vec<(EnvAxis, Vec<EnvSetting>)>,
         /// A combination matching every entry of any rule is dropped.
         exclude: Vec<Vec<(Axis, Vec<Setting>)>>,
     },
@@ -119,6 +124,8 @@ pub struct LadderStep {
     pub label: String,
     /// The settings this step adds.
     pub adds: Vec<Setting>,
+    /// The build-axis values this step adds.
+    pub env_adds: Vec<EnvSetting>,
 }
 
 /// Profile keys other than the five axes that a sweep may fix, with the values cargo accepts.
@@ -144,6 +151,7 @@ mod raw {
         pub inherits: Option<Spanned<String>>,
         #[serde(default)]
         pub profile: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
+        pub build: Option<Spanned<Build>>,
         pub matrix: Option<Spanned<Matrix>>,
         pub ladder: Option<Spanned<Vec<Step>>>,
         #[serde(default)]
@@ -205,8 +213,26 @@ mod raw {
         pub codegen_units: Option<Vec<Spanned<RawValue>>>,
         pub panic: Option<Vec<Spanned<RawValue>>>,
         pub strip: Option<Vec<Spanned<RawValue>>>,
+        pub toolchain: Option<Vec<Spanned<RawValue>>>,
+        pub build_std: Option<Vec<Spanned<RawValue>>>,
+        pub target: Option<Vec<Spanned<RawValue>>>,
+        pub features: Option<Vec<Spanned<RawValue>>>,
+        pub rustflags: Option<Vec<Spanned<RawValue>>>,
+        pub wasm_opt: Option<Vec<Spanned<RawValue>>>,
         #[serde(default)]
         pub exclude: Vec<Spanned<Rule>>,
+    }
+
+    /// `[build]`: build-axis values fixed for every variant.
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+    pub struct Build {
+        pub toolchain: Option<Spanned<RawValue>>,
+        pub build_std: Option<Spanned<RawValue>>,
+        pub target: Option<Spanned<RawValue>>,
+        pub features: Option<Spanned<RawValue>>,
+        pub rustflags: Option<Spanned<RawValue>>,
+        pub wasm_opt: Option<Spanned<RawValue>>,
     }
 
     /// An exclude rule: each axis a value or a list of values.
@@ -230,6 +256,17 @@ mod raw {
         pub codegen_units: Option<Spanned<RawValue>>,
         pub panic: Option<Spanned<RawValue>>,
         pub strip: Option<Spanned<RawValue>>,
+        pub toolchain: Option<Spanned<RawValue>>,
+        pub build_std: Option<Spanned<RawValue>>,
+        pub target: Option<Spanned<RawValue>>,
+        pub features: Option<Spanned<RawValue>>,
+        pub rustflags: Option<Spanned<RawValue>>,
+        pub wasm_opt: Option<Spanned<RawValue>>,
+    }
+
+    /// The per-build-axis fields of a struct, in [`EnvAxis::ALL`] order.
+    pub fn by_env_axis<T>(fields: [Option<T>; 6]) -> impl Iterator<Item = (EnvAxis, T)> {
+        EnvAxis::ALL.into_iter().zip(fields).filter_map(|(axis, field)| field.map(|f| (axis, f)))
     }
 
     /// The per-axis fields of a struct, in [`Axis::ALL`] order.
@@ -289,9 +326,17 @@ impl Sweep {
             }
         }
 
+        let mut fixed_env = Vec::new();
+        if let Some(build) = file.build {
+            let b = build.into_inner();
+            for (axis, value) in raw::by_env_axis([b.toolchain, b.build_std, b.target, b.features, b.rustflags, b.wasm_opt]) {
+                fixed_env.push(parse_env(axis, &value, &at)?);
+            }
+        }
+
         let plan = match (file.matrix, file.ladder) {
-            (Some(matrix), None) => matrix_plan(matrix, &fixed_axes, &at)?,
-            (None, Some(ladder)) => ladder_plan(ladder, &fixed_axes, &at)?,
+            (Some(matrix), None) => matrix_plan(matrix, &fixed_axes, &fixed_env, &at)?,
+            (None, Some(ladder)) => ladder_plan(ladder, &fixed_axes, &fixed_env, &at)?,
             (Some(_), Some(ladder)) => {
                 return Err(at(ladder.span().start, "a sweep has either [matrix] or [[ladder]], not both".into())
                     .with_fix("move one of them into a sweep file of its own"));
@@ -344,6 +389,7 @@ impl Sweep {
             inherits,
             fixed_axes,
             pass_through,
+            fixed_env,
             plan,
             text,
         })
@@ -458,10 +504,32 @@ fn validate_bench(bench: Spanned<raw::Bench>, sweep_package: &Spanned<String>, a
 fn matrix_plan(
     matrix: Spanned<raw::Matrix>,
     fixed: &[Setting],
+    fixed_env: &[EnvSetting],
     at: &impl Fn(usize, String) -> InputError,
 ) -> Result<Plan, InputError> {
     let start = matrix.span().start;
     let matrix = matrix.into_inner();
+    let mut env_axes = Vec::new();
+    let env_fields = [matrix.toolchain, matrix.build_std, matrix.target, matrix.features, matrix.rustflags, matrix.wasm_opt];
+    for (axis, values) in raw::by_env_axis(env_fields) {
+        if values.is_empty() {
+            return Err(at(start, format!("matrix axis `{}` has no values", axis.key()))
+                .with_fix(format!("list at least one of {}, or remove the key", axis.accepted())));
+        }
+        if fixed_env.iter().any(|s| s.axis() == axis) {
+            return Err(at(start, format!("`{}` is both swept in [matrix] and fixed in [build]", axis.key())).with_fix("keep only one of them"));
+        }
+        let mut parsed: Vec<EnvSetting> = Vec::new();
+        for value in &values {
+            let setting = parse_env(axis, value, at)?;
+            if let Some(twin) = parsed.iter().find(|p| p.id_fragment() == setting.id_fragment()) {
+                return Err(at(value.span().start, format!("`{}` values {twin:?} and {setting:?} would get the same variant id", axis.key()))
+                    .with_fix("list each value once; values that differ only in spacing, order or punctuation are the same"));
+            }
+            parsed.push(setting);
+        }
+        env_axes.push((axis, parsed));
+    }
     let mut axes = Vec::new();
     for (axis, values) in raw::by_axis([matrix.opt_level, matrix.lto, matrix.codegen_units, matrix.panic, matrix.strip]) {
         if values.is_empty() {
@@ -497,12 +565,13 @@ fn matrix_plan(
         }
         exclude.push(entries);
     }
-    Ok(Plan::Matrix { axes, exclude })
+    Ok(Plan::Matrix { axes, env_axes, exclude })
 }
 
 fn ladder_plan(
     ladder: Spanned<Vec<raw::Step>>,
     fixed: &[Setting],
+    fixed_env: &[EnvSetting],
     at: &impl Fn(usize, String) -> InputError,
 ) -> Result<Plan, InputError> {
     if ladder.get_ref().is_empty() {
@@ -510,7 +579,25 @@ fn ladder_plan(
             .with_fix("add [[ladder]] tables, the first usually just step = \"default release\""));
     }
     let mut steps = Vec::new();
+    let mut env = BuildEnv::default();
+    for setting in fixed_env {
+        env.set(setting.clone());
+    }
     for step in ladder.into_inner() {
+        let mut env_adds = Vec::new();
+        let env_fields = [step.toolchain, step.build_std, step.target, step.features, step.rustflags, step.wasm_opt];
+        for (axis, value) in raw::by_env_axis(env_fields) {
+            if fixed_env.iter().any(|s| s.axis() == axis) {
+                return Err(at(value.span().start, format!("`{}` is both set by a ladder step and fixed in [build]", axis.key())).with_fix("keep only one of them"));
+            }
+            let setting = parse_env(axis, &value, at)?;
+            env.set(setting.clone());
+            if let Some(reason) = env.inapplicable() {
+                return Err(at(value.span().start, format!("this step cannot be built: {reason}"))
+                    .with_fix("set target = \"wasm32-unknown-unknown\" before wasm-opt, and toolchain = \"nightly\" before build-std, in this step or an earlier one"));
+            }
+            env_adds.push(setting);
+        }
         let fields = [step.opt_level, step.lto, step.codegen_units, step.panic, step.strip];
         let mut adds = Vec::new();
         for (axis, value) in raw::by_axis(fields) {
@@ -520,7 +607,7 @@ fn ladder_plan(
             }
             adds.push(parse_raw(axis, &value, at)?);
         }
-        steps.push(LadderStep { label: step.step.into_inner(), adds });
+        steps.push(LadderStep { label: step.step.into_inner(), adds, env_adds });
     }
     Ok(Plan::Ladder(steps))
 }
@@ -529,6 +616,12 @@ fn parse_raw(axis: Axis, value: &Spanned<RawValue>, at: &impl Fn(usize, String) 
     axis.parse(value.get_ref()).ok_or_else(|| {
         at(value.span().start, format!("invalid {} {}", axis.key(), value.get_ref()))
             .with_fix(format!("{} takes {}", axis.key(), axis.accepted()))
+    })
+}
+
+fn parse_env(axis: EnvAxis, value: &Spanned<RawValue>, at: &impl Fn(usize, String) -> InputError) -> Result<EnvSetting, InputError> {
+    axis.parse(value.get_ref()).ok_or_else(|| {
+        at(value.span().start, format!("invalid {} {}", axis.key(), value.get_ref())).with_fix(format!("{} takes {}", axis.key(), axis.accepted()))
     })
 }
 

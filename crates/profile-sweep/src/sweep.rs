@@ -9,8 +9,10 @@ use std::time::Instant;
 use anyhow::Context;
 
 use crate::binary::{self, BinarySizes};
-use crate::build::{self, BuildOutcome, BuildRequest, CargoTarget};
+use crate::bloat::{self, CrateRow, CrateText, CratesFile};
+use crate::build::{self, BuildFlags, BuildOutcome, BuildRequest, CargoTarget};
 use crate::cache::{self, Cache, Fingerprint, Method, SourceFile};
+use crate::compilers::{Compiler, Compilers};
 use crate::criterion::{self, CriterionOutcome};
 use crate::error::{InputError, SweepError};
 use crate::fsutil::{remove_dir, remove_file};
@@ -24,6 +26,7 @@ use crate::runtime::{self, RunOutcome};
 use crate::results::{ResultsFile, Row, Status};
 use crate::settings::{Panic, Setting, Strip};
 use crate::shard::Shard;
+use crate::shipping;
 use crate::spec::{MeasureOrder, RunInput, Sweep};
 use crate::toolchain::{self, Toolchain};
 use crate::units::{human_ns, thousands};
@@ -86,7 +89,6 @@ pub struct SweepReport {
 struct Recorder<'a> {
     sweep: &'a Sweep,
     target: &'a BuildTarget,
-    toolchain: &'a Toolchain,
     machine: Machine,
     /// sha256 of the swept workspace's Cargo.lock (resolved before the first build if it had none).
     cargo_lock_sha256: String,
@@ -105,6 +107,11 @@ struct Recorder<'a> {
     criterion_dir: PathBuf,
     keep_builds: bool,
     results: ResultsFile,
+    /// `crates.csv`: machine code per crate of each variant.
+    crates: CratesFile,
+    /// The crate breakdown of the current strip group's code, and the variant it was read
+    /// from: variants that differ only in `strip` have the same code.
+    group_crates: Option<(String, u64, Vec<CrateText>)>,
     cache: Cache,
     twins: Twins,
     rows: Vec<Row>,
@@ -121,12 +128,28 @@ struct BuiltVariant {
     size_row: Row,
     /// The panic strategy the binary was compiled with, as cargo showed it.
     panic_effective: Option<Panic>,
-    /// Per `[[bench]]`: the kept bench executable, its sha256 and panic strategy; `None` if it
-    /// failed to build (its row is written already).
-    benches: Vec<Option<(PathBuf, String, Option<Panic>)>>,
+    /// Per `[[bench]]`: the kept bench executable; `None` if it failed to build (its row is
+    /// written already).
+    benches: Vec<Option<BuiltBench>>,
+    /// `LD_LIBRARY_PATH` the binary needs (the toolchain's library directory), if any.
+    library_path: Option<PathBuf>,
+    /// Whether this machine can run it; if not, only its size is recorded.
+    runs_here: bool,
+    /// Its `crates.csv` rows.
+    crates: Vec<CrateRow>,
     /// Where its rows are cached once measured, and the sources they depend on.
     cache_key: String,
     sources: Vec<SourceFile>,
+}
+
+/// A kept bench executable of a built variant.
+struct BuiltBench {
+    executable: PathBuf,
+    sha256: String,
+    /// The panic strategy it was compiled with, as cargo showed it.
+    panic_effective: Option<Panic>,
+    /// `LD_LIBRARY_PATH` it needs, if any.
+    library_path: Option<PathBuf>,
 }
 
 /// Remembers which variant first produced each executable, to report byte-identical ones.
@@ -196,6 +219,7 @@ pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<Sw
     let results = ResultsFile::open(&out_dir.join("results.csv"))?;
     let workspace_dir = manifest_path.parent().unwrap_or(Path::new("."));
     let toolchain = Toolchain::detect(workspace_dir)?;
+    let compilers = Compilers::check(&expansion.variants, &sweep, toolchain.clone(), &options.cargo)?;
     let machine = Machine::detect();
     let work_dir = workspace.target_dir.join("profile-sweep").join(&sweep.name);
     let inputs: Vec<Option<PathBuf>> =
@@ -220,7 +244,8 @@ pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<Sw
         build::generate_lockfile(&options.cargo, manifest_path)?;
     }
     let cargo_lock_sha256 = cache::sha256_of_file(&lock_path).with_context(|| format!("cannot read {}", lock_path.display()))?;
-    let fingerprint = fingerprint(options, &workspace, &manifest_text, &cargo_lock_sha256, &sweep, &target, &toolchain, &machine, &inputs, &out_dir)?;
+    let mut fingerprint = fingerprint(options, &workspace, &manifest_text, &cargo_lock_sha256, &sweep, &target, &toolchain, &machine, &inputs, &out_dir)?;
+    fingerprint.add("toolchains and tools of the build axes", compilers.describe().as_bytes());
 
     let total: usize = schedule.iter().map(Vec::len).sum();
     let progress = Progress::new(total, "building");
@@ -230,7 +255,6 @@ pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<Sw
     let mut recorder = Recorder {
         sweep: &sweep,
         target: &target,
-        toolchain: &toolchain,
         machine,
         cargo_lock_sha256,
         shard: options.shard.map(|s| s.to_string()),
@@ -241,6 +265,8 @@ pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<Sw
         artifacts_dir: work_dir.join("bin"),
         criterion_dir: work_dir.join("criterion"),
         keep_builds: options.keep_builds,
+        crates: CratesFile::open(&out_dir.join("crates.csv"))?,
+        group_crates: None,
         out_dir,
         results,
         cache: Cache::new(work_dir.join("cache")),
@@ -256,16 +282,28 @@ pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<Sw
     for group in &schedule {
         // The profile of this group's plain build, while its build directory can be relinked.
         let mut base: Option<String> = None;
+        // The build directories of `base`, removed after the group's last member.
+        let mut group_dirs: Vec<PathBuf> = Vec::new();
+        recorder.group_crates = None;
         for variant in group {
             let interrupted = || interrupted_after(index);
             if interrupt::interrupted() {
                 return Err(interrupted());
             }
             progress.start(index, &variant.id);
+            let compiler = match compilers.for_variant(variant) {
+                Ok(compiler) => compiler,
+                Err(reason) => {
+                    recorder.record_skipped(variant, &reason)?;
+                    progress.finish_variant(index, &format!("{} skipped: {reason}", variant.id));
+                    index += 1;
+                    continue;
+                }
+            };
             let methods: &[Method] = if options.exact { &[Method::Plain] } else { &[Method::Plain, Method::Relinked] };
             let hit = if options.force { None } else { methods.iter().find_map(|m| recorder.cache.lookup(&fingerprint.key(variant, *m))) };
-            if let Some(rows) = hit {
-                recorder.replay(rows)?;
+            if let Some((rows, crates)) = hit {
+                recorder.replay(rows, &variant.id, &crates)?;
                 cached += 1;
                 progress.finish_variant(index, &format!("{}: from the cache (no build, no measurement)", variant.id));
                 index += 1;
@@ -275,34 +313,60 @@ pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<Sw
                 Some(base) => (Recipe::Relink { base, strip: variant.settings.strip }, base.clone()),
                 None => (Recipe::Plain, variant.profile_name()),
             };
-            let profile_dir = workspace.target_dir.join(&profile);
+            let flags = BuildFlags::for_env(&variant.env, compiler.named, &compiler.toolchain.host);
+            // Build scripts and proc macros go to target/<profile>/, the rest to
+            // target/<triple>/<profile>/ when a target is given.
+            let mut build_dirs = vec![workspace.target_dir.join(&profile)];
+            if flags.args.iter().any(|a| a == "--target") {
+                build_dirs.push(workspace.target_dir.join(compiler.target).join(&profile));
+            }
             if let Recipe::Plain = recipe {
                 // A clean build, so build_seconds is comparable between variants and runs.
-                remove_dir(&profile_dir)?;
+                for dir in &build_dirs {
+                    remove_dir(dir)?;
+                }
             }
-            let relink_strip = recipe.relink_strip();
-            let request = |package, target, features| BuildRequest { cargo: &options.cargo, manifest: manifest_path, profile: &profile, package, target, features, relink_strip };
+            let with_features = |own: &[String]| -> Vec<String> {
+                let mut all = own.to_vec();
+                all.extend(variant.env.feature_list().into_iter().map(String::from).filter(|f| !own.contains(f)));
+                all
+            };
+            let bin_features = with_features(&target.features);
+            let request = |package, target, features, relink_strip| BuildRequest { cargo: compiler.cargo, manifest: manifest_path, profile: &profile, package, target, features, relink_strip, flags: &flags };
             let cache_key = fingerprint.key(variant, recipe.method());
             let (built, mut summary) = match &target.bin {
                 Some(bin) => {
-                    let outcome = build::build(request(&target.package, CargoTarget::Bin(bin), &target.features))?;
+                    let outcome = build::build(request(&target.package, CargoTarget::Bin(bin), &bin_features, recipe.relink_strip()))?;
                     if interrupt::interrupted() {
                         return Err(interrupted());
                     }
-                    recorder.record_build(variant, outcome, recipe, cache_key)?
+                    recorder.record_build(variant, &compiler, outcome, recipe, cache_key)?
                 }
-                None => recorder.record_library(variant, cache_key)?,
+                None => recorder.record_library(variant, &compiler, cache_key)?,
             };
             if let Some(mut built) = built {
-                for (bench_index, bench) in sweep.benches.iter().enumerate() {
-                    let outcome = build::build(request(&bench.spec.package, CargoTarget::Bench(&bench.spec.bench), &bench_targets[bench_index].features))?;
+                if let Some(bin) = &target.bin {
+                    let relink_unstripped = || build::build(request(&target.package, CargoTarget::Bin(bin), &bin_features, Some(Strip::None)));
+                    recorder.record_crates(&mut built, relink_unstripped)?;
                     if interrupt::interrupted() {
                         return Err(interrupted());
                     }
-                    summary.push_str(&recorder.record_bench_build(&mut built, bench_index, outcome)?);
                 }
-                built.sources = cache::sources_of(&profile_dir, &ignored_sources)?;
-                peak_disk_bytes = peak_disk_bytes.max(disk_usage(&profile_dir) + disk_usage(&work_dir));
+                let runs_here = built.runs_here;
+                for (bench_index, bench) in sweep.benches.iter().enumerate().filter(|_| runs_here) {
+                    let features = with_features(&bench_targets[bench_index].features);
+                    let bench_target = CargoTarget::Bench(&bench.spec.bench);
+                    let outcome = build::build(BuildRequest { package: &bench.spec.package, target: bench_target, features: &features, ..request(&target.package, bench_target, &bin_features, recipe.relink_strip()) })?;
+                    if interrupt::interrupted() {
+                        return Err(interrupted());
+                    }
+                    summary.push_str(&recorder.record_bench_build(&mut built, &compiler, bench_index, outcome)?);
+                }
+                built.sources = Vec::new();
+                for dir in &build_dirs {
+                    built.sources.extend(cache::sources_of(dir, &ignored_sources)?);
+                }
+                peak_disk_bytes = peak_disk_bytes.max(build_dirs.iter().map(|d| disk_usage(d)).sum::<u64>() + disk_usage(&work_dir));
                 if matches!(recipe, Recipe::Plain) && !options.exact {
                     base = Some(profile.clone());
                 }
@@ -311,16 +375,18 @@ pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<Sw
                     MeasureOrder::Shuffled => waiting.push(built),
                 }
             }
-            if base.is_none() && !options.keep_builds {
-                remove_dir(&profile_dir)?;
+            if !options.keep_builds {
+                if base.is_none() {
+                    build_dirs.iter().try_for_each(|d| remove_dir(d))?;
+                } else {
+                    group_dirs = build_dirs;
+                }
             }
             progress.finish_variant(index, &summary);
             index += 1;
         }
-        if let Some(base) = base
-            && !options.keep_builds
-        {
-            remove_dir(&workspace.target_dir.join(base))?;
+        if base.is_some() {
+            group_dirs.iter().try_for_each(|d| remove_dir(d))?;
         }
     }
     drop(progress);
@@ -434,13 +500,42 @@ impl Recorder<'_> {
     /// Turns a build outcome into a size row, writes it, and returns the built variant (if it
     /// built) with a one-line summary. A build failure is cached at once under `cache_key`; a
     /// built variant is cached once measured.
-    fn record_build(&mut self, variant: &Variant, outcome: BuildOutcome, recipe: Recipe<'_>, cache_key: String) -> anyhow::Result<(Option<BuiltVariant>, String)> {
+    fn record_build(&mut self, variant: &Variant, compiler: &Compiler<'_>, outcome: BuildOutcome, recipe: Recipe<'_>, cache_key: String) -> anyhow::Result<(Option<BuiltVariant>, String)> {
         let log = self.log_path(variant, None);
         match outcome {
             BuildOutcome::Built { executable, seconds, panic_effective } => {
                 self.child_seconds += seconds;
                 let kept = self.keep(variant, &executable)?;
+                let mut notes = Vec::new();
+                if let Some(level) = &variant.env.wasm_opt {
+                    match build::wasm_opt(&kept, level)? {
+                        Ok(took) => {
+                            self.child_seconds += took;
+                            notes.push(format!("wasm-opt {level} ran on the build's output in {took:.1} s"));
+                        }
+                        Err(errors) => {
+                            let failed = BuildOutcome::Failed { seconds, errors: format!("wasm-opt {level} failed:\n{errors}") };
+                            return self.record_build(variant, compiler, failed, recipe, cache_key);
+                        }
+                    }
+                }
                 let sizes = binary::measure(&kept)?;
+                let mut shipping = None;
+                if compiler.runs_here {
+                    match shipping::analyse(&kept, compiler.libdir) {
+                        Ok(found) => shipping = Some(found),
+                        Err(e) => notes.push(format!("its shared libraries could not be found, so no shipped or image size: {e:#}")),
+                    }
+                } else {
+                    notes.push(format!("built for {}, which this machine cannot run: size only, no runtime", compiler.target));
+                }
+                let library_path = shipping.as_ref().filter(|s| s.needs_toolchain_libraries).map(|_| compiler.libdir.to_owned());
+                if let Some(dir) = &library_path {
+                    notes.push(format!(
+                        "loads the toolchain's shared libraries: run with LD_LIBRARY_PATH={}; shipped_bytes adds them to the binary",
+                        dir.display()
+                    ));
+                }
                 let identical_to = self.twins.earlier(&sizes.sha256, &variant.id);
                 remove_file(&log)?;
                 let how = match recipe {
@@ -453,8 +548,11 @@ impl Recorder<'_> {
                     thousands(sizes.file),
                     identical_to.as_ref().map(|v| format!(", byte-identical to {v}")).unwrap_or_default()
                 );
-                let mut size_row = self.row(variant, Status::Ok, build_seconds(recipe, seconds), Some(&sizes), identical_to);
-                size_row.note = join_notes(size_row.note, relink_note(recipe, seconds));
+                let mut size_row = self.row(variant, Some(compiler), Status::Ok, build_seconds(recipe, seconds), Some(&sizes), identical_to);
+                size_row.shipped_bytes = shipping.as_ref().map(|s| s.shipped_bytes);
+                size_row.image_bytes = shipping.as_ref().map(|s| s.image_bytes);
+                notes.extend(relink_note(recipe, seconds));
+                size_row.note = join_notes(size_row.note, (!notes.is_empty()).then(|| notes.join("; ")));
                 self.save(size_row.clone())?;
                 let built = BuiltVariant {
                     variant: variant.clone(),
@@ -463,6 +561,9 @@ impl Recorder<'_> {
                     size_row,
                     panic_effective,
                     benches: Vec::new(),
+                    library_path,
+                    runs_here: compiler.runs_here,
+                    crates: Vec::new(),
                     cache_key,
                     sources: Vec::new(),
                 };
@@ -475,12 +576,13 @@ impl Recorder<'_> {
                     Recipe::Relink { base, strip } => format!("{base}, relinked with -C strip={}", Setting::Strip(strip)),
                 };
                 write_log(&log, &format!("profile {profile}\n\n{errors}\n"))?;
-                let mut row = self.row(variant, Status::BuildFailed, build_seconds(recipe, seconds), None, None);
-                row.note = join_notes(row.note, relink_note(recipe, seconds));
+                let mut row = self.row(variant, Some(compiler), Status::BuildFailed, build_seconds(recipe, seconds), None, None);
+                let first_error = errors.lines().find(|l| l.starts_with("error")).map(|l| format!("build failed: {}", l.trim()));
+                row.note = join_notes(join_notes(row.note, first_error), relink_note(recipe, seconds));
                 self.save(row.clone())?;
                 // Without a build there are no sources to watch; the entry holds until the
                 // manifests, lockfile or toolchain change, or --force.
-                self.cache.store(&cache_key, &[], &[row])?;
+                self.cache.store(&cache_key, &[], &[row], &[])?;
                 Ok((None, format!("{} build-failed after {seconds:.1} s; see {}", variant.id, log.display())))
             }
         }
@@ -488,8 +590,8 @@ impl Recorder<'_> {
 
     /// Writes the size row of a library variant, which has no binary to build or measure (its
     /// benches are all there is), and returns it as built.
-    fn record_library(&mut self, variant: &Variant, cache_key: String) -> anyhow::Result<(Option<BuiltVariant>, String)> {
-        let mut size_row = self.row(variant, Status::Ok, None, None, None);
+    fn record_library(&mut self, variant: &Variant, compiler: &Compiler<'_>, cache_key: String) -> anyhow::Result<(Option<BuiltVariant>, String)> {
+        let mut size_row = self.row(variant, Some(compiler), Status::Ok, None, None, None);
         size_row.note = Some(format!("package `{}` has no binary: no size and no build time; its benches are measured", self.target.package));
         self.save(size_row.clone())?;
         let built = BuiltVariant {
@@ -499,14 +601,64 @@ impl Recorder<'_> {
             size_row,
             panic_effective: None,
             benches: Vec::new(),
+            library_path: None,
+            runs_here: compiler.runs_here,
+            crates: Vec::new(),
             cache_key,
             sources: Vec::new(),
         };
         Ok((Some(built), format!("{}: library, benches only", variant.id)))
     }
 
+    /// Writes the row of a variant this machine cannot build, saying why. Not cached: once
+    /// the toolchain or tool is installed, the next run builds it.
+    fn record_skipped(&mut self, variant: &Variant, reason: &str) -> anyhow::Result<()> {
+        let mut row = self.row(variant, None, Status::Skipped, None, None, None);
+        row.note = join_notes(Some(format!("skipped: {reason}")), row.note);
+        self.save(row)
+    }
+
+    /// Finds where the code of a built binary goes, per crate, and writes its `crates.csv`
+    /// rows. The symbols come from the binary itself, else from an earlier member of its strip
+    /// group with the same `.text` size, else from a relink of the build with `-C strip=none`
+    /// (`relink_unstripped`), whose code is the same.
+    fn record_crates(&mut self, built: &mut BuiltVariant, relink_unstripped: impl FnOnce() -> anyhow::Result<BuildOutcome>) -> anyhow::Result<()> {
+        let Some(executable) = &built.executable else { return Ok(()) };
+        let text_bytes = built.size_row.text_bytes;
+        let own = bloat::text_by_crate(&fs::read(executable)?).map(|crates| (built.variant.id.clone(), crates));
+        let found = match (own, &self.group_crates) {
+            (Some(own), _) => Some(own),
+            (None, Some((from, text, crates))) if Some(*text) == text_bytes => Some((from.clone(), crates.clone())),
+            (None, _) if text_bytes.is_some() => match relink_unstripped()? {
+                BuildOutcome::Built { executable, seconds, .. } => {
+                    self.child_seconds += seconds;
+                    bloat::text_by_crate(&fs::read(executable)?).map(|crates| (format!("{} relinked with strip = none", built.variant.id), crates))
+                }
+                BuildOutcome::Failed { .. } => None,
+            },
+            (None, _) => None,
+        };
+        let Some((from, crates)) = found else { return Ok(()) };
+        built.crates = crates
+            .iter()
+            .map(|c| CrateRow {
+                sweep: self.sweep.name.clone(),
+                variant: built.variant.id.clone(),
+                krate: c.krate.clone(),
+                text_bytes: c.text_bytes,
+                functions: c.functions,
+                symbols_from: from.clone(),
+            })
+            .collect();
+        self.crates.replace(&built.variant.id, &built.crates)?;
+        if let Some(text) = text_bytes {
+            self.group_crates = Some((from, text, crates));
+        }
+        Ok(())
+    }
+
     /// Writes the cached rows of a variant as they are (but for the shard they now belong to).
-    fn replay(&mut self, rows: Vec<Row>) -> anyhow::Result<()> {
+    fn replay(&mut self, rows: Vec<Row>, variant: &str, crates: &[CrateRow]) -> anyhow::Result<()> {
         for row in rows {
             if row.measurement.is_none()
                 && let Some(sha256) = &row.sha256
@@ -515,7 +667,7 @@ impl Recorder<'_> {
             }
             self.save(Row { shard: self.shard.clone(), ..row })?;
         }
-        Ok(())
+        self.crates.replace(variant, crates)
     }
 
     /// Keeps a copy of an executable cargo built for `variant` (the build directory goes away).
@@ -529,7 +681,7 @@ impl Recorder<'_> {
 
     /// Records the build of bench number `index` for `built`: keeps the executable, or writes a
     /// `build-failed` row for it. Returns a summary fragment.
-    fn record_bench_build(&mut self, built: &mut BuiltVariant, index: usize, outcome: BuildOutcome) -> anyhow::Result<String> {
+    fn record_bench_build(&mut self, built: &mut BuiltVariant, compiler: &Compiler<'_>, index: usize, outcome: BuildOutcome) -> anyhow::Result<String> {
         let spec = &self.sweep.benches[index].spec;
         let log = self.log_path(&built.variant, Some(&format!("bench-{}", spec.bench)));
         match outcome {
@@ -538,7 +690,9 @@ impl Recorder<'_> {
                 let kept = self.keep(&built.variant, &executable)?;
                 let sha256 = binary::measure(&kept)?.sha256;
                 remove_file(&log)?;
-                built.benches.push(Some((kept, sha256, panic_effective)));
+                let needs_toolchain = shipping::analyse(&kept, compiler.libdir).is_ok_and(|s| s.needs_toolchain_libraries);
+                let library_path = needs_toolchain.then(|| compiler.libdir.to_owned());
+                built.benches.push(Some(BuiltBench { executable: kept, sha256, panic_effective, library_path }));
                 Ok(format!("; bench {} built in {seconds:.1} s", spec.bench))
             }
             BuildOutcome::Failed { seconds, errors } => {
@@ -561,13 +715,13 @@ impl Recorder<'_> {
     /// returns a summary fragment. Stops early, writing nothing more, once a signal arrives.
     fn measure(&mut self, built: &BuiltVariant) -> anyhow::Result<String> {
         let mut summary = String::new();
-        for index in 0..self.sweep.runs.len() {
+        for index in (0..self.sweep.runs.len()).filter(|_| built.runs_here) {
             if interrupt::interrupted() {
                 return Ok(summary);
             }
             summary.push_str(&self.measure_run(built, index)?);
         }
-        for index in 0..self.sweep.benches.len() {
+        for index in (0..self.sweep.benches.len()).filter(|_| built.runs_here) {
             if interrupt::interrupted() {
                 return Ok(summary);
             }
@@ -578,12 +732,12 @@ impl Recorder<'_> {
             return Ok(summary);
         }
         if !self.keep_builds {
-            for (executable, _, _) in built.benches.iter().flatten() {
-                remove_file(executable)?;
+            for bench in built.benches.iter().flatten() {
+                remove_file(&bench.executable)?;
             }
         }
         let rows: Vec<Row> = self.rows.iter().filter(|r| r.variant == built.variant.id).cloned().collect();
-        self.cache.store(&built.cache_key, &built.sources, &rows)?;
+        self.cache.store(&built.cache_key, &built.sources, &rows, &built.crates)?;
         Ok(summary)
     }
 
@@ -614,7 +768,7 @@ impl Recorder<'_> {
         let (measured_as, outcome) = match self.measured_runs.get(&key) {
             Some((first, outcome)) => (Some(first.clone()), outcome.clone()),
             None => {
-                let (outcome, elapsed) = runtime::measure(executable, &run.spec, self.inputs[index].as_deref())?;
+                let (outcome, elapsed) = runtime::measure(executable, &run.spec, self.inputs[index].as_deref(), built.library_path.as_deref())?;
                 self.child_seconds += elapsed.as_secs_f64();
                 if interrupt::interrupted() {
                     // The run was stopped by the signal; its outcome says nothing about the variant.
@@ -655,7 +809,7 @@ impl Recorder<'_> {
     /// byte-identical bench executable), writes one row per benchmark, and returns a summary
     /// fragment.
     fn measure_bench(&mut self, built: &BuiltVariant, index: usize) -> anyhow::Result<String> {
-        let Some((executable, sha256, panic_effective)) = &built.benches[index] else {
+        let Some(BuiltBench { executable, sha256, panic_effective, library_path }) = &built.benches[index] else {
             return Ok(String::new());
         };
         let spec = &self.sweep.benches[index].spec;
@@ -664,7 +818,7 @@ impl Recorder<'_> {
             Some((first, outcome)) => (Some(first.clone()), outcome.clone()),
             None => {
                 let home = self.criterion_dir.join(&built.variant.id).join(&spec.bench);
-                let (outcome, elapsed) = criterion::run(executable, spec, &self.bench_targets[index].dir, &home)?;
+                let (outcome, elapsed) = criterion::run(executable, spec, &self.bench_targets[index].dir, &home, library_path.as_deref())?;
                 self.child_seconds += elapsed.as_secs_f64();
                 if interrupt::interrupted() {
                     return Ok(String::new());
@@ -712,8 +866,10 @@ impl Recorder<'_> {
         }
     }
 
-    fn row(&self, variant: &Variant, status: Status, build_seconds: Option<f64>, sizes: Option<&BinarySizes>, identical_to: Option<String>) -> Row {
+    /// The row of `variant` built by `compiler` (`None`: it was not built), with no measurement.
+    fn row(&self, variant: &Variant, compiler: Option<&Compiler<'_>>, status: Status, build_seconds: Option<f64>, sizes: Option<&BinarySizes>, identical_to: Option<String>) -> Row {
         let [opt_level, lto, codegen_units, panic, strip] = variant.settings.values().map(|s| s.to_string());
+        let env = &variant.env;
         let sections = sizes.and_then(|s| s.sections);
         let fixed: Vec<String> = self.sweep.pass_through.iter().map(|(k, v)| format!("{k}={v}")).collect();
         Row {
@@ -724,7 +880,7 @@ impl Recorder<'_> {
             codegen_units: codegen_units.parse().expect("a number"),
             panic,
             strip,
-            target: self.toolchain.host.clone(),
+            target: compiler.map_or_else(|| env.target.clone().unwrap_or_default(), |c| c.target.to_owned()),
             status,
             build_seconds,
             size_bytes: sizes.map(|s| s.file),
@@ -733,7 +889,7 @@ impl Recorder<'_> {
             mean_ns: None,
             ci_low_ns: None,
             ci_high_ns: None,
-            rustc: self.toolchain.version.clone(),
+            rustc: compiler.map(|c| c.toolchain.version.clone()).unwrap_or_default(),
             step: variant.step.clone(),
             package: self.target.package.clone(),
             bin: self.target.bin.clone().unwrap_or_default(),
@@ -764,6 +920,13 @@ impl Recorder<'_> {
             cargo_lock_sha256: Some(self.cargo_lock_sha256.clone()),
             shard: self.shard.clone(),
             reference_ratio: None,
+            toolchain: env.toolchain.clone(),
+            build_std: env.build_std.then_some(true),
+            features: env.features.clone(),
+            rustflags: env.rustflags.clone(),
+            post_build: env.wasm_opt.as_ref().map(|level| format!("wasm-opt {level}")),
+            shipped_bytes: None,
+            image_bytes: None,
         }
     }
 }

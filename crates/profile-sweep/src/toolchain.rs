@@ -1,6 +1,6 @@
 //! Which compiler builds the variants: recorded in every row, since sizes change between releases.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
@@ -39,6 +39,74 @@ impl Toolchain {
         let host = lines.find_map(|l| l.strip_prefix("host: ")).context("`rustc -vV` printed no host")?;
         Ok(Toolchain { version: version.trim().to_owned(), host: host.trim().to_owned(), verbose: verbose_version.to_owned() })
     }
+}
+
+/// A toolchain a sweep names (`toolchain = "nightly"`), as rustup resolves it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedToolchain {
+    /// The name as written.
+    pub name: String,
+    /// Its cargo binary.
+    pub cargo: PathBuf,
+    /// Its rustc binary.
+    pub rustc: PathBuf,
+    /// What its rustc says of itself.
+    pub toolchain: Toolchain,
+}
+
+impl NamedToolchain {
+    /// Asks rustup for the toolchain `name`; `Err` says why it cannot be used, with the
+    /// command that would install it.
+    pub fn resolve(name: &str) -> std::result::Result<NamedToolchain, String> {
+        let which = |tool: &str| -> std::result::Result<PathBuf, String> {
+            let output = Command::new("rustup")
+                .args(["which", "--toolchain", name, tool])
+                // Never let a lookup download a toolchain.
+                .env("RUSTUP_AUTO_INSTALL", "0")
+                .output()
+                .map_err(|e| format!("toolchain `{name}` needs rustup, which cannot be run ({e})"))?;
+            if !output.status.success() {
+                return Err(format!(
+                    "toolchain `{name}` is not installed here ({}); install it with `rustup toolchain install {name}`",
+                    String::from_utf8_lossy(&output.stderr).lines().next().unwrap_or_default().trim()
+                ));
+            }
+            Ok(PathBuf::from(String::from_utf8_lossy(&output.stdout).trim()))
+        };
+        let (cargo, rustc) = (which("cargo")?, which("rustc")?);
+        let output = Command::new(&rustc).arg("-vV").output().map_err(|e| format!("cannot run {}: {e}", rustc.display()))?;
+        let toolchain = Toolchain::parse(&String::from_utf8_lossy(&output.stdout)).map_err(|e| format!("toolchain `{name}`: {e}"))?;
+        Ok(NamedToolchain { name: name.to_owned(), cargo, rustc, toolchain })
+    }
+}
+
+/// Where the standard library of `target` lives for `rustc`: the directory whose `libstd-*.so`
+/// a `-C prefer-dynamic` binary loads. `Err` says why (an unknown or uninstalled target).
+pub fn target_libdir(rustc: &Path, target: &str) -> std::result::Result<PathBuf, String> {
+    let output = Command::new(rustc)
+        .args(["--print", "target-libdir", "--target", target])
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", rustc.display()))?;
+    if !output.status.success() {
+        return Err(String::from_utf8_lossy(&output.stderr).lines().next().unwrap_or_default().trim().to_owned());
+    }
+    Ok(PathBuf::from(String::from_utf8_lossy(&output.stdout).trim()))
+}
+
+/// Whether `libdir` holds a standard library (the target is installed).
+pub fn has_std(libdir: &Path) -> bool {
+    std::fs::read_dir(libdir).is_ok_and(|entries| entries.filter_map(Result::ok).any(|e| e.file_name().to_string_lossy().starts_with("libstd-")))
+}
+
+/// Whether the sysroot of `rustc` holds std's sources (the `rust-src` component), which
+/// `-Z build-std` compiles.
+pub fn has_rust_src(rustc: &Path) -> bool {
+    Command::new(rustc)
+        .args(["--print", "sysroot"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .is_some_and(|o| Path::new(String::from_utf8_lossy(&o.stdout).trim()).join("lib/rustlib/src/rust/library/std").is_dir())
 }
 
 /// `cargo -V` of the cargo given.

@@ -9,6 +9,7 @@ use std::collections::HashSet;
 
 use sha2::{Digest, Sha256};
 
+use crate::build_env::BuildEnv;
 use crate::settings::{Axis, ProfileSettings, Setting};
 use crate::spec::{Plan, Sweep};
 
@@ -19,14 +20,33 @@ pub struct Variant {
     pub id: String,
     /// All five axes, resolved.
     pub settings: ProfileSettings,
+    /// The build axes besides the profile, resolved.
+    pub env: BuildEnv,
     /// The ladder step's label; `None` in a matrix.
     pub step: Option<String>,
+    /// The cargo profile the variant is built with: `sweep-<id>`, without the post-build
+    /// step's fragment, so a post-built variant shares the build of the variant it starts from.
+    profile: String,
 }
 
 impl Variant {
-    /// The cargo profile the variant is built with: `sweep-<id>`.
+    /// A variant with these settings, in a sweep whose fixed keys give `suffix`.
+    pub fn new(settings: ProfileSettings, env: BuildEnv, step: Option<String>, suffix: &str) -> Variant {
+        let id = format!("{}{}{suffix}", settings.id(), env.id_suffix());
+        let profile = format!("sweep-{}{}{suffix}", settings.id(), env.before_post_build().id_suffix());
+        Variant { id, settings, env, step, profile }
+    }
+
+    /// The cargo profile the variant is built with.
     pub fn profile_name(&self) -> String {
-        format!("sweep-{}", self.id)
+        self.profile.clone()
+    }
+
+    /// A release-default variant called `id`, for tests elsewhere in the crate.
+    #[cfg(test)]
+    pub(crate) fn named(id: &str) -> Variant {
+        let settings = crate::settings::BaseProfile::Release.cargo_defaults(false);
+        Variant { id: id.to_owned(), settings, env: BuildEnv::default(), step: None, profile: format!("sweep-{id}") }
     }
 }
 
@@ -46,43 +66,68 @@ pub fn expand(sweep: &Sweep, inherited: ProfileSettings) -> Expansion {
     for setting in &sweep.fixed_axes {
         base.set(*setting);
     }
+    let mut base_env = BuildEnv::default();
+    for setting in &sweep.fixed_env {
+        base_env.set(setting.clone());
+    }
     let suffix = id_suffix(sweep);
     let mut seen = HashSet::new();
     let mut variants = Vec::new();
     let mut notes = Vec::new();
-    let mut push = |settings: ProfileSettings, step: Option<String>, notes: &mut Vec<String>| {
-        let id = format!("{}{suffix}", settings.id());
-        if seen.insert(id.clone()) {
-            variants.push(Variant { id, settings, step });
-        } else if let Some(step) = step {
-            notes.push(format!("ladder step '{step}' changes nothing: its settings equal an earlier step's ({id}); skipped"));
+    let mut push = |settings: ProfileSettings, env: BuildEnv, step: Option<String>, notes: &mut Vec<String>| {
+        let variant = Variant::new(settings, env, step, &suffix);
+        if seen.insert(variant.id.clone()) {
+            variants.push(variant);
+        } else if let Some(step) = variant.step {
+            notes.push(format!("ladder step '{step}' changes nothing: its settings equal an earlier step's ({}); skipped", variant.id));
         }
     };
     match &sweep.plan {
         Plan::Ladder(steps) => {
-            let mut settings = base;
+            let (mut settings, mut env) = (base, base_env);
             for step in steps {
                 for setting in &step.adds {
                     settings.set(*setting);
                 }
-                push(settings, Some(step.label.clone()), &mut notes);
+                for setting in &step.env_adds {
+                    env.set(setting.clone());
+                }
+                push(settings, env.clone(), Some(step.label.clone()), &mut notes);
             }
         }
-        Plan::Matrix { axes, exclude } => {
+        Plan::Matrix { axes, env_axes, exclude } => {
             let (mut total, mut excluded) = (0, 0);
-            for combination in cartesian(axes) {
-                total += 1;
-                let mut settings = base;
-                for setting in &combination {
-                    settings.set(*setting);
+            let mut inapplicable: Vec<(&str, usize)> = Vec::new();
+            for env_combination in cartesian(env_axes) {
+                let mut env = base_env.clone();
+                for setting in env_combination {
+                    env.set(setting);
                 }
-                if exclude.iter().any(|rule| matches_rule(&settings, rule)) {
-                    excluded += 1;
-                    continue;
+                for combination in cartesian(axes) {
+                    total += 1;
+                    if let Some(reason) = env.inapplicable() {
+                        match inapplicable.iter_mut().find(|(r, _)| *r == reason) {
+                            Some((_, count)) => *count += 1,
+                            None => inapplicable.push((reason, 1)),
+                        }
+                        continue;
+                    }
+                    let mut settings = base;
+                    for setting in &combination {
+                        settings.set(*setting);
+                    }
+                    if exclude.iter().any(|rule| matches_rule(&settings, rule)) {
+                        excluded += 1;
+                        continue;
+                    }
+                    push(settings, env.clone(), None, &mut notes);
                 }
-                push(settings, None, &mut notes);
             }
-            let duplicates = total - excluded - variants.len();
+            let skipped: usize = inapplicable.iter().map(|(_, count)| count).sum();
+            let duplicates = total - excluded - skipped - variants.len();
+            for (reason, count) in inapplicable {
+                notes.push(format!("{count} of {total} combinations dropped: {reason}"));
+            }
             if excluded > 0 {
                 notes.push(format!("{excluded} of {total} combinations dropped by exclude rules"));
             }
@@ -96,16 +141,16 @@ pub fn expand(sweep: &Sweep, inherited: ProfileSettings) -> Expansion {
     Expansion { variants, notes }
 }
 
-/// The variants grouped by everything but `strip`, groups in order of their first member and
-/// members in order: a group can share one build of its dependencies, since only the final link
-/// depends on `strip`.
+/// The variants grouped by everything but `strip` and the post-build step, groups in order of
+/// their first member and members in order: a group can share one build of its dependencies,
+/// since only the final link depends on `strip`, and a post-build step only reads the output.
 pub fn strip_groups(variants: &[Variant]) -> Vec<Vec<&Variant>> {
     let mut groups: Vec<Vec<&Variant>> = Vec::new();
     let mut group_of = std::collections::HashMap::new();
     for variant in variants {
         let mut unstripped = variant.settings;
         unstripped.set(Setting::Strip(crate::settings::Strip::None));
-        let index = *group_of.entry(unstripped).or_insert_with(|| {
+        let index = *group_of.entry((unstripped, variant.env.before_post_build())).or_insert_with(|| {
             groups.push(Vec::new());
             groups.len() - 1
         });
@@ -115,14 +160,14 @@ pub fn strip_groups(variants: &[Variant]) -> Vec<Vec<&Variant>> {
 }
 
 /// Every combination of one value per axis; the first axis varies slowest.
-fn cartesian(axes: &[(Axis, Vec<Setting>)]) -> Vec<Vec<Setting>> {
+fn cartesian<A, S: Clone>(axes: &[(A, Vec<S>)]) -> Vec<Vec<S>> {
     axes.iter().fold(vec![Vec::new()], |prefixes, (_, values)| {
         prefixes
             .iter()
             .flat_map(|prefix| {
                 values.iter().map(move |value| {
                     let mut next = prefix.clone();
-                    next.push(*value);
+                    next.push(value.clone());
                     next
                 })
             })

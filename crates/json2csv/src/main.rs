@@ -3,17 +3,27 @@
 use std::io::{self, BufReader, BufWriter};
 use std::process::ExitCode;
 
+#[cfg(not(feature = "simd-json"))]
+use json2csv::convert;
+#[cfg(feature = "simd-json")]
+use simd::convert;
+
+// The seed article's last step, "replace serde_json with simd-json (minimal)": the same
+// conversion with simd-json's parser and values, so no serde_json code is linked.
+#[cfg(feature = "simd-json")]
+mod simd;
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let stdout = BufWriter::new(io::stdout().lock());
     let result = match args.as_slice() {
-        [] => json2csv::convert(BufReader::new(io::stdin().lock()), stdout),
+        [] => convert(BufReader::new(io::stdin().lock()), stdout),
         [flag] if flag == "-h" || flag == "--help" => {
             println!("usage: json2csv [FILE]\nReads JSON records from FILE or stdin, writes CSV to stdout.");
             return ExitCode::SUCCESS;
         }
         [path] => match std::fs::File::open(path) {
-            Ok(file) => json2csv::convert(BufReader::new(file), stdout),
+            Ok(file) => convert(BufReader::new(file), stdout),
             Err(e) => {
                 eprintln!("json2csv: cannot open {path}: {e}");
                 return ExitCode::FAILURE;

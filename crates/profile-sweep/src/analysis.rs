@@ -2,6 +2,7 @@
 //! the two recommendations the report makes. Pure functions of the CSV rows; charts and the
 //! report only format what this module computes.
 
+use crate::build_env::EnvSetting;
 use crate::results::{Row, Status};
 use crate::settings::{Axis, RawValue, Setting};
 
@@ -10,7 +11,8 @@ use crate::settings::{Axis, RawValue, Setting};
 pub struct Point<'a> {
     /// The row this point comes from.
     pub row: &'a Row,
-    /// Binary size in bytes.
+    /// Bytes that ship: the binary, plus the toolchain's shared libraries when it loads them
+    /// (a `-C prefer-dynamic` build); what a user pays for, so what the trade-off weighs.
     pub size: u64,
     /// Mean runtime in nanoseconds.
     pub mean_ns: f64,
@@ -60,12 +62,46 @@ pub fn points<'a>(rows: &'a [Row], measurement: &str) -> Vec<Point<'a>> {
             };
             Some(Point {
                 row,
-                size: row.size_bytes?,
+                size: shipped_size(row)?,
                 mean_ns: mean_ns * scale,
                 ci_ns: (row.ci_low_ns.unwrap_or(mean_ns) * scale, row.ci_high_ns.unwrap_or(mean_ns) * scale),
             })
         })
         .collect()
+}
+
+/// The bytes a row's variant ships: `shipped_bytes` when measured (it counts the shared
+/// libraries from the toolchain a `-C prefer-dynamic` binary needs), else the binary's size.
+pub fn shipped_size(row: &Row) -> Option<u64> {
+    row.shipped_bytes.or(row.size_bytes)
+}
+
+/// The build axes besides the profile that a row's variant was built with, as a user would
+/// reproduce them (`--target x86_64-unknown-linux-musl`, `RUSTFLAGS="-C target-cpu=native"`);
+/// empty for a plain build.
+pub fn build_axes(row: &Row) -> Vec<String> {
+    let mut axes = Vec::new();
+    if let Some(toolchain) = &row.toolchain {
+        axes.push(format!("cargo +{toolchain}"));
+    }
+    if row.build_std == Some(true) {
+        axes.push(crate::build_env::BUILD_STD_FLAGS.join(" "));
+    }
+    // The id names the target only when the sweep gave one (else it is the host's).
+    let target_fragment = EnvSetting::Target(Some(row.target.clone())).id_fragment().unwrap_or_default();
+    if row.build_std == Some(true) || row.variant.contains(&format!("-{target_fragment}")) {
+        axes.push(format!("--target {}", row.target));
+    }
+    if let Some(features) = &row.features {
+        axes.push(format!("--features {features}"));
+    }
+    if let Some(flags) = &row.rustflags {
+        axes.push(format!("RUSTFLAGS=\"{flags}\""));
+    }
+    if let Some(step) = &row.post_build {
+        axes.push(format!("then {step}"));
+    }
+    axes
 }
 
 /// The successful runtime rows of `measurement` that have no size (a library swept through its
@@ -156,6 +192,10 @@ pub fn profile_snippet(row: &Row, profile: &str) -> Result<String, String> {
     }
     if row.codegen_units == DEFAULT_CODEGEN_UNITS {
         text.push_str("# codegen-units: cargo's default (16); leave it unset, as measured\n");
+    }
+    let axes = build_axes(row);
+    if !axes.is_empty() {
+        text.push_str(&format!("# measured when built with: {}\n", axes.join("; ")));
     }
     Ok(text)
 }

@@ -216,12 +216,32 @@ pub fn build(request: BuildRequest<'_>) -> Result<BuildOutcome> {
     })
 }
 
+/// The wasm features rustc enables by default, as wasm-opt's flags.
+const WASM_FEATURES: [&str; 6] = [
+    "--enable-bulk-memory",
+    "--enable-multivalue",
+    "--enable-mutable-globals",
+    "--enable-nontrapping-float-to-int",
+    "--enable-reference-types",
+    "--enable-sign-ext",
+];
+
 /// Runs `wasm-opt <level>` on the wasm file `file`, replacing it. Returns the seconds it took,
 /// or the tool's error output.
 pub fn wasm_opt(file: &Path, level: &str) -> Result<std::result::Result<f64, String>> {
     let optimised = file.with_extension("wasm-opt.wasm");
     let started = Instant::now();
-    let output = Command::new("wasm-opt").arg(level).arg(file).arg("-o").arg(&optimised).stdin(Stdio::null()).output().context("cannot run wasm-opt")?;
+    let output = Command::new("wasm-opt")
+        .arg(level)
+        // A stripped module has no `target_features` section to tell wasm-opt which features it
+        // uses: these are the ones rustc enables for wasm32 by default (since Rust 1.87).
+        .args(WASM_FEATURES)
+        .arg(file)
+        .arg("-o")
+        .arg(&optimised)
+        .stdin(Stdio::null())
+        .output()
+        .context("cannot run wasm-opt")?;
     let seconds = started.elapsed().as_secs_f64();
     if !output.status.success() {
         return Ok(Err(first_error_lines(&String::from_utf8_lossy(&output.stderr))));

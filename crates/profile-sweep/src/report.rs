@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use crate::analysis::{self, Point, TOLERANCE};
+use crate::bloat::{self, CrateRow};
 use crate::chart::{self, tradeoff_stem};
 use crate::error::SweepError;
 use crate::fsutil::write_atomic;
@@ -23,14 +24,16 @@ pub fn write_outputs(csv: &Path) -> Result<Vec<PathBuf>, SweepError> {
     let charts = chart::write_charts(&rows, dir)?;
     let names: Vec<String> = charts.iter().filter_map(|c| c.file_name()).map(|n| n.to_string_lossy().into_owned()).collect();
     let report = dir.join("report.md");
-    write_atomic(&report, render(&rows, &names).as_bytes()).with_context(|| format!("cannot write {}", report.display()))?;
+    let crates = bloat::load_beside(csv)?;
+    write_atomic(&report, render(&rows, &names, &crates).as_bytes()).with_context(|| format!("cannot write {}", report.display()))?;
     let mut written: Vec<PathBuf> = charts.iter().flat_map(|svg| [svg.clone(), svg.with_extension("png")]).collect();
     written.push(report);
     Ok(written)
 }
 
-/// The report for `rows`; `charts` are the SVG file names (relative to the report) to embed.
-pub fn render(rows: &[Row], charts: &[String]) -> String {
+/// The report for `rows`; `charts` are the SVG file names (relative to the report) to embed, and
+/// `crates` the rows of `crates.csv` (machine code per crate).
+pub fn render(rows: &[Row], charts: &[String], crates: &[CrateRow]) -> String {
     let mut out = String::new();
     let Some(first) = rows.first() else {
         return "# profile-sweep report\n\nThe results file has no rows.\n".to_owned();
@@ -43,8 +46,9 @@ pub fn render(rows: &[Row], charts: &[String]) -> String {
     );
     let _ = writeln!(out, "# profile-sweep report: `{}`\n", first.sweep);
     let binary = if first.bin.is_empty() { "none (a library, measured through its benches)".to_owned() } else { format!("`{}`", first.bin) };
-    let _ = writeln!(out, "- crate: package `{}`, binary {binary}, target `{}`", first.package, first.target);
-    let _ = writeln!(out, "- toolchain: {}", first.rustc);
+    let targets = distinct(rows.iter().map(|r| format!("`{}`", r.target)).filter(|t| t != "``"));
+    let _ = writeln!(out, "- crate: package `{}`, binary {binary}, target {}", first.package, targets.join(", "));
+    let _ = writeln!(out, "- toolchain: {}", distinct(rows.iter().map(|r| r.rustc.clone()).filter(|r| !r.is_empty())).join(", "));
     let _ = writeln!(
         out,
         "- host: `{}`, CPU {}, CPU frequency governor {}",
@@ -68,7 +72,19 @@ pub fn render(rows: &[Row], charts: &[String]) -> String {
         measurement_section(&mut out, rows, measurement, charts);
     }
     variants_section(&mut out, rows, &sizes, &measurements);
+    crates_section(&mut out, &sizes, crates);
     out
+}
+
+/// The values in order of first appearance, each once.
+fn distinct(values: impl Iterator<Item = String>) -> Vec<String> {
+    let mut seen = Vec::new();
+    for value in values {
+        if !seen.contains(&value) {
+            seen.push(value);
+        }
+    }
+    seen
 }
 
 /// A cell for a ratio in percent: `-21.5%`, or empty.
@@ -237,6 +253,16 @@ fn variants_section(out: &mut String, rows: &[Row], sizes: &[&Row], measurements
     let _ = writeln!(out, "## All variants\n");
     let mut header = "| variant | opt-level | lto | codegen-units | panic | strip | status | size | .text | build |".to_owned();
     let mut rule = "|---|---|---|---:|---|---|---|---:|---:|---:|".to_owned();
+    let with_axes = sizes.iter().any(|r| !analysis::build_axes(r).is_empty());
+    let with_shipping = sizes.iter().any(|r| r.image_bytes.is_some());
+    if with_axes {
+        header.push_str(" built with |");
+        rule.push_str("---|");
+    }
+    if with_shipping {
+        header.push_str(" shipped | image |");
+        rule.push_str("---:|---:|");
+    }
     for measurement in measurements {
         let _ = write!(header, " {measurement} |");
         rule.push_str("---:|");
@@ -256,6 +282,12 @@ fn variants_section(out: &mut String, rows: &[Row], sizes: &[&Row], measurements
             row.text_bytes.map(thousands).unwrap_or_default(),
             row.build_seconds.map(|s| format!("{s:.1} s")).unwrap_or_default()
         );
+        if with_axes {
+            let _ = write!(line, " {} |", analysis::build_axes(row).join("; "));
+        }
+        if with_shipping {
+            let _ = write!(line, " {} | {} |", row.shipped_bytes.map(thousands).unwrap_or_default(), row.image_bytes.map(thousands).unwrap_or_default());
+        }
         for measurement in measurements {
             let cell = match rows.iter().find(|r| r.variant == row.variant && r.measurement.as_deref() == Some(*measurement)) {
                 Some(r) if r.status == Status::Ok => r.mean_ns.map(human_ns).unwrap_or_default(),
@@ -282,6 +314,44 @@ fn variants_section(out: &mut String, rows: &[Row], sizes: &[&Row], measurements
     if !notes.is_empty() {
         let _ = writeln!(out, "\nNotes:\n\n{}", notes.join("\n"));
     }
+    if with_shipping {
+        let _ = writeln!(
+            out,
+            "\n`shipped` is the binary plus the shared libraries it loads from the Rust toolchain (what must ship with it); `image` is every file a minimal container image holds: the binary alone when static (`FROM scratch`), else with its libraries and the loader. The trade-off charts and recommendations use `shipped`."
+        );
+    }
+}
+
+/// How many crates the breakdown table lists.
+const CRATES_SHOWN: usize = 12;
+
+/// Where the bytes go: machine code per crate, in the largest and the smallest variant with a
+/// breakdown, the crates that changed most first.
+fn crates_section(out: &mut String, sizes: &[&Row], crates: &[CrateRow]) {
+    let with_breakdown: Vec<&&Row> = sizes.iter().filter(|r| r.size_bytes.is_some() && crates.iter().any(|c| c.variant == r.variant)).collect();
+    let (Some(largest), Some(smallest)) =
+        (with_breakdown.iter().max_by_key(|r| r.size_bytes), with_breakdown.iter().min_by_key(|r| r.size_bytes))
+    else {
+        return;
+    };
+    let of = |variant: &str| -> Vec<&CrateRow> { crates.iter().filter(|c| c.variant == variant).collect() };
+    let (large, small) = (of(&largest.variant), of(&smallest.variant));
+    let mut names = distinct(large.iter().chain(&small).map(|c| c.krate.clone()));
+    let bytes = |list: &[&CrateRow], name: &str| list.iter().find(|c| c.krate == name).map_or(0, |c| c.text_bytes);
+    names.sort_by_key(|name| std::cmp::Reverse((bytes(&large, name) as i64 - bytes(&small, name) as i64).unsigned_abs()));
+    let _ = writeln!(
+        out,
+        "\n## Where the bytes go\n\nMachine code per crate (`.text` bytes of its functions, from the symbol table; `crates.csv` has every variant), in the largest variant `{}` and the smallest `{}`, the crates that changed most first:\n",
+        largest.variant, smallest.variant
+    );
+    let _ = writeln!(out, "| crate | `{}` | `{}` | change |\n|---|---:|---:|---:|", largest.variant, smallest.variant);
+    for name in names.iter().take(CRATES_SHOWN) {
+        let (before, after) = (bytes(&large, name), bytes(&small, name));
+        let _ = writeln!(out, "| `{name}` | {} | {} | {} |", thousands(before), thousands(after), percent(Some(before as f64), Some(after as f64)));
+    }
+    if names.len() > CRATES_SHOWN {
+        let _ = writeln!(out, "\n{} more crates changed less.", names.len() - CRATES_SHOWN);
+    }
 }
 
 #[cfg(test)]
@@ -293,7 +363,7 @@ mod tests {
         let bytes = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ladder-results.csv")).unwrap();
         let rows = results::read_rows(&bytes).unwrap();
         let charts = ["tradeoff-convert-200k.svg", "tradeoff-criterion-json2csv-convert.svg", "ladder.svg"].map(String::from);
-        insta::assert_snapshot!(render(&rows, &charts));
+        insta::assert_snapshot!(render(&rows, &charts, &[]));
     }
 
     #[test]

@@ -577,7 +577,7 @@ impl Recorder<'_> {
                 };
                 write_log(&log, &format!("profile {profile}\n\n{errors}\n"))?;
                 let mut row = self.row(variant, Some(compiler), Status::BuildFailed, build_seconds(recipe, seconds), None, None);
-                let first_error = errors.lines().find(|l| l.starts_with("error")).map(|l| format!("build failed: {}", l.trim()));
+                let first_error = errors.lines().find(|l| l.starts_with("error")).or(errors.lines().next()).map(|l| format!("build failed: {}", l.trim()));
                 row.note = join_notes(join_notes(row.note, first_error), relink_note(recipe, seconds));
                 self.save(row.clone())?;
                 // Without a build there are no sources to watch; the entry holds until the

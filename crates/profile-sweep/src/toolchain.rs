@@ -66,10 +66,7 @@ impl NamedToolchain {
                 .output()
                 .map_err(|e| format!("toolchain `{name}` needs rustup, which cannot be run ({e})"))?;
             if !output.status.success() {
-                return Err(format!(
-                    "toolchain `{name}` is not installed here ({}); install it with `rustup toolchain install {name}`",
-                    String::from_utf8_lossy(&output.stderr).lines().next().unwrap_or_default().trim()
-                ));
+                return Err(format!("toolchain `{name}` is not installed here; install it with `rustup toolchain install {name}`"));
             }
             Ok(PathBuf::from(String::from_utf8_lossy(&output.stdout).trim()))
         };

@@ -328,9 +328,13 @@ const CRATES_SHOWN: usize = 12;
 /// Where the bytes go: machine code per crate, in the largest and the smallest variant with a
 /// breakdown, the crates that changed most first.
 fn crates_section(out: &mut String, sizes: &[&Row], crates: &[CrateRow]) {
-    let with_breakdown: Vec<&&Row> = sizes.iter().filter(|r| r.size_bytes.is_some() && crates.iter().any(|c| c.variant == r.variant)).collect();
-    let (Some(largest), Some(smallest)) =
-        (with_breakdown.iter().max_by_key(|r| r.size_bytes), with_breakdown.iter().min_by_key(|r| r.size_bytes))
+    // Only variants whose code is all in the binary: a `-C prefer-dynamic` one keeps std in a
+    // shared library, which its breakdown cannot see.
+    let with_breakdown: Vec<&&Row> = sizes
+        .iter()
+        .filter(|r| r.size_bytes.is_some() && analysis::shipped_size(r) == r.size_bytes && crates.iter().any(|c| c.variant == r.variant))
+        .collect();
+    let (Some(largest), Some(smallest)) = (with_breakdown.iter().max_by_key(|r| r.size_bytes), with_breakdown.iter().min_by_key(|r| r.size_bytes))
     else {
         return;
     };
@@ -341,7 +345,7 @@ fn crates_section(out: &mut String, sizes: &[&Row], crates: &[CrateRow]) {
     names.sort_by_key(|name| std::cmp::Reverse((bytes(&large, name) as i64 - bytes(&small, name) as i64).unsigned_abs()));
     let _ = writeln!(
         out,
-        "\n## Where the bytes go\n\nMachine code per crate (`.text` bytes of its functions, from the symbol table; `crates.csv` has every variant), in the largest variant `{}` and the smallest `{}`, the crates that changed most first:\n",
+        "\n## Where the bytes go\n\nMachine code per crate (`.text` bytes of its functions, from the symbol table; `crates.csv` has every variant), in the largest variant `{}` and the smallest `{}` (of those whose code is all in the binary), the crates that changed most first. `[unknown]` is code without a Rust symbol name: C code such as a static libc, and the linker's.\n",
         largest.variant, smallest.variant
     );
     let _ = writeln!(out, "| crate | `{}` | `{}` | change |\n|---|---:|---:|---:|", largest.variant, smallest.variant);
@@ -350,7 +354,7 @@ fn crates_section(out: &mut String, sizes: &[&Row], crates: &[CrateRow]) {
         let _ = writeln!(out, "| `{name}` | {} | {} | {} |", thousands(before), thousands(after), percent(Some(before as f64), Some(after as f64)));
     }
     if names.len() > CRATES_SHOWN {
-        let _ = writeln!(out, "\n{} more crates changed less.", names.len() - CRATES_SHOWN);
+        let _ = writeln!(out, "\n{} more changed less.", names.len() - CRATES_SHOWN);
     }
 }
 

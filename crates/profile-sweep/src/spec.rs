@@ -585,6 +585,7 @@ fn ladder_plan(
     }
     for step in ladder.into_inner() {
         let mut env_adds = Vec::new();
+        let mut last_offset = None;
         let env_fields = [step.toolchain, step.build_std, step.target, step.features, step.rustflags, step.wasm_opt];
         for (axis, value) in raw::by_env_axis(env_fields) {
             if fixed_env.iter().any(|s| s.axis() == axis) {
@@ -592,11 +593,13 @@ fn ladder_plan(
             }
             let setting = parse_env(axis, &value, at)?;
             env.set(setting.clone());
-            if let Some(reason) = env.inapplicable() {
-                return Err(at(value.span().start, format!("this step cannot be built: {reason}"))
-                    .with_fix("set target = \"wasm32-unknown-unknown\" before wasm-opt, and toolchain = \"nightly\" before build-std, in this step or an earlier one"));
-            }
             env_adds.push(setting);
+            last_offset = Some(value.span().start);
+        }
+        // Checked once the step's values are all in: a step may switch several at once.
+        if let (Some(offset), Some(reason)) = (last_offset, env.inapplicable()) {
+            return Err(at(offset, format!("this step cannot be built: {reason}"))
+                .with_fix("set target = \"wasm32-unknown-unknown\" with or before wasm-opt, and toolchain = \"nightly\" with or before build-std"));
         }
         let fields = [step.opt_level, step.lto, step.codegen_units, step.panic, step.strip];
         let mut adds = Vec::new();

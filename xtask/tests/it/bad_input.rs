@@ -65,3 +65,17 @@ fn unknown_bench_target_lists_the_bench_targets() {
     let err = refused(&fixture, "package = \"app\"\n[matrix]\nlto = [true]\n[[bench]]\nbench = \"spin\"\n");
     assert!(err.contains("`app` has no bench target; add one"), "{err}");
 }
+
+#[test]
+fn build_axes_are_checked_before_any_build() {
+    let fixture = Fixture::new();
+    let err = refused(&fixture, "package = \"app\"\n[matrix]\ntarget = [\"host\", \"aarch64-unknown-linux-gnu\"]\n");
+    assert!(err.contains("sweep.toml:3:20: cannot build for target `aarch64-unknown-linux-gnu`"), "{err}");
+    assert!(err.contains("fix: the target's standard library is not installed: rustup target add aarch64-unknown-linux-gnu"), "{err}");
+    let err = refused(&fixture, "package = \"app\"\n[matrix]\ntarget = [\"x86_64-unknown-bogus\"]\n");
+    assert!(err.contains("cannot build for target `x86_64-unknown-bogus`") && err.contains("rustc --print target-list"), "{err}");
+    let err = refused(&fixture, "package = \"app\"\n[[ladder]]\nstep = \"opt\"\nwasm-opt = \"-Oz\"\n");
+    assert!(err.contains("sweep.toml:4:12: this step cannot be built: wasm-opt applies only to a wasm target"), "{err}");
+    let err = refused(&fixture, "package = \"app\"\n[matrix]\nrustflags = [\"-C target-cpu=native\", \"-Ctarget-cpu=native\"]\n");
+    assert!(err.contains("would get the same variant id"), "{err}");
+}

@@ -1,5 +1,6 @@
-//! What is committed under results/ is the tool's output for its committed CSV: every chart and
-//! report regenerated from the CSV alone must be byte-identical, and nothing else may be there.
+//! What is committed under results/ is the tool's output for its committed CSVs: every chart and
+//! report regenerated from `results.csv` (and `crates.csv`, where there is one) alone must be
+//! byte-identical, and nothing else may be there.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -35,6 +36,9 @@ fn committed_charts_and_reports_are_regenerated_byte_for_byte_from_their_csv() {
         let scratch = tempfile::tempdir().unwrap();
         let csv = scratch.path().join("results.csv");
         fs::copy(dir.join("results.csv"), &csv).unwrap();
+        if dir.join("crates.csv").exists() {
+            fs::copy(dir.join("crates.csv"), scratch.path().join("crates.csv")).unwrap();
+        }
         report::write_outputs(&csv).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
         let regenerated = file_names(scratch.path());
         assert_eq!(file_names(&dir), regenerated, "{}: committed files other than the tool writes (stale charts?)", dir.display());

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# What the build-axis tests and sweeps/seed-techniques.toml need besides stable Rust: the musl
+# and wasm32 targets, a nightly toolchain with rust-src (for -Z build-std), and Binaryen's
+# wasm-opt. Idempotent; `.ci/run` runs it, and the tests run it themselves.
+set -euo pipefail
+
+installed_targets=$(rustup target list --installed)
+for target in x86_64-unknown-linux-musl wasm32-unknown-unknown; do
+    grep -qx "$target" <<<"$installed_targets" || rustup target add "$target"
+done
+
+if ! rustup run nightly rustc --version >/dev/null 2>&1; then
+    rustup toolchain install nightly --profile minimal --component rust-src
+elif ! rustup component list --toolchain nightly --installed | grep -q '^rust-src'; then
+    rustup component add rust-src --toolchain nightly
+fi
+
+if ! command -v wasm-opt >/dev/null; then
+    if [ "$(id -u)" -eq 0 ]; then
+        apt-get update -qq && apt-get install -y -qq binaryen
+    else
+        sudo apt-get update -qq && sudo apt-get install -y -qq binaryen
+    fi
+fi

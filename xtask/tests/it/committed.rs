@@ -92,3 +92,28 @@ fn the_readme_quotes_the_committed_results() {
         assert!(sizes.contains(size), "the README quotes {size} B for the full matrix; results/full has no such size");
     }
 }
+
+#[test]
+fn the_readme_table_of_seed_techniques_quotes_their_results() {
+    let readme = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md")).unwrap();
+    let start = readme.find("## Every technique the seeds name").expect("the README has the seed-techniques section");
+    let section = &readme[start..start + 3 + readme[start + 3..].find("\n## ").unwrap()];
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../results/seed-techniques");
+    let rows = profile_sweep::results::load(&dir.join("results.csv")).unwrap();
+    let crates = profile_sweep::bloat::load_beside(&dir.join("results.csv")).unwrap();
+    let thousands = profile_sweep::units::thousands;
+    let mut measured: BTreeSet<String> = rows.iter().flat_map(|r| [r.size_bytes, r.shipped_bytes, r.image_bytes]).flatten().map(thousands).collect();
+    measured.extend(crates.iter().map(|c| thousands(c.text_bytes)));
+    let runtimes: BTreeSet<String> = rows.iter().filter_map(|r| r.mean_ns).map(|ns| format!("{:.1} ms", ns / 1e6)).collect();
+    let words: Vec<&str> = section.split([' ', '\n', '(', ')', '|', '[', ']']).collect();
+    let numbers: Vec<&str> = words.iter().map(|w| w.trim_end_matches([',', '.', ':'])).filter(|w| w.len() >= 5 && w.contains(',') && w.replace(',', "").parse::<u64>().is_ok()).collect();
+    assert!(numbers.len() >= 10, "{numbers:?}");
+    for number in numbers {
+        assert!(measured.contains(number), "the README quotes {number} B for the seed techniques; results/seed-techniques has no such size");
+    }
+    let quoted_runtimes: Vec<String> = words.windows(2).filter(|w| w[1] == "ms" && w[0].parse::<f64>().is_ok()).map(|w| format!("{} ms", w[0])).collect();
+    assert!(quoted_runtimes.len() >= 5, "{quoted_runtimes:?}");
+    for runtime in quoted_runtimes {
+        assert!(runtimes.contains(&runtime), "the README quotes {runtime} for the seed techniques; results/seed-techniques has no such mean");
+    }
+}

@@ -1,8 +1,11 @@
 //! profile-sweep: build a crate under many `[profile.release]` variants and measure each one.
 //!
 //! Data flows one way, one module per stage:
-//! sweep file ([`spec`]) -> variants ([`variants`]) -> profiles in the manifest ([`manifest`],
-//! guarded by [`guard`]) -> builds ([`build`]) -> sizes ([`binary`]) -> whole-binary timings
+//! sweep file ([`spec`]; profile keys in [`settings`], the other build axes in [`build_env`]) ->
+//! variants ([`variants`]) -> profiles in the manifest ([`manifest`], guarded by [`guard`]) ->
+//! builds ([`build`], with the toolchains and targets [`compilers`] checked) -> sizes
+//! ([`binary`]), shared libraries and image sizes ([`shipping`]), code per crate ([`bloat`]) ->
+//! whole-binary timings
 //! ([`runtime`], summarised by [`stats`]) and criterion benchmarks ([`criterion`]) -> rows
 //! ([`results`]) -> analysis ([`analysis`]: Pareto frontier, recommendations) -> charts
 //! ([`chart`]) and the Markdown report ([`report`]). [`apply`], [`compare`] and [`shard`] read

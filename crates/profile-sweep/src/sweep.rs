@@ -326,17 +326,34 @@ pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<Sw
                     remove_dir(dir)?;
                 }
             }
-            let with_features = |own: &[String]| -> Vec<String> {
+            // A target's own required-features plus the variant's features of the swept
+            // package, which a bench in another package names as `<package>/<feature>`.
+            let with_features = |own: &[String], package: &str| -> Vec<String> {
                 let mut all = own.to_vec();
-                all.extend(variant.env.feature_list().into_iter().map(String::from).filter(|f| !own.contains(f)));
+                for feature in variant.env.feature_list() {
+                    let feature = if package == target.package { feature.to_owned() } else { format!("{}/{feature}", target.package) };
+                    if !all.contains(&feature) {
+                        all.push(feature);
+                    }
+                }
                 all
             };
-            let bin_features = with_features(&target.features);
-            let request = |package, target, features, relink_strip| BuildRequest { cargo: compiler.cargo, manifest: manifest_path, profile: &profile, package, target, features, relink_strip, flags: &flags };
+            let bin_features = with_features(&target.features, &target.package);
+            // The binary's build; bench builds change the package, target and features.
+            let bin_request = |bin| BuildRequest {
+                cargo: compiler.cargo,
+                manifest: manifest_path,
+                profile: &profile,
+                package: &target.package,
+                target: CargoTarget::Bin(bin),
+                features: &bin_features,
+                relink_strip: recipe.relink_strip(),
+                flags: &flags,
+            };
             let cache_key = fingerprint.key(variant, recipe.method());
             let (built, mut summary) = match &target.bin {
                 Some(bin) => {
-                    let outcome = build::build(request(&target.package, CargoTarget::Bin(bin), &bin_features, recipe.relink_strip()))?;
+                    let outcome = build::build(bin_request(bin))?;
                     if interrupt::interrupted() {
                         return Err(interrupted());
                     }
@@ -346,7 +363,7 @@ pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<Sw
             };
             if let Some(mut built) = built {
                 if let Some(bin) = &target.bin {
-                    let relink_unstripped = || build::build(request(&target.package, CargoTarget::Bin(bin), &bin_features, Some(Strip::None)));
+                    let relink_unstripped = || build::build(BuildRequest { relink_strip: Some(Strip::None), ..bin_request(bin) });
                     recorder.record_crates(&mut built, relink_unstripped)?;
                     if interrupt::interrupted() {
                         return Err(interrupted());
@@ -354,9 +371,9 @@ pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<Sw
                 }
                 let runs_here = built.runs_here;
                 for (bench_index, bench) in sweep.benches.iter().enumerate().filter(|_| runs_here) {
-                    let features = with_features(&bench_targets[bench_index].features);
-                    let bench_target = CargoTarget::Bench(&bench.spec.bench);
-                    let outcome = build::build(BuildRequest { package: &bench.spec.package, target: bench_target, features: &features, ..request(&target.package, bench_target, &bin_features, recipe.relink_strip()) })?;
+                    let features = with_features(&bench_targets[bench_index].features, &bench.spec.package);
+                    let request = BuildRequest { package: &bench.spec.package, target: CargoTarget::Bench(&bench.spec.bench), features: &features, ..bin_request("") };
+                    let outcome = build::build(request)?;
                     if interrupt::interrupted() {
                         return Err(interrupted());
                     }

@@ -55,7 +55,10 @@ impl Sweep {
         match run(&options, |recovery| eprintln!("profile-sweep: {recovery}")) {
             Ok(report) => {
                 print_summary(&report);
-                if report.rows.iter().any(|r| r.status != Status::Ok) {
+                if report.rows.iter().any(|r| r.status == Status::Skipped) {
+                    eprintln!("some variants were skipped: a toolchain or tool they need is not installed here (the CSV's note column says which, and how to install it)");
+                }
+                if report.rows.iter().any(|r| matches!(r.status, Status::BuildFailed | Status::RunFailed)) {
                     eprintln!("some variants failed to build or run; their errors are in the logs/ directory next to the CSV");
                 }
                 ExitCode::SUCCESS

@@ -23,14 +23,20 @@ pub struct Point<'a> {
 /// The measurements present in `rows`, in order of first appearance; whole-binary runs come
 /// before criterion benchmarks, since they measure what ships.
 pub fn measurements(rows: &[Row]) -> Vec<&str> {
-    let mut names: Vec<&str> = Vec::new();
-    for name in rows.iter().filter_map(|r| r.measurement.as_deref()) {
-        if !names.contains(&name) {
-            names.push(name);
-        }
-    }
+    let mut names = distinct(rows.iter().filter_map(|r| r.measurement.as_deref()));
     names.sort_by_key(|name| name.starts_with("criterion:"));
     names
+}
+
+/// The values in order of first appearance, each once.
+pub fn distinct<T: PartialEq>(values: impl Iterator<Item = T>) -> Vec<T> {
+    let mut seen = Vec::new();
+    for value in values {
+        if !seen.contains(&value) {
+            seen.push(value);
+        }
+    }
+    seen
 }
 
 /// The size rows (one per variant), in CSV order.

@@ -93,7 +93,6 @@ struct Entry {
     /// The variant's rows as CSV, so they come back byte for byte as they were written.
     rows_csv: String,
     /// Its `crates.csv` rows, as CSV.
-    #[serde(default)]
     crates_csv: String,
 }
 
@@ -119,7 +118,7 @@ impl Cache {
             return None;
         }
         let rows = read_rows(entry.rows_csv.as_bytes()).ok().filter(|rows| !rows.is_empty())?;
-        let crates = if entry.crates_csv.is_empty() { Vec::new() } else { bloat::read(entry.crates_csv.as_bytes()).ok()? };
+        let crates = bloat::read(entry.crates_csv.as_bytes()).ok()?;
         Some((rows, crates))
     }
 

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use crate::analysis::{self, Point, TOLERANCE};
+use crate::analysis::{self, Point, TOLERANCE, distinct};
 use crate::bloat::{self, CrateRow};
 use crate::chart::{self, tradeoff_stem};
 use crate::error::SweepError;
@@ -74,17 +74,6 @@ pub fn render(rows: &[Row], charts: &[String], crates: &[CrateRow]) -> String {
     variants_section(&mut out, rows, &sizes, &measurements);
     crates_section(&mut out, &sizes, crates);
     out
-}
-
-/// The values in order of first appearance, each once.
-fn distinct(values: impl Iterator<Item = String>) -> Vec<String> {
-    let mut seen = Vec::new();
-    for value in values {
-        if !seen.contains(&value) {
-            seen.push(value);
-        }
-    }
-    seen
 }
 
 /// A cell for a ratio in percent: `-21.5%`, or empty.

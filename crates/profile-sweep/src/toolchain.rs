@@ -59,20 +59,17 @@ impl NamedToolchain {
     /// command that would install it.
     pub fn resolve(name: &str) -> std::result::Result<NamedToolchain, String> {
         let which = |tool: &str| -> std::result::Result<PathBuf, String> {
-            let output = Command::new("rustup")
-                .args(["which", "--toolchain", name, tool])
-                // Never let a lookup download a toolchain.
-                .env("RUSTUP_AUTO_INSTALL", "0")
-                .output()
-                .map_err(|e| format!("toolchain `{name}` needs rustup, which cannot be run ({e})"))?;
-            if !output.status.success() {
-                return Err(format!("toolchain `{name}` is not installed here; install it with `rustup toolchain install {name}`"));
-            }
-            Ok(PathBuf::from(String::from_utf8_lossy(&output.stdout).trim()))
+            // RUSTUP_AUTO_INSTALL=0: never let a lookup download a toolchain.
+            let path = stdout_of(Command::new("rustup").args(["which", "--toolchain", name, tool]).env("RUSTUP_AUTO_INSTALL", "0"))
+                .map_err(|e| format!("toolchain `{name}` needs rustup, which cannot be run ({e})"))?
+                .map_err(|_| format!("toolchain `{name}` is not installed here; install it with `rustup toolchain install {name}`"))?;
+            Ok(PathBuf::from(path.trim()))
         };
         let (cargo, rustc) = (which("cargo")?, which("rustc")?);
-        let output = Command::new(&rustc).arg("-vV").output().map_err(|e| format!("cannot run {}: {e}", rustc.display()))?;
-        let toolchain = Toolchain::parse(&String::from_utf8_lossy(&output.stdout)).map_err(|e| format!("toolchain `{name}`: {e}"))?;
+        let verbose = stdout_of(Command::new(&rustc).arg("-vV"))
+            .map_err(|e| format!("cannot run {}: {e}", rustc.display()))?
+            .map_err(|stderr| format!("toolchain `{name}`: `rustc -vV` failed: {stderr}"))?;
+        let toolchain = Toolchain::parse(&verbose).map_err(|e| format!("toolchain `{name}`: {e}"))?;
         Ok(NamedToolchain { name: name.to_owned(), cargo, rustc, toolchain })
     }
 }
@@ -80,14 +77,10 @@ impl NamedToolchain {
 /// Where the standard library of `target` lives for `rustc`: the directory whose `libstd-*.so`
 /// a `-C prefer-dynamic` binary loads. `Err` says why (an unknown or uninstalled target).
 pub fn target_libdir(rustc: &Path, target: &str) -> std::result::Result<PathBuf, String> {
-    let output = Command::new(rustc)
-        .args(["--print", "target-libdir", "--target", target])
-        .output()
-        .map_err(|e| format!("cannot run {}: {e}", rustc.display()))?;
-    if !output.status.success() {
-        return Err(String::from_utf8_lossy(&output.stderr).lines().next().unwrap_or_default().trim().to_owned());
-    }
-    Ok(PathBuf::from(String::from_utf8_lossy(&output.stdout).trim()))
+    let libdir = stdout_of(Command::new(rustc).args(["--print", "target-libdir", "--target", target]))
+        .map_err(|e| format!("cannot run {}: {e}", rustc.display()))?
+        .map_err(|stderr| stderr.lines().next().unwrap_or_default().to_owned())?;
+    Ok(PathBuf::from(libdir.trim()))
 }
 
 /// Whether `libdir` holds a standard library (the target is installed).
@@ -98,12 +91,21 @@ pub fn has_std(libdir: &Path) -> bool {
 /// Whether the sysroot of `rustc` holds std's sources (the `rust-src` component), which
 /// `-Z build-std` compiles.
 pub fn has_rust_src(rustc: &Path) -> bool {
-    Command::new(rustc)
-        .args(["--print", "sysroot"])
-        .output()
+    stdout_of(Command::new(rustc).args(["--print", "sysroot"]))
         .ok()
-        .filter(|o| o.status.success())
-        .is_some_and(|o| Path::new(String::from_utf8_lossy(&o.stdout).trim()).join("lib/rustlib/src/rust/library/std").is_dir())
+        .and_then(Result::ok)
+        .is_some_and(|sysroot| Path::new(sysroot.trim()).join("lib/rustlib/src/rust/library/std").is_dir())
+}
+
+/// Runs `command` for its standard output. The outer `Err` is why it could not be run; the
+/// inner one is its standard error, trimmed, when it exited unsuccessfully.
+fn stdout_of(command: &mut Command) -> std::io::Result<std::result::Result<String, String>> {
+    let output = command.output()?;
+    Ok(if output.status.success() {
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).trim().to_owned())
+    })
 }
 
 /// `cargo -V` of the cargo given.

@@ -28,7 +28,8 @@ pub struct Apply {
 
 impl Apply {
     pub fn run(self) -> ExitCode {
-        let manifest = self.manifest_path.clone().unwrap_or_else(|| crate::project_root().join("Cargo.toml"));
+        let manifest =
+            self.manifest_path.clone().unwrap_or_else(|| crate::project_root().join("Cargo.toml"));
         match self.apply(&manifest) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => crate::fail(e, &format!("{} is unchanged", manifest.display())),
@@ -37,19 +38,33 @@ impl Apply {
 
     fn apply(&self, manifest: &std::path::Path) -> Result<(), SweepError> {
         let rows = results::load(&self.csv)?;
-        let old = std::fs::read_to_string(manifest)
-            .map_err(|e| InputError::in_file(manifest, format!("cannot read: {e}")).with_fix("pass the Cargo.toml of your workspace root with --manifest-path"))?;
+        let old = std::fs::read_to_string(manifest).map_err(|e| {
+            InputError::in_file(manifest, format!("cannot read: {e}"))
+                .with_fix("pass the Cargo.toml of your workspace root with --manifest-path")
+        })?;
         let new = apply::apply(&rows, &self.csv, &self.variant, manifest, &old, &self.profile)?;
         if new == old {
-            println!("{} already has the settings of `{}` in [profile.{}]", manifest.display(), self.variant, self.profile);
+            println!(
+                "{} already has the settings of `{}` in [profile.{}]",
+                manifest.display(),
+                self.variant,
+                self.profile
+            );
             return Ok(());
         }
         print!("{}", apply::diff(manifest, &old, &new));
         if self.dry_run {
             println!("dry run: {} is unchanged", manifest.display());
         } else {
-            write_atomic(manifest, new.as_bytes()).map_err(|e| SweepError::Other(e.context(format!("cannot write {}", manifest.display()))))?;
-            println!("wrote the settings of `{}` into [profile.{}] of {}", self.variant, self.profile, manifest.display());
+            write_atomic(manifest, new.as_bytes()).map_err(|e| {
+                SweepError::Other(e.context(format!("cannot write {}", manifest.display())))
+            })?;
+            println!(
+                "wrote the settings of `{}` into [profile.{}] of {}",
+                self.variant,
+                self.profile,
+                manifest.display()
+            );
         }
         Ok(())
     }

@@ -29,17 +29,30 @@ impl Compare {
             (Ok(old), Ok(new)) => (old, new),
             (Err(e), _) | (_, Err(e)) => return crate::fail(e.into(), "nothing was compared"),
         };
-        let thresholds = Thresholds { size_percent: self.max_size_increase, time_percent: self.max_time_increase };
+        let thresholds = Thresholds {
+            size_percent: self.max_size_increase,
+            time_percent: self.max_time_increase,
+        };
         let comparison = compare(&old, &new, thresholds);
         let width = comparison.changes.iter().map(|c| c.variant.len()).max().unwrap_or(7).max(7);
-        println!("{:width$}  {:28}  {:>14}  {:>14}  {:>8}", "variant", "value", "old", "new", "change");
+        println!(
+            "{:width$}  {:28}  {:>14}  {:>14}  {:>8}",
+            "variant", "value", "old", "new", "change"
+        );
         for change in &comparison.changes {
             let (what, old, new) = match &change.measurement {
-                None => ("size (bytes)".to_owned(), thousands(change.old as u64), thousands(change.new as u64)),
+                None => (
+                    "size (bytes)".to_owned(),
+                    thousands(change.old as u64),
+                    thousands(change.new as u64),
+                ),
                 Some(m) => (m.clone(), human_ns(change.old), human_ns(change.new)),
             };
             let flag = if change.regression { "  REGRESSION" } else { "" };
-            println!("{:width$}  {what:28}  {old:>14}  {new:>14}  {:>+7.1}%{flag}", change.variant, change.percent);
+            println!(
+                "{:width$}  {what:28}  {old:>14}  {new:>14}  {:>+7.1}%{flag}",
+                change.variant, change.percent
+            );
         }
         for (file, keys) in [(&self.old, &comparison.only_old), (&self.new, &comparison.only_new)] {
             if !keys.is_empty() {
@@ -47,7 +60,10 @@ impl Compare {
             }
         }
         if comparison.has_regression() {
-            eprintln!("regression: {} value(s) got worse beyond the threshold", comparison.changes.iter().filter(|c| c.regression).count());
+            eprintln!(
+                "regression: {} value(s) got worse beyond the threshold",
+                comparison.changes.iter().filter(|c| c.regression).count()
+            );
             ExitCode::FAILURE
         } else {
             ExitCode::SUCCESS

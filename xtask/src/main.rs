@@ -51,7 +51,10 @@ fn main() -> ExitCode {
 
 /// The repository root: the parent of this crate's directory.
 fn project_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the repository root").to_owned()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the repository root")
+        .to_owned()
 }
 
 /// The cargo that launched us (`$CARGO`), else `cargo` from `PATH`.

@@ -18,7 +18,8 @@ pub struct Restore {
 
 impl Restore {
     pub fn run(self) -> ExitCode {
-        let manifest = self.manifest_path.unwrap_or_else(|| crate::project_root().join("Cargo.toml"));
+        let manifest =
+            self.manifest_path.unwrap_or_else(|| crate::project_root().join("Cargo.toml"));
         match recover_and_report(&manifest) {
             Ok(false) => {
                 eprintln!("nothing to restore: no killed sweep left {} edited", manifest.display());

@@ -3,11 +3,11 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use profile_sweep::{SweepError, analysis};
 use profile_sweep::results::{Row, Status};
 use profile_sweep::shard::Shard;
 use profile_sweep::sweep::{SweepOptions, SweepReport, run};
 use profile_sweep::units::{human_bytes, human_ns, thousands};
+use profile_sweep::{SweepError, analysis};
 
 /// Build every profile variant of a sweep file and record each one's size and build time.
 #[derive(Debug, clap::Args)]
@@ -56,10 +56,18 @@ impl Sweep {
             Ok(report) => {
                 print_summary(&report);
                 if report.rows.iter().any(|r| r.status == Status::Skipped) {
-                    eprintln!("some variants were skipped: a toolchain or tool they need is not installed here (the CSV's note column says which, and how to install it)");
+                    eprintln!(
+                        "some variants were skipped: a toolchain or tool they need is not installed here (the CSV's note column says which, and how to install it)"
+                    );
                 }
-                if report.rows.iter().any(|r| matches!(r.status, Status::BuildFailed | Status::RunFailed)) {
-                    eprintln!("some variants failed to build or run; their errors are in the logs/ directory next to the CSV");
+                if report
+                    .rows
+                    .iter()
+                    .any(|r| matches!(r.status, Status::BuildFailed | Status::RunFailed))
+                {
+                    eprintln!(
+                        "some variants failed to build or run; their errors are in the logs/ directory next to the CSV"
+                    );
                 }
                 ExitCode::SUCCESS
             }
@@ -75,7 +83,9 @@ impl Sweep {
                 ExitCode::from(130)
             }
             Err(SweepError::Other(e)) => {
-                eprintln!("error: {e:#}\nCargo.toml is restored; rows of finished variants are kept");
+                eprintln!(
+                    "error: {e:#}\nCargo.toml is restored; rows of finished variants are kept"
+                );
                 ExitCode::FAILURE
             }
         }
@@ -86,12 +96,18 @@ fn print_summary(report: &SweepReport) {
     let size_rows: Vec<&Row> = report.rows.iter().filter(|r| r.measurement.is_none()).collect();
     let first_size = size_rows.iter().find_map(|r| r.size_bytes);
     let label = |row: &Row| row.step.clone().unwrap_or_else(|| row.variant.clone());
-    let label_width = size_rows.iter().map(|r| label(r).len()).max().unwrap_or(0).max("variant".len());
-    println!("{:label_width$}  {:>12}  {:>8}  {:>8}  status", "variant", "size (B)", "vs first", "build");
+    let label_width =
+        size_rows.iter().map(|r| label(r).len()).max().unwrap_or(0).max("variant".len());
+    println!(
+        "{:label_width$}  {:>12}  {:>8}  {:>8}  status",
+        "variant", "size (B)", "vs first", "build"
+    );
     for row in &size_rows {
         let size = row.size_bytes.map(thousands).unwrap_or_default();
         let change = match (row.size_bytes, first_size) {
-            (Some(size), Some(first)) if size != first => format!("{:+.1}%", (size as f64 / first as f64 - 1.0) * 100.0),
+            (Some(size), Some(first)) if size != first => {
+                format!("{:+.1}%", (size as f64 / first as f64 - 1.0) * 100.0)
+            }
             _ => String::new(),
         };
         let build = row.build_seconds.map(|s| format!("{s:.1} s")).unwrap_or_default();
@@ -103,11 +119,17 @@ fn print_summary(report: &SweepReport) {
     }
     let runtime_rows = report.rows.iter().filter(|r| r.measurement.is_some());
     for name in analysis::measurements(&report.rows) {
-        let what = if name.starts_with("criterion:") { "criterion, per iteration" } else { "whole binary, per run" };
+        let what = if name.starts_with("criterion:") {
+            "criterion, per iteration"
+        } else {
+            "whole binary, per run"
+        };
         println!("\n{name} ({what}; mean and 95% confidence interval; panic strategy in effect)");
         for row in runtime_rows.clone().filter(|r| r.measurement.as_deref() == Some(name)) {
             let time = match (row.mean_ns, row.ci_low_ns, row.ci_high_ns) {
-                (Some(mean), Some(low), Some(high)) => format!("{:>10}  [{} .. {}]", human_ns(mean), human_ns(low), human_ns(high)),
+                (Some(mean), Some(low), Some(high)) => {
+                    format!("{:>10}  [{} .. {}]", human_ns(mean), human_ns(low), human_ns(high))
+                }
                 _ => format!("{}: {}", row.status, row.note.as_deref().unwrap_or("")),
             };
             let panic = row.panic_effective.as_deref().unwrap_or("?");
@@ -115,14 +137,24 @@ fn print_summary(report: &SweepReport) {
         }
     }
     println!("results: {}", report.results_csv.display());
-    let names: Vec<String> = report.outputs.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).collect();
+    let names: Vec<String> = report
+        .outputs
+        .iter()
+        .filter_map(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .collect();
     println!("charts and report, next to it: {}", names.join(", "));
     println!(
         "cache: {} of {} variants from earlier runs (no build, no measurement); --force re-measures",
         report.cached, report.variants
     );
-    let memory = report.harness_peak_rss_bytes.map_or_else(|| "not reported by the kernel".to_owned(), |b| human_bytes(b as f64));
-    println!("disk: peak {} in build directories and kept files; harness memory: peak {memory}", human_bytes(report.peak_disk_bytes as f64));
+    let memory = report
+        .harness_peak_rss_bytes
+        .map_or_else(|| "not reported by the kernel".to_owned(), |b| human_bytes(b as f64));
+    println!(
+        "disk: peak {} in build directories and kept files; harness memory: peak {memory}",
+        human_bytes(report.peak_disk_bytes as f64)
+    );
     let overhead = report.wall_seconds - report.child_seconds;
     println!(
         "time: {:.1} s in all, {:.1} s in cargo and measured processes, {overhead:.1} s ({:.1}%) in the harness itself",

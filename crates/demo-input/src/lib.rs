@@ -28,7 +28,8 @@ impl Rng {
 /// A JSON array of `records` objects shaped like a typical export: ids, names, prices, flags,
 /// nested tags, and some missing or null fields so the CSV header has to be unioned.
 pub fn json_records(seed: u64, records: usize) -> String {
-    const WORDS: [&str; 8] = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel"];
+    const WORDS: [&str; 8] =
+        ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel"];
     let mut rng = Rng::new(seed);
     let mut out = String::from("[");
     for i in 0..records {
@@ -37,9 +38,14 @@ pub fn json_records(seed: u64, records: usize) -> String {
         }
         let name = format!("{} {}", WORDS[rng.below(8) as usize], WORDS[rng.below(8) as usize]);
         let price = rng.below(1_000_000) as f64 / 100.0;
-        out.push_str(&format!(r#"{{"id":{i},"name":"{name}","price":{price},"in_stock":{}"#, rng.below(2) == 0));
+        out.push_str(&format!(
+            r#"{{"id":{i},"name":"{name}","price":{price},"in_stock":{}"#,
+            rng.below(2) == 0
+        ));
         if rng.below(4) != 0 {
-            let tags: Vec<String> = (0..rng.below(4)).map(|_| format!("\"{}\"", WORDS[rng.below(8) as usize])).collect();
+            let tags: Vec<String> = (0..rng.below(4))
+                .map(|_| format!("\"{}\"", WORDS[rng.below(8) as usize]))
+                .collect();
             out.push_str(&format!(r#","tags":[{}]"#, tags.join(",")));
         }
         if rng.below(3) == 0 {

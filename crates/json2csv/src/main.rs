@@ -19,7 +19,9 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         [] => convert(BufReader::new(io::stdin().lock()), stdout),
         [flag] if flag == "-h" || flag == "--help" => {
-            println!("usage: json2csv [FILE]\nReads JSON records from FILE or stdin, writes CSV to stdout.");
+            println!(
+                "usage: json2csv [FILE]\nReads JSON records from FILE or stdin, writes CSV to stdout."
+            );
             return ExitCode::SUCCESS;
         }
         [path] => match std::fs::File::open(path) {

@@ -26,7 +26,9 @@ impl fmt::Display for SimdError {
         match self {
             SimdError::Read(e) => write!(f, "cannot read the input: {e}"),
             SimdError::Json(e) => write!(f, "invalid JSON: {e}"),
-            SimdError::NotAnObject { record, found } => write!(f, "record {record} is {found}, expected a JSON object"),
+            SimdError::NotAnObject { record, found } => {
+                write!(f, "record {record} is {found}, expected a JSON object")
+            }
             SimdError::Csv(e) => write!(f, "cannot write CSV: {e}"),
         }
     }

@@ -59,7 +59,11 @@ pub fn measured_other_panic(row: &Row) -> bool {
 pub fn points<'a>(rows: &'a [Row], measurement: &str) -> Vec<Point<'a>> {
     let reference_ns = normalising_reference(rows, measurement);
     rows.iter()
-        .filter(|r| r.measurement.as_deref() == Some(measurement) && r.status == Status::Ok && !measured_other_panic(r))
+        .filter(|r| {
+            r.measurement.as_deref() == Some(measurement)
+                && r.status == Status::Ok
+                && !measured_other_panic(r)
+        })
         .filter_map(|row| {
             let mean_ns = row.mean_ns?;
             let scale = match (reference_ns, row.reference_ratio) {
@@ -70,7 +74,10 @@ pub fn points<'a>(rows: &'a [Row], measurement: &str) -> Vec<Point<'a>> {
                 row,
                 size: shipped_size(row)?,
                 mean_ns: mean_ns * scale,
-                ci_ns: (row.ci_low_ns.unwrap_or(mean_ns) * scale, row.ci_high_ns.unwrap_or(mean_ns) * scale),
+                ci_ns: (
+                    row.ci_low_ns.unwrap_or(mean_ns) * scale,
+                    row.ci_high_ns.unwrap_or(mean_ns) * scale,
+                ),
             })
         })
         .collect()
@@ -94,7 +101,8 @@ pub fn build_axes(row: &Row) -> Vec<String> {
         axes.push(crate::build_env::BUILD_STD_FLAGS.join(" "));
     }
     // The id names the target only when the sweep gave one (else it is the host's).
-    let target_fragment = EnvSetting::Target(Some(row.target.clone())).id_fragment().unwrap_or_default();
+    let target_fragment =
+        EnvSetting::Target(Some(row.target.clone())).id_fragment().unwrap_or_default();
     if row.build_std == Some(true) || row.variant.contains(&format!("-{target_fragment}")) {
         axes.push(format!("--target {}", row.target));
     }
@@ -115,26 +123,46 @@ pub fn build_axes(row: &Row) -> Vec<String> {
 pub fn sizeless_ranking<'a>(rows: &'a [Row], measurement: &str) -> Vec<&'a Row> {
     let mut ranked: Vec<&Row> = rows
         .iter()
-        .filter(|r| r.measurement.as_deref() == Some(measurement) && r.status == Status::Ok && r.size_bytes.is_none() && !measured_other_panic(r))
+        .filter(|r| {
+            r.measurement.as_deref() == Some(measurement)
+                && r.status == Status::Ok
+                && r.size_bytes.is_none()
+                && !measured_other_panic(r)
+        })
         .filter(|r| r.mean_ns.is_some())
         .collect();
-    ranked.sort_by(|a, b| a.mean_ns.unwrap_or_default().total_cmp(&b.mean_ns.unwrap_or_default()).then(a.variant.cmp(&b.variant)));
+    ranked.sort_by(|a, b| {
+        a.mean_ns
+            .unwrap_or_default()
+            .total_cmp(&b.mean_ns.unwrap_or_default())
+            .then(a.variant.cmp(&b.variant))
+    });
     ranked
 }
 
 /// In a merged file, the first shard's reference runtime of `measurement`, which every other
 /// runtime is expressed against; `None` for a file of one machine.
 pub fn normalising_reference(rows: &[Row], measurement: &str) -> Option<f64> {
-    rows.iter().find(|r| r.measurement.as_deref() == Some(measurement) && r.reference_ratio.is_some()).and_then(|r| r.mean_ns)
+    rows.iter()
+        .find(|r| r.measurement.as_deref() == Some(measurement) && r.reference_ratio.is_some())
+        .and_then(|r| r.mean_ns)
 }
 
 /// The Pareto frontier: the points no other point beats on both size and runtime (smaller or
 /// equal in both, smaller in one). Points with equal size and runtime are all kept. Sorted by
 /// size, then runtime, then variant id.
 pub fn pareto<'a, 'b>(points: &'b [Point<'a>]) -> Vec<&'b Point<'a>> {
-    let dominates = |a: &Point, b: &Point| a.size <= b.size && a.mean_ns <= b.mean_ns && (a.size < b.size || a.mean_ns < b.mean_ns);
-    let mut frontier: Vec<&Point> = points.iter().filter(|p| !points.iter().any(|q| dominates(q, p))).collect();
-    frontier.sort_by(|a, b| a.size.cmp(&b.size).then(a.mean_ns.total_cmp(&b.mean_ns)).then(a.row.variant.cmp(&b.row.variant)));
+    let dominates = |a: &Point, b: &Point| {
+        a.size <= b.size && a.mean_ns <= b.mean_ns && (a.size < b.size || a.mean_ns < b.mean_ns)
+    };
+    let mut frontier: Vec<&Point> =
+        points.iter().filter(|p| !points.iter().any(|q| dominates(q, p))).collect();
+    frontier.sort_by(|a, b| {
+        a.size
+            .cmp(&b.size)
+            .then(a.mean_ns.total_cmp(&b.mean_ns))
+            .then(a.row.variant.cmp(&b.row.variant))
+    });
     frontier
 }
 
@@ -170,17 +198,21 @@ pub fn profile_keys(row: &Row) -> Result<Vec<(String, toml_edit::Value)>, String
     let cells = [&row.opt_level, &row.lto, &row.codegen_units.to_string(), &row.panic, &row.strip];
     let mut keys = Vec::new();
     for (axis, cell) in Axis::ALL.into_iter().zip(cells) {
-        let setting: Setting = axis
-            .parse(&RawValue::from_cell(cell))
-            .ok_or_else(|| format!("variant `{}`: {:?} is not a valid {}", row.variant, cell, axis.key()))?;
+        let setting: Setting = axis.parse(&RawValue::from_cell(cell)).ok_or_else(|| {
+            format!("variant `{}`: {:?} is not a valid {}", row.variant, cell, axis.key())
+        })?;
         if !(axis == Axis::CodegenUnits && row.codegen_units == DEFAULT_CODEGEN_UNITS) {
             keys.push((axis.key().to_owned(), setting.toml_value()));
         }
     }
     for pair in row.fixed_settings.iter().flat_map(|f| f.split(';')) {
-        let document: toml_edit::DocumentMut = pair.parse().map_err(|e| format!("variant `{}`: fixed setting {pair:?}: {e}", row.variant))?;
+        let document: toml_edit::DocumentMut = pair
+            .parse()
+            .map_err(|e| format!("variant `{}`: fixed setting {pair:?}: {e}", row.variant))?;
         for (key, item) in document.iter() {
-            let value = item.as_value().ok_or_else(|| format!("variant `{}`: fixed setting {pair:?} is not a value", row.variant))?;
+            let value = item.as_value().ok_or_else(|| {
+                format!("variant `{}`: fixed setting {pair:?} is not a value", row.variant)
+            })?;
             keys.push((key.to_owned(), value.clone().decorated("", "")));
         }
     }
@@ -217,7 +249,13 @@ mod tests {
     use crate::results::tests::row;
 
     fn timed(variant: &str, size: u64, mean: f64) -> Row {
-        Row { measurement: Some("run".into()), mean_ns: Some(mean), ci_low_ns: Some(mean - 1.0), ci_high_ns: Some(mean + 1.0), ..row(variant, size) }
+        Row {
+            measurement: Some("run".into()),
+            mean_ns: Some(mean),
+            ci_low_ns: Some(mean - 1.0),
+            ci_high_ns: Some(mean + 1.0),
+            ..row(variant, size)
+        }
     }
 
     #[test]
@@ -228,7 +266,8 @@ mod tests {
             timed("sized", 5, 1.0),
             Row { size_bytes: None, status: Status::RunFailed, ..timed("failed", 0, 1.0) },
         ];
-        let ranked: Vec<&str> = sizeless_ranking(&rows, "run").iter().map(|r| r.variant.as_str()).collect();
+        let ranked: Vec<&str> =
+            sizeless_ranking(&rows, "run").iter().map(|r| r.variant.as_str()).collect();
         assert_eq!(ranked, ["fast", "slow"]);
     }
 
@@ -238,12 +277,22 @@ mod tests {
         // and variant b at 300 ns: 1.5 times the reference, so 150 ns on shard 1's scale.
         let rows = [
             Row { reference_ratio: Some(1.0), ..timed("ref", 10, 100.0) },
-            Row { reference_ratio: Some(1.5), ci_low_ns: Some(290.0), ci_high_ns: Some(310.0), ..timed("b", 20, 300.0) },
+            Row {
+                reference_ratio: Some(1.5),
+                ci_low_ns: Some(290.0),
+                ci_high_ns: Some(310.0),
+                ..timed("b", 20, 300.0)
+            },
         ];
-        let scaled: Vec<(f64, (f64, f64))> = points(&rows, "run").iter().map(|p| (p.mean_ns, p.ci_ns)).collect();
+        let scaled: Vec<(f64, (f64, f64))> =
+            points(&rows, "run").iter().map(|p| (p.mean_ns, p.ci_ns)).collect();
         assert_eq!(scaled, [(100.0, (99.0, 101.0)), (150.0, (145.0, 155.0))]);
         assert_eq!(normalising_reference(&rows, "run"), Some(100.0));
-        assert_eq!(normalising_reference(&[timed("a", 1, 5.0)], "run"), None, "one machine: raw runtimes");
+        assert_eq!(
+            normalising_reference(&[timed("a", 1, 5.0)], "run"),
+            None,
+            "one machine: raw runtimes"
+        );
         assert_eq!(points(&[timed("a", 1, 5.0)], "run")[0].mean_ns, 5.0);
     }
 
@@ -254,7 +303,12 @@ mod tests {
 
     #[test]
     fn the_frontier_keeps_only_undominated_points_sorted_by_size() {
-        let rows = [timed("big-fast", 900, 10.0), timed("small-slow", 300, 50.0), timed("middle", 500, 20.0), timed("dominated", 600, 30.0)];
+        let rows = [
+            timed("big-fast", 900, 10.0),
+            timed("small-slow", 300, 50.0),
+            timed("middle", 500, 20.0),
+            timed("dominated", 600, 30.0),
+        ];
         assert_eq!(frontier_ids(&rows), ["small-slow", "middle", "big-fast"]);
     }
 
@@ -266,7 +320,14 @@ mod tests {
         // Equal size, one slower: the slower one is beaten.
         assert_eq!(frontier_ids(&[timed("fast", 100, 1.0), timed("slow", 100, 2.0)]), ["fast"]);
         // A duplicate of a dominated point is dominated too.
-        assert_eq!(frontier_ids(&[timed("best", 100, 1.0), timed("worse", 200, 2.0), timed("worse-again", 200, 2.0)]), ["best"]);
+        assert_eq!(
+            frontier_ids(&[
+                timed("best", 100, 1.0),
+                timed("worse", 200, 2.0),
+                timed("worse-again", 200, 2.0)
+            ]),
+            ["best"]
+        );
         assert_eq!(frontier_ids(&[]), Vec::<&str>::new());
     }
 
@@ -274,14 +335,23 @@ mod tests {
     fn failed_rows_and_other_measurements_are_not_points() {
         let failed = Row { status: Status::RunFailed, ..timed("failed", 1, 1.0) };
         let other = Row { measurement: Some("other".into()), ..timed("other", 1, 1.0) };
-        let other_panic = Row { panic: "abort".into(), panic_effective: Some("unwind".into()), ..timed("bench-of-abort", 1, 1.0) };
+        let other_panic = Row {
+            panic: "abort".into(),
+            panic_effective: Some("unwind".into()),
+            ..timed("bench-of-abort", 1, 1.0)
+        };
         let rows = [failed, other, row("size-only", 1), other_panic, timed("ok", 5, 5.0)];
         assert_eq!(frontier_ids(&rows), ["ok"]);
     }
 
     #[test]
     fn recommendations_allow_ten_percent() {
-        let rows = [timed("fastest", 1000, 100.0), timed("near-fast", 700, 109.0), timed("smallest", 400, 300.0), timed("near-small", 430, 200.0)];
+        let rows = [
+            timed("fastest", 1000, 100.0),
+            timed("near-fast", 700, 109.0),
+            timed("smallest", 400, 300.0),
+            timed("near-small", 430, 200.0),
+        ];
         let points = points(&rows, "run");
         assert_eq!(smallest_near_fastest(&points).unwrap().row.variant, "near-fast");
         assert_eq!(fastest_near_smallest(&points).unwrap().row.variant, "near-small");
@@ -290,7 +360,14 @@ mod tests {
 
     #[test]
     fn snippets_reproduce_the_variant_in_cargos_spelling() {
-        let fat = Row { opt_level: "z".into(), lto: "fat".into(), codegen_units: 1, panic: "abort".into(), strip: "symbols".into(), ..row("oz", 1) };
+        let fat = Row {
+            opt_level: "z".into(),
+            lto: "fat".into(),
+            codegen_units: 1,
+            panic: "abort".into(),
+            strip: "symbols".into(),
+            ..row("oz", 1)
+        };
         assert_eq!(
             profile_snippet(&fat, "release").unwrap(),
             "[profile.release]\nopt-level = \"z\"\nlto = \"fat\"\ncodegen-units = 1\npanic = \"abort\"\nstrip = \"symbols\"\n"
@@ -315,7 +392,11 @@ mod tests {
 
     #[test]
     fn whole_binary_measurements_come_first() {
-        let rows = [Row { measurement: Some("criterion:g/f".into()), ..row("a", 1) }, timed("a", 1, 1.0), row("a", 1)];
+        let rows = [
+            Row { measurement: Some("criterion:g/f".into()), ..row("a", 1) },
+            timed("a", 1, 1.0),
+            row("a", 1),
+        ];
         assert_eq!(measurements(&rows), ["run", "criterion:g/f"]);
         assert_eq!(change_percent(200.0, 150.0), -25.0);
     }

@@ -39,7 +39,11 @@ pub struct SectionSizes {
 /// Measures the executable at `path`.
 pub fn measure(path: &Path) -> Result<BinarySizes> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    Ok(BinarySizes { file: bytes.len() as u64, sections: section_sizes(&bytes), sha256: hex(&Sha256::digest(&bytes)) })
+    Ok(BinarySizes {
+        file: bytes.len() as u64,
+        sections: section_sizes(&bytes),
+        sha256: hex(&Sha256::digest(&bytes)),
+    })
 }
 
 /// Sums the sections of an object file by group; `None` for formats `object` cannot read.

@@ -76,11 +76,18 @@ impl BuildFlags {
         }
         let extra = env.rustflag_args();
         if !extra.is_empty() {
-            let inherited = match (std::env::var("CARGO_ENCODED_RUSTFLAGS"), std::env::var("RUSTFLAGS")) {
-                (Ok(encoded), _) => Some(encoded.split('\x1f').filter(|f| !f.is_empty()).map(String::from).collect::<Vec<_>>()),
-                (_, Ok(plain)) => Some(plain.split_whitespace().map(String::from).collect()),
-                _ => None,
-            };
+            let inherited =
+                match (std::env::var("CARGO_ENCODED_RUSTFLAGS"), std::env::var("RUSTFLAGS")) {
+                    (Ok(encoded), _) => Some(
+                        encoded
+                            .split('\x1f')
+                            .filter(|f| !f.is_empty())
+                            .map(String::from)
+                            .collect::<Vec<_>>(),
+                    ),
+                    (_, Ok(plain)) => Some(plain.split_whitespace().map(String::from).collect()),
+                    _ => None,
+                };
             match inherited {
                 Some(mut all) => {
                     all.extend(extra.iter().map(|f| f.to_string()));
@@ -146,10 +153,12 @@ pub fn build(request: BuildRequest<'_>) -> Result<BuildOutcome> {
         (CargoTarget::Bin(name), Some(_)) => command.args(["rustc", "--bin", name]),
         (CargoTarget::Bench(name), Some(_)) => command.args(["rustc", "--bench", name]),
     };
-    command
-        .arg("--manifest-path")
-        .arg(request.manifest)
-        .args(["--profile", request.profile, "--package", request.package]);
+    command.arg("--manifest-path").arg(request.manifest).args([
+        "--profile",
+        request.profile,
+        "--package",
+        request.package,
+    ]);
     if !request.features.is_empty() {
         command.args(["--features", &request.features.join(",")]);
     }
@@ -178,7 +187,8 @@ pub fn build(request: BuildRequest<'_>) -> Result<BuildOutcome> {
         });
     }
     let started = Instant::now();
-    let mut child = command.spawn().with_context(|| format!("cannot run {}", request.cargo.display()))?;
+    let mut child =
+        command.spawn().with_context(|| format!("cannot run {}", request.cargo.display()))?;
     interrupt::set_child_group(child.id() as i32);
 
     let mut stderr = child.stderr.take().expect("piped");
@@ -207,10 +217,18 @@ pub fn build(request: BuildRequest<'_>) -> Result<BuildOutcome> {
     let stderr = stderr_reader.join().unwrap_or_default();
 
     Ok(match (status.success(), executable) {
-        (true, Some(executable)) => BuildOutcome::Built { executable, seconds, panic_effective: panic_in_effect(&stderr, request.target) },
+        (true, Some(executable)) => BuildOutcome::Built {
+            executable,
+            seconds,
+            panic_effective: panic_in_effect(&stderr, request.target),
+        },
         (true, None) => BuildOutcome::Failed {
             seconds,
-            errors: format!("cargo reported success but no executable for `{}`\n{}", request.target.name(), first_error_lines(&stderr)),
+            errors: format!(
+                "cargo reported success but no executable for `{}`\n{}",
+                request.target.name(),
+                first_error_lines(&stderr)
+            ),
         },
         (false, _) => BuildOutcome::Failed { seconds, errors: first_error_lines(&stderr) },
     })
@@ -246,7 +264,8 @@ pub fn wasm_opt(file: &Path, level: &str) -> Result<std::result::Result<f64, Str
     if !output.status.success() {
         return Ok(Err(first_error_lines(&String::from_utf8_lossy(&output.stderr))));
     }
-    std::fs::rename(&optimised, file).with_context(|| format!("cannot replace {}", file.display()))?;
+    std::fs::rename(&optimised, file)
+        .with_context(|| format!("cannot replace {}", file.display()))?;
     Ok(Ok(seconds))
 }
 
@@ -261,7 +280,10 @@ pub fn generate_lockfile(cargo: &Path, manifest: &Path) -> Result<()> {
         .output()
         .with_context(|| format!("cannot run {}", cargo.display()))?;
     if !output.status.success() {
-        anyhow::bail!("`cargo generate-lockfile` failed:\n{}", first_error_lines(&String::from_utf8_lossy(&output.stderr)));
+        anyhow::bail!(
+            "`cargo generate-lockfile` failed:\n{}",
+            first_error_lines(&String::from_utf8_lossy(&output.stderr))
+        );
     }
     Ok(())
 }
@@ -303,22 +325,57 @@ mod tests {
             name: "nightly".into(),
             cargo: "/t/bin/cargo".into(),
             rustc: "/t/bin/rustc".into(),
-            toolchain: crate::toolchain::Toolchain::parse("rustc 1.97.0-nightly\nhost: x86_64-unknown-linux-gnu\n").unwrap(),
+            toolchain: crate::toolchain::Toolchain::parse(
+                "rustc 1.97.0-nightly\nhost: x86_64-unknown-linux-gnu\n",
+            )
+            .unwrap(),
         };
-        let env = BuildEnv { toolchain: Some("nightly".into()), build_std: true, ..BuildEnv::default() };
+        let env =
+            BuildEnv { toolchain: Some("nightly".into()), build_std: true, ..BuildEnv::default() };
         let flags = BuildFlags::for_env(&env, Some(&nightly), host);
-        assert_eq!(flags.args, ["-Z", "build-std=std,panic_abort", "-Z", "build-std-features=optimize_for_size", "--target", host]);
-        assert_eq!(flags.vars, [("RUSTUP_TOOLCHAIN".to_owned(), "nightly".to_owned()), ("RUSTC".to_owned(), "/t/bin/rustc".to_owned())]);
-        if std::env::var_os("RUSTFLAGS").is_none() && std::env::var_os("CARGO_ENCODED_RUSTFLAGS").is_none() {
-            let env = BuildEnv { rustflags: Some("-C prefer-dynamic".into()), target: Some("x86_64-unknown-linux-musl".into()), ..BuildEnv::default() };
+        assert_eq!(
+            flags.args,
+            [
+                "-Z",
+                "build-std=std,panic_abort",
+                "-Z",
+                "build-std-features=optimize_for_size",
+                "--target",
+                host
+            ]
+        );
+        assert_eq!(
+            flags.vars,
+            [
+                ("RUSTUP_TOOLCHAIN".to_owned(), "nightly".to_owned()),
+                ("RUSTC".to_owned(), "/t/bin/rustc".to_owned())
+            ]
+        );
+        if std::env::var_os("RUSTFLAGS").is_none()
+            && std::env::var_os("CARGO_ENCODED_RUSTFLAGS").is_none()
+        {
+            let env = BuildEnv {
+                rustflags: Some("-C prefer-dynamic".into()),
+                target: Some("x86_64-unknown-linux-musl".into()),
+                ..BuildEnv::default()
+            };
             let flags = BuildFlags::for_env(&env, None, host);
-            assert_eq!(flags.args, ["--target", "x86_64-unknown-linux-musl", "--config", r#"build.rustflags = ["-C", "prefer-dynamic"]"#]);
+            assert_eq!(
+                flags.args,
+                [
+                    "--target",
+                    "x86_64-unknown-linux-musl",
+                    "--config",
+                    r#"build.rustflags = ["-C", "prefer-dynamic"]"#
+                ]
+            );
         }
     }
 
     #[test]
     fn error_lines_start_at_the_first_error() {
-        let stderr = "   Compiling a v0.1.0\nwarning: unused\nerror: linking with `cc` failed\n  note: x\n";
+        let stderr =
+            "   Compiling a v0.1.0\nwarning: unused\nerror: linking with `cc` failed\n  note: x\n";
         assert_eq!(first_error_lines(stderr), "error: linking with `cc` failed\n  note: x");
         let many: String = (0..100).map(|i| format!("line {i}\n")).collect();
         assert!(first_error_lines(&many).starts_with("line 60\n"));
@@ -335,7 +392,14 @@ mod tests {
         );
         assert_eq!(panic_in_effect(stderr, CargoTarget::Bin("my-tool")), Some(Panic::Abort));
         assert_eq!(panic_in_effect(stderr, CargoTarget::Bench("speed")), Some(Panic::Unwind));
-        assert_eq!(panic_in_effect(stderr, CargoTarget::Bench("my-tool")), None, "a library is not a bench");
-        assert_eq!(panic_in_effect("       Fresh my-tool v0.1.0\n", CargoTarget::Bin("my-tool")), None);
+        assert_eq!(
+            panic_in_effect(stderr, CargoTarget::Bench("my-tool")),
+            None,
+            "a library is not a bench"
+        );
+        assert_eq!(
+            panic_in_effect("       Fresh my-tool v0.1.0\n", CargoTarget::Bin("my-tool")),
+            None
+        );
     }
 }

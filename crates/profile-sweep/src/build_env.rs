@@ -28,7 +28,14 @@ pub enum EnvAxis {
 
 impl EnvAxis {
     /// All build axes, in the order they appear in ids and vary in a matrix (outermost first).
-    pub const ALL: [EnvAxis; 6] = [EnvAxis::Toolchain, EnvAxis::BuildStd, EnvAxis::Target, EnvAxis::Features, EnvAxis::Rustflags, EnvAxis::WasmOpt];
+    pub const ALL: [EnvAxis; 6] = [
+        EnvAxis::Toolchain,
+        EnvAxis::BuildStd,
+        EnvAxis::Target,
+        EnvAxis::Features,
+        EnvAxis::Rustflags,
+        EnvAxis::WasmOpt,
+    ];
 
     /// The key as a sweep file spells it.
     pub fn key(self) -> &'static str {
@@ -45,12 +52,24 @@ impl EnvAxis {
     /// What a user may write for this axis: the fix shown with an invalid value.
     pub fn accepted(self) -> &'static str {
         match self {
-            EnvAxis::Toolchain => r#""default" or a rustup toolchain name such as "stable", "nightly" or "1.80.0""#,
-            EnvAxis::BuildStd => "true or false (true needs a nightly toolchain and its rust-src component)",
-            EnvAxis::Target => r#""host" or a target triple such as "x86_64-unknown-linux-musl" or "wasm32-unknown-unknown""#,
-            EnvAxis::Features => r#"a comma-separated list of cargo features such as "simd-json" or "a,b", or "" for the package's defaults"#,
-            EnvAxis::Rustflags => r#"rustc flags such as "-C target-cpu=native" or "-C prefer-dynamic", or "" for none"#,
-            EnvAxis::WasmOpt => r#"false, or a wasm-opt level: "-O", "-O1" to "-O4", "-Os" or "-Oz""#,
+            EnvAxis::Toolchain => {
+                r#""default" or a rustup toolchain name such as "stable", "nightly" or "1.80.0""#
+            }
+            EnvAxis::BuildStd => {
+                "true or false (true needs a nightly toolchain and its rust-src component)"
+            }
+            EnvAxis::Target => {
+                r#""host" or a target triple such as "x86_64-unknown-linux-musl" or "wasm32-unknown-unknown""#
+            }
+            EnvAxis::Features => {
+                r#"a comma-separated list of cargo features such as "simd-json" or "a,b", or "" for the package's defaults"#
+            }
+            EnvAxis::Rustflags => {
+                r#"rustc flags such as "-C target-cpu=native" or "-C prefer-dynamic", or "" for none"#
+            }
+            EnvAxis::WasmOpt => {
+                r#"false, or a wasm-opt level: "-O", "-O1" to "-O4", "-Os" or "-Oz""#
+            }
         }
     }
 
@@ -58,16 +77,20 @@ impl EnvAxis {
     pub fn parse(self, raw: &RawValue) -> Option<EnvSetting> {
         use RawValue::{Bool, Str};
         let named = |s: &str, extra: &str| {
-            (!s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || extra.contains(c))).then(|| s.to_owned())
+            (!s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || extra.contains(c)))
+                .then(|| s.to_owned())
         };
         Some(match (self, raw) {
             (EnvAxis::Toolchain, Str(s)) if s == "default" => EnvSetting::Toolchain(None),
             (EnvAxis::Toolchain, Str(s)) => EnvSetting::Toolchain(Some(named(s, "-._")?)),
             (EnvAxis::BuildStd, Bool(b)) => EnvSetting::BuildStd(*b),
             (EnvAxis::Target, Str(s)) if s == "host" => EnvSetting::Target(None),
-            (EnvAxis::Target, Str(s)) if s.contains('-') => EnvSetting::Target(Some(named(s, "-._")?)),
+            (EnvAxis::Target, Str(s)) if s.contains('-') => {
+                EnvSetting::Target(Some(named(s, "-._")?))
+            }
             (EnvAxis::Features, Str(s)) => {
-                let mut features: Vec<&str> = s.split([',', ' ']).filter(|f| !f.is_empty()).collect();
+                let mut features: Vec<&str> =
+                    s.split([',', ' ']).filter(|f| !f.is_empty()).collect();
                 features.sort_unstable();
                 features.dedup();
                 if features.iter().any(|f| named(f, "-_+/.").is_none()) {
@@ -80,7 +103,10 @@ impl EnvAxis {
                 EnvSetting::Rustflags((!flags.is_empty()).then(|| flags.join(" ")))
             }
             (EnvAxis::WasmOpt, Bool(false)) => EnvSetting::WasmOpt(None),
-            (EnvAxis::WasmOpt, Str(s)) if ["-O", "-O0", "-O1", "-O2", "-O3", "-O4", "-Os", "-Oz"].contains(&s.as_str()) => {
+            (EnvAxis::WasmOpt, Str(s))
+                if ["-O", "-O0", "-O1", "-O2", "-O3", "-O4", "-Os", "-Oz"]
+                    .contains(&s.as_str()) =>
+            {
                 EnvSetting::WasmOpt(Some(s.clone()))
             }
             _ => return None,
@@ -124,13 +150,21 @@ impl EnvSetting {
         match self {
             EnvSetting::Toolchain(name) => name.as_deref().map(|n| id_safe(n, "")),
             EnvSetting::BuildStd(on) => on.then(|| "bstd".to_owned()),
-            EnvSetting::Target(triple) => triple.as_deref().map(|t| id_safe(&t.replace("-unknown", ""), "")),
+            EnvSetting::Target(triple) => {
+                triple.as_deref().map(|t| id_safe(&t.replace("-unknown", ""), ""))
+            }
             EnvSetting::Features(features) => features.as_deref().map(|f| id_safe(f, "f-")),
             EnvSetting::Rustflags(flags) => flags.as_deref().map(|f| {
-                let words: Vec<&str> = f.split_whitespace().filter(|w| *w != "-C" && *w != "-Z").map(|w| w.trim_start_matches("-C").trim_start_matches("-Z")).collect();
+                let words: Vec<&str> = f
+                    .split_whitespace()
+                    .filter(|w| *w != "-C" && *w != "-Z")
+                    .map(|w| w.trim_start_matches("-C").trim_start_matches("-Z"))
+                    .collect();
                 id_safe(&words.join("-"), "rf-")
             }),
-            EnvSetting::WasmOpt(level) => level.as_deref().map(|l| id_safe(&l.trim_start_matches('-').to_lowercase(), "wasmopt-")),
+            EnvSetting::WasmOpt(level) => level
+                .as_deref()
+                .map(|l| id_safe(&l.trim_start_matches('-').to_lowercase(), "wasmopt-")),
         }
     }
 }
@@ -141,9 +175,11 @@ impl fmt::Display for EnvSetting {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             EnvSetting::BuildStd(on) => f.write_str(if *on { "true" } else { "" }),
-            EnvSetting::Toolchain(v) | EnvSetting::Target(v) | EnvSetting::Features(v) | EnvSetting::Rustflags(v) | EnvSetting::WasmOpt(v) => {
-                f.write_str(v.as_deref().unwrap_or_default())
-            }
+            EnvSetting::Toolchain(v)
+            | EnvSetting::Target(v)
+            | EnvSetting::Features(v)
+            | EnvSetting::Rustflags(v)
+            | EnvSetting::WasmOpt(v) => f.write_str(v.as_deref().unwrap_or_default()),
         }
     }
 }
@@ -162,7 +198,8 @@ fn id_safe(text: &str, prefix: &str) -> String {
 
 /// The `-Z build-std` flags of a `build-std = true` variant: std and panic_abort from source,
 /// with std's `optimize_for_size` feature, as min-sized-rust describes.
-pub const BUILD_STD_FLAGS: [&str; 4] = ["-Z", "build-std=std,panic_abort", "-Z", "build-std-features=optimize_for_size"];
+pub const BUILD_STD_FLAGS: [&str; 4] =
+    ["-Z", "build-std=std,panic_abort", "-Z", "build-std-features=optimize_for_size"];
 
 /// How one variant is built besides its profile: every build axis, resolved.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -209,7 +246,11 @@ impl BuildEnv {
     /// The id fragments of the axes that differ from a plain build, each led by `-`: empty for
     /// a plain build, so plain variants keep their five-part ids.
     pub fn id_suffix(&self) -> String {
-        EnvAxis::ALL.iter().filter_map(|axis| self.get(*axis).id_fragment()).map(|f| format!("-{f}")).collect()
+        EnvAxis::ALL
+            .iter()
+            .filter_map(|axis| self.get(*axis).id_fragment())
+            .map(|f| format!("-{f}"))
+            .collect()
     }
 
     /// The same build without its post-build step: what the step runs on.
@@ -219,7 +260,8 @@ impl BuildEnv {
 
     /// Why this combination cannot be built, if it cannot.
     pub fn inapplicable(&self) -> Option<&'static str> {
-        if self.wasm_opt.is_some() && !self.target.as_deref().is_some_and(|t| t.starts_with("wasm")) {
+        if self.wasm_opt.is_some() && !self.target.as_deref().is_some_and(|t| t.starts_with("wasm"))
+        {
             return Some("wasm-opt applies only to a wasm target");
         }
         if self.build_std && !self.toolchain.as_deref().is_some_and(|t| t.starts_with("nightly")) {
@@ -263,21 +305,41 @@ mod tests {
 
     #[test]
     fn fragments_are_short_and_valid_in_profile_names() {
-        assert_eq!(fragment(EnvAxis::Target, "x86_64-unknown-linux-musl").as_deref(), Some("x86_64-linux-musl"));
+        assert_eq!(
+            fragment(EnvAxis::Target, "x86_64-unknown-linux-musl").as_deref(),
+            Some("x86_64-linux-musl")
+        );
         assert_eq!(fragment(EnvAxis::Target, "wasm32-unknown-unknown").as_deref(), Some("wasm32"));
-        assert_eq!(fragment(EnvAxis::Rustflags, "-C target-cpu=native").as_deref(), Some("rf-target-cpu-native"));
-        assert_eq!(fragment(EnvAxis::Rustflags, "-Cprefer-dynamic").as_deref(), Some("rf-prefer-dynamic"));
+        assert_eq!(
+            fragment(EnvAxis::Rustflags, "-C target-cpu=native").as_deref(),
+            Some("rf-target-cpu-native")
+        );
+        assert_eq!(
+            fragment(EnvAxis::Rustflags, "-Cprefer-dynamic").as_deref(),
+            Some("rf-prefer-dynamic")
+        );
         assert_eq!(fragment(EnvAxis::Features, "b, a").as_deref(), Some("f-a-b"));
         assert_eq!(fragment(EnvAxis::Toolchain, "1.80.0").as_deref(), Some("1-80-0"));
         assert_eq!(fragment(EnvAxis::WasmOpt, "-Oz").as_deref(), Some("wasmopt-oz"));
-        let env = BuildEnv { toolchain: Some("nightly".into()), build_std: true, target: Some("x86_64-unknown-linux-gnu".into()), ..BuildEnv::default() };
+        let env = BuildEnv {
+            toolchain: Some("nightly".into()),
+            build_std: true,
+            target: Some("x86_64-unknown-linux-gnu".into()),
+            ..BuildEnv::default()
+        };
         assert_eq!(env.id_suffix(), "-nightly-bstd-x86_64-linux-gnu");
     }
 
     #[test]
     fn values_are_canonical() {
-        assert_eq!(parse(EnvAxis::Features, RawValue::Str("b,a,b".into())), parse(EnvAxis::Features, RawValue::Str("a b".into())));
-        assert_eq!(parse(EnvAxis::Rustflags, RawValue::Str(" -C  lto ".into())), Some(EnvSetting::Rustflags(Some("-C lto".into()))));
+        assert_eq!(
+            parse(EnvAxis::Features, RawValue::Str("b,a,b".into())),
+            parse(EnvAxis::Features, RawValue::Str("a b".into()))
+        );
+        assert_eq!(
+            parse(EnvAxis::Rustflags, RawValue::Str(" -C  lto ".into())),
+            Some(EnvSetting::Rustflags(Some("-C lto".into())))
+        );
     }
 
     #[test]
@@ -295,11 +357,16 @@ mod tests {
     fn inapplicable_combinations_say_why() {
         let wasm_opt_on_host = BuildEnv { wasm_opt: Some("-Oz".into()), ..BuildEnv::default() };
         assert_eq!(wasm_opt_on_host.inapplicable(), Some("wasm-opt applies only to a wasm target"));
-        let on_wasm = BuildEnv { target: Some("wasm32-unknown-unknown".into()), ..wasm_opt_on_host };
+        let on_wasm =
+            BuildEnv { target: Some("wasm32-unknown-unknown".into()), ..wasm_opt_on_host };
         assert_eq!(on_wasm.inapplicable(), None);
         assert_eq!(on_wasm.before_post_build().wasm_opt, None);
         let std_on_stable = BuildEnv { build_std: true, ..BuildEnv::default() };
         assert_eq!(std_on_stable.inapplicable(), Some("build-std needs a nightly toolchain"));
-        assert_eq!(BuildEnv { toolchain: Some("nightly-2026-05-19".into()), ..std_on_stable }.inapplicable(), None);
+        assert_eq!(
+            BuildEnv { toolchain: Some("nightly-2026-05-19".into()), ..std_on_stable }
+                .inapplicable(),
+            None
+        );
     }
 }

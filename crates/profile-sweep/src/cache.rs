@@ -113,7 +113,10 @@ impl Cache {
     pub fn lookup(&self, key: &str) -> Option<(Vec<Row>, Vec<CrateRow>)> {
         let text = fs::read_to_string(self.entry_path(key)).ok()?;
         let entry: Entry = serde_json::from_str(&text).ok()?;
-        let unchanged = entry.sources.iter().all(|source| sha256_of_file(&source.path).is_ok_and(|now| now == source.sha256));
+        let unchanged = entry
+            .sources
+            .iter()
+            .all(|source| sha256_of_file(&source.path).is_ok_and(|now| now == source.sha256));
         if !unchanged {
             return None;
         }
@@ -123,7 +126,13 @@ impl Cache {
     }
 
     /// Stores `rows` and `crates` under `key`, with the source files they were built from.
-    pub fn store(&self, key: &str, sources: &[SourceFile], rows: &[Row], crates: &[CrateRow]) -> Result<()> {
+    pub fn store(
+        &self,
+        key: &str,
+        sources: &[SourceFile],
+        rows: &[Row],
+        crates: &[CrateRow],
+    ) -> Result<()> {
         let rows_csv = String::from_utf8(to_csv(rows)?).context("rows are UTF-8")?;
         let crates_csv = String::from_utf8(bloat::to_csv(crates)?).context("rows are UTF-8")?;
         let entry = Entry { sources: sources.to_vec(), rows_csv, crates_csv };
@@ -144,8 +153,12 @@ pub fn sources_of(profile_dir: &Path, ignored: &[PathBuf]) -> Result<Vec<SourceF
     for entry in walkdir::WalkDir::new(profile_dir).max_depth(3) {
         let entry = entry.with_context(|| format!("cannot list {}", profile_dir.display()))?;
         let in_fingerprints = entry.path().components().any(|c| c.as_os_str() == ".fingerprint");
-        if entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "d") && !in_fingerprints {
-            let text = fs::read_to_string(entry.path()).with_context(|| format!("cannot read {}", entry.path().display()))?;
+        if entry.file_type().is_file()
+            && entry.path().extension().is_some_and(|e| e == "d")
+            && !in_fingerprints
+        {
+            let text = fs::read_to_string(entry.path())
+                .with_context(|| format!("cannot read {}", entry.path().display()))?;
             paths.extend(dep_info_paths(&text));
         }
     }
@@ -154,7 +167,13 @@ pub fn sources_of(profile_dir: &Path, ignored: &[PathBuf]) -> Result<Vec<SourceF
     paths.dedup();
     paths
         .into_iter()
-        .map(|path| Ok(SourceFile { sha256: sha256_of_file(&path).with_context(|| format!("cannot read {}", path.display()))?, path }))
+        .map(|path| {
+            Ok(SourceFile {
+                sha256: sha256_of_file(&path)
+                    .with_context(|| format!("cannot read {}", path.display()))?,
+                path,
+            })
+        })
         .collect()
 }
 
@@ -218,7 +237,10 @@ mod tests {
     #[test]
     fn dep_info_lists_every_dependency_with_escaped_spaces() {
         let text = "/t/p/app: /w/src/main.rs /w/my\\ dir/lib.rs\n\n/w/src/main.rs:\n/w/my\\ dir/lib.rs:\n\n# env-dep:CARGO_PKG_NAME=app\n";
-        assert_eq!(dep_info_paths(text), [PathBuf::from("/w/src/main.rs"), PathBuf::from("/w/my dir/lib.rs")]);
+        assert_eq!(
+            dep_info_paths(text),
+            [PathBuf::from("/w/src/main.rs"), PathBuf::from("/w/my dir/lib.rs")]
+        );
     }
 
     #[test]
@@ -235,7 +257,11 @@ mod tests {
         let mut split = Fingerprint::new();
         split.add("rustc", b"1.9");
         split.add("5", b"");
-        assert_ne!(a.key(&v, Method::Plain), split.key(&v, Method::Plain), "parts cannot run into each other");
+        assert_ne!(
+            a.key(&v, Method::Plain),
+            split.key(&v, Method::Plain),
+            "parts cannot run into each other"
+        );
     }
 
     #[test]
@@ -246,12 +272,27 @@ mod tests {
         let profile_dir = dir.path().join("target/p");
         fs::create_dir_all(profile_dir.join("deps")).unwrap();
         let registry = dir.path().join("registry/dep.rs");
-        fs::write(profile_dir.join("deps/app-1.d"), format!("{0}/app: {1} {2}\n", profile_dir.display(), source.display(), registry.display())).unwrap();
+        fs::write(
+            profile_dir.join("deps/app-1.d"),
+            format!(
+                "{0}/app: {1} {2}\n",
+                profile_dir.display(),
+                source.display(),
+                registry.display()
+            ),
+        )
+        .unwrap();
         let sources = sources_of(&profile_dir, &[dir.path().join("registry")]).unwrap();
-        assert_eq!(sources.iter().map(|s| s.path.as_path()).collect::<Vec<_>>(), [source.as_path()]);
+        assert_eq!(
+            sources.iter().map(|s| s.path.as_path()).collect::<Vec<_>>(),
+            [source.as_path()]
+        );
 
         let cache = Cache::new(dir.path().join("cache"));
-        let rows = vec![row("o3", 10), Row { measurement: Some("run".into()), mean_ns: Some(1.5e6), ..row("o3", 10) }];
+        let rows = vec![
+            row("o3", 10),
+            Row { measurement: Some("run".into()), mean_ns: Some(1.5e6), ..row("o3", 10) },
+        ];
         assert_eq!(cache.lookup("k"), None);
         cache.store("k", &sources, &rows, &[]).unwrap();
         assert_eq!(cache.lookup("k"), Some((rows.clone(), Vec::new())));

@@ -62,7 +62,16 @@ pub fn write_charts(rows: &[Row], dir: &Path) -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     let measurements = analysis::measurements(rows);
     if measurements.is_empty() {
-        written.push(write(&BarsChart { rows, measurement: None, stem: "sizes", per: "variant (no runtime measured yet)", caption: &caption }, dir)?);
+        written.push(write(
+            &BarsChart {
+                rows,
+                measurement: None,
+                stem: "sizes",
+                per: "variant (no runtime measured yet)",
+                caption: &caption,
+            },
+            dir,
+        )?);
     }
     let size_rows = analysis::size_rows(rows);
     if size_rows.iter().all(|r| r.size_bytes.is_none()) {
@@ -75,14 +84,25 @@ pub fn write_charts(rows: &[Row], dir: &Path) -> Result<Vec<PathBuf>> {
     }
     if size_rows.iter().any(|r| r.step.is_some()) {
         let measurement = measurements.first().copied();
-        written.push(write(&BarsChart { rows, measurement, stem: "ladder", per: "ladder step", caption: &caption }, dir)?);
+        written.push(write(
+            &BarsChart { rows, measurement, stem: "ladder", per: "ladder step", caption: &caption },
+            dir,
+        )?);
     } else {
         for axis in Axis::ALL {
             let mut values: Vec<String> = size_rows.iter().map(|r| axis_value(r, axis)).collect();
             values.sort();
             values.dedup();
             if values.len() > 1 {
-                written.push(write(&EffectChart { rows, axis, measurement: measurements.first().copied(), caption: &caption }, dir)?);
+                written.push(write(
+                    &EffectChart {
+                        rows,
+                        axis,
+                        measurement: measurements.first().copied(),
+                        caption: &caption,
+                    },
+                    dir,
+                )?);
             }
         }
     }
@@ -91,7 +111,10 @@ pub fn write_charts(rows: &[Row], dir: &Path) -> Result<Vec<PathBuf>> {
 
 /// The file name of the trade-off chart of `measurement` (without extension).
 pub fn tradeoff_stem(measurement: &str) -> String {
-    let slug: String = measurement.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect();
+    let slug: String = measurement
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+        .collect();
     format!("tradeoff-{slug}")
 }
 
@@ -129,7 +152,11 @@ fn drawing<T, E: std::fmt::Display>(result: Result<T, E>) -> Result<T> {
 fn caption(rows: &[Row]) -> String {
     let Some(first) = rows.first() else { return String::new() };
     let rustc = first.rustc.split(" (").next().unwrap_or(&first.rustc);
-    let date = rows.iter().map(|r| r.finished_at.get(..10).unwrap_or(&r.finished_at)).max().unwrap_or_default();
+    let date = rows
+        .iter()
+        .map(|r| r.finished_at.get(..10).unwrap_or(&r.finished_at))
+        .max()
+        .unwrap_or_default();
     format!("sweep `{}`: {} (bin {}), {rustc}, {date}", first.sweep, first.package, first.bin)
 }
 
@@ -147,19 +174,25 @@ fn time_unit(max_ns: f64) -> (f64, &'static str) {
 /// range is too narrow to show three of those.
 pub fn size_ticks(range: &Range<f64>) -> Vec<f64> {
     let within = |mantissas: &[f64]| -> Vec<f64> {
-        let (low, high) = (range.start.max(1.0).log10().floor() as i32, range.end.max(1.0).log10().ceil() as i32);
+        let (low, high) =
+            (range.start.max(1.0).log10().floor() as i32, range.end.max(1.0).log10().ceil() as i32);
         (low..=high)
             .flat_map(|exp| mantissas.iter().map(move |m| m * 10f64.powi(exp)))
             .filter(|v| range.contains(v))
             .collect()
     };
     let coarse = within(&[1.0, 2.0, 5.0]);
-    if coarse.len() >= 3 { coarse } else { within(&[1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0]) }
+    if coarse.len() >= 3 {
+        coarse
+    } else {
+        within(&[1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0])
+    }
 }
 
 /// A log range around `sizes` with some margin.
 fn size_range(sizes: impl Iterator<Item = u64>) -> Range<f64> {
-    let (min, max) = sizes.fold((f64::INFINITY, 0.0f64), |(lo, hi), s| (lo.min(s as f64), hi.max(s as f64)));
+    let (min, max) =
+        sizes.fold((f64::INFINITY, 0.0f64), |(lo, hi), s| (lo.min(s as f64), hi.max(s as f64)));
     if min.is_finite() { min / 1.15..max * 1.15 } else { 1.0..10.0 }
 }
 
@@ -183,7 +216,11 @@ impl Chart for TradeOffChart<'_> {
         let max_ns = points.iter().map(|p| p.ci_ns.1.max(p.mean_ns)).fold(0.0, f64::max);
         let (unit, unit_name) = time_unit(max_ns);
         let y_max = (max_ns / unit * 1.15).max(f64::MIN_POSITIVE);
-        let kind = if self.measurement.starts_with("criterion:") { "criterion, mean per iteration" } else { "whole binary, mean per run" };
+        let kind = if self.measurement.starts_with("criterion:") {
+            "criterion, mean per iteration"
+        } else {
+            "whole binary, mean per run"
+        };
         let title = format!("Size versus runtime: {}", self.measurement);
         let mut chart = drawing(
             ChartBuilder::on(root)
@@ -191,7 +228,10 @@ impl Chart for TradeOffChart<'_> {
                 .margin(20)
                 .x_label_area_size(60)
                 .y_label_area_size(90)
-                .build_cartesian_2d(x_range.clone().log_scale().with_key_points(size_ticks(&x_range)), 0.0..y_max),
+                .build_cartesian_2d(
+                    x_range.clone().log_scale().with_key_points(size_ticks(&x_range)),
+                    0.0..y_max,
+                ),
         )?;
         let x_format = |v: &f64| human_bytes(*v);
         let y_format = |v: &f64| trim(*v);
@@ -206,21 +246,43 @@ impl Chart for TradeOffChart<'_> {
                 .axis_desc_style((FONT, 18))
                 .draw(),
         )?;
-        drawing(chart.draw_series(
-            points.iter().map(|p| ErrorBar::new_vertical(p.size as f64, p.ci_ns.0 / unit, p.mean_ns / unit, p.ci_ns.1 / unit, POINT_COLOR.mix(0.6), 8)),
-        ))?
+        drawing(chart.draw_series(points.iter().map(|p| {
+            ErrorBar::new_vertical(
+                p.size as f64,
+                p.ci_ns.0 / unit,
+                p.mean_ns / unit,
+                p.ci_ns.1 / unit,
+                POINT_COLOR.mix(0.6),
+                8,
+            )
+        })))?
         .label(format!("variant ({} measured)", points.len()))
         .legend(|(x, y)| Circle::new((x + 10, y), 4, POINT_COLOR.filled()));
-        drawing(chart.draw_series(points.iter().map(|p| Circle::new((p.size as f64, p.mean_ns / unit), 4, POINT_COLOR.filled()))))?;
-        drawing(chart.draw_series(LineSeries::new(frontier.iter().map(|p| (p.size as f64, p.mean_ns / unit)), FRONTIER_COLOR.stroke_width(2))))?
-            .label("Pareto frontier (no variant is both smaller and faster)")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], FRONTIER_COLOR.stroke_width(2)));
+        drawing(
+            chart.draw_series(
+                points.iter().map(|p| {
+                    Circle::new((p.size as f64, p.mean_ns / unit), 4, POINT_COLOR.filled())
+                }),
+            ),
+        )?;
+        drawing(chart.draw_series(LineSeries::new(
+            frontier.iter().map(|p| (p.size as f64, p.mean_ns / unit)),
+            FRONTIER_COLOR.stroke_width(2),
+        )))?
+        .label("Pareto frontier (no variant is both smaller and faster)")
+        .legend(|(x, y)| {
+            PathElement::new(vec![(x, y), (x + 20, y)], FRONTIER_COLOR.stroke_width(2))
+        });
         // Each frontier point: a ring and its variant id.
         // Labels alternate above and below, so neighbours on the frontier do not overprint.
         drawing(chart.draw_series(frontier.iter().enumerate().map(|(i, p)| {
             EmptyElement::at((p.size as f64, p.mean_ns / unit))
                 + Circle::new((0, 0), 7, FRONTIER_COLOR.stroke_width(2))
-                + Text::new(p.row.variant.clone(), (8, if i % 2 == 0 { -22 } else { 8 }), (FONT, 14).into_font())
+                + Text::new(
+                    p.row.variant.clone(),
+                    (8, if i % 2 == 0 { -22 } else { 8 }),
+                    (FONT, 14).into_font(),
+                )
         })))?;
         drawing(
             chart
@@ -267,7 +329,11 @@ fn category_axes<'a, DB: DrawingBackend>(
     )?;
     let x_format = |x: &i32| labels.get(category(*x)).map(|l| l.to_string()).unwrap_or_default();
     let y_format = |v: &f64| format(*v);
-    let label_style = if many { TextStyle::from((FONT, 12).into_font()).transform(FontTransform::Rotate90) } else { (FONT, 13).into_text_style(area) };
+    let label_style = if many {
+        TextStyle::from((FONT, 12).into_font()).transform(FontTransform::Rotate90)
+    } else {
+        (FONT, 13).into_text_style(area)
+    };
     drawing(
         chart
             .configure_mesh()
@@ -292,13 +358,24 @@ fn bar_panel<DB: DrawingBackend>(
     whiskers: Option<&[(f64, f64)]>,
     format: impl Fn(f64) -> String,
 ) -> Result<()> {
-    let top = bars.iter().map(|(_, v)| *v).chain(whiskers.unwrap_or(&[]).iter().map(|w| w.1)).fold(0.0, f64::max);
+    let top = bars
+        .iter()
+        .map(|(_, v)| *v)
+        .chain(whiskers.unwrap_or(&[]).iter().map(|w| w.1))
+        .fold(0.0, f64::max);
     let labels: Vec<&str> = bars.iter().map(|(label, _)| label.as_str()).collect();
     let mut chart = category_axes(area, title, y_desc, &labels, top, &format)?;
-    drawing(chart.draw_series(bars.iter().enumerate().map(|(i, (_, v))| Rectangle::new([(at(i, -0.3), 0.0), (at(i, 0.3), *v)], POINT_COLOR.mix(0.8).filled()))))?;
-    drawing(chart.draw_series(bars.iter().enumerate().map(|(i, (_, v))| EmptyElement::at((at(i, -0.28), *v)) + Text::new(format(*v), (0, -18), (FONT, 13).into_font()))))?;
+    drawing(chart.draw_series(bars.iter().enumerate().map(|(i, (_, v))| {
+        Rectangle::new([(at(i, -0.3), 0.0), (at(i, 0.3), *v)], POINT_COLOR.mix(0.8).filled())
+    })))?;
+    drawing(chart.draw_series(bars.iter().enumerate().map(|(i, (_, v))| {
+        EmptyElement::at((at(i, -0.28), *v))
+            + Text::new(format(*v), (0, -18), (FONT, 13).into_font())
+    })))?;
     if let Some(whiskers) = whiskers {
-        drawing(chart.draw_series(whiskers.iter().enumerate().map(|(i, (low, high))| ErrorBar::new_vertical(at(i, 0.0), *low, (low + high) / 2.0, *high, BLACK, 10))))?;
+        drawing(chart.draw_series(whiskers.iter().enumerate().map(|(i, (low, high))| {
+            ErrorBar::new_vertical(at(i, 0.0), *low, (low + high) / 2.0, *high, BLACK, 10)
+        })))?;
     }
     Ok(())
 }
@@ -323,7 +400,8 @@ impl Chart for BarsChart<'_> {
         drawing(root.fill(&WHITE))?;
         let (body, _) = root.split_vertically(SIZE.1 - 30);
         let variants = analysis::size_rows(self.rows);
-        let sizes: Vec<(String, f64)> = variants.iter().map(|r| (label(r), r.size_bytes.unwrap_or(0) as f64)).collect();
+        let sizes: Vec<(String, f64)> =
+            variants.iter().map(|r| (label(r), r.size_bytes.unwrap_or(0) as f64)).collect();
         let title = format!("Binary size per {}", self.per);
         match self.measurement {
             None => bar_panel(&body, &title, "size", &sizes, None, human_bytes)?,
@@ -338,18 +416,38 @@ impl Chart for BarsChart<'_> {
 }
 
 /// Runtime bars with 95% CI whiskers for the given size rows' variants (0 where not measured).
-fn runtime_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, rows: &[Row], variants: &[&Row], measurement: &str) -> Result<()> {
+fn runtime_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    rows: &[Row],
+    variants: &[&Row],
+    measurement: &str,
+) -> Result<()> {
     let timed: Vec<Option<&Row>> = variants
         .iter()
-        .map(|v| rows.iter().find(|r| r.variant == v.variant && r.measurement.as_deref() == Some(measurement) && r.mean_ns.is_some()))
+        .map(|v| {
+            rows.iter().find(|r| {
+                r.variant == v.variant
+                    && r.measurement.as_deref() == Some(measurement)
+                    && r.mean_ns.is_some()
+            })
+        })
         .collect();
-    let max_ns = timed.iter().flatten().filter_map(|r| r.ci_high_ns.or(r.mean_ns)).fold(0.0, f64::max);
+    let max_ns =
+        timed.iter().flatten().filter_map(|r| r.ci_high_ns.or(r.mean_ns)).fold(0.0, f64::max);
     let (unit, unit_name) = time_unit(max_ns);
-    let bars: Vec<(String, f64)> = variants.iter().zip(&timed).map(|(v, t)| (label(v), t.and_then(|r| r.mean_ns).unwrap_or(0.0) / unit)).collect();
+    let bars: Vec<(String, f64)> = variants
+        .iter()
+        .zip(&timed)
+        .map(|(v, t)| (label(v), t.and_then(|r| r.mean_ns).unwrap_or(0.0) / unit))
+        .collect();
     let whiskers: Vec<(f64, f64)> = timed
         .iter()
         .zip(&bars)
-        .map(|(t, (_, mean))| t.map_or((*mean, *mean), |r| (r.ci_low_ns.unwrap_or(0.0) / unit, r.ci_high_ns.unwrap_or(0.0) / unit)))
+        .map(|(t, (_, mean))| {
+            t.map_or((*mean, *mean), |r| {
+                (r.ci_low_ns.unwrap_or(0.0) / unit, r.ci_high_ns.unwrap_or(0.0) / unit)
+            })
+        })
         .collect();
     let title = format!("Runtime per step: {measurement} (mean, 95% CI)");
     bar_panel(area, &title, &format!("runtime ({unit_name})"), &bars, Some(&whiskers), trim)
@@ -382,18 +480,37 @@ impl Chart for EffectChart<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
         drawing(root.fill(&WHITE))?;
         let (body, _) = root.split_vertically(SIZE.1 - 30);
-        let sizes: Vec<(String, f64)> =
-            analysis::size_rows(self.rows).iter().filter_map(|r| Some((axis_value(r, self.axis), r.size_bytes? as f64))).collect();
+        let sizes: Vec<(String, f64)> = analysis::size_rows(self.rows)
+            .iter()
+            .filter_map(|r| Some((axis_value(r, self.axis), r.size_bytes? as f64)))
+            .collect();
         let runtimes: Vec<(String, f64)> = match self.measurement {
-            Some(m) => analysis::points(self.rows, m).iter().map(|p| (axis_value(p.row, self.axis), p.mean_ns)).collect(),
+            Some(m) => analysis::points(self.rows, m)
+                .iter()
+                .map(|p| (axis_value(p.row, self.axis), p.mean_ns))
+                .collect(),
             None => Vec::new(),
         };
         let key = self.axis.key();
         if runtimes.is_empty() {
-            strip_panel(&body, &format!("Binary size by {key} (one dot per variant, red: median)"), "size", &sizes, 1.0, human_bytes)?;
+            strip_panel(
+                &body,
+                &format!("Binary size by {key} (one dot per variant, red: median)"),
+                "size",
+                &sizes,
+                1.0,
+                human_bytes,
+            )?;
         } else {
             let (top, bottom) = body.split_vertically((SIZE.1 - 30) / 2);
-            strip_panel(&top, &format!("Binary size by {key} (one dot per variant, red: median)"), "size", &sizes, 1.0, human_bytes)?;
+            strip_panel(
+                &top,
+                &format!("Binary size by {key} (one dot per variant, red: median)"),
+                "size",
+                &sizes,
+                1.0,
+                human_bytes,
+            )?;
             let (unit, unit_name) = time_unit(runtimes.iter().map(|r| r.1).fold(0.0, f64::max));
             let title = format!("Runtime by {key}: {}", self.measurement.unwrap_or_default());
             strip_panel(&bottom, &title, &format!("runtime ({unit_name})"), &runtimes, unit, trim)?;
@@ -404,7 +521,14 @@ impl Chart for EffectChart<'_> {
 
 /// Dots grouped by category (in first-seen order, spread sideways so they do not hide each
 /// other), with each group's median marked by a bar.
-fn strip_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, title: &str, y_desc: &str, values: &[(String, f64)], unit: f64, format: impl Fn(f64) -> String) -> Result<()> {
+fn strip_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    y_desc: &str,
+    values: &[(String, f64)],
+    unit: f64,
+    format: impl Fn(f64) -> String,
+) -> Result<()> {
     let mut groups: Vec<(String, Vec<f64>)> = Vec::new();
     for (category, value) in values {
         match groups.iter_mut().find(|(c, _)| c == category) {
@@ -419,9 +543,19 @@ fn strip_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, title: &str, y
         let mut sorted = members.clone();
         sorted.sort_by(f64::total_cmp);
         let median = crate::stats::percentile(&sorted, 50.0);
-        drawing(chart.draw_series(std::iter::once(PathElement::new(vec![(at(i, -0.35), median), (at(i, 0.35), median)], FRONTIER_COLOR.mix(0.6).stroke_width(3)))))?;
+        drawing(chart.draw_series(std::iter::once(PathElement::new(
+            vec![(at(i, -0.35), median), (at(i, 0.35), median)],
+            FRONTIER_COLOR.mix(0.6).stroke_width(3),
+        ))))?;
         let spread = |j: usize| at(i, -0.3 + 0.6 * (j as f64 + 0.5) / members.len() as f64);
-        drawing(chart.draw_series(members.iter().enumerate().map(|(j, v)| Circle::new((spread(j), *v), 3, POINT_COLOR.filled()))))?;
+        drawing(
+            chart.draw_series(
+                members
+                    .iter()
+                    .enumerate()
+                    .map(|(j, v)| Circle::new((spread(j), *v), 3, POINT_COLOR.filled())),
+            ),
+        )?;
     }
     Ok(())
 }
@@ -433,12 +567,18 @@ mod tests {
     #[test]
     fn size_ticks_are_readable() {
         assert_eq!(size_ticks(&(150_000.0..1_200_000.0)), [200_000.0, 500_000.0, 1_000_000.0]);
-        assert_eq!(size_ticks(&(333_000.0..771_000.0)), [400_000.0, 500_000.0, 600_000.0, 700_000.0]);
+        assert_eq!(
+            size_ticks(&(333_000.0..771_000.0)),
+            [400_000.0, 500_000.0, 600_000.0, 700_000.0]
+        );
     }
 
     fn fixture_rows() -> Vec<Row> {
         // A real default sweep (the seed ladder on json2csv), as the sweep wrote it.
-        let bytes = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ladder-results.csv")).unwrap();
+        let bytes = std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ladder-results.csv"),
+        )
+        .unwrap();
         crate::results::read_rows(&bytes).unwrap()
     }
 
@@ -447,8 +587,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let rows = fixture_rows();
         let svgs = write_charts(&rows, dir.path()).unwrap();
-        let names: Vec<String> = svgs.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
-        assert_eq!(names, ["tradeoff-convert-200k.svg", "tradeoff-criterion-json2csv-convert.svg", "ladder.svg"]);
+        let names: Vec<String> =
+            svgs.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+        assert_eq!(
+            names,
+            ["tradeoff-convert-200k.svg", "tradeoff-criterion-json2csv-convert.svg", "ladder.svg"]
+        );
         let svg = std::fs::read_to_string(&svgs[0]).unwrap();
         let points = analysis::points(&rows, "convert-200k");
         let frontier = analysis::pareto(&points);
@@ -456,7 +600,10 @@ mod tests {
         for point in &frontier {
             assert!(svg.contains(&point.row.variant), "{} is not labelled", point.row.variant);
         }
-        assert!(svg.contains("Pareto frontier") && svg.contains("KB"), "legend and readable size ticks");
+        assert!(
+            svg.contains("Pareto frontier") && svg.contains("KB"),
+            "legend and readable size ticks"
+        );
         for svg in &svgs {
             let png = image::open(svg.with_extension("png")).unwrap();
             assert_eq!((png.width(), png.height()), SIZE);
@@ -466,17 +613,35 @@ mod tests {
     #[test]
     fn sizes_alone_still_make_a_chart() {
         let dir = tempfile::tempdir().unwrap();
-        let rows: Vec<Row> = fixture_rows().into_iter().filter(|r| r.measurement.is_none()).map(|r| Row { step: None, ..r }).collect();
+        let rows: Vec<Row> = fixture_rows()
+            .into_iter()
+            .filter(|r| r.measurement.is_none())
+            .map(|r| Row { step: None, ..r })
+            .collect();
         let svgs = write_charts(&rows, dir.path()).unwrap();
-        let names: Vec<String> = svgs.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+        let names: Vec<String> =
+            svgs.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
         // Sizes, and the axes the variants differ in (as a matrix would).
-        assert_eq!(names, ["sizes.svg", "effect-opt-level.svg", "effect-lto.svg", "effect-codegen-units.svg", "effect-panic.svg", "effect-strip.svg"]);
+        assert_eq!(
+            names,
+            [
+                "sizes.svg",
+                "effect-opt-level.svg",
+                "effect-lto.svg",
+                "effect-codegen-units.svg",
+                "effect-panic.svg",
+                "effect-strip.svg"
+            ]
+        );
         assert!(std::fs::read_to_string(&svgs[0]).unwrap().contains("no runtime measured yet"));
     }
 
     #[test]
     fn chart_names_are_file_names() {
-        assert_eq!(tradeoff_stem("criterion:json2csv/convert"), "tradeoff-criterion-json2csv-convert");
+        assert_eq!(
+            tradeoff_stem("criterion:json2csv/convert"),
+            "tradeoff-criterion-json2csv-convert"
+        );
         assert_eq!(tradeoff_stem("convert-200k"), "tradeoff-convert-200k");
     }
 }

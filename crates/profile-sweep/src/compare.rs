@@ -64,7 +64,9 @@ fn value(row: &Row) -> Option<(f64, (f64, f64))> {
     }
     match row.measurement {
         None => row.size_bytes.map(|s| (s as f64, (s as f64, s as f64))),
-        Some(_) => row.mean_ns.map(|m| (m, (row.ci_low_ns.unwrap_or(m), row.ci_high_ns.unwrap_or(m)))),
+        Some(_) => {
+            row.mean_ns.map(|m| (m, (row.ci_low_ns.unwrap_or(m), row.ci_high_ns.unwrap_or(m))))
+        }
     }
 }
 
@@ -83,9 +85,20 @@ pub fn compare(old: &[Row], new: &[Row], thresholds: Thresholds) -> Comparison {
             None => thresholds.size_percent.is_some_and(|t| percent > t),
             Some(_) => thresholds.time_percent.is_some_and(|t| percent > t && new_ci.0 > old_ci.1),
         };
-        comparison.changes.push(Change { variant: row.variant.clone(), measurement: row.measurement.clone(), old: old_value, new: new_value, percent, regression });
+        comparison.changes.push(Change {
+            variant: row.variant.clone(),
+            measurement: row.measurement.clone(),
+            old: old_value,
+            new: new_value,
+            percent,
+            regression,
+        });
     }
-    comparison.only_old = old.iter().filter(|o| value(o).is_some() && !new.iter().any(|n| key(n) == key(o))).map(key).collect();
+    comparison.only_old = old
+        .iter()
+        .filter(|o| value(o).is_some() && !new.iter().any(|n| key(n) == key(o)))
+        .map(key)
+        .collect();
     comparison
 }
 
@@ -95,7 +108,13 @@ mod tests {
     use crate::results::tests::row;
 
     fn timed(variant: &str, mean: f64) -> Row {
-        Row { measurement: Some("run".into()), mean_ns: Some(mean), ci_low_ns: Some(mean * 0.98), ci_high_ns: Some(mean * 1.02), ..row(variant, 100) }
+        Row {
+            measurement: Some("run".into()),
+            mean_ns: Some(mean),
+            ci_low_ns: Some(mean * 0.98),
+            ci_high_ns: Some(mean * 1.02),
+            ..row(variant, 100)
+        }
     }
 
     #[test]
@@ -106,16 +125,31 @@ mod tests {
         assert!(!report.has_regression(), "without thresholds nothing fails");
         assert_eq!(report.changes.len(), 2);
         assert!((report.changes[0].percent - 10.0).abs() < 1e-9);
-        assert_eq!((report.only_old.clone(), report.only_new.clone()), (vec!["gone".to_owned()], vec!["added".to_owned()]));
-        assert!(compare(&old, &new, Thresholds { size_percent: Some(5.0), time_percent: None }).has_regression());
-        assert!(!compare(&old, &new, Thresholds { size_percent: Some(10.5), time_percent: None }).has_regression());
-        assert!(compare(&old, &new, Thresholds { size_percent: None, time_percent: Some(10.0) }).has_regression());
+        assert_eq!(
+            (report.only_old.clone(), report.only_new.clone()),
+            (vec!["gone".to_owned()], vec!["added".to_owned()])
+        );
+        assert!(
+            compare(&old, &new, Thresholds { size_percent: Some(5.0), time_percent: None })
+                .has_regression()
+        );
+        assert!(
+            !compare(&old, &new, Thresholds { size_percent: Some(10.5), time_percent: None })
+                .has_regression()
+        );
+        assert!(
+            compare(&old, &new, Thresholds { size_percent: None, time_percent: Some(10.0) })
+                .has_regression()
+        );
     }
 
     #[test]
     fn overlapping_confidence_intervals_are_not_a_runtime_regression() {
         let (old, new) = ([timed("a", 100.0)], [timed("a", 103.0)]);
         let thresholds = Thresholds { size_percent: None, time_percent: Some(1.0) };
-        assert!(!compare(&old, &new, thresholds).has_regression(), "3% slower but within the noise");
+        assert!(
+            !compare(&old, &new, thresholds).has_regression(),
+            "3% slower but within the noise"
+        );
     }
 }

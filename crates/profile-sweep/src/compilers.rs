@@ -46,8 +46,14 @@ pub struct Compiler<'a> {
 impl Compilers {
     /// Resolves every toolchain the variants name and checks their targets. `default` is what
     /// `rustc` (or `$RUSTC`) and `cargo` give without a toolchain.
-    pub fn check(variants: &[Variant], sweep: &Sweep, default: Toolchain, default_cargo: &Path) -> Result<Compilers, InputError> {
-        let default_rustc = std::env::var_os("RUSTC").map_or_else(|| PathBuf::from("rustc"), PathBuf::from);
+    pub fn check(
+        variants: &[Variant],
+        sweep: &Sweep,
+        default: Toolchain,
+        default_cargo: &Path,
+    ) -> Result<Compilers, InputError> {
+        let default_rustc =
+            std::env::var_os("RUSTC").map_or_else(|| PathBuf::from("rustc"), PathBuf::from);
         let mut compilers = Compilers {
             default,
             default_cargo: default_cargo.to_owned(),
@@ -58,7 +64,10 @@ impl Compilers {
         };
         for variant in variants {
             if let Some(name) = &variant.env.toolchain {
-                compilers.named.entry(name.clone()).or_insert_with(|| NamedToolchain::resolve(name));
+                compilers
+                    .named
+                    .entry(name.clone())
+                    .or_insert_with(|| NamedToolchain::resolve(name));
             }
         }
         for variant in variants {
@@ -75,10 +84,17 @@ impl Compilers {
             if compilers.libdirs.contains_key(&key) {
                 continue;
             }
-            let for_toolchain = env.toolchain.as_ref().map(|t| format!(" --toolchain {t}")).unwrap_or_default();
-            let at = |what: &str| sweep.error_at(offset_of(sweep, what), format!("cannot build for target `{target}`"));
-            let libdir = toolchain::target_libdir(&rustc, &target)
-                .map_err(|why| at(&target).with_fix(format!("check the triple (`rustc --print target-list` lists them); rustc said: {why}")))?;
+            let for_toolchain =
+                env.toolchain.as_ref().map(|t| format!(" --toolchain {t}")).unwrap_or_default();
+            let at = |what: &str| {
+                sweep
+                    .error_at(offset_of(sweep, what), format!("cannot build for target `{target}`"))
+            };
+            let libdir = toolchain::target_libdir(&rustc, &target).map_err(|why| {
+                at(&target).with_fix(format!(
+                    "check the triple (`rustc --print target-list` lists them); rustc said: {why}"
+                ))
+            })?;
             if env.build_std {
                 if !toolchain::has_rust_src(&rustc) {
                     return Err(sweep
@@ -108,7 +124,10 @@ impl Compilers {
         }
         let toolchain = named.map_or(&self.default, |n| &n.toolchain);
         let target = env.target.as_deref().unwrap_or(&toolchain.host);
-        let (libdir_key, libdir) = self.libdirs.get_key_value(&(env.toolchain.clone(), target.to_owned())).expect("checked for every variant");
+        let (libdir_key, libdir) = self
+            .libdirs
+            .get_key_value(&(env.toolchain.clone(), target.to_owned()))
+            .expect("checked for every variant");
         let arch = |triple: &str| triple.split('-').next().unwrap_or_default().to_owned();
         Ok(Compiler {
             toolchain,
@@ -116,14 +135,20 @@ impl Compilers {
             cargo: named.map_or(&self.default_cargo, |n| &n.cargo),
             target: &libdir_key.1,
             libdir,
-            runs_here: arch(target) == arch(&toolchain.host) && target.contains("-linux-") && toolchain.host.contains("-linux-"),
+            runs_here: arch(target) == arch(&toolchain.host)
+                && target.contains("-linux-")
+                && toolchain.host.contains("-linux-"),
         })
     }
 
     /// Everything resolved here that decides what a build produces: named toolchains' versions
     /// and the wasm-opt version, for the cache key.
     pub fn describe(&self) -> String {
-        let mut named: Vec<String> = self.named.iter().map(|(name, t)| format!("{name}: {:?}", t.as_ref().map(|t| &t.toolchain.verbose))).collect();
+        let mut named: Vec<String> = self
+            .named
+            .iter()
+            .map(|(name, t)| format!("{name}: {:?}", t.as_ref().map(|t| &t.toolchain.verbose)))
+            .collect();
         named.sort();
         format!("{named:?}; wasm-opt {:?}", self.wasm_opt)
     }
@@ -138,7 +163,9 @@ fn offset_of(sweep: &Sweep, needle: &str) -> usize {
 fn wasm_opt_version() -> Result<String, String> {
     let missing = "wasm-opt is not installed here; install Binaryen (Debian: `apt-get install binaryen`) to measure wasm-opt variants";
     match Command::new("wasm-opt").arg("--version").output() {
-        Ok(output) if output.status.success() => Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned()),
+        Ok(output) if output.status.success() => {
+            Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
+        }
         _ => Err(missing.to_owned()),
     }
 }

@@ -84,7 +84,13 @@ pub enum CriterionOutcome {
 /// Runs `executable` (a criterion bench built by `cargo bench --no-run`) the way `cargo bench`
 /// would, from `package_dir`, writing criterion's files to `home` (emptied first), with
 /// `library_path` as `LD_LIBRARY_PATH` if given. Also returns the wall time of the bench process.
-pub fn run(executable: &Path, spec: &CriterionSpec, package_dir: &Path, home: &Path, library_path: Option<&Path>) -> Result<(CriterionOutcome, Duration)> {
+pub fn run(
+    executable: &Path,
+    spec: &CriterionSpec,
+    package_dir: &Path,
+    home: &Path,
+    library_path: Option<&Path>,
+) -> Result<(CriterionOutcome, Duration)> {
     remove_dir(home)?;
     std::fs::create_dir_all(home).with_context(|| format!("cannot create {}", home.display()))?;
     let mut command = Command::new(executable);
@@ -126,7 +132,10 @@ pub fn read_estimates(home: &Path) -> Result<Vec<Estimate>> {
     for entry in walkdir::WalkDir::new(home).sort_by_file_name() {
         let entry = entry.with_context(|| format!("cannot list {}", home.display()))?;
         let new = entry.path();
-        if entry.file_type().is_dir() && new.file_name().is_some_and(|n| n == "new") && new.join("estimates.json").is_file() {
+        if entry.file_type().is_dir()
+            && new.file_name().is_some_and(|n| n == "new")
+            && new.join("estimates.json").is_file()
+        {
             found.push(read_benchmark(new)?);
         }
     }
@@ -173,13 +182,17 @@ mod format {
 /// Reads one benchmark's `new/` directory.
 fn read_benchmark(new: &Path) -> Result<Estimate> {
     fn json<T: serde::de::DeserializeOwned>(path: PathBuf) -> Result<T> {
-        let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        serde_json::from_slice(&bytes).with_context(|| format!("{} is not in the format criterion 0.5 to 0.8 writes", path.display()))
+        let bytes =
+            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        serde_json::from_slice(&bytes).with_context(|| {
+            format!("{} is not in the format criterion 0.5 to 0.8 writes", path.display())
+        })
     }
     let benchmark: format::Benchmark = json(new.join("benchmark.json"))?;
     let estimates: format::Estimates = json(new.join("estimates.json"))?;
     let sample: format::Sample = json(new.join("sample.json"))?;
-    let per_iteration: Vec<f64> = sample.times.iter().zip(&sample.iters).map(|(time, iters)| time / iters).collect();
+    let per_iteration: Vec<f64> =
+        sample.times.iter().zip(&sample.iters).map(|(time, iters)| time / iters).collect();
     let mean = estimates.mean;
     Ok(Estimate {
         id: benchmark.full_id,

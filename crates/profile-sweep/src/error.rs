@@ -24,7 +24,13 @@ pub struct InputError {
 impl InputError {
     /// An error about a whole file, with no position in it.
     pub fn in_file(file: &Path, message: impl Into<String>) -> Self {
-        InputError { file: file.to_owned(), position: None, message: message.into(), source_line: None, fix: None }
+        InputError {
+            file: file.to_owned(),
+            position: None,
+            message: message.into(),
+            source_line: None,
+            fix: None,
+        }
     }
 
     /// An error at byte offset `offset` of `text`, the contents of `file`.
@@ -99,8 +105,12 @@ mod tests {
     #[test]
     fn position_is_line_and_column_of_the_offset() {
         let text = "a = 1\nopt-level = [1, 4]\n";
-        let err = InputError::at(Path::new("s.toml"), text, text.find('4').unwrap(), "bad").with_fix("use 3");
+        let err = InputError::at(Path::new("s.toml"), text, text.find('4').unwrap(), "bad")
+            .with_fix("use 3");
         assert_eq!(err.position, Some((2, 17)));
-        assert_eq!(err.to_string(), "s.toml:2:17: bad\n   |\n 2 | opt-level = [1, 4]\n   |                 ^\n  fix: use 3");
+        assert_eq!(
+            err.to_string(),
+            "s.toml:2:17: bad\n   |\n 2 | opt-level = [1, 4]\n   |                 ^\n  fix: use 3"
+        );
     }
 }

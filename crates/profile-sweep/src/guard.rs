@@ -86,8 +86,10 @@ impl ManifestGuard {
     /// a sweep that was killed. Fails, naming the process, if another sweep is running.
     pub fn acquire(manifest: &Path, state_dir: &Path) -> Result<(ManifestGuard, Option<Recovery>)> {
         let recovery = recover(manifest, state_dir)?;
-        fs::create_dir_all(state_dir).with_context(|| format!("cannot create {}", state_dir.display()))?;
-        let metadata = fs::metadata(manifest).with_context(|| format!("cannot read {}", manifest.display()))?;
+        fs::create_dir_all(state_dir)
+            .with_context(|| format!("cannot create {}", state_dir.display()))?;
+        let metadata = fs::metadata(manifest)
+            .with_context(|| format!("cannot read {}", manifest.display()))?;
         let modified = metadata.modified().ok();
         let me = Owner::current();
         let lock = format!(
@@ -103,11 +105,18 @@ impl ManifestGuard {
                 file.sync_all()?;
             }
             Err(e) if e.kind() == ErrorKind::AlreadyExists => {
-                bail!(another_sweep(manifest, read_lock(state_dir).map(|l| l.owner.pid).unwrap_or(0)));
+                bail!(another_sweep(
+                    manifest,
+                    read_lock(state_dir).map(|l| l.owner.pid).unwrap_or(0)
+                ));
             }
-            Err(e) => return Err(e).with_context(|| format!("cannot create the lock in {}", state_dir.display())),
+            Err(e) => {
+                return Err(e)
+                    .with_context(|| format!("cannot create the lock in {}", state_dir.display()));
+            }
         }
-        let original = fs::read(manifest).with_context(|| format!("cannot read {}", manifest.display()))?;
+        let original =
+            fs::read(manifest).with_context(|| format!("cannot read {}", manifest.display()))?;
         let guard = ManifestGuard {
             manifest: manifest.to_owned(),
             state_dir: state_dir.to_owned(),
@@ -168,8 +177,10 @@ impl ManifestGuard {
                         "note: {} was edited while the sweep ran; {}; the copy from before the sweep is at {}",
                         self.manifest.display(),
                         match outcome {
-                            PutBack::KeptEdits => "the sweep's profiles were removed and your edits kept",
-                            _ => "it is not valid TOML any more, so it was left as it is (remove its [profile.sweep-*] tables by hand)",
+                            PutBack::KeptEdits =>
+                                "the sweep's profiles were removed and your edits kept",
+                            _ =>
+                                "it is not valid TOML any more, so it was left as it is (remove its [profile.sweep-*] tables by hand)",
                         },
                         kept.display()
                     );
@@ -205,7 +216,10 @@ pub fn refuse_if_running(manifest: &Path, state_dir: &Path) -> Result<()> {
 }
 
 fn another_sweep(manifest: &Path, pid: u32) -> String {
-    format!("another sweep (pid {pid}) is running on {}; wait for it to finish or stop it (kill {pid}), then try again", manifest.display())
+    format!(
+        "another sweep (pid {pid}) is running on {}; wait for it to finish or stop it (kill {pid}), then try again",
+        manifest.display()
+    )
 }
 
 /// Restores `manifest` if a sweep on it was killed (`kill -9`, a crash, a power cut) and left
@@ -222,9 +236,19 @@ pub fn recover(manifest: &Path, state_dir: &Path) -> Result<Option<Recovery>> {
             if current == saved {
                 None
             } else {
-                match put_back_keeping_edits(manifest, &saved, lock.as_ref().and_then(|l| l.modified))? {
-                    PutBack::Restored => Some(Recovery::Restored { manifest: manifest.to_owned(), pid: lock.as_ref().map(|l| l.owner.pid) }),
-                    PutBack::KeptEdits | PutBack::Left => Some(Recovery::KeptChangedManifest { manifest: manifest.to_owned(), backup: keep_backup(state_dir)? }),
+                match put_back_keeping_edits(
+                    manifest,
+                    &saved,
+                    lock.as_ref().and_then(|l| l.modified),
+                )? {
+                    PutBack::Restored => Some(Recovery::Restored {
+                        manifest: manifest.to_owned(),
+                        pid: lock.as_ref().map(|l| l.owner.pid),
+                    }),
+                    PutBack::KeptEdits | PutBack::Left => Some(Recovery::KeptChangedManifest {
+                        manifest: manifest.to_owned(),
+                        backup: keep_backup(state_dir)?,
+                    }),
                 }
             }
         }
@@ -260,9 +284,16 @@ enum PutBack {
 
 /// Takes the sweep profiles out of `manifest`: if that gives `original`, puts the original bytes
 /// and mtime back; if the user changed other things meanwhile, keeps their changes.
-fn put_back_keeping_edits(manifest: &Path, original: &[u8], modified: Option<SystemTime>) -> Result<PutBack> {
-    let current = fs::read(manifest).with_context(|| format!("cannot read {}", manifest.display()))?;
-    let Some(without) = std::str::from_utf8(&current).ok().and_then(crate::manifest::without_sweep_profiles) else {
+fn put_back_keeping_edits(
+    manifest: &Path,
+    original: &[u8],
+    modified: Option<SystemTime>,
+) -> Result<PutBack> {
+    let current =
+        fs::read(manifest).with_context(|| format!("cannot read {}", manifest.display()))?;
+    let Some(without) =
+        std::str::from_utf8(&current).ok().and_then(crate::manifest::without_sweep_profiles)
+    else {
         return Ok(PutBack::Left);
     };
     if without.as_bytes() == original {
@@ -289,7 +320,8 @@ fn put_back(manifest: &Path, bytes: &[u8], modified: Option<SystemTime>) -> Resu
     if let Some(modified) = modified {
         // Cargo fingerprints by mtime: give the file its old one so nothing rebuilds for it.
         let file = fs::File::options().write(true).open(manifest)?;
-        file.set_modified(modified).with_context(|| format!("cannot set the mtime of {}", manifest.display()))?;
+        file.set_modified(modified)
+            .with_context(|| format!("cannot set the mtime of {}", manifest.display()))?;
     }
     Ok(())
 }
@@ -407,7 +439,11 @@ mod tests {
         let (_guard, _) = ManifestGuard::acquire(&manifest, &state).unwrap();
         let err = ManifestGuard::acquire(&manifest, &state).unwrap_err().to_string();
         assert!(err.contains(&format!("another sweep (pid {})", std::process::id())), "{err}");
-        assert_eq!(recover(&manifest, &state).unwrap(), None, "recovery must not touch a live sweep");
+        assert_eq!(
+            recover(&manifest, &state).unwrap(),
+            None,
+            "recovery must not touch a live sweep"
+        );
     }
 
     #[test]
@@ -442,9 +478,13 @@ mod tests {
         // What a killed sweep leaves: a lock of a dead process, a backup, an edited manifest.
         fs::write(lock_path(&state), "pid=999999999\nstart=1\nmtime_ns=0\n").unwrap();
         fs::write(backup_path(&state), ORIGINAL).unwrap();
-        fs::write(&manifest, format!("{ORIGINAL}\n[profile.sweep-o3]\ninherits = \"release\"\n")).unwrap();
+        fs::write(&manifest, format!("{ORIGINAL}\n[profile.sweep-o3]\ninherits = \"release\"\n"))
+            .unwrap();
         let recovery = recover(&manifest, &state).unwrap();
-        assert_eq!(recovery, Some(Recovery::Restored { manifest: manifest.clone(), pid: Some(999999999) }));
+        assert_eq!(
+            recovery,
+            Some(Recovery::Restored { manifest: manifest.clone(), pid: Some(999999999) })
+        );
         assert_eq!(fs::read_to_string(&manifest).unwrap(), ORIGINAL);
         assert!(!lock_path(&state).exists() && !backup_path(&state).exists());
         // and the stale lock no longer blocks a new sweep
@@ -457,7 +497,9 @@ mod tests {
         fs::create_dir_all(&state).unwrap();
         fs::write(backup_path(&state), ORIGINAL).unwrap();
         fs::write(&manifest, "[workspace] # edited by hand since\n").unwrap();
-        let Some(Recovery::KeptChangedManifest { backup, .. }) = recover(&manifest, &state).unwrap() else {
+        let Some(Recovery::KeptChangedManifest { backup, .. }) =
+            recover(&manifest, &state).unwrap()
+        else {
             panic!("expected the manifest to be kept")
         };
         assert_eq!(fs::read_to_string(&manifest).unwrap(), "[workspace] # edited by hand since\n");
@@ -470,7 +512,11 @@ mod tests {
         let (mut guard, _) = ManifestGuard::acquire(&manifest, &state).unwrap();
         guard.write(&format!("{ORIGINAL}\n# profile-sweep: temporary\n[profile.sweep-o3]\ninherits = \"release\"\n")).unwrap();
         // The user adds a dependency while the sweep builds.
-        let during = fs::read_to_string(&manifest).unwrap().replacen("[workspace]", "[workspace]\n# added during the sweep", 1);
+        let during = fs::read_to_string(&manifest).unwrap().replacen(
+            "[workspace]",
+            "[workspace]\n# added during the sweep",
+            1,
+        );
         fs::write(&manifest, during).unwrap();
         guard.restore().unwrap();
         let after = fs::read_to_string(&manifest).unwrap();

@@ -15,9 +15,16 @@ pub struct Machine {
 impl Machine {
     /// Reads what Linux exposes; anything unreadable is left empty, never guessed.
     pub fn detect() -> Machine {
-        let read = |path: &str| std::fs::read_to_string(path).ok().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        let read = |path: &str| {
+            std::fs::read_to_string(path)
+                .ok()
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+        };
         let cpu_model = read("/proc/cpuinfo").and_then(|info| {
-            info.lines().find_map(|l| l.strip_prefix("model name")?.split_once(':').map(|(_, v)| v.trim().to_owned()))
+            info.lines().find_map(|l| {
+                l.strip_prefix("model name")?.split_once(':').map(|(_, v)| v.trim().to_owned())
+            })
         });
         Machine {
             host: read("/proc/sys/kernel/hostname").unwrap_or_else(|| "unknown".to_owned()),

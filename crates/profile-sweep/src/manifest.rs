@@ -20,7 +20,11 @@ const BANNER: &str = "# profile-sweep: temporary profiles, removed when the swee
 pub fn without_sweep_profiles(text: &str) -> Option<String> {
     let mut doc: DocumentMut = text.parse().ok()?;
     if let Some(profiles) = doc.get_mut("profile").and_then(Item::as_table_mut) {
-        let ours: Vec<String> = profiles.iter().map(|(name, _)| name.to_owned()).filter(|name| name.starts_with("sweep-")).collect();
+        let ours: Vec<String> = profiles
+            .iter()
+            .map(|(name, _)| name.to_owned())
+            .filter(|name| name.starts_with("sweep-"))
+            .collect();
         for name in ours {
             profiles.remove(&name);
         }
@@ -49,7 +53,11 @@ pub struct Inherited {
 /// Reads what the sweep's `inherits` profile gives: cargo's defaults for the built-in profile at
 /// the end of the chain, overlaid with what the manifest sets along it, with the `debug` setting
 /// that decides cargo's default `strip`.
-pub fn inherited_settings(manifest_path: &Path, manifest_text: &str, sweep: &Sweep) -> Result<Inherited, InputError> {
+pub fn inherited_settings(
+    manifest_path: &Path,
+    manifest_text: &str,
+    sweep: &Sweep,
+) -> Result<Inherited, InputError> {
     let doc: DocumentMut = manifest_text
         .parse()
         .map_err(|e| InputError::in_file(manifest_path, format!("not valid TOML: {e}")))?;
@@ -61,7 +69,10 @@ pub fn inherited_settings(manifest_path: &Path, manifest_text: &str, sweep: &Swe
     let mut name = sweep.inherits.value.clone();
     let base = loop {
         if chain.contains(&name) || chain.len() > 16 {
-            return Err(InputError::in_file(manifest_path, format!("profile `{name}` inherits from itself")));
+            return Err(InputError::in_file(
+                manifest_path,
+                format!("profile `{name}` inherits from itself"),
+            ));
         }
         chain.push(name.clone());
         if let Some(builtin) = BaseProfile::from_name(&name) {
@@ -71,19 +82,30 @@ pub fn inherited_settings(manifest_path: &Path, manifest_text: &str, sweep: &Swe
             break builtin;
         }
         let Some(custom) = table(&name) else {
-            let defined: Vec<&str> = profiles.map(|p| p.iter().map(|(k, _)| k).collect()).unwrap_or_default();
+            let defined: Vec<&str> =
+                profiles.map(|p| p.iter().map(|(k, _)| k).collect()).unwrap_or_default();
             return Err(sweep
-                .error_at(sweep.inherits.offset, format!("profile `{name}` is not defined in {}", manifest_path.display()))
+                .error_at(
+                    sweep.inherits.offset,
+                    format!("profile `{name}` is not defined in {}", manifest_path.display()),
+                )
                 .with_fix(format!(
                     "inherit from release, dev, bench or test{}",
-                    if defined.is_empty() { String::new() } else { format!(", or one of the manifest's: {}", defined.join(", ")) }
+                    if defined.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", or one of the manifest's: {}", defined.join(", "))
+                    }
                 )));
         };
         match custom.get("inherits").and_then(Item::as_str) {
             Some(parent) => name = parent.to_owned(),
             None => {
-                return Err(InputError::in_file(manifest_path, format!("[profile.{name}] has no `inherits` key"))
-                    .with_fix(format!("add inherits = \"release\" to [profile.{name}]")));
+                return Err(InputError::in_file(
+                    manifest_path,
+                    format!("[profile.{name}] has no `inherits` key"),
+                )
+                .with_fix(format!("add inherits = \"release\" to [profile.{name}]")));
             }
         }
     };
@@ -98,10 +120,18 @@ pub fn inherited_settings(manifest_path: &Path, manifest_text: &str, sweep: &Swe
     let mut settings = defaults;
     for axis in Axis::ALL {
         let Some(value) = declared(axis.key()).and_then(Item::as_value) else { continue };
-        let setting = RawValue::from_edit(value).and_then(|raw| axis.parse(&raw)).ok_or_else(|| {
-            InputError::in_file(manifest_path, format!("the manifest's profile sets {} = {}, which cargo does not accept", axis.key(), value.to_string().trim()))
+        let setting =
+            RawValue::from_edit(value).and_then(|raw| axis.parse(&raw)).ok_or_else(|| {
+                InputError::in_file(
+                    manifest_path,
+                    format!(
+                        "the manifest's profile sets {} = {}, which cargo does not accept",
+                        axis.key(),
+                        value.to_string().trim()
+                    ),
+                )
                 .with_fix(format!("{} takes {}", axis.key(), axis.accepted()))
-        })?;
+            })?;
         settings.set(setting);
     }
     Ok(Inherited {
@@ -148,13 +178,19 @@ pub fn with_sweep_profiles(
             continue;
         }
         if profiles.contains_key(&name) {
-            return Err(InputError::in_file(manifest_path, format!("the manifest already has [profile.{name}]"))
-                .with_fix("remove it: profile names starting with `sweep-` are reserved for profile-sweep"));
+            return Err(InputError::in_file(
+                manifest_path,
+                format!("the manifest already has [profile.{name}]"),
+            )
+            .with_fix(
+                "remove it: profile names starting with `sweep-` are reserved for profile-sweep",
+            ));
         }
         let mut table = Table::new();
         table.insert("inherits", toml_edit::value(sweep.inherits.value.as_str()));
         for setting in variant.settings.values() {
-            let default_by_omission = setting == Setting::CodegenUnits(inherited.default_codegen_units)
+            let default_by_omission = setting
+                == Setting::CodegenUnits(inherited.default_codegen_units)
                 && !inherited.declares_codegen_units;
             if !default_by_omission {
                 table.insert(setting.axis().key(), Item::Value(setting.toml_value()));
@@ -210,17 +246,44 @@ serde = "1"         # trailing comment
     #[test]
     fn inherited_settings_follow_the_chain_and_the_users_profile() {
         let path = Path::new("Cargo.toml");
-        let s = inherited_settings(path, MANIFEST, &sweep("package = \"p\"\ninherits = \"small\"\n[[ladder]]\nstep = \"a\"\n")).unwrap().settings;
-        assert_eq!(s.id(), "oz-fat-cgu4-unwind-nostrip", "debug info is on, so cargo's default strip is none");
-        let s = inherited_settings(path, MANIFEST, &sweep("package = \"p\"\n[profile]\ndebug = false\n[[ladder]]\nstep = \"a\"\n")).unwrap().settings;
+        let s = inherited_settings(
+            path,
+            MANIFEST,
+            &sweep("package = \"p\"\ninherits = \"small\"\n[[ladder]]\nstep = \"a\"\n"),
+        )
+        .unwrap()
+        .settings;
+        assert_eq!(
+            s.id(),
+            "oz-fat-cgu4-unwind-nostrip",
+            "debug info is on, so cargo's default strip is none"
+        );
+        let s = inherited_settings(
+            path,
+            MANIFEST,
+            &sweep("package = \"p\"\n[profile]\ndebug = false\n[[ladder]]\nstep = \"a\"\n"),
+        )
+        .unwrap()
+        .settings;
         assert_eq!(s.id(), "o3-fat-cgu4-unwind-dbg");
-        let s = inherited_settings(path, "", &sweep("package = \"p\"\ninherits = \"bench\"\n[[ladder]]\nstep = \"a\"\n")).unwrap().settings;
+        let s = inherited_settings(
+            path,
+            "",
+            &sweep("package = \"p\"\ninherits = \"bench\"\n[[ladder]]\nstep = \"a\"\n"),
+        )
+        .unwrap()
+        .settings;
         assert_eq!(s.id(), "o3-thinlocal-cgu16-unwind-dbg");
     }
 
     #[test]
     fn unknown_inherited_profile_lists_the_defined_ones() {
-        let err = inherited_settings(Path::new("Cargo.toml"), MANIFEST, &sweep("package = \"p\"\ninherits = \"tiny\"\n[[ladder]]\nstep = \"a\"\n")).unwrap_err();
+        let err = inherited_settings(
+            Path::new("Cargo.toml"),
+            MANIFEST,
+            &sweep("package = \"p\"\ninherits = \"tiny\"\n[[ladder]]\nstep = \"a\"\n"),
+        )
+        .unwrap_err();
         assert_eq!(err.position, Some((2, 12)));
         assert!(err.message.contains("profile `tiny` is not defined"));
         assert!(err.fix.unwrap().ends_with("one of the manifest's: release, small"));
@@ -228,26 +291,40 @@ serde = "1"         # trailing comment
 
     #[test]
     fn sweep_profiles_are_appended_and_the_rest_is_untouched() {
-        let sweep = sweep("package = \"p\"\n[profile]\noverflow-checks = false\n[[ladder]]\nstep = \"a\"\n[[ladder]]\nstep = \"b\"\npanic = \"abort\"\nstrip = true\n");
+        let sweep = sweep(
+            "package = \"p\"\n[profile]\noverflow-checks = false\n[[ladder]]\nstep = \"a\"\n[[ladder]]\nstep = \"b\"\npanic = \"abort\"\nstrip = true\n",
+        );
         let inherited = inherited_settings(Path::new("Cargo.toml"), MANIFEST, &sweep).unwrap();
         let variants = expand(&sweep, inherited.settings).variants;
-        let edited = with_sweep_profiles(Path::new("Cargo.toml"), MANIFEST, &sweep, &inherited, &variants).unwrap();
+        let edited =
+            with_sweep_profiles(Path::new("Cargo.toml"), MANIFEST, &sweep, &inherited, &variants)
+                .unwrap();
         assert!(edited.starts_with(MANIFEST), "the user's text must come first, unchanged");
         insta::assert_snapshot!(&edited[MANIFEST.len()..]);
         let reparsed = sweep_profile_names(&edited);
         assert_eq!(reparsed, variants.iter().map(Variant::profile_name).collect::<Vec<_>>());
-        assert_eq!(without_sweep_profiles(&edited).as_deref(), Some(MANIFEST), "removal undoes the edit byte for byte");
+        assert_eq!(
+            without_sweep_profiles(&edited).as_deref(),
+            Some(MANIFEST),
+            "removal undoes the edit byte for byte"
+        );
     }
 
     #[test]
     fn manifest_without_profiles_gets_a_profile_table() {
         let text = "[package]\nname = \"a\"\n\n[dependencies]\n";
-        let sweep = sweep("package = \"p\"\n[[ladder]]\nstep = \"a\"\n[[ladder]]\nstep = \"b\"\ncodegen-units = 1\n");
+        let sweep = sweep(
+            "package = \"p\"\n[[ladder]]\nstep = \"a\"\n[[ladder]]\nstep = \"b\"\ncodegen-units = 1\n",
+        );
         let inherited = inherited_settings(Path::new("Cargo.toml"), text, &sweep).unwrap();
         let variants = expand(&sweep, inherited.settings).variants;
-        let edited = with_sweep_profiles(Path::new("Cargo.toml"), text, &sweep, &inherited, &variants).unwrap();
+        let edited =
+            with_sweep_profiles(Path::new("Cargo.toml"), text, &sweep, &inherited, &variants)
+                .unwrap();
         let table = |id: &str, units: &str| {
-            format!("[profile.sweep-{id}]\ninherits = \"release\"\nopt-level = 3\nlto = false\n{units}panic = \"unwind\"\nstrip = \"debuginfo\"\n")
+            format!(
+                "[profile.sweep-{id}]\ninherits = \"release\"\nopt-level = 3\nlto = false\n{units}panic = \"unwind\"\nstrip = \"debuginfo\"\n"
+            )
         };
         let expected = format!(
             "{text}\n{BANNER}{}\n{}",
@@ -255,7 +332,11 @@ serde = "1"         # trailing comment
             table("o3-thinlocal-cgu1-unwind-dbg", "codegen-units = 1\n")
         );
         assert_eq!(edited, expected, "cargo's default codegen-units is written by omission");
-        assert_eq!(without_sweep_profiles(&edited).as_deref(), Some(text), "an added [profile] table goes too");
+        assert_eq!(
+            without_sweep_profiles(&edited).as_deref(),
+            Some(text),
+            "an added [profile] table goes too"
+        );
     }
 
     #[test]
@@ -264,12 +345,20 @@ serde = "1"         # trailing comment
         let inherited = inherited_settings(Path::new("Cargo.toml"), "", &sweep).unwrap();
         let variants = expand(&sweep, inherited.settings).variants;
         let text = format!("[profile.{}]\ninherits = \"release\"\n", variants[0].profile_name());
-        let err = with_sweep_profiles(Path::new("Cargo.toml"), &text, &sweep, &inherited, &variants).unwrap_err();
+        let err =
+            with_sweep_profiles(Path::new("Cargo.toml"), &text, &sweep, &inherited, &variants)
+                .unwrap_err();
         assert!(err.message.contains("already has [profile.sweep-"));
     }
 
     fn sweep_profile_names(text: &str) -> Vec<String> {
         let doc: DocumentMut = text.parse().unwrap();
-        doc["profile"].as_table().unwrap().iter().map(|(k, _)| k.to_owned()).filter(|k| k.starts_with("sweep-")).collect()
+        doc["profile"]
+            .as_table()
+            .unwrap()
+            .iter()
+            .map(|(k, _)| k.to_owned())
+            .filter(|k| k.starts_with("sweep-"))
+            .collect()
     }
 }

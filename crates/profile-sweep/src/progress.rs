@@ -23,8 +23,10 @@ impl Progress {
         let bar = interactive.then(|| {
             let bar = ProgressBar::new(total as u64);
             bar.set_style(
-                ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {wide_msg} ETA {eta}")
-                    .expect("valid template"),
+                ProgressStyle::with_template(
+                    "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {wide_msg} ETA {eta}",
+                )
+                .expect("valid template"),
             );
             bar.enable_steady_tick(Duration::from_millis(200));
             bar

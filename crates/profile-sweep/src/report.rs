@@ -22,11 +22,17 @@ pub fn write_outputs(csv: &Path) -> Result<Vec<PathBuf>, SweepError> {
     let rows = results::load(csv)?;
     let dir = csv.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let charts = chart::write_charts(&rows, dir)?;
-    let names: Vec<String> = charts.iter().filter_map(|c| c.file_name()).map(|n| n.to_string_lossy().into_owned()).collect();
+    let names: Vec<String> = charts
+        .iter()
+        .filter_map(|c| c.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .collect();
     let report = dir.join("report.md");
     let crates = bloat::load_beside(csv)?;
-    write_atomic(&report, render(&rows, &names, &crates).as_bytes()).with_context(|| format!("cannot write {}", report.display()))?;
-    let mut written: Vec<PathBuf> = charts.iter().flat_map(|svg| [svg.clone(), svg.with_extension("png")]).collect();
+    write_atomic(&report, render(&rows, &names, &crates).as_bytes())
+        .with_context(|| format!("cannot write {}", report.display()))?;
+    let mut written: Vec<PathBuf> =
+        charts.iter().flat_map(|svg| [svg.clone(), svg.with_extension("png")]).collect();
     written.push(report);
     Ok(written)
 }
@@ -45,10 +51,23 @@ pub fn render(rows: &[Row], charts: &[String], crates: &[CrateRow]) -> String {
         rows.iter().map(|r| r.finished_at.as_str()).max().unwrap_or_default(),
     );
     let _ = writeln!(out, "# profile-sweep report: `{}`\n", first.sweep);
-    let binary = if first.bin.is_empty() { "none (a library, measured through its benches)".to_owned() } else { format!("`{}`", first.bin) };
+    let binary = if first.bin.is_empty() {
+        "none (a library, measured through its benches)".to_owned()
+    } else {
+        format!("`{}`", first.bin)
+    };
     let targets = distinct(rows.iter().map(|r| format!("`{}`", r.target)).filter(|t| t != "``"));
-    let _ = writeln!(out, "- crate: package `{}`, binary {binary}, target {}", first.package, targets.join(", "));
-    let _ = writeln!(out, "- toolchain: {}", distinct(rows.iter().map(|r| r.rustc.clone()).filter(|r| !r.is_empty())).join(", "));
+    let _ = writeln!(
+        out,
+        "- crate: package `{}`, binary {binary}, target {}",
+        first.package,
+        targets.join(", ")
+    );
+    let _ = writeln!(
+        out,
+        "- toolchain: {}",
+        distinct(rows.iter().map(|r| r.rustc.clone()).filter(|r| !r.is_empty())).join(", ")
+    );
     let _ = writeln!(
         out,
         "- host: `{}`, CPU {}, CPU frequency governor {}",
@@ -65,7 +84,10 @@ pub fn render(rows: &[Row], charts: &[String], crates: &[CrateRow]) -> String {
     if sizes.iter().any(|r| r.step.is_some()) {
         ladder_section(&mut out, rows, &sizes, &measurements);
     }
-    for chart in charts.iter().filter(|c| c.starts_with("ladder") || c.starts_with("effect-") || c.starts_with("sizes")) {
+    for chart in charts
+        .iter()
+        .filter(|c| c.starts_with("ladder") || c.starts_with("effect-") || c.starts_with("sizes"))
+    {
         let _ = writeln!(out, "![{}]({chart})\n", chart.trim_end_matches(".svg"));
     }
     for measurement in &measurements {
@@ -79,7 +101,9 @@ pub fn render(rows: &[Row], charts: &[String], crates: &[CrateRow]) -> String {
 /// A cell for a ratio in percent: `-21.5%`, or empty.
 fn percent(old: Option<f64>, new: Option<f64>) -> String {
     match (old, new) {
-        (Some(old), Some(new)) if old > 0.0 => format!("{:+.1}%", analysis::change_percent(old, new)),
+        (Some(old), Some(new)) if old > 0.0 => {
+            format!("{:+.1}%", analysis::change_percent(old, new))
+        }
         _ => String::new(),
     }
 }
@@ -87,12 +111,19 @@ fn percent(old: Option<f64>, new: Option<f64>) -> String {
 /// The mean of `measurement` for `variant`, if measured.
 fn mean_of(rows: &[Row], variant: &str, measurement: &str) -> Option<f64> {
     rows.iter()
-        .find(|r| r.variant == variant && r.measurement.as_deref() == Some(measurement) && r.status == Status::Ok)
+        .find(|r| {
+            r.variant == variant
+                && r.measurement.as_deref() == Some(measurement)
+                && r.status == Status::Ok
+        })
         .and_then(|r| r.mean_ns)
 }
 
 fn ladder_section(out: &mut String, rows: &[Row], steps: &[&Row], measurements: &[&str]) {
-    let _ = writeln!(out, "## The ladder\n\nEach step adds settings to the one before; changes are relative to the previous step, as in the seed article's table.\n");
+    let _ = writeln!(
+        out,
+        "## The ladder\n\nEach step adds settings to the one before; changes are relative to the previous step, as in the seed article's table.\n"
+    );
     let mut header = "| configuration | size | change |".to_owned();
     let mut rule = "|---|---:|---:|".to_owned();
     for measurement in measurements {
@@ -102,21 +133,38 @@ fn ladder_section(out: &mut String, rows: &[Row], steps: &[&Row], measurements: 
     let _ = writeln!(out, "{header} build time |\n{rule}---:|");
     let mut previous: Option<&Row> = None;
     for step in steps {
-        let size = step.size_bytes.map(|s| format!("{} B", thousands(s))).unwrap_or_else(|| step.status.to_string());
+        let size = step
+            .size_bytes
+            .map(|s| format!("{} B", thousands(s)))
+            .unwrap_or_else(|| step.status.to_string());
         let mut line = format!(
             "| {} | {size} | {} |",
             step.step.as_deref().unwrap_or(&step.variant),
-            percent(previous.and_then(|p| p.size_bytes).map(|s| s as f64), step.size_bytes.map(|s| s as f64))
+            percent(
+                previous.and_then(|p| p.size_bytes).map(|s| s as f64),
+                step.size_bytes.map(|s| s as f64)
+            )
         );
         for measurement in measurements {
             let mean = mean_of(rows, &step.variant, measurement);
             let before = previous.and_then(|p| mean_of(rows, &p.variant, measurement));
-            let _ = write!(line, " {} | {} |", mean.map(human_ns).unwrap_or_default(), percent(before, mean));
+            let _ = write!(
+                line,
+                " {} | {} |",
+                mean.map(human_ns).unwrap_or_default(),
+                percent(before, mean)
+            );
         }
-        let _ = writeln!(out, "{line} {} |", step.build_seconds.map(|s| format!("{s:.1} s")).unwrap_or_default());
+        let _ = writeln!(
+            out,
+            "{line} {} |",
+            step.build_seconds.map(|s| format!("{s:.1} s")).unwrap_or_default()
+        );
         previous = Some(step);
     }
-    if let (Some(first), Some(last)) = (steps.first().and_then(|r| r.size_bytes), steps.last().and_then(|r| r.size_bytes)) {
+    if let (Some(first), Some(last)) =
+        (steps.first().and_then(|r| r.size_bytes), steps.last().and_then(|r| r.size_bytes))
+    {
         let _ = writeln!(
             out,
             "\nFrom first to last step: {} to {} ({:+.1}%).",
@@ -130,7 +178,11 @@ fn ladder_section(out: &mut String, rows: &[Row], steps: &[&Row], measurements: 
 
 fn measurement_section(out: &mut String, rows: &[Row], measurement: &str, charts: &[String]) {
     let criterion = measurement.starts_with("criterion:");
-    let kind = if criterion { "criterion benchmark, mean time per iteration" } else { "whole binary, mean wall time per run" };
+    let kind = if criterion {
+        "criterion benchmark, mean time per iteration"
+    } else {
+        "whole binary, mean wall time per run"
+    };
     let _ = writeln!(out, "## `{measurement}` ({kind})\n");
     let chart = format!("{}.svg", tradeoff_stem(measurement));
     if charts.contains(&chart) {
@@ -145,7 +197,9 @@ fn measurement_section(out: &mut String, rows: &[Row], measurement: &str, charts
     }
     let other_panic: Vec<String> = rows
         .iter()
-        .filter(|r| r.measurement.as_deref() == Some(measurement) && analysis::measured_other_panic(r))
+        .filter(|r| {
+            r.measurement.as_deref() == Some(measurement) && analysis::measured_other_panic(r)
+        })
         .map(|r| format!("`{}`", r.variant))
         .collect();
     if !other_panic.is_empty() {
@@ -165,16 +219,28 @@ fn measurement_section(out: &mut String, rows: &[Row], measurement: &str, charts
         return;
     }
     let frontier = analysis::pareto(&points);
-    let _ = writeln!(out, "**Pareto set** (no other variant is both smaller and faster), smallest first:\n");
-    let _ = writeln!(out, "| variant | step | size | runtime | 95% CI | panic in effect |\n|---|---|---:|---:|---|---|");
+    let _ = writeln!(
+        out,
+        "**Pareto set** (no other variant is both smaller and faster), smallest first:\n"
+    );
+    let _ = writeln!(
+        out,
+        "| variant | step | size | runtime | 95% CI | panic in effect |\n|---|---|---:|---:|---|---|"
+    );
     for point in &frontier {
         let _ = writeln!(out, "{}", point_line(point));
     }
     let _ = writeln!(out);
     let tolerance = TOLERANCE * 100.0;
     for (title, pick) in [
-        (format!("Smallest within {tolerance:.0}% of the fastest runtime"), analysis::smallest_near_fastest(&points)),
-        (format!("Fastest within {tolerance:.0}% of the smallest size"), analysis::fastest_near_smallest(&points)),
+        (
+            format!("Smallest within {tolerance:.0}% of the fastest runtime"),
+            analysis::smallest_near_fastest(&points),
+        ),
+        (
+            format!("Fastest within {tolerance:.0}% of the smallest size"),
+            analysis::fastest_near_smallest(&points),
+        ),
     ] {
         let Some(pick) = pick else { continue };
         let _ = writeln!(
@@ -193,8 +259,14 @@ fn measurement_section(out: &mut String, rows: &[Row], measurement: &str, charts
 
 /// Runtimes without sizes (a library swept through its benches): a ranking and the fastest.
 fn ranking_section(out: &mut String, ranking: &[&Row]) {
-    let _ = writeln!(out, "The package has no binary, so there is no size to trade against: variants ranked by runtime, fastest first.\n");
-    let _ = writeln!(out, "| variant | step | runtime | 95% CI | panic in effect |\n|---|---|---:|---|---|");
+    let _ = writeln!(
+        out,
+        "The package has no binary, so there is no size to trade against: variants ranked by runtime, fastest first.\n"
+    );
+    let _ = writeln!(
+        out,
+        "| variant | step | runtime | 95% CI | panic in effect |\n|---|---|---:|---|---|"
+    );
     for row in ranking {
         let mean = row.mean_ns.unwrap_or_default();
         let _ = writeln!(
@@ -275,10 +347,17 @@ fn variants_section(out: &mut String, rows: &[Row], sizes: &[&Row], measurements
             let _ = write!(line, " {} |", analysis::build_axes(row).join("; "));
         }
         if with_shipping {
-            let _ = write!(line, " {} | {} |", row.shipped_bytes.map(thousands).unwrap_or_default(), row.image_bytes.map(thousands).unwrap_or_default());
+            let _ = write!(
+                line,
+                " {} | {} |",
+                row.shipped_bytes.map(thousands).unwrap_or_default(),
+                row.image_bytes.map(thousands).unwrap_or_default()
+            );
         }
         for measurement in measurements {
-            let cell = match rows.iter().find(|r| r.variant == row.variant && r.measurement.as_deref() == Some(*measurement)) {
+            let cell = match rows.iter().find(|r| {
+                r.variant == row.variant && r.measurement.as_deref() == Some(*measurement)
+            }) {
                 Some(r) if r.status == Status::Ok => r.mean_ns.map(human_ns).unwrap_or_default(),
                 Some(r) => r.status.to_string(),
                 None => String::new(),
@@ -297,7 +376,12 @@ fn variants_section(out: &mut String, rows: &[Row], sizes: &[&Row], measurements
                 (None, Some(twin)) => format!("byte-identical to `{twin}`"),
                 (None, None) => String::new(),
             };
-            format!("- `{}`{what}: {}{}", r.variant, r.status, if why.is_empty() { String::new() } else { format!(", {why}") })
+            format!(
+                "- `{}`{what}: {}{}",
+                r.variant,
+                r.status,
+                if why.is_empty() { String::new() } else { format!(", {why}") }
+            )
         })
         .collect();
     if !notes.is_empty() {
@@ -321,26 +405,48 @@ fn crates_section(out: &mut String, sizes: &[&Row], crates: &[CrateRow]) {
     // shared library, which its breakdown cannot see.
     let with_breakdown: Vec<&&Row> = sizes
         .iter()
-        .filter(|r| r.size_bytes.is_some() && analysis::shipped_size(r) == r.size_bytes && crates.iter().any(|c| c.variant == r.variant))
+        .filter(|r| {
+            r.size_bytes.is_some()
+                && analysis::shipped_size(r) == r.size_bytes
+                && crates.iter().any(|c| c.variant == r.variant)
+        })
         .collect();
-    let (Some(largest), Some(smallest)) = (with_breakdown.iter().max_by_key(|r| r.size_bytes), with_breakdown.iter().min_by_key(|r| r.size_bytes))
-    else {
+    let (Some(largest), Some(smallest)) = (
+        with_breakdown.iter().max_by_key(|r| r.size_bytes),
+        with_breakdown.iter().min_by_key(|r| r.size_bytes),
+    ) else {
         return;
     };
-    let of = |variant: &str| -> Vec<&CrateRow> { crates.iter().filter(|c| c.variant == variant).collect() };
+    let of = |variant: &str| -> Vec<&CrateRow> {
+        crates.iter().filter(|c| c.variant == variant).collect()
+    };
     let (large, small) = (of(&largest.variant), of(&smallest.variant));
     let mut names = distinct(large.iter().chain(&small).map(|c| c.krate.clone()));
-    let bytes = |list: &[&CrateRow], name: &str| list.iter().find(|c| c.krate == name).map_or(0, |c| c.text_bytes);
-    names.sort_by_key(|name| std::cmp::Reverse((bytes(&large, name) as i64 - bytes(&small, name) as i64).unsigned_abs()));
+    let bytes = |list: &[&CrateRow], name: &str| {
+        list.iter().find(|c| c.krate == name).map_or(0, |c| c.text_bytes)
+    };
+    names.sort_by_key(|name| {
+        std::cmp::Reverse((bytes(&large, name) as i64 - bytes(&small, name) as i64).unsigned_abs())
+    });
     let _ = writeln!(
         out,
         "\n## Where the bytes go\n\nMachine code per crate (`.text` bytes of its functions, from the symbol table; `crates.csv` has every variant), in the largest variant `{}` and the smallest `{}` (of those whose code is all in the binary), the crates that changed most first. `[unknown]` is code without a Rust symbol name: C code such as a static libc, and the linker's.\n",
         largest.variant, smallest.variant
     );
-    let _ = writeln!(out, "| crate | `{}` | `{}` | change |\n|---|---:|---:|---:|", largest.variant, smallest.variant);
+    let _ = writeln!(
+        out,
+        "| crate | `{}` | `{}` | change |\n|---|---:|---:|---:|",
+        largest.variant, smallest.variant
+    );
     for name in names.iter().take(CRATES_SHOWN) {
         let (before, after) = (bytes(&large, name), bytes(&small, name));
-        let _ = writeln!(out, "| `{name}` | {} | {} | {} |", thousands(before), thousands(after), percent(Some(before as f64), Some(after as f64)));
+        let _ = writeln!(
+            out,
+            "| `{name}` | {} | {} | {} |",
+            thousands(before),
+            thousands(after),
+            percent(Some(before as f64), Some(after as f64))
+        );
     }
     if names.len() > CRATES_SHOWN {
         let _ = writeln!(out, "\n{} more changed less.", names.len() - CRATES_SHOWN);
@@ -353,9 +459,14 @@ mod tests {
 
     #[test]
     fn report_of_a_real_ladder_sweep() {
-        let bytes = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ladder-results.csv")).unwrap();
+        let bytes = std::fs::read(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ladder-results.csv"),
+        )
+        .unwrap();
         let rows = results::read_rows(&bytes).unwrap();
-        let charts = ["tradeoff-convert-200k.svg", "tradeoff-criterion-json2csv-convert.svg", "ladder.svg"].map(String::from);
+        let charts =
+            ["tradeoff-convert-200k.svg", "tradeoff-criterion-json2csv-convert.svg", "ladder.svg"]
+                .map(String::from);
         insta::assert_snapshot!(render(&rows, &charts, &[]));
     }
 

@@ -14,12 +14,57 @@ use crate::fsutil::write_atomic;
 
 /// The columns, in order; the first seventeen are the documented core schema.
 pub const COLUMNS: [&str; 52] = [
-    "sweep", "variant", "opt_level", "lto", "codegen_units", "panic", "strip", "target", "status", "build_seconds",
-    "size_bytes", "text_bytes", "measurement", "mean_ns", "ci_low_ns", "ci_high_ns", "rustc", "step", "package", "bin",
-    "inherits", "fixed_settings", "rodata_bytes", "data_bytes", "eh_frame_bytes", "symbol_bytes", "debug_bytes",
-    "sha256", "identical_to", "median_ns", "min_ns", "max_ns", "std_dev_ns", "samples", "peak_rss_bytes",
-    "panic_effective", "measured_as", "note", "host", "cpu_model", "governor", "finished_at", "cargo_lock_sha256",
-    "shard", "reference_ratio", "toolchain", "build_std", "features", "rustflags", "post_build", "shipped_bytes",
+    "sweep",
+    "variant",
+    "opt_level",
+    "lto",
+    "codegen_units",
+    "panic",
+    "strip",
+    "target",
+    "status",
+    "build_seconds",
+    "size_bytes",
+    "text_bytes",
+    "measurement",
+    "mean_ns",
+    "ci_low_ns",
+    "ci_high_ns",
+    "rustc",
+    "step",
+    "package",
+    "bin",
+    "inherits",
+    "fixed_settings",
+    "rodata_bytes",
+    "data_bytes",
+    "eh_frame_bytes",
+    "symbol_bytes",
+    "debug_bytes",
+    "sha256",
+    "identical_to",
+    "median_ns",
+    "min_ns",
+    "max_ns",
+    "std_dev_ns",
+    "samples",
+    "peak_rss_bytes",
+    "panic_effective",
+    "measured_as",
+    "note",
+    "host",
+    "cpu_model",
+    "governor",
+    "finished_at",
+    "cargo_lock_sha256",
+    "shard",
+    "reference_ratio",
+    "toolchain",
+    "build_std",
+    "features",
+    "rustflags",
+    "post_build",
+    "shipped_bytes",
     "image_bytes",
 ];
 
@@ -173,7 +218,17 @@ pub struct Row {
 impl Row {
     /// Sets the timing columns, all in nanoseconds (rounded to whole ns).
     #[allow(clippy::too_many_arguments)]
-    pub fn fill_timing(&mut self, mean: f64, ci_low: f64, ci_high: f64, median: f64, min: f64, max: f64, std_dev: f64, samples: u32) {
+    pub fn fill_timing(
+        &mut self,
+        mean: f64,
+        ci_low: f64,
+        ci_high: f64,
+        median: f64,
+        min: f64,
+        max: f64,
+        std_dev: f64,
+        samples: u32,
+    ) {
         self.mean_ns = Some(mean.round());
         self.ci_low_ns = Some(ci_low.round());
         self.ci_high_ns = Some(ci_high.round());
@@ -202,8 +257,9 @@ impl ResultsFile {
     pub fn open(path: &Path) -> Result<ResultsFile, InputError> {
         let rows = match std::fs::read(path) {
             Ok(bytes) => read_rows(&bytes).map_err(|message| {
-                InputError::in_file(path, message)
-                    .with_fix("move the file aside (it is yours to keep), or write elsewhere with --out DIR")
+                InputError::in_file(path, message).with_fix(
+                    "move the file aside (it is yours to keep), or write elsewhere with --out DIR",
+                )
             })?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
             Err(e) => return Err(InputError::in_file(path, format!("cannot read: {e}"))),
@@ -240,12 +296,17 @@ pub fn write(path: &Path, rows: &[Row]) -> Result<()> {
 /// Reads a results CSV that must exist and hold rows (for plotting, comparing, applying).
 pub fn load(path: &Path) -> Result<Vec<Row>, InputError> {
     let bytes = std::fs::read(path).map_err(|e| {
-        InputError::in_file(path, format!("cannot read the results file: {e}")).with_fix("pass a results.csv written by `cargo xtask sweep`, e.g. results/default/results.csv")
+        InputError::in_file(path, format!("cannot read the results file: {e}")).with_fix(
+            "pass a results.csv written by `cargo xtask sweep`, e.g. results/default/results.csv",
+        )
     })?;
-    let rows = read_rows(&bytes)
-        .map_err(|message| InputError::in_file(path, message).with_fix("pass a results.csv written by this version of `cargo xtask sweep`"))?;
+    let rows = read_rows(&bytes).map_err(|message| {
+        InputError::in_file(path, message)
+            .with_fix("pass a results.csv written by this version of `cargo xtask sweep`")
+    })?;
     if rows.is_empty() {
-        return Err(InputError::in_file(path, "the results file has no rows").with_fix("run a sweep first: cargo xtask sweep --sweep FILE"));
+        return Err(InputError::in_file(path, "the results file has no rows")
+            .with_fix("run a sweep first: cargo xtask sweep --sweep FILE"));
     }
     Ok(rows)
 }
@@ -264,12 +325,19 @@ pub fn to_csv(rows: &[Row]) -> Result<Vec<u8>> {
 pub fn read_rows(bytes: &[u8]) -> Result<Vec<Row>, String> {
     let mut reader = csv::Reader::from_reader(bytes);
     let header = reader.headers().map_err(|e| format!("not a CSV file: {e}"))?;
-    let known_prefix = header.len() >= OLDEST_COLUMN_COUNT && header.len() <= COLUMNS.len() && header.iter().eq(COLUMNS[..header.len()].iter().copied());
+    let known_prefix = header.len() >= OLDEST_COLUMN_COUNT
+        && header.len() <= COLUMNS.len()
+        && header.iter().eq(COLUMNS[..header.len()].iter().copied());
     if !known_prefix {
-        let missing: Vec<&str> = COLUMNS.iter().copied().filter(|c| !header.iter().any(|h| h == *c)).collect();
+        let missing: Vec<&str> =
+            COLUMNS.iter().copied().filter(|c| !header.iter().any(|h| h == *c)).collect();
         return Err(format!(
             "its columns are not the ones this version writes{}",
-            if missing.is_empty() { " (their order differs)".to_owned() } else { format!(" (missing: {})", missing.join(", ")) }
+            if missing.is_empty() {
+                " (their order differs)".to_owned()
+            } else {
+                format!(" (missing: {})", missing.join(", "))
+            }
         ));
     }
     reader
@@ -358,7 +426,12 @@ pub(crate) mod tests {
         ));
         let written = String::from_utf8(to_csv(&[row("a", 10)]).unwrap()).unwrap();
         let line = written.lines().nth(1).unwrap();
-        assert!(line.starts_with("s,a,3,fat,1,abort,symbols,x86_64-unknown-linux-gnu,ok,1.5,10,5,,,,,rustc 1.95.0"), "{line}");
+        assert!(
+            line.starts_with(
+                "s,a,3,fat,1,abort,symbols,x86_64-unknown-linux-gnu,ok,1.5,10,5,,,,,rustc 1.95.0"
+            ),
+            "{line}"
+        );
         assert_eq!(line.split(',').count(), COLUMNS.len() + 1, "the quoted step holds one comma");
     }
 
@@ -371,15 +444,24 @@ pub(crate) mod tests {
         file.record(row("b", 20)).unwrap();
         file.record(row("a", 30)).unwrap();
         let reread = ResultsFile::open(&path).unwrap();
-        assert_eq!(reread.rows().iter().map(|r| (r.variant.as_str(), r.size_bytes)).collect::<Vec<_>>(), [("a", Some(30)), ("b", Some(20))]);
+        assert_eq!(
+            reread.rows().iter().map(|r| (r.variant.as_str(), r.size_bytes)).collect::<Vec<_>>(),
+            [("a", Some(30)), ("b", Some(20))]
+        );
         assert_eq!(reread.rows()[0], row("a", 30));
     }
 
     #[test]
     fn a_file_from_before_the_last_columns_were_added_is_read() {
         let full = String::from_utf8(to_csv(&[row("a", 10)]).unwrap()).unwrap();
-        let older: String = full.lines().map(|line| line.rsplitn(11, ',').last().unwrap().to_owned() + "\n").collect();
-        assert!(older.starts_with("sweep,") && older.lines().next().unwrap().ends_with(",finished_at"), "{older}");
+        let older: String = full
+            .lines()
+            .map(|line| line.rsplitn(11, ',').last().unwrap().to_owned() + "\n")
+            .collect();
+        assert!(
+            older.starts_with("sweep,") && older.lines().next().unwrap().ends_with(",finished_at"),
+            "{older}"
+        );
         let rows = read_rows(older.as_bytes()).unwrap();
         assert_eq!(rows, [Row { cargo_lock_sha256: None, ..row("a", 10) }]);
     }

@@ -61,7 +61,12 @@ pub enum RunOutcome {
 /// Runs `executable` per `spec`, with `stdin` (a file) or no input, and `library_path` as
 /// `LD_LIBRARY_PATH` when it loads libraries from there. Also returns the wall time of every
 /// process run, warm-ups included.
-pub fn measure(executable: &Path, spec: &RunSpec, stdin: Option<&Path>, library_path: Option<&Path>) -> Result<(RunOutcome, Duration)> {
+pub fn measure(
+    executable: &Path,
+    spec: &RunSpec,
+    stdin: Option<&Path>,
+    library_path: Option<&Path>,
+) -> Result<(RunOutcome, Duration)> {
     let mut samples = Vec::with_capacity(spec.runs as usize);
     let mut peak_rss_bytes = 0;
     let mut in_processes = Duration::ZERO;
@@ -72,7 +77,10 @@ pub fn measure(executable: &Path, spec: &RunSpec, stdin: Option<&Path>, library_
         let exit = run_to_exit(&mut command, stdin, spec.timeout)?;
         in_processes += exit.elapsed;
         if exit.exit != Exit::Success {
-            return Ok((RunOutcome::Failed { reason: exit.exit.to_string(), stderr: exit.stderr }, in_processes));
+            return Ok((
+                RunOutcome::Failed { reason: exit.exit.to_string(), stderr: exit.stderr },
+                in_processes,
+            ));
         }
         if index >= spec.warmup {
             samples.push(exit.elapsed.as_nanos() as f64);
@@ -130,16 +138,25 @@ pub struct ProcessExit {
 
 /// Runs `command` to its end in a process group of its own (so a signal to the sweep stops
 /// it), with `stdin` from a file or none, stdout discarded, and a timeout.
-pub fn run_to_exit(command: &mut Command, stdin: Option<&Path>, timeout: Duration) -> Result<ProcessExit> {
-    let mut stderr = tempfile::tempfile().context("cannot create a file for the process's stderr")?;
+pub fn run_to_exit(
+    command: &mut Command,
+    stdin: Option<&Path>,
+    timeout: Duration,
+) -> Result<ProcessExit> {
+    let mut stderr =
+        tempfile::tempfile().context("cannot create a file for the process's stderr")?;
     let input = match stdin {
-        Some(path) => Stdio::from(File::open(path).with_context(|| format!("cannot open {}", path.display()))?),
+        Some(path) => Stdio::from(
+            File::open(path).with_context(|| format!("cannot open {}", path.display()))?,
+        ),
         None => Stdio::null(),
     };
     command.stdin(input).stdout(Stdio::null()).stderr(stderr.try_clone()?).process_group(0);
 
     let started = Instant::now();
-    let child = command.spawn().with_context(|| format!("cannot run {}", command.get_program().to_string_lossy()))?;
+    let child = command
+        .spawn()
+        .with_context(|| format!("cannot run {}", command.get_program().to_string_lossy()))?;
     let pid = child.id() as libc::pid_t;
     interrupt::set_child_group(pid);
     let watchdog = Watchdog::start(pid, timeout);
@@ -148,7 +165,9 @@ pub fn run_to_exit(command: &mut Command, stdin: Option<&Path>, timeout: Duratio
     // SAFETY: plain system calls on our own child; the structs are zero-initialised out-params.
     let (status, elapsed, rusage, timed_out) = unsafe {
         let mut info: libc::siginfo_t = std::mem::zeroed();
-        while libc::waitid(libc::P_PID, pid as libc::id_t, &mut info, libc::WEXITED | libc::WNOWAIT) != 0 {
+        while libc::waitid(libc::P_PID, pid as libc::id_t, &mut info, libc::WEXITED | libc::WNOWAIT)
+            != 0
+        {
             let error = std::io::Error::last_os_error();
             if error.kind() != std::io::ErrorKind::Interrupted {
                 return Err(error).context("waiting for a measured process");
@@ -176,7 +195,12 @@ pub fn run_to_exit(command: &mut Command, stdin: Option<&Path>, timeout: Duratio
         let _ = stderr.rewind().and_then(|_| stderr.read_to_string(&mut text));
     }
     // ru_maxrss is in KiB on Linux.
-    Ok(ProcessExit { exit, elapsed, peak_rss_bytes: rusage.ru_maxrss.max(0) as u64 * 1024, stderr: first_error_lines(&text) })
+    Ok(ProcessExit {
+        exit,
+        elapsed,
+        peak_rss_bytes: rusage.ru_maxrss.max(0) as u64 * 1024,
+        stderr: first_error_lines(&text),
+    })
 }
 
 /// Kills a run that outlives its timeout.
@@ -193,7 +217,9 @@ impl Watchdog {
         let thread = std::thread::spawn(move || {
             let (lock, exited) = &*shared;
             let guard = lock.lock().expect("watchdog lock");
-            let (mut guard, _) = exited.wait_timeout_while(guard, timeout, |(done, _)| !*done).expect("watchdog lock");
+            let (mut guard, _) = exited
+                .wait_timeout_while(guard, timeout, |(done, _)| !*done)
+                .expect("watchdog lock");
             if !guard.0 {
                 // SAFETY: the child is not reaped yet (see run_to_exit), so the pid is still ours.
                 unsafe { libc::kill(pid, libc::SIGKILL) };
@@ -230,7 +256,14 @@ mod tests {
 
     #[test]
     fn times_successful_runs_and_reads_peak_rss() {
-        let outcome = measure(Path::new("/bin/sh"), &spec(&["-c", "exit 0"], 3, Duration::from_secs(30)), None, None).unwrap().0;
+        let outcome = measure(
+            Path::new("/bin/sh"),
+            &spec(&["-c", "exit 0"], 3, Duration::from_secs(30)),
+            None,
+            None,
+        )
+        .unwrap()
+        .0;
         let RunOutcome::Measured(timing) = outcome else { panic!("{outcome:?}") };
         assert_eq!(timing.wall_ns.samples, 3);
         assert!(timing.wall_ns.min > 0.0 && timing.wall_ns.min <= timing.wall_ns.max);
@@ -241,22 +274,52 @@ mod tests {
     fn stdin_is_fed_from_the_file() {
         let mut input = tempfile::NamedTempFile::new().unwrap();
         std::io::Write::write_all(&mut input, b"expected").unwrap();
-        let check = spec(&["-c", "read line; test \"$line\" = expected"], 2, Duration::from_secs(30));
-        assert!(matches!(measure(Path::new("/bin/sh"), &check, Some(input.path()), None).unwrap().0, RunOutcome::Measured(_)));
-        assert!(matches!(measure(Path::new("/bin/sh"), &check, None, None).unwrap().0, RunOutcome::Failed { .. }));
+        let check =
+            spec(&["-c", "read line; test \"$line\" = expected"], 2, Duration::from_secs(30));
+        assert!(matches!(
+            measure(Path::new("/bin/sh"), &check, Some(input.path()), None).unwrap().0,
+            RunOutcome::Measured(_)
+        ));
+        assert!(matches!(
+            measure(Path::new("/bin/sh"), &check, None, None).unwrap().0,
+            RunOutcome::Failed { .. }
+        ));
     }
 
     #[test]
     fn a_failing_run_keeps_its_reason_and_stderr() {
-        let outcome = measure(Path::new("/bin/sh"), &spec(&["-c", "echo 'error: no input' >&2; exit 3"], 2, Duration::from_secs(30)), None, None).unwrap().0;
-        assert_eq!(outcome, RunOutcome::Failed { reason: "exited with status 3".into(), stderr: "error: no input".into() });
+        let outcome = measure(
+            Path::new("/bin/sh"),
+            &spec(&["-c", "echo 'error: no input' >&2; exit 3"], 2, Duration::from_secs(30)),
+            None,
+            None,
+        )
+        .unwrap()
+        .0;
+        assert_eq!(
+            outcome,
+            RunOutcome::Failed {
+                reason: "exited with status 3".into(),
+                stderr: "error: no input".into()
+            }
+        );
     }
 
     #[test]
     fn a_run_past_its_timeout_is_killed() {
         let started = Instant::now();
-        let outcome = measure(Path::new("/bin/sh"), &spec(&["-c", "sleep 30"], 2, Duration::from_millis(200)), None, None).unwrap().0;
-        assert!(matches!(&outcome, RunOutcome::Failed { reason, .. } if reason == "timed out after 0.2 s"), "{outcome:?}");
+        let outcome = measure(
+            Path::new("/bin/sh"),
+            &spec(&["-c", "sleep 30"], 2, Duration::from_millis(200)),
+            None,
+            None,
+        )
+        .unwrap()
+        .0;
+        assert!(
+            matches!(&outcome, RunOutcome::Failed { reason, .. } if reason == "timed out after 0.2 s"),
+            "{outcome:?}"
+        );
         assert!(started.elapsed() < Duration::from_secs(20));
     }
 }

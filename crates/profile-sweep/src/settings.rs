@@ -109,7 +109,8 @@ pub enum Axis {
 
 impl Axis {
     /// All axes, in the order they appear in ids, manifests and CSV columns.
-    pub const ALL: [Axis; 5] = [Axis::OptLevel, Axis::Lto, Axis::CodegenUnits, Axis::Panic, Axis::Strip];
+    pub const ALL: [Axis; 5] =
+        [Axis::OptLevel, Axis::Lto, Axis::CodegenUnits, Axis::Panic, Axis::Strip];
 
     /// The key as cargo spells it in a profile.
     pub fn key(self) -> &'static str {
@@ -394,7 +395,10 @@ mod tests {
 
     #[test]
     fn equivalent_spellings_canonicalise_to_one_value() {
-        assert_eq!(Axis::Lto.parse(&RawValue::Bool(true)), Axis::Lto.parse(&RawValue::Str("fat".into())));
+        assert_eq!(
+            Axis::Lto.parse(&RawValue::Bool(true)),
+            Axis::Lto.parse(&RawValue::Str("fat".into()))
+        );
         assert_eq!(
             Axis::Strip.parse(&RawValue::Bool(true)),
             Axis::Strip.parse(&RawValue::Str("symbols".into()))
@@ -403,7 +407,10 @@ mod tests {
             Axis::Strip.parse(&RawValue::Bool(false)),
             Axis::Strip.parse(&RawValue::Str("none".into()))
         );
-        assert_ne!(Axis::Lto.parse(&RawValue::Bool(false)), Axis::Lto.parse(&RawValue::Str("off".into())));
+        assert_ne!(
+            Axis::Lto.parse(&RawValue::Bool(false)),
+            Axis::Lto.parse(&RawValue::Str("off".into()))
+        );
     }
 
     #[test]
@@ -421,7 +428,11 @@ mod tests {
     fn ids_are_readable_and_valid_profile_names() {
         let mut settings = BaseProfile::Release.cargo_defaults(false);
         assert_eq!(settings.id(), "o3-thinlocal-cgu16-unwind-dbg");
-        for raw in [("opt-level", RawValue::Str("z".into())), ("lto", RawValue::Bool(true)), ("panic", RawValue::Str("abort".into()))] {
+        for raw in [
+            ("opt-level", RawValue::Str("z".into())),
+            ("lto", RawValue::Bool(true)),
+            ("panic", RawValue::Str("abort".into())),
+        ] {
             settings.set(Axis::from_key(raw.0).unwrap().parse(&raw.1).unwrap());
         }
         settings.set(Setting::Strip(Strip::Symbols));
@@ -443,7 +454,9 @@ mod tests {
     fn debug_values_that_turn_debug_info_on() {
         assert!(RawValue::Bool(true).enables_debug_info() && RawValue::Int(1).enables_debug_info());
         assert!(RawValue::Str("line-tables-only".into()).enables_debug_info());
-        assert!(!RawValue::Bool(false).enables_debug_info() && !RawValue::Int(0).enables_debug_info());
+        assert!(
+            !RawValue::Bool(false).enables_debug_info() && !RawValue::Int(0).enables_debug_info()
+        );
         assert!(!RawValue::Str("none".into()).enables_debug_info());
     }
 

@@ -28,7 +28,9 @@ impl FromStr for Shard {
 
     /// Parses `K/N` with 1 <= K <= N.
     fn from_str(text: &str) -> Result<Shard, String> {
-        let parsed = text.split_once('/').and_then(|(k, n)| Some((k.trim().parse::<usize>().ok()?, n.trim().parse::<usize>().ok()?)));
+        let parsed = text.split_once('/').and_then(|(k, n)| {
+            Some((k.trim().parse::<usize>().ok()?, n.trim().parse::<usize>().ok()?))
+        });
         match parsed {
             Some((index, count)) if (1..=count).contains(&index) => Ok(Shard { index, count }),
             _ => Err(format!("`{text}` is not a shard: write K/N with 1 <= K <= N, e.g. 2/8")),
@@ -47,7 +49,8 @@ impl Shard {
     /// reference (the first variant of all) on its own when another shard owns it.
     pub fn select(self, groups: Vec<Vec<&Variant>>) -> Vec<Vec<&Variant>> {
         let reference = groups.first().and_then(|g| g.first().copied());
-        let mut selected: Vec<Vec<&Variant>> = groups.into_iter().skip(self.index - 1).step_by(self.count).collect();
+        let mut selected: Vec<Vec<&Variant>> =
+            groups.into_iter().skip(self.index - 1).step_by(self.count).collect();
         if let Some(reference) = reference
             && self.index != 1
         {
@@ -66,21 +69,38 @@ pub fn merge(files: &[(PathBuf, Vec<Row>)]) -> Result<Vec<Row>, InputError> {
     for (path, rows) in files {
         let shard = shard_of(path, rows)?;
         if let Some((_, other, _)) = shards.iter().find(|(s, _, _)| s.index == shard.index) {
-            return Err(InputError::in_file(path, format!("is shard {shard}, like {}", other.display())).with_fix(fix));
+            return Err(InputError::in_file(
+                path,
+                format!("is shard {shard}, like {}", other.display()),
+            )
+            .with_fix(fix));
         }
         shards.push((shard, path, rows));
     }
     shards.sort_by_key(|(shard, _, _)| shard.index);
-    let (first_shard, first_path, first_rows) = *shards.first().ok_or_else(|| InputError::in_file(Path::new("merge"), "no shard files given").with_fix(fix))?;
+    let (first_shard, first_path, first_rows) = *shards.first().ok_or_else(|| {
+        InputError::in_file(Path::new("merge"), "no shard files given").with_fix(fix)
+    })?;
     let count = first_shard.count;
     for (shard, path, _) in &shards {
         if shard.count != count {
-            return Err(InputError::in_file(path, format!("is shard {shard}, but {} is shard {first_shard}", first_path.display())).with_fix(fix));
+            return Err(InputError::in_file(
+                path,
+                format!("is shard {shard}, but {} is shard {first_shard}", first_path.display()),
+            )
+            .with_fix(fix));
         }
     }
-    let missing: Vec<String> = (1..=count).filter(|k| !shards.iter().any(|(s, _, _)| s.index == *k)).map(|k| format!("{k}/{count}")).collect();
+    let missing: Vec<String> = (1..=count)
+        .filter(|k| !shards.iter().any(|(s, _, _)| s.index == *k))
+        .map(|k| format!("{k}/{count}"))
+        .collect();
     if !missing.is_empty() {
-        return Err(InputError::in_file(first_path, format!("shard {} of the sweep missing", missing.join(", "))).with_fix(fix));
+        return Err(InputError::in_file(
+            first_path,
+            format!("shard {} of the sweep missing", missing.join(", ")),
+        )
+        .with_fix(fix));
     }
     // Everything that must agree between shards, so their sizes are comparable.
     type Column = fn(&Row) -> Option<&str>;
@@ -95,7 +115,12 @@ pub fn merge(files: &[(PathBuf, Vec<Row>)]) -> Result<Vec<Row>, InputError> {
             if let Some(row) = rows.iter().find(|r| value(r) != expected) {
                 return Err(InputError::in_file(
                     path,
-                    format!("mixes {what}: `{}` here, `{}` in {}", value(row).unwrap_or(""), expected.unwrap_or(""), first_path.display()),
+                    format!(
+                        "mixes {what}: `{}` here, `{}` in {}",
+                        value(row).unwrap_or(""),
+                        expected.unwrap_or(""),
+                        first_path.display()
+                    ),
                 )
                 .with_fix(fix));
             }
@@ -119,11 +144,24 @@ pub fn merge(files: &[(PathBuf, Vec<Row>)]) -> Result<Vec<Row>, InputError> {
                 continue;
             }
             if let Some(other) = owner.insert(&row.variant, path).filter(|other| other != path) {
-                return Err(InputError::in_file(path, format!("variant {} is also in {}: shards overlap", row.variant, other.display())).with_fix(fix));
+                return Err(InputError::in_file(
+                    path,
+                    format!(
+                        "variant {} is also in {}: shards overlap",
+                        row.variant,
+                        other.display()
+                    ),
+                )
+                .with_fix(fix));
             }
-            let reference_mean = rows.iter().find(|r| r.variant == *reference && r.measurement == row.measurement).and_then(|r| r.mean_ns);
+            let reference_mean = rows
+                .iter()
+                .find(|r| r.variant == *reference && r.measurement == row.measurement)
+                .and_then(|r| r.mean_ns);
             let reference_ratio = match (row.mean_ns, reference_mean) {
-                (Some(mean), Some(base)) if row.measurement.is_some() && base > 0.0 => Some(mean / base),
+                (Some(mean), Some(base)) if row.measurement.is_some() && base > 0.0 => {
+                    Some(mean / base)
+                }
                 _ => None,
             };
             merged.push(Row { reference_ratio, ..row.clone() });
@@ -136,12 +174,24 @@ pub fn merge(files: &[(PathBuf, Vec<Row>)]) -> Result<Vec<Row>, InputError> {
 fn shard_of(path: &Path, rows: &[Row]) -> Result<Shard, InputError> {
     let text = rows.first().and_then(|r| r.shard.clone()).unwrap_or_default();
     let shard: Shard = text.parse().map_err(|_| {
-        InputError::in_file(path, "its rows do not say which shard they come from (the shard column is empty)")
-            .with_fix("merge the results of `cargo xtask sweep --shard K/N` runs")
+        InputError::in_file(
+            path,
+            "its rows do not say which shard they come from (the shard column is empty)",
+        )
+        .with_fix("merge the results of `cargo xtask sweep --shard K/N` runs")
     })?;
-    if let Some((line, row)) = rows.iter().enumerate().find(|(_, r)| r.shard.as_deref() != Some(&text)) {
-        return Err(InputError::in_file(path, format!("row {} says shard {}, the first row {text}", line + 2, row.shard.as_deref().unwrap_or("(none)")))
-            .with_fix("keep each shard's results in its own directory (--out DIR)"));
+    if let Some((line, row)) =
+        rows.iter().enumerate().find(|(_, r)| r.shard.as_deref() != Some(&text))
+    {
+        return Err(InputError::in_file(
+            path,
+            format!(
+                "row {} says shard {}, the first row {text}",
+                line + 2,
+                row.shard.as_deref().unwrap_or("(none)")
+            ),
+        )
+        .with_fix("keep each shard's results in its own directory (--out DIR)"));
     }
     Ok(shard)
 }
@@ -168,16 +218,28 @@ mod tests {
 
     #[test]
     fn shards_are_disjoint_cover_the_matrix_and_all_start_with_the_reference() {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../sweeps/full.toml")).unwrap();
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../sweeps/full.toml"))
+                .unwrap();
         let sweep = crate::spec::Sweep::parse(Path::new("full.toml"), text).unwrap();
-        let all = crate::variants::expand(&sweep, BaseProfile::Release.cargo_defaults(false)).variants;
+        let all =
+            crate::variants::expand(&sweep, BaseProfile::Release.cargo_defaults(false)).variants;
         for count in [1, 3, 8] {
             let mut seen: Vec<&str> = Vec::new();
             for index in 1..=count {
-                let selected: Vec<&Variant> = Shard { index, count }.select(strip_groups(&all)).concat();
-                assert_eq!(selected[0].id, all[0].id, "shard {index}/{count} starts with the reference");
+                let selected: Vec<&Variant> =
+                    Shard { index, count }.select(strip_groups(&all)).concat();
+                assert_eq!(
+                    selected[0].id, all[0].id,
+                    "shard {index}/{count} starts with the reference"
+                );
                 let own = if index == 1 { &selected[..] } else { &selected[1..] };
-                assert!(own.len().abs_diff(all.len() / count) <= 3, "balanced: {} of {}", own.len(), all.len());
+                assert!(
+                    own.len().abs_diff(all.len() / count) <= 3,
+                    "balanced: {} of {}",
+                    own.len(),
+                    all.len()
+                );
                 seen.extend(own.iter().map(|v| v.id.as_str()));
             }
             let mut expected: Vec<&str> = all.iter().map(|v| v.id.as_str()).collect();
@@ -185,7 +247,11 @@ mod tests {
             seen.sort();
             assert_eq!(seen, expected, "{count} shards cover every variant exactly once");
         }
-        assert_eq!(Shard { index: 2, count: 2 }.select(strip_groups(&variants(1))).concat().len(), 1, "only the reference");
+        assert_eq!(
+            Shard { index: 2, count: 2 }.select(strip_groups(&variants(1))).concat().len(),
+            1,
+            "only the reference"
+        );
     }
 
     fn shard_rows(shard: &str, variants: &[(&str, f64)]) -> Vec<Row> {
@@ -193,7 +259,8 @@ mod tests {
             .iter()
             .flat_map(|(v, mean)| {
                 let size = Row { shard: Some(shard.into()), ..row(v, 100) };
-                let run = Row { measurement: Some("run".into()), mean_ns: Some(*mean), ..size.clone() };
+                let run =
+                    Row { measurement: Some("run".into()), mean_ns: Some(*mean), ..size.clone() };
                 [size, run]
             })
             .collect()
@@ -206,10 +273,16 @@ mod tests {
             (PathBuf::from("a.csv"), shard_rows("1/2", &[("ref", 100.0), ("b", 50.0)])),
         ];
         let merged = merge(&files).unwrap();
-        let summary: Vec<(&str, Option<f64>)> = merged.iter().filter(|r| r.measurement.is_some()).map(|r| (r.variant.as_str(), r.reference_ratio)).collect();
+        let summary: Vec<(&str, Option<f64>)> = merged
+            .iter()
+            .filter(|r| r.measurement.is_some())
+            .map(|r| (r.variant.as_str(), r.reference_ratio))
+            .collect();
         assert_eq!(summary, [("ref", Some(1.0)), ("b", Some(0.5)), ("c", Some(1.5))]);
         assert_eq!(merged.iter().filter(|r| r.measurement.is_none()).count(), 3);
-        assert!(merged.iter().filter(|r| r.measurement.is_none()).all(|r| r.reference_ratio.is_none()));
+        assert!(
+            merged.iter().filter(|r| r.measurement.is_none()).all(|r| r.reference_ratio.is_none())
+        );
     }
 
     #[test]
@@ -227,10 +300,14 @@ mod tests {
         other_lock.1.iter_mut().for_each(|r| r.cargo_lock_sha256 = Some("ff".into()));
         let message = error(vec![one.clone(), other_lock]);
         assert!(message.contains("b.csv") && message.contains("mixes Cargo.lock"), "{message}");
-        let overlapping = (PathBuf::from("b.csv"), shard_rows("2/2", &[("ref", 200.0), ("b", 300.0)]));
+        let overlapping =
+            (PathBuf::from("b.csv"), shard_rows("2/2", &[("ref", 200.0), ("b", 300.0)]));
         assert!(error(vec![one.clone(), overlapping]).contains("variant b is also in a.csv"));
         let other_reference = (PathBuf::from("b.csv"), shard_rows("2/2", &[("c", 300.0)]));
-        assert!(error(vec![one.clone(), other_reference]).contains("every shard measures the same reference"));
+        assert!(
+            error(vec![one.clone(), other_reference])
+                .contains("every shard measures the same reference")
+        );
         let unsharded = (PathBuf::from("c.csv"), vec![row("ref", 1)]);
         assert!(error(vec![unsharded]).contains("c.csv: its rows do not say which shard"));
         let mut mixed = one.clone();

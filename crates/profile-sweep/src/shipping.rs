@@ -32,15 +32,26 @@ pub fn analyse(executable: &Path, toolchain_libdir: &Path) -> Result<Shipping> {
         .env("LD_LIBRARY_PATH", toolchain_libdir)
         .output()
         .context("cannot run `ldd` (glibc's libc-bin) to find the executable's shared libraries")?;
-    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
     let libraries = parse_ldd(&text)?;
-    let file_bytes = |path: &Path| std::fs::metadata(path).map(|m| m.len()).with_context(|| format!("cannot read {}", path.display()));
+    let file_bytes = |path: &Path| {
+        std::fs::metadata(path)
+            .map(|m| m.len())
+            .with_context(|| format!("cannot read {}", path.display()))
+    };
     let own = file_bytes(executable)?;
-    let toolchain_dir = toolchain_libdir.canonicalize().unwrap_or_else(|_| toolchain_libdir.to_owned());
+    let toolchain_dir =
+        toolchain_libdir.canonicalize().unwrap_or_else(|_| toolchain_libdir.to_owned());
     let (mut shipped_bytes, mut image_bytes, mut needs_toolchain_libraries) = (own, own, false);
     let mut resolved = Vec::new();
     for library in libraries {
-        let real = library.canonicalize().with_context(|| format!("cannot resolve {}", library.display()))?;
+        let real = library
+            .canonicalize()
+            .with_context(|| format!("cannot resolve {}", library.display()))?;
         let bytes = file_bytes(&real)?;
         image_bytes += bytes;
         if real.starts_with(&toolchain_dir) {
@@ -60,7 +71,9 @@ pub fn parse_ldd(text: &str) -> Result<Vec<PathBuf>> {
     let mut paths = Vec::new();
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
         let target = match line.split_once(" => ") {
-            Some((name, rest)) if rest.starts_with("not found") => bail!("the shared library {name} was not found"),
+            Some((name, rest)) if rest.starts_with("not found") => {
+                bail!("the shared library {name} was not found")
+            }
             Some((_, rest)) => rest,
             None => line,
         };
@@ -80,7 +93,14 @@ mod tests {
     #[test]
     fn ldd_output_gives_library_paths() {
         let text = "\tlinux-vdso.so.1 (0x00007ffd)\n\tlibstd-d12.so => /t/lib/libstd-d12.so (0x00007f1)\n\tlibc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x00007f2)\n\t/lib64/ld-linux-x86-64.so.2 (0x00007f3)\n";
-        assert_eq!(parse_ldd(text).unwrap(), [PathBuf::from("/t/lib/libstd-d12.so"), "/lib/x86_64-linux-gnu/libc.so.6".into(), "/lib64/ld-linux-x86-64.so.2".into()]);
+        assert_eq!(
+            parse_ldd(text).unwrap(),
+            [
+                PathBuf::from("/t/lib/libstd-d12.so"),
+                "/lib/x86_64-linux-gnu/libc.so.6".into(),
+                "/lib64/ld-linux-x86-64.so.2".into()
+            ]
+        );
         assert_eq!(parse_ldd("\tnot a dynamic executable\n").unwrap(), Vec::<PathBuf>::new());
         assert_eq!(parse_ldd("\tstatically linked\n").unwrap(), Vec::<PathBuf>::new());
         let missing = parse_ldd("\tlibstd-d12.so => not found\n").unwrap_err().to_string();
@@ -91,7 +111,11 @@ mod tests {
     fn this_test_binary_loads_libc_from_the_system() {
         let me = std::env::current_exe().unwrap();
         let shipping = analyse(&me, Path::new("/nonexistent")).unwrap();
-        assert!(shipping.libraries.iter().any(|l| l.to_string_lossy().contains("libc")), "{:?}", shipping.libraries);
+        assert!(
+            shipping.libraries.iter().any(|l| l.to_string_lossy().contains("libc")),
+            "{:?}",
+            shipping.libraries
+        );
         assert!(!shipping.needs_toolchain_libraries);
         let own = std::fs::metadata(&me).unwrap().len();
         assert_eq!(shipping.shipped_bytes, own);

@@ -10,10 +10,10 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::build_env::{BuildEnv, EnvAxis, EnvSetting};
 use crate::criterion::CriterionSpec;
 use crate::error::InputError;
 use crate::runtime::RunSpec;
-use crate::build_env::{BuildEnv, EnvAxis, EnvSetting};
 use crate::settings::{Axis, RawValue, Setting};
 
 /// A value from the sweep file with the place it was written.
@@ -130,7 +130,10 @@ pub struct LadderStep {
 
 /// Profile keys other than the five axes that a sweep may fix, with the values cargo accepts.
 const PASS_THROUGH_KEYS: [(&str, &str); 6] = [
-    ("debug", r#"true, false, 0, 1, 2, "none", "line-directives-only", "line-tables-only", "limited" or "full""#),
+    (
+        "debug",
+        r#"true, false, 0, 1, 2, "none", "line-directives-only", "line-tables-only", "limited" or "full""#,
+    ),
     ("debug-assertions", "true or false"),
     ("overflow-checks", "true or false"),
     ("incremental", "true or false"),
@@ -190,7 +193,10 @@ mod raw {
 
     /// A file path, or a generator.
     #[derive(Debug, Deserialize)]
-    #[serde(untagged, expecting = "a file path, or { generate = \"json-records\", records = N, seed = S }")]
+    #[serde(
+        untagged,
+        expecting = "a file path, or { generate = \"json-records\", records = N, seed = S }"
+    )]
     pub enum Stdin {
         Path(String),
         Generate(Generate),
@@ -289,17 +295,22 @@ impl Sweep {
     pub fn parse(path: &Path, text: String) -> Result<Sweep, InputError> {
         let file: raw::SweepFile = toml::from_str(&text).map_err(|e| {
             let offset = e.span().map_or(0, |span| span.start);
-            InputError::at(path, &text, offset, e.message().trim_end().to_owned())
-                .with_fix("see README.md, section 'Writing a sweep file', for every key and its type")
+            InputError::at(path, &text, offset, e.message().trim_end().to_owned()).with_fix(
+                "see README.md, section 'Writing a sweep file', for every key and its type",
+            )
         })?;
         let at = |offset: usize, message: String| InputError::at(path, &text, offset, message);
-        let located = |s: &Spanned<String>| Located { value: s.get_ref().clone(), offset: s.span().start };
+        let located =
+            |s: &Spanned<String>| Located { value: s.get_ref().clone(), offset: s.span().start };
 
         let name = match &file.name {
             Some(name) => {
                 if !is_safe_name(name.get_ref()) {
-                    return Err(at(name.span().start, format!("sweep name {:?} cannot be a directory name", name.get_ref()))
-                        .with_fix("use letters, digits, '-' and '_' only"));
+                    return Err(at(
+                        name.span().start,
+                        format!("sweep name {:?} cannot be a directory name", name.get_ref()),
+                    )
+                    .with_fix("use letters, digits, '-' and '_' only"));
                 }
                 name.get_ref().clone()
             }
@@ -308,10 +319,10 @@ impl Sweep {
                     .with_fix("add name = \"my-sweep\" (letters, digits, '-' and '_')")
             })?,
         };
-        let inherits = file.inherits.as_ref().map_or(
-            Located { value: "release".to_owned(), offset: 0 },
-            located,
-        );
+        let inherits = file
+            .inherits
+            .as_ref()
+            .map_or(Located { value: "release".to_owned(), offset: 0 }, located);
 
         let mut fixed_axes = Vec::new();
         let mut pass_through = Vec::new();
@@ -329,7 +340,14 @@ impl Sweep {
         let mut fixed_env = Vec::new();
         if let Some(build) = file.build {
             let b = build.into_inner();
-            for (axis, value) in raw::by_env_axis([b.toolchain, b.build_std, b.target, b.features, b.rustflags, b.wasm_opt]) {
+            for (axis, value) in raw::by_env_axis([
+                b.toolchain,
+                b.build_std,
+                b.target,
+                b.features,
+                b.rustflags,
+                b.wasm_opt,
+            ]) {
                 fixed_env.push(parse_env(axis, &value, &at)?);
             }
         }
@@ -338,8 +356,11 @@ impl Sweep {
             (Some(matrix), None) => matrix_plan(matrix, &fixed_axes, &fixed_env, &at)?,
             (None, Some(ladder)) => ladder_plan(ladder, &fixed_axes, &fixed_env, &at)?,
             (Some(_), Some(ladder)) => {
-                return Err(at(ladder.span().start, "a sweep has either [matrix] or [[ladder]], not both".into())
-                    .with_fix("move one of them into a sweep file of its own"));
+                return Err(at(
+                    ladder.span().start,
+                    "a sweep has either [matrix] or [[ladder]], not both".into(),
+                )
+                .with_fix("move one of them into a sweep file of its own"));
             }
             (None, None) => {
                 return Err(InputError::in_file(path, "the sweep has neither [matrix] nor [[ladder]]")
@@ -347,22 +368,36 @@ impl Sweep {
             }
         };
 
-        let base_dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let base_dir =
+            path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let mut runs: Vec<Run> = Vec::new();
         for run in file.run {
             let run = validate_run(run, base_dir, &at)?;
             if runs.iter().any(|r| r.spec.name == run.spec.name) {
-                return Err(InputError::in_file(path, format!("two [[run]] tables are named `{}`", run.spec.name))
-                    .with_fix("give each run its own name"));
+                return Err(InputError::in_file(
+                    path,
+                    format!("two [[run]] tables are named `{}`", run.spec.name),
+                )
+                .with_fix("give each run its own name"));
             }
             runs.push(run);
         }
         let mut benches: Vec<Bench> = Vec::new();
         for bench in file.bench {
             let bench = validate_bench(bench, &file.package, &at)?;
-            if benches.iter().any(|b| b.spec.package == bench.spec.package && b.spec.bench == bench.spec.bench && b.spec.filter == bench.spec.filter) {
-                return Err(at(bench.bench_offset, format!("bench `{}` of `{}` is listed twice", bench.spec.bench, bench.spec.package))
-                    .with_fix("remove one of the two [[bench]] tables"));
+            if benches.iter().any(|b| {
+                b.spec.package == bench.spec.package
+                    && b.spec.bench == bench.spec.bench
+                    && b.spec.filter == bench.spec.filter
+            }) {
+                return Err(at(
+                    bench.bench_offset,
+                    format!(
+                        "bench `{}` of `{}` is listed twice",
+                        bench.spec.bench, bench.spec.package
+                    ),
+                )
+                .with_fix("remove one of the two [[bench]] tables"));
             }
             benches.push(bench);
         }
@@ -401,16 +436,26 @@ impl Sweep {
     }
 }
 
-fn validate_run(run: raw::Run, base_dir: &Path, at: &impl Fn(usize, String) -> InputError) -> Result<Run, InputError> {
+fn validate_run(
+    run: raw::Run,
+    base_dir: &Path,
+    at: &impl Fn(usize, String) -> InputError,
+) -> Result<Run, InputError> {
     let name = run.name.get_ref();
     if !is_safe_name(name) {
-        return Err(at(run.name.span().start, format!("run name {name:?} is not a plain name")).with_fix("use letters, digits, '-' and '_' only"));
+        return Err(at(run.name.span().start, format!("run name {name:?} is not a plain name"))
+            .with_fix("use letters, digits, '-' and '_' only"));
     }
-    let count = |value: Option<Spanned<i64>>, default: i64, min: i64, key: &str| -> Result<u32, InputError> {
+    let count = |value: Option<Spanned<i64>>,
+                 default: i64,
+                 min: i64,
+                 key: &str|
+     -> Result<u32, InputError> {
         match value {
             None => Ok(default as u32),
             Some(v) if (min..=100_000).contains(v.get_ref()) => Ok(*v.get_ref() as u32),
-            Some(v) => Err(at(v.span().start, format!("invalid {key} {}", v.get_ref())).with_fix(format!("{key} takes an integer from {min} to 100000"))),
+            Some(v) => Err(at(v.span().start, format!("invalid {key} {}", v.get_ref()))
+                .with_fix(format!("{key} takes an integer from {min} to 100000"))),
         }
     };
     let warmup = count(run.warmup, 2, 0, "warmup")?;
@@ -418,15 +463,21 @@ fn validate_run(run: raw::Run, base_dir: &Path, at: &impl Fn(usize, String) -> I
     let timeout = match run.timeout_seconds {
         None => 60.0,
         Some(t) if *t.get_ref() > 0.0 && t.get_ref().is_finite() => *t.get_ref(),
-        Some(t) => return Err(at(t.span().start, format!("invalid timeout-seconds {}", t.get_ref())).with_fix("timeout-seconds takes a positive number")),
+        Some(t) => {
+            return Err(at(t.span().start, format!("invalid timeout-seconds {}", t.get_ref()))
+                .with_fix("timeout-seconds takes a positive number"));
+        }
     };
     let cwd = match run.cwd {
         None => base_dir.to_owned(),
         Some(dir) => {
             let resolved = base_dir.join(dir.get_ref());
             if !resolved.is_dir() {
-                return Err(at(dir.span().start, format!("cwd {} is not a directory", resolved.display()))
-                    .with_fix("cwd is relative to the sweep file's directory"));
+                return Err(at(
+                    dir.span().start,
+                    format!("cwd {} is not a directory", resolved.display()),
+                )
+                .with_fix("cwd is relative to the sweep file's directory"));
             }
             resolved
         }
@@ -444,12 +495,22 @@ fn validate_run(run: raw::Run, base_dir: &Path, at: &impl Fn(usize, String) -> I
                     }
                     RunInput::File(resolved)
                 }
-                raw::Stdin::Generate(g) if g.generate == "json-records" && g.records > 0 && g.seed >= 0 => {
+                raw::Stdin::Generate(g)
+                    if g.generate == "json-records" && g.records > 0 && g.seed >= 0 =>
+                {
                     RunInput::JsonRecords { records: g.records as usize, seed: g.seed as u64 }
                 }
                 raw::Stdin::Generate(g) => {
-                    return Err(at(offset, format!("cannot generate {:?} with {} records and seed {}", g.generate, g.records, g.seed))
-                        .with_fix("the generator is \"json-records\", with records > 0 and seed >= 0"));
+                    return Err(at(
+                        offset,
+                        format!(
+                            "cannot generate {:?} with {} records and seed {}",
+                            g.generate, g.records, g.seed
+                        ),
+                    )
+                    .with_fix(
+                        "the generator is \"json-records\", with records > 0 and seed >= 0",
+                    ));
                 }
             })
         }
@@ -470,14 +531,25 @@ fn validate_run(run: raw::Run, base_dir: &Path, at: &impl Fn(usize, String) -> I
 /// The longest a timed criterion phase or a timeout may be, in seconds (a day).
 const MAX_SECONDS: f64 = 86_400.0;
 
-fn validate_bench(bench: Spanned<raw::Bench>, sweep_package: &Spanned<String>, at: &impl Fn(usize, String) -> InputError) -> Result<Bench, InputError> {
+fn validate_bench(
+    bench: Spanned<raw::Bench>,
+    sweep_package: &Spanned<String>,
+    at: &impl Fn(usize, String) -> InputError,
+) -> Result<Bench, InputError> {
     let table = bench.span().start;
     let bench = bench.into_inner();
-    let seconds = |value: Option<Spanned<f64>>, default: f64, key: &str| -> Result<std::time::Duration, InputError> {
+    let seconds = |value: Option<Spanned<f64>>,
+                   default: f64,
+                   key: &str|
+     -> Result<std::time::Duration, InputError> {
         match value {
             None => Ok(std::time::Duration::from_secs_f64(default)),
-            Some(v) if *v.get_ref() > 0.0 && *v.get_ref() <= MAX_SECONDS => Ok(std::time::Duration::from_secs_f64(*v.get_ref())),
-            Some(v) => Err(at(v.span().start, format!("invalid {key} {}", v.get_ref())).with_fix(format!("{key} takes a number of seconds above 0 and at most {MAX_SECONDS}"))),
+            Some(v) if *v.get_ref() > 0.0 && *v.get_ref() <= MAX_SECONDS => {
+                Ok(std::time::Duration::from_secs_f64(*v.get_ref()))
+            }
+            Some(v) => Err(at(v.span().start, format!("invalid {key} {}", v.get_ref())).with_fix(
+                format!("{key} takes a number of seconds above 0 and at most {MAX_SECONDS}"),
+            )),
         }
     };
     // Criterion's own defaults: 3 s warm-up, 5 s measurement, 100 samples.
@@ -487,7 +559,10 @@ fn validate_bench(bench: Spanned<raw::Bench>, sweep_package: &Spanned<String>, a
     let sample_size = match bench.sample_size {
         None => 100,
         Some(v) if (10..=100_000).contains(v.get_ref()) => *v.get_ref() as u32,
-        Some(v) => return Err(at(v.span().start, format!("invalid sample-size {}", v.get_ref())).with_fix("sample-size takes an integer from 10 (criterion's minimum) to 100000")),
+        Some(v) => {
+            return Err(at(v.span().start, format!("invalid sample-size {}", v.get_ref()))
+                .with_fix("sample-size takes an integer from 10 (criterion's minimum) to 100000"));
+        }
     };
     let (package, package_offset) = match &bench.package {
         Some(package) => (package.get_ref().clone(), package.span().start),
@@ -495,7 +570,15 @@ fn validate_bench(bench: Spanned<raw::Bench>, sweep_package: &Spanned<String>, a
     };
     let bench_offset = bench.bench.span().start;
     Ok(Bench {
-        spec: CriterionSpec { package, bench: bench.bench.into_inner(), filter: bench.filter, warm_up, measurement, sample_size, timeout },
+        spec: CriterionSpec {
+            package,
+            bench: bench.bench.into_inner(),
+            filter: bench.filter,
+            warm_up,
+            measurement,
+            sample_size,
+            timeout,
+        },
         package_offset,
         bench_offset,
     })
@@ -510,14 +593,25 @@ fn matrix_plan(
     let start = matrix.span().start;
     let matrix = matrix.into_inner();
     let mut env_axes = Vec::new();
-    let env_fields = [matrix.toolchain, matrix.build_std, matrix.target, matrix.features, matrix.rustflags, matrix.wasm_opt];
+    let env_fields = [
+        matrix.toolchain,
+        matrix.build_std,
+        matrix.target,
+        matrix.features,
+        matrix.rustflags,
+        matrix.wasm_opt,
+    ];
     for (axis, values) in raw::by_env_axis(env_fields) {
         if values.is_empty() {
             return Err(at(start, format!("matrix axis `{}` has no values", axis.key()))
                 .with_fix(format!("list at least one of {}, or remove the key", axis.accepted())));
         }
         if fixed_env.iter().any(|s| s.axis() == axis) {
-            return Err(at(start, format!("`{}` is both swept in [matrix] and fixed in [build]", axis.key())).with_fix("keep only one of them"));
+            return Err(at(
+                start,
+                format!("`{}` is both swept in [matrix] and fixed in [build]", axis.key()),
+            )
+            .with_fix("keep only one of them"));
         }
         let mut parsed: Vec<EnvSetting> = Vec::new();
         for value in &values {
@@ -531,22 +625,36 @@ fn matrix_plan(
         env_axes.push((axis, parsed));
     }
     let mut axes = Vec::new();
-    for (axis, values) in raw::by_axis([matrix.opt_level, matrix.lto, matrix.codegen_units, matrix.panic, matrix.strip]) {
+    for (axis, values) in raw::by_axis([
+        matrix.opt_level,
+        matrix.lto,
+        matrix.codegen_units,
+        matrix.panic,
+        matrix.strip,
+    ]) {
         if values.is_empty() {
             return Err(at(start, format!("matrix axis `{}` has no values", axis.key()))
                 .with_fix(format!("list at least one of {}, or remove the key", axis.accepted())));
         }
         if let Some(setting) = fixed.iter().find(|s| s.axis() == axis) {
-            return Err(at(start, format!("`{}` is both swept in [matrix] and fixed in [profile] ({setting})", axis.key()))
-                .with_fix("keep only one of them"));
+            return Err(at(
+                start,
+                format!(
+                    "`{}` is both swept in [matrix] and fixed in [profile] ({setting})",
+                    axis.key()
+                ),
+            )
+            .with_fix("keep only one of them"));
         }
-        let parsed = values.iter().map(|v| parse_raw(axis, v, at)).collect::<Result<Vec<_>, _>>()?;
+        let parsed =
+            values.iter().map(|v| parse_raw(axis, v, at)).collect::<Result<Vec<_>, _>>()?;
         axes.push((axis, parsed));
     }
     let mut exclude = Vec::new();
     for rule in &matrix.exclude {
         let inner = rule.get_ref();
-        let fields = [&inner.opt_level, &inner.lto, &inner.codegen_units, &inner.panic, &inner.strip];
+        let fields =
+            [&inner.opt_level, &inner.lto, &inner.codegen_units, &inner.panic, &inner.strip];
         let mut entries = Vec::new();
         for (axis, value) in raw::by_axis(fields.map(Option::as_ref)) {
             let items = match value.get_ref() {
@@ -560,8 +668,11 @@ fn matrix_plan(
             entries.push((axis, settings));
         }
         if entries.is_empty() {
-            return Err(at(rule.span().start, "an exclude rule names no axis, so it would drop every variant".into())
-                .with_fix("name the combination to drop, e.g. { opt-level = 0, lto = \"fat\" }"));
+            return Err(at(
+                rule.span().start,
+                "an exclude rule names no axis, so it would drop every variant".into(),
+            )
+            .with_fix("name the combination to drop, e.g. { opt-level = 0, lto = \"fat\" }"));
         }
         exclude.push(entries);
     }
@@ -586,10 +697,21 @@ fn ladder_plan(
     for step in ladder.into_inner() {
         let mut env_adds = Vec::new();
         let mut last_offset = None;
-        let env_fields = [step.toolchain, step.build_std, step.target, step.features, step.rustflags, step.wasm_opt];
+        let env_fields = [
+            step.toolchain,
+            step.build_std,
+            step.target,
+            step.features,
+            step.rustflags,
+            step.wasm_opt,
+        ];
         for (axis, value) in raw::by_env_axis(env_fields) {
             if fixed_env.iter().any(|s| s.axis() == axis) {
-                return Err(at(value.span().start, format!("`{}` is both set by a ladder step and fixed in [build]", axis.key())).with_fix("keep only one of them"));
+                return Err(at(
+                    value.span().start,
+                    format!("`{}` is both set by a ladder step and fixed in [build]", axis.key()),
+                )
+                .with_fix("keep only one of them"));
             }
             let setting = parse_env(axis, &value, at)?;
             env.set(setting.clone());
@@ -605,8 +727,11 @@ fn ladder_plan(
         let mut adds = Vec::new();
         for (axis, value) in raw::by_axis(fields) {
             if fixed.iter().any(|s| s.axis() == axis) {
-                return Err(at(value.span().start, format!("`{}` is both set by a ladder step and fixed in [profile]", axis.key()))
-                    .with_fix("keep only one of them"));
+                return Err(at(
+                    value.span().start,
+                    format!("`{}` is both set by a ladder step and fixed in [profile]", axis.key()),
+                )
+                .with_fix("keep only one of them"));
             }
             adds.push(parse_raw(axis, &value, at)?);
         }
@@ -615,23 +740,41 @@ fn ladder_plan(
     Ok(Plan::Ladder(steps))
 }
 
-fn parse_raw(axis: Axis, value: &Spanned<RawValue>, at: &impl Fn(usize, String) -> InputError) -> Result<Setting, InputError> {
+fn parse_raw(
+    axis: Axis,
+    value: &Spanned<RawValue>,
+    at: &impl Fn(usize, String) -> InputError,
+) -> Result<Setting, InputError> {
     axis.parse(value.get_ref()).ok_or_else(|| {
         at(value.span().start, format!("invalid {} {}", axis.key(), value.get_ref()))
             .with_fix(format!("{} takes {}", axis.key(), axis.accepted()))
     })
 }
 
-fn parse_env(axis: EnvAxis, value: &Spanned<RawValue>, at: &impl Fn(usize, String) -> InputError) -> Result<EnvSetting, InputError> {
+fn parse_env(
+    axis: EnvAxis,
+    value: &Spanned<RawValue>,
+    at: &impl Fn(usize, String) -> InputError,
+) -> Result<EnvSetting, InputError> {
     axis.parse(value.get_ref()).ok_or_else(|| {
-        at(value.span().start, format!("invalid {} {}", axis.key(), value.get_ref())).with_fix(format!("{} takes {}", axis.key(), axis.accepted()))
+        at(value.span().start, format!("invalid {} {}", axis.key(), value.get_ref()))
+            .with_fix(format!("{} takes {}", axis.key(), axis.accepted()))
     })
 }
 
-fn parse_value(axis: Axis, value: &toml::Value, offset: usize, at: &impl Fn(usize, String) -> InputError) -> Result<Setting, InputError> {
+fn parse_value(
+    axis: Axis,
+    value: &toml::Value,
+    offset: usize,
+    at: &impl Fn(usize, String) -> InputError,
+) -> Result<Setting, InputError> {
     let raw = RawValue::from_toml(value);
     raw.as_ref().and_then(|raw| axis.parse(raw)).ok_or_else(|| {
-        at(offset, format!("invalid {} {value}", axis.key())).with_fix(format!("{} takes {}", axis.key(), axis.accepted()))
+        at(offset, format!("invalid {} {value}", axis.key())).with_fix(format!(
+            "{} takes {}",
+            axis.key(),
+            axis.accepted()
+        ))
     })
 }
 
@@ -641,7 +784,11 @@ fn check_pass_through(
     at: &impl Fn(usize, String) -> InputError,
 ) -> Result<(), InputError> {
     let Some((_, accepted)) = PASS_THROUGH_KEYS.iter().find(|(k, _)| k == key.get_ref()) else {
-        let known: Vec<&str> = Axis::ALL.iter().map(|a| a.key()).chain(PASS_THROUGH_KEYS.iter().map(|(k, _)| *k)).collect();
+        let known: Vec<&str> = Axis::ALL
+            .iter()
+            .map(|a| a.key())
+            .chain(PASS_THROUGH_KEYS.iter().map(|(k, _)| *k))
+            .collect();
         return Err(at(key.span().start, format!("unknown profile key `{}`", key.get_ref()))
             .with_fix(format!("[profile] in a sweep file takes: {}", known.join(", "))));
     };
@@ -649,7 +796,10 @@ fn check_pass_through(
     let valid = match (key.get_ref().as_str(), value.get_ref()) {
         ("debug", Boolean(_)) => true,
         ("debug", Integer(n)) => (0..=2).contains(n),
-        ("debug", Str(s)) => ["none", "line-directives-only", "line-tables-only", "limited", "full"].contains(&s.as_str()),
+        ("debug", Str(s)) => {
+            ["none", "line-directives-only", "line-tables-only", "limited", "full"]
+                .contains(&s.as_str())
+        }
         ("split-debuginfo", Str(s)) => ["off", "packed", "unpacked"].contains(&s.as_str()),
         ("debug" | "split-debuginfo", _) => false,
         (_, value) => matches!(value, Boolean(_)),
@@ -705,11 +855,34 @@ mod tests {
         .unwrap();
         assert_eq!(sweep.order, MeasureOrder::Shuffled);
         let [own, other] = &sweep.benches[..] else { panic!("{:?}", sweep.benches) };
-        assert_eq!((own.spec.package.as_str(), own.spec.bench.as_str(), own.spec.filter.as_deref()), ("p", "speed", None));
-        assert_eq!((own.spec.warm_up.as_secs_f64(), own.spec.measurement.as_secs_f64(), own.spec.sample_size), (3.0, 5.0, 100));
-        assert_eq!((other.spec.package.as_str(), other.spec.filter.as_deref()), ("q", Some("parse")));
-        assert_eq!((other.spec.warm_up.as_secs_f64(), other.spec.measurement.as_secs_f64(), other.spec.sample_size), (0.5, 2.0, 10));
-        assert_eq!(parse("package = \"p\"\n[matrix]\nlto = [true]\n").unwrap().order, MeasureOrder::AfterEachBuild);
+        assert_eq!(
+            (own.spec.package.as_str(), own.spec.bench.as_str(), own.spec.filter.as_deref()),
+            ("p", "speed", None)
+        );
+        assert_eq!(
+            (
+                own.spec.warm_up.as_secs_f64(),
+                own.spec.measurement.as_secs_f64(),
+                own.spec.sample_size
+            ),
+            (3.0, 5.0, 100)
+        );
+        assert_eq!(
+            (other.spec.package.as_str(), other.spec.filter.as_deref()),
+            ("q", Some("parse"))
+        );
+        assert_eq!(
+            (
+                other.spec.warm_up.as_secs_f64(),
+                other.spec.measurement.as_secs_f64(),
+                other.spec.sample_size
+            ),
+            (0.5, 2.0, 10)
+        );
+        assert_eq!(
+            parse("package = \"p\"\n[matrix]\nlto = [true]\n").unwrap().order,
+            MeasureOrder::AfterEachBuild
+        );
     }
 
     #[test]
@@ -718,10 +891,15 @@ mod tests {
         let (pos, msg, fix) = error(&format!("{base}[[bench]]\nbench = \"b\"\nsample-size = 5\n"));
         assert_eq!((pos, msg.as_str()), (Some((6, 15)), "invalid sample-size 5"));
         assert!(fix.contains("criterion's minimum"), "{fix}");
-        let (pos, msg, _) = error(&format!("{base}[[bench]]\nbench = \"b\"\nmeasurement-seconds = 0\n"));
+        let (pos, msg, _) =
+            error(&format!("{base}[[bench]]\nbench = \"b\"\nmeasurement-seconds = 0\n"));
         assert_eq!((pos, msg.as_str()), (Some((6, 23)), "invalid measurement-seconds 0"));
-        let (_, msg, fix) = error(&format!("{base}[[bench]]\nbench = \"b\"\n[[bench]]\nbench = \"b\"\n"));
-        assert_eq!((msg.as_str(), fix.as_str()), ("bench `b` of `p` is listed twice", "remove one of the two [[bench]] tables"));
+        let (_, msg, fix) =
+            error(&format!("{base}[[bench]]\nbench = \"b\"\n[[bench]]\nbench = \"b\"\n"));
+        assert_eq!(
+            (msg.as_str(), fix.as_str()),
+            ("bench `b` of `p` is listed twice", "remove one of the two [[bench]] tables")
+        );
         let (pos, msg, _) = error(&format!("measure-order = \"interleaved\"\n{base}"));
         assert_eq!((pos, msg.as_str()), (Some((1, 17)), "unknown measure-order \"interleaved\""));
     }
@@ -750,11 +928,14 @@ mod tests {
         assert_eq!(fix, r#"opt-level takes 0, 1, 2, 3, "s" or "z""#);
         let (pos, msg, _) = error("package = \"p\"\n[[ladder]]\nstep = \"x\"\nlto = \"bogus\"\n");
         assert_eq!((pos, msg.as_str()), (Some((4, 7)), "invalid lto \"bogus\""));
-        let (pos, msg, _) = error("package = \"p\"\n[profile]\ncodegen-units = 0\n[[ladder]]\nstep = \"x\"\n");
+        let (pos, msg, _) =
+            error("package = \"p\"\n[profile]\ncodegen-units = 0\n[[ladder]]\nstep = \"x\"\n");
         assert_eq!((pos, msg.as_str()), (Some((3, 17)), "invalid codegen-units 0"));
-        let (pos, msg, _) = error("package = \"p\"\n[profile]\ndebug = \"lots\"\n[[ladder]]\nstep = \"x\"\n");
+        let (pos, msg, _) =
+            error("package = \"p\"\n[profile]\ndebug = \"lots\"\n[[ladder]]\nstep = \"x\"\n");
         assert_eq!((pos, msg.as_str()), (Some((3, 9)), "invalid debug \"lots\""));
-        let (_, msg, fix) = error("package = \"p\"\n[profile]\nopt = 1\n[[ladder]]\nstep = \"x\"\n");
+        let (_, msg, fix) =
+            error("package = \"p\"\n[profile]\nopt = 1\n[[ladder]]\nstep = \"x\"\n");
         assert_eq!(msg, "unknown profile key `opt`");
         assert!(fix.contains("opt-level"), "{fix}");
     }
@@ -762,9 +943,17 @@ mod tests {
     #[test]
     fn a_sweep_needs_exactly_one_plan() {
         assert!(error("package = \"p\"\n").1.contains("neither"));
-        assert!(error("package = \"p\"\n[matrix]\nlto=[true]\n[[ladder]]\nstep=\"x\"\n").1.contains("not both"));
+        assert!(
+            error("package = \"p\"\n[matrix]\nlto=[true]\n[[ladder]]\nstep=\"x\"\n")
+                .1
+                .contains("not both")
+        );
         assert!(error("package = \"p\"\n[matrix]\nlto=[]\n").1.contains("has no values"));
-        assert!(error("package = \"p\"\n[profile]\nlto=true\n[matrix]\nlto=[false]\n").1.contains("both swept"));
+        assert!(
+            error("package = \"p\"\n[profile]\nlto=true\n[matrix]\nlto=[false]\n")
+                .1
+                .contains("both swept")
+        );
     }
 
     #[test]
@@ -773,7 +962,11 @@ mod tests {
         let Plan::Matrix { exclude, .. } = &sweep.plan else { panic!("not a matrix") };
         assert_eq!(exclude[0][0].1.len(), 2);
         assert_eq!(exclude[0][1].1[0].to_string(), "fat");
-        assert!(error("package = \"p\"\n[matrix]\nlto=[true]\nexclude = [{}]\n").1.contains("names no axis"));
+        assert!(
+            error("package = \"p\"\n[matrix]\nlto=[true]\nexclude = [{}]\n")
+                .1
+                .contains("names no axis")
+        );
     }
 
     #[test]
@@ -784,14 +977,21 @@ mod tests {
         assert_eq!(run.spec.args, ["-"]);
         assert_eq!(run.spec.cwd, Path::new("sweeps"));
         assert_eq!(run.stdin, Some(RunInput::JsonRecords { records: 10, seed: 1 }));
-        let (pos, msg, _) = error("package = \"p\"\n[[ladder]]\nstep = \"a\"\n[[run]]\nname = \"x\"\nruns = 1\n");
+        let (pos, msg, _) =
+            error("package = \"p\"\n[[ladder]]\nstep = \"a\"\n[[run]]\nname = \"x\"\nruns = 1\n");
         assert_eq!((pos, msg.as_str()), (Some((6, 8)), "invalid runs 1"));
-        let (pos, msg, _) = error("package = \"p\"\n[[ladder]]\nstep = \"a\"\n[[run]]\nname = \"x\"\nstdin = \"missing.json\"\n");
+        let (pos, msg, _) = error(
+            "package = \"p\"\n[[ladder]]\nstep = \"a\"\n[[run]]\nname = \"x\"\nstdin = \"missing.json\"\n",
+        );
         assert_eq!(pos, Some((6, 9)));
         assert!(msg.contains("missing.json does not exist"), "{msg}");
-        let (_, msg, _) = error("package = \"p\"\n[[ladder]]\nstep = \"a\"\n[[run]]\nname = \"x\"\n[[run]]\nname = \"x\"\n");
+        let (_, msg, _) = error(
+            "package = \"p\"\n[[ladder]]\nstep = \"a\"\n[[run]]\nname = \"x\"\n[[run]]\nname = \"x\"\n",
+        );
         assert!(msg.contains("two [[run]] tables are named `x`"));
-        let (_, msg, _) = error("package = \"p\"\n[[ladder]]\nstep = \"a\"\n[[run]]\nname = \"x\"\nstdin = { generate = \"xml\", records = 1, seed = 1 }\n");
+        let (_, msg, _) = error(
+            "package = \"p\"\n[[ladder]]\nstep = \"a\"\n[[run]]\nname = \"x\"\nstdin = { generate = \"xml\", records = 1, seed = 1 }\n",
+        );
         assert!(msg.contains("cannot generate \"xml\""), "{msg}");
     }
 
@@ -810,8 +1010,14 @@ mod documentation {
     /// The sweep file shown in the README must be one the tool accepts.
     #[test]
     fn readme_example_parses() {
-        let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
-        let example = readme.split("```toml\n").nth(1).and_then(|rest| rest.split("```").next()).expect("a toml block");
+        let readme =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md"))
+                .unwrap();
+        let example = readme
+            .split("```toml\n")
+            .nth(1)
+            .and_then(|rest| rest.split("```").next())
+            .expect("a toml block");
         let sweep = Sweep::parse(Path::new("README.md"), example.to_owned()).unwrap();
         assert_eq!(sweep.name, "mine");
         assert!(matches!(sweep.plan, Plan::Matrix { .. }));
@@ -821,7 +1027,8 @@ mod documentation {
     #[test]
     fn shipped_sweeps_parse() {
         for name in ["default", "full", "smoke"] {
-            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../../sweeps/{name}.toml"));
+            let path =
+                Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../../sweeps/{name}.toml"));
             assert_eq!(Sweep::load(&path).unwrap().name, name);
         }
     }
@@ -829,7 +1036,9 @@ mod documentation {
     /// A sweep must never leave its profiles in the committed manifest.
     #[test]
     fn root_manifest_has_no_sweep_profile() {
-        let manifest = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../Cargo.toml")).unwrap();
+        let manifest =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../Cargo.toml"))
+                .unwrap();
         assert!(!manifest.contains("[profile.sweep-"));
     }
 }

@@ -22,8 +22,8 @@ use crate::machine::Machine;
 use crate::manifest;
 use crate::progress::Progress;
 use crate::report;
-use crate::runtime::{self, RunOutcome};
 use crate::results::{ResultsFile, Row, Status};
+use crate::runtime::{self, RunOutcome};
 use crate::settings::{Panic, Setting, Strip};
 use crate::shard::Shard;
 use crate::shipping;
@@ -193,7 +193,10 @@ impl Recipe<'_> {
 
 /// Runs the sweep. Input errors come before anything is built or modified; once the manifest
 /// is edited, every way out (success, error, signal, panic) restores it.
-pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<SweepReport, SweepError> {
+pub fn run(
+    options: &SweepOptions,
+    on_recovery: impl Fn(&Recovery),
+) -> Result<SweepReport, SweepError> {
     let started = Instant::now();
     // Repair what a killed sweep left first, whatever else is wrong with this run.
     let workspace = Workspace::load(&options.cargo, &options.manifest_path)?;
@@ -206,24 +209,38 @@ pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<Sw
     let target = workspace.build_target(&sweep)?;
     let bench_targets = workspace.bench_targets(&sweep)?;
     let manifest_path = &workspace.root_manifest;
-    let manifest_text = fs::read_to_string(manifest_path).with_context(|| format!("cannot read {}", manifest_path.display()))?;
+    let manifest_text = fs::read_to_string(manifest_path)
+        .with_context(|| format!("cannot read {}", manifest_path.display()))?;
     let inherited = manifest::inherited_settings(manifest_path, &manifest_text, &sweep)?;
     let expansion = variants::expand(&sweep, inherited.settings);
     if expansion.variants.is_empty() {
-        return Err(InputError::in_file(&sweep.file, "the exclude rules drop every combination; nothing to build")
-            .with_fix("loosen the exclude rules")
-            .into());
+        return Err(InputError::in_file(
+            &sweep.file,
+            "the exclude rules drop every combination; nothing to build",
+        )
+        .with_fix("loosen the exclude rules")
+        .into());
     }
-    let edited = manifest::with_sweep_profiles(manifest_path, &manifest_text, &sweep, &inherited, &expansion.variants)?;
+    let edited = manifest::with_sweep_profiles(
+        manifest_path,
+        &manifest_text,
+        &sweep,
+        &inherited,
+        &expansion.variants,
+    )?;
     let out_dir = options.out_dir.clone().unwrap_or_else(|| options.results_root.join(&sweep.name));
     let results = ResultsFile::open(&out_dir.join("results.csv"))?;
     let workspace_dir = manifest_path.parent().unwrap_or(Path::new("."));
     let toolchain = Toolchain::detect(workspace_dir)?;
-    let compilers = Compilers::check(&expansion.variants, &sweep, toolchain.clone(), &options.cargo)?;
+    let compilers =
+        Compilers::check(&expansion.variants, &sweep, toolchain.clone(), &options.cargo)?;
     let machine = Machine::detect();
     let work_dir = workspace.target_dir.join("profile-sweep").join(&sweep.name);
-    let inputs: Vec<Option<PathBuf>> =
-        sweep.runs.iter().map(|run| materialise(run.stdin.as_ref(), &work_dir.join("inputs"))).collect::<anyhow::Result<_>>()?;
+    let inputs: Vec<Option<PathBuf>> = sweep
+        .runs
+        .iter()
+        .map(|run| materialise(run.stdin.as_ref(), &work_dir.join("inputs")))
+        .collect::<anyhow::Result<_>>()?;
     let groups = variants::strip_groups(&expansion.variants);
     let schedule = match options.shard {
         Some(shard) => shard.select(groups),
@@ -233,7 +250,11 @@ pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<Sw
 
     let (mut guard, _) = ManifestGuard::acquire(manifest_path, &state_dir)?;
     if guard.original() != manifest_text.as_bytes() {
-        return Err(anyhow::anyhow!("{} changed while the sweep was starting; run it again", manifest_path.display()).into());
+        return Err(anyhow::anyhow!(
+            "{} changed while the sweep was starting; run it again",
+            manifest_path.display()
+        )
+        .into());
     }
     guard.write(&edited)?;
     let lock_path = workspace_dir.join("Cargo.lock");
@@ -243,8 +264,20 @@ pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<Sw
         guard.remove_on_restore(&lock_path)?;
         build::generate_lockfile(&options.cargo, manifest_path)?;
     }
-    let cargo_lock_sha256 = cache::sha256_of_file(&lock_path).with_context(|| format!("cannot read {}", lock_path.display()))?;
-    let mut fingerprint = fingerprint(options, &workspace, &manifest_text, &cargo_lock_sha256, &sweep, &target, &toolchain, &machine, &inputs, &out_dir)?;
+    let cargo_lock_sha256 = cache::sha256_of_file(&lock_path)
+        .with_context(|| format!("cannot read {}", lock_path.display()))?;
+    let mut fingerprint = fingerprint(
+        options,
+        &workspace,
+        &manifest_text,
+        &cargo_lock_sha256,
+        &sweep,
+        &target,
+        &toolchain,
+        &machine,
+        &inputs,
+        &out_dir,
+    )?;
     fingerprint.add("toolchains and tools of the build axes", compilers.describe().as_bytes());
 
     let total: usize = schedule.iter().map(Vec::len).sum();
@@ -275,7 +308,8 @@ pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<Sw
         child_seconds: 0.0,
     };
     let results_csv = recorder.results.path().to_owned();
-    let interrupted_after = |finished| SweepError::Interrupted { finished, total, results: results_csv.clone() };
+    let interrupted_after =
+        |finished| SweepError::Interrupted { finished, total, results: results_csv.clone() };
     let ignored_sources = ignored_source_dirs(&workspace.target_dir);
     let (mut index, mut cached, mut peak_disk_bytes) = (0, 0, 0);
     let mut waiting = Vec::new();
@@ -300,17 +334,27 @@ pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<Sw
                     continue;
                 }
             };
-            let methods: &[Method] = if options.exact { &[Method::Plain] } else { &[Method::Plain, Method::Relinked] };
-            let hit = if options.force { None } else { methods.iter().find_map(|m| recorder.cache.lookup(&fingerprint.key(variant, *m))) };
+            let methods: &[Method] =
+                if options.exact { &[Method::Plain] } else { &[Method::Plain, Method::Relinked] };
+            let hit = if options.force {
+                None
+            } else {
+                methods.iter().find_map(|m| recorder.cache.lookup(&fingerprint.key(variant, *m)))
+            };
             if let Some((rows, crates)) = hit {
                 recorder.replay(rows, &variant.id, &crates)?;
                 cached += 1;
-                progress.finish_variant(index, &format!("{}: from the cache (no build, no measurement)", variant.id));
+                progress.finish_variant(
+                    index,
+                    &format!("{}: from the cache (no build, no measurement)", variant.id),
+                );
                 index += 1;
                 continue;
             }
             let (recipe, profile) = match &base {
-                Some(base) => (Recipe::Relink { base, strip: variant.settings.strip }, base.clone()),
+                Some(base) => {
+                    (Recipe::Relink { base, strip: variant.settings.strip }, base.clone())
+                }
                 None => (Recipe::Plain, variant.profile_name()),
             };
             let flags = BuildFlags::for_env(&variant.env, compiler.named, &compiler.toolchain.host);
@@ -331,7 +375,11 @@ pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<Sw
             let with_features = |own: &[String], package: &str| -> Vec<String> {
                 let mut all = own.to_vec();
                 for feature in variant.env.feature_list() {
-                    let feature = if package == target.package { feature.to_owned() } else { format!("{}/{feature}", target.package) };
+                    let feature = if package == target.package {
+                        feature.to_owned()
+                    } else {
+                        format!("{}/{feature}", target.package)
+                    };
                     if !all.contains(&feature) {
                         all.push(feature);
                     }
@@ -363,7 +411,12 @@ pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<Sw
             };
             if let Some(mut built) = built {
                 if let Some(bin) = &target.bin {
-                    let relink_unstripped = || build::build(BuildRequest { relink_strip: Some(Strip::None), ..bin_request(bin) });
+                    let relink_unstripped = || {
+                        build::build(BuildRequest {
+                            relink_strip: Some(Strip::None),
+                            ..bin_request(bin)
+                        })
+                    };
                     recorder.record_crates(&mut built, relink_unstripped)?;
                     if interrupt::interrupted() {
                         return Err(interrupted());
@@ -371,19 +424,32 @@ pub fn run(options: &SweepOptions, on_recovery: impl Fn(&Recovery)) -> Result<Sw
                 }
                 let runs_here = built.runs_here;
                 for (bench_index, bench) in sweep.benches.iter().enumerate().filter(|_| runs_here) {
-                    let features = with_features(&bench_targets[bench_index].features, &bench.spec.package);
-                    let request = BuildRequest { package: &bench.spec.package, target: CargoTarget::Bench(&bench.spec.bench), features: &features, ..bin_request("") };
+                    let features =
+                        with_features(&bench_targets[bench_index].features, &bench.spec.package);
+                    let request = BuildRequest {
+                        package: &bench.spec.package,
+                        target: CargoTarget::Bench(&bench.spec.bench),
+                        features: &features,
+                        ..bin_request("")
+                    };
                     let outcome = build::build(request)?;
                     if interrupt::interrupted() {
                         return Err(interrupted());
                     }
-                    summary.push_str(&recorder.record_bench_build(&mut built, &compiler, bench_index, outcome)?);
+                    summary.push_str(&recorder.record_bench_build(
+                        &mut built,
+                        &compiler,
+                        bench_index,
+                        outcome,
+                    )?);
                 }
                 built.sources = Vec::new();
                 for dir in &build_dirs {
                     built.sources.extend(cache::sources_of(dir, &ignored_sources)?);
                 }
-                peak_disk_bytes = peak_disk_bytes.max(build_dirs.iter().map(|d| disk_usage(d)).sum::<u64>() + disk_usage(&work_dir));
+                peak_disk_bytes = peak_disk_bytes.max(
+                    build_dirs.iter().map(|d| disk_usage(d)).sum::<u64>() + disk_usage(&work_dir),
+                );
                 if matches!(recipe, Recipe::Plain) && !options.exact {
                     base = Some(profile.clone());
                 }
@@ -458,20 +524,33 @@ fn fingerprint(
     let workspace_dir = workspace.root_manifest.parent().unwrap_or(Path::new("."));
     let mut fingerprint = Fingerprint::new();
     fingerprint.add("rustc -vV", toolchain.verbose.as_bytes());
-    fingerprint.add("cargo -V", toolchain::cargo_version(&options.cargo, workspace_dir)?.as_bytes());
+    fingerprint
+        .add("cargo -V", toolchain::cargo_version(&options.cargo, workspace_dir)?.as_bytes());
     fingerprint.add("root manifest", manifest_text.as_bytes());
     fingerprint.add("Cargo.lock sha256", cargo_lock_sha256.as_bytes());
     fingerprint.add_file(".cargo/config.toml", &workspace_dir.join(".cargo/config.toml"))?;
     for package in &workspace.packages {
-        fingerprint.add_file(&format!("manifest of {}", package.name), &package.dir.join("Cargo.toml"))?;
+        fingerprint
+            .add_file(&format!("manifest of {}", package.name), &package.dir.join("Cargo.toml"))?;
     }
-    for name in ["RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS", "CARGO_BUILD_RUSTFLAGS", "RUSTC", "RUSTC_WRAPPER", "CARGO_BUILD_TARGET", "CARGO_TARGET_DIR"] {
+    for name in [
+        "RUSTFLAGS",
+        "CARGO_ENCODED_RUSTFLAGS",
+        "CARGO_BUILD_RUSTFLAGS",
+        "RUSTC",
+        "RUSTC_WRAPPER",
+        "CARGO_BUILD_TARGET",
+        "CARGO_TARGET_DIR",
+    ] {
         fingerprint.add(name, std::env::var_os(name).unwrap_or_default().as_encoded_bytes());
     }
     fingerprint.add("sweep", sweep.name.as_bytes());
     fingerprint.add("target", format!("{target:?}").as_bytes());
     fingerprint.add("runs", format!("{:?}", sweep.runs).as_bytes());
-    fingerprint.add("benches", format!("{:?}", sweep.benches.iter().map(|b| &b.spec).collect::<Vec<_>>()).as_bytes());
+    fingerprint.add(
+        "benches",
+        format!("{:?}", sweep.benches.iter().map(|b| &b.spec).collect::<Vec<_>>()).as_bytes(),
+    );
     for input in inputs.iter().flatten() {
         fingerprint.add_file("run input", input)?;
     }
@@ -484,14 +563,22 @@ fn fingerprint(
 /// that `Cargo.lock` and the toolchain version pin already (cargo's registry, rustup's toolchains).
 fn ignored_source_dirs(target_dir: &Path) -> Vec<PathBuf> {
     let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
-    let cargo_home = std::env::var_os("CARGO_HOME").map_or_else(|| home.join(".cargo"), PathBuf::from);
-    let rustup_home = std::env::var_os("RUSTUP_HOME").map_or_else(|| home.join(".rustup"), PathBuf::from);
+    let cargo_home =
+        std::env::var_os("CARGO_HOME").map_or_else(|| home.join(".cargo"), PathBuf::from);
+    let rustup_home =
+        std::env::var_os("RUSTUP_HOME").map_or_else(|| home.join(".rustup"), PathBuf::from);
     vec![target_dir.to_owned(), cargo_home, rustup_home]
 }
 
 /// Bytes of all files under `dir` (0 if it does not exist).
 fn disk_usage(dir: &Path) -> u64 {
-    walkdir::WalkDir::new(dir).into_iter().filter_map(Result::ok).filter_map(|e| e.metadata().ok()).filter(|m| m.is_file()).map(|m| m.len()).sum()
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter_map(|e| e.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum()
 }
 
 /// Peak resident set size of this process, from the kernel.
@@ -517,7 +604,14 @@ impl Recorder<'_> {
     /// Turns a build outcome into a size row, writes it, and returns the built variant (if it
     /// built) with a one-line summary. A build failure is cached at once under `cache_key`; a
     /// built variant is cached once measured.
-    fn record_build(&mut self, variant: &Variant, compiler: &Compiler<'_>, outcome: BuildOutcome, recipe: Recipe<'_>, cache_key: String) -> anyhow::Result<(Option<BuiltVariant>, String)> {
+    fn record_build(
+        &mut self,
+        variant: &Variant,
+        compiler: &Compiler<'_>,
+        outcome: BuildOutcome,
+        recipe: Recipe<'_>,
+        cache_key: String,
+    ) -> anyhow::Result<(Option<BuiltVariant>, String)> {
         let log = self.log_path(variant, None);
         match outcome {
             BuildOutcome::Built { executable, seconds, panic_effective } => {
@@ -528,10 +622,15 @@ impl Recorder<'_> {
                     match build::wasm_opt(&kept, level)? {
                         Ok(took) => {
                             self.child_seconds += took;
-                            notes.push(format!("wasm-opt {level} ran on the build's output in {took:.1} s"));
+                            notes.push(format!(
+                                "wasm-opt {level} ran on the build's output in {took:.1} s"
+                            ));
                         }
                         Err(errors) => {
-                            let failed = BuildOutcome::Failed { seconds, errors: format!("wasm-opt {level} failed:\n{errors}") };
+                            let failed = BuildOutcome::Failed {
+                                seconds,
+                                errors: format!("wasm-opt {level} failed:\n{errors}"),
+                            };
                             return self.record_build(variant, compiler, failed, recipe, cache_key);
                         }
                     }
@@ -544,9 +643,15 @@ impl Recorder<'_> {
                         Err(e) => notes.push(format!("its shared libraries could not be found, so no shipped or image size: {e:#}")),
                     }
                 } else {
-                    notes.push(format!("built for {}, which this machine cannot run: size only, no runtime", compiler.target));
+                    notes.push(format!(
+                        "built for {}, which this machine cannot run: size only, no runtime",
+                        compiler.target
+                    ));
                 }
-                let library_path = shipping.as_ref().filter(|s| s.needs_toolchain_libraries).map(|_| compiler.libdir.to_owned());
+                let library_path = shipping
+                    .as_ref()
+                    .filter(|s| s.needs_toolchain_libraries)
+                    .map(|_| compiler.libdir.to_owned());
                 if let Some(dir) = &library_path {
                     notes.push(format!(
                         "loads the toolchain's shared libraries: run with LD_LIBRARY_PATH={}; shipped_bytes adds them to the binary",
@@ -557,19 +662,32 @@ impl Recorder<'_> {
                 remove_file(&log)?;
                 let how = match recipe {
                     Recipe::Plain => format!("built in {seconds:.1} s"),
-                    Recipe::Relink { base, .. } => format!("relinked from {base} in {seconds:.1} s"),
+                    Recipe::Relink { base, .. } => {
+                        format!("relinked from {base} in {seconds:.1} s")
+                    }
                 };
                 let summary = format!(
                     "{} ok: {} bytes, {how}{}",
                     variant.id,
                     thousands(sizes.file),
-                    identical_to.as_ref().map(|v| format!(", byte-identical to {v}")).unwrap_or_default()
+                    identical_to
+                        .as_ref()
+                        .map(|v| format!(", byte-identical to {v}"))
+                        .unwrap_or_default()
                 );
-                let mut size_row = self.row(variant, Some(compiler), Status::Ok, build_seconds(recipe, seconds), Some(&sizes), identical_to);
+                let mut size_row = self.row(
+                    variant,
+                    Some(compiler),
+                    Status::Ok,
+                    build_seconds(recipe, seconds),
+                    Some(&sizes),
+                    identical_to,
+                );
                 size_row.shipped_bytes = shipping.as_ref().map(|s| s.shipped_bytes);
                 size_row.image_bytes = shipping.as_ref().map(|s| s.image_bytes);
                 notes.extend(relink_note(recipe, seconds));
-                size_row.note = join_notes(size_row.note, (!notes.is_empty()).then(|| notes.join("; ")));
+                size_row.note =
+                    join_notes(size_row.note, (!notes.is_empty()).then(|| notes.join("; ")));
                 self.save(size_row.clone())?;
                 let built = BuiltVariant {
                     variant: variant.clone(),
@@ -590,26 +708,55 @@ impl Recorder<'_> {
                 self.child_seconds += seconds;
                 let profile = match recipe {
                     Recipe::Plain => variant.profile_name(),
-                    Recipe::Relink { base, strip } => format!("{base}, relinked with -C strip={}", Setting::Strip(strip)),
+                    Recipe::Relink { base, strip } => {
+                        format!("{base}, relinked with -C strip={}", Setting::Strip(strip))
+                    }
                 };
                 write_log(&log, &format!("profile {profile}\n\n{errors}\n"))?;
-                let mut row = self.row(variant, Some(compiler), Status::BuildFailed, build_seconds(recipe, seconds), None, None);
-                let first_error = errors.lines().find(|l| l.starts_with("error")).or(errors.lines().next()).map(|l| format!("build failed: {}", l.trim()));
-                row.note = join_notes(join_notes(row.note, first_error), relink_note(recipe, seconds));
+                let mut row = self.row(
+                    variant,
+                    Some(compiler),
+                    Status::BuildFailed,
+                    build_seconds(recipe, seconds),
+                    None,
+                    None,
+                );
+                let first_error = errors
+                    .lines()
+                    .find(|l| l.starts_with("error"))
+                    .or(errors.lines().next())
+                    .map(|l| format!("build failed: {}", l.trim()));
+                row.note =
+                    join_notes(join_notes(row.note, first_error), relink_note(recipe, seconds));
                 self.save(row.clone())?;
                 // Without a build there are no sources to watch; the entry holds until the
                 // manifests, lockfile or toolchain change, or --force.
                 self.cache.store(&cache_key, &[], &[row], &[])?;
-                Ok((None, format!("{} build-failed after {seconds:.1} s; see {}", variant.id, log.display())))
+                Ok((
+                    None,
+                    format!(
+                        "{} build-failed after {seconds:.1} s; see {}",
+                        variant.id,
+                        log.display()
+                    ),
+                ))
             }
         }
     }
 
     /// Writes the size row of a library variant, which has no binary to build or measure (its
     /// benches are all there is), and returns it as built.
-    fn record_library(&mut self, variant: &Variant, compiler: &Compiler<'_>, cache_key: String) -> anyhow::Result<(Option<BuiltVariant>, String)> {
+    fn record_library(
+        &mut self,
+        variant: &Variant,
+        compiler: &Compiler<'_>,
+        cache_key: String,
+    ) -> anyhow::Result<(Option<BuiltVariant>, String)> {
         let mut size_row = self.row(variant, Some(compiler), Status::Ok, None, None, None);
-        size_row.note = Some(format!("package `{}` has no binary: no size and no build time; its benches are measured", self.target.package));
+        size_row.note = Some(format!(
+            "package `{}` has no binary: no size and no build time; its benches are measured",
+            self.target.package
+        ));
         self.save(size_row.clone())?;
         let built = BuiltVariant {
             variant: variant.clone(),
@@ -639,17 +786,26 @@ impl Recorder<'_> {
     /// rows. The symbols come from the binary itself, else from an earlier member of its strip
     /// group with the same `.text` size, else from a relink of the build with `-C strip=none`
     /// (`relink_unstripped`), whose code is the same.
-    fn record_crates(&mut self, built: &mut BuiltVariant, relink_unstripped: impl FnOnce() -> anyhow::Result<BuildOutcome>) -> anyhow::Result<()> {
+    fn record_crates(
+        &mut self,
+        built: &mut BuiltVariant,
+        relink_unstripped: impl FnOnce() -> anyhow::Result<BuildOutcome>,
+    ) -> anyhow::Result<()> {
         let Some(executable) = &built.executable else { return Ok(()) };
         let text_bytes = built.size_row.text_bytes;
-        let own = bloat::text_by_crate(&fs::read(executable)?).map(|crates| (built.variant.id.clone(), crates));
+        let own = bloat::text_by_crate(&fs::read(executable)?)
+            .map(|crates| (built.variant.id.clone(), crates));
         let found = match (own, &self.group_crates) {
             (Some(own), _) => Some(own),
-            (None, Some((from, text, crates))) if Some(*text) == text_bytes => Some((from.clone(), crates.clone())),
+            (None, Some((from, text, crates))) if Some(*text) == text_bytes => {
+                Some((from.clone(), crates.clone()))
+            }
             (None, _) if text_bytes.is_some() => match relink_unstripped()? {
                 BuildOutcome::Built { executable, seconds, .. } => {
                     self.child_seconds += seconds;
-                    bloat::text_by_crate(&fs::read(executable)?).map(|crates| (format!("{} relinked with strip = none", built.variant.id), crates))
+                    bloat::text_by_crate(&fs::read(executable)?).map(|crates| {
+                        (format!("{} relinked with strip = none", built.variant.id), crates)
+                    })
                 }
                 BuildOutcome::Failed { .. } => None,
             },
@@ -692,13 +848,21 @@ impl Recorder<'_> {
         let file_name = executable.file_name().context("executable without a file name")?;
         let kept = self.artifacts_dir.join(&variant.id).join(file_name);
         fs::create_dir_all(kept.parent().expect("has a parent"))?;
-        fs::copy(executable, &kept).with_context(|| format!("cannot copy {} to {}", executable.display(), kept.display()))?;
+        fs::copy(executable, &kept).with_context(|| {
+            format!("cannot copy {} to {}", executable.display(), kept.display())
+        })?;
         Ok(kept)
     }
 
     /// Records the build of bench number `index` for `built`: keeps the executable, or writes a
     /// `build-failed` row for it. Returns a summary fragment.
-    fn record_bench_build(&mut self, built: &mut BuiltVariant, compiler: &Compiler<'_>, index: usize, outcome: BuildOutcome) -> anyhow::Result<String> {
+    fn record_bench_build(
+        &mut self,
+        built: &mut BuiltVariant,
+        compiler: &Compiler<'_>,
+        index: usize,
+        outcome: BuildOutcome,
+    ) -> anyhow::Result<String> {
         let spec = &self.sweep.benches[index].spec;
         let log = self.log_path(&built.variant, Some(&format!("bench-{}", spec.bench)));
         match outcome {
@@ -707,14 +871,27 @@ impl Recorder<'_> {
                 let kept = self.keep(&built.variant, &executable)?;
                 let sha256 = binary::measure(&kept)?.sha256;
                 remove_file(&log)?;
-                let needs_toolchain = shipping::analyse(&kept, compiler.libdir).is_ok_and(|s| s.needs_toolchain_libraries);
+                let needs_toolchain = shipping::analyse(&kept, compiler.libdir)
+                    .is_ok_and(|s| s.needs_toolchain_libraries);
                 let library_path = needs_toolchain.then(|| compiler.libdir.to_owned());
-                built.benches.push(Some(BuiltBench { executable: kept, sha256, panic_effective, library_path }));
+                built.benches.push(Some(BuiltBench {
+                    executable: kept,
+                    sha256,
+                    panic_effective,
+                    library_path,
+                }));
                 Ok(format!("; bench {} built in {seconds:.1} s", spec.bench))
             }
             BuildOutcome::Failed { seconds, errors } => {
                 self.child_seconds += seconds;
-                write_log(&log, &format!("profile {}, bench {}\n\n{errors}\n", built.variant.profile_name(), spec.bench))?;
+                write_log(
+                    &log,
+                    &format!(
+                        "profile {}, bench {}\n\n{errors}\n",
+                        built.variant.profile_name(),
+                        spec.bench
+                    ),
+                )?;
                 let row = Row {
                     status: Status::BuildFailed,
                     measurement: Some(spec.measurement_name(None)),
@@ -753,7 +930,8 @@ impl Recorder<'_> {
                 remove_file(&bench.executable)?;
             }
         }
-        let rows: Vec<Row> = self.rows.iter().filter(|r| r.variant == built.variant.id).cloned().collect();
+        let rows: Vec<Row> =
+            self.rows.iter().filter(|r| r.variant == built.variant.id).cloned().collect();
         self.cache.store(&built.cache_key, &built.sources, &rows, &built.crates)?;
         Ok(summary)
     }
@@ -785,7 +963,12 @@ impl Recorder<'_> {
         let (measured_as, outcome) = match self.measured_runs.get(&key) {
             Some((first, outcome)) => (Some(first.clone()), outcome.clone()),
             None => {
-                let (outcome, elapsed) = runtime::measure(executable, &run.spec, self.inputs[index].as_deref(), built.library_path.as_deref())?;
+                let (outcome, elapsed) = runtime::measure(
+                    executable,
+                    &run.spec,
+                    self.inputs[index].as_deref(),
+                    built.library_path.as_deref(),
+                )?;
                 self.child_seconds += elapsed.as_secs_f64();
                 if interrupt::interrupted() {
                     // The run was stopped by the signal; its outcome says nothing about the variant.
@@ -805,16 +988,33 @@ impl Recorder<'_> {
         let summary = match &outcome {
             RunOutcome::Measured(timing) => {
                 let wall = &timing.wall_ns;
-                row.fill_timing(wall.mean, wall.ci_low, wall.ci_high, wall.median, wall.min, wall.max, wall.std_dev, wall.samples as u32);
+                row.fill_timing(
+                    wall.mean,
+                    wall.ci_low,
+                    wall.ci_high,
+                    wall.median,
+                    wall.min,
+                    wall.max,
+                    wall.std_dev,
+                    wall.samples as u32,
+                );
                 row.peak_rss_bytes = Some(timing.peak_rss_bytes);
                 row.note = measured_as.as_ref().map(|twin| reused_note(twin));
                 remove_file(&log)?;
-                format!("; {} {:.3} ms ±{:.1}%", run.spec.name, wall.mean / 1e6, (wall.ci_high - wall.mean) / wall.mean * 100.0)
+                format!(
+                    "; {} {:.3} ms ±{:.1}%",
+                    run.spec.name,
+                    wall.mean / 1e6,
+                    (wall.ci_high - wall.mean) / wall.mean * 100.0
+                )
             }
             RunOutcome::Failed { reason, stderr } => {
                 row.status = Status::RunFailed;
                 row.note = Some(reason.clone());
-                write_log(&log, &format!("{} {}: {reason}\n\n{stderr}\n", built.variant.id, run.spec.name))?;
+                write_log(
+                    &log,
+                    &format!("{} {}: {reason}\n\n{stderr}\n", built.variant.id, run.spec.name),
+                )?;
                 format!("; {} run-failed ({reason}), see {}", run.spec.name, log.display())
             }
         };
@@ -826,7 +1026,9 @@ impl Recorder<'_> {
     /// byte-identical bench executable), writes one row per benchmark, and returns a summary
     /// fragment.
     fn measure_bench(&mut self, built: &BuiltVariant, index: usize) -> anyhow::Result<String> {
-        let Some(BuiltBench { executable, sha256, panic_effective, library_path }) = &built.benches[index] else {
+        let Some(BuiltBench { executable, sha256, panic_effective, library_path }) =
+            &built.benches[index]
+        else {
             return Ok(String::new());
         };
         let spec = &self.sweep.benches[index].spec;
@@ -835,7 +1037,13 @@ impl Recorder<'_> {
             Some((first, outcome)) => (Some(first.clone()), outcome.clone()),
             None => {
                 let home = self.criterion_dir.join(&built.variant.id).join(&spec.bench);
-                let (outcome, elapsed) = criterion::run(executable, spec, &self.bench_targets[index].dir, &home, library_path.as_deref())?;
+                let (outcome, elapsed) = criterion::run(
+                    executable,
+                    spec,
+                    &self.bench_targets[index].dir,
+                    &home,
+                    library_path.as_deref(),
+                )?;
                 self.child_seconds += elapsed.as_secs_f64();
                 if interrupt::interrupted() {
                     return Ok(String::new());
@@ -864,19 +1072,37 @@ impl Recorder<'_> {
                 remove_file(&log)?;
                 let mut summary = String::new();
                 for estimate in estimates {
-                    let mut row = Row { measurement: Some(spec.measurement_name(Some(&estimate.id))), ..template.clone() };
+                    let mut row = Row {
+                        measurement: Some(spec.measurement_name(Some(&estimate.id))),
+                        ..template.clone()
+                    };
                     let e = &estimate;
-                    row.fill_timing(e.mean, e.ci_low, e.ci_high, e.median, e.min, e.max, e.std_dev, e.samples);
+                    row.fill_timing(
+                        e.mean, e.ci_low, e.ci_high, e.median, e.min, e.max, e.std_dev, e.samples,
+                    );
                     row.note = (!notes.is_empty()).then(|| notes.join("; "));
-                    summary.push_str(&format!("; {} {} ±{:.1}%", row.measurement.as_deref().unwrap_or_default(), human_ns(e.mean), (e.ci_high - e.mean) / e.mean * 100.0));
+                    summary.push_str(&format!(
+                        "; {} {} ±{:.1}%",
+                        row.measurement.as_deref().unwrap_or_default(),
+                        human_ns(e.mean),
+                        (e.ci_high - e.mean) / e.mean * 100.0
+                    ));
                     self.save(row)?;
                 }
                 Ok(summary)
             }
             CriterionOutcome::Failed { reason, stderr } => {
-                write_log(&log, &format!("{} bench {}: {reason}\n\n{stderr}\n", built.variant.id, spec.bench))?;
+                write_log(
+                    &log,
+                    &format!("{} bench {}: {reason}\n\n{stderr}\n", built.variant.id, spec.bench),
+                )?;
                 notes.insert(0, reason.clone());
-                let row = Row { status: Status::RunFailed, measurement: Some(spec.measurement_name(None)), note: Some(notes.join("; ")), ..template };
+                let row = Row {
+                    status: Status::RunFailed,
+                    measurement: Some(spec.measurement_name(None)),
+                    note: Some(notes.join("; ")),
+                    ..template
+                };
                 self.save(row)?;
                 Ok(format!("; bench {} run-failed ({reason}), see {}", spec.bench, log.display()))
             }
@@ -884,11 +1110,21 @@ impl Recorder<'_> {
     }
 
     /// The row of `variant` built by `compiler` (`None`: it was not built), with no measurement.
-    fn row(&self, variant: &Variant, compiler: Option<&Compiler<'_>>, status: Status, build_seconds: Option<f64>, sizes: Option<&BinarySizes>, identical_to: Option<String>) -> Row {
-        let [opt_level, lto, codegen_units, panic, strip] = variant.settings.values().map(|s| s.to_string());
+    fn row(
+        &self,
+        variant: &Variant,
+        compiler: Option<&Compiler<'_>>,
+        status: Status,
+        build_seconds: Option<f64>,
+        sizes: Option<&BinarySizes>,
+        identical_to: Option<String>,
+    ) -> Row {
+        let [opt_level, lto, codegen_units, panic, strip] =
+            variant.settings.values().map(|s| s.to_string());
         let env = &variant.env;
         let sections = sizes.and_then(|s| s.sections);
-        let fixed: Vec<String> = self.sweep.pass_through.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let fixed: Vec<String> =
+            self.sweep.pass_through.iter().map(|(k, v)| format!("{k}={v}")).collect();
         Row {
             sweep: self.sweep.name.clone(),
             variant: variant.id.clone(),
@@ -897,7 +1133,8 @@ impl Recorder<'_> {
             codegen_units: codegen_units.parse().expect("a number"),
             panic,
             strip,
-            target: compiler.map_or_else(|| env.target.clone().unwrap_or_default(), |c| c.target.to_owned()),
+            target: compiler
+                .map_or_else(|| env.target.clone().unwrap_or_default(), |c| c.target.to_owned()),
             status,
             build_seconds,
             size_bytes: sizes.map(|s| s.file),
@@ -928,12 +1165,17 @@ impl Recorder<'_> {
             panic_effective: None,
             measured_as: None,
             note: (!self.target.features.is_empty()).then(|| {
-                format!("built with --features {} (the required-features of {})", self.target.features.join(","), self.target.bin.as_deref().unwrap_or_default())
+                format!(
+                    "built with --features {} (the required-features of {})",
+                    self.target.features.join(","),
+                    self.target.bin.as_deref().unwrap_or_default()
+                )
             }),
             host: self.machine.host.clone(),
             cpu_model: self.machine.cpu_model.clone(),
             governor: self.machine.governor.clone(),
-            finished_at: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
+            finished_at: humantime::format_rfc3339_seconds(std::time::SystemTime::now())
+                .to_string(),
             cargo_lock_sha256: Some(self.cargo_lock_sha256.clone()),
             shard: self.shard.clone(),
             reference_ratio: None,
@@ -995,7 +1237,10 @@ fn materialise(input: Option<&RunInput>, dir: &Path) -> anyhow::Result<Option<Pa
         Some(RunInput::JsonRecords { records, seed }) => {
             let path = dir.join(format!("json-records-{records}-seed{seed}.json"));
             if !path.exists() {
-                crate::fsutil::write_atomic(&path, demo_input::json_records(*seed, *records).as_bytes())?;
+                crate::fsutil::write_atomic(
+                    &path,
+                    demo_input::json_records(*seed, *records).as_bytes(),
+                )?;
             }
             Some(path)
         }
@@ -1026,5 +1271,4 @@ mod tests {
         order.sort();
         assert_eq!(order, (0..8).collect::<Vec<_>>());
     }
-
 }

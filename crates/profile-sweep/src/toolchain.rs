@@ -35,9 +35,17 @@ impl Toolchain {
     /// Parses the output of `rustc -vV`.
     pub fn parse(verbose_version: &str) -> Result<Toolchain> {
         let mut lines = verbose_version.lines();
-        let version = lines.next().filter(|l| l.starts_with("rustc ")).context("`rustc -vV` printed no version")?;
-        let host = lines.find_map(|l| l.strip_prefix("host: ")).context("`rustc -vV` printed no host")?;
-        Ok(Toolchain { version: version.trim().to_owned(), host: host.trim().to_owned(), verbose: verbose_version.to_owned() })
+        let version = lines
+            .next()
+            .filter(|l| l.starts_with("rustc "))
+            .context("`rustc -vV` printed no version")?;
+        let host =
+            lines.find_map(|l| l.strip_prefix("host: ")).context("`rustc -vV` printed no host")?;
+        Ok(Toolchain {
+            version: version.trim().to_owned(),
+            host: host.trim().to_owned(),
+            verbose: verbose_version.to_owned(),
+        })
     }
 }
 
@@ -69,7 +77,8 @@ impl NamedToolchain {
         let verbose = stdout_of(Command::new(&rustc).arg("-vV"))
             .map_err(|e| format!("cannot run {}: {e}", rustc.display()))?
             .map_err(|stderr| format!("toolchain `{name}`: `rustc -vV` failed: {stderr}"))?;
-        let toolchain = Toolchain::parse(&verbose).map_err(|e| format!("toolchain `{name}`: {e}"))?;
+        let toolchain =
+            Toolchain::parse(&verbose).map_err(|e| format!("toolchain `{name}`: {e}"))?;
         Ok(NamedToolchain { name: name.to_owned(), cargo, rustc, toolchain })
     }
 }
@@ -77,15 +86,20 @@ impl NamedToolchain {
 /// Where the standard library of `target` lives for `rustc`: the directory whose `libstd-*.so`
 /// a `-C prefer-dynamic` binary loads. `Err` says why (an unknown or uninstalled target).
 pub fn target_libdir(rustc: &Path, target: &str) -> std::result::Result<PathBuf, String> {
-    let libdir = stdout_of(Command::new(rustc).args(["--print", "target-libdir", "--target", target]))
-        .map_err(|e| format!("cannot run {}: {e}", rustc.display()))?
-        .map_err(|stderr| stderr.lines().next().unwrap_or_default().to_owned())?;
+    let libdir =
+        stdout_of(Command::new(rustc).args(["--print", "target-libdir", "--target", target]))
+            .map_err(|e| format!("cannot run {}: {e}", rustc.display()))?
+            .map_err(|stderr| stderr.lines().next().unwrap_or_default().to_owned())?;
     Ok(PathBuf::from(libdir.trim()))
 }
 
 /// Whether `libdir` holds a standard library (the target is installed).
 pub fn has_std(libdir: &Path) -> bool {
-    std::fs::read_dir(libdir).is_ok_and(|entries| entries.filter_map(Result::ok).any(|e| e.file_name().to_string_lossy().starts_with("libstd-")))
+    std::fs::read_dir(libdir).is_ok_and(|entries| {
+        entries
+            .filter_map(Result::ok)
+            .any(|e| e.file_name().to_string_lossy().starts_with("libstd-"))
+    })
 }
 
 /// Whether the sysroot of `rustc` holds std's sources (the `rust-src` component), which
@@ -94,7 +108,9 @@ pub fn has_rust_src(rustc: &Path) -> bool {
     stdout_of(Command::new(rustc).args(["--print", "sysroot"]))
         .ok()
         .and_then(Result::ok)
-        .is_some_and(|sysroot| Path::new(sysroot.trim()).join("lib/rustlib/src/rust/library/std").is_dir())
+        .is_some_and(|sysroot| {
+            Path::new(sysroot.trim()).join("lib/rustlib/src/rust/library/std").is_dir()
+        })
 }
 
 /// Runs `command` for its standard output. The outer `Err` is why it could not be run; the
@@ -110,7 +126,11 @@ fn stdout_of(command: &mut Command) -> std::io::Result<std::result::Result<Strin
 
 /// `cargo -V` of the cargo given.
 pub fn cargo_version(cargo: &Path, dir: &Path) -> Result<String> {
-    let output = Command::new(cargo).arg("-V").current_dir(dir).output().with_context(|| format!("cannot run {}", cargo.display()))?;
+    let output = Command::new(cargo)
+        .arg("-V")
+        .current_dir(dir)
+        .output()
+        .with_context(|| format!("cannot run {}", cargo.display()))?;
     if !output.status.success() {
         bail!("`cargo -V` failed: {}", String::from_utf8_lossy(&output.stderr).trim());
     }

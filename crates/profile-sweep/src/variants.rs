@@ -31,9 +31,15 @@ pub struct Variant {
 
 impl Variant {
     /// A variant with these settings, in a sweep whose fixed keys give `suffix`.
-    pub fn new(settings: ProfileSettings, env: BuildEnv, step: Option<String>, suffix: &str) -> Variant {
+    pub fn new(
+        settings: ProfileSettings,
+        env: BuildEnv,
+        step: Option<String>,
+        suffix: &str,
+    ) -> Variant {
         let id = format!("{}{}{suffix}", settings.id(), env.id_suffix());
-        let profile = format!("sweep-{}{}{suffix}", settings.id(), env.before_post_build().id_suffix());
+        let profile =
+            format!("sweep-{}{}{suffix}", settings.id(), env.before_post_build().id_suffix());
         Variant { id, settings, env, step, profile }
     }
 
@@ -46,7 +52,13 @@ impl Variant {
     #[cfg(test)]
     pub(crate) fn named(id: &str) -> Variant {
         let settings = crate::settings::BaseProfile::Release.cargo_defaults(false);
-        Variant { id: id.to_owned(), settings, env: BuildEnv::default(), step: None, profile: format!("sweep-{id}") }
+        Variant {
+            id: id.to_owned(),
+            settings,
+            env: BuildEnv::default(),
+            step: None,
+            profile: format!("sweep-{id}"),
+        }
     }
 }
 
@@ -74,7 +86,10 @@ pub fn expand(sweep: &Sweep, inherited: ProfileSettings) -> Expansion {
     let mut seen = HashSet::new();
     let mut variants = Vec::new();
     let mut notes = Vec::new();
-    let mut push = |settings: ProfileSettings, env: BuildEnv, step: Option<String>, notes: &mut Vec<String>| {
+    let mut push = |settings: ProfileSettings,
+                    env: BuildEnv,
+                    step: Option<String>,
+                    notes: &mut Vec<String>| {
         let variant = Variant::new(settings, env, step, &suffix);
         if seen.insert(variant.id.clone()) {
             variants.push(variant);
@@ -150,10 +165,11 @@ pub fn strip_groups(variants: &[Variant]) -> Vec<Vec<&Variant>> {
     for variant in variants {
         let mut unstripped = variant.settings;
         unstripped.set(Setting::Strip(crate::settings::Strip::None));
-        let index = *group_of.entry((unstripped, variant.env.before_post_build())).or_insert_with(|| {
-            groups.push(Vec::new());
-            groups.len() - 1
-        });
+        let index =
+            *group_of.entry((unstripped, variant.env.before_post_build())).or_insert_with(|| {
+                groups.push(Vec::new());
+                groups.len() - 1
+            });
         groups[index].push(variant);
     }
     groups
@@ -216,7 +232,9 @@ mod tests {
 
     #[test]
     fn matrix_order_is_pinned_first_axis_slowest() {
-        let e = expand_text("package = \"p\"\n[matrix]\nstrip = [\"none\", true]\nopt-level = [3, \"z\"]\npanic = [\"abort\"]\n");
+        let e = expand_text(
+            "package = \"p\"\n[matrix]\nstrip = [\"none\", true]\nopt-level = [3, \"z\"]\npanic = [\"abort\"]\n",
+        );
         assert_eq!(
             ids(&e),
             [
@@ -230,7 +248,9 @@ mod tests {
 
     #[test]
     fn equivalent_spellings_are_built_once() {
-        let e = expand_text("package = \"p\"\n[matrix]\nlto = [false, true, \"thin\", \"fat\", \"off\"]\nstrip = [false, true, \"none\", \"debuginfo\", \"symbols\"]\n");
+        let e = expand_text(
+            "package = \"p\"\n[matrix]\nlto = [false, true, \"thin\", \"fat\", \"off\"]\nstrip = [false, true, \"none\", \"debuginfo\", \"symbols\"]\n",
+        );
         assert_eq!(e.variants.len(), 4 * 3);
         assert_eq!(e.variants[0].id, "o3-thinlocal-cgu16-unwind-nostrip");
         assert!(e.notes[0].starts_with("13 combinations were equivalent"), "{:?}", e.notes);
@@ -238,7 +258,9 @@ mod tests {
 
     #[test]
     fn full_matrix_has_540_combinations_and_432_variants() {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../sweeps/full.toml")).unwrap();
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../sweeps/full.toml"))
+                .unwrap();
         let e = expand_text(&text);
         assert_eq!(e.variants.len(), 6 * 4 * 3 * 2 * 3);
         assert!(e.notes.iter().any(|n| n.starts_with("108 combinations")), "{:?}", e.notes);
@@ -246,23 +268,43 @@ mod tests {
 
     #[test]
     fn variants_that_differ_only_in_strip_share_a_group() {
-        let e = expand_text("package = \"p\"\n[matrix]\nopt-level = [3, \"z\"]\nstrip = [false, \"debuginfo\", true]\nexclude = [{ opt-level = \"z\", strip = \"debuginfo\" }]\n");
-        let groups: Vec<Vec<&str>> = strip_groups(&e.variants).iter().map(|g| g.iter().map(|v| v.id.as_str()).collect()).collect();
+        let e = expand_text(
+            "package = \"p\"\n[matrix]\nopt-level = [3, \"z\"]\nstrip = [false, \"debuginfo\", true]\nexclude = [{ opt-level = \"z\", strip = \"debuginfo\" }]\n",
+        );
+        let groups: Vec<Vec<&str>> = strip_groups(&e.variants)
+            .iter()
+            .map(|g| g.iter().map(|v| v.id.as_str()).collect())
+            .collect();
         assert_eq!(
             groups,
             [
-                vec!["o3-thinlocal-cgu16-unwind-nostrip", "o3-thinlocal-cgu16-unwind-dbg", "o3-thinlocal-cgu16-unwind-sym"],
+                vec![
+                    "o3-thinlocal-cgu16-unwind-nostrip",
+                    "o3-thinlocal-cgu16-unwind-dbg",
+                    "o3-thinlocal-cgu16-unwind-sym"
+                ],
                 vec!["oz-thinlocal-cgu16-unwind-nostrip", "oz-thinlocal-cgu16-unwind-sym"],
             ]
         );
-        let full = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../sweeps/full.toml")).unwrap();
+        let full =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../sweeps/full.toml"))
+                .unwrap();
         assert_eq!(strip_groups(&expand_text(&full).variants).len(), 432 / 3);
     }
 
     #[test]
     fn exclude_rules_drop_matching_combinations() {
-        let e = expand_text("package = \"p\"\n[matrix]\nopt-level = [0, 3]\nlto = [false, \"fat\"]\nexclude = [{ opt-level = 0, lto = true }]\n");
-        assert_eq!(ids(&e), ["o0-thinlocal-cgu16-unwind-dbg", "o3-thinlocal-cgu16-unwind-dbg", "o3-fat-cgu16-unwind-dbg"]);
+        let e = expand_text(
+            "package = \"p\"\n[matrix]\nopt-level = [0, 3]\nlto = [false, \"fat\"]\nexclude = [{ opt-level = 0, lto = true }]\n",
+        );
+        assert_eq!(
+            ids(&e),
+            [
+                "o0-thinlocal-cgu16-unwind-dbg",
+                "o3-thinlocal-cgu16-unwind-dbg",
+                "o3-fat-cgu16-unwind-dbg"
+            ]
+        );
         assert_eq!(e.notes, ["1 of 4 combinations dropped by exclude rules"]);
     }
 
@@ -272,7 +314,14 @@ mod tests {
             "package = \"p\"\n[[ladder]]\nstep = \"default\"\n[[ladder]]\nstep = \"+ strip\"\nstrip = true\n",
             "[[ladder]]\nstep = \"+ nothing\"\nstrip = \"symbols\"\n[[ladder]]\nstep = \"+ z\"\nopt-level = \"z\"\n"
         ));
-        assert_eq!(ids(&e), ["o3-thinlocal-cgu16-unwind-dbg", "o3-thinlocal-cgu16-unwind-sym", "oz-thinlocal-cgu16-unwind-sym"]);
+        assert_eq!(
+            ids(&e),
+            [
+                "o3-thinlocal-cgu16-unwind-dbg",
+                "o3-thinlocal-cgu16-unwind-sym",
+                "oz-thinlocal-cgu16-unwind-sym"
+            ]
+        );
         assert_eq!(e.variants[2].step.as_deref(), Some("+ z"));
         assert!(e.notes[0].contains("'+ nothing' changes nothing"));
     }
@@ -282,8 +331,14 @@ mod tests {
         let a = expand_text("package = \"p\"\n[profile]\ndebug = 1\n[[ladder]]\nstep = \"a\"\n");
         let b = expand_text("package = \"p\"\n[profile]\ndebug = 1\n[[ladder]]\nstep = \"b\"\n");
         assert_eq!(a.variants[0].id, b.variants[0].id);
-        assert!(a.variants[0].id.starts_with("o3-thinlocal-cgu16-unwind-dbg-x"), "{}", a.variants[0].id);
-        let fixed_axis = expand_text("package = \"p\"\n[profile]\npanic = \"abort\"\n[[ladder]]\nstep = \"a\"\n");
+        assert!(
+            a.variants[0].id.starts_with("o3-thinlocal-cgu16-unwind-dbg-x"),
+            "{}",
+            a.variants[0].id
+        );
+        let fixed_axis = expand_text(
+            "package = \"p\"\n[profile]\npanic = \"abort\"\n[[ladder]]\nstep = \"a\"\n",
+        );
         assert_eq!(fixed_axis.variants[0].id, "o3-thinlocal-cgu16-abort-dbg");
     }
 }

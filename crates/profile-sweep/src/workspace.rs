@@ -71,12 +71,20 @@ impl Workspace {
         let root_manifest = root_manifest
             .canonicalize()
             .with_context(|| format!("cannot resolve {}", root_manifest.display()))?;
-        let lock = std::fs::read_to_string(root_manifest.with_file_name("Cargo.lock")).ok().and_then(|text| text.parse::<toml::Table>().ok());
+        let lock = std::fs::read_to_string(root_manifest.with_file_name("Cargo.lock"))
+            .ok()
+            .and_then(|text| text.parse::<toml::Table>().ok());
         let members = metadata.workspace_packages();
         let packages = members
             .iter()
             .map(|p| {
-                let targets = |kind: TargetKind| p.targets.iter().filter(|t| t.kind.contains(&kind)).map(|t| t.name.clone()).collect();
+                let targets = |kind: TargetKind| {
+                    p.targets
+                        .iter()
+                        .filter(|t| t.kind.contains(&kind))
+                        .map(|t| t.name.clone())
+                        .collect()
+                };
                 Package {
                     name: p.name.to_string(),
                     bins: targets(TargetKind::Bin),
@@ -84,15 +92,29 @@ impl Workspace {
                     required_features: p
                         .targets
                         .iter()
-                        .filter(|t| !t.required_features.is_empty() && (t.kind.contains(&TargetKind::Bin) || t.kind.contains(&TargetKind::Bench)))
+                        .filter(|t| {
+                            !t.required_features.is_empty()
+                                && (t.kind.contains(&TargetKind::Bin)
+                                    || t.kind.contains(&TargetKind::Bench))
+                        })
                         .map(|t| (t.name.clone(), t.required_features.clone()))
                         .collect(),
-                    criterion_version: lock.as_ref().and_then(|lock| locked_dependency_version(lock, &p.name, "criterion")),
-                    dir: p.manifest_path.parent().map(|d| d.as_std_path().to_owned()).unwrap_or_default(),
+                    criterion_version: lock
+                        .as_ref()
+                        .and_then(|lock| locked_dependency_version(lock, &p.name, "criterion")),
+                    dir: p
+                        .manifest_path
+                        .parent()
+                        .map(|d| d.as_std_path().to_owned())
+                        .unwrap_or_default(),
                 }
             })
             .collect();
-        Ok(Workspace { root_manifest, target_dir: metadata.target_directory.into_std_path_buf(), packages })
+        Ok(Workspace {
+            root_manifest,
+            target_dir: metadata.target_directory.into_std_path_buf(),
+            packages,
+        })
     }
 
     /// The member called `name`, or an error at `offset` of the sweep file listing them.
@@ -100,7 +122,13 @@ impl Workspace {
         self.packages.iter().find(|p| p.name == name).ok_or_else(|| {
             let names: Vec<&str> = self.packages.iter().map(|p| p.name.as_str()).collect();
             sweep
-                .error_at(offset, format!("no package `{name}` in the workspace {}", self.root_manifest.display()))
+                .error_at(
+                    offset,
+                    format!(
+                        "no package `{name}` in the workspace {}",
+                        self.root_manifest.display()
+                    ),
+                )
                 .with_fix(format!("use one of its packages: {}", names.join(", ")))
         })
     }
@@ -142,7 +170,10 @@ impl Workspace {
             Some(bin) if package.bins.contains(&bin.value) => Some(bin.value.clone()),
             Some(bin) => {
                 return Err(sweep
-                    .error_at(bin.offset, format!("package `{}` has no binary `{}`", package.name, bin.value))
+                    .error_at(
+                        bin.offset,
+                        format!("package `{}` has no binary `{}`", package.name, bin.value),
+                    )
                     .with_fix(bins_fix(package)));
             }
             None => match package.bins.as_slice() {
@@ -160,12 +191,22 @@ impl Workspace {
                 [] => None,
                 _ => {
                     return Err(sweep
-                        .error_at(wanted.offset, format!("package `{}` has {} binaries; say which to build", package.name, package.bins.len()))
+                        .error_at(
+                            wanted.offset,
+                            format!(
+                                "package `{}` has {} binaries; say which to build",
+                                package.name,
+                                package.bins.len()
+                            ),
+                        )
                         .with_fix(bins_fix(package)));
                 }
             },
         };
-        let features = bin.as_deref().map(|bin| package.required_features_of(bin).to_vec()).unwrap_or_default();
+        let features = bin
+            .as_deref()
+            .map(|bin| package.required_features_of(bin).to_vec())
+            .unwrap_or_default();
         Ok(BuildTarget { package: package.name.clone(), bin, features })
     }
 }
@@ -177,27 +218,50 @@ fn bins_fix(package: &Package) -> String {
             package.name
         )
     } else {
-        format!("add bin = \"{}\" (binaries of `{}`: {})", package.bins[0], package.name, package.bins.join(", "))
+        format!(
+            "add bin = \"{}\" (binaries of `{}`: {})",
+            package.bins[0],
+            package.name,
+            package.bins.join(", ")
+        )
     }
 }
 
 /// The version of `dependency` that `package` uses, as the parsed `Cargo.lock` resolves it: its
 /// entry lists `name` alone when the lock holds one version of it, or `name version` otherwise.
-fn locked_dependency_version(lock: &toml::Table, package: &str, dependency: &str) -> Option<String> {
+fn locked_dependency_version(
+    lock: &toml::Table,
+    package: &str,
+    dependency: &str,
+) -> Option<String> {
     let packages = lock.get("package")?.as_array()?;
-    let field = |entry: &toml::Value, key: &str| entry.get(key).and_then(|v| v.as_str()).map(str::to_owned);
-    let entry = packages.iter().find(|p| field(p, "name").as_deref() == Some(package) && p.get("source").is_none())?;
-    let listed = entry.get("dependencies")?.as_array()?.iter().filter_map(|d| d.as_str()).find(|d| d.split(' ').next() == Some(dependency))?;
+    let field =
+        |entry: &toml::Value, key: &str| entry.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+    let entry = packages
+        .iter()
+        .find(|p| field(p, "name").as_deref() == Some(package) && p.get("source").is_none())?;
+    let listed = entry
+        .get("dependencies")?
+        .as_array()?
+        .iter()
+        .filter_map(|d| d.as_str())
+        .find(|d| d.split(' ').next() == Some(dependency))?;
     match listed.split(' ').nth(1) {
         Some(version) => Some(version.to_owned()),
-        None => packages.iter().find(|p| field(p, "name").as_deref() == Some(dependency)).and_then(|p| field(p, "version")),
+        None => packages
+            .iter()
+            .find(|p| field(p, "name").as_deref() == Some(dependency))
+            .and_then(|p| field(p, "version")),
     }
 }
 
 impl Package {
     /// The `required-features` of target `name` (empty if it has none).
     pub fn required_features_of(&self, name: &str) -> &[String] {
-        self.required_features.iter().find(|(target, _)| target == name).map_or(&[], |(_, features)| features)
+        self.required_features
+            .iter()
+            .find(|(target, _)| target == name)
+            .map_or(&[], |(_, features)| features)
     }
 }
 

@@ -11,9 +11,14 @@ use crate::fixture::{Fixture, stderr};
 fn install_tools() {
     static INSTALL: std::sync::Once = std::sync::Once::new();
     INSTALL.call_once(|| {
-        let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools/install-build-axes.sh");
+        let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/tools/install-build-axes.sh");
         let output = Command::new("bash").arg(script).output().unwrap();
-        assert!(output.status.success(), "cannot install the build axes' tools: {}", stderr(&output));
+        assert!(
+            output.status.success(),
+            "cannot install the build axes' tools: {}",
+            stderr(&output)
+        );
     });
 }
 
@@ -28,19 +33,29 @@ fn sweep(fixture: &Fixture, text: &str) -> Vec<HashMap<String, String>> {
     assert_eq!(fixture.manifest_bytes(), before, "the manifest comes back byte for byte");
     let mut reader = csv::Reader::from_path(fixture.path("out/results.csv")).unwrap();
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    reader.records().map(|r| header.iter().cloned().zip(r.unwrap().iter().map(String::from)).collect()).collect()
+    reader
+        .records()
+        .map(|r| header.iter().cloned().zip(r.unwrap().iter().map(String::from)).collect())
+        .collect()
 }
 
 fn size_row<'a>(rows: &'a [HashMap<String, String>], variant: &str) -> &'a HashMap<String, String> {
-    rows.iter().find(|r| r["variant"] == variant && r["measurement"].is_empty()).unwrap_or_else(|| panic!("no row for {variant}"))
+    rows.iter()
+        .find(|r| r["variant"] == variant && r["measurement"].is_empty())
+        .unwrap_or_else(|| panic!("no row for {variant}"))
 }
 
-fn run_row<'a>(rows: &'a [HashMap<String, String>], variant: &str) -> Option<&'a HashMap<String, String>> {
+fn run_row<'a>(
+    rows: &'a [HashMap<String, String>],
+    variant: &str,
+) -> Option<&'a HashMap<String, String>> {
     rows.iter().find(|r| r["variant"] == variant && r["measurement"] == "hello")
 }
 
 fn bytes(row: &HashMap<String, String>, column: &str) -> u64 {
-    row[column].parse().unwrap_or_else(|_| panic!("{column} of {} is {:?}", row["variant"], row[column]))
+    row[column]
+        .parse()
+        .unwrap_or_else(|_| panic!("{column} of {} is {:?}", row["variant"], row[column]))
 }
 
 const RUN: &str = "[[run]]\nname = \"hello\"\nargs = [\"world\"]\nwarmup = 0\nruns = 2\n";
@@ -48,31 +63,55 @@ const RUN: &str = "[[run]]\nname = \"hello\"\nargs = [\"world\"]\nwarmup = 0\nru
 #[test]
 fn musl_is_static_and_runs_and_wasm32_is_size_only() {
     let fixture = Fixture::new();
-    let rows = sweep(&fixture, &format!("package = \"app\"\n[matrix]\nstrip = [true]\ntarget = [\"host\", \"x86_64-unknown-linux-musl\", \"wasm32-unknown-unknown\"]\n{RUN}"));
+    let rows = sweep(
+        &fixture,
+        &format!(
+            "package = \"app\"\n[matrix]\nstrip = [true]\ntarget = [\"host\", \"x86_64-unknown-linux-musl\", \"wasm32-unknown-unknown\"]\n{RUN}"
+        ),
+    );
     let host = size_row(&rows, "o3-nolto-cgu16-unwind-sym");
     let musl = size_row(&rows, "o3-nolto-cgu16-unwind-sym-x86_64-linux-musl");
     assert_eq!(musl["target"], "x86_64-unknown-linux-musl");
-    assert_eq!(bytes(musl, "image_bytes"), bytes(musl, "size_bytes"), "a static binary is its whole image (FROM scratch)");
-    assert!(bytes(host, "image_bytes") > bytes(host, "size_bytes") + 1_000_000, "a glibc binary's image holds libc and the loader");
-    assert_eq!(run_row(&rows, &musl["variant"]).unwrap()["status"], "ok", "the static binary runs here");
+    assert_eq!(
+        bytes(musl, "image_bytes"),
+        bytes(musl, "size_bytes"),
+        "a static binary is its whole image (FROM scratch)"
+    );
+    assert!(
+        bytes(host, "image_bytes") > bytes(host, "size_bytes") + 1_000_000,
+        "a glibc binary's image holds libc and the loader"
+    );
+    assert_eq!(
+        run_row(&rows, &musl["variant"]).unwrap()["status"],
+        "ok",
+        "the static binary runs here"
+    );
 
     let wasm = size_row(&rows, "o3-nolto-cgu16-unwind-sym-wasm32");
-    assert_eq!((wasm["status"].as_str(), wasm["target"].as_str()), ("ok", "wasm32-unknown-unknown"));
+    assert_eq!(
+        (wasm["status"].as_str(), wasm["target"].as_str()),
+        ("ok", "wasm32-unknown-unknown")
+    );
     assert!(bytes(wasm, "size_bytes") > 1000);
     assert!(wasm["note"].contains("cannot run: size only"), "{}", wasm["note"]);
     assert!(run_row(&rows, &wasm["variant"]).is_none(), "no runtime row for wasm32");
-    let kept = fixture.path("target/profile-sweep/sweep/bin/o3-nolto-cgu16-unwind-sym-wasm32/app.wasm");
+    let kept =
+        fixture.path("target/profile-sweep/sweep/bin/o3-nolto-cgu16-unwind-sym-wasm32/app.wasm");
     assert_eq!(&std::fs::read(kept).unwrap()[..4], b"\0asm");
 }
 
 #[test]
 fn wasm_opt_is_its_own_variant_when_installed() {
     let fixture = Fixture::new();
-    let rows = sweep(&fixture, "package = \"app\"\n[matrix]\ntarget = [\"wasm32-unknown-unknown\"]\nstrip = [true]\nwasm-opt = [false, \"-Oz\"]\n");
+    let rows = sweep(
+        &fixture,
+        "package = \"app\"\n[matrix]\ntarget = [\"wasm32-unknown-unknown\"]\nstrip = [true]\nwasm-opt = [false, \"-Oz\"]\n",
+    );
     let plain = size_row(&rows, "o3-nolto-cgu16-unwind-sym-wasm32");
     let optimised = size_row(&rows, "o3-nolto-cgu16-unwind-sym-wasm32-wasmopt-oz");
     assert_eq!(optimised["post_build"], "wasm-opt -Oz");
-    let installed = Command::new("wasm-opt").arg("--version").output().is_ok_and(|o| o.status.success());
+    let installed =
+        Command::new("wasm-opt").arg("--version").output().is_ok_and(|o| o.status.success());
     if installed {
         assert_eq!(optimised["status"], "ok", "{}", optimised["note"]);
         assert!(bytes(optimised, "size_bytes") < bytes(plain, "size_bytes"));
@@ -85,47 +124,92 @@ fn wasm_opt_is_its_own_variant_when_installed() {
 #[test]
 fn prefer_dynamic_runs_with_the_library_path_and_fails_cleanly_with_lto() {
     let fixture = Fixture::new();
-    let rows = sweep(&fixture, &format!("package = \"app\"\n[matrix]\nlto = [false, \"fat\"]\nrustflags = [\"-C prefer-dynamic\"]\n{RUN}"));
+    let rows = sweep(
+        &fixture,
+        &format!(
+            "package = \"app\"\n[matrix]\nlto = [false, \"fat\"]\nrustflags = [\"-C prefer-dynamic\"]\n{RUN}"
+        ),
+    );
     let dynamic = size_row(&rows, "o3-thinlocal-cgu16-unwind-dbg-rf-prefer-dynamic");
     assert_eq!(dynamic["rustflags"], "-C prefer-dynamic");
     assert!(bytes(dynamic, "size_bytes") < 100_000, "the binary alone is small");
-    assert!(bytes(dynamic, "shipped_bytes") > bytes(dynamic, "size_bytes") + 1_000_000, "libstd-*.so must ship with it");
+    assert!(
+        bytes(dynamic, "shipped_bytes") > bytes(dynamic, "size_bytes") + 1_000_000,
+        "libstd-*.so must ship with it"
+    );
     assert!(dynamic["note"].contains("LD_LIBRARY_PATH="), "{}", dynamic["note"]);
-    assert_eq!(run_row(&rows, &dynamic["variant"]).unwrap()["status"], "ok", "it runs, with the toolchain's library path");
+    assert_eq!(
+        run_row(&rows, &dynamic["variant"]).unwrap()["status"],
+        "ok",
+        "it runs, with the toolchain's library path"
+    );
 
     let with_lto = size_row(&rows, "o3-fat-cgu16-unwind-dbg-rf-prefer-dynamic");
     assert_eq!(with_lto["status"], "build-failed");
-    assert!(with_lto["note"].contains("cannot prefer dynamic linking when performing LTO"), "{}", with_lto["note"]);
+    assert!(
+        with_lto["note"].contains("cannot prefer dynamic linking when performing LTO"),
+        "{}",
+        with_lto["note"]
+    );
 }
 
 #[test]
 fn features_are_an_axis() {
     let fixture = Fixture::new();
-    let rows = sweep(&fixture, &format!("package = \"app\"\n[matrix]\nfeatures = [\"\", \"shout\"]\n{RUN}"));
-    let (plain, shout) = (size_row(&rows, "o3-nolto-cgu16-unwind-dbg"), size_row(&rows, "o3-nolto-cgu16-unwind-dbg-f-shout"));
+    let rows = sweep(
+        &fixture,
+        &format!("package = \"app\"\n[matrix]\nfeatures = [\"\", \"shout\"]\n{RUN}"),
+    );
+    let (plain, shout) = (
+        size_row(&rows, "o3-nolto-cgu16-unwind-dbg"),
+        size_row(&rows, "o3-nolto-cgu16-unwind-dbg-f-shout"),
+    );
     assert_eq!((plain["features"].as_str(), shout["features"].as_str()), ("", "shout"));
     assert_ne!(plain["sha256"], shout["sha256"]);
     let greet = |variant: &str| {
-        let output = Command::new(fixture.path(&format!("target/profile-sweep/sweep/bin/{variant}/app"))).arg("x").output().unwrap();
+        let output =
+            Command::new(fixture.path(&format!("target/profile-sweep/sweep/bin/{variant}/app")))
+                .arg("x")
+                .output()
+                .unwrap();
         String::from_utf8(output.stdout).unwrap()
     };
-    assert_eq!((greet("o3-nolto-cgu16-unwind-dbg").as_str(), greet("o3-nolto-cgu16-unwind-dbg-f-shout").as_str()), ("hello x\n", "HELLO x\n"));
+    assert_eq!(
+        (
+            greet("o3-nolto-cgu16-unwind-dbg").as_str(),
+            greet("o3-nolto-cgu16-unwind-dbg-f-shout").as_str()
+        ),
+        ("hello x\n", "HELLO x\n")
+    );
 }
 
 #[test]
 fn a_missing_toolchain_is_skipped_with_the_command_that_installs_it() {
     let fixture = Fixture::new();
-    let rows = sweep(&fixture, "package = \"app\"\n[matrix]\ntoolchain = [\"default\", \"nightly-2001-01-01\"]\n");
+    let rows = sweep(
+        &fixture,
+        "package = \"app\"\n[matrix]\ntoolchain = [\"default\", \"nightly-2001-01-01\"]\n",
+    );
     assert_eq!(size_row(&rows, "o3-nolto-cgu16-unwind-dbg")["status"], "ok");
     let missing = size_row(&rows, "o3-nolto-cgu16-unwind-dbg-nightly-2001-01-01");
-    assert_eq!((missing["status"].as_str(), missing["toolchain"].as_str()), ("skipped", "nightly-2001-01-01"));
-    assert!(missing["note"].contains("rustup toolchain install nightly-2001-01-01"), "{}", missing["note"]);
+    assert_eq!(
+        (missing["status"].as_str(), missing["toolchain"].as_str()),
+        ("skipped", "nightly-2001-01-01")
+    );
+    assert!(
+        missing["note"].contains("rustup toolchain install nightly-2001-01-01"),
+        "{}",
+        missing["note"]
+    );
 }
 
 #[test]
 fn nightly_build_std_builds_a_smaller_binary() {
     let fixture = Fixture::new();
-    let rows = sweep(&fixture, "package = \"app\"\n[profile]\nopt-level = \"z\"\npanic = \"abort\"\nstrip = true\n[[ladder]]\nstep = \"stable\"\n[[ladder]]\nstep = \"build-std\"\ntoolchain = \"nightly\"\nbuild-std = true\n");
+    let rows = sweep(
+        &fixture,
+        "package = \"app\"\n[profile]\nopt-level = \"z\"\npanic = \"abort\"\nstrip = true\n[[ladder]]\nstep = \"stable\"\n[[ladder]]\nstep = \"build-std\"\ntoolchain = \"nightly\"\nbuild-std = true\n",
+    );
     let stable = size_row(&rows, "oz-nolto-cgu16-abort-sym");
     let std_from_source = size_row(&rows, "oz-nolto-cgu16-abort-sym-nightly-bstd");
     assert_eq!(std_from_source["status"], "ok", "{}", std_from_source["note"]);
@@ -133,20 +217,37 @@ fn nightly_build_std_builds_a_smaller_binary() {
     assert_eq!(std_from_source["build_std"], "true");
     assert!(bytes(std_from_source, "size_bytes") < bytes(stable, "size_bytes"));
     let report = std::fs::read_to_string(fixture.path("out/report.md")).unwrap();
-    assert!(report.contains("cargo +nightly; -Z build-std=std,panic_abort"), "the snippet says how to reproduce it");
+    assert!(
+        report.contains("cargo +nightly; -Z build-std=std,panic_abort"),
+        "the snippet says how to reproduce it"
+    );
 }
 
 #[test]
 fn crate_breakdown_comes_from_symbols_even_for_stripped_variants() {
     let fixture = Fixture::new();
-    sweep(&fixture, "package = \"app\"\n[[ladder]]\nstep = \"default\"\n[[ladder]]\nstep = \"+ strip\"\nstrip = true\n[[ladder]]\nstep = \"+ opt-level z\"\nopt-level = \"z\"\n");
+    sweep(
+        &fixture,
+        "package = \"app\"\n[[ladder]]\nstep = \"default\"\n[[ladder]]\nstep = \"+ strip\"\nstrip = true\n[[ladder]]\nstep = \"+ opt-level z\"\nopt-level = \"z\"\n",
+    );
     let mut reader = csv::Reader::from_path(fixture.path("out/crates.csv")).unwrap();
     let crates: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-    let from = |variant: &str, krate: &str| crates.iter().find(|r| &r[1] == variant && &r[2] == krate).map(|r| (r[3].parse::<u64>().unwrap(), r[5].to_owned()));
-    let (std_default, source) = from("o3-nolto-cgu16-unwind-dbg", "std").expect("std in the default build");
+    let from = |variant: &str, krate: &str| {
+        crates
+            .iter()
+            .find(|r| &r[1] == variant && &r[2] == krate)
+            .map(|r| (r[3].parse::<u64>().unwrap(), r[5].to_owned()))
+    };
+    let (std_default, source) =
+        from("o3-nolto-cgu16-unwind-dbg", "std").expect("std in the default build");
     assert_eq!(source, "o3-nolto-cgu16-unwind-dbg", "the unstripped build reads its own symbols");
-    assert_eq!(from("o3-nolto-cgu16-unwind-sym", "std"), Some((std_default, "o3-nolto-cgu16-unwind-dbg".to_owned())), "same code as its strip sibling");
-    let (_, relinked) = from("oz-nolto-cgu16-unwind-sym", "app").expect("the stripped z build has a breakdown");
+    assert_eq!(
+        from("o3-nolto-cgu16-unwind-sym", "std"),
+        Some((std_default, "o3-nolto-cgu16-unwind-dbg".to_owned())),
+        "same code as its strip sibling"
+    );
+    let (_, relinked) =
+        from("oz-nolto-cgu16-unwind-sym", "app").expect("the stripped z build has a breakdown");
     assert_eq!(relinked, "oz-nolto-cgu16-unwind-sym relinked with strip = none");
     let report = std::fs::read_to_string(fixture.path("out/report.md")).unwrap();
     assert!(report.contains("## Where the bytes go"), "{report}");

@@ -19,7 +19,10 @@ fn unknown_package_lists_the_packages() {
     let fixture = Fixture::new();
     let err = refused(&fixture, "# sweep\npackage = \"ap\"\n[matrix]\nlto = [true]\n");
     assert!(err.contains("sweep.toml:2:11: no package `ap` in the workspace"), "{err}");
-    assert!(err.contains("fix: use one of its packages: app, old-bench, picky, quiet-lib, timed"), "{err}");
+    assert!(
+        err.contains("fix: use one of its packages: app, old-bench, picky, quiet-lib, timed"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -43,7 +46,10 @@ fn impossible_setting_names_line_column_and_fix() {
     let err = refused(&fixture, "package = \"app\"\n[matrix]\ncodegen-units = [0]\n");
     assert!(err.contains("sweep.toml:3:18: invalid codegen-units 0"), "{err}");
     let err = refused(&fixture, "package = \"app\"\n[matrix]\nstrip = true\n");
-    assert!(err.contains("sweep.toml:3:9: invalid type: boolean `true`, expected a sequence"), "{err}");
+    assert!(
+        err.contains("sweep.toml:3:9: invalid type: boolean `true`, expected a sequence"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -59,23 +65,49 @@ fn unknown_key_and_missing_file_are_refused() {
 #[test]
 fn unknown_bench_target_lists_the_bench_targets() {
     let fixture = Fixture::new();
-    let err = refused(&fixture, "package = \"timed\"\n[matrix]\nlto = [true]\n[[bench]]\nbench = \"spinn\"\n");
+    let err = refused(
+        &fixture,
+        "package = \"timed\"\n[matrix]\nlto = [true]\n[[bench]]\nbench = \"spinn\"\n",
+    );
     assert!(err.contains("sweep.toml:5:9: package `timed` has no bench target `spinn`"), "{err}");
     assert!(err.contains("fix: use one of the bench targets of `timed`: spin"), "{err}");
-    let err = refused(&fixture, "package = \"app\"\n[matrix]\nlto = [true]\n[[bench]]\nbench = \"spin\"\n");
+    let err = refused(
+        &fixture,
+        "package = \"app\"\n[matrix]\nlto = [true]\n[[bench]]\nbench = \"spin\"\n",
+    );
     assert!(err.contains("`app` has no bench target; add one"), "{err}");
 }
 
 #[test]
 fn build_axes_are_checked_before_any_build() {
     let fixture = Fixture::new();
-    let err = refused(&fixture, "package = \"app\"\n[matrix]\ntarget = [\"host\", \"aarch64-unknown-linux-gnu\"]\n");
-    assert!(err.contains("sweep.toml:3:20: cannot build for target `aarch64-unknown-linux-gnu`"), "{err}");
+    let err = refused(
+        &fixture,
+        "package = \"app\"\n[matrix]\ntarget = [\"host\", \"aarch64-unknown-linux-gnu\"]\n",
+    );
+    assert!(
+        err.contains("sweep.toml:3:20: cannot build for target `aarch64-unknown-linux-gnu`"),
+        "{err}"
+    );
     assert!(err.contains("fix: the target's standard library is not installed: rustup target add aarch64-unknown-linux-gnu"), "{err}");
-    let err = refused(&fixture, "package = \"app\"\n[matrix]\ntarget = [\"x86_64-unknown-bogus\"]\n");
-    assert!(err.contains("cannot build for target `x86_64-unknown-bogus`") && err.contains("rustc --print target-list"), "{err}");
-    let err = refused(&fixture, "package = \"app\"\n[[ladder]]\nstep = \"opt\"\nwasm-opt = \"-Oz\"\n");
-    assert!(err.contains("sweep.toml:4:12: this step cannot be built: wasm-opt applies only to a wasm target"), "{err}");
-    let err = refused(&fixture, "package = \"app\"\n[matrix]\nrustflags = [\"-C target-cpu=native\", \"-Ctarget-cpu=native\"]\n");
+    let err =
+        refused(&fixture, "package = \"app\"\n[matrix]\ntarget = [\"x86_64-unknown-bogus\"]\n");
+    assert!(
+        err.contains("cannot build for target `x86_64-unknown-bogus`")
+            && err.contains("rustc --print target-list"),
+        "{err}"
+    );
+    let err =
+        refused(&fixture, "package = \"app\"\n[[ladder]]\nstep = \"opt\"\nwasm-opt = \"-Oz\"\n");
+    assert!(
+        err.contains(
+            "sweep.toml:4:12: this step cannot be built: wasm-opt applies only to a wasm target"
+        ),
+        "{err}"
+    );
+    let err = refused(
+        &fixture,
+        "package = \"app\"\n[matrix]\nrustflags = [\"-C target-cpu=native\", \"-Ctarget-cpu=native\"]\n",
+    );
     assert!(err.contains("would get the same variant id"), "{err}");
 }

@@ -13,7 +13,11 @@ use profile_sweep::report;
 fn committed_result_dirs() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
     let gitignore = fs::read_to_string(root.join(".gitignore")).unwrap();
-    let ignored: Vec<&str> = gitignore.lines().filter_map(|l| l.trim().strip_prefix("/results/")).map(|l| l.trim_end_matches('/')).collect();
+    let ignored: Vec<&str> = gitignore
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("/results/"))
+        .map(|l| l.trim_end_matches('/'))
+        .collect();
     let mut dirs: Vec<PathBuf> = fs::read_dir(root.join("results"))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -25,7 +29,12 @@ fn committed_result_dirs() -> Vec<PathBuf> {
 }
 
 fn file_names(dir: &Path) -> BTreeSet<String> {
-    fs::read_dir(dir).unwrap().map(|e| e.unwrap()).filter(|e| e.file_type().unwrap().is_file()).map(|e| e.file_name().to_string_lossy().into_owned()).collect()
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().unwrap().is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect()
 }
 
 #[test]
@@ -41,9 +50,15 @@ fn committed_charts_and_reports_are_regenerated_byte_for_byte_from_their_csv() {
         }
         report::write_outputs(&csv).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
         let regenerated = file_names(scratch.path());
-        assert_eq!(file_names(&dir), regenerated, "{}: committed files other than the tool writes (stale charts?)", dir.display());
+        assert_eq!(
+            file_names(&dir),
+            regenerated,
+            "{}: committed files other than the tool writes (stale charts?)",
+            dir.display()
+        );
         for name in &regenerated {
-            let (committed, fresh) = (fs::read(dir.join(name)).unwrap(), fs::read(scratch.path().join(name)).unwrap());
+            let (committed, fresh) =
+                (fs::read(dir.join(name)).unwrap(), fs::read(scratch.path().join(name)).unwrap());
             assert!(
                 committed == fresh,
                 "{}/{name} differs from what `cargo xtask plot {}/results.csv` writes: regenerate it and commit the result",
@@ -56,7 +71,8 @@ fn committed_charts_and_reports_are_regenerated_byte_for_byte_from_their_csv() {
 
 /// The README's opening section, up to the next `## ` heading.
 fn readme_findings() -> String {
-    let readme = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md")).unwrap();
+    let readme =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md")).unwrap();
     let start = readme.find("## What it found").expect("the README has its findings section");
     let rest = &readme[start..];
     let end = rest[3..].find("\n## ").map_or(rest.len(), |i| i + 3);
@@ -66,7 +82,10 @@ fn readme_findings() -> String {
 #[test]
 fn the_readme_quotes_the_committed_results() {
     let findings = readme_findings();
-    let default = profile_sweep::results::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../results/default/results.csv")).unwrap();
+    let default = profile_sweep::results::load(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../results/default/results.csv"),
+    )
+    .unwrap();
     let ms = |ns: Option<f64>, decimals: usize| format!("{:.*} ms", decimals, ns.unwrap() / 1e6);
     for size_row in default.iter().filter(|r| r.measurement.is_none()) {
         let step = size_row.step.as_deref().unwrap();
@@ -75,45 +94,93 @@ fn the_readme_quotes_the_committed_results() {
             .find(|l| l.split('|').nth(1).is_some_and(|cell| cell.trim() == step))
             .unwrap_or_else(|| panic!("no README row for step `{step}`"));
         let size = profile_sweep::units::thousands(size_row.size_bytes.unwrap());
-        assert!(line.contains(&format!(" {size} ")), "README row `{step}` should quote {size} bytes: {line}");
-        for runtime in default.iter().filter(|r| r.variant == size_row.variant && r.measurement.is_some()) {
-            let quoted = if runtime.measurement.as_deref().unwrap().starts_with("criterion:") { ms(runtime.mean_ns, 2) } else { ms(runtime.mean_ns, 1) };
+        assert!(
+            line.contains(&format!(" {size} ")),
+            "README row `{step}` should quote {size} bytes: {line}"
+        );
+        for runtime in
+            default.iter().filter(|r| r.variant == size_row.variant && r.measurement.is_some())
+        {
+            let quoted = if runtime.measurement.as_deref().unwrap().starts_with("criterion:") {
+                ms(runtime.mean_ns, 2)
+            } else {
+                ms(runtime.mean_ns, 1)
+            };
             let other_panic = runtime.panic_effective.as_deref() != Some(runtime.panic.as_str());
-            assert!(other_panic || line.contains(&quoted), "README row `{step}` should quote {quoted}: {line}");
+            assert!(
+                other_panic || line.contains(&quoted),
+                "README row `{step}` should quote {quoted}: {line}"
+            );
         }
     }
     // Every size quoted about the full matrix is one it measured.
-    let full = profile_sweep::results::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../results/full/results.csv")).unwrap();
-    let full_part = &findings[findings.find("All 432 combinations").expect("the full matrix is described")..];
-    let sizes: BTreeSet<String> = full.iter().filter_map(|r| r.size_bytes).map(profile_sweep::units::thousands).collect();
-    let quoted: Vec<&str> = full_part.split(['(', ' ']).filter(|w| w.len() == 7 && w.as_bytes()[3] == b',' && w.replace(',', "").parse::<u64>().is_ok()).collect();
+    let full = profile_sweep::results::load(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../results/full/results.csv"),
+    )
+    .unwrap();
+    let full_part =
+        &findings[findings.find("All 432 combinations").expect("the full matrix is described")..];
+    let sizes: BTreeSet<String> =
+        full.iter().filter_map(|r| r.size_bytes).map(profile_sweep::units::thousands).collect();
+    let quoted: Vec<&str> = full_part
+        .split(['(', ' '])
+        .filter(|w| {
+            w.len() == 7 && w.as_bytes()[3] == b',' && w.replace(',', "").parse::<u64>().is_ok()
+        })
+        .collect();
     assert!(quoted.len() >= 4, "{quoted:?}");
     for size in quoted {
-        assert!(sizes.contains(size), "the README quotes {size} B for the full matrix; results/full has no such size");
+        assert!(
+            sizes.contains(size),
+            "the README quotes {size} B for the full matrix; results/full has no such size"
+        );
     }
 }
 
 #[test]
 fn the_readme_table_of_seed_techniques_quotes_their_results() {
-    let readme = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md")).unwrap();
-    let start = readme.find("## Every technique the seeds name").expect("the README has the seed-techniques section");
+    let readme =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md")).unwrap();
+    let start = readme
+        .find("## Every technique the seeds name")
+        .expect("the README has the seed-techniques section");
     let section = &readme[start..start + 3 + readme[start + 3..].find("\n## ").unwrap()];
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../results/seed-techniques");
     let rows = profile_sweep::results::load(&dir.join("results.csv")).unwrap();
     let crates = profile_sweep::bloat::load_beside(&dir.join("results.csv")).unwrap();
     let thousands = profile_sweep::units::thousands;
-    let mut measured: BTreeSet<String> = rows.iter().flat_map(|r| [r.size_bytes, r.shipped_bytes, r.image_bytes]).flatten().map(thousands).collect();
+    let mut measured: BTreeSet<String> = rows
+        .iter()
+        .flat_map(|r| [r.size_bytes, r.shipped_bytes, r.image_bytes])
+        .flatten()
+        .map(thousands)
+        .collect();
     measured.extend(crates.iter().map(|c| thousands(c.text_bytes)));
-    let runtimes: BTreeSet<String> = rows.iter().filter_map(|r| r.mean_ns).map(|ns| format!("{:.1} ms", ns / 1e6)).collect();
+    let runtimes: BTreeSet<String> =
+        rows.iter().filter_map(|r| r.mean_ns).map(|ns| format!("{:.1} ms", ns / 1e6)).collect();
     let words: Vec<&str> = section.split([' ', '\n', '(', ')', '|', '[', ']']).collect();
-    let numbers: Vec<&str> = words.iter().map(|w| w.trim_end_matches([',', '.', ':'])).filter(|w| w.len() >= 5 && w.contains(',') && w.replace(',', "").parse::<u64>().is_ok()).collect();
+    let numbers: Vec<&str> = words
+        .iter()
+        .map(|w| w.trim_end_matches([',', '.', ':']))
+        .filter(|w| w.len() >= 5 && w.contains(',') && w.replace(',', "").parse::<u64>().is_ok())
+        .collect();
     assert!(numbers.len() >= 10, "{numbers:?}");
     for number in numbers {
-        assert!(measured.contains(number), "the README quotes {number} B for the seed techniques; results/seed-techniques has no such size");
+        assert!(
+            measured.contains(number),
+            "the README quotes {number} B for the seed techniques; results/seed-techniques has no such size"
+        );
     }
-    let quoted_runtimes: Vec<String> = words.windows(2).filter(|w| w[1] == "ms" && w[0].parse::<f64>().is_ok()).map(|w| format!("{} ms", w[0])).collect();
+    let quoted_runtimes: Vec<String> = words
+        .windows(2)
+        .filter(|w| w[1] == "ms" && w[0].parse::<f64>().is_ok())
+        .map(|w| format!("{} ms", w[0]))
+        .collect();
     assert!(quoted_runtimes.len() >= 5, "{quoted_runtimes:?}");
     for runtime in quoted_runtimes {
-        assert!(runtimes.contains(&runtime), "the README quotes {runtime} for the seed techniques; results/seed-techniques has no such mean");
+        assert!(
+            runtimes.contains(&runtime),
+            "the README quotes {runtime} for the seed techniques; results/seed-techniques has no such mean"
+        );
     }
 }

@@ -14,25 +14,47 @@ fn each_variant_runs_criterion_in_its_own_home_and_reports_the_panic_strategy_in
     assert!(output.status.success(), "{}", stderr(&output));
     let rows = fixture.results_csv();
     let col = |name: &str| fixture.column(name);
-    let criterion: Vec<_> = rows.iter().filter(|r| &r[col("measurement")] == "criterion:spin/sum").collect();
+    let criterion: Vec<_> =
+        rows.iter().filter(|r| &r[col("measurement")] == "criterion:spin/sum").collect();
     assert_eq!(criterion.len(), 2, "one criterion row per variant");
     for row in &criterion {
         assert_eq!(&row[col("status")], "ok");
-        let (low, mean, high): (f64, f64, f64) = (row[col("ci_low_ns")].parse().unwrap(), row[col("mean_ns")].parse().unwrap(), row[col("ci_high_ns")].parse().unwrap());
+        let (low, mean, high): (f64, f64, f64) = (
+            row[col("ci_low_ns")].parse().unwrap(),
+            row[col("mean_ns")].parse().unwrap(),
+            row[col("ci_high_ns")].parse().unwrap(),
+        );
         assert!(0.0 < low && low <= mean && mean <= high, "{low} {mean} {high}");
         assert_eq!(&row[col("samples")], "10");
-        assert_eq!(&row[col("panic_effective")], "unwind", "cargo builds bench targets with unwinding");
+        assert_eq!(
+            &row[col("panic_effective")],
+            "unwind",
+            "cargo builds bench targets with unwinding"
+        );
         // Each variant's criterion wrote to a home of its own, so no variant is compared with another.
-        let estimates = fixture.path(&format!("target/profile-sweep/sweep/criterion/{}/spin/spin/sum/new/estimates.json", &row[col("variant")]));
+        let estimates = fixture.path(&format!(
+            "target/profile-sweep/sweep/criterion/{}/spin/spin/sum/new/estimates.json",
+            &row[col("variant")]
+        ));
         assert!(estimates.is_file(), "{} is missing", estimates.display());
     }
     let abort = criterion.iter().find(|r| &r[col("panic")] == "abort").unwrap();
     assert!(abort[col("note")].contains("cargo issue 11214"), "{}", &abort[col("note")]);
     let unwind = criterion.iter().find(|r| &r[col("panic")] == "unwind").unwrap();
     assert_eq!(&unwind[col("note")], "");
-    let abort_run = rows.iter().find(|r| &r[col("measurement")] == "once" && &r[col("panic")] == "abort").unwrap();
-    assert_eq!(&abort_run[col("panic_effective")], "abort", "the whole binary is the source of truth for panic");
-    assert!(!fixture.path("target/criterion").exists(), "nothing went to the shared target/criterion");
+    let abort_run = rows
+        .iter()
+        .find(|r| &r[col("measurement")] == "once" && &r[col("panic")] == "abort")
+        .unwrap();
+    assert_eq!(
+        &abort_run[col("panic_effective")],
+        "abort",
+        "the whole binary is the source of truth for panic"
+    );
+    assert!(
+        !fixture.path("target/criterion").exists(),
+        "nothing went to the shared target/criterion"
+    );
 }
 
 #[test]
@@ -48,25 +70,43 @@ fn a_library_without_a_binary_is_swept_for_runtime_through_its_bench() {
     assert_eq!(fixture.manifest_bytes(), before);
     let rows = fixture.results_csv();
     let col = |name: &str| fixture.column(name);
-    let (sizes, runtimes): (Vec<_>, Vec<_>) = rows.iter().partition(|r| r[col("measurement")].is_empty());
+    let (sizes, runtimes): (Vec<_>, Vec<_>) =
+        rows.iter().partition(|r| r[col("measurement")].is_empty());
     assert_eq!(sizes.len(), 2);
     for row in &sizes {
-        assert_eq!((&row[col("status")], &row[col("size_bytes")], &row[col("bin")]), ("ok", "", ""));
-        assert!(row[col("note")].starts_with("package `quiet-lib` has no binary: no size"), "{}", &row[col("note")]);
+        assert_eq!(
+            (&row[col("status")], &row[col("size_bytes")], &row[col("bin")]),
+            ("ok", "", "")
+        );
+        assert!(
+            row[col("note")].starts_with("package `quiet-lib` has no binary: no size"),
+            "{}",
+            &row[col("note")]
+        );
     }
     assert_eq!(runtimes.len(), 2);
-    assert!(runtimes.iter().all(|r| &r[col("status")] == "ok" && &r[col("measurement")] == "criterion:squares" && !r[col("mean_ns")].is_empty()));
+    assert!(runtimes.iter().all(|r| &r[col("status")] == "ok"
+        && &r[col("measurement")] == "criterion:squares"
+        && !r[col("mean_ns")].is_empty()));
     let report = std::fs::read_to_string(fixture.path("out/report.md")).unwrap();
-    assert!(report.contains("no size to trade against: variants ranked by runtime, fastest first"), "{report}");
+    assert!(
+        report.contains("no size to trade against: variants ranked by runtime, fastest first"),
+        "{report}"
+    );
     assert!(report.contains("**Fastest:**"), "{report}");
-    assert!(!fixture.path("out/tradeoff-criterion-squares.svg").exists(), "no size, no trade-off chart");
+    assert!(
+        !fixture.path("out/tradeoff-criterion-squares.svg").exists(),
+        "no size, no trade-off chart"
+    );
 }
 
 #[test]
 fn a_bench_on_criterion_0_3_is_measured_and_fractional_seconds_are_refused_first() {
     let fixture = Fixture::new();
     let bench = |seconds: &str| {
-        format!("package = \"old-bench\"\n[matrix]\nopt-level = [3]\n[[bench]]\nbench = \"spin3\"\nwarm-up-seconds = {seconds}\nmeasurement-seconds = 1\nsample-size = 10\n")
+        format!(
+            "package = \"old-bench\"\n[matrix]\nopt-level = [3]\n[[bench]]\nbench = \"spin3\"\nwarm-up-seconds = {seconds}\nmeasurement-seconds = 1\nsample-size = 10\n"
+        )
     };
     let refused = fixture.sweep_command(&fixture.sweep_file(&bench("0.5"))).output().unwrap();
     assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
@@ -78,9 +118,16 @@ fn a_bench_on_criterion_0_3_is_measured_and_fractional_seconds_are_refused_first
     assert!(output.status.success(), "{}", stderr(&output));
     let rows = fixture.results_csv();
     let col = |name: &str| fixture.column(name);
-    let measured = rows.iter().find(|r| &r[col("measurement")] == "criterion:old-sum").expect("a criterion 0.3 row");
+    let measured = rows
+        .iter()
+        .find(|r| &r[col("measurement")] == "criterion:old-sum")
+        .expect("a criterion 0.3 row");
     assert_eq!(&measured[col("status")], "ok");
     assert_eq!(&measured[col("samples")], "10");
-    let (low, mean, high): (f64, f64, f64) = (measured[col("ci_low_ns")].parse().unwrap(), measured[col("mean_ns")].parse().unwrap(), measured[col("ci_high_ns")].parse().unwrap());
+    let (low, mean, high): (f64, f64, f64) = (
+        measured[col("ci_low_ns")].parse().unwrap(),
+        measured[col("mean_ns")].parse().unwrap(),
+        measured[col("ci_high_ns")].parse().unwrap(),
+    );
     assert!(0.0 < low && low <= mean && mean <= high, "{low} {mean} {high}");
 }

@@ -43,14 +43,25 @@ impl Fixture {
     /// `xtask sweep` on this fixture, results in `out` (relative to the fixture).
     pub fn sweep_command_to(&self, sweep: &Path, out: &str) -> Command {
         let mut command = self.xtask();
-        command.arg("sweep").arg("--manifest-path").arg(self.manifest()).arg("--sweep").arg(sweep).arg("--out").arg(self.path(out));
+        command
+            .arg("sweep")
+            .arg("--manifest-path")
+            .arg(self.manifest())
+            .arg("--sweep")
+            .arg(sweep)
+            .arg("--out")
+            .arg(self.path(out));
         command
     }
 
     /// `xtask` with the fixture's own target directory and no terminal progress bar.
     pub fn xtask(&self) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
-        command.env("CARGO_TARGET_DIR", self.path("target")).env("CI", "true").env_remove("FIXTURE_BUILD_SLEEP").env_remove("FIXTURE_BUILD_SLEEP_AT_OPT_LEVEL");
+        command
+            .env("CARGO_TARGET_DIR", self.path("target"))
+            .env("CI", "true")
+            .env_remove("FIXTURE_BUILD_SLEEP")
+            .env_remove("FIXTURE_BUILD_SLEEP_AT_OPT_LEVEL");
         command
     }
 

@@ -29,9 +29,17 @@ fn interrupted_with(signal_number: libc::c_int) {
     let started = Instant::now();
     signal(&child, signal_number);
     let output = child.wait_with_output().unwrap();
-    assert!(started.elapsed() < Duration::from_secs(30), "the sleeping build must be stopped, not awaited");
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "the sleeping build must be stopped, not awaited"
+    );
     assert_eq!(output.status.code(), Some(130), "{}", stderr(&output));
-    assert!(stderr(&output).contains("interrupted after 0 of 3 variants: Cargo.toml is restored byte for byte"), "{}", stderr(&output));
+    assert!(
+        stderr(&output)
+            .contains("interrupted after 0 of 3 variants: Cargo.toml is restored byte for byte"),
+        "{}",
+        stderr(&output)
+    );
     assert_eq!(fixture.manifest_bytes(), before);
 }
 
@@ -60,11 +68,21 @@ fn after_kill_9_the_next_command_restores_the_manifest() {
     let output = fixture.sweep_command(&bad).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     let err = stderr(&output);
-    assert!(err.contains("profile-sweep: restored") && err.contains("from the backup written before an earlier sweep (pid"), "{err}");
+    assert!(
+        err.contains("profile-sweep: restored")
+            && err.contains("from the backup written before an earlier sweep (pid"),
+        "{err}"
+    );
     assert_eq!(fixture.manifest_bytes(), before);
 
     // And a second run has nothing left to do.
-    let output = fixture.xtask().arg("restore").arg("--manifest-path").arg(fixture.manifest()).output().unwrap();
+    let output = fixture
+        .xtask()
+        .arg("restore")
+        .arg("--manifest-path")
+        .arg(fixture.manifest())
+        .output()
+        .unwrap();
     assert!(output.status.success());
     assert!(stderr(&output).contains("nothing to restore"), "{}", stderr(&output));
 }

@@ -11,7 +11,12 @@ use crate::fixture::{stderr, stdout};
 fn results_copy() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("results.csv");
-    fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/profile-sweep/tests/fixtures/ladder-results.csv"), &csv).unwrap();
+    fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../crates/profile-sweep/tests/fixtures/ladder-results.csv"),
+        &csv,
+    )
+    .unwrap();
     (dir, csv)
 }
 
@@ -24,13 +29,23 @@ fn plot_draws_every_chart_and_the_report_from_the_csv_alone() {
     let (dir, csv) = results_copy();
     let output = xtask(&["plot".as_ref(), csv.as_os_str()]);
     assert!(output.status.success(), "{}", stderr(&output));
-    for file in ["tradeoff-convert-200k.svg", "tradeoff-convert-200k.png", "ladder.svg", "ladder.png", "report.md"] {
+    for file in [
+        "tradeoff-convert-200k.svg",
+        "tradeoff-convert-200k.png",
+        "ladder.svg",
+        "ladder.png",
+        "report.md",
+    ] {
         assert!(dir.path().join(file).is_file(), "{file} missing; wrote:\n{}", stdout(&output));
     }
     let first = fs::read(dir.path().join("tradeoff-convert-200k.svg")).unwrap();
     let again = xtask(&["plot".as_ref(), csv.as_os_str()]);
     assert!(again.status.success());
-    assert_eq!(fs::read(dir.path().join("tradeoff-convert-200k.svg")).unwrap(), first, "same CSV, same chart");
+    assert_eq!(
+        fs::read(dir.path().join("tradeoff-convert-200k.svg")).unwrap(),
+        first,
+        "same CSV, same chart"
+    );
 }
 
 #[test]
@@ -54,11 +69,18 @@ fn apply_shows_a_diff_and_changes_nothing_on_dry_run() {
     let text = "[package]\nname = \"mine\"\n\n[profile.release]\ndebug = 1 # keep line tables\n";
     fs::write(&manifest, text).unwrap();
     let args = |extra: &[&str]| {
-        let mut args: Vec<std::ffi::OsString> = vec!["apply".into(), csv.clone().into(), "oz-fat-cgu1-abort-sym".into(), "--manifest-path".into(), manifest.clone().into()];
+        let mut args: Vec<std::ffi::OsString> = vec![
+            "apply".into(),
+            csv.clone().into(),
+            "oz-fat-cgu1-abort-sym".into(),
+            "--manifest-path".into(),
+            manifest.clone().into(),
+        ];
         args.extend(extra.iter().map(Into::into));
         args
     };
-    let dry = Command::new(env!("CARGO_BIN_EXE_xtask")).args(args(&["--dry-run"])).output().unwrap();
+    let dry =
+        Command::new(env!("CARGO_BIN_EXE_xtask")).args(args(&["--dry-run"])).output().unwrap();
     assert!(dry.status.success(), "{}", stderr(&dry));
     assert!(stdout(&dry).contains("+opt-level = \"z\""), "{}", stdout(&dry));
     assert_eq!(fs::read_to_string(&manifest).unwrap(), text, "a dry run writes nothing");
@@ -69,7 +91,13 @@ fn apply_shows_a_diff_and_changes_nothing_on_dry_run() {
         "[package]\nname = \"mine\"\n\n[profile.release]\ndebug = 1 # keep line tables\nopt-level = \"z\"\nlto = \"fat\"\ncodegen-units = 1\npanic = \"abort\"\nstrip = \"symbols\"\n"
     );
     let unknown = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["apply".as_ref(), csv.as_os_str(), "o9".as_ref(), "--manifest-path".as_ref(), manifest.as_os_str()])
+        .args([
+            "apply".as_ref(),
+            csv.as_os_str(),
+            "o9".as_ref(),
+            "--manifest-path".as_ref(),
+            manifest.as_os_str(),
+        ])
         .output()
         .unwrap();
     assert_eq!(unknown.status.code(), Some(2));
@@ -84,15 +112,36 @@ fn compare_fails_only_on_a_regression_beyond_the_threshold() {
     let text = fs::read_to_string(&old).unwrap().replace(",390976,", ",398796,");
     assert_ne!(text, fs::read_to_string(&old).unwrap());
     fs::write(&new, text).unwrap();
-    let same = xtask(&["compare".as_ref(), old.as_os_str(), old.as_os_str(), "--max-size-increase".as_ref(), "0".as_ref()]);
+    let same = xtask(&[
+        "compare".as_ref(),
+        old.as_os_str(),
+        old.as_os_str(),
+        "--max-size-increase".as_ref(),
+        "0".as_ref(),
+    ]);
     assert_eq!(same.status.code(), Some(0), "{}", stderr(&same));
-    let loose = xtask(&["compare".as_ref(), old.as_os_str(), new.as_os_str(), "--max-size-increase".as_ref(), "5".as_ref()]);
+    let loose = xtask(&[
+        "compare".as_ref(),
+        old.as_os_str(),
+        new.as_os_str(),
+        "--max-size-increase".as_ref(),
+        "5".as_ref(),
+    ]);
     assert_eq!(loose.status.code(), Some(0), "{}", stderr(&loose));
     assert!(stdout(&loose).contains("+2.0%"), "{}", stdout(&loose));
-    let strict = xtask(&["compare".as_ref(), old.as_os_str(), new.as_os_str(), "--max-size-increase".as_ref(), "1".as_ref()]);
+    let strict = xtask(&[
+        "compare".as_ref(),
+        old.as_os_str(),
+        new.as_os_str(),
+        "--max-size-increase".as_ref(),
+        "1".as_ref(),
+    ]);
     assert_eq!(strict.status.code(), Some(1), "{}", stdout(&strict));
     assert!(stdout(&strict).contains("REGRESSION"));
     let empty = dir.path().join("empty.csv");
     fs::write(&empty, "").unwrap();
-    assert_eq!(xtask(&["compare".as_ref(), old.as_os_str(), empty.as_os_str()]).status.code(), Some(2));
+    assert_eq!(
+        xtask(&["compare".as_ref(), old.as_os_str(), empty.as_os_str()]).status.code(),
+        Some(2)
+    );
 }

@@ -32,7 +32,11 @@ fn a_finished_sweep_is_not_redone_until_a_source_changes() {
 
     let again = run(&[]);
     assert!(again.contains("cache: 3 of 3 variants"), "{again}");
-    assert_eq!(fs::read(fixture.path("out/results.csv")).unwrap(), csv, "a cached re-run rewrites identical results");
+    assert_eq!(
+        fs::read(fixture.path("out/results.csv")).unwrap(),
+        csv,
+        "a cached re-run rewrites identical results"
+    );
     assert_eq!(fs::read(fixture.path("out/report.md")).unwrap(), report);
 
     let forced = run(&["--force"]);
@@ -43,7 +47,10 @@ fn a_finished_sweep_is_not_redone_until_a_source_changes() {
     source.push_str("// one changed line\n");
     fs::write(&main_rs, source).unwrap();
     let changed = run(&[]);
-    assert!(changed.contains("cache: 0 of 3 variants"), "a changed source file invalidates every variant built from it: {changed}");
+    assert!(
+        changed.contains("cache: 0 of 3 variants"),
+        "a changed source file invalidates every variant built from it: {changed}"
+    );
     assert!(run(&[]).contains("cache: 3 of 3 variants"));
 }
 
@@ -63,10 +70,17 @@ fn variants_relinked_with_another_strip_have_the_sizes_of_plain_builds() {
     let (shared, exact) = (sizes("out"), sizes("exact"));
     assert_eq!(shared.len(), 3);
     for (relinked, plain) in shared.iter().zip(&exact) {
-        assert_eq!((&relinked.variant, relinked.size_bytes), (&plain.variant, plain.size_bytes), "same variant, same size");
+        assert_eq!(
+            (&relinked.variant, relinked.size_bytes),
+            (&plain.variant, plain.size_bytes),
+            "same variant, same size"
+        );
         assert!(plain.build_seconds.is_some(), "--exact measures every clean build");
     }
-    assert!(shared[0].build_seconds.is_some() && shared[0].note.is_none(), "the first of the group is a plain build");
+    assert!(
+        shared[0].build_seconds.is_some() && shared[0].note.is_none(),
+        "the first of the group is a plain build"
+    );
     for relinked in &shared[1..] {
         assert_eq!(relinked.build_seconds, None, "a relinked variant has no clean build time");
         let note = relinked.note.as_deref().unwrap();
@@ -79,7 +93,8 @@ fn variants_relinked_with_another_strip_have_the_sizes_of_plain_builds() {
 /// Reads the results file, which must parse whenever it exists.
 fn rows_now(fixture: &Fixture) -> Vec<Row> {
     match fs::read(fixture.path("out/results.csv")) {
-        Ok(bytes) => results::read_rows(&bytes).unwrap_or_else(|e| panic!("a half-written results file: {e}")),
+        Ok(bytes) => results::read_rows(&bytes)
+            .unwrap_or_else(|e| panic!("a half-written results file: {e}")),
         Err(_) => Vec::new(),
     }
 }
@@ -105,11 +120,18 @@ fn a_sweep_killed_mid_way_resumes_with_every_finished_row() {
     std::thread::sleep(Duration::from_millis(300));
     kill_9(&mut child);
     let before = rows_now(&fixture);
-    assert_eq!(before.iter().map(|r| r.variant.as_str()).collect::<Vec<_>>(), ["o1-nolto-cgu16-unwind-dbg"]);
+    assert_eq!(
+        before.iter().map(|r| r.variant.as_str()).collect::<Vec<_>>(),
+        ["o1-nolto-cgu16-unwind-dbg"]
+    );
 
     let output = fixture.sweep_command(&sweep).output().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(stderr(&output).contains("profile-sweep: restored"), "the killed sweep's manifest is repaired first: {}", stderr(&output));
+    assert!(
+        stderr(&output).contains("profile-sweep: restored"),
+        "the killed sweep's manifest is repaired first: {}",
+        stderr(&output)
+    );
     assert!(stdout(&output).contains("cache: 1 of 3 variants"), "{}", stdout(&output));
     let after = rows_now(&fixture);
     assert_eq!(after.len(), 3);
@@ -119,24 +141,36 @@ fn a_sweep_killed_mid_way_resumes_with_every_finished_row() {
 #[test]
 fn a_results_file_killed_mid_write_is_still_valid() {
     let fixture = Fixture::new();
-    let sweep = fixture.sweep_file("package = \"app\"\n[matrix]\nopt-level = [1, 2, 3]\nstrip = [false, true]\n");
+    let sweep = fixture
+        .sweep_file("package = \"app\"\n[matrix]\nopt-level = [1, 2, 3]\nstrip = [false, true]\n");
     let output = fixture.sweep_command(&sweep).output().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
     // Earlier results worth keeping, and big enough (about 10 MB) that every rewrite takes a
     // while, so kills land inside writes.
     let template = rows_now(&fixture).remove(0);
-    let earlier: Vec<Row> = (0..20_000).map(|i| Row { variant: format!("earlier-{i}"), ..template.clone() }).collect();
+    let earlier: Vec<Row> =
+        (0..20_000).map(|i| Row { variant: format!("earlier-{i}"), ..template.clone() }).collect();
     results::write(&fixture.path("out/results.csv"), &earlier).unwrap();
 
     for delay_ms in [150, 400, 650, 900, 1150, 1400] {
-        let mut child = fixture.sweep_command(&sweep).arg("--force").stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        let mut child = fixture
+            .sweep_command(&sweep)
+            .arg("--force")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
         let started = Instant::now();
         while started.elapsed() < Duration::from_millis(delay_ms) {
             rows_now(&fixture);
         }
         kill_9(&mut child);
         let rows = rows_now(&fixture);
-        assert_eq!(rows.iter().filter(|r| r.variant.starts_with("earlier-")).count(), 20_000, "killed after {delay_ms} ms");
+        assert_eq!(
+            rows.iter().filter(|r| r.variant.starts_with("earlier-")).count(),
+            20_000,
+            "killed after {delay_ms} ms"
+        );
     }
     // Whatever the kills left, the next sweep restores the manifest and finishes.
     let output = fixture.sweep_command(&sweep).output().unwrap();
@@ -149,11 +183,21 @@ fn a_second_sweep_on_the_same_workspace_is_refused_naming_the_first() {
     let fixture = Fixture::new();
     let before = fixture.manifest_bytes();
     let sweep = fixture.sweep_file("package = \"app\"\n[matrix]\nopt-level = [1]\n");
-    let mut first = fixture.sweep_command(&sweep).env("FIXTURE_BUILD_SLEEP", "120").stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let mut first = fixture
+        .sweep_command(&sweep)
+        .env("FIXTURE_BUILD_SLEEP", "120")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     fixture.wait_for_sweep_profiles();
     let second = fixture.sweep_command_to(&sweep, "out2").output().unwrap();
     assert_eq!(second.status.code(), Some(1), "{}", stderr(&second));
-    assert!(stderr(&second).contains(&format!("another sweep (pid {}) is running on", first.id())), "{}", stderr(&second));
+    assert!(
+        stderr(&second).contains(&format!("another sweep (pid {}) is running on", first.id())),
+        "{}",
+        stderr(&second)
+    );
     signal(&first, libc::SIGTERM);
     first.wait().unwrap();
     assert_eq!(fixture.manifest_bytes(), before);

@@ -19,17 +19,27 @@ fn runs_are_timed_and_identical_executables_are_measured_once() {
     let runtime: Vec<_> = rows.iter().filter(|r| &r[col("measurement")] == "greet").collect();
     assert_eq!(runtime.len(), 4, "one runtime row per variant");
     for row in &runtime {
-        let (low, mean, high): (f64, f64, f64) = (row[col("ci_low_ns")].parse().unwrap(), row[col("mean_ns")].parse().unwrap(), row[col("ci_high_ns")].parse().unwrap());
+        let (low, mean, high): (f64, f64, f64) = (
+            row[col("ci_low_ns")].parse().unwrap(),
+            row[col("mean_ns")].parse().unwrap(),
+            row[col("ci_high_ns")].parse().unwrap(),
+        );
         assert!(low <= mean && mean <= high, "{low} {mean} {high}");
         // With 4 noisy samples the t-interval may honestly reach below zero; the runs themselves may not.
-        let (min, max): (f64, f64) = (row[col("min_ns")].parse().unwrap(), row[col("max_ns")].parse().unwrap());
+        let (min, max): (f64, f64) =
+            (row[col("min_ns")].parse().unwrap(), row[col("max_ns")].parse().unwrap());
         assert!(0.0 < min && min <= mean && mean <= max, "{min} {mean} {max}");
         assert_eq!(&row[col("samples")], "4");
         assert!(row[col("peak_rss_bytes")].parse::<u64>().unwrap() > 0);
-        assert_eq!(row[col("panic_effective")], row[col("panic")], "a whole binary runs with the strategy it was built with");
+        assert_eq!(
+            row[col("panic_effective")],
+            row[col("panic")],
+            "a whole binary runs with the strategy it was built with"
+        );
     }
     let by_id = |id: &str| runtime.iter().find(|r| &r[col("variant")] == id).unwrap();
-    let (first, twin) = (by_id("o0-thinlocal-cgu16-unwind-sym"), by_id("o0-nolto-cgu16-unwind-sym"));
+    let (first, twin) =
+        (by_id("o0-thinlocal-cgu16-unwind-sym"), by_id("o0-nolto-cgu16-unwind-sym"));
     assert_eq!(&twin[col("identical_to")], "o0-thinlocal-cgu16-unwind-sym");
     assert_eq!(&twin[col("measured_as")], "o0-thinlocal-cgu16-unwind-sym");
     assert_eq!(twin[col("mean_ns")], first[col("mean_ns")], "the twin reuses the measurement");
@@ -55,7 +65,11 @@ fn a_failing_run_is_marked_run_failed_and_the_sweep_goes_on() {
         assert_eq!(row[col("panic_effective")], row[col("panic")]);
     }
     let out = stderr(&output);
-    assert!(out.find("building o3-nolto-cgu16-abort-dbg").unwrap() < out.find("measuring").unwrap(), "all builds come first:\n{out}");
-    let log = std::fs::read_to_string(fixture.path("out/logs/o3-nolto-cgu16-unwind-dbg.bad.log")).unwrap();
+    assert!(
+        out.find("building o3-nolto-cgu16-abort-dbg").unwrap() < out.find("measuring").unwrap(),
+        "all builds come first:\n{out}"
+    );
+    let log = std::fs::read_to_string(fixture.path("out/logs/o3-nolto-cgu16-unwind-dbg.bad.log"))
+        .unwrap();
     assert!(log.contains("error: asked to fail"), "{log}");
 }

@@ -10,7 +10,8 @@ fn shards_merge_into_the_whole_sweep_with_runtimes_relative_to_the_reference() {
     let sweep = fixture.sweep_file("package = \"app\"\n[matrix]\nopt-level = [1, 2, 3]\nstrip = [false, true]\n[[run]]\nname = \"hello\"\nwarmup = 0\nruns = 2\n");
     for shard in ["1/2", "2/2"] {
         let out = format!("shard-{}", &shard[..1]);
-        let output = fixture.sweep_command_to(&sweep, &out).args(["--shard", shard]).output().unwrap();
+        let output =
+            fixture.sweep_command_to(&sweep, &out).args(["--shard", shard]).output().unwrap();
         assert!(output.status.success(), "{}", stderr(&output));
     }
     let one = results::load(&fixture.path("shard-1/results.csv")).unwrap();
@@ -27,7 +28,8 @@ fn shards_merge_into_the_whole_sweep_with_runtimes_relative_to_the_reference() {
     let output = merge(&["shard-2", "shard-1"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let merged = results::load(&fixture.path("merged/results.csv")).unwrap();
-    let mut variants: Vec<&str> = merged.iter().filter(|r| r.measurement.is_none()).map(|r| r.variant.as_str()).collect();
+    let mut variants: Vec<&str> =
+        merged.iter().filter(|r| r.measurement.is_none()).map(|r| r.variant.as_str()).collect();
     variants.sort();
     assert_eq!(
         variants,
@@ -49,5 +51,9 @@ fn shards_merge_into_the_whole_sweep_with_runtimes_relative_to_the_reference() {
 
     let incomplete = merge(&["shard-1"]);
     assert_eq!(incomplete.status.code(), Some(2));
-    assert!(stderr(&incomplete).contains("shard 2/2 of the sweep missing"), "{}", stderr(&incomplete));
+    assert!(
+        stderr(&incomplete).contains("shard 2/2 of the sweep missing"),
+        "{}",
+        stderr(&incomplete)
+    );
 }

@@ -14,9 +14,18 @@ fn a_matrix_builds_every_variant_and_restores_the_manifest() {
     assert_eq!(fixture.manifest_bytes(), before, "Cargo.toml must come back byte for byte");
 
     let rows = fixture.results_csv();
-    let (variant, status, size, strip) = (fixture.column("variant"), fixture.column("status"), fixture.column("size_bytes"), fixture.column("strip"));
+    let (variant, status, size, strip) = (
+        fixture.column("variant"),
+        fixture.column("status"),
+        fixture.column("size_bytes"),
+        fixture.column("strip"),
+    );
     let ids: Vec<&str> = rows.iter().map(|r| &r[variant]).collect();
-    assert_eq!(ids, ["o3-nolto-cgu16-unwind-nostrip", "o3-nolto-cgu16-unwind-sym", "oz-nolto-cgu16-unwind-sym"], "the user's lto = \"off\" is inherited");
+    assert_eq!(
+        ids,
+        ["o3-nolto-cgu16-unwind-nostrip", "o3-nolto-cgu16-unwind-sym", "oz-nolto-cgu16-unwind-sym"],
+        "the user's lto = \"off\" is inherited"
+    );
     assert!(rows.iter().all(|r| &r[status] == "ok"));
     let sizes: Vec<u64> = rows.iter().map(|r| r[size].parse().unwrap()).collect();
     assert!(sizes[1] < sizes[0], "strip = symbols must be smaller than strip = none: {sizes:?}");
@@ -54,7 +63,9 @@ fn the_default_step_is_byte_identical_to_a_plain_release_build() {
 fn a_failing_variant_is_recorded_and_the_sweep_goes_on() {
     let fixture = Fixture::new();
     let before = fixture.manifest_bytes();
-    let sweep = fixture.sweep_file("package = \"picky\"\nbin = \"picky\"\n[matrix]\npanic = [\"abort\", \"unwind\"]\n");
+    let sweep = fixture.sweep_file(
+        "package = \"picky\"\nbin = \"picky\"\n[matrix]\npanic = [\"abort\", \"unwind\"]\n",
+    );
     let output = fixture.sweep_command(&sweep).output().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(fixture.manifest_bytes(), before);
@@ -62,7 +73,8 @@ fn a_failing_variant_is_recorded_and_the_sweep_goes_on() {
     let (status, size) = (fixture.column("status"), fixture.column("size_bytes"));
     assert_eq!((&rows[0][status], &rows[0][size]), ("build-failed", ""));
     assert_eq!(&rows[1][status], "ok");
-    let log = std::fs::read_to_string(fixture.path("out/logs/o3-nolto-cgu16-abort-dbg.log")).unwrap();
+    let log =
+        std::fs::read_to_string(fixture.path("out/logs/o3-nolto-cgu16-abort-dbg.log")).unwrap();
     assert!(log.contains("picky refuses to be built with panic = \"abort\""), "{log}");
     assert!(stderr(&output).contains("build-failed"));
 }
@@ -76,7 +88,10 @@ fn a_re_run_keeps_earlier_rows_and_replaces_re_measured_ones() {
     assert!(fixture.sweep_command(&second).output().unwrap().status.success());
     let variant = fixture.column("variant");
     let ids: Vec<String> = fixture.results_csv().iter().map(|r| r[variant].to_owned()).collect();
-    assert_eq!(ids, ["o1-nolto-cgu16-unwind-dbg", "o2-nolto-cgu16-unwind-dbg", "o3-nolto-cgu16-unwind-dbg"]);
+    assert_eq!(
+        ids,
+        ["o1-nolto-cgu16-unwind-dbg", "o2-nolto-cgu16-unwind-dbg", "o3-nolto-cgu16-unwind-dbg"]
+    );
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -111,7 +126,10 @@ fn a_binary_with_required_features_is_built_with_them() {
     let (status, note) = (fixture.column("status"), fixture.column("note"));
     assert_eq!(rows.len(), 2);
     assert!(rows.iter().all(|r| &r[status] == "ok"), "{rows:?}");
-    assert_eq!(&rows[0][note], "built with --features extra (the required-features of picky-featured)");
+    assert_eq!(
+        &rows[0][note],
+        "built with --features extra (the required-features of picky-featured)"
+    );
 }
 
 #[test]
@@ -123,10 +141,21 @@ fn a_workspace_without_a_lockfile_gets_none_left_behind_and_a_stable_cache() {
     for cached in ["cache: 0 of 1", "cache: 1 of 1"] {
         let output = fixture.sweep_command(&sweep).output().unwrap();
         assert!(output.status.success(), "{}", stderr(&output));
-        assert!(String::from_utf8_lossy(&output.stdout).contains(cached), "{}", String::from_utf8_lossy(&output.stdout));
-        assert!(!fixture.path("Cargo.lock").exists(), "the Cargo.lock cargo made for the sweep is gone");
+        assert!(
+            String::from_utf8_lossy(&output.stdout).contains(cached),
+            "{}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+        assert!(
+            !fixture.path("Cargo.lock").exists(),
+            "the Cargo.lock cargo made for the sweep is gone"
+        );
         assert_eq!(fixture.manifest_bytes(), before);
     }
     let rows = fixture.results_csv();
-    assert_eq!(rows[0][fixture.column("cargo_lock_sha256")].len(), 64, "the resolved lockfile is recorded");
+    assert_eq!(
+        rows[0][fixture.column("cargo_lock_sha256")].len(),
+        64,
+        "the resolved lockfile is recorded"
+    );
 }

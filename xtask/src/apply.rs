@@ -4,8 +4,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use profile_sweep::error::{InputError, SweepError};
-use profile_sweep::fsutil::write_atomic;
-use profile_sweep::{apply, results};
+use profile_sweep::present::apply;
+use profile_sweep::results::rows;
+use profile_sweep::util::files::write_atomic;
 
 /// Write a variant's profile settings into a Cargo.toml, keeping its comments and formatting.
 #[derive(Debug, clap::Args)]
@@ -37,7 +38,7 @@ impl Apply {
     }
 
     fn apply(&self, manifest: &std::path::Path) -> Result<(), SweepError> {
-        let rows = results::load(&self.csv)?;
+        let rows = rows::load(&self.csv)?;
         let old = std::fs::read_to_string(manifest).map_err(|e| {
             InputError::in_file(manifest, format!("cannot read: {e}"))
                 .with_fix("pass the Cargo.toml of your workspace root with --manifest-path")

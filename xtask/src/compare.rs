@@ -3,9 +3,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use profile_sweep::compare::{Thresholds, compare};
-use profile_sweep::results;
-use profile_sweep::units::{human_ns, thousands};
+use profile_sweep::present::compare::{Thresholds, compare};
+use profile_sweep::results::rows;
+use profile_sweep::util::units::{human_ns, thousands};
 
 /// Compare two results files variant by variant; fail on regressions beyond a threshold.
 #[derive(Debug, clap::Args)]
@@ -25,7 +25,7 @@ pub struct Compare {
 
 impl Compare {
     pub fn run(self) -> ExitCode {
-        let (old, new) = match (results::load(&self.old), results::load(&self.new)) {
+        let (old, new) = match (rows::load(&self.old), rows::load(&self.new)) {
             (Ok(old), Ok(new)) => (old, new),
             (Err(e), _) | (_, Err(e)) => return crate::fail(e.into(), "nothing was compared"),
         };

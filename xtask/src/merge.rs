@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use profile_sweep::{report, results, shard};
+use profile_sweep::present::report;
+use profile_sweep::results::{rows, shard};
 
 /// Join the results.csv of every shard of one `sweep --shard K/N` run into one results file,
 /// with runtimes relative to the reference variant each shard measured, then draw its charts
@@ -22,7 +23,7 @@ impl Merge {
     pub fn run(self) -> ExitCode {
         let mut files = Vec::new();
         for path in &self.shards {
-            match results::load(path) {
+            match rows::load(path) {
                 Ok(rows) => files.push((path.clone(), rows)),
                 Err(e) => return crate::fail(e.into(), "nothing was written"),
             }
@@ -32,7 +33,7 @@ impl Merge {
             Err(e) => return crate::fail(e.into(), "nothing was written"),
         };
         let csv = self.out.join("results.csv");
-        if let Err(e) = results::write(&csv, &merged) {
+        if let Err(e) = rows::write(&csv, &merged) {
             return crate::fail(e.into(), "the merged file may be incomplete");
         }
         println!("merged {} rows of {} shards into {}", merged.len(), files.len(), csv.display());

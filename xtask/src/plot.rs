@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use profile_sweep::report;
+use profile_sweep::present::report;
 
 /// Draw the charts (SVG and PNG) and write report.md next to a results CSV, from the CSV alone.
 #[derive(Debug, clap::Args)]

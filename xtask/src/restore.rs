@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Result;
-use profile_sweep::guard;
-use profile_sweep::workspace::Workspace;
+use profile_sweep::host::workspace::Workspace;
+use profile_sweep::manifest::guard;
 
 /// Restore a workspace's Cargo.toml after a sweep was killed (kill -9, crash, power loss).
 #[derive(Debug, clap::Args)]

@@ -3,11 +3,12 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use profile_sweep::results::{Row, Status};
-use profile_sweep::shard::Shard;
+use profile_sweep::SweepError;
+use profile_sweep::present::analysis;
+use profile_sweep::results::rows::{Row, Status};
+use profile_sweep::results::shard::Shard;
 use profile_sweep::sweep::{SweepOptions, SweepReport, run};
-use profile_sweep::units::{human_bytes, human_ns, thousands};
-use profile_sweep::{SweepError, analysis};
+use profile_sweep::util::units::{human_bytes, human_ns, thousands};
 
 /// Build every profile variant of a sweep file and record each one's size and build time.
 #[derive(Debug, clap::Args)]

@@ -15,7 +15,12 @@ pub enum Error {
     /// The input is not valid JSON.
     Json(serde_json::Error),
     /// A record (the n-th, counting from 1) is not a JSON object.
-    NotAnObject { record: usize, found: &'static str },
+    NotAnObject {
+        /// Its position in the input, counting from 1.
+        record: usize,
+        /// The JSON type it has instead.
+        found: &'static str,
+    },
     /// Writing the CSV failed.
     Csv(csv::Error),
 }

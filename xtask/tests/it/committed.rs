@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use profile_sweep::report;
+use profile_sweep::present::report;
 
 /// Every `results/<sweep>/` with a report, except the scratch directories the root
 /// `.gitignore` lists (`/results/smoke/`: CI's smoke sweep writes there).
@@ -82,7 +82,7 @@ fn readme_findings() -> String {
 #[test]
 fn the_readme_quotes_the_committed_results() {
     let findings = readme_findings();
-    let default = profile_sweep::results::load(
+    let default = profile_sweep::results::rows::load(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("../results/default/results.csv"),
     )
     .unwrap();
@@ -93,7 +93,7 @@ fn the_readme_quotes_the_committed_results() {
             .lines()
             .find(|l| l.split('|').nth(1).is_some_and(|cell| cell.trim() == step))
             .unwrap_or_else(|| panic!("no README row for step `{step}`"));
-        let size = profile_sweep::units::thousands(size_row.size_bytes.unwrap());
+        let size = profile_sweep::util::units::thousands(size_row.size_bytes.unwrap());
         assert!(
             line.contains(&format!(" {size} ")),
             "README row `{step}` should quote {size} bytes: {line}"
@@ -114,14 +114,17 @@ fn the_readme_quotes_the_committed_results() {
         }
     }
     // Every size quoted about the full matrix is one it measured.
-    let full = profile_sweep::results::load(
+    let full = profile_sweep::results::rows::load(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("../results/full/results.csv"),
     )
     .unwrap();
     let full_part =
         &findings[findings.find("All 432 combinations").expect("the full matrix is described")..];
-    let sizes: BTreeSet<String> =
-        full.iter().filter_map(|r| r.size_bytes).map(profile_sweep::units::thousands).collect();
+    let sizes: BTreeSet<String> = full
+        .iter()
+        .filter_map(|r| r.size_bytes)
+        .map(profile_sweep::util::units::thousands)
+        .collect();
     let quoted: Vec<&str> = full_part
         .split(['(', ' '])
         .filter(|w| {
@@ -146,9 +149,9 @@ fn the_readme_table_of_seed_techniques_quotes_their_results() {
         .expect("the README has the seed-techniques section");
     let section = &readme[start..start + 3 + readme[start + 3..].find("\n## ").unwrap()];
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../results/seed-techniques");
-    let rows = profile_sweep::results::load(&dir.join("results.csv")).unwrap();
-    let crates = profile_sweep::bloat::load_beside(&dir.join("results.csv")).unwrap();
-    let thousands = profile_sweep::units::thousands;
+    let rows = profile_sweep::results::rows::load(&dir.join("results.csv")).unwrap();
+    let crates = profile_sweep::measure::bloat::load_beside(&dir.join("results.csv")).unwrap();
+    let thousands = profile_sweep::util::units::thousands;
     let mut measured: BTreeSet<String> = rows
         .iter()
         .flat_map(|r| [r.size_bytes, r.shipped_bytes, r.image_bytes])

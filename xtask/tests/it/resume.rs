@@ -5,7 +5,7 @@ use std::fs;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use profile_sweep::results::{self, Row};
+use profile_sweep::results::rows::{self, Row};
 
 use crate::fixture::{Fixture, signal, stderr, stdout};
 
@@ -64,7 +64,7 @@ fn variants_relinked_with_another_strip_have_the_sizes_of_plain_builds() {
     assert!(exact.status.success(), "{}", stderr(&exact));
 
     let sizes = |dir: &str| -> Vec<Row> {
-        let rows = results::load(&fixture.path(dir).join("results.csv")).unwrap();
+        let rows = rows::load(&fixture.path(dir).join("results.csv")).unwrap();
         rows.into_iter().filter(|r| r.measurement.is_none()).collect()
     };
     let (shared, exact) = (sizes("out"), sizes("exact"));
@@ -93,8 +93,9 @@ fn variants_relinked_with_another_strip_have_the_sizes_of_plain_builds() {
 /// Reads the results file, which must parse whenever it exists.
 fn rows_now(fixture: &Fixture) -> Vec<Row> {
     match fs::read(fixture.path("out/results.csv")) {
-        Ok(bytes) => results::read_rows(&bytes)
-            .unwrap_or_else(|e| panic!("a half-written results file: {e}")),
+        Ok(bytes) => {
+            rows::read_rows(&bytes).unwrap_or_else(|e| panic!("a half-written results file: {e}"))
+        }
         Err(_) => Vec::new(),
     }
 }
@@ -150,7 +151,7 @@ fn a_results_file_killed_mid_write_is_still_valid() {
     let template = rows_now(&fixture).remove(0);
     let earlier: Vec<Row> =
         (0..20_000).map(|i| Row { variant: format!("earlier-{i}"), ..template.clone() }).collect();
-    results::write(&fixture.path("out/results.csv"), &earlier).unwrap();
+    rows::write(&fixture.path("out/results.csv"), &earlier).unwrap();
 
     for delay_ms in [150, 400, 650, 900, 1150, 1400] {
         let mut child = fixture

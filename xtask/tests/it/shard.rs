@@ -1,6 +1,6 @@
 //! A sweep split into shards and merged back, as the GitHub workflow runs it.
 
-use profile_sweep::results;
+use profile_sweep::results::rows;
 
 use crate::fixture::{Fixture, stderr};
 
@@ -14,8 +14,8 @@ fn shards_merge_into_the_whole_sweep_with_runtimes_relative_to_the_reference() {
             fixture.sweep_command_to(&sweep, &out).args(["--shard", shard]).output().unwrap();
         assert!(output.status.success(), "{}", stderr(&output));
     }
-    let one = results::load(&fixture.path("shard-1/results.csv")).unwrap();
-    let two = results::load(&fixture.path("shard-2/results.csv")).unwrap();
+    let one = rows::load(&fixture.path("shard-1/results.csv")).unwrap();
+    let two = rows::load(&fixture.path("shard-2/results.csv")).unwrap();
     assert_eq!(two[0].variant, one[0].variant, "every shard measures the reference first");
     assert!(two.iter().all(|r| r.shard.as_deref() == Some("2/2")));
 
@@ -27,7 +27,7 @@ fn shards_merge_into_the_whole_sweep_with_runtimes_relative_to_the_reference() {
     };
     let output = merge(&["shard-2", "shard-1"]);
     assert!(output.status.success(), "{}", stderr(&output));
-    let merged = results::load(&fixture.path("merged/results.csv")).unwrap();
+    let merged = rows::load(&fixture.path("merged/results.csv")).unwrap();
     let mut variants: Vec<&str> =
         merged.iter().filter(|r| r.measurement.is_none()).map(|r| r.variant.as_str()).collect();
     variants.sort();

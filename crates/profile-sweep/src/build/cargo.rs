@@ -1,0 +1,384 @@
+//! Building one variant: `cargo build --profile sweep-<id>` for the binary, or
+//! `cargo bench --no-run --profile sweep-<id>` for a bench target, timed, with the executable
+//! located from cargo's JSON messages and the panic strategy rustc was really given read from
+//! cargo's verbose output. A variant that differs from a built one only in `strip` is made by
+//! relinking the final crate of that build: `cargo rustc --profile <built> -- -C strip=<value>`.
+//! Knows nothing of sizes or CSV.
+
+use std::io::{BufReader, Read};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use cargo_metadata::{Message, TargetKind};
+
+use crate::host::toolchain::NamedToolchain;
+use crate::plan::build_env::{BUILD_STD_FLAGS, BuildEnv};
+use crate::plan::settings::{Panic, Setting, Strip};
+use crate::util::interrupt;
+use crate::util::text::first_error_lines;
+
+/// One build to run.
+#[derive(Debug, Clone, Copy)]
+pub struct BuildRequest<'a> {
+    /// The cargo to run (`$CARGO`).
+    pub cargo: &'a Path,
+    /// The workspace root manifest.
+    pub manifest: &'a Path,
+    /// The cargo profile, `sweep-<id>`.
+    pub profile: &'a str,
+    /// The package holding the target.
+    pub package: &'a str,
+    /// What to build.
+    pub target: CargoTarget<'a>,
+    /// Features to enable (the target's `required-features`).
+    pub features: &'a [String],
+    /// Instead of a plain build, recompile only the target itself with `-C strip=<value>` on
+    /// top of `profile` (which must already be built, with every dependency).
+    pub relink_strip: Option<Strip>,
+    /// The arguments and environment of the variant's build axes.
+    pub flags: &'a BuildFlags,
+}
+
+/// The cargo arguments and environment variables that carry a variant's build axes (toolchain,
+/// build-std, target, rustflags); features go with the target's own.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BuildFlags {
+    /// Arguments for cargo, before any `--`.
+    pub args: Vec<String>,
+    /// Environment variables to set for cargo.
+    pub vars: Vec<(String, String)>,
+}
+
+impl BuildFlags {
+    /// The flags for `env`, built with `toolchain` (`None`: cargo's default) on a machine whose
+    /// host triple is `host`. Rustflags are appended to those of `RUSTFLAGS` or
+    /// `CARGO_ENCODED_RUSTFLAGS` when set, else passed as `build.rustflags`, which cargo merges
+    /// with the workspace's own configuration.
+    pub fn for_env(env: &BuildEnv, toolchain: Option<&NamedToolchain>, host: &str) -> BuildFlags {
+        let mut flags = BuildFlags::default();
+        if let Some(toolchain) = toolchain {
+            // The proxies that cargo runs (rustc) would otherwise pick the toolchain `cargo
+            // xtask` itself runs under.
+            flags.vars.push(("RUSTUP_TOOLCHAIN".into(), toolchain.name.clone()));
+            flags.vars.push(("RUSTC".into(), toolchain.rustc.to_string_lossy().into_owned()));
+        }
+        if env.build_std {
+            flags.args.extend(BUILD_STD_FLAGS.map(String::from));
+        }
+        // build-std needs an explicit target, even the host's.
+        if let Some(target) = env.target.as_deref().or(env.build_std.then_some(host)) {
+            flags.args.extend(["--target".into(), target.to_owned()]);
+        }
+        let extra = env.rustflag_args();
+        if !extra.is_empty() {
+            let inherited =
+                match (std::env::var("CARGO_ENCODED_RUSTFLAGS"), std::env::var("RUSTFLAGS")) {
+                    (Ok(encoded), _) => Some(
+                        encoded
+                            .split('\x1f')
+                            .filter(|f| !f.is_empty())
+                            .map(String::from)
+                            .collect::<Vec<_>>(),
+                    ),
+                    (_, Ok(plain)) => Some(plain.split_whitespace().map(String::from).collect()),
+                    _ => None,
+                };
+            match inherited {
+                Some(mut all) => {
+                    all.extend(extra.iter().map(|f| f.to_string()));
+                    flags.vars.push(("CARGO_ENCODED_RUSTFLAGS".into(), all.join("\x1f")));
+                }
+                None => {
+                    let list: toml_edit::Array = extra.iter().copied().collect();
+                    flags.args.extend(["--config".into(), format!("build.rustflags = {list}")]);
+                }
+            }
+        }
+        flags
+    }
+}
+
+/// A target of a package, by kind and name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CargoTarget<'a> {
+    /// A binary, built with `cargo build --bin`.
+    Bin(&'a str),
+    /// A bench target, compiled with `cargo bench --no-run --bench`.
+    Bench(&'a str),
+}
+
+impl CargoTarget<'_> {
+    fn name(&self) -> &str {
+        match self {
+            CargoTarget::Bin(name) | CargoTarget::Bench(name) => name,
+        }
+    }
+}
+
+/// What a build produced.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BuildOutcome {
+    /// The binary was built.
+    Built {
+        /// Where cargo put it (inside the target dir; copy it before the next build).
+        executable: PathBuf,
+        /// Wall time of the whole cargo command.
+        seconds: f64,
+        /// The panic strategy rustc compiled the target with; `None` if cargo's output did
+        /// not show it.
+        panic_effective: Option<Panic>,
+    },
+    /// Cargo or rustc failed.
+    Failed {
+        /// Wall time until it failed.
+        seconds: f64,
+        /// The first lines of the error output.
+        errors: String,
+    },
+}
+
+/// Runs the build. `Err` means cargo could not be run at all; a failing build is `Ok(Failed)`.
+pub fn build(request: BuildRequest<'_>) -> Result<BuildOutcome> {
+    let mut command = Command::new(request.cargo);
+    match (request.target, request.relink_strip) {
+        (CargoTarget::Bin(name), None) => command.args(["build", "--bin", name]),
+        (CargoTarget::Bench(name), None) => command.args(["bench", "--no-run", "--bench", name]),
+        // `cargo rustc` compiles a bench target exactly as `cargo bench` does (same flags, same
+        // -C metadata), with the extra flag appended; it wins over the profile's own `-C strip`.
+        (CargoTarget::Bin(name), Some(_)) => command.args(["rustc", "--bin", name]),
+        (CargoTarget::Bench(name), Some(_)) => command.args(["rustc", "--bench", name]),
+    };
+    command.arg("--manifest-path").arg(request.manifest).args([
+        "--profile",
+        request.profile,
+        "--package",
+        request.package,
+    ]);
+    if !request.features.is_empty() {
+        command.args(["--features", &request.features.join(",")]);
+    }
+    command.args(&request.flags.args);
+    for (name, value) in &request.flags.vars {
+        command.env(name, value);
+    }
+    command
+        // Verbose, to see the flags rustc really gets (the panic strategy of bench targets).
+        .args(["--verbose", "--message-format=json-render-diagnostics", "--color", "never"]);
+    if let Some(strip) = request.relink_strip {
+        command.args(["--", "-C", &format!("strip={}", Setting::Strip(strip))]);
+    }
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        // Its own process group, so a signal to us can stop cargo and every rustc under it.
+        .process_group(0);
+    #[cfg(target_os = "linux")]
+    // SAFETY: prctl is async-signal-safe; it asks the kernel to stop cargo if we die (kill -9).
+    unsafe {
+        command.pre_exec(|| {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
+            Ok(())
+        });
+    }
+    let started = Instant::now();
+    let mut child =
+        command.spawn().with_context(|| format!("cannot run {}", request.cargo.display()))?;
+    interrupt::set_child_group(child.id() as i32);
+
+    let mut stderr = child.stderr.take().expect("piped");
+    let stderr_reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    let kind = match request.target {
+        CargoTarget::Bin(_) => TargetKind::Bin,
+        CargoTarget::Bench(_) => TargetKind::Bench,
+    };
+    let mut executable = None;
+    for message in Message::parse_stream(BufReader::new(child.stdout.take().expect("piped"))) {
+        if let Ok(Message::CompilerArtifact(artifact)) = message
+            && artifact.target.name == request.target.name()
+            && artifact.target.kind.contains(&kind)
+            && let Some(path) = artifact.executable
+        {
+            executable = Some(path.into_std_path_buf());
+        }
+    }
+    let status = child.wait().context("waiting for cargo")?;
+    interrupt::set_child_group(0);
+    let seconds = started.elapsed().as_secs_f64();
+    let stderr = stderr_reader.join().unwrap_or_default();
+
+    Ok(match (status.success(), executable) {
+        (true, Some(executable)) => BuildOutcome::Built {
+            executable,
+            seconds,
+            panic_effective: panic_in_effect(&stderr, request.target),
+        },
+        (true, None) => BuildOutcome::Failed {
+            seconds,
+            errors: format!(
+                "cargo reported success but no executable for `{}`\n{}",
+                request.target.name(),
+                first_error_lines(&stderr)
+            ),
+        },
+        (false, _) => BuildOutcome::Failed { seconds, errors: first_error_lines(&stderr) },
+    })
+}
+
+/// The wasm features rustc enables by default, as wasm-opt's flags.
+const WASM_FEATURES: [&str; 6] = [
+    "--enable-bulk-memory",
+    "--enable-multivalue",
+    "--enable-mutable-globals",
+    "--enable-nontrapping-float-to-int",
+    "--enable-reference-types",
+    "--enable-sign-ext",
+];
+
+/// Runs `wasm-opt <level>` on the wasm file `file`, replacing it. Returns the seconds it took,
+/// or the tool's error output.
+pub fn wasm_opt(file: &Path, level: &str) -> Result<std::result::Result<f64, String>> {
+    let optimised = file.with_extension("wasm-opt.wasm");
+    let started = Instant::now();
+    let output = Command::new("wasm-opt")
+        .arg(level)
+        // A stripped module has no `target_features` section to tell wasm-opt which features it
+        // uses: these are the ones rustc enables for wasm32 by default (since Rust 1.87).
+        .args(WASM_FEATURES)
+        .arg(file)
+        .arg("-o")
+        .arg(&optimised)
+        .stdin(Stdio::null())
+        .output()
+        .context("cannot run wasm-opt")?;
+    let seconds = started.elapsed().as_secs_f64();
+    if !output.status.success() {
+        return Ok(Err(first_error_lines(&String::from_utf8_lossy(&output.stderr))));
+    }
+    std::fs::rename(&optimised, file)
+        .with_context(|| format!("cannot replace {}", file.display()))?;
+    Ok(Ok(seconds))
+}
+
+/// `cargo generate-lockfile` for the workspace of `manifest`: resolves the dependency versions
+/// the builds will use, so they are known (and part of the cache key) before the first build.
+pub fn generate_lockfile(cargo: &Path, manifest: &Path) -> Result<()> {
+    let output = Command::new(cargo)
+        .arg("generate-lockfile")
+        .arg("--manifest-path")
+        .arg(manifest)
+        .stdin(Stdio::null())
+        .output()
+        .with_context(|| format!("cannot run {}", cargo.display()))?;
+    if !output.status.success() {
+        anyhow::bail!(
+            "`cargo generate-lockfile` failed:\n{}",
+            first_error_lines(&String::from_utf8_lossy(&output.stderr))
+        );
+    }
+    Ok(())
+}
+
+/// The panic strategy in the rustc command line that cargo's `--verbose` output shows for
+/// `target`: a binary is compiled with `--crate-type bin`, a bench target with no crate type.
+fn panic_in_effect(stderr: &str, target: CargoTarget<'_>) -> Option<Panic> {
+    let crate_name = format!(" --crate-name {} ", target.name().replace('-', "_"));
+    let command = stderr.lines().map(str::trim_start).find(|line| {
+        line.starts_with("Running `")
+            && line.contains(&crate_name)
+            && match target {
+                CargoTarget::Bin(_) => line.contains(" --crate-type bin "),
+                CargoTarget::Bench(_) => !line.contains(" --crate-type "),
+            }
+    })?;
+    Some(if command.contains(" -C panic=abort ") { Panic::Abort } else { Panic::Unwind })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn build_axes_become_cargo_arguments() {
+        let host = "x86_64-unknown-linux-gnu";
+        assert_eq!(BuildFlags::for_env(&BuildEnv::default(), None, host), BuildFlags::default());
+        let nightly = NamedToolchain {
+            name: "nightly".into(),
+            cargo: "/t/bin/cargo".into(),
+            rustc: "/t/bin/rustc".into(),
+            toolchain: crate::host::toolchain::Toolchain::parse(
+                "rustc 1.97.0-nightly\nhost: x86_64-unknown-linux-gnu\n",
+            )
+            .unwrap(),
+        };
+        let env =
+            BuildEnv { toolchain: Some("nightly".into()), build_std: true, ..BuildEnv::default() };
+        let flags = BuildFlags::for_env(&env, Some(&nightly), host);
+        assert_eq!(
+            flags.args,
+            [
+                "-Z",
+                "build-std=std,panic_abort",
+                "-Z",
+                "build-std-features=optimize_for_size",
+                "--target",
+                host
+            ]
+        );
+        assert_eq!(
+            flags.vars,
+            [
+                ("RUSTUP_TOOLCHAIN".to_owned(), "nightly".to_owned()),
+                ("RUSTC".to_owned(), "/t/bin/rustc".to_owned())
+            ]
+        );
+        if std::env::var_os("RUSTFLAGS").is_none()
+            && std::env::var_os("CARGO_ENCODED_RUSTFLAGS").is_none()
+        {
+            let env = BuildEnv {
+                rustflags: Some("-C prefer-dynamic".into()),
+                target: Some("x86_64-unknown-linux-musl".into()),
+                ..BuildEnv::default()
+            };
+            let flags = BuildFlags::for_env(&env, None, host);
+            assert_eq!(
+                flags.args,
+                [
+                    "--target",
+                    "x86_64-unknown-linux-musl",
+                    "--config",
+                    r#"build.rustflags = ["-C", "prefer-dynamic"]"#
+                ]
+            );
+        }
+    }
+
+    #[test]
+    fn the_panic_strategy_comes_from_the_targets_own_rustc_command() {
+        // Shortened from `cargo bench --no-run --verbose` of a `panic = "abort"` profile.
+        let stderr = concat!(
+            "   Compiling my-tool v0.1.0\n",
+            "     Running `rustc --crate-name my_tool --edition=2024 src/lib.rs --crate-type lib -C opt-level=3 -C panic=abort -C metadata=1`\n",
+            "     Running `rustc --crate-name my_tool --edition=2024 src/main.rs --crate-type bin -C opt-level=3 -C panic=abort -C metadata=2`\n",
+            "     Running `rustc --crate-name speed --edition=2024 benches/speed.rs --emit=dep-info,link -C opt-level=3 --cfg test -C metadata=3`\n",
+        );
+        assert_eq!(panic_in_effect(stderr, CargoTarget::Bin("my-tool")), Some(Panic::Abort));
+        assert_eq!(panic_in_effect(stderr, CargoTarget::Bench("speed")), Some(Panic::Unwind));
+        assert_eq!(
+            panic_in_effect(stderr, CargoTarget::Bench("my-tool")),
+            None,
+            "a library is not a bench"
+        );
+        assert_eq!(
+            panic_in_effect("       Fresh my-tool v0.1.0\n", CargoTarget::Bin("my-tool")),
+            None
+        );
+    }
+}

@@ -1,0 +1,288 @@
+//! Facts about the workspace being swept, from `cargo metadata`: its root manifest (the only one
+//! whose profiles count), its target directory, and which packages have which binaries.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use cargo_metadata::{MetadataCommand, TargetKind};
+
+use crate::error::InputError;
+use crate::plan::spec::Sweep;
+
+/// A workspace, as cargo sees it.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    /// The workspace root's `Cargo.toml`, absolute and free of symlinks.
+    pub root_manifest: PathBuf,
+    /// The target directory (honours `CARGO_TARGET_DIR` and `.cargo/config.toml`).
+    pub target_dir: PathBuf,
+    /// Workspace members with their binary targets.
+    pub packages: Vec<Package>,
+}
+
+/// A workspace member.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Package {
+    /// The package name.
+    pub name: String,
+    /// Its binary targets.
+    pub bins: Vec<String>,
+    /// Its bench targets.
+    pub benches: Vec<String>,
+    /// The `required-features` of its binary and bench targets that have some, by target name.
+    pub required_features: Vec<(String, Vec<String>)>,
+    /// The version of criterion it depends on, as `Cargo.lock` resolves it (`None` without a
+    /// lockfile or without criterion).
+    pub criterion_version: Option<String>,
+    /// The directory of its manifest (cargo runs benches from there).
+    pub dir: PathBuf,
+}
+
+/// What one sweep builds: a package and one of its binaries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildTarget {
+    /// The package name.
+    pub package: String,
+    /// The binary target name; `None` for a library swept through its benches alone.
+    pub bin: Option<String>,
+    /// The binary's `required-features`, which every build of it enables.
+    pub features: Vec<String>,
+}
+
+/// A `[[bench]]` of a sweep, as found in the workspace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BenchTarget {
+    /// The directory of its package's manifest (cargo runs benches from there).
+    pub dir: PathBuf,
+    /// Its `required-features`, which every build of it enables.
+    pub features: Vec<String>,
+}
+
+impl Workspace {
+    /// Asks `cargo` (the one given) about the workspace containing `manifest_path`.
+    pub fn load(cargo: &Path, manifest_path: &Path) -> Result<Workspace> {
+        let metadata = MetadataCommand::new()
+            .cargo_path(cargo)
+            .manifest_path(manifest_path)
+            .no_deps()
+            .exec()
+            .with_context(|| format!("cargo metadata failed for {}", manifest_path.display()))?;
+        let root_manifest = metadata.workspace_root.join("Cargo.toml").into_std_path_buf();
+        let root_manifest = root_manifest
+            .canonicalize()
+            .with_context(|| format!("cannot resolve {}", root_manifest.display()))?;
+        let lock = std::fs::read_to_string(root_manifest.with_file_name("Cargo.lock"))
+            .ok()
+            .and_then(|text| text.parse::<toml::Table>().ok());
+        let members = metadata.workspace_packages();
+        let packages = members
+            .iter()
+            .map(|p| {
+                let targets = |kind: TargetKind| {
+                    p.targets
+                        .iter()
+                        .filter(|t| t.kind.contains(&kind))
+                        .map(|t| t.name.clone())
+                        .collect()
+                };
+                Package {
+                    name: p.name.to_string(),
+                    bins: targets(TargetKind::Bin),
+                    benches: targets(TargetKind::Bench),
+                    required_features: p
+                        .targets
+                        .iter()
+                        .filter(|t| {
+                            !t.required_features.is_empty()
+                                && (t.kind.contains(&TargetKind::Bin)
+                                    || t.kind.contains(&TargetKind::Bench))
+                        })
+                        .map(|t| (t.name.clone(), t.required_features.clone()))
+                        .collect(),
+                    criterion_version: lock
+                        .as_ref()
+                        .and_then(|lock| locked_dependency_version(lock, &p.name, "criterion")),
+                    dir: p
+                        .manifest_path
+                        .parent()
+                        .map(|d| d.as_std_path().to_owned())
+                        .unwrap_or_default(),
+                }
+            })
+            .collect();
+        Ok(Workspace {
+            root_manifest,
+            target_dir: metadata.target_directory.into_std_path_buf(),
+            packages,
+        })
+    }
+
+    /// The member called `name`, or an error at `offset` of the sweep file listing them.
+    fn package(&self, sweep: &Sweep, name: &str, offset: usize) -> Result<&Package, InputError> {
+        self.packages.iter().find(|p| p.name == name).ok_or_else(|| {
+            let names: Vec<&str> = self.packages.iter().map(|p| p.name.as_str()).collect();
+            sweep
+                .error_at(
+                    offset,
+                    format!(
+                        "no package `{name}` in the workspace {}",
+                        self.root_manifest.display()
+                    ),
+                )
+                .with_fix(format!("use one of its packages: {}", names.join(", ")))
+        })
+    }
+
+    /// Checks that every `[[bench]]` names a bench target of a member, and returns where each
+    /// one runs and what it needs.
+    pub fn bench_targets(&self, sweep: &Sweep) -> Result<Vec<BenchTarget>, InputError> {
+        sweep
+            .benches
+            .iter()
+            .map(|bench| {
+                let package = self.package(sweep, &bench.spec.package, bench.package_offset)?;
+                if !package.benches.contains(&bench.spec.bench) {
+                    let fix = match package.benches.as_slice() {
+                        [] => format!("`{}` has no bench target; add one under benches/ with harness = false, or name another package", package.name),
+                        names => format!("use one of the bench targets of `{}`: {}", package.name, names.join(", ")),
+                    };
+                    return Err(sweep.error_at(bench.bench_offset, format!("package `{}` has no bench target `{}`", package.name, bench.spec.bench)).with_fix(fix));
+                }
+                let whole = |d: std::time::Duration| d.subsec_nanos() == 0;
+                if let Some(version) = package.criterion_version.as_deref().filter(|v| v.starts_with("0.3."))
+                    && !(whole(bench.spec.warm_up) && whole(bench.spec.measurement))
+                {
+                    return Err(sweep
+                        .error_at(bench.bench_offset, format!("`{}` uses criterion {version} (in Cargo.lock), which takes whole seconds only", package.name))
+                        .with_fix("write whole seconds for warm-up-seconds and measurement-seconds (1 or more), or move the bench to criterion 0.4 or newer"));
+                }
+                Ok(BenchTarget { dir: package.dir.clone(), features: package.required_features_of(&bench.spec.bench).to_vec() })
+            })
+            .collect()
+    }
+
+    /// Finds the sweep's package and binary, or says which ones exist. A package without a
+    /// binary (a library) is swept for runtime only: its `[[bench]]`s are all there is to build.
+    pub fn build_target(&self, sweep: &Sweep) -> Result<BuildTarget, InputError> {
+        let wanted = &sweep.package;
+        let package = self.package(sweep, &wanted.value, wanted.offset)?;
+        let bin = match &sweep.bin {
+            Some(bin) if package.bins.contains(&bin.value) => Some(bin.value.clone()),
+            Some(bin) => {
+                return Err(sweep
+                    .error_at(
+                        bin.offset,
+                        format!("package `{}` has no binary `{}`", package.name, bin.value),
+                    )
+                    .with_fix(bins_fix(package)));
+            }
+            None => match package.bins.as_slice() {
+                [only] => Some(only.clone()),
+                [] if sweep.benches.is_empty() => {
+                    return Err(sweep
+                        .error_at(wanted.offset, format!("package `{}` has no binary and the sweep has no [[bench]]: nothing to build or measure", package.name))
+                        .with_fix(bins_fix(package)));
+                }
+                [] if !sweep.runs.is_empty() => {
+                    return Err(sweep
+                        .error_at(wanted.offset, format!("package `{}` has no binary, so the sweep's [[run]] sections have nothing to run", package.name))
+                        .with_fix("remove the [[run]] sections; a library is measured through its [[bench]] targets"));
+                }
+                [] => None,
+                _ => {
+                    return Err(sweep
+                        .error_at(
+                            wanted.offset,
+                            format!(
+                                "package `{}` has {} binaries; say which to build",
+                                package.name,
+                                package.bins.len()
+                            ),
+                        )
+                        .with_fix(bins_fix(package)));
+                }
+            },
+        };
+        let features = bin
+            .as_deref()
+            .map(|bin| package.required_features_of(bin).to_vec())
+            .unwrap_or_default();
+        Ok(BuildTarget { package: package.name.clone(), bin, features })
+    }
+}
+
+fn bins_fix(package: &Package) -> String {
+    if package.bins.is_empty() {
+        format!(
+            "`{}` has no binary target: sweep a package that has one, or measure this library's runtime with a [[bench]] naming one of its bench targets",
+            package.name
+        )
+    } else {
+        format!(
+            "add bin = \"{}\" (binaries of `{}`: {})",
+            package.bins[0],
+            package.name,
+            package.bins.join(", ")
+        )
+    }
+}
+
+/// The version of `dependency` that `package` uses, as the parsed `Cargo.lock` resolves it: its
+/// entry lists `name` alone when the lock holds one version of it, or `name version` otherwise.
+fn locked_dependency_version(
+    lock: &toml::Table,
+    package: &str,
+    dependency: &str,
+) -> Option<String> {
+    let packages = lock.get("package")?.as_array()?;
+    let field =
+        |entry: &toml::Value, key: &str| entry.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+    let entry = packages
+        .iter()
+        .find(|p| field(p, "name").as_deref() == Some(package) && p.get("source").is_none())?;
+    let listed = entry
+        .get("dependencies")?
+        .as_array()?
+        .iter()
+        .filter_map(|d| d.as_str())
+        .find(|d| d.split(' ').next() == Some(dependency))?;
+    match listed.split(' ').nth(1) {
+        Some(version) => Some(version.to_owned()),
+        None => packages
+            .iter()
+            .find(|p| field(p, "name").as_deref() == Some(dependency))
+            .and_then(|p| field(p, "version")),
+    }
+}
+
+impl Package {
+    /// The `required-features` of target `name` (empty if it has none).
+    pub fn required_features_of(&self, name: &str) -> &[String] {
+        self.required_features
+            .iter()
+            .find(|(target, _)| target == name)
+            .map_or(&[], |(_, features)| features)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::locked_dependency_version;
+
+    #[test]
+    fn the_locked_version_of_a_dependency_is_found_with_one_or_several_versions() {
+        let lock: toml::Table = concat!(
+            "version = 4\n",
+            "[[package]]\nname = \"criterion\"\nversion = \"0.3.6\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n",
+            "[[package]]\nname = \"old\"\nversion = \"0.1.0\"\ndependencies = [\"criterion\"]\n",
+            "[[package]]\nname = \"plain\"\nversion = \"0.1.0\"\n",
+            "[[package]]\nname = \"two\"\nversion = \"0.1.0\"\ndependencies = [\"criterion 0.8.2\", \"serde\"]\n",
+        )
+        .parse()
+        .unwrap();
+        assert_eq!(locked_dependency_version(&lock, "old", "criterion").as_deref(), Some("0.3.6"));
+        assert_eq!(locked_dependency_version(&lock, "two", "criterion").as_deref(), Some("0.8.2"));
+        assert_eq!(locked_dependency_version(&lock, "plain", "criterion"), None);
+        assert_eq!(locked_dependency_version(&lock, "missing", "criterion"), None);
+    }
+}

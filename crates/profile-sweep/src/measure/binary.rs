@@ -1,0 +1,89 @@
+//! What a built executable is made of: its size, the sizes of its section groups, its sha256.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use object::{Object, ObjectSection};
+
+use crate::util::hash::sha256_hex;
+
+/// Sizes of one executable, in bytes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BinarySizes {
+    /// The file's size.
+    pub file: u64,
+    /// Section groups; `None` when the file format could not be read.
+    pub sections: Option<SectionSizes>,
+    /// sha256 of the file, lower-case hex.
+    pub sha256: String,
+}
+
+/// Section sizes summed by what they hold.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SectionSizes {
+    /// Machine code: `.text*`.
+    pub text: u64,
+    /// Constants: `.rodata*`.
+    pub rodata: u64,
+    /// Initialised data: `.data*` (including `.data.rel.ro`).
+    pub data: u64,
+    /// Unwinding tables: `.eh_frame*`, `.gcc_except_table`.
+    pub eh_frame: u64,
+    /// The static symbol table: `.symtab`, `.strtab` (what `strip = "symbols"` removes).
+    pub symbols: u64,
+    /// Debug info: `.debug_*` and `.zdebug_*`.
+    pub debug: u64,
+}
+
+/// Measures the executable at `path`.
+pub fn measure(path: &Path) -> Result<BinarySizes> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(BinarySizes {
+        file: bytes.len() as u64,
+        sections: section_sizes(&bytes),
+        sha256: sha256_hex(&bytes),
+    })
+}
+
+/// Sums the sections of an object file by group; `None` for formats `object` cannot read.
+pub fn section_sizes(bytes: &[u8]) -> Option<SectionSizes> {
+    let file = object::File::parse(bytes).ok()?;
+    let mut sizes = SectionSizes::default();
+    for section in file.sections() {
+        let Ok(name) = section.name() else { continue };
+        let size = section.size();
+        let slot = match name {
+            n if n.starts_with(".text") => &mut sizes.text,
+            n if n.starts_with(".rodata") => &mut sizes.rodata,
+            n if n.starts_with(".data") => &mut sizes.data,
+            n if n.starts_with(".eh_frame") || n == ".gcc_except_table" => &mut sizes.eh_frame,
+            ".symtab" | ".strtab" => &mut sizes.symbols,
+            n if n.starts_with(".debug_") || n.starts_with(".zdebug_") => &mut sizes.debug,
+            _ => continue,
+        };
+        *slot += size;
+    }
+    Some(sizes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn measures_this_test_binary() {
+        let me = std::env::current_exe().unwrap();
+        let sizes = measure(&me).unwrap();
+        assert_eq!(sizes.file, std::fs::metadata(&me).unwrap().len());
+        assert_eq!(sizes.sha256.len(), 64);
+        let sections = sizes.sections.expect("an ELF test binary");
+        assert!(sections.text > 0 && sections.rodata > 0 && sections.eh_frame > 0);
+        assert!(sections.symbols > 0, "test binaries keep their symbol table");
+        assert!(sections.text + sections.rodata + sections.data + sections.debug < sizes.file);
+    }
+
+    #[test]
+    fn unreadable_formats_have_no_sections() {
+        assert_eq!(section_sizes(b"#!/bin/sh\necho hi\n"), None);
+    }
+}

@@ -1,0 +1,10 @@
+//! Stage 5: what a built variant is and does. Its size ([`binary`]), what ships with it
+//! ([`shipping`]), its code per crate ([`bloat`]), its whole-binary runtime ([`runtime`],
+//! summarised by [`stats`]) and its criterion benchmarks ([`criterion`]).
+
+pub mod binary;
+pub mod bloat;
+pub mod criterion;
+pub mod runtime;
+pub mod shipping;
+pub mod stats;

@@ -1,0 +1,309 @@
+//! Whole-binary timing: run a built executable with fixed argv and stdin, warm up, then time
+//! repeated runs (wall clock, spawn to exit) and read peak RSS from the kernel's rusage.
+//!
+//! A run that exits non-zero, is killed by a signal or exceeds its timeout makes the whole
+//! measurement fail, keeping the first lines of its stderr.
+
+use std::fs::File;
+use std::io::{Read, Seek};
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+
+use crate::measure::stats::{self, Summary};
+use crate::plan::measures::RunSpec;
+use crate::util::interrupt;
+use crate::util::text::first_error_lines;
+
+/// A successful measurement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timing {
+    /// Wall time per run, in nanoseconds.
+    pub wall_ns: Summary,
+    /// The largest resident set size of any run, in bytes.
+    pub peak_rss_bytes: u64,
+}
+
+/// What measuring gave.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunOutcome {
+    /// Every run succeeded.
+    Measured(Timing),
+    /// A run failed; the measurement is void.
+    Failed {
+        /// Why, e.g. `exited with status 1` or `timed out after 60 s`.
+        reason: String,
+        /// The first lines of that run's stderr.
+        stderr: String,
+    },
+}
+
+/// Runs `executable` per `spec`, with `stdin` (a file) or no input, and `library_path` as
+/// `LD_LIBRARY_PATH` when it loads libraries from there. Also returns the wall time of every
+/// process run, warm-ups included.
+pub fn measure(
+    executable: &Path,
+    spec: &RunSpec,
+    stdin: Option<&Path>,
+    library_path: Option<&Path>,
+) -> Result<(RunOutcome, Duration)> {
+    let mut samples = Vec::with_capacity(spec.runs as usize);
+    let mut peak_rss_bytes = 0;
+    let mut in_processes = Duration::ZERO;
+    for index in 0..spec.warmup + spec.runs {
+        let mut command = Command::new(executable);
+        command.args(&spec.args).current_dir(&spec.cwd);
+        set_library_path(&mut command, library_path);
+        let exit = run_to_exit(&mut command, stdin, spec.timeout)?;
+        in_processes += exit.elapsed;
+        if exit.exit != Exit::Success {
+            return Ok((
+                RunOutcome::Failed { reason: exit.exit.to_string(), stderr: exit.stderr },
+                in_processes,
+            ));
+        }
+        if index >= spec.warmup {
+            samples.push(exit.elapsed.as_nanos() as f64);
+        }
+        peak_rss_bytes = peak_rss_bytes.max(exit.peak_rss_bytes);
+    }
+    let wall_ns = stats::summarize(&samples).context("fewer than two timed runs")?;
+    Ok((RunOutcome::Measured(Timing { wall_ns, peak_rss_bytes }), in_processes))
+}
+
+/// Sets `LD_LIBRARY_PATH` to `dir` (only), for an executable that loads shared libraries from
+/// there (a `-C prefer-dynamic` build's `libstd-*.so`); leaves the environment alone for `None`.
+pub fn set_library_path(command: &mut Command, dir: Option<&Path>) {
+    if let Some(dir) = dir {
+        command.env("LD_LIBRARY_PATH", dir);
+    }
+}
+
+/// How a measured process ended.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Exit {
+    /// Exit status 0.
+    Success,
+    /// Another exit status.
+    Status(i32),
+    /// Killed by a signal (not ours).
+    Signal(i32),
+    /// Killed by us after the timeout.
+    TimedOut(Duration),
+}
+
+impl std::fmt::Display for Exit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Exit::Success => write!(f, "exited with status 0"),
+            Exit::Status(code) => write!(f, "exited with status {code}"),
+            Exit::Signal(signal) => write!(f, "killed by signal {signal}"),
+            Exit::TimedOut(timeout) => write!(f, "timed out after {} s", timeout.as_secs_f64()),
+        }
+    }
+}
+
+/// One finished process.
+#[derive(Debug)]
+pub struct ProcessExit {
+    /// How it ended.
+    pub exit: Exit,
+    /// Wall time from spawn to exit.
+    pub elapsed: Duration,
+    /// Its peak resident set size, in bytes.
+    pub peak_rss_bytes: u64,
+    /// The first lines of its stderr (see [`first_error_lines`]).
+    pub stderr: String,
+}
+
+/// Runs `command` to its end in a process group of its own (so a signal to the sweep stops
+/// it), with `stdin` from a file or none, stdout discarded, and a timeout.
+pub fn run_to_exit(
+    command: &mut Command,
+    stdin: Option<&Path>,
+    timeout: Duration,
+) -> Result<ProcessExit> {
+    let mut stderr =
+        tempfile::tempfile().context("cannot create a file for the process's stderr")?;
+    let input = match stdin {
+        Some(path) => Stdio::from(
+            File::open(path).with_context(|| format!("cannot open {}", path.display()))?,
+        ),
+        None => Stdio::null(),
+    };
+    command.stdin(input).stdout(Stdio::null()).stderr(stderr.try_clone()?).process_group(0);
+
+    let started = Instant::now();
+    let child = command
+        .spawn()
+        .with_context(|| format!("cannot run {}", command.get_program().to_string_lossy()))?;
+    let pid = child.id() as libc::pid_t;
+    interrupt::set_child_group(pid);
+    let watchdog = Watchdog::start(pid, timeout);
+    // Wait for the exit without reaping, so the pid cannot be reused while the watchdog may
+    // still signal it; then stop the watchdog; then reap, collecting rusage.
+    // SAFETY: plain system calls on our own child; the structs are zero-initialised out-params.
+    let (status, elapsed, rusage, timed_out) = unsafe {
+        let mut info: libc::siginfo_t = std::mem::zeroed();
+        while libc::waitid(libc::P_PID, pid as libc::id_t, &mut info, libc::WEXITED | libc::WNOWAIT)
+            != 0
+        {
+            let error = std::io::Error::last_os_error();
+            if error.kind() != std::io::ErrorKind::Interrupted {
+                return Err(error).context("waiting for a measured process");
+            }
+        }
+        let elapsed = started.elapsed();
+        let timed_out = watchdog.stop();
+        interrupt::set_child_group(0);
+        let mut status = 0;
+        let mut rusage: libc::rusage = std::mem::zeroed();
+        libc::wait4(pid, &mut status, 0, &mut rusage);
+        (status, elapsed, rusage, timed_out)
+    };
+    let exit = if timed_out {
+        Exit::TimedOut(timeout)
+    } else if libc::WIFSIGNALED(status) {
+        Exit::Signal(libc::WTERMSIG(status))
+    } else if libc::WEXITSTATUS(status) == 0 {
+        Exit::Success
+    } else {
+        Exit::Status(libc::WEXITSTATUS(status))
+    };
+    let mut text = String::new();
+    if exit != Exit::Success {
+        let _ = stderr.rewind().and_then(|_| stderr.read_to_string(&mut text));
+    }
+    // ru_maxrss is in KiB on Linux.
+    Ok(ProcessExit {
+        exit,
+        elapsed,
+        peak_rss_bytes: rusage.ru_maxrss.max(0) as u64 * 1024,
+        stderr: first_error_lines(&text),
+    })
+}
+
+/// Kills a run that outlives its timeout.
+struct Watchdog {
+    state: Arc<(Mutex<(bool, bool)>, Condvar)>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Watchdog {
+    fn start(pid: libc::pid_t, timeout: Duration) -> Watchdog {
+        // (the run has exited, the watchdog killed it)
+        let state = Arc::new((Mutex::new((false, false)), Condvar::new()));
+        let shared = Arc::clone(&state);
+        let thread = std::thread::spawn(move || {
+            let (lock, exited) = &*shared;
+            let guard = lock.lock().expect("watchdog lock");
+            let (mut guard, _) = exited
+                .wait_timeout_while(guard, timeout, |(done, _)| !*done)
+                .expect("watchdog lock");
+            if !guard.0 {
+                // SAFETY: the child is not reaped yet (see run_to_exit), so the pid is still ours.
+                unsafe { libc::kill(pid, libc::SIGKILL) };
+                guard.1 = true;
+            }
+        });
+        Watchdog { state, thread }
+    }
+
+    /// Tells the watchdog the run exited; returns whether it had killed it.
+    fn stop(self) -> bool {
+        let (lock, exited) = &*self.state;
+        lock.lock().expect("watchdog lock").0 = true;
+        exited.notify_all();
+        let _ = self.thread.join();
+        lock.lock().expect("watchdog lock").1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(args: &[&str], runs: u32, timeout: Duration) -> RunSpec {
+        RunSpec {
+            name: "t".into(),
+            args: args.iter().map(|a| a.to_string()).collect(),
+            cwd: std::env::temp_dir(),
+            warmup: 1,
+            runs,
+            timeout,
+        }
+    }
+
+    #[test]
+    fn times_successful_runs_and_reads_peak_rss() {
+        let outcome = measure(
+            Path::new("/bin/sh"),
+            &spec(&["-c", "exit 0"], 3, Duration::from_secs(30)),
+            None,
+            None,
+        )
+        .unwrap()
+        .0;
+        let RunOutcome::Measured(timing) = outcome else { panic!("{outcome:?}") };
+        assert_eq!(timing.wall_ns.samples, 3);
+        assert!(timing.wall_ns.min > 0.0 && timing.wall_ns.min <= timing.wall_ns.max);
+        assert!(timing.peak_rss_bytes > 100 * 1024, "a shell needs more than 100 KiB");
+    }
+
+    #[test]
+    fn stdin_is_fed_from_the_file() {
+        let mut input = tempfile::NamedTempFile::new().unwrap();
+        std::io::Write::write_all(&mut input, b"expected").unwrap();
+        let check =
+            spec(&["-c", "read line; test \"$line\" = expected"], 2, Duration::from_secs(30));
+        assert!(matches!(
+            measure(Path::new("/bin/sh"), &check, Some(input.path()), None).unwrap().0,
+            RunOutcome::Measured(_)
+        ));
+        assert!(matches!(
+            measure(Path::new("/bin/sh"), &check, None, None).unwrap().0,
+            RunOutcome::Failed { .. }
+        ));
+    }
+
+    #[test]
+    fn a_failing_run_keeps_its_reason_and_stderr() {
+        let outcome = measure(
+            Path::new("/bin/sh"),
+            &spec(&["-c", "echo 'error: no input' >&2; exit 3"], 2, Duration::from_secs(30)),
+            None,
+            None,
+        )
+        .unwrap()
+        .0;
+        assert_eq!(
+            outcome,
+            RunOutcome::Failed {
+                reason: "exited with status 3".into(),
+                stderr: "error: no input".into()
+            }
+        );
+    }
+
+    #[test]
+    fn a_run_past_its_timeout_is_killed() {
+        let started = Instant::now();
+        let outcome = measure(
+            Path::new("/bin/sh"),
+            &spec(&["-c", "sleep 30"], 2, Duration::from_millis(200)),
+            None,
+            None,
+        )
+        .unwrap()
+        .0;
+        assert!(
+            matches!(&outcome, RunOutcome::Failed { reason, .. } if reason == "timed out after 0.2 s"),
+            "{outcome:?}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(20));
+    }
+}

@@ -1,0 +1,9 @@
+//! Stage 1, pure: the sweep file, validated ([`spec`]: profile keys in [`settings`], the other
+//! build axes in [`build_env`], what to measure in [`measures`]), expanded into the variants to
+//! build ([`variants`]).
+
+pub mod build_env;
+pub mod measures;
+pub mod settings;
+pub mod spec;
+pub mod variants;

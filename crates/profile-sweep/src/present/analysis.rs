@@ -1,0 +1,403 @@
+//! What the rows say: size-versus-runtime points per measurement, their Pareto frontier, and
+//! the two recommendations the report makes. Pure functions of the CSV rows; charts and the
+//! report only format what this module computes.
+
+use crate::plan::build_env::EnvSetting;
+use crate::plan::settings::{Axis, RawValue, Setting};
+use crate::results::rows::{Row, Status};
+
+/// One variant as a point of the trade-off: size and runtime of one measurement.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point<'a> {
+    /// The row this point comes from.
+    pub row: &'a Row,
+    /// Bytes that ship: the binary, plus the toolchain's shared libraries when it loads them
+    /// (a `-C prefer-dynamic` build); what a user pays for, so what the trade-off weighs.
+    pub size: u64,
+    /// Mean runtime in nanoseconds.
+    pub mean_ns: f64,
+    /// The confidence interval of the mean, in nanoseconds.
+    pub ci_ns: (f64, f64),
+}
+
+/// The measurements present in `rows`, in order of first appearance; whole-binary runs come
+/// before criterion benchmarks, since they measure what ships.
+pub fn measurements(rows: &[Row]) -> Vec<&str> {
+    let mut names = distinct(rows.iter().filter_map(|r| r.measurement.as_deref()));
+    names.sort_by_key(|name| name.starts_with("criterion:"));
+    names
+}
+
+/// The values in order of first appearance, each once.
+pub fn distinct<T: PartialEq>(values: impl Iterator<Item = T>) -> Vec<T> {
+    let mut seen = Vec::new();
+    for value in values {
+        if !seen.contains(&value) {
+            seen.push(value);
+        }
+    }
+    seen
+}
+
+/// The size rows (one per variant), in CSV order.
+pub fn size_rows(rows: &[Row]) -> Vec<&Row> {
+    rows.iter().filter(|r| r.measurement.is_none()).collect()
+}
+
+/// Whether a runtime row measured a build with another panic strategy than its variant's (a
+/// criterion bench of a `panic = "abort"` variant: cargo builds benches with unwinding).
+pub fn measured_other_panic(row: &Row) -> bool {
+    row.panic_effective.as_ref().is_some_and(|effective| *effective != row.panic)
+}
+
+/// The measured points of `measurement`: rows that are `ok`, have both a size and a mean, and
+/// measured the variant's own panic strategy (see [`measured_other_panic`]).
+///
+/// In a file merged from shards (rows with `reference_ratio`), runtimes from different machines
+/// are put on one scale, the first shard's: each point is its `reference_ratio` times the
+/// reference variant's runtime there (the first row with a ratio), its interval scaled alike.
+pub fn points<'a>(rows: &'a [Row], measurement: &str) -> Vec<Point<'a>> {
+    let reference_ns = normalising_reference(rows, measurement);
+    rows.iter()
+        .filter(|r| {
+            r.measurement.as_deref() == Some(measurement)
+                && r.status == Status::Ok
+                && !measured_other_panic(r)
+        })
+        .filter_map(|row| {
+            let mean_ns = row.mean_ns?;
+            let scale = match (reference_ns, row.reference_ratio) {
+                (Some(reference), Some(ratio)) if mean_ns > 0.0 => reference * ratio / mean_ns,
+                _ => 1.0,
+            };
+            Some(Point {
+                row,
+                size: shipped_size(row)?,
+                mean_ns: mean_ns * scale,
+                ci_ns: (
+                    row.ci_low_ns.unwrap_or(mean_ns) * scale,
+                    row.ci_high_ns.unwrap_or(mean_ns) * scale,
+                ),
+            })
+        })
+        .collect()
+}
+
+/// The bytes a row's variant ships: `shipped_bytes` when measured (it counts the shared
+/// libraries from the toolchain a `-C prefer-dynamic` binary needs), else the binary's size.
+pub fn shipped_size(row: &Row) -> Option<u64> {
+    row.shipped_bytes.or(row.size_bytes)
+}
+
+/// The build axes besides the profile that a row's variant was built with, as a user would
+/// reproduce them (`--target x86_64-unknown-linux-musl`, `RUSTFLAGS="-C target-cpu=native"`);
+/// empty for a plain build.
+pub fn build_axes(row: &Row) -> Vec<String> {
+    let mut axes = Vec::new();
+    if let Some(toolchain) = &row.toolchain {
+        axes.push(format!("cargo +{toolchain}"));
+    }
+    if row.build_std == Some(true) {
+        axes.push(crate::plan::build_env::BUILD_STD_FLAGS.join(" "));
+    }
+    // The id names the target only when the sweep gave one (else it is the host's).
+    let target_fragment =
+        EnvSetting::Target(Some(row.target.clone())).id_fragment().unwrap_or_default();
+    if row.build_std == Some(true) || row.variant.contains(&format!("-{target_fragment}")) {
+        axes.push(format!("--target {}", row.target));
+    }
+    if let Some(features) = &row.features {
+        axes.push(format!("--features {features}"));
+    }
+    if let Some(flags) = &row.rustflags {
+        axes.push(format!("RUSTFLAGS=\"{flags}\""));
+    }
+    if let Some(step) = &row.post_build {
+        axes.push(format!("then {step}"));
+    }
+    axes
+}
+
+/// The successful runtime rows of `measurement` that have no size (a library swept through its
+/// benches), fastest first: with nothing to trade runtime against, a ranking is all there is.
+pub fn sizeless_ranking<'a>(rows: &'a [Row], measurement: &str) -> Vec<&'a Row> {
+    let mut ranked: Vec<&Row> = rows
+        .iter()
+        .filter(|r| {
+            r.measurement.as_deref() == Some(measurement)
+                && r.status == Status::Ok
+                && r.size_bytes.is_none()
+                && !measured_other_panic(r)
+        })
+        .filter(|r| r.mean_ns.is_some())
+        .collect();
+    ranked.sort_by(|a, b| {
+        a.mean_ns
+            .unwrap_or_default()
+            .total_cmp(&b.mean_ns.unwrap_or_default())
+            .then(a.variant.cmp(&b.variant))
+    });
+    ranked
+}
+
+/// In a merged file, the first shard's reference runtime of `measurement`, which every other
+/// runtime is expressed against; `None` for a file of one machine.
+pub fn normalising_reference(rows: &[Row], measurement: &str) -> Option<f64> {
+    rows.iter()
+        .find(|r| r.measurement.as_deref() == Some(measurement) && r.reference_ratio.is_some())
+        .and_then(|r| r.mean_ns)
+}
+
+/// The Pareto frontier: the points no other point beats on both size and runtime (smaller or
+/// equal in both, smaller in one). Points with equal size and runtime are all kept. Sorted by
+/// size, then runtime, then variant id.
+pub fn pareto<'a, 'b>(points: &'b [Point<'a>]) -> Vec<&'b Point<'a>> {
+    let dominates = |a: &Point, b: &Point| {
+        a.size <= b.size && a.mean_ns <= b.mean_ns && (a.size < b.size || a.mean_ns < b.mean_ns)
+    };
+    let mut frontier: Vec<&Point> =
+        points.iter().filter(|p| !points.iter().any(|q| dominates(q, p))).collect();
+    frontier.sort_by(|a, b| {
+        a.size
+            .cmp(&b.size)
+            .then(a.mean_ns.total_cmp(&b.mean_ns))
+            .then(a.row.variant.cmp(&b.row.variant))
+    });
+    frontier
+}
+
+/// How far from the best a recommendation may be: 10%.
+pub const TOLERANCE: f64 = 0.10;
+
+/// The smallest variant whose runtime is within [`TOLERANCE`] of the fastest (ties: faster).
+pub fn smallest_near_fastest<'a, 'b>(points: &'b [Point<'a>]) -> Option<&'b Point<'a>> {
+    let fastest = points.iter().map(|p| p.mean_ns).min_by(f64::total_cmp)?;
+    points
+        .iter()
+        .filter(|p| p.mean_ns <= fastest * (1.0 + TOLERANCE))
+        .min_by(|a, b| a.size.cmp(&b.size).then(a.mean_ns.total_cmp(&b.mean_ns)))
+}
+
+/// The fastest variant whose size is within [`TOLERANCE`] of the smallest (ties: smaller).
+pub fn fastest_near_smallest<'a, 'b>(points: &'b [Point<'a>]) -> Option<&'b Point<'a>> {
+    let smallest = points.iter().map(|p| p.size).min()?;
+    points
+        .iter()
+        .filter(|p| p.size as f64 <= smallest as f64 * (1.0 + TOLERANCE))
+        .min_by(|a, b| a.mean_ns.total_cmp(&b.mean_ns).then(a.size.cmp(&b.size)))
+}
+
+/// Cargo's `codegen-units` for release profiles; written explicitly it changes the binary
+/// (measured: +1,952 bytes on json2csv), so profiles leave it out instead.
+const DEFAULT_CODEGEN_UNITS: u32 = 16;
+
+/// The profile keys that reproduce a row's variant, in cargo's spelling and the sweep's order:
+/// the five axes (but `codegen-units` only when it is not cargo's default), then the sweep's
+/// fixed settings. Fails on cells that are not valid values (a hand-edited CSV).
+pub fn profile_keys(row: &Row) -> Result<Vec<(String, toml_edit::Value)>, String> {
+    let cells = [&row.opt_level, &row.lto, &row.codegen_units.to_string(), &row.panic, &row.strip];
+    let mut keys = Vec::new();
+    for (axis, cell) in Axis::ALL.into_iter().zip(cells) {
+        let setting: Setting = axis.parse(&RawValue::from_cell(cell)).ok_or_else(|| {
+            format!("variant `{}`: {:?} is not a valid {}", row.variant, cell, axis.key())
+        })?;
+        if !(axis == Axis::CodegenUnits && row.codegen_units == DEFAULT_CODEGEN_UNITS) {
+            keys.push((axis.key().to_owned(), setting.toml_value()));
+        }
+    }
+    for pair in row.fixed_settings.iter().flat_map(|f| f.split(';')) {
+        let document: toml_edit::DocumentMut = pair
+            .parse()
+            .map_err(|e| format!("variant `{}`: fixed setting {pair:?}: {e}", row.variant))?;
+        for (key, item) in document.iter() {
+            let value = item.as_value().ok_or_else(|| {
+                format!("variant `{}`: fixed setting {pair:?} is not a value", row.variant)
+            })?;
+            keys.push((key.to_owned(), value.clone().decorated("", "")));
+        }
+    }
+    Ok(keys)
+}
+
+/// The `[profile.<name>]` table to paste for a row's variant.
+pub fn profile_snippet(row: &Row, profile: &str) -> Result<String, String> {
+    let mut text = format!("[profile.{profile}]\n");
+    if row.inherits != "release" {
+        text.push_str(&format!("# measured as a profile inheriting from `{}`\n", row.inherits));
+    }
+    for (key, value) in profile_keys(row)? {
+        text.push_str(&format!("{key} = {value}\n"));
+    }
+    if row.codegen_units == DEFAULT_CODEGEN_UNITS {
+        text.push_str("# codegen-units: cargo's default (16); leave it unset, as measured\n");
+    }
+    let axes = build_axes(row);
+    if !axes.is_empty() {
+        text.push_str(&format!("# measured when built with: {}\n", axes.join("; ")));
+    }
+    Ok(text)
+}
+
+/// `new` relative to `old` in percent, e.g. `-21.5`.
+pub fn change_percent(old: f64, new: f64) -> f64 {
+    (new / old - 1.0) * 100.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::rows::tests::row;
+
+    fn timed(variant: &str, size: u64, mean: f64) -> Row {
+        Row {
+            measurement: Some("run".into()),
+            mean_ns: Some(mean),
+            ci_low_ns: Some(mean - 1.0),
+            ci_high_ns: Some(mean + 1.0),
+            ..row(variant, size)
+        }
+    }
+
+    #[test]
+    fn sizeless_runtimes_are_ranked_fastest_first() {
+        let rows = [
+            Row { size_bytes: None, ..timed("slow", 0, 30.0) },
+            Row { size_bytes: None, ..timed("fast", 0, 10.0) },
+            timed("sized", 5, 1.0),
+            Row { size_bytes: None, status: Status::RunFailed, ..timed("failed", 0, 1.0) },
+        ];
+        let ranked: Vec<&str> =
+            sizeless_ranking(&rows, "run").iter().map(|r| r.variant.as_str()).collect();
+        assert_eq!(ranked, ["fast", "slow"]);
+    }
+
+    #[test]
+    fn merged_runtimes_are_put_on_the_first_shards_scale() {
+        // Shard 1 measured the reference at 100 ns; shard 2, a machine twice as slow, at 200 ns
+        // and variant b at 300 ns: 1.5 times the reference, so 150 ns on shard 1's scale.
+        let rows = [
+            Row { reference_ratio: Some(1.0), ..timed("ref", 10, 100.0) },
+            Row {
+                reference_ratio: Some(1.5),
+                ci_low_ns: Some(290.0),
+                ci_high_ns: Some(310.0),
+                ..timed("b", 20, 300.0)
+            },
+        ];
+        let scaled: Vec<(f64, (f64, f64))> =
+            points(&rows, "run").iter().map(|p| (p.mean_ns, p.ci_ns)).collect();
+        assert_eq!(scaled, [(100.0, (99.0, 101.0)), (150.0, (145.0, 155.0))]);
+        assert_eq!(normalising_reference(&rows, "run"), Some(100.0));
+        assert_eq!(
+            normalising_reference(&[timed("a", 1, 5.0)], "run"),
+            None,
+            "one machine: raw runtimes"
+        );
+        assert_eq!(points(&[timed("a", 1, 5.0)], "run")[0].mean_ns, 5.0);
+    }
+
+    fn frontier_ids(rows: &[Row]) -> Vec<&str> {
+        let points = points(rows, "run");
+        pareto(&points).iter().map(|p| p.row.variant.as_str()).collect()
+    }
+
+    #[test]
+    fn the_frontier_keeps_only_undominated_points_sorted_by_size() {
+        let rows = [
+            timed("big-fast", 900, 10.0),
+            timed("small-slow", 300, 50.0),
+            timed("middle", 500, 20.0),
+            timed("dominated", 600, 30.0),
+        ];
+        assert_eq!(frontier_ids(&rows), ["small-slow", "middle", "big-fast"]);
+    }
+
+    #[test]
+    fn ties_single_points_and_duplicates() {
+        assert_eq!(frontier_ids(&[timed("only", 100, 1.0)]), ["only"]);
+        // Equal in both: neither beats the other, both stay.
+        assert_eq!(frontier_ids(&[timed("b", 100, 1.0), timed("a", 100, 1.0)]), ["a", "b"]);
+        // Equal size, one slower: the slower one is beaten.
+        assert_eq!(frontier_ids(&[timed("fast", 100, 1.0), timed("slow", 100, 2.0)]), ["fast"]);
+        // A duplicate of a dominated point is dominated too.
+        assert_eq!(
+            frontier_ids(&[
+                timed("best", 100, 1.0),
+                timed("worse", 200, 2.0),
+                timed("worse-again", 200, 2.0)
+            ]),
+            ["best"]
+        );
+        assert_eq!(frontier_ids(&[]), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn failed_rows_and_other_measurements_are_not_points() {
+        let failed = Row { status: Status::RunFailed, ..timed("failed", 1, 1.0) };
+        let other = Row { measurement: Some("other".into()), ..timed("other", 1, 1.0) };
+        let other_panic = Row {
+            panic: "abort".into(),
+            panic_effective: Some("unwind".into()),
+            ..timed("bench-of-abort", 1, 1.0)
+        };
+        let rows = [failed, other, row("size-only", 1), other_panic, timed("ok", 5, 5.0)];
+        assert_eq!(frontier_ids(&rows), ["ok"]);
+    }
+
+    #[test]
+    fn recommendations_allow_ten_percent() {
+        let rows = [
+            timed("fastest", 1000, 100.0),
+            timed("near-fast", 700, 109.0),
+            timed("smallest", 400, 300.0),
+            timed("near-small", 430, 200.0),
+        ];
+        let points = points(&rows, "run");
+        assert_eq!(smallest_near_fastest(&points).unwrap().row.variant, "near-fast");
+        assert_eq!(fastest_near_smallest(&points).unwrap().row.variant, "near-small");
+        assert_eq!(smallest_near_fastest(&[]), None);
+    }
+
+    #[test]
+    fn snippets_reproduce_the_variant_in_cargos_spelling() {
+        let fat = Row {
+            opt_level: "z".into(),
+            lto: "fat".into(),
+            codegen_units: 1,
+            panic: "abort".into(),
+            strip: "symbols".into(),
+            ..row("oz", 1)
+        };
+        assert_eq!(
+            profile_snippet(&fat, "release").unwrap(),
+            "[profile.release]\nopt-level = \"z\"\nlto = \"fat\"\ncodegen-units = 1\npanic = \"abort\"\nstrip = \"symbols\"\n"
+        );
+        let default = Row {
+            opt_level: "3".into(),
+            lto: "false".into(),
+            codegen_units: 16,
+            panic: "unwind".into(),
+            strip: "debuginfo".into(),
+            fixed_settings: Some("debug=false;split-debuginfo=\"packed\"".into()),
+            ..row("o3", 1)
+        };
+        let snippet = profile_snippet(&default, "dist").unwrap();
+        assert_eq!(
+            snippet,
+            "[profile.dist]\nopt-level = 3\nlto = false\npanic = \"unwind\"\nstrip = \"debuginfo\"\ndebug = false\nsplit-debuginfo = \"packed\"\n# codegen-units: cargo's default (16); leave it unset, as measured\n"
+        );
+        let broken = Row { lto: "bogus".into(), ..row("x", 1) };
+        assert_eq!(profile_keys(&broken).unwrap_err(), "variant `x`: \"bogus\" is not a valid lto");
+    }
+
+    #[test]
+    fn whole_binary_measurements_come_first() {
+        let rows = [
+            Row { measurement: Some("criterion:g/f".into()), ..row("a", 1) },
+            timed("a", 1, 1.0),
+            row("a", 1),
+        ];
+        assert_eq!(measurements(&rows), ["run", "criterion:g/f"]);
+        assert_eq!(change_percent(200.0, 150.0), -25.0);
+    }
+}

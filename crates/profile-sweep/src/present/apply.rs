@@ -1,0 +1,194 @@
+//! `apply`: write a measured variant's settings into a profile of the user's `Cargo.toml`
+//! through `toml_edit`, so comments, key order and formatting survive, and show the change as
+//! a unified diff.
+
+use std::path::Path;
+
+use toml_edit::{DocumentMut, Item, Table};
+
+use crate::error::InputError;
+use crate::present::analysis;
+use crate::results::rows::{Row, Status};
+
+/// The manifest text with `variant`'s settings in `[profile.<profile>]`: each key set (keeping
+/// the old value's comments), `codegen-units` removed where the variant used cargo's default.
+pub fn apply(
+    rows: &[Row],
+    csv: &Path,
+    variant: &str,
+    manifest: &Path,
+    manifest_text: &str,
+    profile: &str,
+) -> Result<String, InputError> {
+    let Some(row) = rows.iter().find(|r| r.variant == variant && r.measurement.is_none()) else {
+        let mut known: Vec<&str> = rows
+            .iter()
+            .filter(|r| r.measurement.is_none() && r.status == Status::Ok)
+            .map(|r| r.variant.as_str())
+            .collect();
+        known.truncate(8);
+        return Err(InputError::in_file(
+            csv,
+            format!("no variant `{variant}` in this results file"),
+        )
+        .with_fix(format!("use one of its variants, e.g. {}", known.join(", "))));
+    };
+    if row.status != Status::Ok {
+        return Err(InputError::in_file(
+            csv,
+            format!("variant `{variant}` did not build, so it has nothing measured to apply"),
+        )
+        .with_fix("choose a variant whose status is ok"));
+    }
+    let keys = analysis::profile_keys(row).map_err(|message| {
+        InputError::in_file(csv, message)
+            .with_fix("regenerate the results with `cargo xtask sweep`")
+    })?;
+    let mut document: DocumentMut = manifest_text.parse().map_err(|e| {
+        InputError::in_file(manifest, format!("not valid TOML: {e}"))
+            .with_fix("fix the manifest so cargo can read it")
+    })?;
+    let profiles = document.entry("profile").or_insert_with(|| {
+        let mut table = Table::new();
+        table.set_implicit(true);
+        Item::Table(table)
+    });
+    let Some(profiles) = profiles.as_table_mut() else {
+        return Err(InputError::in_file(manifest, "`profile` is not a table")
+            .with_fix("write profiles as [profile.<name>] tables"));
+    };
+    let table = profiles.entry(profile).or_insert_with(|| Item::Table(Table::new()));
+    let Some(table) = table.as_table_like_mut() else {
+        return Err(InputError::in_file(manifest, format!("`profile.{profile}` is not a table"))
+            .with_fix(format!("write it as a [profile.{profile}] table")));
+    };
+    if profile != "release"
+        && profile != "dev"
+        && profile != "bench"
+        && profile != "test"
+        && table.get("inherits").is_none()
+    {
+        table.insert("inherits", toml_edit::value(row.inherits.as_str()));
+    }
+    let writes_codegen_units = keys.iter().any(|(key, _)| key == "codegen-units");
+    for (key, value) in keys {
+        match table.get_mut(&key).and_then(Item::as_value_mut) {
+            Some(old) => {
+                let decor = old.decor().clone();
+                *old = value;
+                *old.decor_mut() = decor;
+            }
+            None => {
+                table.insert(&key, Item::Value(value));
+            }
+        }
+    }
+    if !writes_codegen_units {
+        // The variant used cargo's default, which an explicit value would not reproduce.
+        table.remove("codegen-units");
+    }
+    Ok(document.to_string())
+}
+
+/// A unified diff of the manifest's old and new text.
+pub fn diff(manifest: &Path, old: &str, new: &str) -> String {
+    let name = manifest.display().to_string();
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&name, &name)
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::rows::tests::row;
+
+    const MANIFEST: &str = "[workspace]\nmembers = [\"a\"]\n\n# Shipping settings.\n[profile.release]\nopt-level = 3 # fast\ncodegen-units = 4\ndebug = 1\n";
+
+    fn chosen() -> Row {
+        Row {
+            opt_level: "z".into(),
+            lto: "fat".into(),
+            codegen_units: 16,
+            panic: "abort".into(),
+            strip: "symbols".into(),
+            ..row("oz-fat", 1)
+        }
+    }
+
+    #[test]
+    fn apply_keeps_comments_and_order_and_diff_shows_the_change() {
+        let rows = [chosen()];
+        let new = apply(
+            &rows,
+            Path::new("r.csv"),
+            "oz-fat",
+            Path::new("Cargo.toml"),
+            MANIFEST,
+            "release",
+        )
+        .unwrap();
+        insta::assert_snapshot!(new, @r#"
+        [workspace]
+        members = ["a"]
+
+        # Shipping settings.
+        [profile.release]
+        opt-level = "z" # fast
+        debug = 1
+        lto = "fat"
+        panic = "abort"
+        strip = "symbols"
+        "#);
+        let diff = diff(Path::new("Cargo.toml"), MANIFEST, &new);
+        for line in [
+            "-opt-level = 3 # fast\n",
+            "-codegen-units = 4\n",
+            "+opt-level = \"z\" # fast\n",
+            "+lto = \"fat\"\n",
+            " debug = 1\n",
+        ] {
+            assert!(diff.contains(line), "{line:?} missing from\n{diff}");
+        }
+    }
+
+    #[test]
+    fn a_new_named_profile_inherits_what_was_measured() {
+        let new = apply(
+            &[chosen()],
+            Path::new("r.csv"),
+            "oz-fat",
+            Path::new("Cargo.toml"),
+            "[package]\nname = \"a\"\n",
+            "dist",
+        )
+        .unwrap();
+        assert_eq!(
+            new,
+            "[package]\nname = \"a\"\n\n[profile.dist]\ninherits = \"release\"\nopt-level = \"z\"\nlto = \"fat\"\npanic = \"abort\"\nstrip = \"symbols\"\n"
+        );
+    }
+
+    #[test]
+    fn unknown_and_failed_variants_are_refused() {
+        let failed = Row { status: Status::BuildFailed, size_bytes: None, ..row("broken", 1) };
+        let rows = [chosen(), failed];
+        let error =
+            apply(&rows, Path::new("r.csv"), "nope", Path::new("Cargo.toml"), MANIFEST, "release")
+                .unwrap_err();
+        assert_eq!(error.message, "no variant `nope` in this results file");
+        assert_eq!(error.fix.as_deref(), Some("use one of its variants, e.g. oz-fat"));
+        let error = apply(
+            &rows,
+            Path::new("r.csv"),
+            "broken",
+            Path::new("Cargo.toml"),
+            MANIFEST,
+            "release",
+        )
+        .unwrap_err();
+        assert!(error.message.contains("did not build"), "{}", error.message);
+    }
+}

@@ -1,0 +1,5 @@
+//! Stage 6: the results CSV, one row per variant and measurement ([`rows`]), and splitting a
+//! sweep across machines and merging the shards' files ([`shard`]).
+
+pub mod rows;
+pub mod shard;

@@ -1,0 +1,479 @@
+//! The results CSV: one row per variant and measurement, rewritten atomically after every variant.
+//!
+//! A re-run replaces the rows of the variants it measures again and keeps every other row, so an
+//! interrupted sweep never loses what an earlier one found, and a `kill -9` at any instant leaves
+//! the previous complete file (see [`crate::util::files::write_atomic`]).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+use crate::error::InputError;
+use crate::util::files::write_atomic;
+
+/// The columns, in order; the first seventeen are the documented core schema.
+pub const COLUMNS: [&str; 52] = [
+    "sweep",
+    "variant",
+    "opt_level",
+    "lto",
+    "codegen_units",
+    "panic",
+    "strip",
+    "target",
+    "status",
+    "build_seconds",
+    "size_bytes",
+    "text_bytes",
+    "measurement",
+    "mean_ns",
+    "ci_low_ns",
+    "ci_high_ns",
+    "rustc",
+    "step",
+    "package",
+    "bin",
+    "inherits",
+    "fixed_settings",
+    "rodata_bytes",
+    "data_bytes",
+    "eh_frame_bytes",
+    "symbol_bytes",
+    "debug_bytes",
+    "sha256",
+    "identical_to",
+    "median_ns",
+    "min_ns",
+    "max_ns",
+    "std_dev_ns",
+    "samples",
+    "peak_rss_bytes",
+    "panic_effective",
+    "measured_as",
+    "note",
+    "host",
+    "cpu_model",
+    "governor",
+    "finished_at",
+    "cargo_lock_sha256",
+    "shard",
+    "reference_ratio",
+    "toolchain",
+    "build_std",
+    "features",
+    "rustflags",
+    "post_build",
+    "shipped_bytes",
+    "image_bytes",
+];
+
+/// How many columns the first released schema had; a file with any prefix of [`COLUMNS`] at least
+/// this long is read, its missing trailing columns empty, so results from before a column was
+/// added stay usable.
+const OLDEST_COLUMN_COUNT: usize = 42;
+
+/// How a variant's build went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Built and measured.
+    Ok,
+    /// Cargo or rustc failed; the error is in `logs/<variant>.log` next to the CSV.
+    BuildFailed,
+    /// A whole-binary run exited non-zero or timed out; its stderr is in
+    /// `logs/<variant>.<measurement>.log`.
+    RunFailed,
+    /// Not built on this machine (a toolchain or tool it needs is missing); the note says which
+    /// and how to install it.
+    Skipped,
+}
+
+impl std::fmt::Display for Status {
+    /// The spelling of the `status` column: `ok`, `build-failed`, `run-failed`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Status::Ok => "ok",
+            Status::BuildFailed => "build-failed",
+            Status::RunFailed => "run-failed",
+            Status::Skipped => "skipped",
+        })
+    }
+}
+
+/// One row of `results.csv`. Field order is column order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Row {
+    /// The sweep's name.
+    pub sweep: String,
+    /// The variant id (its profile is `sweep-<id>`).
+    pub variant: String,
+    /// `opt-level` as cargo spells it.
+    pub opt_level: String,
+    /// `lto`: `false` (thin-local), `thin`, `fat` or `off`.
+    pub lto: String,
+    /// `codegen-units`.
+    pub codegen_units: u32,
+    /// `panic`.
+    pub panic: String,
+    /// `strip`: `none`, `debuginfo` or `symbols`.
+    pub strip: String,
+    /// The target triple built for.
+    pub target: String,
+    /// `ok` or `build-failed`.
+    pub status: Status,
+    /// Wall time of the variant's clean build.
+    pub build_seconds: Option<f64>,
+    /// Size of the executable file.
+    pub size_bytes: Option<u64>,
+    /// Size of its `.text` sections.
+    pub text_bytes: Option<u64>,
+    /// Name of the runtime measurement; empty on a size row.
+    pub measurement: Option<String>,
+    /// Mean runtime, ns.
+    pub mean_ns: Option<f64>,
+    /// Lower end of the runtime's 95% confidence interval, ns.
+    pub ci_low_ns: Option<f64>,
+    /// Upper end of the runtime's 95% confidence interval, ns.
+    pub ci_high_ns: Option<f64>,
+    /// `rustc -V` of the compiler used.
+    pub rustc: String,
+    /// The ladder step's label; empty in a matrix.
+    pub step: Option<String>,
+    /// The package built.
+    pub package: String,
+    /// The binary built; empty for a library swept through its benches.
+    pub bin: String,
+    /// The profile the variant inherits from.
+    pub inherits: String,
+    /// Other profile keys the sweep fixed, as `key=value` joined by `;`.
+    pub fixed_settings: Option<String>,
+    /// `.rodata*` bytes.
+    pub rodata_bytes: Option<u64>,
+    /// `.data*` bytes.
+    pub data_bytes: Option<u64>,
+    /// `.eh_frame*` and `.gcc_except_table` bytes.
+    pub eh_frame_bytes: Option<u64>,
+    /// `.symtab` and `.strtab` bytes.
+    pub symbol_bytes: Option<u64>,
+    /// `.debug_*` bytes.
+    pub debug_bytes: Option<u64>,
+    /// sha256 of the executable.
+    pub sha256: Option<String>,
+    /// The first variant of this sweep with a byte-identical executable, if any.
+    pub identical_to: Option<String>,
+    /// Median runtime, ns.
+    pub median_ns: Option<f64>,
+    /// Fastest run, ns.
+    pub min_ns: Option<f64>,
+    /// Slowest run, ns.
+    pub max_ns: Option<f64>,
+    /// Sample standard deviation of the runs, ns.
+    pub std_dev_ns: Option<f64>,
+    /// Timed runs behind the statistics.
+    pub samples: Option<u32>,
+    /// Largest resident set size of any run, bytes.
+    pub peak_rss_bytes: Option<u64>,
+    /// The panic strategy the measured code was built with (which may differ from `panic`).
+    pub panic_effective: Option<String>,
+    /// When a byte-identical executable was measured instead, that variant's id.
+    pub measured_as: Option<String>,
+    /// Why a measurement failed, or what else a reader must know.
+    pub note: Option<String>,
+    /// Host name of the machine.
+    pub host: String,
+    /// CPU model, from /proc/cpuinfo.
+    pub cpu_model: Option<String>,
+    /// CPU frequency governor, when readable.
+    pub governor: Option<String>,
+    /// When the row was written, RFC 3339, UTC.
+    pub finished_at: String,
+    /// sha256 of the swept workspace's `Cargo.lock` (empty if it has none): rows with different
+    /// lockfiles measured different dependencies.
+    pub cargo_lock_sha256: Option<String>,
+    /// `K/N` when the row came from shard K of N (`--shard`).
+    pub shard: Option<String>,
+    /// In a merged file: `mean_ns` divided by the reference variant's mean for the same
+    /// measurement on the same shard, so runtimes from different machines can be compared.
+    pub reference_ratio: Option<f64>,
+    /// The rustup toolchain named by the sweep; empty for cargo's default.
+    pub toolchain: Option<String>,
+    /// `true` when std was built from source (`-Z build-std`); empty otherwise.
+    pub build_std: Option<bool>,
+    /// Cargo features the sweep enabled (besides `required-features`), comma-separated.
+    pub features: Option<String>,
+    /// Extra rustc flags the sweep passed.
+    pub rustflags: Option<String>,
+    /// The post-build step run on the output, e.g. `wasm-opt -Oz`.
+    pub post_build: Option<String>,
+    /// The executable plus every shared library it loads from the Rust toolchain (what must ship
+    /// with it beyond the operating system's own libraries), bytes.
+    pub shipped_bytes: Option<u64>,
+    /// Bytes of the files a minimal container image of the executable holds: the executable
+    /// alone for a static binary (`FROM scratch`), else with every shared library and the
+    /// dynamic loader it needs.
+    pub image_bytes: Option<u64>,
+}
+
+impl Row {
+    /// Sets the timing columns, all in nanoseconds (rounded to whole ns).
+    #[allow(clippy::too_many_arguments)]
+    pub fn fill_timing(
+        &mut self,
+        mean: f64,
+        ci_low: f64,
+        ci_high: f64,
+        median: f64,
+        min: f64,
+        max: f64,
+        std_dev: f64,
+        samples: u32,
+    ) {
+        self.mean_ns = Some(mean.round());
+        self.ci_low_ns = Some(ci_low.round());
+        self.ci_high_ns = Some(ci_high.round());
+        self.median_ns = Some(median.round());
+        self.min_ns = Some(min.round());
+        self.max_ns = Some(max.round());
+        self.std_dev_ns = Some(std_dev.round());
+        self.samples = Some(samples);
+    }
+
+    fn key(&self) -> (&str, &str, Option<&str>) {
+        (&self.sweep, &self.variant, self.measurement.as_deref())
+    }
+}
+
+/// `results.csv` of one sweep, held in memory and rewritten whole on every change.
+#[derive(Debug)]
+pub struct ResultsFile {
+    path: PathBuf,
+    rows: Vec<Row>,
+}
+
+impl ResultsFile {
+    /// Opens `path`, reading the rows already there; a file with other columns is refused, so an
+    /// old file is never silently rewritten in a new shape.
+    pub fn open(path: &Path) -> Result<ResultsFile, InputError> {
+        let rows = match std::fs::read(path) {
+            Ok(bytes) => read_rows(&bytes).map_err(|message| {
+                InputError::in_file(path, message).with_fix(
+                    "move the file aside (it is yours to keep), or write elsewhere with --out DIR",
+                )
+            })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(InputError::in_file(path, format!("cannot read: {e}"))),
+        };
+        Ok(ResultsFile { path: path.to_owned(), rows })
+    }
+
+    /// Where the file is.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The rows, in file order.
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+
+    /// Adds `row`, replacing a row with the same sweep, variant and measurement in place, and
+    /// rewrites the file.
+    pub fn record(&mut self, row: Row) -> Result<()> {
+        match self.rows.iter_mut().find(|r| r.key() == row.key()) {
+            Some(existing) => *existing = row,
+            None => self.rows.push(row),
+        }
+        write(&self.path, &self.rows)
+    }
+}
+
+/// Writes `rows` to `path` as a whole new results file, atomically.
+pub fn write(path: &Path, rows: &[Row]) -> Result<()> {
+    write_atomic(path, &to_csv(rows)?).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Reads a results CSV that must exist and hold rows (for plotting, comparing, applying).
+pub fn load(path: &Path) -> Result<Vec<Row>, InputError> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        InputError::in_file(path, format!("cannot read the results file: {e}")).with_fix(
+            "pass a results.csv written by `cargo xtask sweep`, e.g. results/default/results.csv",
+        )
+    })?;
+    let rows = read_rows(&bytes).map_err(|message| {
+        InputError::in_file(path, message)
+            .with_fix("pass a results.csv written by this version of `cargo xtask sweep`")
+    })?;
+    if rows.is_empty() {
+        return Err(InputError::in_file(path, "the results file has no rows")
+            .with_fix("run a sweep first: cargo xtask sweep --sweep FILE"));
+    }
+    Ok(rows)
+}
+
+/// Serialises rows with the header, even when there are none.
+pub fn to_csv(rows: &[Row]) -> Result<Vec<u8>> {
+    let mut writer = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+    writer.write_record(COLUMNS)?;
+    for row in rows {
+        writer.serialize(row)?;
+    }
+    Ok(writer.into_inner().map_err(|e| e.into_error())?)
+}
+
+/// Parses a results CSV, checking its header first.
+pub fn read_rows(bytes: &[u8]) -> Result<Vec<Row>, String> {
+    let mut reader = csv::Reader::from_reader(bytes);
+    let header = reader.headers().map_err(|e| format!("not a CSV file: {e}"))?;
+    let known_prefix = header.len() >= OLDEST_COLUMN_COUNT
+        && header.len() <= COLUMNS.len()
+        && header.iter().eq(COLUMNS[..header.len()].iter().copied());
+    if !known_prefix {
+        let missing: Vec<&str> =
+            COLUMNS.iter().copied().filter(|c| !header.iter().any(|h| h == *c)).collect();
+        return Err(format!(
+            "its columns are not the ones this version writes{}",
+            if missing.is_empty() {
+                " (their order differs)".to_owned()
+            } else {
+                format!(" (missing: {})", missing.join(", "))
+            }
+        ));
+    }
+    reader
+        .deserialize()
+        .enumerate()
+        .map(|(i, row)| row.map_err(|e| format!("row {} is malformed: {e}", i + 2)))
+        .collect()
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A size row of a made-up variant, for tests anywhere in the crate.
+    pub(crate) fn row(variant: &str, size: u64) -> Row {
+        Row {
+            sweep: "s".into(),
+            variant: variant.into(),
+            opt_level: "3".into(),
+            lto: "fat".into(),
+            codegen_units: 1,
+            panic: "abort".into(),
+            strip: "symbols".into(),
+            target: "x86_64-unknown-linux-gnu".into(),
+            status: Status::Ok,
+            build_seconds: Some(1.5),
+            size_bytes: Some(size),
+            text_bytes: Some(size / 2),
+            measurement: None,
+            mean_ns: None,
+            ci_low_ns: None,
+            ci_high_ns: None,
+            rustc: "rustc 1.95.0 (59807616e 2026-04-14)".into(),
+            step: Some("+ lto, \"quoted\"".into()),
+            package: "p".into(),
+            bin: "b".into(),
+            inherits: "release".into(),
+            fixed_settings: None,
+            rodata_bytes: Some(1),
+            data_bytes: Some(2),
+            eh_frame_bytes: Some(3),
+            symbol_bytes: Some(0),
+            debug_bytes: Some(0),
+            sha256: Some("ab".into()),
+            identical_to: None,
+            median_ns: None,
+            min_ns: None,
+            max_ns: None,
+            std_dev_ns: None,
+            samples: None,
+            peak_rss_bytes: None,
+            panic_effective: None,
+            measured_as: None,
+            note: None,
+            host: "h".into(),
+            cpu_model: None,
+            governor: None,
+            finished_at: "2026-11-21T10:00:00Z".into(),
+            cargo_lock_sha256: Some("cd".into()),
+            shard: None,
+            reference_ratio: None,
+            toolchain: None,
+            build_std: None,
+            features: None,
+            rustflags: None,
+            post_build: None,
+            shipped_bytes: None,
+            image_bytes: None,
+        }
+    }
+
+    #[test]
+    fn status_displays_as_the_csv_spells_it() {
+        for status in [Status::Ok, Status::BuildFailed, Status::RunFailed, Status::Skipped] {
+            let row = Row { status, ..row("a", 1) };
+            let csv = String::from_utf8(to_csv(&[row]).unwrap()).unwrap();
+            assert!(csv.contains(&format!(",{status},")), "{status} in {csv}");
+        }
+    }
+
+    #[test]
+    fn header_is_the_documented_schema() {
+        let csv = String::from_utf8(to_csv(&[]).unwrap()).unwrap();
+        assert!(csv.starts_with(
+            "sweep,variant,opt_level,lto,codegen_units,panic,strip,target,status,build_seconds,size_bytes,text_bytes,measurement,mean_ns,ci_low_ns,ci_high_ns,rustc,"
+        ));
+        let written = String::from_utf8(to_csv(&[row("a", 10)]).unwrap()).unwrap();
+        let line = written.lines().nth(1).unwrap();
+        assert!(
+            line.starts_with(
+                "s,a,3,fat,1,abort,symbols,x86_64-unknown-linux-gnu,ok,1.5,10,5,,,,,rustc 1.95.0"
+            ),
+            "{line}"
+        );
+        assert_eq!(line.split(',').count(), COLUMNS.len() + 1, "the quoted step holds one comma");
+    }
+
+    #[test]
+    fn rows_round_trip_and_re_runs_replace_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out/results.csv");
+        let mut file = ResultsFile::open(&path).unwrap();
+        file.record(row("a", 10)).unwrap();
+        file.record(row("b", 20)).unwrap();
+        file.record(row("a", 30)).unwrap();
+        let reread = ResultsFile::open(&path).unwrap();
+        assert_eq!(
+            reread.rows().iter().map(|r| (r.variant.as_str(), r.size_bytes)).collect::<Vec<_>>(),
+            [("a", Some(30)), ("b", Some(20))]
+        );
+        assert_eq!(reread.rows()[0], row("a", 30));
+    }
+
+    #[test]
+    fn a_file_from_before_the_last_columns_were_added_is_read() {
+        let full = String::from_utf8(to_csv(&[row("a", 10)]).unwrap()).unwrap();
+        let older: String = full
+            .lines()
+            .map(|line| line.rsplitn(11, ',').last().unwrap().to_owned() + "\n")
+            .collect();
+        assert!(
+            older.starts_with("sweep,") && older.lines().next().unwrap().ends_with(",finished_at"),
+            "{older}"
+        );
+        let rows = read_rows(older.as_bytes()).unwrap();
+        assert_eq!(rows, [Row { cargo_lock_sha256: None, ..row("a", 10) }]);
+    }
+
+    #[test]
+    fn a_file_with_other_columns_is_refused_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("results.csv");
+        std::fs::write(&path, "variant,size\nx,1\n").unwrap();
+        let err = ResultsFile::open(&path).unwrap_err();
+        assert!(err.message.contains("missing: sweep, opt_level"), "{}", err.message);
+        assert!(err.fix.unwrap().contains("--out"));
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "variant,size\nx,1\n");
+    }
+}

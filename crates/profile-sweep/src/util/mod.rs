@@ -1,0 +1,9 @@
+//! Helpers every stage may use and none owns: crash-safe files, hashing, numbers for people,
+//! error text from child processes, signals and the progress display.
+
+pub mod files;
+pub mod hash;
+pub mod interrupt;
+pub mod progress;
+pub mod text;
+pub mod units;

@@ -7,7 +7,7 @@ use profile_sweep::SweepError;
 use profile_sweep::present::analysis;
 use profile_sweep::results::rows::{Row, Status};
 use profile_sweep::results::shard::Shard;
-use profile_sweep::sweep::{SweepOptions, SweepReport, run};
+use profile_sweep::sweep::{SweepOptions, SweepSummary, run};
 use profile_sweep::util::units::{human_bytes, human_ns, thousands};
 
 /// Build every profile variant of a sweep file and record each one's size and build time.
@@ -93,7 +93,7 @@ impl Sweep {
     }
 }
 
-fn print_summary(report: &SweepReport) {
+fn print_summary(report: &SweepSummary) {
     let size_rows: Vec<&Row> = report.rows.iter().filter(|r| r.measurement.is_none()).collect();
     let first_size = size_rows.iter().find_map(|r| r.size_bytes);
     let label = |row: &Row| row.step.clone().unwrap_or_else(|| row.variant.clone());

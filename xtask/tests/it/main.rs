@@ -12,4 +12,5 @@ mod resume;
 mod runtime;
 mod shard;
 mod sweep;
+mod tidy;
 mod workflows;

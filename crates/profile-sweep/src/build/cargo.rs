@@ -140,6 +140,15 @@ pub enum BuildOutcome {
     },
 }
 
+impl BuildOutcome {
+    /// Wall time of the cargo command, built or not.
+    pub fn seconds(&self) -> f64 {
+        match self {
+            BuildOutcome::Built { seconds, .. } | BuildOutcome::Failed { seconds, .. } => *seconds,
+        }
+    }
+}
+
 /// Runs the build. `Err` means cargo could not be run at all; a failing build is `Ok(Failed)`.
 pub fn build(request: BuildRequest<'_>) -> Result<BuildOutcome> {
     let mut command = Command::new(request.cargo);

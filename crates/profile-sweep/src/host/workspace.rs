@@ -59,6 +59,11 @@ pub struct BenchTarget {
 }
 
 impl Workspace {
+    /// The workspace root: the directory of its root manifest.
+    pub fn dir(&self) -> &Path {
+        self.root_manifest.parent().unwrap_or(Path::new("."))
+    }
+
     /// Asks `cargo` (the one given) about the workspace containing `manifest_path`.
     pub fn load(cargo: &Path, manifest_path: &Path) -> Result<Workspace> {
         let metadata = MetadataCommand::new()

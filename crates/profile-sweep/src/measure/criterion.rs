@@ -13,6 +13,7 @@ use anyhow::{Context, Result};
 use serde::Deserialize;
 
 use crate::measure::runtime::{self, Exit};
+use crate::measure::stats::Summary;
 use crate::plan::measures::CriterionSpec;
 use crate::util::files::remove_dir;
 
@@ -39,6 +40,22 @@ pub struct Estimate {
     pub max: f64,
     /// Number of samples.
     pub samples: u32,
+}
+
+impl Estimate {
+    /// The estimate as a timing summary (per iteration, ns).
+    pub fn summary(&self) -> Summary {
+        Summary {
+            samples: self.samples as usize,
+            mean: self.mean,
+            median: self.median,
+            min: self.min,
+            max: self.max,
+            std_dev: self.std_dev,
+            ci_low: self.ci_low,
+            ci_high: self.ci_high,
+        }
+    }
 }
 
 /// What running a bench executable gave.

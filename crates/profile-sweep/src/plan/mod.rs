@@ -4,6 +4,7 @@
 
 pub mod build_env;
 pub mod measures;
+mod raw;
 pub mod settings;
 pub mod spec;
 pub mod variants;

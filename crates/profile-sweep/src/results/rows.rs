@@ -10,6 +10,7 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::error::InputError;
+use crate::measure::stats::Summary;
 use crate::util::files::write_atomic;
 
 /// The columns, in order; the first seventeen are the documented core schema.
@@ -74,10 +75,11 @@ pub const COLUMNS: [&str; 52] = [
 const OLDEST_COLUMN_COUNT: usize = 42;
 
 /// How a variant's build went.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// Built and measured.
+    #[default]
     Ok,
     /// Cargo or rustc failed; the error is in `logs/<variant>.log` next to the CSV.
     BuildFailed,
@@ -102,7 +104,7 @@ impl std::fmt::Display for Status {
 }
 
 /// One row of `results.csv`. Field order is column order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Row {
     /// The sweep's name.
     pub sweep: String,
@@ -216,27 +218,16 @@ pub struct Row {
 }
 
 impl Row {
-    /// Sets the timing columns, all in nanoseconds (rounded to whole ns).
-    #[allow(clippy::too_many_arguments)]
-    pub fn fill_timing(
-        &mut self,
-        mean: f64,
-        ci_low: f64,
-        ci_high: f64,
-        median: f64,
-        min: f64,
-        max: f64,
-        std_dev: f64,
-        samples: u32,
-    ) {
-        self.mean_ns = Some(mean.round());
-        self.ci_low_ns = Some(ci_low.round());
-        self.ci_high_ns = Some(ci_high.round());
-        self.median_ns = Some(median.round());
-        self.min_ns = Some(min.round());
-        self.max_ns = Some(max.round());
-        self.std_dev_ns = Some(std_dev.round());
-        self.samples = Some(samples);
+    /// Sets the timing columns from a summary in nanoseconds (rounded to whole ns).
+    pub fn fill_timing(&mut self, timing: &Summary) {
+        self.mean_ns = Some(timing.mean.round());
+        self.ci_low_ns = Some(timing.ci_low.round());
+        self.ci_high_ns = Some(timing.ci_high.round());
+        self.median_ns = Some(timing.median.round());
+        self.min_ns = Some(timing.min.round());
+        self.max_ns = Some(timing.max.round());
+        self.std_dev_ns = Some(timing.std_dev.round());
+        self.samples = Some(timing.samples as u32);
     }
 
     fn key(&self) -> (&str, &str, Option<&str>) {

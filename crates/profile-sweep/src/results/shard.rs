@@ -60,82 +60,19 @@ impl Shard {
     }
 }
 
+/// What to do about shard files that do not belong together.
+const MERGE_FIX: &str = "pass the results.csv of every shard of one `cargo xtask sweep --shard K/N` run, built from the same commit with the same toolchain";
+
+/// One shard's results file.
+type ShardFile<'a> = (Shard, &'a Path, &'a [Row]);
+
 /// Joins the results of all shards of one sweep: checks they belong together, keeps the
 /// reference's rows once (from shard 1), and fills `reference_ratio` for every runtime row.
 /// `files` pairs each shard CSV's path with its rows.
 pub fn merge(files: &[(PathBuf, Vec<Row>)]) -> Result<Vec<Row>, InputError> {
-    let fix = "pass the results.csv of every shard of one `cargo xtask sweep --shard K/N` run, built from the same commit with the same toolchain";
-    let mut shards: Vec<(Shard, &Path, &[Row])> = Vec::new();
-    for (path, rows) in files {
-        let shard = shard_of(path, rows)?;
-        if let Some((_, other, _)) = shards.iter().find(|(s, _, _)| s.index == shard.index) {
-            return Err(InputError::in_file(
-                path,
-                format!("is shard {shard}, like {}", other.display()),
-            )
-            .with_fix(fix));
-        }
-        shards.push((shard, path, rows));
-    }
-    shards.sort_by_key(|(shard, _, _)| shard.index);
-    let (first_shard, first_path, first_rows) = *shards.first().ok_or_else(|| {
-        InputError::in_file(Path::new("merge"), "no shard files given").with_fix(fix)
-    })?;
-    let count = first_shard.count;
-    for (shard, path, _) in &shards {
-        if shard.count != count {
-            return Err(InputError::in_file(
-                path,
-                format!("is shard {shard}, but {} is shard {first_shard}", first_path.display()),
-            )
-            .with_fix(fix));
-        }
-    }
-    let missing: Vec<String> = (1..=count)
-        .filter(|k| !shards.iter().any(|(s, _, _)| s.index == *k))
-        .map(|k| format!("{k}/{count}"))
-        .collect();
-    if !missing.is_empty() {
-        return Err(InputError::in_file(
-            first_path,
-            format!("shard {} of the sweep missing", missing.join(", ")),
-        )
-        .with_fix(fix));
-    }
-    // Everything that must agree between shards, so their sizes are comparable.
-    type Column = fn(&Row) -> Option<&str>;
-    let agreeing: [(&str, Column); 3] = [
-        ("sweep", |r| Some(&r.sweep)),
-        ("toolchain (rustc)", |r| Some(&r.rustc)),
-        ("Cargo.lock (cargo_lock_sha256)", |r| r.cargo_lock_sha256.as_deref()),
-    ];
-    for (what, value) in agreeing {
-        let expected = value(&first_rows[0]);
-        for (_, path, rows) in &shards {
-            if let Some(row) = rows.iter().find(|r| value(r) != expected) {
-                return Err(InputError::in_file(
-                    path,
-                    format!(
-                        "mixes {what}: `{}` here, `{}` in {}",
-                        value(row).unwrap_or(""),
-                        expected.unwrap_or(""),
-                        first_path.display()
-                    ),
-                )
-                .with_fix(fix));
-            }
-        }
-    }
-    let reference = &first_rows[0].variant;
-    for (_, path, rows) in &shards {
-        if rows[0].variant != *reference {
-            return Err(InputError::in_file(
-                path,
-                format!("starts with variant {} but {} with {reference}: every shard measures the same reference variant first", rows[0].variant, first_path.display()),
-            )
-            .with_fix(fix));
-        }
-    }
+    let shards = complete_set(files)?;
+    check_agreement(&shards)?;
+    let reference = &shards[0].2[0].variant;
     let mut merged: Vec<Row> = Vec::new();
     let mut owner: std::collections::HashMap<&str, &Path> = std::collections::HashMap::new();
     for (shard, path, rows) in &shards {
@@ -144,15 +81,12 @@ pub fn merge(files: &[(PathBuf, Vec<Row>)]) -> Result<Vec<Row>, InputError> {
                 continue;
             }
             if let Some(other) = owner.insert(&row.variant, path).filter(|other| other != path) {
-                return Err(InputError::in_file(
-                    path,
-                    format!(
-                        "variant {} is also in {}: shards overlap",
-                        row.variant,
-                        other.display()
-                    ),
-                )
-                .with_fix(fix));
+                let message = format!(
+                    "variant {} is also in {}: shards overlap",
+                    row.variant,
+                    other.display()
+                );
+                return Err(InputError::in_file(path, message).with_fix(MERGE_FIX));
             }
             let reference_mean = rows
                 .iter()
@@ -168,6 +102,77 @@ pub fn merge(files: &[(PathBuf, Vec<Row>)]) -> Result<Vec<Row>, InputError> {
         }
     }
     Ok(merged)
+}
+
+/// The shard files in shard order, each shard of one K/N split exactly once.
+fn complete_set(files: &[(PathBuf, Vec<Row>)]) -> Result<Vec<ShardFile<'_>>, InputError> {
+    let mut shards: Vec<ShardFile<'_>> = Vec::new();
+    for (path, rows) in files {
+        let shard = shard_of(path, rows)?;
+        if let Some((_, other, _)) = shards.iter().find(|(s, _, _)| s.index == shard.index) {
+            let message = format!("is shard {shard}, like {}", other.display());
+            return Err(InputError::in_file(path, message).with_fix(MERGE_FIX));
+        }
+        shards.push((shard, path, rows));
+    }
+    shards.sort_by_key(|(shard, _, _)| shard.index);
+    let (first_shard, first_path, _) = *shards.first().ok_or_else(|| {
+        InputError::in_file(Path::new("merge"), "no shard files given").with_fix(MERGE_FIX)
+    })?;
+    let count = first_shard.count;
+    if let Some((shard, path, _)) = shards.iter().find(|(s, _, _)| s.count != count) {
+        let message =
+            format!("is shard {shard}, but {} is shard {first_shard}", first_path.display());
+        return Err(InputError::in_file(path, message).with_fix(MERGE_FIX));
+    }
+    let missing: Vec<String> = (1..=count)
+        .filter(|k| !shards.iter().any(|(s, _, _)| s.index == *k))
+        .map(|k| format!("{k}/{count}"))
+        .collect();
+    if !missing.is_empty() {
+        let message = format!("shard {} of the sweep missing", missing.join(", "));
+        return Err(InputError::in_file(first_path, message).with_fix(MERGE_FIX));
+    }
+    Ok(shards)
+}
+
+/// Checks that the shards agree on what makes their sizes comparable (sweep, toolchain, lock
+/// file) and start with the same reference variant.
+fn check_agreement(shards: &[ShardFile<'_>]) -> Result<(), InputError> {
+    let (_, first_path, first_rows) = shards[0];
+    type Column = fn(&Row) -> Option<&str>;
+    let agreeing: [(&str, Column); 3] = [
+        ("sweep", |r| Some(&r.sweep)),
+        ("toolchain (rustc)", |r| Some(&r.rustc)),
+        ("Cargo.lock (cargo_lock_sha256)", |r| r.cargo_lock_sha256.as_deref()),
+    ];
+    for (what, value) in agreeing {
+        let expected = value(&first_rows[0]);
+        for (_, path, rows) in shards {
+            if let Some(row) = rows.iter().find(|r| value(r) != expected) {
+                let message = format!(
+                    "mixes {what}: `{}` here, `{}` in {}",
+                    value(row).unwrap_or(""),
+                    expected.unwrap_or(""),
+                    first_path.display()
+                );
+                return Err(InputError::in_file(path, message).with_fix(MERGE_FIX));
+            }
+        }
+    }
+    let reference = &first_rows[0].variant;
+    for (_, path, rows) in shards {
+        if rows[0].variant != *reference {
+            let message = format!(
+                "starts with variant {} but {} with {reference}: every shard measures the same \
+                 reference variant first",
+                rows[0].variant,
+                first_path.display()
+            );
+            return Err(InputError::in_file(path, message).with_fix(MERGE_FIX));
+        }
+    }
+    Ok(())
 }
 
 /// The shard a file's rows say they come from; all rows must agree.

@@ -1,0 +1,264 @@
+//! What the user typed in a sweep file, field by field: serde rejects unknown keys and wrong
+//! types here, keeping each value's place in the file. Axis fields are paired with their axis by
+//! name, in one place per table, so a new field cannot be silently left out.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::plan::build_env::EnvAxis;
+use crate::plan::settings::{Axis, RawValue};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SweepFile {
+    pub name: Option<Spanned<String>>,
+    pub package: Spanned<String>,
+    pub bin: Option<Spanned<String>>,
+    pub inherits: Option<Spanned<String>>,
+    #[serde(default)]
+    pub profile: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
+    pub build: Option<Spanned<Build>>,
+    pub matrix: Option<Spanned<Matrix>>,
+    pub ladder: Option<Spanned<Vec<Step>>>,
+    #[serde(default)]
+    pub run: Vec<Run>,
+    #[serde(default)]
+    pub bench: Vec<Spanned<Bench>>,
+    pub measure_order: Option<Spanned<String>>,
+}
+
+/// A criterion bench target.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Bench {
+    pub package: Option<Spanned<String>>,
+    pub bench: Spanned<String>,
+    pub filter: Option<String>,
+    pub warm_up_seconds: Option<Spanned<f64>>,
+    pub measurement_seconds: Option<Spanned<f64>>,
+    pub sample_size: Option<Spanned<i64>>,
+    pub timeout_seconds: Option<Spanned<f64>>,
+}
+
+/// A whole-binary run.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Run {
+    pub name: Spanned<String>,
+    #[serde(default)]
+    pub args: Vec<String>,
+    pub stdin: Option<Spanned<Stdin>>,
+    pub cwd: Option<Spanned<String>>,
+    pub warmup: Option<Spanned<i64>>,
+    pub runs: Option<Spanned<i64>>,
+    pub timeout_seconds: Option<Spanned<f64>>,
+}
+
+/// A file path, or a generator.
+#[derive(Debug, Deserialize)]
+#[serde(
+    untagged,
+    expecting = "a file path, or { generate = \"json-records\", records = N, seed = S }"
+)]
+pub enum Stdin {
+    Path(String),
+    Generate(Generate),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Generate {
+    pub generate: String,
+    pub records: i64,
+    pub seed: i64,
+}
+
+/// `[matrix]`: each profile and build axis a list of values, and exclude rules.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Matrix {
+    pub opt_level: Option<Vec<Spanned<RawValue>>>,
+    pub lto: Option<Vec<Spanned<RawValue>>>,
+    pub codegen_units: Option<Vec<Spanned<RawValue>>>,
+    pub panic: Option<Vec<Spanned<RawValue>>>,
+    pub strip: Option<Vec<Spanned<RawValue>>>,
+    pub toolchain: Option<Vec<Spanned<RawValue>>>,
+    pub build_std: Option<Vec<Spanned<RawValue>>>,
+    pub target: Option<Vec<Spanned<RawValue>>>,
+    pub features: Option<Vec<Spanned<RawValue>>>,
+    pub rustflags: Option<Vec<Spanned<RawValue>>>,
+    pub wasm_opt: Option<Vec<Spanned<RawValue>>>,
+    #[serde(default)]
+    pub exclude: Vec<Spanned<Rule>>,
+}
+
+/// `[build]`: build-axis values fixed for every variant.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Build {
+    pub toolchain: Option<Spanned<RawValue>>,
+    pub build_std: Option<Spanned<RawValue>>,
+    pub target: Option<Spanned<RawValue>>,
+    pub features: Option<Spanned<RawValue>>,
+    pub rustflags: Option<Spanned<RawValue>>,
+    pub wasm_opt: Option<Spanned<RawValue>>,
+}
+
+/// An exclude rule: each axis a value or a list of values.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Rule {
+    pub opt_level: Option<Spanned<toml::Value>>,
+    pub lto: Option<Spanned<toml::Value>>,
+    pub codegen_units: Option<Spanned<toml::Value>>,
+    pub panic: Option<Spanned<toml::Value>>,
+    pub strip: Option<Spanned<toml::Value>>,
+}
+
+/// A ladder step: a label and the settings it adds.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Step {
+    pub step: Spanned<String>,
+    pub opt_level: Option<Spanned<RawValue>>,
+    pub lto: Option<Spanned<RawValue>>,
+    pub codegen_units: Option<Spanned<RawValue>>,
+    pub panic: Option<Spanned<RawValue>>,
+    pub strip: Option<Spanned<RawValue>>,
+    pub toolchain: Option<Spanned<RawValue>>,
+    pub build_std: Option<Spanned<RawValue>>,
+    pub target: Option<Spanned<RawValue>>,
+    pub features: Option<Spanned<RawValue>>,
+    pub rustflags: Option<Spanned<RawValue>>,
+    pub wasm_opt: Option<Spanned<RawValue>>,
+}
+
+/// Profile-axis values of a table, by axis, in [`Axis::ALL`] order; absent keys left out.
+pub type AxisValues<T> = Vec<(Axis, T)>;
+
+/// Build-axis values of a table, by axis, in [`EnvAxis::ALL`] order; absent keys left out.
+pub type EnvAxisValues<T> = Vec<(EnvAxis, T)>;
+
+/// The present values of `fields`, each already paired with its axis.
+fn present<A, T, const N: usize>(fields: [(A, Option<T>); N]) -> Vec<(A, T)> {
+    fields.into_iter().filter_map(|(axis, value)| value.map(|v| (axis, v))).collect()
+}
+
+/// `[matrix]` taken apart.
+pub struct MatrixParts {
+    /// Each swept profile axis with its values.
+    pub axes: AxisValues<Vec<Spanned<RawValue>>>,
+    /// Each swept build axis with its values.
+    pub env_axes: EnvAxisValues<Vec<Spanned<RawValue>>>,
+    /// The exclude rules.
+    pub exclude: Vec<Spanned<Rule>>,
+}
+
+impl Matrix {
+    /// The profile axes, the build axes and the exclude rules.
+    pub fn into_parts(self) -> MatrixParts {
+        let Matrix {
+            opt_level,
+            lto,
+            codegen_units,
+            panic,
+            strip,
+            toolchain,
+            build_std,
+            target,
+            features,
+            rustflags,
+            wasm_opt,
+            exclude,
+        } = self;
+        let axes = present([
+            (Axis::OptLevel, opt_level),
+            (Axis::Lto, lto),
+            (Axis::CodegenUnits, codegen_units),
+            (Axis::Panic, panic),
+            (Axis::Strip, strip),
+        ]);
+        let env = EnvFields { toolchain, build_std, target, features, rustflags, wasm_opt };
+        MatrixParts { axes, env_axes: env.by_axis(), exclude }
+    }
+}
+
+impl Build {
+    /// The build axes fixed for every variant.
+    pub fn into_parts(self) -> EnvAxisValues<Spanned<RawValue>> {
+        let Build { toolchain, build_std, target, features, rustflags, wasm_opt } = self;
+        EnvFields { toolchain, build_std, target, features, rustflags, wasm_opt }.by_axis()
+    }
+}
+
+impl Rule {
+    /// The axes the rule names, with the value or list of values it gives each.
+    pub fn parts(&self) -> AxisValues<&Spanned<toml::Value>> {
+        let Rule { opt_level, lto, codegen_units, panic, strip } = self;
+        present([
+            (Axis::OptLevel, opt_level.as_ref()),
+            (Axis::Lto, lto.as_ref()),
+            (Axis::CodegenUnits, codegen_units.as_ref()),
+            (Axis::Panic, panic.as_ref()),
+            (Axis::Strip, strip.as_ref()),
+        ])
+    }
+}
+
+impl Step {
+    /// The step's label, the profile axes it sets and the build axes it sets.
+    pub fn into_parts(
+        self,
+    ) -> (Spanned<String>, AxisValues<Spanned<RawValue>>, EnvAxisValues<Spanned<RawValue>>) {
+        let Step {
+            step,
+            opt_level,
+            lto,
+            codegen_units,
+            panic,
+            strip,
+            toolchain,
+            build_std,
+            target,
+            features,
+            rustflags,
+            wasm_opt,
+        } = self;
+        let axes = present([
+            (Axis::OptLevel, opt_level),
+            (Axis::Lto, lto),
+            (Axis::CodegenUnits, codegen_units),
+            (Axis::Panic, panic),
+            (Axis::Strip, strip),
+        ]);
+        let env = EnvFields { toolchain, build_std, target, features, rustflags, wasm_opt };
+        (step, axes, env.by_axis())
+    }
+}
+
+/// The build-axis fields every table that sets build axes has.
+struct EnvFields<T> {
+    toolchain: Option<T>,
+    build_std: Option<T>,
+    target: Option<T>,
+    features: Option<T>,
+    rustflags: Option<T>,
+    wasm_opt: Option<T>,
+}
+
+impl<T> EnvFields<T> {
+    /// The present fields, paired with their axis by name.
+    fn by_axis(self) -> EnvAxisValues<T> {
+        let EnvFields { toolchain, build_std, target, features, rustflags, wasm_opt } = self;
+        present([
+            (EnvAxis::Toolchain, toolchain),
+            (EnvAxis::BuildStd, build_std),
+            (EnvAxis::Target, target),
+            (EnvAxis::Features, features),
+            (EnvAxis::Rustflags, rustflags),
+            (EnvAxis::WasmOpt, wasm_opt),
+        ])
+    }
+}

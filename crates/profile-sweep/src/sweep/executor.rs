@@ -1,0 +1,572 @@
+//! The real [`Executor`]: each variant built by cargo in its own profile (or taken from the
+//! cache), its size and code recorded, its benches built, then measured.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use super::SweepOptions;
+use super::cache::{self, Cache, Fingerprint, Method};
+use super::measure::{BuiltBench, BuiltVariant, Measurer};
+use super::prepare::Prepared;
+use super::record::{Recorder, build_seconds, join_notes, relink_note, write_log};
+use super::schedule::{Executor, Produced, Recipe};
+use crate::build::cargo::{self, BuildFlags, BuildOutcome, BuildRequest, CargoTarget};
+use crate::host::compilers::Compiler;
+use crate::measure::binary;
+use crate::measure::bloat::{self, CrateRow, CrateText};
+use crate::measure::shipping;
+use crate::plan::settings::{Setting, Strip};
+use crate::plan::variants::Variant;
+use crate::results::rows::{Row, Status};
+use crate::util::files::{remove_dir, remove_file};
+use crate::util::interrupt;
+use crate::util::units::thousands;
+
+/// Builds variants with cargo and measures them, recording rows as it goes.
+pub struct CargoExecutor<'a> {
+    prepared: &'a Prepared,
+    options: &'a SweepOptions,
+    fingerprint: Fingerprint,
+    cache: Cache,
+    /// Where the rows go.
+    pub recorder: Recorder<'a>,
+    /// Runs the measurements.
+    pub measurer: Measurer<'a>,
+    /// The current strip group's shared build directories and its code per crate.
+    group: GroupState,
+    /// Directories whose files a cache entry need not hash.
+    ignored_sources: Vec<PathBuf>,
+    /// Wall time spent in cargo and the post-build steps.
+    pub child_seconds: f64,
+    /// The most disk the build directories and kept files used at once, bytes.
+    pub peak_disk_bytes: u64,
+}
+
+/// What the variants of one strip group share.
+#[derive(Default)]
+struct GroupState {
+    /// The build directories of the group's shared build, removed when the group is done.
+    dirs: Vec<PathBuf>,
+    /// The crate breakdown of the group's code and the variant it was read from, with the
+    /// `.text` size it belongs to: variants that differ only in `strip` have the same code.
+    crates: Option<(String, u64, Vec<CrateText>)>,
+}
+
+/// A variant's build in progress: how it is made and where.
+struct Job<'v> {
+    variant: &'v Variant,
+    recipe: Recipe<'v>,
+    compiler: Compiler<'v>,
+    profile: String,
+    flags: BuildFlags,
+    /// Build scripts and proc macros go to target/<profile>/, the rest to
+    /// target/<triple>/<profile>/ when a target is given.
+    dirs: Vec<PathBuf>,
+    cache_key: String,
+}
+
+impl<'a> CargoExecutor<'a> {
+    /// An executor for the prepared sweep, recording into `recorder`.
+    pub fn new(
+        prepared: &'a Prepared,
+        options: &'a SweepOptions,
+        fingerprint: Fingerprint,
+        recorder: Recorder<'a>,
+    ) -> CargoExecutor<'a> {
+        let work_dir = &prepared.work_dir;
+        let criterion_dir = work_dir.join("criterion");
+        CargoExecutor {
+            prepared,
+            options,
+            fingerprint,
+            cache: Cache::new(work_dir.join("cache")),
+            recorder,
+            measurer: Measurer::new(
+                &prepared.sweep,
+                &prepared.inputs,
+                &prepared.bench_targets,
+                criterion_dir,
+            ),
+            group: GroupState::default(),
+            ignored_sources: ignored_source_dirs(&prepared.workspace.target_dir),
+            child_seconds: 0.0,
+            peak_disk_bytes: 0,
+        }
+    }
+
+    /// The cached rows of `variant`, unless `--force`; `--exact` accepts only plain builds.
+    fn cached(&self, variant: &Variant) -> Option<(Vec<Row>, Vec<CrateRow>)> {
+        let methods: &[Method] =
+            if self.options.exact { &[Method::Plain] } else { &[Method::Plain, Method::Relinked] };
+        if self.options.force {
+            return None;
+        }
+        methods.iter().find_map(|m| self.cache.lookup(&self.fingerprint.key(variant, *m)))
+    }
+
+    /// How `variant` is built by `recipe`: profile, flags, directories, cache key.
+    fn job<'v>(&self, variant: &'v Variant, recipe: Recipe<'v>, compiler: Compiler<'v>) -> Job<'v> {
+        let profile = match recipe {
+            Recipe::Relink { base, .. } => base.to_owned(),
+            Recipe::Plain { .. } => variant.profile_name(),
+        };
+        let flags = BuildFlags::for_env(&variant.env, compiler.named, &compiler.toolchain.host);
+        let target_dir = &self.prepared.workspace.target_dir;
+        let mut dirs = vec![target_dir.join(&profile)];
+        if flags.args.iter().any(|a| a == "--target") {
+            dirs.push(target_dir.join(compiler.target).join(&profile));
+        }
+        let method = match recipe {
+            Recipe::Plain { .. } => Method::Plain,
+            Recipe::Relink { .. } => Method::Relinked,
+        };
+        let cache_key = self.fingerprint.key(variant, method);
+        Job { variant, recipe, compiler, profile, flags, dirs, cache_key }
+    }
+
+    /// A target's own required-features plus the variant's features of the swept package,
+    /// which a bench in another package names as `<package>/<feature>`.
+    fn features(&self, variant: &Variant, own: &[String], package: &str) -> Vec<String> {
+        let swept = &self.prepared.target.package;
+        let mut all = own.to_vec();
+        for feature in variant.env.feature_list() {
+            let feature =
+                if package == swept { feature.to_owned() } else { format!("{swept}/{feature}") };
+            if !all.contains(&feature) {
+                all.push(feature);
+            }
+        }
+        all
+    }
+
+    /// Runs cargo for one target of `job` (of `package`, which requires `own_features`), with
+    /// `relink_strip` to relink instead of building.
+    fn cargo(
+        &mut self,
+        job: &Job<'_>,
+        target: CargoTarget<'_>,
+        (package, own_features): (&str, &[String]),
+        relink_strip: Option<Strip>,
+    ) -> anyhow::Result<BuildOutcome> {
+        let features = self.features(job.variant, own_features, package);
+        let outcome = cargo::build(BuildRequest {
+            cargo: job.compiler.cargo,
+            manifest: &self.prepared.workspace.root_manifest,
+            profile: &job.profile,
+            package,
+            target,
+            features: &features,
+            relink_strip,
+            flags: &job.flags,
+        })?;
+        self.child_seconds += outcome.seconds();
+        Ok(outcome)
+    }
+
+    /// Builds `job`'s binary (or records a library variant), its crate breakdown and its
+    /// benches, with a one-line summary. `None` when the build failed or a signal arrived.
+    fn build(&mut self, job: &Job<'_>) -> anyhow::Result<(Option<BuiltVariant>, String)> {
+        let interrupted = || Ok((None, format!("{}: interrupted", job.variant.id)));
+        let prepared = self.prepared;
+        let target = &prepared.target;
+        let swept = (target.package.as_str(), target.features.as_slice());
+        let (built, mut summary) = match &target.bin {
+            Some(bin) => {
+                let relink = job.recipe.relink_strip();
+                let outcome = self.cargo(job, CargoTarget::Bin(bin), swept, relink)?;
+                if interrupt::interrupted() {
+                    return interrupted();
+                }
+                self.record_build(job, outcome)?
+            }
+            None => self.record_library(job)?,
+        };
+        let Some(mut built) = built else { return Ok((None, summary)) };
+        if let Some(bin) = &target.bin {
+            self.record_crates(job, &mut built, |executor| {
+                executor.cargo(job, CargoTarget::Bin(bin), swept, Some(Strip::None))
+            })?;
+            if interrupt::interrupted() {
+                return interrupted();
+            }
+        }
+        let benches = prepared.sweep.benches.iter().zip(&prepared.bench_targets);
+        let runs_here = built.runs_here;
+        for (index, (bench, bench_target)) in benches.enumerate().filter(|_| runs_here) {
+            let spec = &bench.spec;
+            let package = (spec.package.as_str(), bench_target.features.as_slice());
+            let relink = job.recipe.relink_strip();
+            let outcome = self.cargo(job, CargoTarget::Bench(&spec.bench), package, relink)?;
+            if interrupt::interrupted() {
+                return interrupted();
+            }
+            summary.push_str(&self.record_bench_build(job, &mut built, index, outcome)?);
+        }
+        Ok((Some(built), summary))
+    }
+
+    /// Removes `job`'s build directories unless its group still needs them (or builds are
+    /// kept); a shared build's directories go when its group is done.
+    fn clean_up(&mut self, job: &Job<'_>, built: bool) -> anyhow::Result<()> {
+        match job.recipe {
+            _ if self.options.keep_builds => Ok(()),
+            Recipe::Plain { shared: true } if built => {
+                self.group.dirs = job.dirs.clone();
+                Ok(())
+            }
+            Recipe::Relink { .. } => Ok(()),
+            Recipe::Plain { .. } => job.dirs.iter().try_for_each(|d| remove_dir(d)),
+        }
+    }
+}
+
+impl Executor for CargoExecutor<'_> {
+    type Built = BuiltVariant;
+
+    fn produce(
+        &mut self,
+        variant: &Variant,
+        recipe: Recipe<'_>,
+    ) -> anyhow::Result<Produced<BuiltVariant>> {
+        let compiler = match self.prepared.compilers.for_variant(variant) {
+            Ok(compiler) => compiler,
+            Err(reason) => {
+                self.recorder.record_skipped(variant, &reason)?;
+                let summary = format!("{} skipped: {reason}", variant.id);
+                return Ok(Produced::Finished { summary });
+            }
+        };
+        if let Some((rows, crates)) = self.cached(variant) {
+            self.recorder.replay(rows, &variant.id, &crates)?;
+            let summary = format!("{}: from the cache (no build, no measurement)", variant.id);
+            return Ok(Produced::Cached { summary });
+        }
+        let job = self.job(variant, recipe, compiler);
+        if let Recipe::Plain { .. } = recipe {
+            // A clean build, so build_seconds is comparable between variants and runs.
+            job.dirs.iter().try_for_each(|d| remove_dir(d))?;
+        }
+        let produced = match self.build(&job)? {
+            (None, summary) => Produced::Finished { summary },
+            (Some(mut built), summary) => {
+                for dir in &job.dirs {
+                    built.sources.extend(cache::sources_of(dir, &self.ignored_sources)?);
+                }
+                let build_bytes: u64 = job.dirs.iter().map(|d| disk_usage(d)).sum();
+                let used = build_bytes + disk_usage(&self.prepared.work_dir);
+                self.peak_disk_bytes = self.peak_disk_bytes.max(used);
+                Produced::Built { built, summary }
+            }
+        };
+        self.clean_up(&job, matches!(produced, Produced::Built { .. }))?;
+        Ok(produced)
+    }
+
+    fn measure(&mut self, built: &BuiltVariant) -> anyhow::Result<String> {
+        let (summary, finished) = self.measurer.measure(built, &mut self.recorder)?;
+        if !finished {
+            // Stopped part-way: caching would remember a variant with rows missing.
+            return Ok(summary);
+        }
+        if !self.options.keep_builds {
+            for bench in built.benches.iter().flatten() {
+                remove_file(&bench.executable)?;
+            }
+        }
+        let rows = self.recorder.rows_of(&built.variant.id);
+        self.cache.store(&built.cache_key, &built.sources, &rows, &built.crates)?;
+        Ok(summary)
+    }
+
+    fn finish_group(&mut self) -> anyhow::Result<()> {
+        let group = std::mem::take(&mut self.group);
+        group.dirs.iter().try_for_each(|d| remove_dir(d))
+    }
+}
+
+impl CargoExecutor<'_> {
+    /// Turns the binary's build outcome into a size row, writes it, and returns the built
+    /// variant (if it built) with a one-line summary. A build failure is cached at once; a
+    /// built variant is cached once measured.
+    fn record_build(
+        &mut self,
+        job: &Job<'_>,
+        outcome: BuildOutcome,
+    ) -> anyhow::Result<(Option<BuiltVariant>, String)> {
+        let BuildOutcome::Built { executable, seconds, panic_effective } = outcome else {
+            return self.record_build_failure(job, outcome);
+        };
+        let (variant, compiler, recipe) = (job.variant, &job.compiler, job.recipe);
+        let kept = self.keep(variant, &executable)?;
+        let mut notes = Vec::new();
+        if let Some(level) = &variant.env.wasm_opt {
+            match cargo::wasm_opt(&kept, level)? {
+                Ok(took) => {
+                    self.child_seconds += took;
+                    notes
+                        .push(format!("wasm-opt {level} ran on the build's output in {took:.1} s"));
+                }
+                Err(errors) => {
+                    let errors = format!("wasm-opt {level} failed:\n{errors}");
+                    return self
+                        .record_build_failure(job, BuildOutcome::Failed { seconds, errors });
+                }
+            }
+        }
+        let sizes = binary::measure(&kept)?;
+        let shipping = if compiler.runs_here {
+            shipping::analyse(&kept, compiler.libdir)
+                .inspect_err(|e| {
+                    notes.push(format!(
+                        "its shared libraries could not be found, so no shipped or image size: {e:#}"
+                    ))
+                })
+                .ok()
+        } else {
+            let target = compiler.target;
+            notes.push(format!(
+                "built for {target}, which this machine cannot run: size only, no runtime"
+            ));
+            None
+        };
+        let library_path = shipping
+            .as_ref()
+            .filter(|s| s.needs_toolchain_libraries)
+            .map(|_| compiler.libdir.to_owned());
+        if let Some(dir) = &library_path {
+            notes.push(format!(
+                "loads the toolchain's shared libraries: run with LD_LIBRARY_PATH={}; \
+                 shipped_bytes adds them to the binary",
+                dir.display()
+            ));
+        }
+        let identical_to = self.recorder.twin_of(&sizes.sha256, &variant.id);
+        remove_file(&self.recorder.log_path(variant, None))?;
+        let how = match recipe {
+            Recipe::Plain { .. } => format!("built in {seconds:.1} s"),
+            Recipe::Relink { base, .. } => format!("relinked from {base} in {seconds:.1} s"),
+        };
+        let twin = identical_to.as_ref().map(|v| format!(", byte-identical to {v}"));
+        let summary = format!(
+            "{} ok: {} bytes, {how}{}",
+            variant.id,
+            thousands(sizes.file),
+            twin.unwrap_or_default()
+        );
+        let build_seconds = build_seconds(recipe, seconds);
+        let mut size_row =
+            self.recorder.row(variant, Some(compiler), Status::Ok, build_seconds, Some(&sizes));
+        size_row.identical_to = identical_to;
+        size_row.shipped_bytes = shipping.as_ref().map(|s| s.shipped_bytes);
+        size_row.image_bytes = shipping.as_ref().map(|s| s.image_bytes);
+        notes.extend(relink_note(recipe, seconds));
+        size_row.note = join_notes(size_row.note, (!notes.is_empty()).then(|| notes.join("; ")));
+        self.recorder.save(size_row.clone())?;
+        let built = BuiltVariant {
+            variant: variant.clone(),
+            executable: Some((kept, sizes.sha256)),
+            size_row,
+            panic_effective,
+            benches: Vec::new(),
+            library_path,
+            runs_here: compiler.runs_here,
+            crates: Vec::new(),
+            cache_key: job.cache_key.clone(),
+            sources: Vec::new(),
+        };
+        Ok((Some(built), summary))
+    }
+
+    /// Writes the row and log of a failed build, caches it at once, and says where the log is.
+    fn record_build_failure(
+        &mut self,
+        job: &Job<'_>,
+        outcome: BuildOutcome,
+    ) -> anyhow::Result<(Option<BuiltVariant>, String)> {
+        let (variant, recipe) = (job.variant, job.recipe);
+        let (seconds, errors) = match outcome {
+            BuildOutcome::Failed { seconds, errors } => (seconds, errors),
+            BuildOutcome::Built { seconds, .. } => (seconds, String::new()),
+        };
+        let profile = match recipe {
+            Recipe::Plain { .. } => variant.profile_name(),
+            Recipe::Relink { base, strip } => {
+                format!("{base}, relinked with -C strip={}", Setting::Strip(strip))
+            }
+        };
+        let log = self.recorder.log_path(variant, None);
+        write_log(&log, &format!("profile {profile}\n\n{errors}\n"))?;
+        let build_seconds = build_seconds(recipe, seconds);
+        let mut row = self.recorder.row(
+            variant,
+            Some(&job.compiler),
+            Status::BuildFailed,
+            build_seconds,
+            None,
+        );
+        let first_error = errors
+            .lines()
+            .find(|l| l.starts_with("error"))
+            .or(errors.lines().next())
+            .map(|l| format!("build failed: {}", l.trim()));
+        row.note = join_notes(join_notes(row.note, first_error), relink_note(recipe, seconds));
+        self.recorder.save(row.clone())?;
+        // Without a build there are no sources to watch; the entry holds until the
+        // manifests, lockfile or toolchain change, or --force.
+        self.cache.store(&job.cache_key, &[], &[row], &[])?;
+        let summary =
+            format!("{} build-failed after {seconds:.1} s; see {}", variant.id, log.display());
+        Ok((None, summary))
+    }
+
+    /// Writes the size row of a library variant, which has no binary to build or measure (its
+    /// benches are all there is), and returns it as built.
+    fn record_library(&mut self, job: &Job<'_>) -> anyhow::Result<(Option<BuiltVariant>, String)> {
+        let variant = job.variant;
+        let mut size_row = self.recorder.row(variant, Some(&job.compiler), Status::Ok, None, None);
+        size_row.note = Some(format!(
+            "package `{}` has no binary: no size and no build time; its benches are measured",
+            self.prepared.target.package
+        ));
+        self.recorder.save(size_row.clone())?;
+        let built = BuiltVariant {
+            variant: variant.clone(),
+            executable: None,
+            size_row,
+            panic_effective: None,
+            benches: Vec::new(),
+            library_path: None,
+            runs_here: job.compiler.runs_here,
+            crates: Vec::new(),
+            cache_key: job.cache_key.clone(),
+            sources: Vec::new(),
+        };
+        Ok((Some(built), format!("{}: library, benches only", variant.id)))
+    }
+
+    /// Finds where the code of a built binary goes, per crate, and writes its `crates.csv`
+    /// rows. The symbols come from the binary itself, else from an earlier member of its strip
+    /// group with the same `.text` size, else from a relink of the build with `-C strip=none`
+    /// (`relink_unstripped`), whose code is the same.
+    fn record_crates(
+        &mut self,
+        job: &Job<'_>,
+        built: &mut BuiltVariant,
+        relink_unstripped: impl FnOnce(&mut Self) -> anyhow::Result<BuildOutcome>,
+    ) -> anyhow::Result<()> {
+        let Some((executable, _)) = &built.executable else { return Ok(()) };
+        let id = &job.variant.id;
+        let text_bytes = built.size_row.text_bytes;
+        let own = bloat::text_by_crate(&fs::read(executable)?).map(|crates| (id.clone(), crates));
+        let found = match (own, &self.group.crates) {
+            (Some(own), _) => Some(own),
+            (None, Some((from, text, crates))) if Some(*text) == text_bytes => {
+                Some((from.clone(), crates.clone()))
+            }
+            (None, _) if text_bytes.is_some() => match relink_unstripped(self)? {
+                BuildOutcome::Built { executable, .. } => {
+                    bloat::text_by_crate(&fs::read(executable)?)
+                        .map(|crates| (format!("{id} relinked with strip = none"), crates))
+                }
+                BuildOutcome::Failed { .. } => None,
+            },
+            (None, _) => None,
+        };
+        let Some((from, crates)) = found else { return Ok(()) };
+        built.crates = crates
+            .iter()
+            .map(|c| CrateRow {
+                sweep: self.prepared.sweep.name.clone(),
+                variant: id.clone(),
+                krate: c.krate.clone(),
+                text_bytes: c.text_bytes,
+                functions: c.functions,
+                symbols_from: from.clone(),
+            })
+            .collect();
+        self.recorder.save_crates(id, &built.crates)?;
+        if let Some(text) = text_bytes {
+            self.group.crates = Some((from, text, crates));
+        }
+        Ok(())
+    }
+
+    /// Keeps a copy of an executable cargo built for `variant` (the build directory goes away).
+    fn keep(&self, variant: &Variant, executable: &Path) -> anyhow::Result<PathBuf> {
+        let file_name = executable.file_name().context("executable without a file name")?;
+        let kept = self.prepared.work_dir.join("bin").join(&variant.id).join(file_name);
+        fs::create_dir_all(kept.parent().expect("has a parent"))?;
+        fs::copy(executable, &kept).with_context(|| {
+            format!("cannot copy {} to {}", executable.display(), kept.display())
+        })?;
+        Ok(kept)
+    }
+
+    /// Records the build of bench number `index` for `built`: keeps the executable, or writes a
+    /// `build-failed` row for it. Returns a summary fragment.
+    fn record_bench_build(
+        &mut self,
+        job: &Job<'_>,
+        built: &mut BuiltVariant,
+        index: usize,
+        outcome: BuildOutcome,
+    ) -> anyhow::Result<String> {
+        let spec = &self.prepared.sweep.benches[index].spec;
+        let log = self.recorder.log_path(&built.variant, Some(&format!("bench-{}", spec.bench)));
+        match outcome {
+            BuildOutcome::Built { executable, seconds, panic_effective } => {
+                let kept = self.keep(&built.variant, &executable)?;
+                let sha256 = binary::measure(&kept)?.sha256;
+                remove_file(&log)?;
+                let libdir = job.compiler.libdir;
+                let needs_toolchain =
+                    shipping::analyse(&kept, libdir).is_ok_and(|s| s.needs_toolchain_libraries);
+                let library_path = needs_toolchain.then(|| libdir.to_owned());
+                built.benches.push(Some(BuiltBench {
+                    executable: kept,
+                    sha256,
+                    panic_effective,
+                    library_path,
+                }));
+                Ok(format!("; bench {} built in {seconds:.1} s", spec.bench))
+            }
+            BuildOutcome::Failed { errors, .. } => {
+                let profile = built.variant.profile_name();
+                write_log(&log, &format!("profile {profile}, bench {}\n\n{errors}\n", spec.bench))?;
+                let row = Row {
+                    status: Status::BuildFailed,
+                    measurement: Some(spec.measurement_name(None)),
+                    note: Some(format!("the bench target failed to build; see {}", log.display())),
+                    ..built.size_row.clone()
+                };
+                self.recorder.save(row)?;
+                built.benches.push(None);
+                Ok(format!("; bench {} build-failed, see {}", spec.bench, log.display()))
+            }
+        }
+    }
+}
+
+/// Directories whose files a variant's cache entry need not hash: build output, and sources
+/// that `Cargo.lock` and the toolchain version pin already (cargo's registry, rustup's toolchains).
+fn ignored_source_dirs(target_dir: &Path) -> Vec<PathBuf> {
+    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+    let cargo_home =
+        std::env::var_os("CARGO_HOME").map_or_else(|| home.join(".cargo"), PathBuf::from);
+    let rustup_home =
+        std::env::var_os("RUSTUP_HOME").map_or_else(|| home.join(".rustup"), PathBuf::from);
+    vec![target_dir.to_owned(), cargo_home, rustup_home]
+}
+
+/// Bytes of all files under `dir` (0 if it does not exist).
+fn disk_usage(dir: &Path) -> u64 {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter_map(|e| e.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum()
+}

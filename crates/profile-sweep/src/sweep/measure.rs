@@ -1,0 +1,262 @@
+//! Measuring a built variant: each `[[run]]` of the sweep on its executable and each `[[bench]]`
+//! on its bench executables, a row for each. Byte-identical executables are measured once.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use super::cache::SourceFile;
+use super::record::{Recorder, reused_note, write_log};
+use crate::host::workspace::BenchTarget;
+use crate::measure::bloat::CrateRow;
+use crate::measure::criterion::{self, CriterionOutcome};
+use crate::measure::runtime::{self, RunOutcome};
+use crate::plan::settings::{Panic, Setting};
+use crate::plan::spec::Sweep;
+use crate::plan::variants::Variant;
+use crate::results::rows::{Row, Status};
+use crate::util::files::remove_file;
+use crate::util::interrupt;
+use crate::util::units::human_ns;
+
+/// A variant whose binary (and benches) are built, waiting to be measured.
+pub struct BuiltVariant {
+    /// The variant.
+    pub variant: Variant,
+    /// The kept copy of its executable and its sha256; `None` for a library (benches only).
+    pub executable: Option<(PathBuf, String)>,
+    /// Its size row, the template of its measurement rows.
+    pub size_row: Row,
+    /// The panic strategy the binary was compiled with, as cargo showed it.
+    pub panic_effective: Option<Panic>,
+    /// Per `[[bench]]`: the kept bench executable; `None` if it failed to build (its row is
+    /// written already).
+    pub benches: Vec<Option<BuiltBench>>,
+    /// `LD_LIBRARY_PATH` the binary needs (the toolchain's library directory), if any.
+    pub library_path: Option<PathBuf>,
+    /// Whether this machine can run it; if not, only its size is recorded.
+    pub runs_here: bool,
+    /// Its `crates.csv` rows.
+    pub crates: Vec<CrateRow>,
+    /// Where its rows are cached once measured, and the sources they depend on.
+    pub cache_key: String,
+    /// The workspace sources its build read, for the cache.
+    pub sources: Vec<SourceFile>,
+}
+
+/// A kept bench executable of a built variant.
+pub struct BuiltBench {
+    /// The kept copy.
+    pub executable: PathBuf,
+    /// Its sha256.
+    pub sha256: String,
+    /// The panic strategy it was compiled with, as cargo showed it.
+    pub panic_effective: Option<Panic>,
+    /// `LD_LIBRARY_PATH` it needs, if any.
+    pub library_path: Option<PathBuf>,
+}
+
+/// Runs a sweep's measurements and remembers them by executable.
+pub struct Measurer<'a> {
+    sweep: &'a Sweep,
+    /// The stdin file of each of the sweep's runs.
+    inputs: &'a [Option<PathBuf>],
+    /// Where each of the sweep's benches runs and what it needs.
+    bench_targets: &'a [BenchTarget],
+    /// Criterion's output, per variant and bench.
+    criterion_dir: PathBuf,
+    /// Whole-binary measurements by (sha256, run index), so an identical executable is run once.
+    measured_runs: HashMap<(String, usize), (String, RunOutcome)>,
+    /// Criterion measurements by (sha256 of the bench executable, bench index).
+    measured_benches: HashMap<(String, usize), (String, CriterionOutcome)>,
+    /// Wall time spent in the measured processes.
+    pub child_seconds: f64,
+}
+
+impl<'a> Measurer<'a> {
+    /// A measurer with nothing measured yet.
+    pub fn new(
+        sweep: &'a Sweep,
+        inputs: &'a [Option<PathBuf>],
+        bench_targets: &'a [BenchTarget],
+        criterion_dir: PathBuf,
+    ) -> Measurer<'a> {
+        Measurer {
+            sweep,
+            inputs,
+            bench_targets,
+            criterion_dir,
+            measured_runs: HashMap::new(),
+            measured_benches: HashMap::new(),
+            child_seconds: 0.0,
+        }
+    }
+
+    /// Runs every measurement of the sweep on a built variant, writing a row for each, and
+    /// returns a summary fragment and whether it finished (no signal stopped it part-way).
+    pub fn measure(
+        &mut self,
+        built: &BuiltVariant,
+        recorder: &mut Recorder<'_>,
+    ) -> anyhow::Result<(String, bool)> {
+        let mut summary = String::new();
+        if built.runs_here {
+            for index in 0..self.sweep.runs.len() {
+                if interrupt::interrupted() {
+                    return Ok((summary, false));
+                }
+                summary.push_str(&self.measure_run(built, index, recorder)?);
+            }
+            for index in 0..self.sweep.benches.len() {
+                if interrupt::interrupted() {
+                    return Ok((summary, false));
+                }
+                summary.push_str(&self.measure_bench(built, index, recorder)?);
+            }
+        }
+        Ok((summary, !interrupt::interrupted()))
+    }
+
+    /// Times run number `index` of the sweep on the variant's executable (or reuses the
+    /// measurement of a byte-identical executable), writes its row, and returns a summary
+    /// fragment.
+    fn measure_run(
+        &mut self,
+        built: &BuiltVariant,
+        index: usize,
+        recorder: &mut Recorder<'_>,
+    ) -> anyhow::Result<String> {
+        let Some((executable, sha256)) = &built.executable else {
+            return Ok(String::new());
+        };
+        let run = &self.sweep.runs[index];
+        let key = (sha256.clone(), index);
+        let (measured_as, outcome) = match self.measured_runs.get(&key) {
+            Some((first, outcome)) => (Some(first.clone()), outcome.clone()),
+            None => {
+                let input = self.inputs[index].as_deref();
+                let library_path = built.library_path.as_deref();
+                let (outcome, elapsed) =
+                    runtime::measure(executable, &run.spec, input, library_path)?;
+                self.child_seconds += elapsed.as_secs_f64();
+                if interrupt::interrupted() {
+                    // The run was stopped by the signal; its outcome says nothing about the variant.
+                    return Ok(String::new());
+                }
+                self.measured_runs.insert(key, (built.variant.id.clone(), outcome.clone()));
+                (None, outcome)
+            }
+        };
+        let mut row = Row {
+            measurement: Some(run.spec.name.clone()),
+            panic_effective: built.panic_effective.map(|p| Setting::Panic(p).to_string()),
+            measured_as: measured_as.clone(),
+            ..built.size_row.clone()
+        };
+        let log = recorder.log_path(&built.variant, Some(&run.spec.name));
+        let summary = match &outcome {
+            RunOutcome::Measured(timing) => {
+                let wall = &timing.wall_ns;
+                row.fill_timing(wall);
+                row.peak_rss_bytes = Some(timing.peak_rss_bytes);
+                row.note = measured_as.as_ref().map(|twin| reused_note(twin));
+                remove_file(&log)?;
+                let half_width = (wall.ci_high - wall.mean) / wall.mean * 100.0;
+                format!("; {} {:.3} ms ±{half_width:.1}%", run.spec.name, wall.mean / 1e6)
+            }
+            RunOutcome::Failed { reason, stderr } => {
+                row.status = Status::RunFailed;
+                row.note = Some(reason.clone());
+                let text =
+                    format!("{} {}: {reason}\n\n{stderr}\n", built.variant.id, run.spec.name);
+                write_log(&log, &text)?;
+                format!("; {} run-failed ({reason}), see {}", run.spec.name, log.display())
+            }
+        };
+        recorder.save(row)?;
+        Ok(summary)
+    }
+
+    /// Runs criterion bench number `index` for the variant (or reuses the measurement of a
+    /// byte-identical bench executable), writes one row per benchmark, and returns a summary
+    /// fragment.
+    fn measure_bench(
+        &mut self,
+        built: &BuiltVariant,
+        index: usize,
+        recorder: &mut Recorder<'_>,
+    ) -> anyhow::Result<String> {
+        let Some(bench) = &built.benches[index] else {
+            return Ok(String::new());
+        };
+        let spec = &self.sweep.benches[index].spec;
+        let key = (bench.sha256.clone(), index);
+        let (measured_as, outcome) = match self.measured_benches.get(&key) {
+            Some((first, outcome)) => (Some(first.clone()), outcome.clone()),
+            None => {
+                let home = self.criterion_dir.join(&built.variant.id).join(&spec.bench);
+                let dir = &self.bench_targets[index].dir;
+                let library_path = bench.library_path.as_deref();
+                let (outcome, elapsed) =
+                    criterion::run(&bench.executable, spec, dir, &home, library_path)?;
+                self.child_seconds += elapsed.as_secs_f64();
+                if interrupt::interrupted() {
+                    return Ok(String::new());
+                }
+                self.measured_benches.insert(key, (built.variant.id.clone(), outcome.clone()));
+                (None, outcome)
+            }
+        };
+        let mut notes: Vec<String> = measured_as.iter().map(|twin| reused_note(twin)).collect();
+        let effective = bench.panic_effective.map(|p| Setting::Panic(p).to_string());
+        notes.extend(bench_panic_note(built.variant.settings.panic, effective.as_deref()));
+        let template = Row { panic_effective: effective, measured_as, ..built.size_row.clone() };
+        let log = recorder.log_path(&built.variant, Some(&format!("bench-{}", spec.bench)));
+        match outcome {
+            CriterionOutcome::Measured(estimates) => {
+                remove_file(&log)?;
+                let mut summary = String::new();
+                for estimate in estimates {
+                    let name = spec.measurement_name(Some(&estimate.id));
+                    let mut row = Row { measurement: Some(name.clone()), ..template.clone() };
+                    row.fill_timing(&estimate.summary());
+                    row.note = (!notes.is_empty()).then(|| notes.join("; "));
+                    let half_width = (estimate.ci_high - estimate.mean) / estimate.mean * 100.0;
+                    summary.push_str(&format!(
+                        "; {name} {} ±{half_width:.1}%",
+                        human_ns(estimate.mean)
+                    ));
+                    recorder.save(row)?;
+                }
+                Ok(summary)
+            }
+            CriterionOutcome::Failed { reason, stderr } => {
+                let text =
+                    format!("{} bench {}: {reason}\n\n{stderr}\n", built.variant.id, spec.bench);
+                write_log(&log, &text)?;
+                notes.insert(0, reason.clone());
+                let row = Row {
+                    status: Status::RunFailed,
+                    measurement: Some(spec.measurement_name(None)),
+                    note: Some(notes.join("; ")),
+                    ..template
+                };
+                recorder.save(row)?;
+                Ok(format!("; bench {} run-failed ({reason}), see {}", spec.bench, log.display()))
+            }
+        }
+    }
+}
+
+/// What a bench row must say about its panic strategy: cargo builds bench targets unwinding
+/// whatever the profile says, and its output may not show the strategy at all.
+fn bench_panic_note(profile: Panic, effective: Option<&str>) -> Option<String> {
+    let built_with = Setting::Panic(profile).to_string();
+    match effective {
+        Some(effective) if effective != built_with => Some(format!(
+            "cargo builds bench targets with panic = \"{effective}\" whatever the profile says \
+             (cargo issue 11214); the whole-binary runs measure \"{built_with}\""
+        )),
+        Some(_) => None,
+        None => Some("cargo's output did not show the bench's panic strategy".to_owned()),
+    }
+}

@@ -1,0 +1,175 @@
+//! Everything a sweep decides before it touches the manifest: the sweep file read and checked,
+//! the variants expanded, their profiles rendered, the toolchains and targets found, the inputs
+//! written, and the fingerprint that keys the cache. Input errors all come from here.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use super::SweepOptions;
+use super::cache::Fingerprint;
+use crate::error::{InputError, SweepError};
+use crate::host::compilers::Compilers;
+use crate::host::machine::Machine;
+use crate::host::toolchain::{self, Toolchain};
+use crate::host::workspace::{BenchTarget, BuildTarget, Workspace};
+use crate::manifest::profiles;
+use crate::plan::measures::RunInput;
+use crate::plan::spec::Sweep;
+use crate::plan::variants::{self, Variant};
+use crate::util::files::write_atomic;
+
+/// A sweep checked and ready to run: what it builds, where, with what, and where results go.
+#[derive(Debug)]
+pub struct Prepared {
+    /// The swept workspace.
+    pub workspace: Workspace,
+    /// The validated sweep file.
+    pub sweep: Sweep,
+    /// The binary (or library) every variant builds.
+    pub target: BuildTarget,
+    /// Where each of the sweep's benches runs and what it needs.
+    pub bench_targets: Vec<BenchTarget>,
+    /// The root manifest as the user left it.
+    pub manifest_text: String,
+    /// The root manifest with every variant's profile added.
+    pub edited_manifest: String,
+    /// The distinct variants, in order.
+    pub variants: Vec<Variant>,
+    /// What expansion had to say (dropped combinations, say).
+    pub notes: Vec<String>,
+    /// The default toolchain of the workspace.
+    pub toolchain: Toolchain,
+    /// The toolchains, targets and tools the variants need.
+    pub compilers: Compilers,
+    /// This machine.
+    pub machine: Machine,
+    /// Where results go.
+    pub out_dir: PathBuf,
+    /// `target/profile-sweep/<sweep>/`: kept executables, criterion output, inputs, cache.
+    pub work_dir: PathBuf,
+    /// The stdin file of each of the sweep's runs.
+    pub inputs: Vec<Option<PathBuf>>,
+}
+
+impl Prepared {
+    /// Reads and checks everything a sweep needs, in the order a user would fix it: the sweep
+    /// file, the package and targets, the manifest's profiles, the toolchains and targets.
+    pub fn new(options: &SweepOptions, workspace: Workspace) -> Result<Prepared, SweepError> {
+        let sweep = Sweep::load(&options.sweep_file)?;
+        let target = workspace.build_target(&sweep)?;
+        let bench_targets = workspace.bench_targets(&sweep)?;
+        let manifest_path = &workspace.root_manifest;
+        let manifest_text = fs::read_to_string(manifest_path)
+            .with_context(|| format!("cannot read {}", manifest_path.display()))?;
+        let inherited = profiles::inherited_settings(manifest_path, &manifest_text, &sweep)?;
+        let expansion = variants::expand(&sweep, inherited.settings);
+        if expansion.variants.is_empty() {
+            let message = "the exclude rules drop every combination; nothing to build";
+            return Err(InputError::in_file(&sweep.file, message)
+                .with_fix("loosen the exclude rules")
+                .into());
+        }
+        let edited_manifest = profiles::with_sweep_profiles(
+            manifest_path,
+            &manifest_text,
+            &sweep,
+            &inherited,
+            &expansion.variants,
+        )?;
+        let out_dir =
+            options.out_dir.clone().unwrap_or_else(|| options.results_root.join(&sweep.name));
+        let toolchain = Toolchain::detect(workspace.dir())?;
+        let compilers =
+            Compilers::check(&expansion.variants, &sweep, toolchain.clone(), &options.cargo)?;
+        let work_dir = workspace.target_dir.join("profile-sweep").join(&sweep.name);
+        let inputs = sweep
+            .runs
+            .iter()
+            .map(|run| materialise(run.stdin.as_ref(), &work_dir.join("inputs")))
+            .collect::<anyhow::Result<_>>()?;
+        Ok(Prepared {
+            workspace,
+            target,
+            bench_targets,
+            manifest_text,
+            edited_manifest,
+            variants: expansion.variants,
+            notes: expansion.notes,
+            toolchain,
+            compilers,
+            machine: Machine::detect(),
+            out_dir,
+            work_dir,
+            inputs,
+            sweep,
+        })
+    }
+
+    /// Everything outside the variants themselves that decides a sweep's rows: the tool, the
+    /// toolchains, the swept workspace's manifests, lockfile and cargo configuration, the build
+    /// environment, what is measured and on which machine, and where results go (rows name
+    /// their log files).
+    pub fn fingerprint(
+        &self,
+        cargo: &Path,
+        cargo_lock_sha256: &str,
+    ) -> anyhow::Result<Fingerprint> {
+        let workspace_dir = self.workspace.dir();
+        let mut fingerprint = Fingerprint::new();
+        fingerprint.add("rustc -vV", self.toolchain.verbose.as_bytes());
+        let cargo_version = toolchain::cargo_version(cargo, workspace_dir)?;
+        fingerprint.add("cargo -V", cargo_version.as_bytes());
+        fingerprint.add("root manifest", self.manifest_text.as_bytes());
+        fingerprint.add("Cargo.lock sha256", cargo_lock_sha256.as_bytes());
+        fingerprint.add_file(".cargo/config.toml", &workspace_dir.join(".cargo/config.toml"))?;
+        for package in &self.workspace.packages {
+            let label = format!("manifest of {}", package.name);
+            fingerprint.add_file(&label, &package.dir.join("Cargo.toml"))?;
+        }
+        for name in BUILD_ENVIRONMENT {
+            fingerprint.add(name, std::env::var_os(name).unwrap_or_default().as_encoded_bytes());
+        }
+        let sweep = &self.sweep;
+        fingerprint.add("sweep", sweep.name.as_bytes());
+        fingerprint.add("target", format!("{:?}", self.target).as_bytes());
+        fingerprint.add("runs", format!("{:?}", sweep.runs).as_bytes());
+        let benches: Vec<_> = sweep.benches.iter().map(|b| &b.spec).collect();
+        fingerprint.add("benches", format!("{benches:?}").as_bytes());
+        for input in self.inputs.iter().flatten() {
+            fingerprint.add_file("run input", input)?;
+        }
+        fingerprint.add("machine", format!("{:?}", self.machine).as_bytes());
+        fingerprint.add("out", self.out_dir.as_os_str().as_encoded_bytes());
+        fingerprint
+            .add("toolchains and tools of the build axes", self.compilers.describe().as_bytes());
+        Ok(fingerprint)
+    }
+}
+
+/// Environment variables that change what cargo builds.
+const BUILD_ENVIRONMENT: [&str; 7] = [
+    "RUSTFLAGS",
+    "CARGO_ENCODED_RUSTFLAGS",
+    "CARGO_BUILD_RUSTFLAGS",
+    "RUSTC",
+    "RUSTC_WRAPPER",
+    "CARGO_BUILD_TARGET",
+    "CARGO_TARGET_DIR",
+];
+
+/// The stdin file of a run: an existing file as is, generated records written once into `dir`.
+fn materialise(input: Option<&RunInput>, dir: &Path) -> anyhow::Result<Option<PathBuf>> {
+    Ok(match input {
+        None => None,
+        Some(RunInput::File(path)) => Some(path.clone()),
+        Some(RunInput::JsonRecords { records, seed }) => {
+            let path = dir.join(format!("json-records-{records}-seed{seed}.json"));
+            if !path.exists() {
+                write_atomic(&path, demo_input::json_records(*seed, *records).as_bytes())?;
+            }
+            Some(path)
+        }
+    })
+}

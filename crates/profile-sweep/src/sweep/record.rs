@@ -1,0 +1,284 @@
+//! Recording a sweep's rows as they come: the results CSV and `crates.csv`, rewritten after
+//! every row, the columns every row shares, log files of failures, and the notes rows carry.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use super::prepare::Prepared;
+use super::schedule::Recipe;
+use crate::error::SweepError;
+use crate::host::compilers::Compiler;
+use crate::host::machine::Machine;
+use crate::host::workspace::BuildTarget;
+use crate::measure::binary::BinarySizes;
+use crate::measure::bloat::{CrateRow, CratesFile};
+use crate::plan::settings::Setting;
+use crate::plan::spec::Sweep;
+use crate::plan::variants::Variant;
+use crate::results::rows::{ResultsFile, Row, Status};
+
+/// The rows of a run in progress, the files they go to, and the context every row shares.
+pub struct Recorder<'a> {
+    sweep: &'a Sweep,
+    target: &'a BuildTarget,
+    machine: &'a Machine,
+    /// sha256 of the swept workspace's Cargo.lock (resolved before the first build if it had none).
+    cargo_lock_sha256: String,
+    /// `K/N` when running one shard.
+    shard: Option<String>,
+    out_dir: PathBuf,
+    results: ResultsFile,
+    /// `crates.csv`: machine code per crate of each variant.
+    crates: CratesFile,
+    twins: Twins,
+    rows: Vec<Row>,
+}
+
+impl<'a> Recorder<'a> {
+    /// Opens the results files of a prepared sweep (keeping the rows already there); `shard`
+    /// is `K/N` when running one shard.
+    pub fn open(prepared: &'a Prepared, shard: Option<String>) -> Result<Recorder<'a>, SweepError> {
+        let out_dir = &prepared.out_dir;
+        Ok(Recorder {
+            sweep: &prepared.sweep,
+            target: &prepared.target,
+            machine: &prepared.machine,
+            cargo_lock_sha256: String::new(),
+            shard,
+            out_dir: out_dir.clone(),
+            results: ResultsFile::open(&out_dir.join("results.csv"))?,
+            crates: CratesFile::open(&out_dir.join("crates.csv"))?,
+            twins: Twins::default(),
+            rows: Vec::new(),
+        })
+    }
+
+    /// Sets the sha256 of the lockfile the builds use, once it is resolved.
+    pub fn set_cargo_lock_sha256(&mut self, sha256: String) {
+        self.cargo_lock_sha256 = sha256;
+    }
+
+    /// The results CSV.
+    pub fn results_csv(&self) -> &Path {
+        self.results.path()
+    }
+
+    /// The rows this run wrote, in order.
+    pub fn into_rows(self) -> Vec<Row> {
+        self.rows
+    }
+
+    /// The rows of `variant` this run wrote.
+    pub fn rows_of(&self, variant: &str) -> Vec<Row> {
+        self.rows.iter().filter(|r| r.variant == variant).cloned().collect()
+    }
+
+    /// Writes a row to the results file.
+    pub fn save(&mut self, row: Row) -> anyhow::Result<()> {
+        self.results.record(row.clone())?;
+        self.rows.push(row);
+        Ok(())
+    }
+
+    /// Replaces the `crates.csv` rows of `variant`.
+    pub fn save_crates(&mut self, variant: &str, crates: &[CrateRow]) -> anyhow::Result<()> {
+        self.crates.replace(variant, crates)
+    }
+
+    /// The earlier variant of this run with the same executable, if any.
+    pub fn twin_of(&mut self, sha256: &str, variant: &str) -> Option<String> {
+        self.twins.earlier(sha256, variant)
+    }
+
+    /// Writes the cached rows of a variant as they are (but for the shard they now belong to).
+    pub fn replay(
+        &mut self,
+        rows: Vec<Row>,
+        variant: &str,
+        crates: &[CrateRow],
+    ) -> anyhow::Result<()> {
+        for row in rows {
+            if row.measurement.is_none()
+                && let Some(sha256) = &row.sha256
+            {
+                self.twins.earlier(sha256, &row.variant);
+            }
+            self.save(Row { shard: self.shard.clone(), ..row })?;
+        }
+        self.crates.replace(variant, crates)
+    }
+
+    /// Writes the row of a variant this machine cannot build, saying why. Not cached: once
+    /// the toolchain or tool is installed, the next run builds it.
+    pub fn record_skipped(&mut self, variant: &Variant, reason: &str) -> anyhow::Result<()> {
+        let mut row = self.row(variant, None, Status::Skipped, None, None);
+        row.note = join_notes(Some(format!("skipped: {reason}")), row.note);
+        self.save(row)
+    }
+
+    /// `logs/<variant>.log`, or `logs/<variant>.<what>.log`.
+    pub fn log_path(&self, variant: &Variant, what: Option<&str>) -> PathBuf {
+        let name = match what {
+            None => format!("{}.log", variant.id),
+            Some(what) => format!("{}.{what}.log", variant.id),
+        };
+        self.out_dir.join("logs").join(name)
+    }
+
+    /// The row of `variant` built by `compiler` (`None`: it was not built), with no measurement
+    /// and no twin.
+    pub fn row(
+        &self,
+        variant: &Variant,
+        compiler: Option<&Compiler<'_>>,
+        status: Status,
+        build_seconds: Option<f64>,
+        sizes: Option<&BinarySizes>,
+    ) -> Row {
+        let [opt_level, lto, codegen_units, panic, strip] =
+            variant.settings.values().map(|s| s.to_string());
+        let env = &variant.env;
+        let sections = sizes.and_then(|s| s.sections);
+        let fixed: Vec<String> =
+            self.sweep.pass_through.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let target = compiler
+            .map_or_else(|| env.target.clone().unwrap_or_default(), |c| c.target.to_owned());
+        Row {
+            sweep: self.sweep.name.clone(),
+            variant: variant.id.clone(),
+            opt_level,
+            lto,
+            codegen_units: codegen_units.parse().expect("a number"),
+            panic,
+            strip,
+            target,
+            status,
+            build_seconds,
+            size_bytes: sizes.map(|s| s.file),
+            text_bytes: sections.map(|s| s.text),
+            rustc: compiler.map(|c| c.toolchain.version.clone()).unwrap_or_default(),
+            step: variant.step.clone(),
+            package: self.target.package.clone(),
+            bin: self.target.bin.clone().unwrap_or_default(),
+            inherits: self.sweep.inherits.value.clone(),
+            fixed_settings: (!fixed.is_empty()).then(|| fixed.join(";")),
+            rodata_bytes: sections.map(|s| s.rodata),
+            data_bytes: sections.map(|s| s.data),
+            eh_frame_bytes: sections.map(|s| s.eh_frame),
+            symbol_bytes: sections.map(|s| s.symbols),
+            debug_bytes: sections.map(|s| s.debug),
+            sha256: sizes.map(|s| s.sha256.clone()),
+            note: self.required_features_note(),
+            host: self.machine.host.clone(),
+            cpu_model: self.machine.cpu_model.clone(),
+            governor: self.machine.governor.clone(),
+            finished_at: humantime::format_rfc3339_seconds(std::time::SystemTime::now())
+                .to_string(),
+            cargo_lock_sha256: Some(self.cargo_lock_sha256.clone()),
+            shard: self.shard.clone(),
+            toolchain: env.toolchain.clone(),
+            build_std: env.build_std.then_some(true),
+            features: env.features.clone(),
+            rustflags: env.rustflags.clone(),
+            post_build: env.wasm_opt.as_ref().map(|level| format!("wasm-opt {level}")),
+            ..Row::default()
+        }
+    }
+
+    /// Says which features the target's `required-features` added to every build, if any.
+    fn required_features_note(&self) -> Option<String> {
+        let target = self.target;
+        (!target.features.is_empty()).then(|| {
+            format!(
+                "built with --features {} (the required-features of {})",
+                target.features.join(","),
+                target.bin.as_deref().unwrap_or_default()
+            )
+        })
+    }
+}
+
+/// Remembers which variant first produced each executable, to report byte-identical ones.
+#[derive(Debug, Default)]
+struct Twins(HashMap<String, String>);
+
+impl Twins {
+    /// The earlier variant with the same sha256 as `variant`, if any.
+    fn earlier(&mut self, sha256: &str, variant: &str) -> Option<String> {
+        let first = self.0.entry(sha256.to_owned()).or_insert_with(|| variant.to_owned());
+        (first != variant).then(|| first.clone())
+    }
+}
+
+/// The `build_seconds` column: the clean build's wall time, ms precision; a relinked variant had
+/// no clean build of its own, so it has none.
+pub fn build_seconds(recipe: Recipe<'_>, seconds: f64) -> Option<f64> {
+    match recipe {
+        Recipe::Plain { .. } => Some((seconds * 1000.0).round() / 1000.0),
+        Recipe::Relink { .. } => None,
+    }
+}
+
+/// Two optional notes as one.
+pub fn join_notes(first: Option<String>, second: Option<String>) -> Option<String> {
+    match (first, second) {
+        (Some(a), Some(b)) => Some(format!("{a}; {b}")),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Says how a relinked variant was made, and why it has no build time.
+pub fn relink_note(recipe: Recipe<'_>, seconds: f64) -> Option<String> {
+    match recipe {
+        Recipe::Plain { .. } => None,
+        Recipe::Relink { base, strip } => Some(format!(
+            "relinked from {base} (same settings but strip) with `cargo rustc -- -C strip={}` in \
+             {seconds:.1} s; no clean build time (--exact measures one)",
+            Setting::Strip(strip)
+        )),
+    }
+}
+
+/// The note of a row whose measurement was taken on an identical executable.
+pub fn reused_note(twin: &str) -> String {
+    format!("byte-identical to {twin}; its measurement is reused")
+}
+
+/// Writes a log file, creating `logs/` if needed.
+pub fn write_log(path: &Path, text: &str) -> anyhow::Result<()> {
+    fs::create_dir_all(path.parent().expect("has a parent"))?;
+    fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identical_executables_point_at_the_first_variant() {
+        let mut twins = Twins::default();
+        assert_eq!(twins.earlier("aa", "o3"), None);
+        assert_eq!(twins.earlier("bb", "oz"), None);
+        assert_eq!(twins.earlier("aa", "o3-again").as_deref(), Some("o3"));
+        assert_eq!(twins.earlier("aa", "o3"), None, "a variant is not its own twin");
+    }
+
+    #[test]
+    fn notes_join_and_relinks_say_so() {
+        assert_eq!(join_notes(Some("a".into()), Some("b".into())).as_deref(), Some("a; b"));
+        assert_eq!(join_notes(None, Some("b".into())).as_deref(), Some("b"));
+        assert_eq!(join_notes(None, None), None);
+        let relink =
+            Recipe::Relink { base: "sweep-o3", strip: crate::plan::settings::Strip::Symbols };
+        assert_eq!(build_seconds(relink, 1.23456), None);
+        assert_eq!(build_seconds(Recipe::Plain { shared: true }, 1.23456), Some(1.235));
+        let note = relink_note(relink, 0.5).unwrap();
+        assert!(
+            note.starts_with("relinked from sweep-o3") && note.contains("strip=symbols"),
+            "{note}"
+        );
+    }
+}

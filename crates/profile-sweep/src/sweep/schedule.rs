@@ -1,0 +1,326 @@
+//! The order of work in a sweep, apart from how a variant is built or measured: strip groups
+//! share one build (the first variant's, relinked for the others), measurements come after each
+//! build or all at the end in a fixed shuffled order, and a signal stops the work between steps.
+//!
+//! The work itself is behind [`Executor`]: cargo in a real sweep, a mock in the tests below, a
+//! results file when a search strategy is replayed.
+
+use crate::error::SweepError;
+use crate::plan::settings::Strip;
+use crate::plan::spec::MeasureOrder;
+use crate::plan::variants::Variant;
+use crate::util::interrupt;
+use crate::util::progress::Progress;
+
+/// How one variant's executables are produced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recipe<'a> {
+    /// A clean build in the variant's own profile; with `shared`, the rest of its strip group
+    /// is relinked from it, so its build directories stay until the group is done.
+    Plain {
+        /// Whether the group's other variants will relink this build.
+        shared: bool,
+    },
+    /// Relinked from the build of profile `base`, which differs only in `strip`.
+    Relink {
+        /// The profile whose build is relinked.
+        base: &'a str,
+        /// The `-C strip` the relink adds.
+        strip: Strip,
+    },
+}
+
+impl Recipe<'_> {
+    /// The `-C strip` a relink adds.
+    pub fn relink_strip(self) -> Option<Strip> {
+        match self {
+            Recipe::Plain { .. } => None,
+            Recipe::Relink { strip, .. } => Some(strip),
+        }
+    }
+}
+
+/// What producing one variant gave.
+#[derive(Debug)]
+pub enum Produced<B> {
+    /// Built: measure it (now or later).
+    Built {
+        /// The built variant.
+        built: B,
+        /// One line for the user so far.
+        summary: String,
+    },
+    /// Its rows came from the cache: nothing to build or measure.
+    Cached {
+        /// One line for the user.
+        summary: String,
+    },
+    /// Failed to build or was skipped: its rows say why, there is nothing to measure.
+    Finished {
+        /// One line for the user.
+        summary: String,
+    },
+}
+
+/// Builds and measures variants, and records what it finds.
+pub trait Executor {
+    /// A variant built and waiting to be measured.
+    type Built;
+
+    /// Produces `variant` by `recipe` and records its size row (or its cached rows).
+    fn produce(
+        &mut self,
+        variant: &Variant,
+        recipe: Recipe<'_>,
+    ) -> anyhow::Result<Produced<Self::Built>>;
+
+    /// Measures a built variant, recording its rows; returns a summary fragment. Stops early,
+    /// recording nothing more, once a signal arrives.
+    fn measure(&mut self, built: &Self::Built) -> anyhow::Result<String>;
+
+    /// The strip group is done: the build it shared can go.
+    fn finish_group(&mut self) -> anyhow::Result<()>;
+}
+
+/// How the work is ordered.
+#[derive(Debug, Clone, Copy)]
+pub struct Plan {
+    /// When measurements run.
+    pub order: MeasureOrder,
+    /// Build every variant plainly instead of relinking strip variants.
+    pub exact: bool,
+}
+
+/// What the schedule did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    /// Variants handled.
+    pub variants: usize,
+    /// Of them, from the cache.
+    pub cached: usize,
+}
+
+/// Runs the work of `groups` (strip groups, in order) on `executor`. A signal stops it between
+/// steps with [`SweepError::Interrupted`], built from `interrupted_after(finished)`.
+pub fn run<E: Executor>(
+    executor: &mut E,
+    groups: &[Vec<&Variant>],
+    plan: Plan,
+    interrupted_after: impl Fn(usize) -> SweepError,
+) -> Result<Counts, SweepError> {
+    let total: usize = groups.iter().map(Vec::len).sum();
+    let stop_if_interrupted =
+        |finished| if interrupt::interrupted() { Err(interrupted_after(finished)) } else { Ok(()) };
+    let progress = Progress::new(total, "building");
+    let mut counts = Counts::default();
+    let mut waiting = Vec::new();
+    for group in groups {
+        // The profile of this group's shared build, once it has built.
+        let mut base: Option<String> = None;
+        for variant in group {
+            stop_if_interrupted(counts.variants)?;
+            progress.start(counts.variants, &variant.id);
+            let recipe = match &base {
+                Some(base) => Recipe::Relink { base, strip: variant.settings.strip },
+                None => Recipe::Plain { shared: !plan.exact },
+            };
+            let produced = executor.produce(variant, recipe)?;
+            // A signal during the build: its outcome says nothing about the variant.
+            stop_if_interrupted(counts.variants)?;
+            let summary = match produced {
+                Produced::Built { built, mut summary } => {
+                    if recipe == (Recipe::Plain { shared: true }) {
+                        base = Some(variant.profile_name());
+                    }
+                    match plan.order {
+                        MeasureOrder::AfterEachBuild => {
+                            summary.push_str(&executor.measure(&built)?)
+                        }
+                        MeasureOrder::Shuffled => waiting.push((variant.id.clone(), built)),
+                    }
+                    summary
+                }
+                Produced::Cached { summary } => {
+                    counts.cached += 1;
+                    summary
+                }
+                Produced::Finished { summary } => summary,
+            };
+            progress.finish_variant(counts.variants, &summary);
+            counts.variants += 1;
+        }
+        executor.finish_group()?;
+    }
+    drop(progress);
+    measure_shuffled(executor, waiting, stop_if_interrupted)?;
+    stop_if_interrupted(total)?;
+    Ok(counts)
+}
+
+/// Measures the variants that waited for every build to finish, in a fixed shuffled order.
+fn measure_shuffled<E: Executor>(
+    executor: &mut E,
+    mut waiting: Vec<(String, E::Built)>,
+    stop_if_interrupted: impl Fn(usize) -> Result<(), SweepError>,
+) -> Result<(), SweepError> {
+    if waiting.is_empty() {
+        return Ok(());
+    }
+    shuffle(&mut waiting);
+    let progress = Progress::new(waiting.len(), "measuring");
+    for (index, (id, built)) in waiting.iter().enumerate() {
+        stop_if_interrupted(index)?;
+        progress.start(index, id);
+        let summary = executor.measure(built)?;
+        progress.finish_variant(index, &format!("{id}{summary}"));
+    }
+    Ok(())
+}
+
+/// Puts items in a pseudo-random order that is the same on every run of the sweep.
+fn shuffle<T>(items: &mut [T]) {
+    let mut rng = demo_input::Rng::new(0x5eed);
+    for i in (1..items.len()).rev() {
+        items.swap(i, rng.below(i as u64 + 1) as usize);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::plan::settings::BaseProfile;
+    use crate::plan::spec::Sweep;
+    use crate::plan::variants::{self, strip_groups};
+
+    /// Records what the schedule asked for; variants named in `fail` fail to build, those in
+    /// `cached` come from the cache.
+    #[derive(Default)]
+    struct Mock {
+        calls: Vec<String>,
+        fail: Vec<String>,
+        cached: Vec<String>,
+    }
+
+    impl Executor for Mock {
+        type Built = String;
+
+        fn produce(
+            &mut self,
+            variant: &Variant,
+            recipe: Recipe<'_>,
+        ) -> anyhow::Result<Produced<String>> {
+            let id = variant.id.clone();
+            self.calls.push(match recipe {
+                Recipe::Plain { shared } => format!("build {id} shared={shared}"),
+                Recipe::Relink { base, strip } => {
+                    format!("relink {id} from {base} strip={strip:?}")
+                }
+            });
+            Ok(if self.cached.contains(&id) {
+                Produced::Cached { summary: id }
+            } else if self.fail.contains(&id) {
+                Produced::Finished { summary: id }
+            } else {
+                Produced::Built { built: id.clone(), summary: id }
+            })
+        }
+
+        fn measure(&mut self, built: &String) -> anyhow::Result<String> {
+            self.calls.push(format!("measure {built}"));
+            Ok(String::new())
+        }
+
+        fn finish_group(&mut self) -> anyhow::Result<()> {
+            self.calls.push("end group".into());
+            Ok(())
+        }
+    }
+
+    const LADDER: &str = r#"
+package = "app"
+[matrix]
+opt-level = [3, "z"]
+strip = ["none", "symbols"]
+"#;
+
+    fn variants() -> Vec<Variant> {
+        let sweep = Sweep::parse(Path::new("t.toml"), LADDER.to_owned()).unwrap();
+        variants::expand(&sweep, BaseProfile::Release.cargo_defaults(false)).variants
+    }
+
+    fn schedule(mock: &mut Mock, order: MeasureOrder, exact: bool) -> Counts {
+        let variants = variants();
+        let groups = strip_groups(&variants);
+        let interrupted = |_| unreachable!("no signal in this test");
+        run(mock, &groups, Plan { order, exact }, interrupted).unwrap()
+    }
+
+    #[test]
+    fn strip_variants_relink_the_groups_first_build_and_are_measured_after_it() {
+        let mut mock = Mock::default();
+        let counts = schedule(&mut mock, MeasureOrder::AfterEachBuild, false);
+        assert_eq!(counts, Counts { variants: 4, cached: 0 });
+        let calls: Vec<&str> = mock.calls.iter().map(String::as_str).collect();
+        assert_eq!(calls.len(), 10, "{calls:#?}");
+        assert!(calls[0].starts_with("build o3-") && calls[0].ends_with("shared=true"));
+        assert!(calls[1].starts_with("measure o3-"));
+        assert!(calls[2].starts_with("relink o3-") && calls[2].ends_with("strip=Symbols"));
+        assert!(calls[2].contains(" from sweep-o3-"), "{}", calls[2]);
+        assert_eq!(calls[4], "end group");
+        assert!(calls[5].starts_with("build oz-"));
+    }
+
+    #[test]
+    fn exact_builds_every_variant_plainly() {
+        let mut mock = Mock::default();
+        schedule(&mut mock, MeasureOrder::AfterEachBuild, true);
+        let builds = mock.calls.iter().filter(|c| c.ends_with("shared=false")).count();
+        assert_eq!(builds, 4, "{:#?}", mock.calls);
+        assert!(!mock.calls.iter().any(|c| c.starts_with("relink")));
+    }
+
+    #[test]
+    fn a_failed_or_cached_first_build_is_not_relinked() {
+        let mut mock = Mock::default();
+        let ids: Vec<String> = variants().iter().map(|v| v.id.clone()).collect();
+        mock.fail.push(ids[0].clone());
+        mock.cached.push(ids[2].clone());
+        let counts = schedule(&mut mock, MeasureOrder::AfterEachBuild, false);
+        assert_eq!(counts, Counts { variants: 4, cached: 1 });
+        let calls = &mock.calls;
+        assert!(
+            calls.iter().all(|c| !c.starts_with("relink")),
+            "the failed and the cached first builds leave no base: {calls:#?}"
+        );
+        assert_eq!(calls.iter().filter(|c| c.starts_with("build")).count(), 4);
+        assert!(!mock.calls.iter().any(|c| c == &format!("measure {}", ids[0])));
+    }
+
+    #[test]
+    fn shuffled_order_measures_after_all_builds() {
+        let mut mock = Mock::default();
+        schedule(&mut mock, MeasureOrder::Shuffled, false);
+        let first_measure = mock.calls.iter().position(|c| c.starts_with("measure")).unwrap();
+        let last_build = mock
+            .calls
+            .iter()
+            .rposition(|c| c.starts_with("build") || c.starts_with("relink"))
+            .unwrap();
+        assert!(first_measure > last_build, "{:#?}", mock.calls);
+        assert_eq!(mock.calls.iter().filter(|c| c.starts_with("measure")).count(), 4);
+    }
+
+    #[test]
+    fn shuffling_is_a_fixed_permutation() {
+        let mut order: Vec<u32> = (0..8).collect();
+        shuffle(&mut order);
+        let mut again: Vec<u32> = (0..8).collect();
+        shuffle(&mut again);
+        assert_eq!(order, again, "the same on every run");
+        assert_ne!(order, (0..8).collect::<Vec<_>>());
+        order.sort();
+        assert_eq!(order, (0..8).collect::<Vec<_>>());
+    }
+}

@@ -6,4 +6,5 @@ pub mod analysis;
 pub mod apply;
 pub mod chart;
 pub mod compare;
+pub mod markdown;
 pub mod report;

@@ -3,7 +3,7 @@
 //! variant. Built from the rows alone (and the names of the charts drawn from them), so it can
 //! be regenerated from a committed CSV.
 
-use std::fmt::Write;
+use std::fmt::{self, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -12,6 +12,7 @@ use crate::error::SweepError;
 use crate::measure::bloat::{self, CrateRow};
 use crate::present::analysis::{self, Point, TOLERANCE, distinct};
 use crate::present::chart::{self, tradeoff_stem};
+use crate::present::markdown::{Align, Table};
 use crate::results::rows::{self, Row, Status};
 use crate::util::files::write_atomic;
 use crate::util::units::{human_bytes, human_ns, thousands};
@@ -41,8 +42,19 @@ pub fn write_outputs(csv: &Path) -> Result<Vec<PathBuf>, SweepError> {
 /// `crates` the rows of `crates.csv` (machine code per crate).
 pub fn render(rows: &[Row], charts: &[String], crates: &[CrateRow]) -> String {
     let mut out = String::new();
+    write_report(&mut out, rows, charts, crates).expect("writing to a String cannot fail");
+    out
+}
+
+/// Writes the report for `rows` into `out`.
+fn write_report(
+    out: &mut String,
+    rows: &[Row],
+    charts: &[String],
+    crates: &[CrateRow],
+) -> fmt::Result {
     let Some(first) = rows.first() else {
-        return "# profile-sweep report\n\nThe results file has no rows.\n".to_owned();
+        return writeln!(out, "# profile-sweep report\n\nThe results file has no rows.");
     };
     let sizes = analysis::size_rows(rows);
     let measurements = analysis::measurements(rows);
@@ -50,52 +62,51 @@ pub fn render(rows: &[Row], charts: &[String], crates: &[CrateRow]) -> String {
         rows.iter().map(|r| r.finished_at.as_str()).min().unwrap_or_default(),
         rows.iter().map(|r| r.finished_at.as_str()).max().unwrap_or_default(),
     );
-    let _ = writeln!(out, "# profile-sweep report: `{}`\n", first.sweep);
+    writeln!(out, "# profile-sweep report: `{}`\n", first.sweep)?;
     let binary = if first.bin.is_empty() {
         "none (a library, measured through its benches)".to_owned()
     } else {
         format!("`{}`", first.bin)
     };
     let targets = distinct(rows.iter().map(|r| format!("`{}`", r.target)).filter(|t| t != "``"));
-    let _ = writeln!(
+    writeln!(
         out,
         "- crate: package `{}`, binary {binary}, target {}",
         first.package,
         targets.join(", ")
-    );
-    let _ = writeln!(
+    )?;
+    writeln!(
         out,
         "- toolchain: {}",
         distinct(rows.iter().map(|r| r.rustc.clone()).filter(|r| !r.is_empty())).join(", ")
-    );
-    let _ = writeln!(
+    )?;
+    writeln!(
         out,
         "- host: `{}`, CPU {}, CPU frequency governor {}",
         first.host,
         first.cpu_model.as_deref().unwrap_or("unknown"),
         first.governor.as_deref().unwrap_or("unreadable")
-    );
-    let _ = writeln!(out, "- measured: {start} to {end}; {} variants", sizes.len());
-    let _ = writeln!(
+    )?;
+    writeln!(out, "- measured: {start} to {end}; {} variants", sizes.len())?;
+    writeln!(
         out,
         "\nEvery number below is read from `results.csv` next to this file; `cargo xtask plot` on that file regenerates this report and its charts.\n"
-    );
+    )?;
 
     if sizes.iter().any(|r| r.step.is_some()) {
-        ladder_section(&mut out, rows, &sizes, &measurements);
+        ladder_section(out, rows, &sizes, &measurements)?;
     }
     for chart in charts
         .iter()
         .filter(|c| c.starts_with("ladder") || c.starts_with("effect-") || c.starts_with("sizes"))
     {
-        let _ = writeln!(out, "![{}]({chart})\n", chart.trim_end_matches(".svg"));
+        writeln!(out, "![{}]({chart})\n", chart.trim_end_matches(".svg"))?;
     }
     for measurement in &measurements {
-        measurement_section(&mut out, rows, measurement, charts);
+        measurement_section(out, rows, measurement, charts)?;
     }
-    variants_section(&mut out, rows, &sizes, &measurements);
-    crates_section(&mut out, &sizes, crates);
-    out
+    variants_section(out, rows, &sizes, &measurements)?;
+    crates_section(out, &sizes, crates)
 }
 
 /// A cell for a ratio in percent: `-21.5%`, or empty.
@@ -119,81 +130,88 @@ fn mean_of(rows: &[Row], variant: &str, measurement: &str) -> Option<f64> {
         .and_then(|r| r.mean_ns)
 }
 
-fn ladder_section(out: &mut String, rows: &[Row], steps: &[&Row], measurements: &[&str]) {
-    let _ = writeln!(
+/// The ladder table: each step with its size, runtimes and build time, changes relative to the
+/// step before.
+fn ladder_section(
+    out: &mut String,
+    rows: &[Row],
+    steps: &[&Row],
+    measurements: &[&str],
+) -> fmt::Result {
+    writeln!(
         out,
         "## The ladder\n\nEach step adds settings to the one before; changes are relative to the previous step, as in the seed article's table.\n"
-    );
-    let mut header = "| configuration | size | change |".to_owned();
-    let mut rule = "|---|---:|---:|".to_owned();
+    )?;
+    let mut table = Table::new(&[
+        ("configuration", Align::Left),
+        ("size", Align::Right),
+        ("change", Align::Right),
+    ]);
     for measurement in measurements {
-        let _ = write!(header, " {measurement} | change |");
-        rule.push_str("---:|---:|");
+        table.column(*measurement, Align::Right);
+        table.column("change", Align::Right);
     }
-    let _ = writeln!(out, "{header} build time |\n{rule}---:|");
+    table.column("build time", Align::Right);
     let mut previous: Option<&Row> = None;
     for step in steps {
         let size = step
             .size_bytes
             .map(|s| format!("{} B", thousands(s)))
             .unwrap_or_else(|| step.status.to_string());
-        let mut line = format!(
-            "| {} | {size} | {} |",
-            step.step.as_deref().unwrap_or(&step.variant),
-            percent(
-                previous.and_then(|p| p.size_bytes).map(|s| s as f64),
-                step.size_bytes.map(|s| s as f64)
-            )
+        let size_change = percent(
+            previous.and_then(|p| p.size_bytes).map(|s| s as f64),
+            step.size_bytes.map(|s| s as f64),
         );
+        let mut cells =
+            vec![step.step.clone().unwrap_or_else(|| step.variant.clone()), size, size_change];
         for measurement in measurements {
             let mean = mean_of(rows, &step.variant, measurement);
             let before = previous.and_then(|p| mean_of(rows, &p.variant, measurement));
-            let _ = write!(
-                line,
-                " {} | {} |",
-                mean.map(human_ns).unwrap_or_default(),
-                percent(before, mean)
-            );
+            cells.push(mean.map(human_ns).unwrap_or_default());
+            cells.push(percent(before, mean));
         }
-        let _ = writeln!(
-            out,
-            "{line} {} |",
-            step.build_seconds.map(|s| format!("{s:.1} s")).unwrap_or_default()
-        );
+        cells.push(step.build_seconds.map(|s| format!("{s:.1} s")).unwrap_or_default());
+        table.row(cells);
         previous = Some(step);
     }
+    write!(out, "{table}")?;
     if let (Some(first), Some(last)) =
         (steps.first().and_then(|r| r.size_bytes), steps.last().and_then(|r| r.size_bytes))
     {
-        let _ = writeln!(
+        writeln!(
             out,
             "\nFrom first to last step: {} to {} ({:+.1}%).",
             human_bytes(first as f64),
             human_bytes(last as f64),
             analysis::change_percent(first as f64, last as f64)
-        );
+        )?;
     }
-    let _ = writeln!(out);
+    writeln!(out)
 }
 
-fn measurement_section(out: &mut String, rows: &[Row], measurement: &str, charts: &[String]) {
+fn measurement_section(
+    out: &mut String,
+    rows: &[Row],
+    measurement: &str,
+    charts: &[String],
+) -> fmt::Result {
     let criterion = measurement.starts_with("criterion:");
     let kind = if criterion {
         "criterion benchmark, mean time per iteration"
     } else {
         "whole binary, mean wall time per run"
     };
-    let _ = writeln!(out, "## `{measurement}` ({kind})\n");
+    writeln!(out, "## `{measurement}` ({kind})\n")?;
     let chart = format!("{}.svg", tradeoff_stem(measurement));
     if charts.contains(&chart) {
-        let _ = writeln!(out, "![size versus runtime, {measurement}]({chart})\n");
+        writeln!(out, "![size versus runtime, {measurement}]({chart})\n")?;
     }
     if let Some(reference) = analysis::normalising_reference(rows, measurement) {
-        let _ = writeln!(
+        writeln!(
             out,
             "Merged from shards measured on different machines: every runtime here is its ratio to its own shard's reference variant times the first shard's reference runtime ({}), so they share one scale. The CSV keeps the raw runtimes and the ratio (`reference_ratio`).\n",
             human_ns(reference)
-        );
+        )?;
     }
     let other_panic: Vec<String> = rows
         .iter()
@@ -203,11 +221,11 @@ fn measurement_section(out: &mut String, rows: &[Row], measurement: &str, charts
         .map(|r| format!("`{}`", r.variant))
         .collect();
     if !other_panic.is_empty() {
-        let _ = writeln!(
+        writeln!(
             out,
             "Cargo builds bench targets with `panic = \"unwind\"` whatever the profile says (cargo issue 11214), so this measurement of {} is of an unwinding build; those variants are left out of the Pareto set and the recommendations below. For the panic axis, trust the whole-binary measurements.\n",
             other_panic.join(", ")
-        );
+        )?;
     }
     let points = analysis::points(rows, measurement);
     let ranking = analysis::sizeless_ranking(rows, measurement);
@@ -215,22 +233,18 @@ fn measurement_section(out: &mut String, rows: &[Row], measurement: &str, charts
         return ranking_section(out, &ranking);
     }
     if points.is_empty() {
-        let _ = writeln!(out, "No variant has a successful measurement.\n");
-        return;
+        return writeln!(out, "No variant has a successful measurement.\n");
     }
     let frontier = analysis::pareto(&points);
-    let _ = writeln!(
+    writeln!(
         out,
         "**Pareto set** (no other variant is both smaller and faster), smallest first:\n"
-    );
-    let _ = writeln!(
-        out,
-        "| variant | step | size | runtime | 95% CI | panic in effect |\n|---|---|---:|---:|---|---|"
-    );
+    )?;
+    let mut table = Table::new(&POINT_COLUMNS);
     for point in &frontier {
-        let _ = writeln!(out, "{}", point_line(point));
+        table.row(point_cells(point));
     }
-    let _ = writeln!(out);
+    writeln!(out, "{table}")?;
     let tolerance = TOLERANCE * 100.0;
     for (title, pick) in [
         (
@@ -243,7 +257,7 @@ fn measurement_section(out: &mut String, rows: &[Row], measurement: &str, charts
         ),
     ] {
         let Some(pick) = pick else { continue };
-        let _ = writeln!(
+        writeln!(
             out,
             "**{title}:** `{}`{}: {} B, {} [{} .. {}].\n",
             pick.row.variant,
@@ -252,120 +266,136 @@ fn measurement_section(out: &mut String, rows: &[Row], measurement: &str, charts
             human_ns(pick.mean_ns),
             human_ns(pick.ci_ns.0),
             human_ns(pick.ci_ns.1)
-        );
-        snippet_block(out, pick.row);
+        )?;
+        snippet_block(out, pick.row)?;
     }
+    Ok(())
 }
 
 /// Runtimes without sizes (a library swept through its benches): a ranking and the fastest.
-fn ranking_section(out: &mut String, ranking: &[&Row]) {
-    let _ = writeln!(
+fn ranking_section(out: &mut String, ranking: &[&Row]) -> fmt::Result {
+    writeln!(
         out,
         "The package has no binary, so there is no size to trade against: variants ranked by runtime, fastest first.\n"
-    );
-    let _ = writeln!(
-        out,
-        "| variant | step | runtime | 95% CI | panic in effect |\n|---|---|---:|---|---|"
-    );
+    )?;
+    let columns: Vec<(&str, Align)> =
+        POINT_COLUMNS.into_iter().filter(|(name, _)| *name != "size").collect();
+    let mut table = Table::new(&columns);
     for row in ranking {
         let mean = row.mean_ns.unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "| `{}` | {} | {} | {} .. {} | {} |",
-            row.variant,
-            row.step.as_deref().unwrap_or(""),
+        table.row(vec![
+            format!("`{}`", row.variant),
+            row.step.clone().unwrap_or_default(),
             human_ns(mean),
-            human_ns(row.ci_low_ns.unwrap_or(mean)),
-            human_ns(row.ci_high_ns.unwrap_or(mean)),
-            row.panic_effective.as_deref().unwrap_or("unknown")
-        );
+            format!(
+                "{} .. {}",
+                human_ns(row.ci_low_ns.unwrap_or(mean)),
+                human_ns(row.ci_high_ns.unwrap_or(mean))
+            ),
+            row.panic_effective.clone().unwrap_or_else(|| "unknown".to_owned()),
+        ]);
     }
+    write!(out, "{table}")?;
     let fastest = ranking[0];
-    let _ = writeln!(out, "\n**Fastest:** `{}`.\n", fastest.variant);
-    snippet_block(out, fastest);
+    writeln!(out, "\n**Fastest:** `{}`.\n", fastest.variant)?;
+    snippet_block(out, fastest)
 }
 
 /// The `[profile.release]` to paste for `row`, as a fenced TOML block.
-fn snippet_block(out: &mut String, row: &Row) {
+fn snippet_block(out: &mut String, row: &Row) -> fmt::Result {
     match analysis::profile_snippet(row, "release") {
-        Ok(snippet) => {
-            let _ = writeln!(out, "```toml\n{snippet}```\n");
-        }
-        Err(error) => {
-            let _ = writeln!(out, "(no snippet: {error})\n");
-        }
+        Ok(snippet) => writeln!(out, "```toml\n{snippet}```\n"),
+        Err(error) => writeln!(out, "(no snippet: {error})\n"),
     }
 }
 
-fn point_line(point: &Point<'_>) -> String {
-    format!(
-        "| `{}` | {} | {} B | {} | {} .. {} | {} |",
-        point.row.variant,
-        point.row.step.as_deref().unwrap_or(""),
-        thousands(point.size),
+/// The columns of a table of measured points.
+const POINT_COLUMNS: [(&str, Align); 6] = [
+    ("variant", Align::Left),
+    ("step", Align::Left),
+    ("size", Align::Right),
+    ("runtime", Align::Right),
+    ("95% CI", Align::Left),
+    ("panic in effect", Align::Left),
+];
+
+/// A row of a table of measured points.
+fn point_cells(point: &Point<'_>) -> Vec<String> {
+    vec![
+        format!("`{}`", point.row.variant),
+        point.row.step.clone().unwrap_or_default(),
+        format!("{} B", thousands(point.size)),
         human_ns(point.mean_ns),
-        human_ns(point.ci_ns.0),
-        human_ns(point.ci_ns.1),
-        point.row.panic_effective.as_deref().unwrap_or("unknown")
-    )
+        format!("{} .. {}", human_ns(point.ci_ns.0), human_ns(point.ci_ns.1)),
+        point.row.panic_effective.clone().unwrap_or_else(|| "unknown".to_owned()),
+    ]
 }
 
-fn variants_section(out: &mut String, rows: &[Row], sizes: &[&Row], measurements: &[&str]) {
-    let _ = writeln!(out, "## All variants\n");
-    let mut header = "| variant | opt-level | lto | codegen-units | panic | strip | status | size | .text | build |".to_owned();
-    let mut rule = "|---|---|---|---:|---|---|---|---:|---:|---:|".to_owned();
+fn variants_section(
+    out: &mut String,
+    rows: &[Row],
+    sizes: &[&Row],
+    measurements: &[&str],
+) -> fmt::Result {
+    writeln!(out, "## All variants\n")?;
+    let (left, right) = (Align::Left, Align::Right);
+    let mut table = Table::new(&[
+        ("variant", left),
+        ("opt-level", left),
+        ("lto", left),
+        ("codegen-units", right),
+        ("panic", left),
+        ("strip", left),
+        ("status", left),
+        ("size", right),
+        (".text", right),
+        ("build", right),
+    ]);
     let with_axes = sizes.iter().any(|r| !analysis::build_axes(r).is_empty());
     let with_shipping = sizes.iter().any(|r| r.image_bytes.is_some());
     if with_axes {
-        header.push_str(" built with |");
-        rule.push_str("---|");
+        table.column("built with", left);
     }
     if with_shipping {
-        header.push_str(" shipped | image |");
-        rule.push_str("---:|---:|");
+        table.column("shipped", right);
+        table.column("image", right);
     }
     for measurement in measurements {
-        let _ = write!(header, " {measurement} |");
-        rule.push_str("---:|");
+        table.column(*measurement, right);
     }
-    let _ = writeln!(out, "{header}\n{rule}");
     for row in sizes {
-        let mut line = format!(
-            "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-            row.variant,
-            row.opt_level,
-            row.lto,
-            row.codegen_units,
-            row.panic,
-            row.strip,
-            row.status,
+        let mut cells = vec![
+            format!("`{}`", row.variant),
+            row.opt_level.clone(),
+            row.lto.clone(),
+            row.codegen_units.to_string(),
+            row.panic.clone(),
+            row.strip.clone(),
+            row.status.to_string(),
             row.size_bytes.map(thousands).unwrap_or_default(),
             row.text_bytes.map(thousands).unwrap_or_default(),
-            row.build_seconds.map(|s| format!("{s:.1} s")).unwrap_or_default()
-        );
+            row.build_seconds.map(|s| format!("{s:.1} s")).unwrap_or_default(),
+        ];
         if with_axes {
-            let _ = write!(line, " {} |", analysis::build_axes(row).join("; "));
+            cells.push(analysis::build_axes(row).join("; "));
         }
         if with_shipping {
-            let _ = write!(
-                line,
-                " {} | {} |",
-                row.shipped_bytes.map(thousands).unwrap_or_default(),
-                row.image_bytes.map(thousands).unwrap_or_default()
-            );
+            cells.push(row.shipped_bytes.map(thousands).unwrap_or_default());
+            cells.push(row.image_bytes.map(thousands).unwrap_or_default());
         }
         for measurement in measurements {
-            let cell = match rows.iter().find(|r| {
+            let measured = rows.iter().find(|r| {
                 r.variant == row.variant && r.measurement.as_deref() == Some(*measurement)
-            }) {
+            });
+            cells.push(match measured {
                 Some(r) if r.status == Status::Ok => r.mean_ns.map(human_ns).unwrap_or_default(),
                 Some(r) => r.status.to_string(),
                 None => String::new(),
-            };
-            let _ = write!(line, " {cell} |");
+            });
         }
-        let _ = writeln!(out, "{line}");
+        table.row(cells);
     }
+    write!(out, "{table}")?;
     let notes: Vec<String> = rows
         .iter()
         .filter(|r| r.status != Status::Ok || r.identical_to.is_some())
@@ -385,14 +415,15 @@ fn variants_section(out: &mut String, rows: &[Row], sizes: &[&Row], measurements
         })
         .collect();
     if !notes.is_empty() {
-        let _ = writeln!(out, "\nNotes:\n\n{}", notes.join("\n"));
+        writeln!(out, "\nNotes:\n\n{}", notes.join("\n"))?;
     }
     if with_shipping {
-        let _ = writeln!(
+        writeln!(
             out,
             "\n`shipped` is the binary plus the shared libraries it loads from the Rust toolchain (what must ship with it); `image` is every file a minimal container image holds: the binary alone when static (`FROM scratch`), else with its libraries and the loader. The trade-off charts and recommendations use `shipped`."
-        );
+        )?;
     }
+    Ok(())
 }
 
 /// How many crates the breakdown table lists.
@@ -400,7 +431,7 @@ const CRATES_SHOWN: usize = 12;
 
 /// Where the bytes go: machine code per crate, in the largest and the smallest variant with a
 /// breakdown, the crates that changed most first.
-fn crates_section(out: &mut String, sizes: &[&Row], crates: &[CrateRow]) {
+fn crates_section(out: &mut String, sizes: &[&Row], crates: &[CrateRow]) -> fmt::Result {
     // Only variants whose code is all in the binary: a `-C prefer-dynamic` one keeps std in a
     // shared library, which its breakdown cannot see.
     let with_breakdown: Vec<&&Row> = sizes
@@ -415,7 +446,7 @@ fn crates_section(out: &mut String, sizes: &[&Row], crates: &[CrateRow]) {
         with_breakdown.iter().max_by_key(|r| r.size_bytes),
         with_breakdown.iter().min_by_key(|r| r.size_bytes),
     ) else {
-        return;
+        return Ok(());
     };
     let of = |variant: &str| -> Vec<&CrateRow> {
         crates.iter().filter(|c| c.variant == variant).collect()
@@ -428,29 +459,33 @@ fn crates_section(out: &mut String, sizes: &[&Row], crates: &[CrateRow]) {
     names.sort_by_key(|name| {
         std::cmp::Reverse((bytes(&large, name) as i64 - bytes(&small, name) as i64).unsigned_abs())
     });
-    let _ = writeln!(
+    writeln!(
         out,
         "\n## Where the bytes go\n\nMachine code per crate (`.text` bytes of its functions, from the symbol table; `crates.csv` has every variant), in the largest variant `{}` and the smallest `{}` (of those whose code is all in the binary), the crates that changed most first. `[unknown]` is code without a Rust symbol name: C code such as a static libc, and the linker's.\n",
         largest.variant, smallest.variant
-    );
-    let _ = writeln!(
-        out,
-        "| crate | `{}` | `{}` | change |\n|---|---:|---:|---:|",
-        largest.variant, smallest.variant
-    );
+    )?;
+    let (large_name, small_name) =
+        (format!("`{}`", largest.variant), format!("`{}`", smallest.variant));
+    let mut table = Table::new(&[
+        ("crate", Align::Left),
+        (&large_name, Align::Right),
+        (&small_name, Align::Right),
+        ("change", Align::Right),
+    ]);
     for name in names.iter().take(CRATES_SHOWN) {
         let (before, after) = (bytes(&large, name), bytes(&small, name));
-        let _ = writeln!(
-            out,
-            "| `{name}` | {} | {} | {} |",
+        table.row(vec![
+            format!("`{name}`"),
             thousands(before),
             thousands(after),
-            percent(Some(before as f64), Some(after as f64))
-        );
+            percent(Some(before as f64), Some(after as f64)),
+        ]);
     }
+    write!(out, "{table}")?;
     if names.len() > CRATES_SHOWN {
-        let _ = writeln!(out, "\n{} more changed less.", names.len() - CRATES_SHOWN);
+        writeln!(out, "\n{} more changed less.", names.len() - CRATES_SHOWN)?;
     }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -244,19 +244,9 @@ pub(super) fn is_safe_name(name: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
     use super::*;
-    use crate::plan::spec::{MeasureOrder, Sweep};
-
-    fn parse(text: &str) -> Result<Sweep, InputError> {
-        Sweep::parse(Path::new("sweeps/t.toml"), text.to_owned())
-    }
-
-    fn error(text: &str) -> (Option<(usize, usize)>, String, String) {
-        let err = parse(text).unwrap_err();
-        (err.position, err.message, err.fix.unwrap_or_default())
-    }
+    use crate::plan::spec::MeasureOrder;
+    use crate::plan::spec::tests::{error, parse};
 
     #[test]
     fn bench_tables_get_criterion_defaults_and_the_sweeps_package() {

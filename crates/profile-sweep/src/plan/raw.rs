@@ -173,13 +173,7 @@ impl Matrix {
             wasm_opt,
             exclude,
         } = self;
-        let axes = present([
-            (Axis::OptLevel, opt_level),
-            (Axis::Lto, lto),
-            (Axis::CodegenUnits, codegen_units),
-            (Axis::Panic, panic),
-            (Axis::Strip, strip),
-        ]);
+        let axes = ProfileFields { opt_level, lto, codegen_units, panic, strip }.by_axis();
         let env = EnvFields { toolchain, build_std, target, features, rustflags, wasm_opt };
         MatrixParts { axes, env_axes: env.by_axis(), exclude }
     }
@@ -197,13 +191,10 @@ impl Rule {
     /// The axes the rule names, with the value or list of values it gives each.
     pub fn parts(&self) -> AxisValues<&Spanned<toml::Value>> {
         let Rule { opt_level, lto, codegen_units, panic, strip } = self;
-        present([
-            (Axis::OptLevel, opt_level.as_ref()),
-            (Axis::Lto, lto.as_ref()),
-            (Axis::CodegenUnits, codegen_units.as_ref()),
-            (Axis::Panic, panic.as_ref()),
-            (Axis::Strip, strip.as_ref()),
-        ])
+        let (opt_level, lto, codegen_units) =
+            (opt_level.as_ref(), lto.as_ref(), codegen_units.as_ref());
+        let (panic, strip) = (panic.as_ref(), strip.as_ref());
+        ProfileFields { opt_level, lto, codegen_units, panic, strip }.by_axis()
     }
 }
 
@@ -226,15 +217,32 @@ impl Step {
             rustflags,
             wasm_opt,
         } = self;
-        let axes = present([
+        let axes = ProfileFields { opt_level, lto, codegen_units, panic, strip }.by_axis();
+        let env = EnvFields { toolchain, build_std, target, features, rustflags, wasm_opt };
+        (step, axes, env.by_axis())
+    }
+}
+
+/// The profile-axis fields every table that sets profile axes has.
+struct ProfileFields<T> {
+    opt_level: Option<T>,
+    lto: Option<T>,
+    codegen_units: Option<T>,
+    panic: Option<T>,
+    strip: Option<T>,
+}
+
+impl<T> ProfileFields<T> {
+    /// The present fields, paired with their axis by name.
+    fn by_axis(self) -> AxisValues<T> {
+        let ProfileFields { opt_level, lto, codegen_units, panic, strip } = self;
+        present([
             (Axis::OptLevel, opt_level),
             (Axis::Lto, lto),
             (Axis::CodegenUnits, codegen_units),
             (Axis::Panic, panic),
             (Axis::Strip, strip),
-        ]);
-        let env = EnvFields { toolchain, build_std, target, features, rustflags, wasm_opt };
-        (step, axes, env.by_axis())
+        ])
     }
 }
 

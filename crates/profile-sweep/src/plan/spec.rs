@@ -484,14 +484,16 @@ fn default_name(path: &Path) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn parse(text: &str) -> Result<Sweep, InputError> {
+    /// Parses a sweep file's text as `sweeps/t.toml`.
+    pub fn parse(text: &str) -> Result<Sweep, InputError> {
         Sweep::parse(Path::new("sweeps/t.toml"), text.to_owned())
     }
 
-    fn error(text: &str) -> (Option<(usize, usize)>, String, String) {
+    /// Where parsing `text` fails, what it says and the fix it offers.
+    pub fn error(text: &str) -> (Option<(usize, usize)>, String, String) {
         let err = parse(text).unwrap_err();
         (err.position, err.message, err.fix.unwrap_or_default())
     }

@@ -492,25 +492,12 @@ impl Chart for EffectChart<'_> {
             None => Vec::new(),
         };
         let key = self.axis.key();
+        let size_title = format!("Binary size by {key} (one dot per variant, red: median)");
         if runtimes.is_empty() {
-            strip_panel(
-                &body,
-                &format!("Binary size by {key} (one dot per variant, red: median)"),
-                "size",
-                &sizes,
-                1.0,
-                human_bytes,
-            )?;
+            strip_panel(&body, &size_title, "size", &sizes, 1.0, human_bytes)?;
         } else {
             let (top, bottom) = body.split_vertically((SIZE.1 - 30) / 2);
-            strip_panel(
-                &top,
-                &format!("Binary size by {key} (one dot per variant, red: median)"),
-                "size",
-                &sizes,
-                1.0,
-                human_bytes,
-            )?;
+            strip_panel(&top, &size_title, "size", &sizes, 1.0, human_bytes)?;
             let (unit, unit_name) = time_unit(runtimes.iter().map(|r| r.1).fold(0.0, f64::max));
             let title = format!("Runtime by {key}: {}", self.measurement.unwrap_or_default());
             strip_panel(&bottom, &title, &format!("runtime ({unit_name})"), &runtimes, unit, trim)?;

@@ -3,9 +3,10 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use profile_sweep::present::analysis;
 use profile_sweep::present::compare::{Thresholds, compare};
 use profile_sweep::results::rows;
-use profile_sweep::util::units::{human_ns, thousands};
+use profile_sweep::util::units::thousands;
 
 /// Compare two results files variant by variant; fail on regressions beyond a threshold.
 #[derive(Debug, clap::Args)]
@@ -46,7 +47,10 @@ impl Compare {
                     thousands(change.old as u64),
                     thousands(change.new as u64),
                 ),
-                Some(m) => (m.clone(), human_ns(change.old), human_ns(change.new)),
+                Some(m) => {
+                    let unit = analysis::unit_of(m);
+                    (m.clone(), unit.format(change.old), unit.format(change.new))
+                }
             };
             let flag = if change.regression { "  REGRESSION" } else { "" };
             println!(

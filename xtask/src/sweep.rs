@@ -8,7 +8,7 @@ use profile_sweep::present::analysis;
 use profile_sweep::results::rows::{Row, Status};
 use profile_sweep::results::shard::Shard;
 use profile_sweep::sweep::{SweepOptions, SweepSummary, run};
-use profile_sweep::util::units::{human_bytes, human_ns, thousands};
+use profile_sweep::util::units::{Unit, human_bytes, thousands};
 
 /// Build every profile variant of a sweep file and record each one's size and build time.
 #[derive(Debug, clap::Args)]
@@ -120,23 +120,33 @@ fn print_summary(report: &SweepSummary) {
     }
     let runtime_rows = report.rows.iter().filter(|r| r.measurement.is_some());
     for name in analysis::measurements(&report.rows) {
+        let unit = analysis::unit_of(name);
         let what = if name.starts_with("criterion:") {
-            "criterion, per iteration"
+            "criterion, per iteration; mean and 95% confidence interval"
+        } else if unit == Unit::Instructions {
+            "whole binary under Cachegrind; exact count, not time"
         } else {
-            "whole binary, per run"
+            "whole binary, per run; mean and 95% confidence interval"
         };
-        println!("\n{name} ({what}; mean and 95% confidence interval; panic strategy in effect)");
+        println!("\n{name} ({what}; panic strategy in effect)");
         for row in runtime_rows.clone().filter(|r| r.measurement.as_deref() == Some(name)) {
-            let time = match (row.mean_ns, row.ci_low_ns, row.ci_high_ns) {
-                (Some(mean), Some(low), Some(high)) => {
-                    format!("{:>10}  [{} .. {}]", human_ns(mean), human_ns(low), human_ns(high))
+            let value = match (row.status, row.mean_ns, row.ci_low_ns, row.ci_high_ns) {
+                (Status::Ok, Some(count), _, _) if unit == Unit::Instructions => {
+                    format!("{:>16}", thousands(count as u64))
+                }
+                (Status::Ok, Some(mean), Some(low), Some(high)) => {
+                    let (mean, low, high) =
+                        (unit.format(mean), unit.format(low), unit.format(high));
+                    format!("{mean:>10}  [{low} .. {high}]")
                 }
                 _ => format!("{}: {}", row.status, row.note.as_deref().unwrap_or("")),
             };
             let panic = row.panic_effective.as_deref().unwrap_or("?");
-            println!("{:label_width$}  {time}  {panic}", label(row));
+            let noise = row.noise.as_deref().map(|n| format!("  NOISY: {n}")).unwrap_or_default();
+            println!("{:label_width$}  {value}  {panic}{noise}", label(row));
         }
     }
+    print_noise(&report.rows);
     println!("results: {}", report.results_csv.display());
     let names: Vec<String> = report
         .outputs
@@ -162,5 +172,30 @@ fn print_summary(report: &SweepSummary) {
         report.wall_seconds,
         report.child_seconds,
         overhead / report.wall_seconds * 100.0
+    );
+}
+
+/// Says which timings are noise and what to do about it.
+fn print_noise(rows: &[Row]) {
+    let noisy: Vec<&Row> = rows.iter().filter(|r| r.noise.is_some()).collect();
+    let timed = rows
+        .iter()
+        .filter(|r| r.status == Status::Ok && r.unit.is_none() && r.mean_ns.is_some())
+        .count();
+    if noisy.is_empty() {
+        return;
+    }
+    let count = |flag: &str| {
+        noisy.iter().filter(|r| r.noise.as_deref().is_some_and(|n| n.contains(flag))).count()
+    };
+    println!(
+        "\nnoise: {} of {timed} timings are not to be trusted ({} with a 95% interval over 3% of the mean, {} with outlying runs, {} measured while other processes wanted every CPU).",
+        noisy.len(),
+        count("wide-interval"),
+        count("outliers"),
+        count("busy")
+    );
+    println!(
+        "  What to do: measure on a quiet machine, raise `runs` in the sweep file, or rank on the instruction counts (`instructions:<run>`), which load does not move. Rankings below treat overlapping intervals as ties."
     );
 }

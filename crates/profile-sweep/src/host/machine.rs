@@ -1,5 +1,8 @@
 //! The machine the runtimes were measured on: recorded in every row, since runtimes are only
-//! comparable on the same host, CPU and frequency governor.
+//! comparable on the same host, CPU and frequency governor, and sizes only for one
+//! `CARGO_HOME` path (dependency source paths are compiled in as panic locations).
+
+use std::path::PathBuf;
 
 /// Host facts, each read once per sweep.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -10,6 +13,14 @@ pub struct Machine {
     pub cpu_model: Option<String>,
     /// cpufreq governor of CPU 0, if readable (often not in containers and VMs).
     pub governor: Option<String>,
+    /// Where cargo keeps registry sources: `$CARGO_HOME`, else `~/.cargo`.
+    pub cargo_home: PathBuf,
+}
+
+/// `$CARGO_HOME`, else `$HOME/.cargo`, as cargo finds it.
+pub fn cargo_home() -> PathBuf {
+    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+    std::env::var_os("CARGO_HOME").map_or_else(|| home.join(".cargo"), PathBuf::from)
 }
 
 impl Machine {
@@ -30,6 +41,7 @@ impl Machine {
             host: read("/proc/sys/kernel/hostname").unwrap_or_else(|| "unknown".to_owned()),
             cpu_model,
             governor: read("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"),
+            cargo_home: cargo_home(),
         }
     }
 }

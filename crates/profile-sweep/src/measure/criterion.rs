@@ -12,6 +12,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use serde::Deserialize;
 
+use crate::measure::noise::Load;
 use crate::measure::runtime::{self, Exit};
 use crate::measure::stats::Summary;
 use crate::plan::measures::CriterionSpec;
@@ -62,7 +63,12 @@ impl Estimate {
 #[derive(Debug, Clone, PartialEq)]
 pub enum CriterionOutcome {
     /// Criterion ran and wrote at least one estimate; one per benchmark, sorted by id.
-    Measured(Vec<Estimate>),
+    Measured {
+        /// One estimate per benchmark.
+        estimates: Vec<Estimate>,
+        /// How busy the machine was before and after the run.
+        load: Load,
+    },
     /// The process failed, timed out, or measured nothing.
     Failed {
         /// Why.
@@ -95,7 +101,10 @@ pub fn run(
         .current_dir(package_dir)
         .env("CRITERION_HOME", home);
     runtime::set_library_path(&mut command, library_path);
-    let exit = runtime::run_to_exit(&mut command, None, spec.timeout)?;
+    let mut load = Load::new(Load::available_cpus());
+    load.sample();
+    let exit = runtime::run_to_exit(&mut command, None, spec.timeout, false)?;
+    load.sample();
     let outcome = match exit.exit {
         Exit::Success => match read_estimates(home)? {
             estimates if estimates.is_empty() => CriterionOutcome::Failed {
@@ -105,7 +114,7 @@ pub fn run(
                 },
                 stderr: exit.stderr,
             },
-            estimates => CriterionOutcome::Measured(estimates),
+            estimates => CriterionOutcome::Measured { estimates, load },
         },
         failed => CriterionOutcome::Failed { reason: failed.to_string(), stderr: exit.stderr },
     };

@@ -5,6 +5,8 @@
 pub mod binary;
 pub mod bloat;
 pub mod criterion;
+pub mod instructions;
+pub mod noise;
 pub mod runtime;
 pub mod shipping;
 pub mod stats;

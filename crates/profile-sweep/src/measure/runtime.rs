@@ -1,5 +1,7 @@
 //! Whole-binary timing: run a built executable with fixed argv and stdin, warm up, then time
-//! repeated runs (wall clock, spawn to exit) and read peak RSS from the kernel's rusage.
+//! repeated runs (wall clock, spawn to exit) and read peak RSS and CPU time from the kernel's
+//! rusage. The machine's load is sampled around every run and the timing judged for noise
+//! ([`crate::measure::noise`]); the first run's stdout is hashed, to check that variants agree.
 //!
 //! A run that exits non-zero, is killed by a signal or exceeds its timeout makes the whole
 //! measurement fail, keeping the first lines of its stderr.
@@ -14,8 +16,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
+use crate::measure::noise::{Load, Noise};
 use crate::measure::stats::{self, Summary};
 use crate::plan::measures::RunSpec;
+use crate::util::hash::sha256_hex;
 use crate::util::interrupt;
 use crate::util::text::first_error_lines;
 
@@ -26,6 +30,16 @@ pub struct Timing {
     pub wall_ns: Summary,
     /// The largest resident set size of any run, in bytes.
     pub peak_rss_bytes: u64,
+    /// Mean user CPU time per timed run, in nanoseconds.
+    pub user_ns: f64,
+    /// Mean system CPU time per timed run, in nanoseconds.
+    pub sys_ns: f64,
+    /// Why the wall times may not be trusted, if they may not.
+    pub noise: Noise,
+    /// The most runnable processes seen while it ran, the harness included.
+    pub runnable_max: Option<u32>,
+    /// sha256 of the first run's stdout, when the spec checks output.
+    pub stdout_sha256: Option<String>,
 }
 
 /// What measuring gave.
@@ -52,27 +66,45 @@ pub fn measure(
     library_path: Option<&Path>,
 ) -> Result<(RunOutcome, Duration)> {
     let mut samples = Vec::with_capacity(spec.runs as usize);
+    let (mut user, mut sys) = (Duration::ZERO, Duration::ZERO);
     let mut peak_rss_bytes = 0;
     let mut in_processes = Duration::ZERO;
+    let mut stdout_sha256 = None;
+    let mut load = Load::new(Load::available_cpus());
     for index in 0..spec.warmup + spec.runs {
         let mut command = Command::new(executable);
         command.args(&spec.args).current_dir(&spec.cwd);
         set_library_path(&mut command, library_path);
-        let exit = run_to_exit(&mut command, stdin, spec.timeout)?;
+        // The first run's output is hashed; before the timed runs when there is a warm-up.
+        let hash_stdout = index == 0 && spec.check_output;
+        load.sample();
+        let exit = run_to_exit(&mut command, stdin, spec.timeout, hash_stdout)?;
+        load.sample();
         in_processes += exit.elapsed;
         if exit.exit != Exit::Success {
-            return Ok((
-                RunOutcome::Failed { reason: exit.exit.to_string(), stderr: exit.stderr },
-                in_processes,
-            ));
+            let failed = RunOutcome::Failed { reason: exit.exit.to_string(), stderr: exit.stderr };
+            return Ok((failed, in_processes));
         }
+        stdout_sha256 = stdout_sha256.or(exit.stdout_sha256);
         if index >= spec.warmup {
             samples.push(exit.elapsed.as_nanos() as f64);
+            user += exit.user;
+            sys += exit.sys;
         }
         peak_rss_bytes = peak_rss_bytes.max(exit.peak_rss_bytes);
     }
     let wall_ns = stats::summarize(&samples).context("fewer than two timed runs")?;
-    Ok((RunOutcome::Measured(Timing { wall_ns, peak_rss_bytes }), in_processes))
+    let runs = f64::from(spec.runs);
+    let timing = Timing {
+        noise: Noise::assess(&samples, &wall_ns, &load),
+        wall_ns,
+        peak_rss_bytes,
+        user_ns: (user.as_nanos() as f64 / runs).round(),
+        sys_ns: (sys.as_nanos() as f64 / runs).round(),
+        runnable_max: load.runnable_max(),
+        stdout_sha256,
+    };
+    Ok((RunOutcome::Measured(timing), in_processes))
 }
 
 /// Sets `LD_LIBRARY_PATH` to `dir` (only), for an executable that loads shared libraries from
@@ -116,26 +148,43 @@ pub struct ProcessExit {
     pub elapsed: Duration,
     /// Its peak resident set size, in bytes.
     pub peak_rss_bytes: u64,
+    /// User CPU time.
+    pub user: Duration,
+    /// System CPU time.
+    pub sys: Duration,
     /// The first lines of its stderr (see [`first_error_lines`]).
     pub stderr: String,
+    /// sha256 of its stdout, when asked for.
+    pub stdout_sha256: Option<String>,
 }
 
 /// Runs `command` to its end in a process group of its own (so a signal to the sweep stops
-/// it), with `stdin` from a file or none, stdout discarded, and a timeout.
+/// it), with `stdin` from a file or none, stdout discarded (or, with `hash_stdout`, kept in a
+/// temporary file and hashed), and a timeout.
 pub fn run_to_exit(
     command: &mut Command,
     stdin: Option<&Path>,
     timeout: Duration,
+    hash_stdout: bool,
 ) -> Result<ProcessExit> {
     let mut stderr =
         tempfile::tempfile().context("cannot create a file for the process's stderr")?;
+    let stdout = if hash_stdout {
+        Some(tempfile::tempfile().context("cannot create a file for the process's stdout")?)
+    } else {
+        None
+    };
+    let stdout_stdio = match &stdout {
+        Some(file) => Stdio::from(file.try_clone()?),
+        None => Stdio::null(),
+    };
     let input = match stdin {
         Some(path) => Stdio::from(
             File::open(path).with_context(|| format!("cannot open {}", path.display()))?,
         ),
         None => Stdio::null(),
     };
-    command.stdin(input).stdout(Stdio::null()).stderr(stderr.try_clone()?).process_group(0);
+    command.stdin(input).stdout(stdout_stdio).stderr(stderr.try_clone()?).process_group(0);
 
     let started = Instant::now();
     let child = command
@@ -178,13 +227,31 @@ pub fn run_to_exit(
     if exit != Exit::Success {
         let _ = stderr.rewind().and_then(|_| stderr.read_to_string(&mut text));
     }
+    let stdout_sha256 = match stdout {
+        Some(mut file) => {
+            file.rewind()?;
+            let mut bytes = Vec::new();
+            file.read_to_end(&mut bytes)?;
+            Some(sha256_hex(&bytes))
+        }
+        None => None,
+    };
     // ru_maxrss is in KiB on Linux.
     Ok(ProcessExit {
         exit,
         elapsed,
         peak_rss_bytes: rusage.ru_maxrss.max(0) as u64 * 1024,
+        user: timeval(rusage.ru_utime),
+        sys: timeval(rusage.ru_stime),
         stderr: first_error_lines(&text),
+        stdout_sha256,
     })
+}
+
+/// A kernel `timeval` as a duration.
+fn timeval(time: libc::timeval) -> Duration {
+    Duration::from_secs(time.tv_sec.max(0) as u64)
+        + Duration::from_micros(time.tv_usec.max(0) as u64)
 }
 
 /// Kills a run that outlives its timeout.
@@ -235,6 +302,8 @@ mod tests {
             warmup: 1,
             runs,
             timeout,
+            check_output: true,
+            instructions: None,
         }
     }
 

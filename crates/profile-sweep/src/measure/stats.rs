@@ -22,6 +22,22 @@ pub struct Summary {
     pub ci_high: f64,
 }
 
+impl Summary {
+    /// An exact value (a count): one sample, no spread, an interval of zero width.
+    pub fn exact(value: f64) -> Summary {
+        Summary {
+            samples: 1,
+            mean: value,
+            median: value,
+            min: value,
+            max: value,
+            std_dev: 0.0,
+            ci_low: value,
+            ci_high: value,
+        }
+    }
+}
+
 /// Summarises at least two samples; `None` for fewer (no spread can be estimated).
 pub fn summarize(samples: &[f64]) -> Option<Summary> {
     if samples.len() < 2 || samples.iter().any(|s| !s.is_finite()) {

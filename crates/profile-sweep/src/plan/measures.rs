@@ -24,6 +24,11 @@ pub struct RunSpec {
     pub runs: u32,
     /// A run taking longer is killed and the measurement fails.
     pub timeout: Duration,
+    /// Hash the first run's stdout, so variants that print something else are caught.
+    pub check_output: bool,
+    /// Count instructions under Cachegrind: `Some(true)` asked for, `Some(false)` refused,
+    /// `None` when Valgrind is installed.
+    pub instructions: Option<bool>,
 }
 
 /// A validated `[[bench]]` of a sweep file: which bench target to run and how long.
@@ -176,6 +181,8 @@ pub(super) fn validate_run(
             warmup,
             runs,
             timeout: Duration::from_secs_f64(timeout),
+            check_output: run.check_output.unwrap_or(true),
+            instructions: run.instructions,
         },
         stdin,
     })

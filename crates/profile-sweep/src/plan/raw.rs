@@ -54,6 +54,8 @@ pub struct Run {
     pub warmup: Option<Spanned<i64>>,
     pub runs: Option<Spanned<i64>>,
     pub timeout_seconds: Option<Spanned<f64>>,
+    pub check_output: Option<bool>,
+    pub instructions: Option<bool>,
 }
 
 /// A file path, or a generator.

@@ -2,9 +2,11 @@
 //! the two recommendations the report makes. Pure functions of the CSV rows; charts and the
 //! report only format what this module computes.
 
+use crate::measure::instructions;
 use crate::plan::build_env::EnvSetting;
 use crate::plan::settings::{Axis, RawValue, Setting};
 use crate::results::rows::{Row, Status};
+use crate::util::units::Unit;
 
 /// One variant as a point of the trade-off: size and runtime of one measurement.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,6 +20,15 @@ pub struct Point<'a> {
     pub mean_ns: f64,
     /// The confidence interval of the mean, in nanoseconds.
     pub ci_ns: (f64, f64),
+}
+
+/// What the numbers of `measurement` count: instructions for `instructions:<run>`, else time.
+pub fn unit_of(measurement: &str) -> Unit {
+    if measurement.starts_with(instructions::PREFIX) {
+        Unit::Instructions
+    } else {
+        Unit::Nanoseconds
+    }
 }
 
 /// The measurements present in `rows`, in order of first appearance; whole-binary runs come
@@ -58,11 +69,13 @@ pub fn measured_other_panic(row: &Row) -> bool {
 /// reference variant's runtime there (the first row with a ratio), its interval scaled alike.
 pub fn points<'a>(rows: &'a [Row], measurement: &str) -> Vec<Point<'a>> {
     let reference_ns = normalising_reference(rows, measurement);
+    let wrong_output = output_mismatches(rows, measurement);
     rows.iter()
         .filter(|r| {
             r.measurement.as_deref() == Some(measurement)
                 && r.status == Status::Ok
                 && !measured_other_panic(r)
+                && !wrong_output.iter().any(|w| w.variant == r.variant)
         })
         .filter_map(|row| {
             let mean_ns = row.mean_ns?;
@@ -81,6 +94,29 @@ pub fn points<'a>(rows: &'a [Row], measurement: &str) -> Vec<Point<'a>> {
             })
         })
         .collect()
+}
+
+/// The whole-binary run a measurement belongs to: `convert` for `instructions:convert`.
+fn run_of(measurement: &str) -> &str {
+    measurement.strip_prefix(instructions::PREFIX).unwrap_or(measurement)
+}
+
+/// The rows of the run behind `measurement` whose output differs from the first variant's
+/// (the first row with an output hash): they did something else, so their numbers are left
+/// out of the frontier and the recommendations.
+pub fn output_mismatches<'a>(rows: &'a [Row], measurement: &str) -> Vec<&'a Row> {
+    let run = run_of(measurement);
+    let of_run = || rows.iter().filter(move |r| r.measurement.as_deref() == Some(run));
+    let Some(first) = of_run().find_map(|r| r.stdout_sha256.as_deref()) else {
+        return Vec::new();
+    };
+    of_run().filter(|r| r.stdout_sha256.as_deref().is_some_and(|sha| sha != first)).collect()
+}
+
+/// The first variant whose output the others are checked against, for `measurement`.
+pub fn output_reference<'a>(rows: &'a [Row], measurement: &str) -> Option<&'a Row> {
+    let run = run_of(measurement);
+    rows.iter().find(|r| r.measurement.as_deref() == Some(run) && r.stdout_sha256.is_some())
 }
 
 /// The bytes a row's variant ships: `shipped_bytes` when measured (it counts the shared
@@ -148,43 +184,91 @@ pub fn normalising_reference(rows: &[Row], measurement: &str) -> Option<f64> {
         .and_then(|r| r.mean_ns)
 }
 
-/// The Pareto frontier: the points no other point beats on both size and runtime (smaller or
-/// equal in both, smaller in one). Points with equal size and runtime are all kept. Sorted by
-/// size, then runtime, then variant id.
+/// Whether `a` is certainly no slower than `b`: its whole interval at or below `b`'s (for exact
+/// counts, a count no larger). Overlapping intervals decide nothing.
+fn certainly_no_slower(a: &Point, b: &Point) -> bool {
+    a.ci_ns.1 <= b.ci_ns.0
+}
+
+/// Whether two points' intervals overlap: neither is certainly faster than the other.
+pub fn tied(a: &Point, b: &Point) -> bool {
+    a.ci_ns.0 <= b.ci_ns.1 && b.ci_ns.0 <= a.ci_ns.1
+}
+
+/// The Pareto set under uncertainty: the points no other point beats for certain, that is no
+/// larger and certainly no slower (intervals apart, or exact counts), strictly better in one.
+/// A point whose interval overlaps a smaller point's stays: the difference is within noise.
+/// Sorted by size, then runtime, then variant id.
 pub fn pareto<'a, 'b>(points: &'b [Point<'a>]) -> Vec<&'b Point<'a>> {
+    let dominates = |a: &Point, b: &Point| {
+        a.size <= b.size && certainly_no_slower(a, b) && (a.size < b.size || a.ci_ns.1 < b.ci_ns.0)
+    };
+    sorted(points.iter().filter(|p| !points.iter().any(|q| dominates(q, p))).collect())
+}
+
+/// The frontier by means alone, as if every mean were exact: the staircase a chart draws. A
+/// subset of [`pareto`].
+pub fn frontier_by_means<'a, 'b>(points: &'b [Point<'a>]) -> Vec<&'b Point<'a>> {
     let dominates = |a: &Point, b: &Point| {
         a.size <= b.size && a.mean_ns <= b.mean_ns && (a.size < b.size || a.mean_ns < b.mean_ns)
     };
-    let mut frontier: Vec<&Point> =
-        points.iter().filter(|p| !points.iter().any(|q| dominates(q, p))).collect();
-    frontier.sort_by(|a, b| {
+    sorted(points.iter().filter(|p| !points.iter().any(|q| dominates(q, p))).collect())
+}
+
+/// Points sorted by size, then runtime, then variant id.
+fn sorted<'a, 'b>(mut points: Vec<&'b Point<'a>>) -> Vec<&'b Point<'a>> {
+    points.sort_by(|a, b| {
         a.size
             .cmp(&b.size)
             .then(a.mean_ns.total_cmp(&b.mean_ns))
             .then(a.row.variant.cmp(&b.row.variant))
     });
-    frontier
+    points
 }
 
 /// How far from the best a recommendation may be: 10%.
 pub const TOLERANCE: f64 = 0.10;
 
-/// The smallest variant whose runtime is within [`TOLERANCE`] of the fastest (ties: faster).
-pub fn smallest_near_fastest<'a, 'b>(points: &'b [Point<'a>]) -> Option<&'b Point<'a>> {
-    let fastest = points.iter().map(|p| p.mean_ns).min_by(f64::total_cmp)?;
-    points
-        .iter()
-        .filter(|p| p.mean_ns <= fastest * (1.0 + TOLERANCE))
-        .min_by(|a, b| a.size.cmp(&b.size).then(a.mean_ns.total_cmp(&b.mean_ns)))
+/// A recommendation: the variant picked, and the ones the measurements cannot tell apart from
+/// it on the criterion that decided (the smaller of those is picked).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pick<'p, 'a> {
+    /// The variant recommended.
+    pub chosen: &'p Point<'a>,
+    /// Statistically tied candidates, smallest first; empty when the pick is clear.
+    pub tied: Vec<&'p Point<'a>>,
 }
 
-/// The fastest variant whose size is within [`TOLERANCE`] of the smallest (ties: smaller).
-pub fn fastest_near_smallest<'a, 'b>(points: &'b [Point<'a>]) -> Option<&'b Point<'a>> {
+/// The smallest variant whose runtime is within [`TOLERANCE`] of the fastest. A variant whose
+/// mean misses the band but whose interval reaches into it is tied with the band's edge: it
+/// may qualify, and the smaller is picked.
+pub fn smallest_near_fastest<'a, 'b>(points: &'b [Point<'a>]) -> Option<Pick<'b, 'a>> {
+    let fastest = points.iter().map(|p| p.mean_ns).min_by(f64::total_cmp)?;
+    let band = fastest * (1.0 + TOLERANCE);
+    let by_size =
+        |a: &&Point, b: &&Point| a.size.cmp(&b.size).then(a.mean_ns.total_cmp(&b.mean_ns));
+    let by_means = points.iter().filter(|p| p.mean_ns <= band).min_by(by_size)?;
+    let mut candidates: Vec<&Point> =
+        points.iter().filter(|p| p.ci_ns.0 <= band && p.size <= by_means.size).collect();
+    candidates.sort_by(by_size);
+    let chosen = candidates[0];
+    let tied = candidates.into_iter().filter(|p| !std::ptr::eq(*p, chosen)).collect();
+    Some(Pick { chosen, tied })
+}
+
+/// The fastest variant whose size is within [`TOLERANCE`] of the smallest. Candidates whose
+/// intervals overlap the fastest one's are tied with it, and the smallest of them is picked.
+pub fn fastest_near_smallest<'a, 'b>(points: &'b [Point<'a>]) -> Option<Pick<'b, 'a>> {
     let smallest = points.iter().map(|p| p.size).min()?;
-    points
-        .iter()
-        .filter(|p| p.size as f64 <= smallest as f64 * (1.0 + TOLERANCE))
-        .min_by(|a, b| a.mean_ns.total_cmp(&b.mean_ns).then(a.size.cmp(&b.size)))
+    let near: Vec<&Point> =
+        points.iter().filter(|p| p.size as f64 <= smallest as f64 * (1.0 + TOLERANCE)).collect();
+    let fastest =
+        near.iter().min_by(|a, b| a.mean_ns.total_cmp(&b.mean_ns).then(a.size.cmp(&b.size)))?;
+    let mut candidates: Vec<&Point> = near.iter().copied().filter(|p| tied(p, fastest)).collect();
+    candidates.sort_by(|a, b| a.size.cmp(&b.size).then(a.mean_ns.total_cmp(&b.mean_ns)));
+    let chosen = candidates[0];
+    let tied = candidates.into_iter().filter(|p| !std::ptr::eq(*p, chosen)).collect();
+    Some(Pick { chosen, tied })
 }
 
 /// Cargo's `codegen-units` for release profiles; written explicitly it changes the binary
@@ -317,18 +401,119 @@ mod tests {
         assert_eq!(frontier_ids(&[timed("only", 100, 1.0)]), ["only"]);
         // Equal in both: neither beats the other, both stay.
         assert_eq!(frontier_ids(&[timed("b", 100, 1.0), timed("a", 100, 1.0)]), ["a", "b"]);
-        // Equal size, one slower: the slower one is beaten.
-        assert_eq!(frontier_ids(&[timed("fast", 100, 1.0), timed("slow", 100, 2.0)]), ["fast"]);
+        // Equal size, one certainly slower (intervals apart): the slower one is beaten.
+        assert_eq!(frontier_ids(&[timed("fast", 100, 1.0), timed("slow", 100, 5.0)]), ["fast"]);
         // A duplicate of a dominated point is dominated too.
         assert_eq!(
             frontier_ids(&[
                 timed("best", 100, 1.0),
-                timed("worse", 200, 2.0),
-                timed("worse-again", 200, 2.0)
+                timed("worse", 200, 5.0),
+                timed("worse-again", 200, 5.0)
             ]),
             ["best"]
         );
         assert_eq!(frontier_ids(&[]), Vec::<&str>::new());
+    }
+
+    /// A row with an exact value (an instruction count): an interval of zero width.
+    fn counted(variant: &str, size: u64, count: f64) -> Row {
+        Row { ci_low_ns: Some(count), ci_high_ns: Some(count), ..timed(variant, size, count) }
+    }
+
+    #[test]
+    fn overlapping_intervals_dominate_nothing() {
+        // `big` looks faster by its mean, but its interval overlaps `small`'s: both stay.
+        let noisy = |v: &str, size, mean: f64, half: f64| Row {
+            ci_low_ns: Some(mean - half),
+            ci_high_ns: Some(mean + half),
+            ..timed(v, size, mean)
+        };
+        let rows = [noisy("small", 300, 110.0, 20.0), noisy("big", 900, 100.0, 15.0)];
+        assert_eq!(frontier_ids(&rows), ["small", "big"]);
+        let points = points(&rows, "run");
+        let by_means: Vec<&str> =
+            frontier_by_means(&points).iter().map(|p| p.row.variant.as_str()).collect();
+        assert_eq!(by_means, ["small", "big"]);
+        // Apart, the faster larger one no longer rests on noise, and neither is dominated;
+        // a slower and larger one is.
+        let rows = [
+            noisy("small", 300, 150.0, 5.0),
+            noisy("big", 900, 100.0, 5.0),
+            noisy("worse", 950, 160.0, 5.0),
+        ];
+        assert_eq!(frontier_ids(&rows), ["small", "big"]);
+    }
+
+    #[test]
+    fn exact_counts_decide_without_intervals() {
+        let rows = [
+            counted("small", 300, 1000.0),
+            counted("big", 900, 1000.0),
+            counted("slow", 200, 1001.0),
+        ];
+        assert_eq!(frontier_ids(&rows), ["slow", "small"], "equal count, larger: dominated");
+        let points = points(&rows, "run");
+        let pick = fastest_near_smallest(&points).unwrap();
+        assert_eq!(pick.chosen.row.variant, "slow", "only it is within 10% of the smallest size");
+        assert!(pick.tied.is_empty(), "exact counts leave nothing tied");
+        let pick = smallest_near_fastest(&points).unwrap();
+        assert_eq!((pick.chosen.row.variant.as_str(), pick.tied.len()), ("slow", 0));
+    }
+
+    #[test]
+    fn tied_candidates_are_listed_and_the_smaller_is_picked() {
+        // Both within 10% of the smallest size; `fast-ish` has the lower mean but its interval
+        // overlaps `lean`'s: a tie, and the smaller profile is picked.
+        let rows = [
+            Row { ci_low_ns: Some(90.0), ci_high_ns: Some(110.0), ..timed("fast-ish", 105, 100.0) },
+            Row { ci_low_ns: Some(95.0), ci_high_ns: Some(115.0), ..timed("lean", 100, 105.0) },
+            timed("fast-big", 500, 50.0),
+        ];
+        let points = points(&rows, "run");
+        let pick = fastest_near_smallest(&points).unwrap();
+        assert_eq!(pick.chosen.row.variant, "lean");
+        assert_eq!(
+            pick.tied.iter().map(|p| p.row.variant.as_str()).collect::<Vec<_>>(),
+            ["fast-ish"]
+        );
+        // Within 10% of the fastest (50): only fast-big by its mean; nothing smaller reaches 55.
+        let pick = smallest_near_fastest(&points).unwrap();
+        assert_eq!((pick.chosen.row.variant.as_str(), pick.tied.len()), ("fast-big", 0));
+        // A smaller variant whose interval reaches the band is tied with it, and picked.
+        let reaching =
+            Row { ci_low_ns: Some(54.0), ci_high_ns: Some(70.0), ..timed("reaching", 200, 62.0) };
+        let rows = [rows[2].clone(), reaching];
+        let reaching_points = super::points(&rows, "run");
+        let pick = smallest_near_fastest(&reaching_points).unwrap();
+        assert_eq!(pick.chosen.row.variant, "reaching");
+        assert_eq!(
+            pick.tied.iter().map(|p| p.row.variant.as_str()).collect::<Vec<_>>(),
+            ["fast-big"]
+        );
+    }
+
+    #[test]
+    fn a_variant_with_other_output_is_left_out_of_its_runs_measurements() {
+        let output = |variant: &str, size, mean, sha: &str| Row {
+            stdout_sha256: Some(sha.into()),
+            ..timed(variant, size, mean)
+        };
+        let count =
+            Row { measurement: Some("instructions:run".into()), ..counted("differs", 100, 10.0) };
+        let rows = [
+            output("first", 300, 50.0, "aa"),
+            output("same", 200, 40.0, "aa"),
+            output("differs", 100, 10.0, "bb"),
+            count,
+        ];
+        assert_eq!(frontier_ids(&rows), ["same"]);
+        let mismatches: Vec<&str> = output_mismatches(&rows, "instructions:run")
+            .iter()
+            .map(|r| r.variant.as_str())
+            .collect();
+        assert_eq!(mismatches, ["differs"]);
+        assert!(points(&rows, "instructions:run").is_empty(), "its count is left out too");
+        assert_eq!(output_reference(&rows, "run").unwrap().variant, "first");
     }
 
     #[test]
@@ -353,8 +538,8 @@ mod tests {
             timed("near-small", 430, 200.0),
         ];
         let points = points(&rows, "run");
-        assert_eq!(smallest_near_fastest(&points).unwrap().row.variant, "near-fast");
-        assert_eq!(fastest_near_smallest(&points).unwrap().row.variant, "near-small");
+        assert_eq!(smallest_near_fastest(&points).unwrap().chosen.row.variant, "near-fast");
+        assert_eq!(fastest_near_smallest(&points).unwrap().chosen.row.variant, "near-small");
         assert_eq!(smallest_near_fastest(&[]), None);
     }
 

@@ -19,12 +19,14 @@ use plotters::prelude::*;
 use crate::plan::settings::Axis;
 use crate::present::analysis;
 use crate::results::rows::Row;
-use crate::util::units::{human_bytes, trim};
+use crate::util::units::{Unit, human_bytes, trim};
 
 /// Width and height of every chart, in pixels.
 const SIZE: (u32, u32) = (1200, 800);
 const FONT: &str = "sans-serif";
 const POINT_COLOR: RGBColor = RGBColor(31, 119, 180);
+/// Rings around points tied with the frontier.
+const TIED_COLOR: RGBColor = RGBColor(230, 140, 30);
 const FRONTIER_COLOR: RGBColor = RGBColor(214, 39, 40);
 /// Width of one category on categorical x axes, in axis units (category `i` is centred on
 /// `i * SLOT`; plotters formats integer axes, so categories live on an integer axis).
@@ -160,16 +162,6 @@ fn caption(rows: &[Row]) -> String {
     format!("sweep `{}`: {} (bin {}), {rustc}, {date}", first.sweep, first.package, first.bin)
 }
 
-/// A time unit that keeps the numbers readable: the divisor and its name.
-fn time_unit(max_ns: f64) -> (f64, &'static str) {
-    match max_ns {
-        ns if ns >= 1e9 => (1e9, "s"),
-        ns if ns >= 1e6 => (1e6, "ms"),
-        ns if ns >= 1e3 => (1e3, "µs"),
-        _ => (1.0, "ns"),
-    }
-}
-
 /// Tick positions for a log size axis over `range`: 1-2-5 steps, or denser steps when the
 /// range is too narrow to show three of those.
 pub fn size_ticks(range: &Range<f64>) -> Vec<f64> {
@@ -211,13 +203,20 @@ impl Chart for TradeOffChart<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
         drawing(root.fill(&WHITE))?;
         let points = analysis::points(self.rows, self.measurement);
-        let frontier = analysis::pareto(&points);
+        let frontier = analysis::frontier_by_means(&points);
+        let tied: Vec<&analysis::Point> = analysis::pareto(&points)
+            .into_iter()
+            .filter(|p| !frontier.iter().any(|f| std::ptr::eq(*f, *p)))
+            .collect();
         let x_range = size_range(points.iter().map(|p| p.size));
         let max_ns = points.iter().map(|p| p.ci_ns.1.max(p.mean_ns)).fold(0.0, f64::max);
-        let (unit, unit_name) = time_unit(max_ns);
+        let measured_unit = analysis::unit_of(self.measurement);
+        let (unit, unit_name) = measured_unit.scale(max_ns);
         let y_max = (max_ns / unit * 1.15).max(f64::MIN_POSITIVE);
         let kind = if self.measurement.starts_with("criterion:") {
             "criterion, mean per iteration"
+        } else if measured_unit == Unit::Instructions {
+            "whole binary, counted under Cachegrind"
         } else {
             "whole binary, mean per run"
         };
@@ -273,6 +272,14 @@ impl Chart for TradeOffChart<'_> {
         .legend(|(x, y)| {
             PathElement::new(vec![(x, y), (x + 20, y)], FRONTIER_COLOR.stroke_width(2))
         });
+        if !tied.is_empty() {
+            // Off the frontier by means, but not dominated once the intervals are respected.
+            drawing(chart.draw_series(tied.iter().map(|p| {
+                Circle::new((p.size as f64, p.mean_ns / unit), 7, TIED_COLOR.stroke_width(1))
+            })))?
+            .label("also not dominated within the 95% intervals (a tie)")
+            .legend(|(x, y)| Circle::new((x + 10, y), 6, TIED_COLOR.stroke_width(1)));
+        }
         // Each frontier point: a ring and its variant id.
         // Labels alternate above and below, so neighbours on the frontier do not overprint.
         drawing(chart.draw_series(frontier.iter().enumerate().map(|(i, p)| {
@@ -434,7 +441,7 @@ fn runtime_panel<DB: DrawingBackend>(
         .collect();
     let max_ns =
         timed.iter().flatten().filter_map(|r| r.ci_high_ns.or(r.mean_ns)).fold(0.0, f64::max);
-    let (unit, unit_name) = time_unit(max_ns);
+    let (unit, unit_name) = analysis::unit_of(measurement).scale(max_ns);
     let bars: Vec<(String, f64)> = variants
         .iter()
         .zip(&timed)
@@ -498,7 +505,9 @@ impl Chart for EffectChart<'_> {
         } else {
             let (top, bottom) = body.split_vertically((SIZE.1 - 30) / 2);
             strip_panel(&top, &size_title, "size", &sizes, 1.0, human_bytes)?;
-            let (unit, unit_name) = time_unit(runtimes.iter().map(|r| r.1).fold(0.0, f64::max));
+            let max = runtimes.iter().map(|r| r.1).fold(0.0, f64::max);
+            let measured_unit = analysis::unit_of(self.measurement.unwrap_or_default());
+            let (unit, unit_name) = measured_unit.scale(max);
             let title = format!("Runtime by {key}: {}", self.measurement.unwrap_or_default());
             strip_panel(&bottom, &title, &format!("runtime ({unit_name})"), &runtimes, unit, trim)?;
         }
@@ -582,7 +591,7 @@ mod tests {
         );
         let svg = std::fs::read_to_string(&svgs[0]).unwrap();
         let points = analysis::points(&rows, "convert-200k");
-        let frontier = analysis::pareto(&points);
+        let frontier = analysis::frontier_by_means(&points);
         assert!(!frontier.is_empty());
         for point in &frontier {
             assert!(svg.contains(&point.row.variant), "{} is not labelled", point.row.variant);

@@ -10,12 +10,12 @@ use anyhow::Context;
 
 use crate::error::SweepError;
 use crate::measure::bloat::{self, CrateRow};
-use crate::present::analysis::{self, Point, TOLERANCE, distinct};
+use crate::present::analysis::{self, Pick, Point, TOLERANCE, distinct};
 use crate::present::chart::{self, tradeoff_stem};
 use crate::present::markdown::{Align, Table};
 use crate::results::rows::{self, Row, Status};
 use crate::util::files::write_atomic;
-use crate::util::units::{human_bytes, human_ns, thousands};
+use crate::util::units::{human_bytes, thousands};
 
 /// Draws the charts and writes `report.md` next to the results CSV at `csv`, from its rows
 /// alone; returns the files written. Nothing is written if the CSV is unusable.
@@ -119,6 +119,11 @@ fn percent(old: Option<f64>, new: Option<f64>) -> String {
     }
 }
 
+/// A value of `measurement` in its unit: `6.35 ms`, `457.65 M instructions`.
+fn show(measurement: &str, value: f64) -> String {
+    analysis::unit_of(measurement).format(value)
+}
+
 /// The mean of `measurement` for `variant`, if measured.
 fn mean_of(rows: &[Row], variant: &str, measurement: &str) -> Option<f64> {
     rows.iter()
@@ -167,7 +172,7 @@ fn ladder_section(
         for measurement in measurements {
             let mean = mean_of(rows, &step.variant, measurement);
             let before = previous.and_then(|p| mean_of(rows, &p.variant, measurement));
-            cells.push(mean.map(human_ns).unwrap_or_default());
+            cells.push(mean.map(|m| show(measurement, m)).unwrap_or_default());
             cells.push(percent(before, mean));
         }
         cells.push(step.build_seconds.map(|s| format!("{s:.1} s")).unwrap_or_default());
@@ -210,7 +215,7 @@ fn measurement_section(
         writeln!(
             out,
             "Merged from shards measured on different machines: every runtime here is its ratio to its own shard's reference variant times the first shard's reference runtime ({}), so they share one scale. The CSV keeps the raw runtimes and the ratio (`reference_ratio`).\n",
-            human_ns(reference)
+            show(measurement, reference)
         )?;
     }
     let other_panic: Vec<String> = rows
@@ -235,16 +240,7 @@ fn measurement_section(
     if points.is_empty() {
         return writeln!(out, "No variant has a successful measurement.\n");
     }
-    let frontier = analysis::pareto(&points);
-    writeln!(
-        out,
-        "**Pareto set** (no other variant is both smaller and faster), smallest first:\n"
-    )?;
-    let mut table = Table::new(&POINT_COLUMNS);
-    for point in &frontier {
-        table.row(point_cells(point));
-    }
-    writeln!(out, "{table}")?;
+    pareto_table(out, &points)?;
     let tolerance = TOLERANCE * 100.0;
     for (title, pick) in [
         (
@@ -257,17 +253,113 @@ fn measurement_section(
         ),
     ] {
         let Some(pick) = pick else { continue };
+        pick_paragraph(out, measurement, &title, &pick)?;
+    }
+    left_out_paragraphs(out, rows, measurement)
+}
+
+/// The Pareto set of a measurement, with how it relates to the frontier by means.
+fn pareto_table(out: &mut String, points: &[Point<'_>]) -> fmt::Result {
+    let frontier = analysis::pareto(points);
+    let by_means = analysis::frontier_by_means(points);
+    writeln!(
+        out,
+        "**Pareto set** (no other variant is both smaller and certainly faster; overlapping 95% intervals are ties), smallest first:\n"
+    )?;
+    let mut table = Table::new(&POINT_COLUMNS);
+    let with_noise = frontier.iter().any(|p| p.row.noise.is_some());
+    if with_noise {
+        table.column("noise", Align::Left);
+    }
+    for point in &frontier {
+        let mut cells = point_cells(point);
+        if with_noise {
+            cells.push(point.row.noise.clone().unwrap_or_default());
+        }
+        table.row(cells);
+    }
+    writeln!(out, "{table}")?;
+    if frontier.len() > by_means.len() {
+        let names: Vec<String> = by_means.iter().map(|p| format!("`{}`", p.row.variant)).collect();
         writeln!(
             out,
-            "**{title}:** `{}`{}: {} B, {} [{} .. {}].\n",
-            pick.row.variant,
-            pick.row.step.as_ref().map(|s| format!(" ({s})")).unwrap_or_default(),
-            thousands(pick.size),
-            human_ns(pick.mean_ns),
-            human_ns(pick.ci_ns.0),
-            human_ns(pick.ci_ns.1)
+            "By their means alone the frontier would be {} variant(s), {}; the other {} stay because their intervals overlap a variant that only looks better.\n",
+            by_means.len(),
+            names.join(", "),
+            frontier.len() - by_means.len()
         )?;
-        snippet_block(out, pick.row)?;
+    }
+    Ok(())
+}
+
+/// A recommendation: the variant, its numbers, what it is tied with, whether it rests on
+/// noise, and the profile to paste.
+fn pick_paragraph(
+    out: &mut String,
+    measurement: &str,
+    title: &str,
+    pick: &Pick<'_, '_>,
+) -> fmt::Result {
+    let chosen = pick.chosen;
+    writeln!(
+        out,
+        "**{title}:** `{}`{}: {} B, {} [{} .. {}].\n",
+        chosen.row.variant,
+        chosen.row.step.as_ref().map(|s| format!(" ({s})")).unwrap_or_default(),
+        thousands(chosen.size),
+        show(measurement, chosen.mean_ns),
+        show(measurement, chosen.ci_ns.0),
+        show(measurement, chosen.ci_ns.1)
+    )?;
+    if !pick.tied.is_empty() {
+        let names: Vec<String> = pick.tied.iter().map(|p| format!("`{}`", p.row.variant)).collect();
+        writeln!(
+            out,
+            "Statistically tied with {} (their 95% intervals overlap on the deciding runtime), so the smallest of them is picked.\n",
+            names.join(", ")
+        )?;
+    }
+    let noisy: Vec<String> = std::iter::once(chosen)
+        .chain(pick.tied.iter().copied())
+        .filter(|p| p.row.noise.is_some())
+        .map(|p| format!("`{}`", p.row.variant))
+        .collect();
+    if !noisy.is_empty() {
+        writeln!(
+            out,
+            "Tentative: it rests on noisy timings ({}). Measure on a quiet machine or with more runs, or trust the instruction counts, which load does not move.\n",
+            noisy.join(", ")
+        )?;
+    }
+    snippet_block(out, chosen.row)
+}
+
+/// Says which rows of a measurement were left out (other output) or are noisy, and why.
+fn left_out_paragraphs(out: &mut String, rows: &[Row], measurement: &str) -> fmt::Result {
+    let wrong = analysis::output_mismatches(rows, measurement);
+    if let (false, Some(reference)) =
+        (wrong.is_empty(), analysis::output_reference(rows, measurement))
+    {
+        let names: Vec<String> = wrong.iter().map(|r| format!("`{}`", r.variant)).collect();
+        writeln!(
+            out,
+            "**Other output:** {} printed something other than `{}` (stdout sha256 differs), so {} left out of the Pareto set and the recommendations.\n",
+            names.join(", "),
+            reference.variant,
+            if names.len() == 1 { "it is" } else { "they are" }
+        )?;
+    }
+    let noisy: Vec<String> = rows
+        .iter()
+        .filter(|r| r.measurement.as_deref() == Some(measurement) && r.noise.is_some())
+        .map(|r| format!("`{}` ({})", r.variant, r.noise.as_deref().unwrap_or_default()))
+        .collect();
+    if !noisy.is_empty() {
+        writeln!(
+            out,
+            "**Noisy timings:** {}. `wide-interval`: the 95% interval is over 3% of the mean either way; `outliers`: runs with a modified z-score over 3.5; `busy`: other processes wanted every CPU while it ran. Rankings above treat overlapping intervals as ties; for a ranking that load does not move, see the instruction counts.\n",
+            noisy.join(", ")
+        )?;
     }
     Ok(())
 }
@@ -282,15 +374,16 @@ fn ranking_section(out: &mut String, ranking: &[&Row]) -> fmt::Result {
         POINT_COLUMNS.into_iter().filter(|(name, _)| *name != "size").collect();
     let mut table = Table::new(&columns);
     for row in ranking {
+        let measurement = row.measurement.as_deref().unwrap_or_default();
         let mean = row.mean_ns.unwrap_or_default();
         table.row(vec![
             format!("`{}`", row.variant),
             row.step.clone().unwrap_or_default(),
-            human_ns(mean),
+            show(measurement, mean),
             format!(
                 "{} .. {}",
-                human_ns(row.ci_low_ns.unwrap_or(mean)),
-                human_ns(row.ci_high_ns.unwrap_or(mean))
+                show(measurement, row.ci_low_ns.unwrap_or(mean)),
+                show(measurement, row.ci_high_ns.unwrap_or(mean))
             ),
             row.panic_effective.clone().unwrap_or_else(|| "unknown".to_owned()),
         ]);
@@ -321,12 +414,13 @@ const POINT_COLUMNS: [(&str, Align); 6] = [
 
 /// A row of a table of measured points.
 fn point_cells(point: &Point<'_>) -> Vec<String> {
+    let measurement = point.row.measurement.as_deref().unwrap_or_default();
     vec![
         format!("`{}`", point.row.variant),
         point.row.step.clone().unwrap_or_default(),
         format!("{} B", thousands(point.size)),
-        human_ns(point.mean_ns),
-        format!("{} .. {}", human_ns(point.ci_ns.0), human_ns(point.ci_ns.1)),
+        show(measurement, point.mean_ns),
+        format!("{} .. {}", show(measurement, point.ci_ns.0), show(measurement, point.ci_ns.1)),
         point.row.panic_effective.clone().unwrap_or_else(|| "unknown".to_owned()),
     ]
 }
@@ -388,7 +482,9 @@ fn variants_section(
                 r.variant == row.variant && r.measurement.as_deref() == Some(*measurement)
             });
             cells.push(match measured {
-                Some(r) if r.status == Status::Ok => r.mean_ns.map(human_ns).unwrap_or_default(),
+                Some(r) if r.status == Status::Ok => {
+                    r.mean_ns.map(|m| show(measurement, m)).unwrap_or_default()
+                }
                 Some(r) => r.status.to_string(),
                 None => String::new(),
             });

@@ -14,7 +14,7 @@ use crate::measure::stats::Summary;
 use crate::util::files::write_atomic;
 
 /// The columns, in order; the first seventeen are the documented core schema.
-pub const COLUMNS: [&str; 52] = [
+pub const COLUMNS: [&str; 59] = [
     "sweep",
     "variant",
     "opt_level",
@@ -67,6 +67,13 @@ pub const COLUMNS: [&str; 52] = [
     "post_build",
     "shipped_bytes",
     "image_bytes",
+    "unit",
+    "user_ns",
+    "sys_ns",
+    "noise",
+    "runnable_max",
+    "stdout_sha256",
+    "cargo_home",
 ];
 
 /// How many columns the first released schema had; a file with any prefix of [`COLUMNS`] at least
@@ -215,6 +222,26 @@ pub struct Row {
     /// alone for a static binary (`FROM scratch`), else with every shared library and the
     /// dynamic loader it needs.
     pub image_bytes: Option<u64>,
+    /// What the measurement columns (`mean_ns` to `std_dev_ns`) count: empty or `ns` for
+    /// nanoseconds; `instructions` for an instruction count (rows whose measurement is
+    /// `instructions:<run>`), which is exact: its interval is the count itself.
+    pub unit: Option<String>,
+    /// Mean user CPU time per timed run, in nanoseconds (whole-binary runs).
+    pub user_ns: Option<f64>,
+    /// Mean system CPU time per timed run, in nanoseconds (whole-binary runs).
+    pub sys_ns: Option<f64>,
+    /// Why a timing is not to be trusted, `;`-separated: `wide-interval` (95% interval over
+    /// 3% of the mean either way), `outliers` (modified z-score over 3.5), `busy` (other
+    /// processes were runnable while it ran); empty when none.
+    pub noise: Option<String>,
+    /// The most runnable processes seen on the machine while the measurement ran, our own
+    /// included (from `/proc/loadavg`).
+    pub runnable_max: Option<u32>,
+    /// sha256 of the program's stdout on its first run (whole-binary runs that check output).
+    pub stdout_sha256: Option<String>,
+    /// `CARGO_HOME` of the build: dependency source paths under it are compiled into the
+    /// binary as panic locations, so a size holds for one such path.
+    pub cargo_home: Option<String>,
 }
 
 impl Row {
@@ -397,6 +424,13 @@ pub(crate) mod tests {
             post_build: None,
             shipped_bytes: None,
             image_bytes: None,
+            unit: None,
+            user_ns: None,
+            sys_ns: None,
+            noise: None,
+            runnable_max: None,
+            stdout_sha256: None,
+            cargo_home: None,
         }
     }
 
@@ -447,7 +481,7 @@ pub(crate) mod tests {
         let full = String::from_utf8(to_csv(&[row("a", 10)]).unwrap()).unwrap();
         let older: String = full
             .lines()
-            .map(|line| line.rsplitn(11, ',').last().unwrap().to_owned() + "\n")
+            .map(|line| line.rsplitn(18, ',').last().unwrap().to_owned() + "\n")
             .collect();
         assert!(
             older.starts_with("sweep,") && older.lines().next().unwrap().ends_with(",finished_at"),

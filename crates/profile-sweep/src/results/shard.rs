@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use crate::error::InputError;
+use crate::measure::instructions;
 use crate::plan::variants::Variant;
 use crate::results::rows::Row;
 
@@ -92,8 +93,10 @@ pub fn merge(files: &[(PathBuf, Vec<Row>)]) -> Result<Vec<Row>, InputError> {
                 .iter()
                 .find(|r| r.variant == *reference && r.measurement == row.measurement)
                 .and_then(|r| r.mean_ns);
+            // Counts are exact and machine-independent: they need no common scale.
+            let counted = row.unit.as_deref() == Some(instructions::UNIT);
             let reference_ratio = match (row.mean_ns, reference_mean) {
-                (Some(mean), Some(base)) if row.measurement.is_some() && base > 0.0 => {
+                (Some(mean), Some(base)) if row.measurement.is_some() && base > 0.0 && !counted => {
                     Some(mean / base)
                 }
                 _ => None,

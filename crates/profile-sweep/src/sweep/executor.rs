@@ -14,6 +14,7 @@ use super::record::{Recorder, build_seconds, join_notes, relink_note, write_log}
 use super::schedule::{Executor, Produced, Recipe};
 use crate::build::cargo::{self, BuildFlags, BuildOutcome, BuildRequest, CargoTarget};
 use crate::host::compilers::Compiler;
+use crate::host::machine::cargo_home;
 use crate::measure::binary;
 use crate::measure::bloat::{self, CrateRow, CrateText};
 use crate::measure::shipping;
@@ -88,6 +89,7 @@ impl<'a> CargoExecutor<'a> {
                 &prepared.inputs,
                 &prepared.bench_targets,
                 criterion_dir,
+                prepared.valgrind.clone(),
             ),
             group: GroupState::default(),
             ignored_sources: ignored_source_dirs(&prepared.workspace.target_dir),
@@ -553,11 +555,9 @@ impl CargoExecutor<'_> {
 /// that `Cargo.lock` and the toolchain version pin already (cargo's registry, rustup's toolchains).
 fn ignored_source_dirs(target_dir: &Path) -> Vec<PathBuf> {
     let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
-    let cargo_home =
-        std::env::var_os("CARGO_HOME").map_or_else(|| home.join(".cargo"), PathBuf::from);
     let rustup_home =
         std::env::var_os("RUSTUP_HOME").map_or_else(|| home.join(".rustup"), PathBuf::from);
-    vec![target_dir.to_owned(), cargo_home, rustup_home]
+    vec![target_dir.to_owned(), cargo_home(), rustup_home]
 }
 
 /// Bytes of all files under `dir` (0 if it does not exist).

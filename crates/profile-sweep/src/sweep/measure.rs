@@ -5,18 +5,21 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use super::cache::SourceFile;
-use super::record::{Recorder, reused_note, write_log};
+use super::record::{Recorder, join_notes, reused_note, write_log};
 use crate::host::workspace::BenchTarget;
 use crate::measure::bloat::CrateRow;
 use crate::measure::criterion::{self, CriterionOutcome};
-use crate::measure::runtime::{self, RunOutcome};
+use crate::measure::instructions::{self, CountOutcome};
+use crate::measure::noise::Noise;
+use crate::measure::runtime::{self, RunOutcome, Timing};
+use crate::measure::stats::Summary;
 use crate::plan::settings::{Panic, Setting};
 use crate::plan::spec::Sweep;
 use crate::plan::variants::Variant;
 use crate::results::rows::{Row, Status};
 use crate::util::files::remove_file;
 use crate::util::interrupt;
-use crate::util::units::human_ns;
+use crate::util::units::{human_ns, thousands};
 
 /// A variant whose binary (and benches) are built, waiting to be measured.
 pub struct BuiltVariant {
@@ -66,6 +69,10 @@ pub struct Measurer<'a> {
     criterion_dir: PathBuf,
     /// Whole-binary measurements by (sha256, run index), so an identical executable is run once.
     measured_runs: HashMap<(String, usize), (String, RunOutcome)>,
+    /// Instruction counts by (sha256, run index).
+    counted: HashMap<(String, usize), (String, CountOutcome)>,
+    /// `valgrind --version`, or why it cannot run.
+    valgrind: Result<String, String>,
     /// Criterion measurements by (sha256 of the bench executable, bench index).
     measured_benches: HashMap<(String, usize), (String, CriterionOutcome)>,
     /// Wall time spent in the measured processes.
@@ -79,6 +86,7 @@ impl<'a> Measurer<'a> {
         inputs: &'a [Option<PathBuf>],
         bench_targets: &'a [BenchTarget],
         criterion_dir: PathBuf,
+        valgrind: Result<String, String>,
     ) -> Measurer<'a> {
         Measurer {
             sweep,
@@ -86,6 +94,8 @@ impl<'a> Measurer<'a> {
             bench_targets,
             criterion_dir,
             measured_runs: HashMap::new(),
+            counted: HashMap::new(),
+            valgrind,
             measured_benches: HashMap::new(),
             child_seconds: 0.0,
         }
@@ -156,12 +166,18 @@ impl<'a> Measurer<'a> {
         let summary = match &outcome {
             RunOutcome::Measured(timing) => {
                 let wall = &timing.wall_ns;
-                row.fill_timing(wall);
-                row.peak_rss_bytes = Some(timing.peak_rss_bytes);
-                row.note = measured_as.as_ref().map(|twin| reused_note(twin));
+                fill_run_row(&mut row, timing);
+                let differs = recorder.output_differs(&run.spec.name, row.stdout_sha256.as_deref());
+                let notes = [
+                    measured_as.as_ref().map(|twin| reused_note(twin)),
+                    timing.noise.describe(),
+                    differs.map(|first| format!("its output differs from {first}'s: not comparable, left out of the recommendations")),
+                ];
+                row.note = notes.into_iter().fold(None, join_notes);
                 remove_file(&log)?;
                 let half_width = (wall.ci_high - wall.mean) / wall.mean * 100.0;
-                format!("; {} {:.3} ms ±{half_width:.1}%", run.spec.name, wall.mean / 1e6)
+                let flags = row.noise.as_ref().map(|n| format!(" [{n}]")).unwrap_or_default();
+                format!("; {} {:.3} ms ±{half_width:.1}%{flags}", run.spec.name, wall.mean / 1e6)
             }
             RunOutcome::Failed { reason, stderr } => {
                 row.status = Status::RunFailed;
@@ -170,6 +186,85 @@ impl<'a> Measurer<'a> {
                     format!("{} {}: {reason}\n\n{stderr}\n", built.variant.id, run.spec.name);
                 write_log(&log, &text)?;
                 format!("; {} run-failed ({reason}), see {}", run.spec.name, log.display())
+            }
+        };
+        let measured = matches!(outcome, RunOutcome::Measured(_));
+        recorder.save(row)?;
+        if !measured || !self.counts_instructions(index) {
+            return Ok(summary);
+        }
+        Ok(summary + &self.count_instructions(built, index, recorder)?)
+    }
+
+    /// Whether run `index` gets an instruction count: asked for, or by default where Valgrind
+    /// is installed.
+    fn counts_instructions(&self, index: usize) -> bool {
+        match self.sweep.runs[index].spec.instructions {
+            Some(wanted) => wanted,
+            None => self.valgrind.is_ok(),
+        }
+    }
+
+    /// Counts the instructions of run `index` on the variant's executable under Cachegrind
+    /// (or reuses a byte-identical executable's count), writes its row, and returns a summary
+    /// fragment.
+    fn count_instructions(
+        &mut self,
+        built: &BuiltVariant,
+        index: usize,
+        recorder: &mut Recorder<'_>,
+    ) -> anyhow::Result<String> {
+        let Some((executable, sha256)) = &built.executable else { return Ok(String::new()) };
+        let spec = &self.sweep.runs[index].spec;
+        let mut row = Row {
+            measurement: Some(instructions::measurement_name(&spec.name)),
+            unit: Some(instructions::UNIT.to_owned()),
+            panic_effective: built.panic_effective.map(|p| Setting::Panic(p).to_string()),
+            note: None,
+            ..built.size_row.clone()
+        };
+        if let Err(missing) = &self.valgrind {
+            row.status = Status::Skipped;
+            row.note = Some(format!("skipped: {missing}"));
+            recorder.save(row)?;
+            return Ok(String::new());
+        }
+        let key = (sha256.clone(), index);
+        let (measured_as, outcome) = match self.counted.get(&key) {
+            Some((first, outcome)) => (Some(first.clone()), outcome.clone()),
+            None => {
+                let input = self.inputs[index].as_deref();
+                let library_path = built.library_path.as_deref();
+                let (outcome, elapsed) =
+                    instructions::count(executable, spec, input, library_path)?;
+                self.child_seconds += elapsed.as_secs_f64();
+                if interrupt::interrupted() {
+                    return Ok(String::new());
+                }
+                self.counted.insert(key, (built.variant.id.clone(), outcome.clone()));
+                (None, outcome)
+            }
+        };
+        row.measured_as = measured_as.clone();
+        let summary = match outcome {
+            CountOutcome::Counted(count) => {
+                row.fill_timing(&Summary::exact(count as f64));
+                row.note = measured_as.as_ref().map(|twin| reused_note(twin));
+                format!("; {} instructions", thousands(count))
+            }
+            CountOutcome::Failed { reason, stderr } => {
+                let log =
+                    recorder.log_path(&built.variant, Some(&format!("{}.instructions", spec.name)));
+                write_log(
+                    &log,
+                    &format!(
+                        "{} {} under Valgrind: {reason}\n\n{stderr}\n",
+                        built.variant.id, spec.name
+                    ),
+                )?;
+                row.status = Status::RunFailed;
+                row.note = Some(reason.clone());
+                format!("; instructions failed ({reason}), see {}", log.display())
             }
         };
         recorder.save(row)?;
@@ -212,13 +307,22 @@ impl<'a> Measurer<'a> {
         let template = Row { panic_effective: effective, measured_as, ..built.size_row.clone() };
         let log = recorder.log_path(&built.variant, Some(&format!("bench-{}", spec.bench)));
         match outcome {
-            CriterionOutcome::Measured(estimates) => {
+            CriterionOutcome::Measured { estimates, load } => {
                 remove_file(&log)?;
                 let mut summary = String::new();
                 for estimate in estimates {
                     let name = spec.measurement_name(Some(&estimate.id));
                     let mut row = Row { measurement: Some(name.clone()), ..template.clone() };
-                    row.fill_timing(&estimate.summary());
+                    let timing = estimate.summary();
+                    row.fill_timing(&timing);
+                    let noise = Noise {
+                        busy: load.busy().then_some(load.others_max),
+                        ..Noise::of_interval(&timing)
+                    };
+                    row.noise = noise.flags();
+                    row.runnable_max = load.runnable_max();
+                    let mut notes = notes.clone();
+                    notes.extend(noise.describe());
                     row.note = (!notes.is_empty()).then(|| notes.join("; "));
                     let half_width = (estimate.ci_high - estimate.mean) / estimate.mean * 100.0;
                     summary.push_str(&format!(
@@ -245,6 +349,17 @@ impl<'a> Measurer<'a> {
             }
         }
     }
+}
+
+/// Fills a whole-binary run's row from its timing: wall time, memory, CPU time, noise, output.
+fn fill_run_row(row: &mut Row, timing: &Timing) {
+    row.fill_timing(&timing.wall_ns);
+    row.peak_rss_bytes = Some(timing.peak_rss_bytes);
+    row.user_ns = Some(timing.user_ns);
+    row.sys_ns = Some(timing.sys_ns);
+    row.noise = timing.noise.flags();
+    row.runnable_max = timing.runnable_max;
+    row.stdout_sha256 = timing.stdout_sha256.clone();
 }
 
 /// What a bench row must say about its panic strategy: cargo builds bench targets unwinding

@@ -15,6 +15,7 @@ use crate::host::machine::Machine;
 use crate::host::toolchain::{self, Toolchain};
 use crate::host::workspace::{BenchTarget, BuildTarget, Workspace};
 use crate::manifest::profiles;
+use crate::measure::instructions;
 use crate::plan::measures::RunInput;
 use crate::plan::spec::Sweep;
 use crate::plan::variants::{self, Variant};
@@ -51,6 +52,8 @@ pub struct Prepared {
     pub work_dir: PathBuf,
     /// The stdin file of each of the sweep's runs.
     pub inputs: Vec<Option<PathBuf>>,
+    /// `valgrind --version`, or why instructions cannot be counted here.
+    pub valgrind: Result<String, String>,
 }
 
 impl Prepared {
@@ -89,14 +92,22 @@ impl Prepared {
             .iter()
             .map(|run| materialise(run.stdin.as_ref(), &work_dir.join("inputs")))
             .collect::<anyhow::Result<_>>()?;
+        let valgrind = instructions::valgrind_version();
+        let mut notes = expansion.notes;
+        if let Err(missing) = &valgrind
+            && sweep.runs.iter().any(|r| r.spec.instructions.is_none())
+        {
+            notes.push(format!("no instruction counts: {missing}"));
+        }
         Ok(Prepared {
+            valgrind,
             workspace,
             target,
             bench_targets,
             manifest_text,
             edited_manifest,
             variants: expansion.variants,
-            notes: expansion.notes,
+            notes,
             toolchain,
             compilers,
             machine: Machine::detect(),

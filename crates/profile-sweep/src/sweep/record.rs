@@ -83,6 +83,17 @@ impl<'a> Recorder<'a> {
         Ok(())
     }
 
+    /// The first variant of this run whose output for `measurement` was recorded, when `sha256`
+    /// (another variant's output) differs from it.
+    pub fn output_differs(&self, measurement: &str, sha256: Option<&str>) -> Option<String> {
+        let sha256 = sha256?;
+        let first = self
+            .rows
+            .iter()
+            .find(|r| r.measurement.as_deref() == Some(measurement) && r.stdout_sha256.is_some())?;
+        (first.stdout_sha256.as_deref() != Some(sha256)).then(|| first.variant.clone())
+    }
+
     /// Replaces the `crates.csv` rows of `variant`.
     pub fn save_crates(&mut self, variant: &str, crates: &[CrateRow]) -> anyhow::Result<()> {
         self.crates.replace(variant, crates)
@@ -175,6 +186,7 @@ impl<'a> Recorder<'a> {
             host: self.machine.host.clone(),
             cpu_model: self.machine.cpu_model.clone(),
             governor: self.machine.governor.clone(),
+            cargo_home: Some(self.machine.cargo_home.display().to_string()),
             finished_at: humantime::format_rfc3339_seconds(std::time::SystemTime::now())
                 .to_string(),
             cargo_lock_sha256: Some(self.cargo_lock_sha256.clone()),

@@ -23,6 +23,47 @@ pub fn human_ns(ns: f64) -> String {
     }
 }
 
+/// What a measurement's numbers count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// Time in nanoseconds (wall time, criterion's time per iteration).
+    Nanoseconds,
+    /// Instructions executed (exact counts).
+    Instructions,
+}
+
+impl Unit {
+    /// A value for people: `6.35 ms`, or `457.65 M instructions`.
+    pub fn format(self, value: f64) -> String {
+        match self {
+            Unit::Nanoseconds => human_ns(value),
+            Unit::Instructions => {
+                let (divisor, name) = self.scale(value);
+                let digits = if divisor == 1.0 { 0 } else { 2 };
+                format!("{:.digits$} {name}", value / divisor)
+            }
+        }
+    }
+
+    /// A divisor and its name that keep values up to `max` readable on an axis.
+    pub fn scale(self, max: f64) -> (f64, &'static str) {
+        match self {
+            Unit::Nanoseconds => match max {
+                ns if ns >= 1e9 => (1e9, "s"),
+                ns if ns >= 1e6 => (1e6, "ms"),
+                ns if ns >= 1e3 => (1e3, "µs"),
+                _ => (1.0, "ns"),
+            },
+            Unit::Instructions => match max {
+                n if n >= 1e9 => (1e9, "G instructions"),
+                n if n >= 1e6 => (1e6, "M instructions"),
+                n if n >= 1e3 => (1e3, "k instructions"),
+                _ => (1.0, "instructions"),
+            },
+        }
+    }
+}
+
 /// A byte count as `383 KB` or `1.2 MB` (decimal units, as on the size axis).
 pub fn human_bytes(bytes: f64) -> String {
     match bytes {
@@ -71,5 +112,10 @@ mod tests {
         assert_eq!(human_ns(812.0), "812 ns");
         assert_eq!(human_ns(6_346_499.0), "6.35 ms");
         assert_eq!(human_ns(1_204_000_000.0), "1.204 s");
+        assert_eq!(Unit::Nanoseconds.format(812.0), "812 ns");
+        assert_eq!(Unit::Instructions.format(457_654_768.0), "457.65 M instructions");
+        assert_eq!(Unit::Instructions.format(323_760.0), "323.76 k instructions");
+        assert_eq!(Unit::Instructions.format(512.0), "512 instructions");
+        assert_eq!(Unit::Nanoseconds.scale(2.5e6), (1e6, "ms"));
     }
 }

@@ -13,4 +13,5 @@ mod runtime;
 mod shard;
 mod sweep;
 mod tidy;
+mod trust;
 mod workflows;

@@ -1,0 +1,138 @@
+//! Numbers to trust on a busy machine: instruction counts that load does not move, wall times
+//! flagged when other processes compete, and variants with other output left out.
+
+use std::process::Command;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::fixture::{Fixture, stderr};
+
+/// CPU hogs: one spinning thread per CPU, stopped when dropped (and with the test process).
+struct Hogs {
+    stop: Arc<AtomicBool>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl Hogs {
+    fn start() -> Hogs {
+        let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let stop = Arc::new(AtomicBool::new(false));
+        let threads = (0..cpus)
+            .map(|_| {
+                let stop = Arc::clone(&stop);
+                std::thread::spawn(move || {
+                    let mut x = 0u64;
+                    while !stop.load(Ordering::Relaxed) {
+                        x = std::hint::black_box(
+                            x.wrapping_mul(6364136223846793005).wrapping_add(1),
+                        );
+                    }
+                })
+            })
+            .collect();
+        Hogs { stop, threads }
+    }
+}
+
+impl Drop for Hogs {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        for thread in self.threads.drain(..) {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn valgrind_installed() -> bool {
+    Command::new("valgrind").arg("--version").output().is_ok_and(|o| o.status.success())
+}
+
+/// (variant, measurement, mean_ns, noise) of every measurement row in `out`.
+fn measurements(fixture: &Fixture, out: &str) -> Vec<(String, String, String, String)> {
+    let path = fixture.path(out).join("results.csv");
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    reader
+        .records()
+        .map(Result::unwrap)
+        .filter(|r| !r[col("measurement")].is_empty())
+        .map(|r| {
+            let cell = |name: &str| r[col(name)].to_owned();
+            (cell("variant"), cell("measurement"), cell("mean_ns"), cell("noise"))
+        })
+        .collect()
+}
+
+#[test]
+fn instruction_counts_hold_under_load_and_busy_timings_are_flagged() {
+    if !valgrind_installed() {
+        eprintln!("skipped: Valgrind is not installed (apt-get install valgrind)");
+        return;
+    }
+    let fixture = Fixture::new();
+    let sweep = fixture.sweep_file(concat!(
+        "package = \"timed\"\n[matrix]\nopt-level = [1, 3]\n",
+        "[[run]]\nname = \"squares\"\nwarmup = 1\nruns = 8\n",
+    ));
+    let quiet = fixture.sweep_command_to(&sweep, "quiet").output().unwrap();
+    assert!(quiet.status.success(), "{}", stderr(&quiet));
+    let busy = {
+        let _hogs = Hogs::start();
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        fixture.sweep_command_to(&sweep, "busy").arg("--force").output().unwrap()
+    };
+    assert!(busy.status.success(), "{}", stderr(&busy));
+    let (quiet, busy) = (measurements(&fixture, "quiet"), measurements(&fixture, "busy"));
+    let counts = |rows: &[(String, String, String, String)]| -> Vec<(String, String)> {
+        rows.iter()
+            .filter(|r| r.1 == "instructions:squares")
+            .map(|r| (r.0.clone(), r.2.clone()))
+            .collect()
+    };
+    assert_eq!(counts(&quiet).len(), 2, "one count per variant: {quiet:?}");
+    assert_eq!(counts(&quiet), counts(&busy), "the same executables count the same under load");
+    let wall: Vec<_> = busy.iter().filter(|r| r.1 == "squares").collect();
+    assert_eq!(wall.len(), 2);
+    for (variant, _, _, noise) in wall {
+        assert!(noise.contains("busy"), "{variant}'s timing under load is flagged: {noise:?}");
+    }
+    let report = std::fs::read_to_string(fixture.path("busy/report.md")).unwrap();
+    assert!(report.contains("**Noisy timings:**") && report.contains("busy"), "{report}");
+    let summary =
+        String::from_utf8_lossy(&fixture.sweep_command_to(&sweep, "busy").output().unwrap().stdout)
+            .into_owned();
+    assert!(summary.contains("noise: 2 of 2 timings"), "the summary says so:\n{summary}");
+}
+
+#[test]
+fn a_variant_with_other_output_is_flagged_and_left_out() {
+    let fixture = Fixture::new();
+    let sweep = fixture.sweep_file(concat!(
+        "package = \"app\"\n[matrix]\nfeatures = [\"\", \"shout\"]\n",
+        "[[run]]\nname = \"greet\"\nargs = [\"world\"]\nruns = 3\ninstructions = false\n",
+        "[[run]]\nname = \"unchecked\"\nargs = [\"world\"]\nruns = 2\ninstructions = false\ncheck-output = false\n",
+    ));
+    let output = fixture.sweep_command(&sweep).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let rows = fixture.results_csv();
+    let col = |name: &str| fixture.column(name);
+    let row = |variant_part: &str, measurement: &str| {
+        rows.iter()
+            .find(|r| {
+                r[col("variant")].contains(variant_part) && &r[col("measurement")] == measurement
+            })
+            .unwrap_or_else(|| panic!("no {measurement} row of {variant_part}"))
+    };
+    let (plain, shout) = (row("-unwind-dbg", "greet"), row("f-shout", "greet"));
+    assert_eq!(plain[col("stdout_sha256")].len(), 64);
+    assert_ne!(plain[col("stdout_sha256")], shout[col("stdout_sha256")]);
+    assert!(shout[col("note")].contains("output differs"), "{}", &shout[col("note")]);
+    assert_eq!(&row("f-shout", "unchecked")[col("stdout_sha256")], "", "check-output = false");
+    let report = std::fs::read_to_string(fixture.path("out/report.md")).unwrap();
+    let greet = report.split("## `greet`").nth(1).unwrap().split("## ").next().unwrap();
+    assert!(greet.contains("**Other output:**"), "{greet}");
+    let shout_id = &shout[col("variant")];
+    let recommended = greet.split("**Other output:**").next().unwrap();
+    assert!(!recommended.contains(shout_id), "left out of the Pareto set and picks:\n{greet}");
+}

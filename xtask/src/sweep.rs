@@ -196,6 +196,6 @@ fn print_noise(rows: &[Row]) {
         count("busy")
     );
     println!(
-        "  What to do: measure on a quiet machine, raise `runs` in the sweep file, or rank on the instruction counts (`instructions:<run>`), which load does not move. Rankings below treat overlapping intervals as ties."
+        "  What to do: measure on a quiet machine; raise `runs`, set `remeasure-noisy` or use `measure-order = \"interleaved\"` in the sweep file; or rank on the instruction counts (`instructions:<run>`), which load does not move. The report treats overlapping intervals as ties."
     );
 }

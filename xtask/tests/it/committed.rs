@@ -69,6 +69,26 @@ fn committed_charts_and_reports_are_regenerated_byte_for_byte_from_their_csv() {
     }
 }
 
+/// The repository root.
+fn root() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+}
+
+/// The rows of a results file as committed (`git show HEAD:<path>`), so a sweep run in this
+/// checkout (the README's first command rewrites `results/default/`) does not change what the
+/// README is checked against; the working tree's file where there is no git checkout.
+fn committed_rows(relative: &str) -> Vec<profile_sweep::results::rows::Row> {
+    let git = std::process::Command::new("git")
+        .args(["show", &format!("HEAD:{relative}")])
+        .current_dir(root())
+        .output();
+    let bytes = match git {
+        Ok(output) if output.status.success() => output.stdout,
+        _ => fs::read(root().join(relative)).unwrap(),
+    };
+    profile_sweep::results::rows::read_rows(&bytes).unwrap()
+}
+
 /// The README's opening section, up to the next `## ` heading.
 fn readme_findings() -> String {
     let readme =
@@ -82,10 +102,7 @@ fn readme_findings() -> String {
 #[test]
 fn the_readme_quotes_the_committed_results() {
     let findings = readme_findings();
-    let default = profile_sweep::results::rows::load(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../results/default/results.csv"),
-    )
-    .unwrap();
+    let default = committed_rows("results/default/results.csv");
     let ms = |ns: Option<f64>, decimals: usize| format!("{:.*} ms", decimals, ns.unwrap() / 1e6);
     for size_row in default.iter().filter(|r| r.measurement.is_none()) {
         let step = size_row.step.as_deref().unwrap();
@@ -101,8 +118,11 @@ fn the_readme_quotes_the_committed_results() {
         for runtime in
             default.iter().filter(|r| r.variant == size_row.variant && r.measurement.is_some())
         {
-            let quoted = if runtime.measurement.as_deref().unwrap().starts_with("criterion:") {
+            let measurement = runtime.measurement.as_deref().unwrap();
+            let quoted = if measurement.starts_with("criterion:") {
                 ms(runtime.mean_ns, 2)
+            } else if runtime.unit.as_deref() == Some("instructions") {
+                profile_sweep::util::units::thousands(runtime.mean_ns.unwrap() as u64)
             } else {
                 ms(runtime.mean_ns, 1)
             };
@@ -114,10 +134,7 @@ fn the_readme_quotes_the_committed_results() {
         }
     }
     // Every size quoted about the full matrix is one it measured.
-    let full = profile_sweep::results::rows::load(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../results/full/results.csv"),
-    )
-    .unwrap();
+    let full = committed_rows("results/full/results.csv");
     let full_part =
         &findings[findings.find("All 432 combinations").expect("the full matrix is described")..];
     let sizes: BTreeSet<String> = full
@@ -149,7 +166,7 @@ fn the_readme_table_of_seed_techniques_quotes_their_results() {
         .expect("the README has the seed-techniques section");
     let section = &readme[start..start + 3 + readme[start + 3..].find("\n## ").unwrap()];
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../results/seed-techniques");
-    let rows = profile_sweep::results::rows::load(&dir.join("results.csv")).unwrap();
+    let rows = committed_rows("results/seed-techniques/results.csv");
     let crates = profile_sweep::measure::bloat::load_beside(&dir.join("results.csv")).unwrap();
     let thousands = profile_sweep::util::units::thousands;
     let mut measured: BTreeSet<String> = rows

@@ -136,3 +136,27 @@ fn a_variant_with_other_output_is_flagged_and_left_out() {
     let recommended = greet.split("**Other output:**").next().unwrap();
     assert!(!recommended.contains(shout_id), "left out of the Pareto set and picks:\n{greet}");
 }
+
+#[test]
+fn interleaved_order_times_every_variant_round_robin() {
+    let fixture = Fixture::new();
+    let sweep = fixture.sweep_file(concat!(
+        "package = \"app\"\nmeasure-order = \"interleaved\"\n[matrix]\nopt-level = [1, 2]\n",
+        "[[run]]\nname = \"greet\"\nargs = [\"world\"]\nwarmup = 1\nruns = 4\n",
+        "instructions = false\nremeasure-noisy = 1\n",
+    ));
+    let output = fixture.sweep_command(&sweep).output().unwrap();
+    let err = stderr(&output);
+    assert!(output.status.success(), "{err}");
+    let interleaving = err.find("round-robin").expect("says it interleaves");
+    assert!(err.find("building o2").unwrap() < interleaving, "all builds first:\n{err}");
+    let rows = fixture.results_csv();
+    let col = |name: &str| fixture.column(name);
+    let timed: Vec<_> = rows.iter().filter(|r| &r[col("measurement")] == "greet").collect();
+    assert_eq!(timed.len(), 2);
+    for row in timed {
+        assert_eq!(&row[col("samples")], "4", "every timed run of each variant");
+        assert_eq!(&row[col("measured_as")], "", "measured for itself, not reused");
+        assert_eq!(row[col("stdout_sha256")].len(), 64);
+    }
+}

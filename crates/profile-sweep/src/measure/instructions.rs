@@ -125,6 +125,7 @@ mod tests {
             timeout: Duration::from_secs(30),
             check_output: false,
             instructions: Some(true),
+            remeasure_noisy: 0,
         };
         let first = count(Path::new("/bin/sh"), &spec, None, None).unwrap().0;
         let second = count(Path::new("/bin/sh"), &spec, None, None).unwrap().0;

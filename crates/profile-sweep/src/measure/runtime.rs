@@ -65,46 +65,116 @@ pub fn measure(
     stdin: Option<&Path>,
     library_path: Option<&Path>,
 ) -> Result<(RunOutcome, Duration)> {
-    let mut samples = Vec::with_capacity(spec.runs as usize);
-    let (mut user, mut sys) = (Duration::ZERO, Duration::ZERO);
-    let mut peak_rss_bytes = 0;
-    let mut in_processes = Duration::ZERO;
-    let mut stdout_sha256 = None;
-    let mut load = Load::new(Load::available_cpus());
-    for index in 0..spec.warmup + spec.runs {
-        let mut command = Command::new(executable);
-        command.args(&spec.args).current_dir(&spec.cwd);
-        set_library_path(&mut command, library_path);
-        // The first run's output is hashed; before the timed runs when there is a warm-up.
-        let hash_stdout = index == 0 && spec.check_output;
-        load.sample();
-        let exit = run_to_exit(&mut command, stdin, spec.timeout, hash_stdout)?;
-        load.sample();
-        in_processes += exit.elapsed;
-        if exit.exit != Exit::Success {
-            let failed = RunOutcome::Failed { reason: exit.exit.to_string(), stderr: exit.stderr };
-            return Ok((failed, in_processes));
+    let mut sampler = Sampler::new(Subject { executable, spec, stdin, library_path });
+    for _ in 0..spec.warmup + spec.runs {
+        if !sampler.run_once()? {
+            break;
         }
-        stdout_sha256 = stdout_sha256.or(exit.stdout_sha256);
-        if index >= spec.warmup {
-            samples.push(exit.elapsed.as_nanos() as f64);
-            user += exit.user;
-            sys += exit.sys;
-        }
-        peak_rss_bytes = peak_rss_bytes.max(exit.peak_rss_bytes);
     }
-    let wall_ns = stats::summarize(&samples).context("fewer than two timed runs")?;
-    let runs = f64::from(spec.runs);
-    let timing = Timing {
-        noise: Noise::assess(&samples, &wall_ns, &load),
-        wall_ns,
-        peak_rss_bytes,
-        user_ns: (user.as_nanos() as f64 / runs).round(),
-        sys_ns: (sys.as_nanos() as f64 / runs).round(),
-        runnable_max: load.runnable_max(),
-        stdout_sha256,
-    };
-    Ok((RunOutcome::Measured(timing), in_processes))
+    sampler.finish()
+}
+
+/// What one measurement runs: an executable, how, on what.
+#[derive(Debug, Clone, Copy)]
+pub struct Subject<'a> {
+    /// The executable.
+    pub executable: &'a Path,
+    /// Its argv, working directory, counts and timeout.
+    pub spec: &'a RunSpec,
+    /// Its stdin file, if any.
+    pub stdin: Option<&'a Path>,
+    /// `LD_LIBRARY_PATH` it needs, if any.
+    pub library_path: Option<&'a Path>,
+}
+
+/// One measurement in progress, one run at a time, so runs of several executables can be
+/// interleaved (`measure-order = "interleaved"`): warm-ups first, then the timed runs.
+#[derive(Debug)]
+pub struct Sampler<'a> {
+    subject: Subject<'a>,
+    /// Runs done, warm-ups included.
+    done: u32,
+    samples: Vec<f64>,
+    user: Duration,
+    sys: Duration,
+    peak_rss_bytes: u64,
+    in_processes: Duration,
+    stdout_sha256: Option<String>,
+    load: Load,
+    failed: Option<RunOutcome>,
+}
+
+impl<'a> Sampler<'a> {
+    /// A measurement of `subject` with no run done.
+    pub fn new(subject: Subject<'a>) -> Sampler<'a> {
+        Sampler {
+            samples: Vec::with_capacity(subject.spec.runs as usize),
+            subject,
+            done: 0,
+            user: Duration::ZERO,
+            sys: Duration::ZERO,
+            peak_rss_bytes: 0,
+            in_processes: Duration::ZERO,
+            stdout_sha256: None,
+            load: Load::new(Load::available_cpus()),
+            failed: None,
+        }
+    }
+
+    /// Whether the next run is a warm-up.
+    pub fn warming_up(&self) -> bool {
+        self.done < self.subject.spec.warmup
+    }
+
+    /// Does the next run (warm-up or timed); `false` once a run failed or all are done.
+    pub fn run_once(&mut self) -> Result<bool> {
+        let spec = self.subject.spec;
+        if self.failed.is_some() || self.done >= spec.warmup + spec.runs {
+            return Ok(false);
+        }
+        let mut command = Command::new(self.subject.executable);
+        command.args(&spec.args).current_dir(&spec.cwd);
+        set_library_path(&mut command, self.subject.library_path);
+        // The first run's output is hashed; before the timed runs when there is a warm-up.
+        let hash_stdout = self.done == 0 && spec.check_output;
+        self.load.sample();
+        let exit = run_to_exit(&mut command, self.subject.stdin, spec.timeout, hash_stdout)?;
+        self.load.sample();
+        self.in_processes += exit.elapsed;
+        if exit.exit != Exit::Success {
+            let reason = exit.exit.to_string();
+            self.failed = Some(RunOutcome::Failed { reason, stderr: exit.stderr });
+            return Ok(false);
+        }
+        self.stdout_sha256 = self.stdout_sha256.take().or(exit.stdout_sha256);
+        if !self.warming_up() {
+            self.samples.push(exit.elapsed.as_nanos() as f64);
+            self.user += exit.user;
+            self.sys += exit.sys;
+        }
+        self.peak_rss_bytes = self.peak_rss_bytes.max(exit.peak_rss_bytes);
+        self.done += 1;
+        Ok(true)
+    }
+
+    /// The outcome, and the wall time of every process run.
+    pub fn finish(self) -> Result<(RunOutcome, Duration)> {
+        if let Some(failed) = self.failed {
+            return Ok((failed, self.in_processes));
+        }
+        let wall_ns = stats::summarize(&self.samples).context("fewer than two timed runs")?;
+        let runs = self.samples.len() as f64;
+        let timing = Timing {
+            noise: Noise::assess(&self.samples, &wall_ns, &self.load),
+            wall_ns,
+            peak_rss_bytes: self.peak_rss_bytes,
+            user_ns: (self.user.as_nanos() as f64 / runs).round(),
+            sys_ns: (self.sys.as_nanos() as f64 / runs).round(),
+            runnable_max: self.load.runnable_max(),
+            stdout_sha256: self.stdout_sha256,
+        };
+        Ok((RunOutcome::Measured(timing), self.in_processes))
+    }
 }
 
 /// Sets `LD_LIBRARY_PATH` to `dir` (only), for an executable that loads shared libraries from
@@ -304,6 +374,7 @@ mod tests {
             timeout,
             check_output: true,
             instructions: None,
+            remeasure_noisy: 0,
         }
     }
 

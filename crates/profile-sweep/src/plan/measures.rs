@@ -29,6 +29,8 @@ pub struct RunSpec {
     /// Count instructions under Cachegrind: `Some(true)` asked for, `Some(false)` refused,
     /// `None` when Valgrind is installed.
     pub instructions: Option<bool>,
+    /// Measure again, up to this many times, while the timing is noisy.
+    pub remeasure_noisy: u32,
 }
 
 /// A validated `[[bench]]` of a sweep file: which bench target to run and how long.
@@ -118,6 +120,7 @@ pub(super) fn validate_run(
     };
     let warmup = count(run.warmup, 2, 0, "warmup")?;
     let runs = count(run.runs, 10, 2, "runs")?;
+    let remeasure_noisy = count(run.remeasure_noisy, 0, 0, "remeasure-noisy")?;
     let timeout = match run.timeout_seconds {
         None => 60.0,
         Some(t) if *t.get_ref() > 0.0 && t.get_ref().is_finite() => *t.get_ref(),
@@ -183,6 +186,7 @@ pub(super) fn validate_run(
             timeout: Duration::from_secs_f64(timeout),
             check_output: run.check_output.unwrap_or(true),
             instructions: run.instructions,
+            remeasure_noisy,
         },
         stdin,
     })
@@ -310,8 +314,8 @@ mod tests {
             (msg.as_str(), fix.as_str()),
             ("bench `b` of `p` is listed twice", "remove one of the two [[bench]] tables")
         );
-        let (pos, msg, _) = error(&format!("measure-order = \"interleaved\"\n{base}"));
-        assert_eq!((pos, msg.as_str()), (Some((1, 17)), "unknown measure-order \"interleaved\""));
+        let (pos, msg, _) = error(&format!("measure-order = \"random\"\n{base}"));
+        assert_eq!((pos, msg.as_str()), (Some((1, 17)), "unknown measure-order \"random\""));
     }
 
     #[test]

@@ -56,6 +56,7 @@ pub struct Run {
     pub timeout_seconds: Option<Spanned<f64>>,
     pub check_output: Option<bool>,
     pub instructions: Option<bool>,
+    pub remeasure_noisy: Option<Spanned<i64>>,
 }
 
 /// A file path, or a generator.

@@ -66,6 +66,9 @@ pub enum MeasureOrder {
     /// All variants built first, then measured in a shuffled order (a fixed seed), so slow
     /// drift of the machine spreads over all variants instead of following the build order.
     Shuffled,
+    /// All variants built first, then the timed runs round-robin: one run of each variant per
+    /// round, so drift and load swings spread over every variant's runs alike.
+    Interleaved,
 }
 
 /// How the variants are formed.
@@ -270,8 +273,9 @@ fn measure_order(
     match order.get_ref().as_str() {
         "after-each-build" => Ok(MeasureOrder::AfterEachBuild),
         "shuffled" => Ok(MeasureOrder::Shuffled),
+        "interleaved" => Ok(MeasureOrder::Interleaved),
         other => Err(at(order.span().start, format!("unknown measure-order {other:?}"))
-            .with_fix("use \"after-each-build\" (the default) or \"shuffled\"")),
+            .with_fix("use \"after-each-build\" (the default), \"shuffled\" or \"interleaved\"")),
     }
 }
 

@@ -282,6 +282,10 @@ impl Executor for CargoExecutor<'_> {
         Ok(summary)
     }
 
+    fn measure_interleaved(&mut self, built: &[&BuiltVariant]) -> anyhow::Result<()> {
+        self.measurer.measure_interleaved(built)
+    }
+
     fn finish_group(&mut self) -> anyhow::Result<()> {
         let group = std::mem::take(&mut self.group);
         group.dirs.iter().try_for_each(|d| remove_dir(d))

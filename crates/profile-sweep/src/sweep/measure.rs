@@ -11,7 +11,7 @@ use crate::measure::bloat::CrateRow;
 use crate::measure::criterion::{self, CriterionOutcome};
 use crate::measure::instructions::{self, CountOutcome};
 use crate::measure::noise::Noise;
-use crate::measure::runtime::{self, RunOutcome, Timing};
+use crate::measure::runtime::{self, RunOutcome, Sampler, Subject, Timing};
 use crate::measure::stats::Summary;
 use crate::plan::settings::{Panic, Setting};
 use crate::plan::spec::Sweep;
@@ -126,6 +126,72 @@ impl<'a> Measurer<'a> {
         Ok((summary, !interrupt::interrupted()))
     }
 
+    /// Times `subject`, and again while the timing is noisy, up to the run's
+    /// `remeasure-noisy` times; keeps the timing with the narrowest interval.
+    fn measure_until_clean(&mut self, subject: Subject<'_>) -> anyhow::Result<RunOutcome> {
+        let mut best: Option<RunOutcome> = None;
+        for _ in 0..=subject.spec.remeasure_noisy {
+            let (outcome, elapsed) = runtime::measure(
+                subject.executable,
+                subject.spec,
+                subject.stdin,
+                subject.library_path,
+            )?;
+            self.child_seconds += elapsed.as_secs_f64();
+            let width = |o: &RunOutcome| match o {
+                RunOutcome::Measured(t) => (t.wall_ns.ci_high - t.wall_ns.ci_low) / t.wall_ns.mean,
+                RunOutcome::Failed { .. } => f64::INFINITY,
+            };
+            let clean = matches!(&outcome, RunOutcome::Measured(t) if !t.noise.is_noisy());
+            let failed = matches!(outcome, RunOutcome::Failed { .. });
+            if best.as_ref().is_none_or(|b| width(&outcome) < width(b)) {
+                best = Some(outcome);
+            }
+            if clean || failed || interrupt::interrupted() {
+                break;
+            }
+        }
+        Ok(best.expect("measured at least once"))
+    }
+
+    /// Times every whole-binary run of the sweep on all of `built` at once, round-robin: the
+    /// warm-ups of each, then one timed run of each executable per round, so drift and load
+    /// swings spread over every variant. The outcomes wait for [`Measurer::measure`], which
+    /// writes the rows. Stops early, keeping nothing of a run, once a signal arrives.
+    pub fn measure_interleaved(&mut self, built: &[&BuiltVariant]) -> anyhow::Result<()> {
+        for index in 0..self.sweep.runs.len() {
+            let spec = &self.sweep.runs[index].spec;
+            let stdin = self.inputs[index].as_deref();
+            // One sampler per distinct executable, named after the first variant that has it.
+            let mut samplers: Vec<(String, String, Sampler)> = Vec::new();
+            for variant in built.iter().filter(|b| b.runs_here) {
+                let Some((executable, sha256)) = &variant.executable else { continue };
+                if samplers.iter().any(|(_, sha, _)| sha == sha256) {
+                    continue;
+                }
+                let library_path = variant.library_path.as_deref();
+                let subject = Subject { executable, spec, stdin, library_path };
+                samplers.push((variant.variant.id.clone(), sha256.clone(), Sampler::new(subject)));
+            }
+            let mut going = true;
+            while going {
+                going = false;
+                for (_, _, sampler) in &mut samplers {
+                    if interrupt::interrupted() {
+                        return Ok(());
+                    }
+                    going |= sampler.run_once()?;
+                }
+            }
+            for (variant, sha256, sampler) in samplers {
+                let (outcome, elapsed) = sampler.finish()?;
+                self.child_seconds += elapsed.as_secs_f64();
+                self.measured_runs.insert((sha256, index), (variant, outcome));
+            }
+        }
+        Ok(())
+    }
+
     /// Times run number `index` of the sweep on the variant's executable (or reuses the
     /// measurement of a byte-identical executable), writes its row, and returns a summary
     /// fragment.
@@ -141,13 +207,14 @@ impl<'a> Measurer<'a> {
         let run = &self.sweep.runs[index];
         let key = (sha256.clone(), index);
         let (measured_as, outcome) = match self.measured_runs.get(&key) {
-            Some((first, outcome)) => (Some(first.clone()), outcome.clone()),
+            Some((first, outcome)) => {
+                ((first != &built.variant.id).then(|| first.clone()), outcome.clone())
+            }
             None => {
                 let input = self.inputs[index].as_deref();
                 let library_path = built.library_path.as_deref();
-                let (outcome, elapsed) =
-                    runtime::measure(executable, &run.spec, input, library_path)?;
-                self.child_seconds += elapsed.as_secs_f64();
+                let subject = Subject { executable, spec: &run.spec, stdin: input, library_path };
+                let outcome = self.measure_until_clean(subject)?;
                 if interrupt::interrupted() {
                     // The run was stopped by the signal; its outcome says nothing about the variant.
                     return Ok(String::new());

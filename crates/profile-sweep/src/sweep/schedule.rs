@@ -78,6 +78,10 @@ pub trait Executor {
     /// recording nothing more, once a signal arrives.
     fn measure(&mut self, built: &Self::Built) -> anyhow::Result<String>;
 
+    /// Takes the timed runs of all `built` variants together, interleaved, before each is
+    /// measured in turn ([`MeasureOrder::Interleaved`]).
+    fn measure_interleaved(&mut self, built: &[&Self::Built]) -> anyhow::Result<()>;
+
     /// The strip group is done: the build it shared can go.
     fn finish_group(&mut self) -> anyhow::Result<()>;
 }
@@ -136,7 +140,9 @@ pub fn run<E: Executor>(
                         MeasureOrder::AfterEachBuild => {
                             summary.push_str(&executor.measure(&built)?)
                         }
-                        MeasureOrder::Shuffled => waiting.push((variant.id.clone(), built)),
+                        MeasureOrder::Shuffled | MeasureOrder::Interleaved => {
+                            waiting.push((variant.id.clone(), built))
+                        }
                     }
                     summary
                 }
@@ -152,21 +158,30 @@ pub fn run<E: Executor>(
         executor.finish_group()?;
     }
     drop(progress);
-    measure_shuffled(executor, waiting, stop_if_interrupted)?;
+    measure_waiting(executor, waiting, plan.order, stop_if_interrupted)?;
     stop_if_interrupted(total)?;
     Ok(counts)
 }
 
-/// Measures the variants that waited for every build to finish, in a fixed shuffled order.
-fn measure_shuffled<E: Executor>(
+/// Measures the variants that waited for every build to finish: in a fixed shuffled order, or
+/// with their timed runs interleaved first.
+fn measure_waiting<E: Executor>(
     executor: &mut E,
     mut waiting: Vec<(String, E::Built)>,
+    order: MeasureOrder,
     stop_if_interrupted: impl Fn(usize) -> Result<(), SweepError>,
 ) -> Result<(), SweepError> {
     if waiting.is_empty() {
         return Ok(());
     }
-    shuffle(&mut waiting);
+    if order == MeasureOrder::Interleaved {
+        eprintln!("timing {} variants round-robin, one run of each per round", waiting.len());
+        let all: Vec<&E::Built> = waiting.iter().map(|(_, built)| built).collect();
+        executor.measure_interleaved(&all)?;
+        stop_if_interrupted(0)?;
+    } else {
+        shuffle(&mut waiting);
+    }
     let progress = Progress::new(waiting.len(), "measuring");
     for (index, (id, built)) in waiting.iter().enumerate() {
         stop_if_interrupted(index)?;
@@ -234,6 +249,11 @@ mod tests {
 
         fn finish_group(&mut self) -> anyhow::Result<()> {
             self.calls.push("end group".into());
+            Ok(())
+        }
+
+        fn measure_interleaved(&mut self, built: &[&String]) -> anyhow::Result<()> {
+            self.calls.push(format!("interleave {}", built.len()));
             Ok(())
         }
     }
@@ -310,6 +330,29 @@ strip = ["none", "symbols"]
             .unwrap();
         assert!(first_measure > last_build, "{:#?}", mock.calls);
         assert_eq!(mock.calls.iter().filter(|c| c.starts_with("measure")).count(), 4);
+    }
+
+    #[test]
+    fn interleaved_order_times_all_variants_together_then_measures_each_in_build_order() {
+        let mut mock = Mock::default();
+        schedule(&mut mock, MeasureOrder::Interleaved, false);
+        let interleave = mock.calls.iter().position(|c| c == "interleave 4").unwrap();
+        let last_build = mock
+            .calls
+            .iter()
+            .rposition(|c| c.starts_with("build") || c.starts_with("relink"))
+            .unwrap();
+        assert!(interleave > last_build, "{:#?}", mock.calls);
+        let built: Vec<String> = mock.calls[..interleave]
+            .iter()
+            .filter_map(|c| c.split_whitespace().nth(1).filter(|_| !c.starts_with("end")))
+            .map(str::to_owned)
+            .collect();
+        let measured: Vec<String> = mock.calls[interleave..]
+            .iter()
+            .filter_map(|c| c.strip_prefix("measure ").map(str::to_owned))
+            .collect();
+        assert_eq!(built, measured, "measured in build order, not shuffled");
     }
 
     #[test]

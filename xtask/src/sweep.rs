@@ -30,7 +30,8 @@ pub struct Sweep {
     #[arg(long)]
     force: bool,
     /// Build every variant from scratch in its own profile; by default variants that differ only
-    /// in `strip` are relinked from one shared build (same sizes, no clean build time of their own).
+    /// in `strip` are relinked from one shared build (same sizes, no clean build time of their
+    /// own).
     #[arg(long)]
     exact: bool,
     /// Run only shard K of N (e.g. 2/8): every N-th group of variants, plus the reference variant

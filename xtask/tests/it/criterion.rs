@@ -31,7 +31,8 @@ fn each_variant_runs_criterion_in_its_own_home_and_reports_the_panic_strategy_in
             "unwind",
             "cargo builds bench targets with unwinding"
         );
-        // Each variant's criterion wrote to a home of its own, so no variant is compared with another.
+        // Each variant's criterion wrote to a home of its own, so no variant is compared with
+        // another.
         let estimates = fixture.path(&format!(
             "target/profile-sweep/sweep/criterion/{}/spin/spin/sum/new/estimates.json",
             &row[col("variant")]

@@ -25,7 +25,8 @@ fn runs_are_timed_and_identical_executables_are_measured_once() {
             row[col("ci_high_ns")].parse().unwrap(),
         );
         assert!(low <= mean && mean <= high, "{low} {mean} {high}");
-        // With 4 noisy samples the t-interval may honestly reach below zero; the runs themselves may not.
+        // With 4 noisy samples the t-interval may honestly reach below zero; the runs themselves
+        // may not.
         let (min, max): (f64, f64) =
             (row[col("min_ns")].parse().unwrap(), row[col("max_ns")].parse().unwrap());
         assert!(0.0 < min && min <= mean && mean <= max, "{min} {mean} {max}");

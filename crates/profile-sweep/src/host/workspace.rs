@@ -7,6 +7,7 @@ use anyhow::{Context, Result};
 use cargo_metadata::{MetadataCommand, TargetKind};
 
 use crate::error::InputError;
+use crate::plan::measures::Bench;
 use crate::plan::spec::Sweep;
 
 /// A workspace, as cargo sees it.
@@ -141,29 +142,38 @@ impl Workspace {
     /// Checks that every `[[bench]]` names a bench target of a member, and returns where each
     /// one runs and what it needs.
     pub fn bench_targets(&self, sweep: &Sweep) -> Result<Vec<BenchTarget>, InputError> {
-        sweep
-            .benches
-            .iter()
-            .map(|bench| {
-                let package = self.package(sweep, &bench.spec.package, bench.package_offset)?;
-                if !package.benches.contains(&bench.spec.bench) {
-                    let fix = match package.benches.as_slice() {
-                        [] => format!("`{}` has no bench target; add one under benches/ with harness = false, or name another package", package.name),
-                        names => format!("use one of the bench targets of `{}`: {}", package.name, names.join(", ")),
-                    };
-                    return Err(sweep.error_at(bench.bench_offset, format!("package `{}` has no bench target `{}`", package.name, bench.spec.bench)).with_fix(fix));
-                }
-                let whole = |d: std::time::Duration| d.subsec_nanos() == 0;
-                if let Some(version) = package.criterion_version.as_deref().filter(|v| v.starts_with("0.3."))
-                    && !(whole(bench.spec.warm_up) && whole(bench.spec.measurement))
-                {
-                    return Err(sweep
-                        .error_at(bench.bench_offset, format!("`{}` uses criterion {version} (in Cargo.lock), which takes whole seconds only", package.name))
-                        .with_fix("write whole seconds for warm-up-seconds and measurement-seconds (1 or more), or move the bench to criterion 0.4 or newer"));
-                }
-                Ok(BenchTarget { dir: package.dir.clone(), features: package.required_features_of(&bench.spec.bench).to_vec() })
-            })
-            .collect()
+        sweep.benches.iter().map(|bench| self.bench_target(sweep, bench)).collect()
+    }
+
+    /// Where one `[[bench]]` runs and what it needs, once its package and target are checked.
+    fn bench_target(&self, sweep: &Sweep, bench: &Bench) -> Result<BenchTarget, InputError> {
+        let package = self.package(sweep, &bench.spec.package, bench.package_offset)?;
+        let name = &package.name;
+        if !package.benches.contains(&bench.spec.bench) {
+            let fix = match package.benches.as_slice() {
+                [] => format!(
+                    "`{name}` has no bench target; add one under benches/ with harness = false, \
+                     or name another package"
+                ),
+                names => format!("use one of the bench targets of `{name}`: {}", names.join(", ")),
+            };
+            let message = format!("package `{name}` has no bench target `{}`", bench.spec.bench);
+            return Err(sweep.error_at(bench.bench_offset, message).with_fix(fix));
+        }
+        let whole = |d: std::time::Duration| d.subsec_nanos() == 0;
+        if let Some(version) =
+            package.criterion_version.as_deref().filter(|v| v.starts_with("0.3."))
+            && !(whole(bench.spec.warm_up) && whole(bench.spec.measurement))
+        {
+            let message = format!(
+                "`{name}` uses criterion {version} (in Cargo.lock), which takes whole seconds only"
+            );
+            let fix = "write whole seconds for warm-up-seconds and measurement-seconds (1 or \
+                       more), or move the bench to criterion 0.4 or newer";
+            return Err(sweep.error_at(bench.bench_offset, message).with_fix(fix));
+        }
+        let features = package.required_features_of(&bench.spec.bench).to_vec();
+        Ok(BenchTarget { dir: package.dir.clone(), features })
     }
 
     /// Finds the sweep's package and binary, or says which ones exist. A package without a

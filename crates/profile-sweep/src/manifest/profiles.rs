@@ -208,7 +208,8 @@ pub fn with_sweep_profiles(
     Ok(doc.to_string())
 }
 
-/// Converts a scalar pass-through value (bool, integer or string, checked in [`crate::plan::spec`]).
+/// Converts a scalar pass-through value (bool, integer or string, checked in
+/// [`crate::plan::spec`]).
 fn to_edit_value(value: &toml::Value) -> toml_edit::Value {
     match value {
         toml::Value::Boolean(b) => (*b).into(),

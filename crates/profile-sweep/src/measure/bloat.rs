@@ -32,7 +32,8 @@ pub struct CrateRow {
     /// How many functions.
     pub functions: u64,
     /// The variant whose unstripped executable the symbols were read from: the variant itself,
-    /// or (for a stripped one) a build that differs from it only in `strip`, whose code is the same.
+    /// or (for a stripped one) a build that differs from it only in `strip`, whose code is the
+    /// same.
     pub symbols_from: String,
 }
 

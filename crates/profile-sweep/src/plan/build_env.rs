@@ -184,7 +184,8 @@ impl fmt::Display for EnvSetting {
     }
 }
 
-/// `prefix` followed by `text` with every run of characters a profile name cannot hold made one `-`.
+/// `prefix` followed by `text` with every run of characters a profile name cannot hold made one
+/// `-`.
 fn id_safe(text: &str, prefix: &str) -> String {
     let mut id = prefix.to_owned();
     for c in text.chars() {

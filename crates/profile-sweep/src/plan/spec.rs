@@ -1,4 +1,5 @@
-//! Sweep files: what the user typed (`raw`), then the validated [`Sweep`] the rest of the program sees.
+//! Sweep files: what the user typed (`raw`), then the validated [`Sweep`] the rest of the program
+//! sees.
 //!
 //! Every check that needs only the file happens here, with the file, line and column of the
 //! offending text. Checks that need the workspace (does the package exist?) happen in

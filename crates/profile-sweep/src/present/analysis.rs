@@ -70,6 +70,7 @@ pub fn measured_other_panic(row: &Row) -> bool {
 pub fn points<'a>(rows: &'a [Row], measurement: &str) -> Vec<Point<'a>> {
     let reference_ns = normalising_reference(rows, measurement);
     let wrong_output = output_mismatches(rows, measurement);
+    let counted = unit_of(measurement) == Unit::Instructions;
     rows.iter()
         .filter(|r| {
             r.measurement.as_deref() == Some(measurement)
@@ -83,14 +84,18 @@ pub fn points<'a>(rows: &'a [Row], measurement: &str) -> Vec<Point<'a>> {
                 (Some(reference), Some(ratio)) if mean_ns > 0.0 => reference * ratio / mean_ns,
                 _ => 1.0,
             };
+            let (low, high) = (
+                row.ci_low_ns.unwrap_or(mean_ns) * scale,
+                row.ci_high_ns.unwrap_or(mean_ns) * scale,
+            );
+            // A count repeats to within a few instructions (the loader's work varies a little
+            // with the environment): counts closer than that are ties, not wins.
+            let slack = if counted { mean_ns * COUNT_TOLERANCE } else { 0.0 };
             Some(Point {
                 row,
                 size: shipped_size(row)?,
                 mean_ns: mean_ns * scale,
-                ci_ns: (
-                    row.ci_low_ns.unwrap_or(mean_ns) * scale,
-                    row.ci_high_ns.unwrap_or(mean_ns) * scale,
-                ),
+                ci_ns: (low - slack, high + slack),
             })
         })
         .collect()
@@ -118,6 +123,10 @@ pub fn output_reference<'a>(rows: &'a [Row], measurement: &str) -> Option<&'a Ro
     let run = run_of(measurement);
     rows.iter().find(|r| r.measurement.as_deref() == Some(run) && r.stdout_sha256.is_some())
 }
+
+/// How close two instruction counts may be and still be a tie, relative: repeated counts of one
+/// executable differed by 10 in 3.1 billion here.
+pub const COUNT_TOLERANCE: f64 = 1e-6;
 
 /// The bytes a row's variant ships: `shipped_bytes` when measured (it counts the shared
 /// libraries from the toolchain a `-C prefer-dynamic` binary needs), else the binary's size.
@@ -458,6 +467,18 @@ mod tests {
         assert!(pick.tied.is_empty(), "exact counts leave nothing tied");
         let pick = smallest_near_fastest(&points).unwrap();
         assert_eq!((pick.chosen.row.variant.as_str(), pick.tied.len()), ("slow", 0));
+        // Counts a few instructions apart (in a billion) are a tie, not a win.
+        let count = |v: &str, size, n: f64| Row {
+            measurement: Some("instructions:run".into()),
+            unit: Some("instructions".into()),
+            ..counted(v, size, n)
+        };
+        let rows = [count("a", 100, 1e9), count("b", 99, 1e9 + 5.0)];
+        let ids: Vec<&str> = pareto(&super::points(&rows, "instructions:run"))
+            .iter()
+            .map(|p| p.row.variant.as_str())
+            .collect();
+        assert_eq!(ids, ["b", "a"], "b is smaller, a is not certainly faster than b, nor b than a");
     }
 
     #[test]

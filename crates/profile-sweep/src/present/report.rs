@@ -15,7 +15,7 @@ use crate::present::chart::{self, tradeoff_stem};
 use crate::present::markdown::{Align, Table};
 use crate::results::rows::{self, Row, Status};
 use crate::util::files::write_atomic;
-use crate::util::units::{human_bytes, thousands};
+use crate::util::units::{Unit, human_bytes, thousands};
 
 /// Draws the charts and writes `report.md` next to the results CSV at `csv`, from its rows
 /// alone; returns the files written. Nothing is written if the CSV is unusable.
@@ -119,9 +119,34 @@ fn percent(old: Option<f64>, new: Option<f64>) -> String {
     }
 }
 
-/// A value of `measurement` in its unit: `6.35 ms`, `457.65 M instructions`.
+/// A value of `measurement` in its unit: `6.35 ms`, or an instruction count `457,654,768`.
 fn show(measurement: &str, value: f64) -> String {
-    analysis::unit_of(measurement).format(value)
+    match analysis::unit_of(measurement) {
+        Unit::Instructions => thousands(value.round() as u64),
+        unit => unit.format(value),
+    }
+}
+
+/// The interval cell of a table: `6.30 ms .. 6.41 ms`, or `exact` for a count.
+fn show_interval(measurement: &str, (low, high): (f64, f64)) -> String {
+    match analysis::unit_of(measurement) {
+        Unit::Instructions => "exact".to_owned(),
+        _ => format!("{} .. {}", show(measurement, low), show(measurement, high)),
+    }
+}
+
+/// A value with its interval in prose: `624.36 ms [567.71 ms .. 681.02 ms]`, or
+/// `3,021,116,452 instructions`.
+fn show_measured(measurement: &str, value: f64, (low, high): (f64, f64)) -> String {
+    match analysis::unit_of(measurement) {
+        Unit::Instructions => format!("{} instructions", show(measurement, value)),
+        _ => format!(
+            "{} [{} .. {}]",
+            show(measurement, value),
+            show(measurement, low),
+            show(measurement, high)
+        ),
+    }
 }
 
 /// The mean of `measurement` for `variant`, if measured.
@@ -203,6 +228,8 @@ fn measurement_section(
     let criterion = measurement.starts_with("criterion:");
     let kind = if criterion {
         "criterion benchmark, mean time per iteration"
+    } else if analysis::unit_of(measurement) == Unit::Instructions {
+        "whole binary under Cachegrind, instructions executed: repeatable under any load, but not time"
     } else {
         "whole binary, mean wall time per run"
     };
@@ -266,7 +293,13 @@ fn pareto_table(out: &mut String, points: &[Point<'_>]) -> fmt::Result {
         out,
         "**Pareto set** (no other variant is both smaller and certainly faster; overlapping 95% intervals are ties), smallest first:\n"
     )?;
-    let mut table = Table::new(&POINT_COLUMNS);
+    let mut columns = POINT_COLUMNS;
+    if points.first().and_then(|p| p.row.measurement.as_deref()).map(analysis::unit_of)
+        == Some(Unit::Instructions)
+    {
+        columns[3].0 = "instructions";
+    }
+    let mut table = Table::new(&columns);
     let with_noise = frontier.iter().any(|p| p.row.noise.is_some());
     if with_noise {
         table.column("noise", Align::Left);
@@ -303,13 +336,11 @@ fn pick_paragraph(
     let chosen = pick.chosen;
     writeln!(
         out,
-        "**{title}:** `{}`{}: {} B, {} [{} .. {}].\n",
+        "**{title}:** `{}`{}: {} B, {}.\n",
         chosen.row.variant,
         chosen.row.step.as_ref().map(|s| format!(" ({s})")).unwrap_or_default(),
         thousands(chosen.size),
-        show(measurement, chosen.mean_ns),
-        show(measurement, chosen.ci_ns.0),
-        show(measurement, chosen.ci_ns.1)
+        show_measured(measurement, chosen.mean_ns, chosen.ci_ns)
     )?;
     if !pick.tied.is_empty() {
         let names: Vec<String> = pick.tied.iter().map(|p| format!("`{}`", p.row.variant)).collect();
@@ -420,7 +451,7 @@ fn point_cells(point: &Point<'_>) -> Vec<String> {
         point.row.step.clone().unwrap_or_default(),
         format!("{} B", thousands(point.size)),
         show(measurement, point.mean_ns),
-        format!("{} .. {}", show(measurement, point.ci_ns.0), show(measurement, point.ci_ns.1)),
+        show_interval(measurement, point.ci_ns),
         point.row.panic_effective.clone().unwrap_or_else(|| "unknown".to_owned()),
     ]
 }

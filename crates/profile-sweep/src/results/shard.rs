@@ -1,7 +1,8 @@
 //! Splitting a sweep across machines (`--shard K/N`) and joining the shards' results (`merge`).
 //!
 //! A shard takes every N-th group of variants that share a build (see
-//! [`crate::plan::variants::strip_groups`]), so the split is deterministic, disjoint and balanced, and
+//! [`crate::plan::variants::strip_groups`]), so the split is deterministic, disjoint and balanced,
+//! and
 //! no shared build is split. Sizes are comparable across machines, runtimes are not: every shard
 //! also measures the sweep's first variant, the reference, first of all; the merge divides each
 //! runtime by its own shard's reference runtime.

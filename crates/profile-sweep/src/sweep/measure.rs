@@ -216,7 +216,8 @@ impl<'a> Measurer<'a> {
                 let subject = Subject { executable, spec: &run.spec, stdin: input, library_path };
                 let outcome = self.measure_until_clean(subject)?;
                 if interrupt::interrupted() {
-                    // The run was stopped by the signal; its outcome says nothing about the variant.
+                    // The run was stopped by the signal; its outcome says nothing about the
+                    // variant.
                     return Ok(String::new());
                 }
                 self.measured_runs.insert(key, (built.variant.id.clone(), outcome.clone()));

@@ -10,6 +10,7 @@ mod interrupt;
 mod report;
 mod resume;
 mod runtime;
+mod search;
 mod shard;
 mod sweep;
 mod tidy;

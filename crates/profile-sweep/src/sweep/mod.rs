@@ -24,7 +24,9 @@ mod executor;
 mod measure;
 mod prepare;
 mod record;
+pub mod replay;
 pub mod schedule;
+pub mod search;
 
 use executor::CargoExecutor;
 use prepare::Prepared;

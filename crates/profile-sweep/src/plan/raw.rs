@@ -27,6 +27,7 @@ pub struct SweepFile {
     #[serde(default)]
     pub bench: Vec<Spanned<Bench>>,
     pub measure_order: Option<Spanned<String>>,
+    pub strategy: Option<Spanned<String>>,
 }
 
 /// A criterion bench target.

@@ -54,6 +54,17 @@ pub struct Sweep {
     pub benches: Vec<Bench>,
     /// When variants are measured, relative to their builds.
     pub order: MeasureOrder,
+    /// Whether every variant of a matrix is built, or a search picks which.
+    pub strategy: Strategy,
+}
+
+/// How a matrix's variants are chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strategy {
+    /// Every variant (the reference).
+    Grid,
+    /// A search that builds about a tenth of them ([`crate::sweep::search`]).
+    Search,
 }
 
 /// Profile keys other than the axes, with their values, in the order written.
@@ -164,6 +175,7 @@ impl Sweep {
             runs: runs(file.run, path, base_dir, &at)?,
             benches: benches(file.bench, &file.package, &at)?,
             order: measure_order(file.measure_order.as_ref(), &at)?,
+            strategy: strategy(file.strategy.as_ref(), matches!(plan, Plan::Ladder(_)), &at)?,
             name,
             file: path.to_owned(),
             package: located(&file.package),
@@ -277,6 +289,24 @@ fn measure_order(
         "interleaved" => Ok(MeasureOrder::Interleaved),
         other => Err(at(order.span().start, format!("unknown measure-order {other:?}"))
             .with_fix("use \"after-each-build\" (the default), \"shuffled\" or \"interleaved\"")),
+    }
+}
+
+/// `strategy`, by default the full grid; a search needs a matrix.
+fn strategy(
+    strategy: Option<&Spanned<String>>,
+    ladder: bool,
+    at: &impl Fn(usize, String) -> InputError,
+) -> Result<Strategy, InputError> {
+    let Some(strategy) = strategy else { return Ok(Strategy::Grid) };
+    let offset = strategy.span().start;
+    match strategy.get_ref().as_str() {
+        "grid" => Ok(Strategy::Grid),
+        "search" if ladder => Err(at(offset, "a ladder has nothing to search".into())
+            .with_fix("use strategy = \"search\" with a [matrix]; a ladder builds each step")),
+        "search" => Ok(Strategy::Search),
+        other => Err(at(offset, format!("unknown strategy {other:?}"))
+            .with_fix("use \"grid\" (every variant, the default) or \"search\"")),
     }
 }
 
@@ -563,6 +593,22 @@ pub(super) mod tests {
             error("package = \"p\"\n[profile]\nlto=true\n[matrix]\nlto=[false]\n")
                 .1
                 .contains("both swept")
+        );
+    }
+
+    #[test]
+    fn a_search_needs_a_matrix() {
+        let matrix =
+            parse("package = \"p\"\nstrategy = \"search\"\n[matrix]\nlto=[true]\n").unwrap();
+        assert_eq!(matrix.strategy, Strategy::Search);
+        let (pos, msg, fix) =
+            error("package = \"p\"\nstrategy = \"search\"\n[[ladder]]\nstep=\"x\"\n");
+        assert_eq!((pos, msg.as_str()), (Some((2, 12)), "a ladder has nothing to search"));
+        assert!(fix.contains("[matrix]"));
+        assert!(
+            error("package = \"p\"\nstrategy = \"guess\"\n[matrix]\nlto=[true]\n")
+                .1
+                .contains("unknown strategy")
         );
     }
 

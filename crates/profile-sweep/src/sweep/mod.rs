@@ -22,6 +22,7 @@ use crate::util::interrupt;
 pub mod cache;
 mod executor;
 mod measure;
+mod oracle;
 mod prepare;
 mod record;
 pub mod replay;
@@ -54,6 +55,8 @@ pub struct SweepOptions {
     pub exact: bool,
     /// Run only this shard of the variants (plus the reference variant).
     pub shard: Option<Shard>,
+    /// Search instead of building every variant of the matrix, whatever the sweep file says.
+    pub search: bool,
     /// The cargo to run.
     pub cargo: PathBuf,
 }
@@ -122,8 +125,22 @@ pub fn run(
     let interrupted_after =
         |finished| SweepError::Interrupted { finished, total, results: results_csv.clone() };
     let mut executor = CargoExecutor::new(&prepared, options, fingerprint, recorder);
-    let plan = schedule::Plan { order: prepared.sweep.order, exact: options.exact };
-    let counts = schedule::run(&mut executor, &groups, plan, interrupted_after)?;
+    let counts = match &prepared.search {
+        Some(search) => {
+            let base = search::base_index(&prepared.variants, &prepared.inherited);
+            oracle::run(
+                &mut executor,
+                &prepared.variants,
+                base,
+                &search.steer_by,
+                interrupted_after,
+            )?
+        }
+        None => {
+            let plan = schedule::Plan { order: prepared.sweep.order, exact: options.exact };
+            schedule::run(&mut executor, &groups, plan, interrupted_after)?
+        }
+    };
     guard.restore()?;
     let outputs = report::write_outputs(&results_csv)?;
     let child_seconds = executor.child_seconds + executor.measurer.child_seconds;

@@ -17,7 +17,8 @@ use crate::host::workspace::{BenchTarget, BuildTarget, Workspace};
 use crate::manifest::profiles;
 use crate::measure::instructions;
 use crate::plan::measures::RunInput;
-use crate::plan::spec::Sweep;
+use crate::plan::settings::ProfileSettings;
+use crate::plan::spec::{Plan, Strategy, Sweep};
 use crate::plan::variants::{self, Variant};
 use crate::util::files::write_atomic;
 
@@ -54,6 +55,18 @@ pub struct Prepared {
     pub inputs: Vec<Option<PathBuf>>,
     /// `valgrind --version`, or why instructions cannot be counted here.
     pub valgrind: Result<String, String>,
+    /// The profile settings the variants inherit (the search starts from them).
+    pub inherited: ProfileSettings,
+    /// How the search steers, when the sweep searches instead of building the whole grid.
+    pub search: Option<SearchPlan>,
+}
+
+/// A search's settings, checked before anything is built.
+#[derive(Debug)]
+pub struct SearchPlan {
+    /// The measurement it steers by: the first run's instruction count where counted (load
+    /// does not move it), else its wall time.
+    pub steer_by: String,
 }
 
 impl Prepared {
@@ -93,6 +106,7 @@ impl Prepared {
             .map(|run| materialise(run.stdin.as_ref(), &work_dir.join("inputs")))
             .collect::<anyhow::Result<_>>()?;
         let valgrind = instructions::valgrind_version();
+        let search = search_plan(options, &sweep, &valgrind)?;
         let mut notes = expansion.notes;
         if let Err(missing) = &valgrind
             && sweep.runs.iter().any(|r| r.spec.instructions.is_none())
@@ -101,6 +115,8 @@ impl Prepared {
         }
         Ok(Prepared {
             valgrind,
+            inherited: inherited.settings,
+            search,
             workspace,
             target,
             bench_targets,
@@ -157,6 +173,43 @@ impl Prepared {
             .add("toolchains and tools of the build axes", self.compilers.describe().as_bytes());
         Ok(fingerprint)
     }
+}
+
+/// The search's plan when the sweep file or `--search` asks for one; a search needs a matrix, a
+/// `[[run]]` to steer by, and no `--shard`.
+fn search_plan(
+    options: &SweepOptions,
+    sweep: &Sweep,
+    valgrind: &Result<String, String>,
+) -> Result<Option<SearchPlan>, InputError> {
+    if !(options.search || sweep.strategy == Strategy::Search) {
+        return Ok(None);
+    }
+    if matches!(sweep.plan, Plan::Ladder(_)) {
+        return Err(InputError::in_file(
+            &sweep.file,
+            "--search needs a [matrix]: a ladder has nothing to search",
+        )
+        .with_fix("drop --search, or sweep a [matrix]"));
+    }
+    if options.shard.is_some() {
+        return Err(InputError::in_file(&sweep.file, "a search cannot be split into shards: each variant it builds depends on the ones before")
+            .with_fix("run the search on one machine without --shard (it builds about a tenth of the matrix), or shard the full grid"));
+    }
+    let Some(run) = sweep.runs.first() else {
+        return Err(InputError::in_file(
+            &sweep.file,
+            "a search steers by a whole-binary run, and the sweep has no [[run]]",
+        )
+        .with_fix("add a [[run]] table, or sweep the full grid"));
+    };
+    let counted = run.spec.instructions.unwrap_or(valgrind.is_ok()) && valgrind.is_ok();
+    let steer_by = if counted {
+        instructions::measurement_name(&run.spec.name)
+    } else {
+        run.spec.name.clone()
+    };
+    Ok(Some(SearchPlan { steer_by }))
 }
 
 /// Environment variables that change what cargo builds.

@@ -1,0 +1,81 @@
+//! The search's [`Oracle`] in a real sweep: each variant the search asks for is built and
+//! measured by the executor, like any other, and read back from the rows it wrote.
+
+use super::executor::CargoExecutor;
+use super::schedule::{Counts, Executor, Produced, Recipe};
+use super::search::{self, Measured, Oracle};
+use crate::error::SweepError;
+use crate::plan::variants::Variant;
+use crate::present::analysis;
+use crate::util::interrupt;
+use crate::util::progress::Progress;
+
+/// Builds and measures the variants a search asks for.
+pub struct SweepOracle<'e, 'a> {
+    executor: &'e mut CargoExecutor<'a>,
+    /// The measurement the search steers by.
+    steer_by: String,
+    progress: Progress,
+    counts: Counts,
+}
+
+impl Oracle for SweepOracle<'_, '_> {
+    fn measure(&mut self, variant: &Variant) -> anyhow::Result<Option<Measured>> {
+        if interrupt::interrupted() {
+            return Ok(None);
+        }
+        self.progress.start(self.counts.variants, &variant.id);
+        let summary = match self.executor.produce(variant, Recipe::Plain { shared: false })? {
+            Produced::Built { built, mut summary } => {
+                summary.push_str(&self.executor.measure(&built)?);
+                summary
+            }
+            Produced::Cached { summary } => {
+                self.counts.cached += 1;
+                summary
+            }
+            Produced::Finished { summary } => summary,
+        };
+        self.executor.finish_group()?;
+        self.progress.finish_variant(self.counts.variants, &summary);
+        self.counts.variants += 1;
+        let rows = self.executor.recorder.rows_of(&variant.id);
+        let points = analysis::points(&rows, &self.steer_by);
+        Ok(points.first().map(|p| Measured { size: p.size, mean: p.mean_ns }))
+    }
+}
+
+/// Searches the prepared matrix with `executor`, steering by `steer_by`, and prints what it
+/// decided; a signal stops it with [`SweepError::Interrupted`] from `interrupted_after`.
+pub fn run(
+    executor: &mut CargoExecutor<'_>,
+    variants: &[Variant],
+    base: usize,
+    steer_by: &str,
+    interrupted_after: impl Fn(usize) -> SweepError,
+) -> Result<Counts, SweepError> {
+    let budget = search_budget(variants.len());
+    eprintln!("searching {} variants, at most {budget}, steering by `{steer_by}`", variants.len());
+    let mut oracle = SweepOracle {
+        executor,
+        steer_by: steer_by.to_owned(),
+        progress: Progress::new(budget, "building"),
+        counts: Counts::default(),
+    };
+    let outcome = search::search(variants, base, &mut oracle, budget)?;
+    let counts = oracle.counts;
+    drop(oracle);
+    if interrupt::interrupted() {
+        return Err(interrupted_after(counts.variants));
+    }
+    for decision in &outcome.decisions {
+        eprintln!("search: {decision}");
+    }
+    Ok(counts)
+}
+
+/// How many variants a search may build: a tenth of the matrix, at least 12 (the screening of
+/// a five-axis matrix alone needs about that).
+pub fn search_budget(variants: usize) -> usize {
+    (variants / 10).max(12).min(variants)
+}

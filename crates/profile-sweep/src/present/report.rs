@@ -105,6 +105,12 @@ fn write_report(
     for measurement in &measurements {
         measurement_section(out, rows, measurement, charts)?;
     }
+    // Effects by instruction counts where there are some (load does not move them), else by
+    // the first whole-binary run.
+    let steady = measurements.iter().find(|m| analysis::unit_of(m) == Unit::Instructions);
+    if let Some(by) = steady.or(measurements.iter().find(|m| !m.starts_with("criterion:"))) {
+        effects_section(out, rows, by)?;
+    }
     variants_section(out, rows, &sizes, &measurements)?;
     crates_section(out, &sizes, crates)
 }
@@ -551,6 +557,40 @@ fn variants_section(
         )?;
     }
     Ok(())
+}
+
+/// Which settings mattered for this crate: the effect of every axis value of a matrix sweep,
+/// over the pairs of variants that differ only in it.
+fn effects_section(out: &mut String, rows: &[Row], measurement: &str) -> fmt::Result {
+    let effects = analysis::axis_effects(rows, measurement);
+    if effects.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "## Which settings mattered for this crate\n\nEach value against the first variant's, over every measured pair of variants that differ only in it: the median change, and the smallest and largest in brackets (`{measurement}` for runtime).\n"
+    )?;
+    let change = |(median, low, high): (f64, f64, f64)| {
+        let pct = |r: f64| format!("{:+.1}%", (r - 1.0) * 100.0);
+        format!("{} [{}, {}]", pct(median), pct(low), pct(high))
+    };
+    let mut table = Table::new(&[
+        ("setting", Align::Left),
+        ("against", Align::Left),
+        ("pairs", Align::Right),
+        ("size", Align::Right),
+        ("runtime", Align::Right),
+    ]);
+    for effect in &effects {
+        table.row(vec![
+            format!("{} = {}", effect.axis.key(), effect.value),
+            effect.reference.clone(),
+            effect.pairs.to_string(),
+            change(effect.size),
+            effect.runtime.map(change).unwrap_or_default(),
+        ]);
+    }
+    writeln!(out, "{table}")
 }
 
 /// How many crates the breakdown table lists.

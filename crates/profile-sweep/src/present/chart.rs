@@ -92,7 +92,7 @@ pub fn write_charts(rows: &[Row], dir: &Path) -> Result<Vec<PathBuf>> {
         )?);
     } else {
         for axis in Axis::ALL {
-            let mut values: Vec<String> = size_rows.iter().map(|r| axis_value(r, axis)).collect();
+            let mut values: Vec<String> = size_rows.iter().map(|r| r.axis_value(axis)).collect();
             values.sort();
             values.dedup();
             if values.len() > 1 {
@@ -468,17 +468,6 @@ struct EffectChart<'a> {
     caption: &'a str,
 }
 
-/// The value of `axis` in a row, as the CSV spells it.
-fn axis_value(row: &Row, axis: Axis) -> String {
-    match axis {
-        Axis::OptLevel => row.opt_level.clone(),
-        Axis::Lto => row.lto.clone(),
-        Axis::CodegenUnits => row.codegen_units.to_string(),
-        Axis::Panic => row.panic.clone(),
-        Axis::Strip => row.strip.clone(),
-    }
-}
-
 impl Chart for EffectChart<'_> {
     fn stem(&self) -> String {
         format!("effect-{}", self.axis.key())
@@ -489,12 +478,12 @@ impl Chart for EffectChart<'_> {
         let (body, _) = root.split_vertically(SIZE.1 - 30);
         let sizes: Vec<(String, f64)> = analysis::size_rows(self.rows)
             .iter()
-            .filter_map(|r| Some((axis_value(r, self.axis), r.size_bytes? as f64)))
+            .filter_map(|r| Some((r.axis_value(self.axis), r.size_bytes? as f64)))
             .collect();
         let runtimes: Vec<(String, f64)> = match self.measurement {
             Some(m) => analysis::points(self.rows, m)
                 .iter()
-                .map(|p| (axis_value(p.row, self.axis), p.mean_ns))
+                .map(|p| (p.row.axis_value(self.axis), p.mean_ns))
                 .collect(),
             None => Vec::new(),
         };

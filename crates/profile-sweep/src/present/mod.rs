@@ -1,10 +1,11 @@
 //! Stage 7, from a results CSV alone: what the rows say ([`analysis`]: Pareto frontier,
-//! recommendations), charts ([`chart`]), the Markdown report ([`report`]), two runs side by side
+//! recommendations; [`effects`]: which settings mattered), charts ([`chart`]), the Markdown report ([`report`]), two runs side by side
 //! ([`compare`]), and a measured variant pasted into a manifest ([`apply`]).
 
 pub mod analysis;
 pub mod apply;
 pub mod chart;
 pub mod compare;
+pub mod effects;
 pub mod markdown;
 pub mod report;

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::InputError;
 use crate::measure::stats::Summary;
+use crate::plan::settings::Axis;
 use crate::util::files::write_atomic;
 
 /// The columns, in order; the first seventeen are the documented core schema.
@@ -245,6 +246,17 @@ pub struct Row {
 }
 
 impl Row {
+    /// The row's value on `axis`, as the CSV spells it.
+    pub fn axis_value(&self, axis: Axis) -> String {
+        match axis {
+            Axis::OptLevel => self.opt_level.clone(),
+            Axis::Lto => self.lto.clone(),
+            Axis::CodegenUnits => self.codegen_units.to_string(),
+            Axis::Panic => self.panic.clone(),
+            Axis::Strip => self.strip.clone(),
+        }
+    }
+
     /// Sets the timing columns from a summary in nanoseconds (rounded to whole ns).
     pub fn fill_timing(&mut self, timing: &Summary) {
         self.mean_ns = Some(timing.mean.round());

@@ -10,12 +10,17 @@ use anyhow::Context;
 
 use crate::error::SweepError;
 use crate::measure::bloat::{self, CrateRow};
-use crate::present::analysis::{self, Pick, Point, TOLERANCE, distinct};
-use crate::present::chart::{self, tradeoff_stem};
+use crate::present::analysis::{self, distinct};
+use crate::present::chart;
+use crate::present::effects;
 use crate::present::markdown::{Align, Table};
 use crate::results::rows::{self, Row, Status};
 use crate::util::files::write_atomic;
 use crate::util::units::{Unit, human_bytes, thousands};
+
+mod measurement;
+
+use measurement::{measurement_section, show};
 
 /// Draws the charts and writes `report.md` next to the results CSV at `csv`, from its rows
 /// alone; returns the files written. Nothing is written if the CSV is unusable.
@@ -125,36 +130,6 @@ fn percent(old: Option<f64>, new: Option<f64>) -> String {
     }
 }
 
-/// A value of `measurement` in its unit: `6.35 ms`, or an instruction count `457,654,768`.
-fn show(measurement: &str, value: f64) -> String {
-    match analysis::unit_of(measurement) {
-        Unit::Instructions => thousands(value.round() as u64),
-        unit => unit.format(value),
-    }
-}
-
-/// The interval cell of a table: `6.30 ms .. 6.41 ms`, or `exact` for a count.
-fn show_interval(measurement: &str, (low, high): (f64, f64)) -> String {
-    match analysis::unit_of(measurement) {
-        Unit::Instructions => "exact".to_owned(),
-        _ => format!("{} .. {}", show(measurement, low), show(measurement, high)),
-    }
-}
-
-/// A value with its interval in prose: `624.36 ms [567.71 ms .. 681.02 ms]`, or
-/// `3,021,116,452 instructions`.
-fn show_measured(measurement: &str, value: f64, (low, high): (f64, f64)) -> String {
-    match analysis::unit_of(measurement) {
-        Unit::Instructions => format!("{} instructions", show(measurement, value)),
-        _ => format!(
-            "{} [{} .. {}]",
-            show(measurement, value),
-            show(measurement, low),
-            show(measurement, high)
-        ),
-    }
-}
-
 /// The mean of `measurement` for `variant`, if measured.
 fn mean_of(rows: &[Row], variant: &str, measurement: &str) -> Option<f64> {
     rows.iter()
@@ -223,243 +198,6 @@ fn ladder_section(
         )?;
     }
     writeln!(out)
-}
-
-fn measurement_section(
-    out: &mut String,
-    rows: &[Row],
-    measurement: &str,
-    charts: &[String],
-) -> fmt::Result {
-    let criterion = measurement.starts_with("criterion:");
-    let kind = if criterion {
-        "criterion benchmark, mean time per iteration"
-    } else if analysis::unit_of(measurement) == Unit::Instructions {
-        "whole binary under Cachegrind, instructions executed: repeatable under any load, but not time"
-    } else {
-        "whole binary, mean wall time per run"
-    };
-    writeln!(out, "## `{measurement}` ({kind})\n")?;
-    let chart = format!("{}.svg", tradeoff_stem(measurement));
-    if charts.contains(&chart) {
-        writeln!(out, "![size versus runtime, {measurement}]({chart})\n")?;
-    }
-    if let Some(reference) = analysis::normalising_reference(rows, measurement) {
-        writeln!(
-            out,
-            "Merged from shards measured on different machines: every runtime here is its ratio to its own shard's reference variant times the first shard's reference runtime ({}), so they share one scale. The CSV keeps the raw runtimes and the ratio (`reference_ratio`).\n",
-            show(measurement, reference)
-        )?;
-    }
-    let other_panic: Vec<String> = rows
-        .iter()
-        .filter(|r| {
-            r.measurement.as_deref() == Some(measurement) && analysis::measured_other_panic(r)
-        })
-        .map(|r| format!("`{}`", r.variant))
-        .collect();
-    if !other_panic.is_empty() {
-        writeln!(
-            out,
-            "Cargo builds bench targets with `panic = \"unwind\"` whatever the profile says (cargo issue 11214), so this measurement of {} is of an unwinding build; those variants are left out of the Pareto set and the recommendations below. For the panic axis, trust the whole-binary measurements.\n",
-            other_panic.join(", ")
-        )?;
-    }
-    let points = analysis::points(rows, measurement);
-    let ranking = analysis::sizeless_ranking(rows, measurement);
-    if points.is_empty() && !ranking.is_empty() {
-        return ranking_section(out, &ranking);
-    }
-    if points.is_empty() {
-        return writeln!(out, "No variant has a successful measurement.\n");
-    }
-    pareto_table(out, &points)?;
-    let tolerance = TOLERANCE * 100.0;
-    for (title, pick) in [
-        (
-            format!("Smallest within {tolerance:.0}% of the fastest runtime"),
-            analysis::smallest_near_fastest(&points),
-        ),
-        (
-            format!("Fastest within {tolerance:.0}% of the smallest size"),
-            analysis::fastest_near_smallest(&points),
-        ),
-    ] {
-        let Some(pick) = pick else { continue };
-        pick_paragraph(out, measurement, &title, &pick)?;
-    }
-    left_out_paragraphs(out, rows, measurement)
-}
-
-/// The Pareto set of a measurement, with how it relates to the frontier by means.
-fn pareto_table(out: &mut String, points: &[Point<'_>]) -> fmt::Result {
-    let frontier = analysis::pareto(points);
-    let by_means = analysis::frontier_by_means(points);
-    writeln!(
-        out,
-        "**Pareto set** (no other variant is both smaller and certainly faster; overlapping 95% intervals are ties), smallest first:\n"
-    )?;
-    let mut columns = POINT_COLUMNS;
-    if points.first().and_then(|p| p.row.measurement.as_deref()).map(analysis::unit_of)
-        == Some(Unit::Instructions)
-    {
-        columns[3].0 = "instructions";
-    }
-    let mut table = Table::new(&columns);
-    let with_noise = frontier.iter().any(|p| p.row.noise.is_some());
-    if with_noise {
-        table.column("noise", Align::Left);
-    }
-    for point in &frontier {
-        let mut cells = point_cells(point);
-        if with_noise {
-            cells.push(point.row.noise.clone().unwrap_or_default());
-        }
-        table.row(cells);
-    }
-    writeln!(out, "{table}")?;
-    if frontier.len() > by_means.len() {
-        let names: Vec<String> = by_means.iter().map(|p| format!("`{}`", p.row.variant)).collect();
-        writeln!(
-            out,
-            "By their means alone the frontier would be {} variant(s), {}; the other {} stay because their intervals overlap a variant that only looks better.\n",
-            by_means.len(),
-            names.join(", "),
-            frontier.len() - by_means.len()
-        )?;
-    }
-    Ok(())
-}
-
-/// A recommendation: the variant, its numbers, what it is tied with, whether it rests on
-/// noise, and the profile to paste.
-fn pick_paragraph(
-    out: &mut String,
-    measurement: &str,
-    title: &str,
-    pick: &Pick<'_, '_>,
-) -> fmt::Result {
-    let chosen = pick.chosen;
-    writeln!(
-        out,
-        "**{title}:** `{}`{}: {} B, {}.\n",
-        chosen.row.variant,
-        chosen.row.step.as_ref().map(|s| format!(" ({s})")).unwrap_or_default(),
-        thousands(chosen.size),
-        show_measured(measurement, chosen.mean_ns, chosen.ci_ns)
-    )?;
-    if !pick.tied.is_empty() {
-        let names: Vec<String> = pick.tied.iter().map(|p| format!("`{}`", p.row.variant)).collect();
-        writeln!(
-            out,
-            "Statistically tied with {} (their 95% intervals overlap on the deciding runtime), so the smallest of them is picked.\n",
-            names.join(", ")
-        )?;
-    }
-    let noisy: Vec<String> = std::iter::once(chosen)
-        .chain(pick.tied.iter().copied())
-        .filter(|p| p.row.noise.is_some())
-        .map(|p| format!("`{}`", p.row.variant))
-        .collect();
-    if !noisy.is_empty() {
-        writeln!(
-            out,
-            "Tentative: it rests on noisy timings ({}). Measure on a quiet machine or with more runs, or trust the instruction counts, which load does not move.\n",
-            noisy.join(", ")
-        )?;
-    }
-    snippet_block(out, chosen.row)
-}
-
-/// Says which rows of a measurement were left out (other output) or are noisy, and why.
-fn left_out_paragraphs(out: &mut String, rows: &[Row], measurement: &str) -> fmt::Result {
-    let wrong = analysis::output_mismatches(rows, measurement);
-    if let (false, Some(reference)) =
-        (wrong.is_empty(), analysis::output_reference(rows, measurement))
-    {
-        let names: Vec<String> = wrong.iter().map(|r| format!("`{}`", r.variant)).collect();
-        writeln!(
-            out,
-            "**Other output:** {} printed something other than `{}` (stdout sha256 differs), so {} left out of the Pareto set and the recommendations.\n",
-            names.join(", "),
-            reference.variant,
-            if names.len() == 1 { "it is" } else { "they are" }
-        )?;
-    }
-    let noisy: Vec<String> = rows
-        .iter()
-        .filter(|r| r.measurement.as_deref() == Some(measurement) && r.noise.is_some())
-        .map(|r| format!("`{}` ({})", r.variant, r.noise.as_deref().unwrap_or_default()))
-        .collect();
-    if !noisy.is_empty() {
-        writeln!(
-            out,
-            "**Noisy timings:** {}. `wide-interval`: the 95% interval is over 3% of the mean either way; `outliers`: runs with a modified z-score over 3.5; `busy`: other processes wanted every CPU while it ran. Rankings above treat overlapping intervals as ties; for a ranking that load does not move, see the instruction counts.\n",
-            noisy.join(", ")
-        )?;
-    }
-    Ok(())
-}
-
-/// Runtimes without sizes (a library swept through its benches): a ranking and the fastest.
-fn ranking_section(out: &mut String, ranking: &[&Row]) -> fmt::Result {
-    writeln!(
-        out,
-        "The package has no binary, so there is no size to trade against: variants ranked by runtime, fastest first.\n"
-    )?;
-    let columns: Vec<(&str, Align)> =
-        POINT_COLUMNS.into_iter().filter(|(name, _)| *name != "size").collect();
-    let mut table = Table::new(&columns);
-    for row in ranking {
-        let measurement = row.measurement.as_deref().unwrap_or_default();
-        let mean = row.mean_ns.unwrap_or_default();
-        table.row(vec![
-            format!("`{}`", row.variant),
-            row.step.clone().unwrap_or_default(),
-            show(measurement, mean),
-            format!(
-                "{} .. {}",
-                show(measurement, row.ci_low_ns.unwrap_or(mean)),
-                show(measurement, row.ci_high_ns.unwrap_or(mean))
-            ),
-            row.panic_effective.clone().unwrap_or_else(|| "unknown".to_owned()),
-        ]);
-    }
-    write!(out, "{table}")?;
-    let fastest = ranking[0];
-    writeln!(out, "\n**Fastest:** `{}`.\n", fastest.variant)?;
-    snippet_block(out, fastest)
-}
-
-/// The `[profile.release]` to paste for `row`, as a fenced TOML block.
-fn snippet_block(out: &mut String, row: &Row) -> fmt::Result {
-    match analysis::profile_snippet(row, "release") {
-        Ok(snippet) => writeln!(out, "```toml\n{snippet}```\n"),
-        Err(error) => writeln!(out, "(no snippet: {error})\n"),
-    }
-}
-
-/// The columns of a table of measured points.
-const POINT_COLUMNS: [(&str, Align); 6] = [
-    ("variant", Align::Left),
-    ("step", Align::Left),
-    ("size", Align::Right),
-    ("runtime", Align::Right),
-    ("95% CI", Align::Left),
-    ("panic in effect", Align::Left),
-];
-
-/// A row of a table of measured points.
-fn point_cells(point: &Point<'_>) -> Vec<String> {
-    let measurement = point.row.measurement.as_deref().unwrap_or_default();
-    vec![
-        format!("`{}`", point.row.variant),
-        point.row.step.clone().unwrap_or_default(),
-        format!("{} B", thousands(point.size)),
-        show(measurement, point.mean_ns),
-        show_interval(measurement, point.ci_ns),
-        point.row.panic_effective.clone().unwrap_or_else(|| "unknown".to_owned()),
-    ]
 }
 
 fn variants_section(
@@ -562,7 +300,7 @@ fn variants_section(
 /// Which settings mattered for this crate: the effect of every axis value of a matrix sweep,
 /// over the pairs of variants that differ only in it.
 fn effects_section(out: &mut String, rows: &[Row], measurement: &str) -> fmt::Result {
-    let effects = analysis::axis_effects(rows, measurement);
+    let effects = effects::axis_effects(rows, measurement);
     if effects.is_empty() {
         return Ok(());
     }

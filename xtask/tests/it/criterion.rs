@@ -42,7 +42,11 @@ fn each_variant_runs_criterion_in_its_own_home_and_reports_the_panic_strategy_in
     let abort = criterion.iter().find(|r| &r[col("panic")] == "abort").unwrap();
     assert!(abort[col("note")].contains("cargo issue 11214"), "{}", &abort[col("note")]);
     let unwind = criterion.iter().find(|r| &r[col("panic")] == "unwind").unwrap();
-    assert_eq!(&unwind[col("note")], "");
+    let note = &unwind[col("note")];
+    assert!(
+        note.is_empty() || (note.starts_with("noisy: ") && !note.contains("11214")),
+        "an unwind variant's bench needs no panic note (a noise note is the machine's): {note}"
+    );
     let abort_run = rows
         .iter()
         .find(|r| &r[col("measurement")] == "once" && &r[col("panic")] == "abort")

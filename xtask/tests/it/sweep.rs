@@ -119,7 +119,7 @@ fn an_error_mid_sweep_restores_the_manifest_and_keeps_finished_rows() {
 #[test]
 fn a_binary_with_required_features_is_built_with_them() {
     let fixture = Fixture::new();
-    let sweep = fixture.sweep_file("package = \"picky\"\nbin = \"picky-featured\"\n[matrix]\nopt-level = [1]\n[[run]]\nname = \"say\"\nwarmup = 0\nruns = 2\n");
+    let sweep = fixture.sweep_file("package = \"picky\"\nbin = \"picky-featured\"\n[matrix]\nopt-level = [1]\n[[run]]\nname = \"say\"\nwarmup = 0\nruns = 2\ninstructions = false\n");
     let output = fixture.sweep_command(&sweep).output().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
     let rows = fixture.results_csv();

@@ -1,7 +1,8 @@
-//! Running a sweep end to end: validate everything ([`prepare`]), put the profiles in, build
-//! and measure each variant in the order [`schedule`] gives (cargo's work in [`executor`],
-//! measurements in [`measure`]), record a row as each one finishes ([`record`]), skip what
-//! [`cache`] holds, put the manifest back.
+//! Running a sweep end to end: validate everything (`prepare`), put the profiles in, build
+//! and measure each variant in the order [`schedule`] gives (cargo's work in `executor`,
+//! measurements in `measure`), or as a [`search`] asks (through `oracle`; [`replay`] runs the
+//! same search against a results file), record a row as each one finishes (`record`), skip
+//! what [`cache`] holds, put the manifest back.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;

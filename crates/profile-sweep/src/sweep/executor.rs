@@ -100,11 +100,11 @@ impl<'a> CargoExecutor<'a> {
 
     /// The cached rows of `variant`, unless `--force`; `--exact` accepts only plain builds.
     fn cached(&self, variant: &Variant) -> Option<(Vec<Row>, Vec<CrateRow>)> {
-        let methods: &[Method] =
-            if self.options.exact { &[Method::Plain] } else { &[Method::Plain, Method::Relinked] };
         if self.options.force {
             return None;
         }
+        let methods: &[Method] =
+            if self.options.exact { &[Method::Plain] } else { &[Method::Plain, Method::Relinked] };
         methods.iter().find_map(|m| self.cache.lookup(&self.fingerprint.key(variant, *m)))
     }
 

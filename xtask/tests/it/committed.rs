@@ -204,3 +204,67 @@ fn the_readme_table_of_seed_techniques_quotes_their_results() {
         );
     }
 }
+
+/// Why sizes measured here may differ from the committed ones, if they may: another compiler,
+/// another lock file, or another `CARGO_HOME` (dependency paths are compiled into the binary).
+fn size_conditions_differ(committed: &profile_sweep::results::rows::Row) -> Option<String> {
+    let rustc = std::process::Command::new("rustc").arg("-V").output().unwrap();
+    let rustc = String::from_utf8_lossy(&rustc.stdout).trim().to_owned();
+    if committed.rustc != rustc {
+        return Some(format!("toolchain differs ({rustc}, committed {})", committed.rustc));
+    }
+    let lock = profile_sweep::util::hash::sha256_of_file(&root().join("Cargo.lock")).unwrap();
+    if committed.cargo_lock_sha256.as_deref() != Some(lock.as_str()) {
+        return Some("Cargo.lock differs".to_owned());
+    }
+    let home = profile_sweep::host::machine::cargo_home().display().to_string();
+    match &committed.cargo_home {
+        Some(committed_home) if *committed_home != home => {
+            Some(format!("CARGO_HOME differs ({home}, committed {committed_home})"))
+        }
+        _ => None,
+    }
+}
+
+/// The default ladder, rebuilt in a copy of this workspace, has exactly the committed sizes
+/// when toolchain, lock file and `CARGO_HOME` match: a change that moves a size without
+/// re-publishing `results/default/` fails here.
+#[test]
+fn the_default_ladder_rebuilds_to_its_committed_sizes() {
+    let rows = committed_rows("results/default/results.csv");
+    let sizes: Vec<_> = rows.iter().filter(|r| r.measurement.is_none()).collect();
+    if let Some(why) = size_conditions_differ(sizes[0]) {
+        eprintln!("skipped: {why}");
+        return;
+    }
+    let copy = tempfile::tempdir().unwrap();
+    crate::fixture::copy_tree(root(), copy.path());
+    // The ladder alone: sizes need no runs and no benches.
+    let ladder = fs::read_to_string(root().join("sweeps/default.toml")).unwrap();
+    let ladder = ladder.split("\n[[run]]").next().unwrap();
+    let sweep = copy.path().join("sizes-only.toml");
+    fs::write(&sweep, ladder.replace("name = \"default\"", "name = \"sizes-only\"")).unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["sweep", "--sweep"])
+        .arg(&sweep)
+        .arg("--manifest-path")
+        .arg(copy.path().join("Cargo.toml"))
+        .arg("--out")
+        .arg(copy.path().join("out"))
+        .env("CARGO_TARGET_DIR", copy.path().join("target"))
+        .env("CI", "true")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let rebuilt = profile_sweep::results::rows::load(&copy.path().join("out/results.csv")).unwrap();
+    assert_eq!(rebuilt.len(), sizes.len());
+    for committed in sizes {
+        let fresh = rebuilt.iter().find(|r| r.variant == committed.variant).unwrap();
+        assert_eq!(
+            (fresh.size_bytes, &fresh.sha256),
+            (committed.size_bytes, &committed.sha256),
+            "{} rebuilds to another binary than results/default/ publishes: re-measure and commit it",
+            committed.variant
+        );
+    }
+}

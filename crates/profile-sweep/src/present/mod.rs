@@ -1,6 +1,7 @@
 //! Stage 7, from a results CSV alone: what the rows say ([`analysis`]: Pareto frontier,
-//! recommendations; [`effects`]: which settings mattered), charts ([`chart`]), the Markdown report ([`report`]), two runs side by side
-//! ([`compare`]), and a measured variant pasted into a manifest ([`apply`]).
+//! recommendations; [`effects`]: which settings mattered), charts ([`chart`]), the Markdown
+//! report ([`report`], its tables from [`markdown`]), two runs side by side ([`compare`]), and a
+//! measured variant pasted into a manifest ([`apply`]).
 
 pub mod analysis;
 pub mod apply;

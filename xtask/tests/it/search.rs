@@ -21,7 +21,13 @@ fn replay(rows: &[Row], measurement: &str) -> (Vec<Variant>, Outcome) {
     let variants = variants::expand(&sweep, defaults).variants;
     assert_eq!(variants.len(), 432);
     let base = search::base_index(&variants, &defaults);
-    let outcome = search::search(&variants, base, &mut Replay::new(rows, measurement), 43).unwrap();
+    let outcome = search::search(
+        &variants,
+        base,
+        &mut Replay::new(rows, measurement),
+        search::budget(variants.len()),
+    )
+    .unwrap();
     (variants, outcome)
 }
 

@@ -33,11 +33,6 @@ impl Noise {
         }
     }
 
-    /// Judges an interval alone (criterion reports no raw runs here).
-    pub fn of_interval(summary: &Summary) -> Noise {
-        Noise::assess(&[], summary, &Load::default())
-    }
-
     /// Whether anything is wrong.
     pub fn is_noisy(&self) -> bool {
         self.wide_interval.is_some() || self.outliers > 0 || self.busy.is_some()

@@ -1,6 +1,8 @@
 //! Which settings mattered for this crate: the effect of each axis value of a matrix sweep,
 //! over every pair of measured variants that differ only in it. Pure, from the rows alone.
 
+use std::collections::HashMap;
+
 use crate::measure::stats::percentile;
 use crate::plan::settings::Axis;
 use crate::present::analysis::{build_axes, distinct, points, size_rows};
@@ -25,14 +27,13 @@ pub struct Effect {
     pub runtime: Option<(f64, f64, f64)>,
 }
 
-/// Whether two size rows differ in `axis` alone (the build axes included).
-fn differ_only_in(a: &Row, b: &Row, axis: Axis) -> bool {
-    let others = |r: &Row| {
-        let cells: Vec<String> =
-            Axis::ALL.iter().filter(|x| **x != axis).map(|x| r.axis_value(*x)).collect();
-        (cells, build_axes(r), r.target.clone(), r.fixed_settings.clone())
-    };
-    a.axis_value(axis) != b.axis_value(axis) && others(a) == others(b)
+/// Everything about a size row but its value on `axis` (the build axes included): two rows
+/// with the same key differ in `axis` alone.
+type OthersKey = (Vec<String>, Vec<String>, String, Option<String>);
+
+fn others(row: &Row, axis: Axis) -> OthersKey {
+    let cells = Axis::ALL.iter().filter(|x| **x != axis).map(|x| row.axis_value(*x)).collect();
+    (cells, build_axes(row), row.target.clone(), row.fixed_settings.clone())
 }
 
 /// The effect of every value of every swept axis of a matrix sweep, against the first
@@ -49,17 +50,17 @@ pub fn axis_effects(rows: &[Row], measurement: &str) -> Vec<Effect> {
     let mut effects = Vec::new();
     for axis in Axis::ALL {
         let reference = first.axis_value(axis);
+        // The rows with the reference value, by everything else: each row's partner.
+        let mut partners: HashMap<OthersKey, &Row> = HashMap::new();
+        for row in sizes.iter().filter(|r| r.axis_value(axis) == reference) {
+            partners.entry(others(row, axis)).or_insert(row);
+        }
         let values = distinct(sizes.iter().map(|r| r.axis_value(axis)));
         for value in values.into_iter().filter(|v| *v != reference) {
             let pairs: Vec<(&Row, &Row)> = sizes
                 .iter()
                 .filter(|r| r.axis_value(axis) == value)
-                .filter_map(|r| {
-                    sizes
-                        .iter()
-                        .find(|q| q.axis_value(axis) == reference && differ_only_in(r, q, axis))
-                        .map(|q| (*r, *q))
-                })
+                .filter_map(|r| partners.get(&others(r, axis)).map(|q| (*r, *q)))
                 .collect();
             if pairs.is_empty() {
                 continue;

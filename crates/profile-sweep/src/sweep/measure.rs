@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use super::cache::SourceFile;
 use super::record::{Recorder, join_notes, reused_note, write_log};
@@ -58,6 +59,44 @@ pub struct BuiltBench {
     pub library_path: Option<PathBuf>,
 }
 
+/// Measurements by executable (sha256) and measurement index, so a byte-identical executable
+/// is measured once; each remembers the variant it was first measured for.
+struct Memo<O>(HashMap<(String, usize), (String, O)>);
+
+impl<O: Clone> Memo<O> {
+    /// No measurement yet.
+    fn new() -> Memo<O> {
+        Memo(HashMap::new())
+    }
+
+    /// Remembers `outcome` of `variant` for `key`.
+    fn insert(&mut self, key: (String, usize), variant: &str, outcome: O) {
+        self.0.insert(key, (variant.to_owned(), outcome));
+    }
+
+    /// The outcome for `key`, measured by `measure` the first time (its wall time added to
+    /// `seconds`), with the variant it was measured for when that is not `variant`. `None`
+    /// when a signal arrived during the measurement: its outcome says nothing of the variant.
+    fn get_or_measure(
+        &mut self,
+        key: (String, usize),
+        variant: &str,
+        seconds: &mut f64,
+        measure: impl FnOnce() -> anyhow::Result<(O, Duration)>,
+    ) -> anyhow::Result<Option<(Option<String>, O)>> {
+        if let Some((first, outcome)) = self.0.get(&key) {
+            return Ok(Some(((first != variant).then(|| first.clone()), outcome.clone())));
+        }
+        let (outcome, elapsed) = measure()?;
+        *seconds += elapsed.as_secs_f64();
+        if interrupt::interrupted() {
+            return Ok(None);
+        }
+        self.insert(key, variant, outcome.clone());
+        Ok(Some((None, outcome)))
+    }
+}
+
 /// Runs a sweep's measurements and remembers them by executable.
 pub struct Measurer<'a> {
     sweep: &'a Sweep,
@@ -67,14 +106,14 @@ pub struct Measurer<'a> {
     bench_targets: &'a [BenchTarget],
     /// Criterion's output, per variant and bench.
     criterion_dir: PathBuf,
-    /// Whole-binary measurements by (sha256, run index), so an identical executable is run once.
-    measured_runs: HashMap<(String, usize), (String, RunOutcome)>,
+    /// Whole-binary measurements by (sha256, run index).
+    measured_runs: Memo<RunOutcome>,
     /// Instruction counts by (sha256, run index).
-    counted: HashMap<(String, usize), (String, CountOutcome)>,
+    counted: Memo<CountOutcome>,
     /// `valgrind --version`, or why it cannot run.
     valgrind: Result<String, String>,
     /// Criterion measurements by (sha256 of the bench executable, bench index).
-    measured_benches: HashMap<(String, usize), (String, CriterionOutcome)>,
+    measured_benches: Memo<CriterionOutcome>,
     /// Wall time spent in the measured processes.
     pub child_seconds: f64,
 }
@@ -93,10 +132,10 @@ impl<'a> Measurer<'a> {
             inputs,
             bench_targets,
             criterion_dir,
-            measured_runs: HashMap::new(),
-            counted: HashMap::new(),
+            measured_runs: Memo::new(),
+            counted: Memo::new(),
             valgrind,
-            measured_benches: HashMap::new(),
+            measured_benches: Memo::new(),
             child_seconds: 0.0,
         }
     }
@@ -127,9 +166,11 @@ impl<'a> Measurer<'a> {
     }
 
     /// Times `subject`, and again while the timing is noisy, up to the run's
-    /// `remeasure-noisy` times; keeps the timing with the narrowest interval.
-    fn measure_until_clean(&mut self, subject: Subject<'_>) -> anyhow::Result<RunOutcome> {
+    /// `remeasure-noisy` times; keeps the timing with the narrowest interval. Also returns the
+    /// wall time of every process run.
+    fn measure_until_clean(subject: Subject<'_>) -> anyhow::Result<(RunOutcome, Duration)> {
         let mut best: Option<RunOutcome> = None;
+        let mut in_processes = Duration::ZERO;
         for _ in 0..=subject.spec.remeasure_noisy {
             let (outcome, elapsed) = runtime::measure(
                 subject.executable,
@@ -137,7 +178,7 @@ impl<'a> Measurer<'a> {
                 subject.stdin,
                 subject.library_path,
             )?;
-            self.child_seconds += elapsed.as_secs_f64();
+            in_processes += elapsed;
             let width = |o: &RunOutcome| match o {
                 RunOutcome::Measured(t) => (t.wall_ns.ci_high - t.wall_ns.ci_low) / t.wall_ns.mean,
                 RunOutcome::Failed { .. } => f64::INFINITY,
@@ -151,7 +192,7 @@ impl<'a> Measurer<'a> {
                 break;
             }
         }
-        Ok(best.expect("measured at least once"))
+        Ok((best.expect("measured at least once"), in_processes))
     }
 
     /// Times every whole-binary run of the sweep on all of `built` at once, round-robin: the
@@ -186,7 +227,7 @@ impl<'a> Measurer<'a> {
             for (variant, sha256, sampler) in samplers {
                 let (outcome, elapsed) = sampler.finish()?;
                 self.child_seconds += elapsed.as_secs_f64();
-                self.measured_runs.insert((sha256, index), (variant, outcome));
+                self.measured_runs.insert((sha256, index), &variant, outcome);
             }
         }
         Ok(())
@@ -205,25 +246,17 @@ impl<'a> Measurer<'a> {
             return Ok(String::new());
         };
         let run = &self.sweep.runs[index];
+        let input = self.inputs[index].as_deref();
+        let library_path = built.library_path.as_deref();
+        let subject = Subject { executable, spec: &run.spec, stdin: input, library_path };
         let key = (sha256.clone(), index);
-        let (measured_as, outcome) = match self.measured_runs.get(&key) {
-            Some((first, outcome)) => {
-                ((first != &built.variant.id).then(|| first.clone()), outcome.clone())
-            }
-            None => {
-                let input = self.inputs[index].as_deref();
-                let library_path = built.library_path.as_deref();
-                let subject = Subject { executable, spec: &run.spec, stdin: input, library_path };
-                let outcome = self.measure_until_clean(subject)?;
-                if interrupt::interrupted() {
-                    // The run was stopped by the signal; its outcome says nothing about the
-                    // variant.
-                    return Ok(String::new());
-                }
-                self.measured_runs.insert(key, (built.variant.id.clone(), outcome.clone()));
-                (None, outcome)
-            }
-        };
+        let measured = self.measured_runs.get_or_measure(
+            key,
+            &built.variant.id,
+            &mut self.child_seconds,
+            || Measurer::measure_until_clean(subject),
+        )?;
+        let Some((measured_as, outcome)) = measured else { return Ok(String::new()) };
         let mut row = Row {
             measurement: Some(run.spec.name.clone()),
             panic_effective: built.panic_effective.map(|p| Setting::Panic(p).to_string()),
@@ -297,22 +330,14 @@ impl<'a> Measurer<'a> {
             recorder.save(row)?;
             return Ok(String::new());
         }
-        let key = (sha256.clone(), index);
-        let (measured_as, outcome) = match self.counted.get(&key) {
-            Some((first, outcome)) => (Some(first.clone()), outcome.clone()),
-            None => {
-                let input = self.inputs[index].as_deref();
-                let library_path = built.library_path.as_deref();
-                let (outcome, elapsed) =
-                    instructions::count(executable, spec, input, library_path)?;
-                self.child_seconds += elapsed.as_secs_f64();
-                if interrupt::interrupted() {
-                    return Ok(String::new());
-                }
-                self.counted.insert(key, (built.variant.id.clone(), outcome.clone()));
-                (None, outcome)
-            }
-        };
+        let (input, library_path) = (self.inputs[index].as_deref(), built.library_path.as_deref());
+        let counted = self.counted.get_or_measure(
+            (sha256.clone(), index),
+            &built.variant.id,
+            &mut self.child_seconds,
+            || instructions::count(executable, spec, input, library_path),
+        )?;
+        let Some((measured_as, outcome)) = counted else { return Ok(String::new()) };
         row.measured_as = measured_as.clone();
         let summary = match outcome {
             CountOutcome::Counted(count) => {
@@ -352,23 +377,16 @@ impl<'a> Measurer<'a> {
             return Ok(String::new());
         };
         let spec = &self.sweep.benches[index].spec;
-        let key = (bench.sha256.clone(), index);
-        let (measured_as, outcome) = match self.measured_benches.get(&key) {
-            Some((first, outcome)) => (Some(first.clone()), outcome.clone()),
-            None => {
-                let home = self.criterion_dir.join(&built.variant.id).join(&spec.bench);
-                let dir = &self.bench_targets[index].dir;
-                let library_path = bench.library_path.as_deref();
-                let (outcome, elapsed) =
-                    criterion::run(&bench.executable, spec, dir, &home, library_path)?;
-                self.child_seconds += elapsed.as_secs_f64();
-                if interrupt::interrupted() {
-                    return Ok(String::new());
-                }
-                self.measured_benches.insert(key, (built.variant.id.clone(), outcome.clone()));
-                (None, outcome)
-            }
-        };
+        let home = self.criterion_dir.join(&built.variant.id).join(&spec.bench);
+        let dir = &self.bench_targets[index].dir;
+        let library_path = bench.library_path.as_deref();
+        let measured = self.measured_benches.get_or_measure(
+            (bench.sha256.clone(), index),
+            &built.variant.id,
+            &mut self.child_seconds,
+            || criterion::run(&bench.executable, spec, dir, &home, library_path),
+        )?;
+        let Some((measured_as, outcome)) = measured else { return Ok(String::new()) };
         let mut notes: Vec<String> = measured_as.iter().map(|twin| reused_note(twin)).collect();
         let effective = bench.panic_effective.map(|p| Setting::Panic(p).to_string());
         notes.extend(bench_panic_note(built.variant.settings.panic, effective.as_deref()));
@@ -383,10 +401,8 @@ impl<'a> Measurer<'a> {
                     let mut row = Row { measurement: Some(name.clone()), ..template.clone() };
                     let timing = estimate.summary();
                     row.fill_timing(&timing);
-                    let noise = Noise {
-                        busy: load.busy().then_some(load.others_max),
-                        ..Noise::of_interval(&timing)
-                    };
+                    // Criterion's raw runs are not read here: the interval and the load judge it.
+                    let noise = Noise::assess(&[], &timing, &load);
                     row.noise = noise.flags();
                     row.runnable_max = load.runnable_max();
                     let mut notes = notes.clone();

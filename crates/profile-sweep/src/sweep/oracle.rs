@@ -54,7 +54,7 @@ pub fn run(
     steer_by: &str,
     interrupted_after: impl Fn(usize) -> SweepError,
 ) -> Result<Counts, SweepError> {
-    let budget = search_budget(variants.len());
+    let budget = search::budget(variants.len());
     eprintln!("searching {} variants, at most {budget}, steering by `{steer_by}`", variants.len());
     let mut oracle = SweepOracle {
         executor,
@@ -72,10 +72,4 @@ pub fn run(
         eprintln!("search: {decision}");
     }
     Ok(counts)
-}
-
-/// How many variants a search may build: a tenth of the matrix, at least 12 (the screening of
-/// a five-axis matrix alone needs about that).
-pub fn search_budget(variants: usize) -> usize {
-    (variants / 10).max(12).min(variants)
 }

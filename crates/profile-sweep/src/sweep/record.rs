@@ -18,6 +18,7 @@ use crate::measure::bloat::{CrateRow, CratesFile};
 use crate::plan::settings::Setting;
 use crate::plan::spec::Sweep;
 use crate::plan::variants::Variant;
+use crate::present::analysis;
 use crate::results::rows::{ResultsFile, Row, Status};
 
 /// The rows of a run in progress, the files they go to, and the context every row shares.
@@ -86,12 +87,8 @@ impl<'a> Recorder<'a> {
     /// The first variant of this run whose output for `measurement` was recorded, when `sha256`
     /// (another variant's output) differs from it.
     pub fn output_differs(&self, measurement: &str, sha256: Option<&str>) -> Option<String> {
-        let sha256 = sha256?;
-        let first = self
-            .rows
-            .iter()
-            .find(|r| r.measurement.as_deref() == Some(measurement) && r.stdout_sha256.is_some())?;
-        (first.stdout_sha256.as_deref() != Some(sha256)).then(|| first.variant.clone())
+        let first = analysis::output_reference(&self.rows, measurement)?;
+        (first.stdout_sha256.as_deref() != Some(sha256?)).then(|| first.variant.clone())
     }
 
     /// Replaces the `crates.csv` rows of `variant`.

@@ -1,9 +1,9 @@
-//! The order of work in a sweep, apart from how a variant is built or measured: strip groups
-//! share one build (the first variant's, relinked for the others), measurements come after each
-//! build or all at the end in a fixed shuffled order, and a signal stops the work between steps.
+//! The order of work in a grid sweep, apart from how a variant is built or measured: strip
+//! groups share one build (the first variant's, relinked for the others), measurements come
+//! after each build, or all at the end in a fixed shuffled order or interleaved, and a signal
+//! stops the work between steps.
 //!
-//! The work itself is behind [`Executor`]: cargo in a real sweep, a mock in the tests below, a
-//! results file when a search strategy is replayed.
+//! The work itself is behind [`Executor`]: cargo in a real sweep, a mock in the tests below.
 
 use crate::error::SweepError;
 use crate::plan::settings::Strip;

@@ -23,6 +23,12 @@ use crate::plan::variants::Variant;
 /// measured, since predictions carry the noise of the screening.
 pub const MARGIN: f64 = 0.05;
 
+/// How many variants a search may build: a tenth of the matrix, at least 12 (the screening of
+/// a five-axis matrix alone needs about that).
+pub fn budget(variants: usize) -> usize {
+    (variants / 10).max(12).min(variants)
+}
+
 /// What one measured variant gave: its size and the runtime the search steers by.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Measured {

@@ -7,6 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use profile_sweep::present::report;
+use sha2::Digest;
 
 /// Every `results/<sweep>/` with a report, except the scratch directories the root
 /// `.gitignore` lists (`/results/smoke/`: CI's smoke sweep writes there).
@@ -110,7 +111,7 @@ fn the_readme_quotes_the_committed_results() {
             .lines()
             .find(|l| l.split('|').nth(1).is_some_and(|cell| cell.trim() == step))
             .unwrap_or_else(|| panic!("no README row for step `{step}`"));
-        let size = profile_sweep::util::units::thousands(size_row.size_bytes.unwrap());
+        let size = thousands(size_row.size_bytes.unwrap());
         assert!(
             line.contains(&format!(" {size} ")),
             "README row `{step}` should quote {size} bytes: {line}"
@@ -122,7 +123,7 @@ fn the_readme_quotes_the_committed_results() {
             let quoted = if measurement.starts_with("criterion:") {
                 ms(runtime.mean_ns, 2)
             } else if runtime.unit.as_deref() == Some("instructions") {
-                profile_sweep::util::units::thousands(runtime.mean_ns.unwrap() as u64)
+                thousands(runtime.mean_ns.unwrap() as u64)
             } else {
                 ms(runtime.mean_ns, 1)
             };
@@ -137,11 +138,7 @@ fn the_readme_quotes_the_committed_results() {
     let full = committed_rows("results/full/results.csv");
     let full_part =
         &findings[findings.find("All 432 combinations").expect("the full matrix is described")..];
-    let sizes: BTreeSet<String> = full
-        .iter()
-        .filter_map(|r| r.size_bytes)
-        .map(profile_sweep::util::units::thousands)
-        .collect();
+    let sizes: BTreeSet<String> = full.iter().filter_map(|r| r.size_bytes).map(thousands).collect();
     let quoted: Vec<&str> = full_part
         .split(['(', ' '])
         .filter(|w| {
@@ -167,8 +164,7 @@ fn the_readme_table_of_seed_techniques_quotes_their_results() {
     let section = &readme[start..start + 3 + readme[start + 3..].find("\n## ").unwrap()];
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../results/seed-techniques");
     let rows = committed_rows("results/seed-techniques/results.csv");
-    let crates = profile_sweep::measure::bloat::load_beside(&dir.join("results.csv")).unwrap();
-    let thousands = profile_sweep::util::units::thousands;
+    let crates = profile_sweep::load_crate_breakdown(&dir.join("results.csv")).unwrap();
     let mut measured: BTreeSet<String> = rows
         .iter()
         .flat_map(|r| [r.size_bytes, r.shipped_bytes, r.image_bytes])
@@ -215,11 +211,13 @@ fn size_conditions_differ(committed: &profile_sweep::results::rows::Row) -> Opti
     if committed.rustc != rustc {
         return Some(format!("toolchain differs ({rustc}, committed {})", committed.rustc));
     }
-    let lock = profile_sweep::util::hash::sha256_of_file(&root().join("Cargo.lock")).unwrap();
+    let lock = sha2::Sha256::digest(fs::read(root().join("Cargo.lock")).unwrap());
+    let lock: String = lock.iter().map(|b| format!("{b:02x}")).collect();
     if committed.cargo_lock_sha256.as_deref() != Some(lock.as_str()) {
         return Some("Cargo.lock differs".to_owned());
     }
-    let home = profile_sweep::host::machine::cargo_home().display().to_string();
+    let home = std::env::var("CARGO_HOME")
+        .unwrap_or_else(|_| format!("{}/.cargo", std::env::var("HOME").unwrap_or_default()));
     match &committed.cargo_home {
         Some(committed_home) if *committed_home != home => {
             Some(format!("CARGO_HOME differs ({home}, committed {committed_home})"))
@@ -269,4 +267,17 @@ fn the_default_ladder_rebuilds_to_its_committed_sizes() {
             committed.variant
         );
     }
+}
+
+/// `n` with thousands separators, as the README writes numbers (`670,864`).
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
 }

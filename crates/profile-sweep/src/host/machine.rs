@@ -23,6 +23,11 @@ pub fn cargo_home() -> PathBuf {
     std::env::var_os("CARGO_HOME").map_or_else(|| home.join(".cargo"), PathBuf::from)
 }
 
+/// The cargo that launched us (`$CARGO`), else `cargo` from `PATH`.
+pub fn cargo() -> PathBuf {
+    std::env::var_os("CARGO").map_or_else(|| PathBuf::from("cargo"), PathBuf::from)
+}
+
 impl Machine {
     /// Reads what Linux exposes; anything unreadable is left empty, never guessed.
     pub fn detect() -> Machine {

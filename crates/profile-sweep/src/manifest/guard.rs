@@ -205,16 +205,13 @@ impl Drop for ManifestGuard {
     }
 }
 
-/// Fails, naming the process, while another sweep holds the lock on `manifest`: called before
-/// the manifest is read, since a live sweep's profiles are in it.
-pub fn refuse_if_running(manifest: &Path, state_dir: &Path) -> Result<()> {
-    match read_lock(state_dir) {
-        Some(lock) if lock.owner.is_alive() => bail!(another_sweep(manifest, lock.owner.pid)),
-        _ => Ok(()),
-    }
+/// The process of the sweep that holds the lock on the manifest of `state_dir`, while it runs.
+pub fn running_sweep(state_dir: &Path) -> Option<u32> {
+    read_lock(state_dir).filter(|lock| lock.owner.is_alive()).map(|lock| lock.owner.pid)
 }
 
-fn another_sweep(manifest: &Path, pid: u32) -> String {
+/// Why a second sweep on `manifest` cannot start while `pid` sweeps it.
+pub fn another_sweep(manifest: &Path, pid: u32) -> String {
     format!(
         "another sweep (pid {pid}) is running on {}; wait for it to finish or stop it (kill {pid}), then try again",
         manifest.display()

@@ -13,6 +13,7 @@ use crate::build::cargo;
 use crate::error::SweepError;
 use crate::host::workspace::Workspace;
 use crate::manifest::guard::{self, ManifestGuard, Recovery};
+use crate::manifest::repair::{Repair, repair};
 use crate::plan::variants;
 use crate::present::report;
 use crate::results::rows::Row;
@@ -26,7 +27,10 @@ mod measure;
 mod oracle;
 mod prepare;
 mod record;
-pub mod replay;
+#[cfg(test)]
+mod replay;
+#[cfg(test)]
+mod replay_tests;
 pub mod schedule;
 pub mod search;
 
@@ -41,8 +45,9 @@ pub struct SweepOptions {
     pub sweep_file: PathBuf,
     /// A manifest of the workspace to sweep (any member's; the root's is found from it).
     pub manifest_path: PathBuf,
-    /// Results go to `<results_root>/<sweep name>/` ...
-    pub results_root: PathBuf,
+    /// Results go to `<results_root>/<sweep name>/` (by default `<results_root>` is the
+    /// workspace's `target/profile-sweep/results/`) ...
+    pub results_root: Option<PathBuf>,
     /// ... unless this names the directory.
     pub out_dir: Option<PathBuf>,
     /// Keep the build directories (`target/<profile>/`, and `target/<triple>/<profile>/` for a
@@ -60,6 +65,27 @@ pub struct SweepOptions {
     pub search: bool,
     /// The cargo to run.
     pub cargo: PathBuf,
+}
+
+impl SweepOptions {
+    /// Sweeps `sweep_file` on the workspace of `manifest_path` with the defaults: results in
+    /// the workspace's `target/profile-sweep/results/<sweep name>/`, the cache used, strip
+    /// variants relinked, every shard, the sweep file's strategy, the `cargo` of `$CARGO` or
+    /// `PATH`.
+    pub fn new(sweep_file: impl Into<PathBuf>, manifest_path: impl Into<PathBuf>) -> SweepOptions {
+        SweepOptions {
+            sweep_file: sweep_file.into(),
+            manifest_path: manifest_path.into(),
+            results_root: None,
+            out_dir: None,
+            keep_builds: false,
+            force: false,
+            exact: false,
+            shard: None,
+            search: false,
+            cargo: crate::host::machine::cargo(),
+        }
+    }
 }
 
 /// What a finished sweep did, for the summary printed at its end (the Markdown report is
@@ -99,11 +125,14 @@ pub fn run(
     let started = Instant::now();
     // Repair what a killed sweep left first, whatever else is wrong with this run.
     let workspace = Workspace::load(&options.cargo, &options.manifest_path)?;
-    let state_dir = guard::state_dir(&workspace.target_dir, &workspace.root_manifest);
-    if let Some(recovery) = guard::recover(&workspace.root_manifest, &state_dir)? {
-        on_recovery(&recovery);
+    match repair(&workspace)? {
+        Repair::SweepRunning { pid, manifest } => {
+            return Err(anyhow::anyhow!(guard::another_sweep(&manifest, pid)).into());
+        }
+        Repair::Recovered(recovery) => on_recovery(&recovery),
+        Repair::Clean { .. } => {}
     }
-    guard::refuse_if_running(&workspace.root_manifest, &state_dir)?;
+    let state_dir = guard::state_dir(&workspace.target_dir, &workspace.root_manifest);
     let prepared = Prepared::new(options, workspace)?;
     let shard = options.shard.map(|s| s.to_string());
     let mut recorder = Recorder::open(&prepared, shard)?;

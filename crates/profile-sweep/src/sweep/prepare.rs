@@ -94,8 +94,10 @@ impl Prepared {
             &inherited,
             &expansion.variants,
         )?;
-        let out_dir =
-            options.out_dir.clone().unwrap_or_else(|| options.results_root.join(&sweep.name));
+        let results_root = options.results_root.clone();
+        let results_root =
+            results_root.unwrap_or_else(|| workspace.target_dir.join("profile-sweep/results"));
+        let out_dir = options.out_dir.clone().unwrap_or_else(|| results_root.join(&sweep.name));
         let toolchain = Toolchain::detect(workspace.dir())?;
         let compilers =
             Compilers::check(&expansion.variants, &sweep, toolchain.clone(), &options.cargo)?;

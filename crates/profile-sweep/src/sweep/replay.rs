@@ -1,5 +1,5 @@
 //! Replaying a search against a complete results file: "building" a variant means looking its
-//! rows up, so a strategy is evaluated deterministically, without cargo, in tests and benchmarks.
+//! rows up, so a strategy is evaluated deterministically, without cargo, in tests.
 
 use super::search::{Measured, Oracle};
 use crate::plan::variants::Variant;

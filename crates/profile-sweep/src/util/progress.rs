@@ -52,14 +52,6 @@ impl Progress {
             None => eprintln!("[{}/{}] {summary}", index + 1, self.total),
         }
     }
-
-    /// A message that is not about one variant.
-    pub fn note(&self, message: &str) {
-        match &self.bar {
-            Some(bar) => bar.println(message),
-            None => eprintln!("{message}"),
-        }
-    }
 }
 
 impl Drop for Progress {

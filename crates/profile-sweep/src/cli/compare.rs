@@ -1,12 +1,12 @@
-//! `cargo xtask compare`: size and runtime changes between two results files.
+//! `compare`: size and runtime changes between two results files.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use profile_sweep::present::analysis;
-use profile_sweep::present::compare::{Thresholds, compare};
-use profile_sweep::results::rows;
-use profile_sweep::util::units::thousands;
+use crate::present::analysis;
+use crate::present::compare::{Thresholds, compare};
+use crate::results::rows;
+use crate::util::units::thousands;
 
 /// Compare two results files variant by variant; fail on regressions beyond a threshold.
 #[derive(Debug, clap::Args)]
@@ -25,10 +25,11 @@ pub struct Compare {
 }
 
 impl Compare {
+    /// Prints the changes; fails on a regression.
     pub fn run(self) -> ExitCode {
         let (old, new) = match (rows::load(&self.old), rows::load(&self.new)) {
             (Ok(old), Ok(new)) => (old, new),
-            (Err(e), _) | (_, Err(e)) => return crate::fail(e.into(), "nothing was compared"),
+            (Err(e), _) | (_, Err(e)) => return crate::cli::fail(e.into(), "nothing was compared"),
         };
         let thresholds = Thresholds {
             size_percent: self.max_size_increase,

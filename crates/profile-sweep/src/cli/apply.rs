@@ -1,12 +1,13 @@
-//! `cargo xtask apply`: write a measured variant's settings into a Cargo.toml profile.
+//! `apply`: write a measured variant's settings into a Cargo.toml profile.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use profile_sweep::error::{InputError, SweepError};
-use profile_sweep::present::apply;
-use profile_sweep::results::rows;
-use profile_sweep::util::files::write_atomic;
+use crate::cli::Door;
+use crate::error::{InputError, SweepError};
+use crate::present::apply;
+use crate::results::rows;
+use crate::util::files::write_atomic;
 
 /// Write a variant's profile settings into a Cargo.toml, keeping its comments and formatting.
 #[derive(Debug, clap::Args)]
@@ -15,8 +16,8 @@ pub struct Apply {
     csv: PathBuf,
     /// The variant id (first column of the CSV), e.g. oz-fat-cgu1-abort-sym.
     variant: String,
-    /// The Cargo.toml to change [default: this repository's]; profiles only count in a
-    /// workspace's root manifest.
+    /// The Cargo.toml to change [default: the current directory's workspace root]; profiles
+    /// only count in a workspace's root manifest.
     #[arg(long, value_name = "PATH")]
     manifest_path: Option<PathBuf>,
     /// The profile to write into.
@@ -28,12 +29,15 @@ pub struct Apply {
 }
 
 impl Apply {
-    pub fn run(self) -> ExitCode {
-        let manifest =
-            self.manifest_path.clone().unwrap_or_else(|| crate::project_root().join("Cargo.toml"));
+    /// Applies the variant, or shows the diff with `--dry-run`.
+    pub fn run(self, door: &Door) -> ExitCode {
+        let manifest = match door.root_manifest(self.manifest_path.clone()) {
+            Ok(manifest) => manifest,
+            Err(e) => return crate::cli::fail(e, "nothing was changed"),
+        };
         match self.apply(&manifest) {
             Ok(()) => ExitCode::SUCCESS,
-            Err(e) => crate::fail(e, &format!("{} is unchanged", manifest.display())),
+            Err(e) => crate::cli::fail(e, &format!("{} is unchanged", manifest.display())),
         }
     }
 

@@ -1,9 +1,9 @@
-//! `cargo xtask plot`: redraw the charts and the report of a results CSV, without building.
+//! `plot`: redraw the charts and the report of a results CSV, without building.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use profile_sweep::present::report;
+use crate::present::report;
 
 /// Draw the charts (SVG and PNG) and write report.md next to a results CSV, from the CSV alone.
 #[derive(Debug, clap::Args)]
@@ -13,6 +13,7 @@ pub struct Plot {
 }
 
 impl Plot {
+    /// Draws the charts and the report.
     pub fn run(self) -> ExitCode {
         match report::write_outputs(&self.csv) {
             Ok(files) => {
@@ -21,7 +22,7 @@ impl Plot {
                 }
                 ExitCode::SUCCESS
             }
-            Err(e) => crate::fail(e, "nothing was written"),
+            Err(e) => crate::cli::fail(e, "nothing was written"),
         }
     }
 }

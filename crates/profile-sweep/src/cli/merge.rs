@@ -1,10 +1,10 @@
-//! `cargo xtask merge`: join the results of a sharded sweep into one file, charts and report.
+//! `merge`: join the results of a sharded sweep into one file, charts and report.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use profile_sweep::present::report;
-use profile_sweep::results::{rows, shard};
+use crate::present::report;
+use crate::results::{rows, shard};
 
 /// Join the results.csv of every shard of one `sweep --shard K/N` run into one results file,
 /// with runtimes relative to the reference variant each shard measured, then draw its charts
@@ -20,21 +20,22 @@ pub struct Merge {
 }
 
 impl Merge {
+    /// Merges the shards, then draws the charts and report.
     pub fn run(self) -> ExitCode {
         let mut files = Vec::new();
         for path in &self.shards {
             match rows::load(path) {
                 Ok(rows) => files.push((path.clone(), rows)),
-                Err(e) => return crate::fail(e.into(), "nothing was written"),
+                Err(e) => return crate::cli::fail(e.into(), "nothing was written"),
             }
         }
         let merged = match shard::merge(&files) {
             Ok(rows) => rows,
-            Err(e) => return crate::fail(e.into(), "nothing was written"),
+            Err(e) => return crate::cli::fail(e.into(), "nothing was written"),
         };
         let csv = self.out.join("results.csv");
         if let Err(e) = rows::write(&csv, &merged) {
-            return crate::fail(e.into(), "the merged file may be incomplete");
+            return crate::cli::fail(e.into(), "the merged file may be incomplete");
         }
         println!("merged {} rows of {} shards into {}", merged.len(), files.len(), csv.display());
         match report::write_outputs(&csv) {
@@ -44,7 +45,7 @@ impl Merge {
                 }
                 ExitCode::SUCCESS
             }
-            Err(e) => crate::fail(e, "the charts and report were not written"),
+            Err(e) => crate::cli::fail(e, "the charts and report were not written"),
         }
     }
 }

@@ -1,105 +1,13 @@
-//! `cargo xtask sweep`: build every variant of a sweep file and record sizes in a CSV.
+//! The summary a finished sweep prints: sizes, runtimes with intervals, noise and where the
+//! files are.
 
-use std::path::PathBuf;
-use std::process::ExitCode;
+use crate::present::analysis;
+use crate::results::rows::{Row, Status};
+use crate::sweep::SweepSummary;
+use crate::util::units::{Unit, human_bytes, thousands};
 
-use profile_sweep::SweepError;
-use profile_sweep::present::analysis;
-use profile_sweep::results::rows::{Row, Status};
-use profile_sweep::results::shard::Shard;
-use profile_sweep::sweep::{SweepOptions, SweepSummary, run};
-use profile_sweep::util::units::{Unit, human_bytes, thousands};
-
-/// Build every profile variant of a sweep file and record each one's size and build time.
-#[derive(Debug, clap::Args)]
-pub struct Sweep {
-    /// The sweep file [default: sweeps/default.toml of this repository].
-    #[arg(long, value_name = "FILE")]
-    sweep: Option<PathBuf>,
-    /// A Cargo.toml of the workspace to sweep [default: this repository's].
-    #[arg(long, value_name = "PATH")]
-    manifest_path: Option<PathBuf>,
-    /// Write results.csv and logs here instead of results/<sweep name>/.
-    #[arg(long, value_name = "DIR")]
-    out: Option<PathBuf>,
-    /// Keep each variant's target/sweep-<id>/ build directory and bench executables instead of
-    /// deleting them once measured.
-    #[arg(long)]
-    keep_builds: bool,
-    /// Build and measure every variant again, ignoring results cached by earlier runs.
-    #[arg(long)]
-    force: bool,
-    /// Build every variant from scratch in its own profile; by default variants that differ only
-    /// in `strip` are relinked from one shared build (same sizes, no clean build time of their
-    /// own).
-    #[arg(long)]
-    exact: bool,
-    /// Run only shard K of N (e.g. 2/8): every N-th group of variants, plus the reference variant
-    /// every shard measures; join the shards with `cargo xtask merge`.
-    #[arg(long, value_name = "K/N")]
-    shard: Option<Shard>,
-    /// Search the matrix instead of building every variant: about a tenth of the builds, the
-    /// same frontier where the axes' effects are separable (as `strategy = "search"`).
-    #[arg(long)]
-    search: bool,
-}
-
-impl Sweep {
-    pub fn run(self) -> ExitCode {
-        let root = crate::project_root();
-        let options = SweepOptions {
-            sweep_file: self.sweep.unwrap_or_else(|| root.join("sweeps/default.toml")),
-            manifest_path: self.manifest_path.unwrap_or_else(|| root.join("Cargo.toml")),
-            results_root: root.join("results"),
-            out_dir: self.out,
-            keep_builds: self.keep_builds,
-            force: self.force,
-            exact: self.exact,
-            shard: self.shard,
-            search: self.search,
-            cargo: crate::cargo(),
-        };
-        match run(&options, |recovery| eprintln!("profile-sweep: {recovery}")) {
-            Ok(report) => {
-                print_summary(&report);
-                if report.rows.iter().any(|r| r.status == Status::Skipped) {
-                    eprintln!(
-                        "some variants were skipped: a toolchain or tool they need is not installed here (the CSV's note column says which, and how to install it)"
-                    );
-                }
-                if report
-                    .rows
-                    .iter()
-                    .any(|r| matches!(r.status, Status::BuildFailed | Status::RunFailed))
-                {
-                    eprintln!(
-                        "some variants failed to build or run; their errors are in the logs/ directory next to the CSV"
-                    );
-                }
-                ExitCode::SUCCESS
-            }
-            Err(SweepError::Input(e)) => {
-                eprintln!("error: {e}\nnothing was built and no file was changed");
-                ExitCode::from(2)
-            }
-            Err(SweepError::Interrupted { finished, total, results }) => {
-                eprintln!(
-                    "interrupted after {finished} of {total} variants: Cargo.toml is restored byte for byte; the {finished} finished rows are in {}",
-                    results.display()
-                );
-                ExitCode::from(130)
-            }
-            Err(SweepError::Other(e)) => {
-                eprintln!(
-                    "error: {e:#}\nCargo.toml is restored; rows of finished variants are kept"
-                );
-                ExitCode::FAILURE
-            }
-        }
-    }
-}
-
-fn print_summary(report: &SweepSummary) {
+/// Prints what a sweep measured, where its files are and what it cost.
+pub fn print_summary(report: &SweepSummary) {
     let size_rows: Vec<&Row> = report.rows.iter().filter(|r| r.measurement.is_none()).collect();
     let first_size = size_rows.iter().find_map(|r| r.size_bytes);
     let label = |row: &Row| row.step.clone().unwrap_or_else(|| row.variant.clone());

@@ -1,0 +1,166 @@
+//! `sweep`: build every variant of a sweep file and record sizes, build times and runtimes in a
+//! CSV; with no sweep file, the seed ladder on the current crate (zero-config).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use crate::cli::{Door, init, summary};
+use crate::error::SweepError;
+use crate::host::workspace::Workspace;
+use crate::plan::starter::{Preset, starter};
+use crate::results::rows::Status;
+use crate::results::shard::Shard;
+use crate::sweep::{SweepOptions, SweepSummary, run};
+use crate::util::files::write_atomic;
+
+/// Build every profile variant of a sweep file and record each one's size and build time.
+#[derive(Debug, clap::Args)]
+pub struct Sweep {
+    /// The sweep file [default: the workspace's profile-sweep.toml; with none, the seed ladder
+    /// on the current crate's binary].
+    #[arg(long, value_name = "FILE")]
+    sweep: Option<PathBuf>,
+    /// A Cargo.toml of the workspace to sweep [default: the current directory's workspace].
+    #[arg(long, value_name = "PATH")]
+    manifest_path: Option<PathBuf>,
+    /// With no sweep file: the package to sweep [default: the current directory's package].
+    #[arg(long, short, value_name = "NAME")]
+    package: Option<String>,
+    /// With no sweep file: the binary to sweep, when the package has several.
+    #[arg(long, value_name = "NAME")]
+    bin: Option<String>,
+    /// Write results.csv and logs here instead of <results>/<sweep name>/ (the workspace's
+    /// target/profile-sweep/results/, or results/ of a repository's own xtask).
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Keep each variant's target/sweep-<id>/ build directory and bench executables instead of
+    /// deleting them once measured.
+    #[arg(long)]
+    keep_builds: bool,
+    /// Build and measure every variant again, ignoring results cached by earlier runs.
+    #[arg(long)]
+    force: bool,
+    /// Build every variant from scratch in its own profile; by default variants that differ only
+    /// in `strip` are relinked from one shared build (same sizes, no clean build time of their
+    /// own).
+    #[arg(long)]
+    exact: bool,
+    /// Run only shard K of N (e.g. 2/8): every N-th group of variants, plus the reference variant
+    /// every shard measures; join the shards with `merge`.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<Shard>,
+    /// Search the matrix instead of building every variant: about a tenth of the builds, the
+    /// same frontier where the axes' effects are separable (as `strategy = "search"`).
+    #[arg(long)]
+    search: bool,
+}
+
+impl Sweep {
+    /// Runs the sweep and prints its summary; the exit status says how it ended.
+    pub fn run(self, door: &Door) -> ExitCode {
+        let options = match self.options(door) {
+            Ok(options) => options,
+            Err(e) => return report(Err(e)),
+        };
+        report(run(&options, |recovery| eprintln!("profile-sweep: {recovery}")))
+    }
+
+    /// The sweep file, workspace and results directory, from the flags and the door.
+    fn options(&self, door: &Door) -> Result<SweepOptions, SweepError> {
+        let manifest_path = door.manifest(self.manifest_path.clone())?;
+        let (sweep_file, results_root) = match (&door.repository, &self.sweep) {
+            (Some(root), sweep) => (
+                sweep.clone().unwrap_or_else(|| root.join("sweeps/default.toml")),
+                Some(root.join("results")),
+            ),
+            (None, Some(sweep)) => (sweep.clone(), None),
+            (None, None) => {
+                let workspace = Workspace::load(&crate::cli::cargo(), &manifest_path)?;
+                (self.default_sweep_file(door, &workspace)?, None)
+            }
+        };
+        Ok(SweepOptions {
+            results_root,
+            out_dir: self.out.clone(),
+            keep_builds: self.keep_builds,
+            force: self.force,
+            exact: self.exact,
+            shard: self.shard,
+            search: self.search,
+            ..SweepOptions::new(sweep_file, manifest_path)
+        })
+    }
+
+    /// The workspace's `profile-sweep.toml`, or else a zero-config ladder written under its
+    /// target directory.
+    fn default_sweep_file(
+        &self,
+        door: &Door,
+        workspace: &Workspace,
+    ) -> Result<PathBuf, SweepError> {
+        let own = workspace.dir().join(init::FILE_NAME);
+        if own.is_file() {
+            eprintln!("profile-sweep: sweeping {}", own.display());
+            return Ok(own);
+        }
+        let subject = init::subject(workspace, self.package.as_deref(), self.bin.as_deref())?;
+        let name = format!("{}-ladder", subject.package);
+        let file = workspace.target_dir.join("profile-sweep").join(format!("{name}.toml"));
+        let text = starter(&subject, Preset::Ladder, &name);
+        write_atomic(&file, text.as_bytes()).map_err(|e| {
+            SweepError::Other(e.context(format!("cannot write {}", file.display())))
+        })?;
+        zero_config_note(door, &own, &file, &subject.package);
+        Ok(file)
+    }
+}
+
+fn zero_config_note(door: &Door, own: &Path, file: &Path, package: &str) {
+    eprintln!(
+        "profile-sweep: no sweep file ({} does not exist), so this is the zero-config sweep: the seed article's five-step ladder on `{package}`, sizes and build times (plus its criterion benches, if any), written to {}.\n  To time your own workloads or choose other settings: `{} init` writes {}; edit it and sweep again.",
+        own.display(),
+        file.display(),
+        door.name,
+        own.display()
+    );
+}
+
+/// Prints the summary or the error of a sweep and returns its exit status: 0 done (even with
+/// failed variants), 2 bad input, 130 interrupted, 1 anything else.
+fn report(outcome: Result<SweepSummary, SweepError>) -> ExitCode {
+    match outcome {
+        Ok(report) => {
+            summary::print_summary(&report);
+            if report.rows.iter().any(|r| r.status == Status::Skipped) {
+                eprintln!(
+                    "some variants were skipped: a toolchain or tool they need is not installed here (the CSV's note column says which, and how to install it)"
+                );
+            }
+            if report
+                .rows
+                .iter()
+                .any(|r| matches!(r.status, Status::BuildFailed | Status::RunFailed))
+            {
+                eprintln!(
+                    "some variants failed to build or run; their errors are in the logs/ directory next to the CSV"
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(SweepError::Input(e)) => {
+            eprintln!("error: {e}\nnothing was built and no file was changed");
+            ExitCode::from(2)
+        }
+        Err(SweepError::Interrupted { finished, total, results }) => {
+            eprintln!(
+                "interrupted after {finished} of {total} variants: Cargo.toml is restored byte for byte; the {finished} finished rows are in {}",
+                results.display()
+            );
+            ExitCode::from(130)
+        }
+        Err(SweepError::Other(e)) => {
+            eprintln!("error: {e:#}\nCargo.toml is restored; rows of finished variants are kept");
+            ExitCode::FAILURE
+        }
+    }
+}

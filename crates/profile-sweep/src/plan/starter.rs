@@ -1,0 +1,231 @@
+//! Starter sweep files, written by `init` and swept by zero-config: a commented file for one
+//! package from a preset, which the user edits to go further (pure text; the facts come from
+//! the workspace).
+
+/// The crate a starter file sweeps, as found in its workspace.
+#[derive(Debug, Clone, Default)]
+pub struct Subject {
+    /// The package to build.
+    pub package: String,
+    /// Its binary; `None` for a library, swept through its benches alone.
+    pub bin: Option<String>,
+    /// Its criterion bench targets.
+    pub benches: Vec<String>,
+    /// The criterion version of its lock file, when it uses criterion.
+    pub criterion_version: Option<String>,
+    /// The workspace's `[profile.release]` as it is, one `key = value` per line.
+    pub release: Vec<String>,
+}
+
+/// Which settings a starter file sweeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Preset {
+    /// The seed article's cumulative ladder: five steps from the default release build to
+    /// everything that shrinks a binary.
+    Ladder,
+    /// The settings that shrink a binary, combined: 8 variants.
+    Size,
+    /// The settings that speed a binary up, combined: 12 variants.
+    Speed,
+    /// Every value of the five profile axes (432 variants), searched rather than built in full.
+    Full,
+}
+
+/// The seed ladder: each step adds settings to the one before.
+const LADDER: &str = r#"[[ladder]]
+step = "default release build"
+
+[[ladder]]
+step = "+ strip = true"
+strip = true
+
+[[ladder]]
+step = "+ lto = true, codegen-units = 1"
+lto = true
+codegen-units = 1
+
+[[ladder]]
+step = "+ opt-level = \"z\""
+opt-level = "z"
+
+[[ladder]]
+step = "+ panic = \"abort\""
+panic = "abort"
+"#;
+
+const SIZE: &str = r#"[matrix]
+opt-level = ["s", "z"]
+lto = ["thin", "fat"]
+codegen-units = [1]
+panic = ["unwind", "abort"]
+strip = [true]
+"#;
+
+const SPEED: &str = r#"[matrix]
+opt-level = [2, 3]
+lto = [false, "thin", "fat"]
+codegen-units = [1, 16]
+"#;
+
+const FULL: &str = r#"# Build about a tenth of the 432 variants, chosen as results come in; "grid" builds them all.
+strategy = "search"
+
+[matrix]
+opt-level = [0, 1, 2, 3, "s", "z"]
+lto = [false, true, "thin", "fat", "off"]
+codegen-units = [1, 16, 256]
+panic = ["unwind", "abort"]
+strip = [false, "debuginfo", true]
+"#;
+
+impl Preset {
+    /// The preset's name, as `--preset` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Preset::Ladder => "ladder",
+            Preset::Size => "size",
+            Preset::Speed => "speed",
+            Preset::Full => "full",
+        }
+    }
+
+    fn settings(self) -> &'static str {
+        match self {
+            Preset::Ladder => LADDER,
+            Preset::Size => SIZE,
+            Preset::Speed => SPEED,
+            Preset::Full => FULL,
+        }
+    }
+}
+
+/// A commented sweep file named `name` for `subject` under `preset`.
+pub fn starter(subject: &Subject, preset: Preset, name: &str) -> String {
+    let mut text = String::new();
+    header(&mut text, subject, preset, name);
+    text.push('\n');
+    text.push_str(preset.settings());
+    text.push('\n');
+    runs(&mut text, subject);
+    benches(&mut text, subject);
+    text
+}
+
+fn header(text: &mut String, subject: &Subject, preset: Preset, name: &str) {
+    let what = subject.bin.as_deref().map_or_else(
+        || format!("the library `{}` (through its benches)", subject.package),
+        |bin| format!("the binary `{bin}` of `{}`", subject.package),
+    );
+    text.push_str(&format!("# profile-sweep: the `{}` preset on {what}.\n", preset.name()));
+    text.push_str(
+        "# Every key is described in profile-sweep's README, \"Writing a sweep file\".\n",
+    );
+    text.push_str(&format!("name = {}\npackage = {}\n", quoted(name), quoted(&subject.package)));
+    if let Some(bin) = &subject.bin {
+        text.push_str(&format!("bin = {}\n", quoted(bin)));
+    }
+    text.push_str("# Every variant starts from [profile.release] and changes only what it names");
+    if subject.release.is_empty() {
+        text.push_str(";\n# your workspace sets nothing there, so that is cargo's default.\n");
+    } else {
+        text.push_str(
+            ". Your workspace's\n# [profile.release] sets (the first variant measures it as is):\n",
+        );
+        for line in &subject.release {
+            text.push_str(&format!("#   {line}\n"));
+        }
+    }
+    text.push_str("inherits = \"release\"\n");
+}
+
+fn runs(text: &mut String, subject: &Subject) {
+    if subject.bin.is_none() {
+        return;
+    }
+    text.push_str(
+        r#"# To time the executable itself (and count its instructions where Valgrind is installed),
+# give it a representative workload: its arguments and, if it reads stdin, a file to feed it
+# (paths relative to this file). Repeat [[run]] for several workloads.
+# [[run]]
+# name = "typical"
+# args = ["--input", "data/typical.json"]
+# stdin = "data/typical.json"
+# warmup = 2
+# runs = 10
+"#,
+    );
+}
+
+fn benches(text: &mut String, subject: &Subject) {
+    let Some(version) = &subject.criterion_version else { return };
+    if subject.benches.is_empty() {
+        return;
+    }
+    text.push_str(&format!(
+        "\n# Criterion {version}'s view, for every variant (benches build with panic = \"unwind\"\n\
+         # whatever the profile says). Short timings keep the sweep affordable; criterion's own\n\
+         # defaults are 3 s warm-up, 5 s measurement and 100 samples{}.\n",
+        if version.starts_with("0.3.") { "; criterion 0.3 takes whole seconds only" } else { "" }
+    ));
+    for bench in &subject.benches {
+        text.push_str(&format!(
+            "[[bench]]\npackage = {}\nbench = {}\nwarm-up-seconds = 1\nmeasurement-seconds = 2\n\n",
+            quoted(&subject.package),
+            quoted(bench)
+        ));
+    }
+}
+
+/// `value` as a TOML basic string.
+fn quoted(value: &str) -> String {
+    toml::Value::String(value.to_owned()).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::settings::BaseProfile;
+    use crate::plan::spec::tests::parse;
+    use crate::plan::variants;
+
+    fn subject() -> Subject {
+        Subject {
+            package: "tool".into(),
+            bin: Some("tool".into()),
+            benches: vec!["speed".into()],
+            criterion_version: Some("0.8.1".into()),
+            release: vec!["lto = true".into()],
+        }
+    }
+
+    fn variants_of(preset: Preset) -> usize {
+        let text = starter(&subject(), preset, "mine");
+        let sweep = parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        variants::expand(&sweep, BaseProfile::Release.cargo_defaults(false)).variants.len()
+    }
+
+    #[test]
+    fn every_preset_parses_into_the_variants_its_doc_counts() {
+        assert_eq!(variants_of(Preset::Ladder), 5);
+        assert_eq!(variants_of(Preset::Size), 8);
+        assert_eq!(variants_of(Preset::Speed), 12);
+        assert_eq!(variants_of(Preset::Full), 432);
+    }
+
+    #[test]
+    fn the_file_names_the_binary_the_release_profile_and_the_benches() {
+        let text = starter(&subject(), Preset::Ladder, "mine");
+        assert!(text.contains("package = \"tool\"\nbin = \"tool\"\n"), "{text}");
+        assert!(text.contains("#   lto = true\n"), "{text}");
+        assert!(text.contains("[[bench]]\npackage = \"tool\"\nbench = \"speed\"\n"), "{text}");
+        assert!(text.contains("# [[run]]"), "{text}");
+    }
+
+    #[test]
+    fn a_library_gets_no_bin_and_no_run() {
+        let subject = Subject { bin: None, ..subject() };
+        let text = starter(&subject, Preset::Size, "lib");
+        assert!(!text.contains("bin =") && !text.contains("[[run]]"), "{text}");
+        assert!(text.contains("through its benches"), "{text}");
+    }
+}

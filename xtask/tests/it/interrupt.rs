@@ -26,6 +26,13 @@ fn interrupted_with(signal_number: libc::c_int) {
     let fixture = Fixture::new();
     let before = fixture.manifest_bytes();
     let child = start_slow_sweep(&fixture);
+    // `restore` leaves a live sweep's profiles alone, and says whose they are.
+    let output =
+        fixture.xtask().arg("restore").arg("--manifest-path").arg(fixture.manifest()).output();
+    let output = output.unwrap();
+    let said = format!("a sweep (pid {}) is running on", child.id());
+    assert!(output.status.success() && stderr(&output).contains(&said), "{}", stderr(&output));
+    assert_ne!(fixture.manifest_bytes(), before, "the live sweep's profiles stay");
     let started = Instant::now();
     signal(&child, signal_number);
     let output = child.wait_with_output().unwrap();

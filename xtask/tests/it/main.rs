@@ -6,6 +6,7 @@ mod bad_input;
 mod committed;
 mod criterion;
 mod fixture;
+mod install;
 mod interrupt;
 mod report;
 mod resume;

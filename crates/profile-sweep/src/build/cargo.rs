@@ -6,7 +6,6 @@
 //! Knows nothing of sizes or CSV.
 
 use std::io::{BufReader, Read};
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -17,8 +16,8 @@ use cargo_metadata::{Message, TargetKind};
 use crate::host::toolchain::NamedToolchain;
 use crate::plan::build_env::{BUILD_STD_FLAGS, BuildEnv};
 use crate::plan::settings::{Panic, Setting, Strip};
-use crate::util::interrupt;
 use crate::util::text::first_error_lines;
+use crate::util::{interrupt, platform};
 
 /// One build to run.
 #[derive(Debug, Clone, Copy)]
@@ -179,20 +178,11 @@ pub fn build(request: BuildRequest<'_>) -> Result<BuildOutcome> {
     if let Some(strip) = request.relink_strip {
         command.args(["--", "-C", &format!("strip={}", Setting::Strip(strip))]);
     }
-    command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        // Its own process group, so a signal to us can stop cargo and every rustc under it.
-        .process_group(0);
-    #[cfg(target_os = "linux")]
-    // SAFETY: prctl is async-signal-safe; it asks the kernel to stop cargo if we die (kill -9).
-    unsafe {
-        command.pre_exec(|| {
-            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
-            Ok(())
-        });
-    }
+    command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    // Its own process group, so a signal to us can stop cargo and every rustc under it; and
+    // stopped if we die (kill -9).
+    platform::own_process_group(&mut command);
+    platform::die_with_parent(&mut command);
     let started = Instant::now();
     let mut child =
         command.spawn().with_context(|| format!("cannot run {}", request.cargo.display()))?;

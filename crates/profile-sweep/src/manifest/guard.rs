@@ -356,8 +356,7 @@ impl Owner {
         match (process_start(self.pid), self.start) {
             (Some(now), Some(then)) => now == then,
             // No /proc: fall back to asking the kernel whether the pid exists.
-            // SAFETY: signal 0 only checks for existence and permission.
-            _ => unsafe { libc::kill(self.pid as libc::pid_t, 0) == 0 },
+            _ => crate::util::platform::process_exists(self.pid),
         }
     }
 }

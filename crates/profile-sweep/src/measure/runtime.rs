@@ -6,9 +6,12 @@
 //! A run that exits non-zero, is killed by a signal or exceeds its timeout makes the whole
 //! measurement fail, keeping the first lines of its stderr.
 
+// Timing needs the Unix process API; elsewhere `run_to_exit` says so, and what only it uses
+// goes unused.
+#![cfg_attr(not(unix), allow(unused_imports, dead_code))]
+
 use std::fs::File;
 use std::io::{Read, Seek};
-use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Condvar, Mutex};
@@ -231,6 +234,7 @@ pub struct ProcessExit {
 /// Runs `command` to its end in a process group of its own (so a signal to the sweep stops
 /// it), with `stdin` from a file or none, stdout discarded (or, with `hash_stdout`, kept in a
 /// temporary file and hashed), and a timeout.
+#[cfg(unix)]
 pub fn run_to_exit(
     command: &mut Command,
     stdin: Option<&Path>,
@@ -254,7 +258,8 @@ pub fn run_to_exit(
         ),
         None => Stdio::null(),
     };
-    command.stdin(input).stdout(stdout_stdio).stderr(stderr.try_clone()?).process_group(0);
+    command.stdin(input).stdout(stdout_stdio).stderr(stderr.try_clone()?);
+    crate::util::platform::own_process_group(command);
 
     let started = Instant::now();
     let child = command
@@ -306,11 +311,10 @@ pub fn run_to_exit(
         }
         None => None,
     };
-    // ru_maxrss is in KiB on Linux.
     Ok(ProcessExit {
         exit,
         elapsed,
-        peak_rss_bytes: rusage.ru_maxrss.max(0) as u64 * 1024,
+        peak_rss_bytes: crate::util::platform::max_rss_bytes(rusage.ru_maxrss).unwrap_or(0),
         user: timeval(rusage.ru_utime),
         sys: timeval(rusage.ru_stime),
         stderr: first_error_lines(&text),
@@ -318,18 +322,36 @@ pub fn run_to_exit(
     })
 }
 
+/// Not supported on this platform yet: timing a run needs the Unix process API (CPU time and
+/// peak memory from `wait4`, process groups for the timeout and Ctrl-C).
+#[cfg(not(unix))]
+pub fn run_to_exit(
+    command: &mut Command,
+    _stdin: Option<&Path>,
+    _timeout: Duration,
+    _hash_stdout: bool,
+) -> Result<ProcessExit> {
+    anyhow::bail!(
+        "running {} is not supported on this platform yet: timed runs, instruction counts and criterion benches need the Unix process API; sizes and build times are measured",
+        command.get_program().to_string_lossy()
+    )
+}
+
 /// A kernel `timeval` as a duration.
+#[cfg(unix)]
 fn timeval(time: libc::timeval) -> Duration {
     Duration::from_secs(time.tv_sec.max(0) as u64)
         + Duration::from_micros(time.tv_usec.max(0) as u64)
 }
 
 /// Kills a run that outlives its timeout.
+#[cfg(unix)]
 struct Watchdog {
     state: Arc<(Mutex<(bool, bool)>, Condvar)>,
     thread: std::thread::JoinHandle<()>,
 }
 
+#[cfg(unix)]
 impl Watchdog {
     fn start(pid: libc::pid_t, timeout: Duration) -> Watchdog {
         // (the run has exited, the watchdog killed it)

@@ -27,6 +27,11 @@ pub struct Shipping {
 /// Finds what `executable` loads, looking for the toolchain's libraries in `toolchain_libdir`.
 /// Fails when a library cannot be found at all.
 pub fn analyse(executable: &Path, toolchain_libdir: &Path) -> Result<Shipping> {
+    if !cfg!(target_os = "linux") {
+        bail!(
+            "not supported on this platform yet: shipped and image sizes come from glibc's `ldd`"
+        );
+    }
     let output = Command::new("ldd")
         .arg(executable)
         .env("LD_LIBRARY_PATH", toolchain_libdir)

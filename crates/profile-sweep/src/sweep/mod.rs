@@ -185,7 +185,7 @@ pub fn run(
         variants: counts.variants,
         cached: counts.cached,
         peak_disk_bytes,
-        harness_peak_rss_bytes: own_peak_rss_bytes(),
+        harness_peak_rss_bytes: crate::util::platform::own_peak_rss_bytes(),
     })
 }
 
@@ -218,15 +218,4 @@ fn resolve_lockfile(
         cargo::generate_lockfile(cargo, &prepared.workspace.root_manifest)?;
     }
     sha256_of_file(&lock_path).with_context(|| format!("cannot read {}", lock_path.display()))
-}
-
-/// Peak resident set size of this process, from the kernel.
-fn own_peak_rss_bytes() -> Option<u64> {
-    // SAFETY: getrusage writes into the struct we pass and nothing else.
-    let usage = unsafe {
-        let mut usage: libc::rusage = std::mem::zeroed();
-        (libc::getrusage(libc::RUSAGE_SELF, &mut usage) == 0).then_some(usage)
-    }?;
-    // ru_maxrss is in KiB on Linux.
-    u64::try_from(usage.ru_maxrss).ok().filter(|&kib| kib > 0).map(|kib| kib * 1024)
 }

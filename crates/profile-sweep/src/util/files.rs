@@ -16,12 +16,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     file.write_all(bytes)?;
-    let permissions = match fs::metadata(path) {
-        Ok(metadata) => metadata.permissions(),
+    match fs::metadata(path) {
+        Ok(metadata) => file.as_file().set_permissions(metadata.permissions())?,
         // A new file gets the usual rw-r--r--, not the temporary file's private rw-------.
-        Err(_) => std::os::unix::fs::PermissionsExt::from_mode(0o644),
-    };
-    file.as_file().set_permissions(permissions)?;
+        Err(_) => crate::util::platform::usual_file_permissions(file.as_file())?,
+    }
     file.as_file().sync_all()?;
     file.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
     // Make the rename itself durable.

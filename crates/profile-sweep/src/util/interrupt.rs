@@ -7,6 +7,8 @@
 use std::sync::Once;
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 
+use crate::util::platform::terminate_group;
+
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 static CHILD_GROUP: AtomicI32 = AtomicI32::new(0);
 static INSTALL: Once = Once::new();
@@ -34,14 +36,5 @@ pub fn set_child_group(pgid: i32) {
     // A signal that arrived between spawning and registering would otherwise be missed.
     if pgid != 0 && interrupted() {
         terminate_group(pgid);
-    }
-}
-
-fn terminate_group(pgid: i32) {
-    if pgid > 0 {
-        // SAFETY: sending a signal to a process group we created has no memory-safety impact.
-        unsafe {
-            libc::kill(-pgid, libc::SIGTERM);
-        }
     }
 }

@@ -24,6 +24,18 @@ fn readme_example_parses() {
     assert!(matches!(sweep.plan, Plan::Matrix { .. }));
 }
 
+/// The README's recipe for a user's own xtask is the one `lib.rs` documents, which its doctest
+/// compiles.
+#[test]
+fn readme_xtask_recipe_is_the_doctested_one() {
+    let call =
+        r#"profile_sweep::cli::main(&profile_sweep::cli::Door::current_workspace("cargo xtask"))"#;
+    for file in ["README.md", "crates/profile-sweep/src/lib.rs"] {
+        let text = fs::read_to_string(repo().join(file)).unwrap();
+        assert!(text.contains(call), "{file} shows the five-line xtask");
+    }
+}
+
 /// Every shipped sweep file is valid and named after its file.
 #[test]
 fn shipped_sweeps_parse() {

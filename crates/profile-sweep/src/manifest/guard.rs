@@ -35,7 +35,7 @@ pub struct ManifestGuard {
     released: bool,
 }
 
-/// What [`recover`] did about a sweep that died without cleaning up.
+/// What `recover` (run through [`crate::restore`]) did about a sweep that died without cleaning up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Recovery {
     /// The manifest still held sweep profiles and was restored from the backup.

@@ -9,7 +9,7 @@ use anyhow::Result;
 use crate::host::workspace::Workspace;
 use crate::manifest::guard::{self, Recovery};
 
-/// What [`repair`] found, and did.
+/// What a repair (see [`crate::restore`]) found, and did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Repair {
     /// A killed sweep had left the manifest edited; it is put back.

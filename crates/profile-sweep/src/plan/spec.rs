@@ -3,7 +3,7 @@
 //!
 //! Every check that needs only the file happens here, with the file, line and column of the
 //! offending text. Checks that need the workspace (does the package exist?) happen in
-//! [`crate::host::workspace`], using the [`Located`] positions kept here.
+//! the host stage, using the [`Located`] positions kept here.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -63,7 +63,7 @@ pub struct Sweep {
 pub enum Strategy {
     /// Every variant (the reference).
     Grid,
-    /// A search that builds about a tenth of them ([`crate::sweep::search`]).
+    /// A search that builds about a tenth of them (the sweep stage's search).
     Search,
 }
 

@@ -2,7 +2,7 @@
 //!
 //! A re-run replaces the rows of the variants it measures again and keeps every other row, so an
 //! interrupted sweep never loses what an earlier one found, and a `kill -9` at any instant leaves
-//! the previous complete file (see [`crate::util::files::write_atomic`]).
+//! the previous complete file (written atomically).
 
 use std::path::{Path, PathBuf};
 

@@ -42,7 +42,7 @@ pub fn apply(
     }
     let keys = analysis::profile_keys(row).map_err(|message| {
         InputError::in_file(csv, message)
-            .with_fix("regenerate the results with `cargo xtask sweep`")
+            .with_fix("regenerate the results with profile-sweep's `sweep`")
     })?;
     let mut document: DocumentMut = manifest_text.parse().map_err(|e| {
         InputError::in_file(manifest, format!("not valid TOML: {e}"))

@@ -2,7 +2,7 @@
 //! trade-off with its Pareto frontier (one per measurement, or sizes alone), the ladder of a
 //! ladder sweep, and the effect of each swept axis of a matrix sweep.
 //!
-//! Every chart is drawn from the rows alone, so `cargo xtask plot` reproduces the files a sweep
+//! Every chart is drawn from the rows alone, so the `plot` command reproduces the files a sweep
 //! wrote. Text is rendered with a font compiled into the binary (DejaVu Sans, from the `dejavu`
 //! crate), so PNGs need no system fonts or fontconfig.
 

@@ -327,16 +327,16 @@ pub fn write(path: &Path, rows: &[Row]) -> Result<()> {
 pub fn load(path: &Path) -> Result<Vec<Row>, InputError> {
     let bytes = std::fs::read(path).map_err(|e| {
         InputError::in_file(path, format!("cannot read the results file: {e}")).with_fix(
-            "pass a results.csv written by `cargo xtask sweep`, e.g. results/default/results.csv",
+            "pass a results.csv written by profile-sweep's `sweep`, e.g. results/default/results.csv",
         )
     })?;
     let rows = read_rows(&bytes).map_err(|message| {
         InputError::in_file(path, message)
-            .with_fix("pass a results.csv written by this version of `cargo xtask sweep`")
+            .with_fix("pass a results.csv written by this version of profile-sweep's `sweep`")
     })?;
     if rows.is_empty() {
         return Err(InputError::in_file(path, "the results file has no rows")
-            .with_fix("run a sweep first: cargo xtask sweep --sweep FILE"));
+            .with_fix("run a sweep first: `cargo profile-sweep sweep --sweep FILE`"));
     }
     Ok(rows)
 }

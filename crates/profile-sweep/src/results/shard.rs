@@ -63,7 +63,7 @@ impl Shard {
 }
 
 /// What to do about shard files that do not belong together.
-const MERGE_FIX: &str = "pass the results.csv of every shard of one `cargo xtask sweep --shard K/N` run, built from the same commit with the same toolchain";
+const MERGE_FIX: &str = "pass the results.csv of every shard of one `sweep --shard K/N` run, built from the same commit with the same toolchain";
 
 /// One shard's results file.
 type ShardFile<'a> = (Shard, &'a Path, &'a [Row]);
@@ -187,7 +187,7 @@ fn shard_of(path: &Path, rows: &[Row]) -> Result<Shard, InputError> {
             path,
             "its rows do not say which shard they come from (the shard column is empty)",
         )
-        .with_fix("merge the results of `cargo xtask sweep --shard K/N` runs")
+        .with_fix("merge the results of `sweep --shard K/N` runs")
     })?;
     if let Some((line, row)) =
         rows.iter().enumerate().find(|(_, r)| r.shard.as_deref() != Some(&text))

@@ -95,7 +95,7 @@ fn write_report(
     writeln!(out, "- measured: {start} to {end}; {} variants", sizes.len())?;
     writeln!(
         out,
-        "\nEvery number below is read from `results.csv` next to this file; `cargo xtask plot` on that file regenerates this report and its charts.\n"
+        "\nEvery number below is read from `results.csv` next to this file; `profile-sweep plot` on that file (`cargo profile-sweep plot`, or `cargo xtask plot` in profile-sweep's repository) regenerates this report and its charts.\n"
     )?;
 
     if sizes.iter().any(|r| r.step.is_some()) {

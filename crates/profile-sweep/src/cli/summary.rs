@@ -14,8 +14,8 @@ pub fn print_summary(report: &SweepSummary) {
     let label_width =
         size_rows.iter().map(|r| label(r).len()).max().unwrap_or(0).max("variant".len());
     println!(
-        "{:label_width$}  {:>12}  {:>8}  {:>8}  status",
-        "variant", "size (B)", "vs first", "build"
+        "{:label_width$}  {:>12}  {:>8}  {:>8}  {:>8}  status",
+        "variant", "size (B)", "vs first", "build", "rebuild"
     );
     for row in &size_rows {
         let size = row.size_bytes.map(thousands).unwrap_or_default();
@@ -25,12 +25,16 @@ pub fn print_summary(report: &SweepSummary) {
             }
             _ => String::new(),
         };
-        let build = row.build_seconds.map(|s| format!("{s:.1} s")).unwrap_or_default();
+        let seconds = |s: Option<f64>| s.map(|s| format!("{s:.1} s")).unwrap_or_default();
+        let (build, rebuild) = (seconds(row.build_seconds), seconds(row.rebuild_seconds));
         let status = match (&row.status, &row.identical_to) {
             (Status::Ok, Some(twin)) => format!("ok, identical to {twin}"),
             (status, _) => status.to_string(),
         };
-        println!("{:label_width$}  {size:>12}  {change:>8}  {build:>8}  {status}", label(row));
+        println!(
+            "{:label_width$}  {size:>12}  {change:>8}  {build:>8}  {rebuild:>8}  {status}",
+            label(row)
+        );
     }
     let runtime_rows = report.rows.iter().filter(|r| r.measurement.is_some());
     for name in analysis::measurements(&report.rows) {

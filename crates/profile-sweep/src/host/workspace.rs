@@ -28,6 +28,8 @@ pub struct Package {
     pub name: String,
     /// Its binary targets.
     pub bins: Vec<String>,
+    /// The root source file of each binary target (`src/main.rs`), by target name.
+    pub bin_sources: Vec<(String, PathBuf)>,
     /// Its bench targets.
     pub benches: Vec<String>,
     /// The `required-features` of its binary and bench targets that have some, by target name.
@@ -48,6 +50,8 @@ pub struct BuildTarget {
     pub bin: Option<String>,
     /// The binary's `required-features`, which every build of it enables.
     pub features: Vec<String>,
+    /// The binary's root source file, touched to time a rebuild after an edit.
+    pub root_source: Option<PathBuf>,
 }
 
 /// A `[[bench]]` of a sweep, as found in the workspace.
@@ -94,6 +98,12 @@ impl Workspace {
                 Package {
                     name: p.name.to_string(),
                     bins: targets(TargetKind::Bin),
+                    bin_sources: p
+                        .targets
+                        .iter()
+                        .filter(|t| t.kind.contains(&TargetKind::Bin))
+                        .map(|t| (t.name.clone(), t.src_path.clone().into_std_path_buf()))
+                        .collect(),
                     benches: targets(TargetKind::Bench),
                     required_features: p
                         .targets
@@ -222,7 +232,10 @@ impl Workspace {
             .as_deref()
             .map(|bin| package.required_features_of(bin).to_vec())
             .unwrap_or_default();
-        Ok(BuildTarget { package: package.name.clone(), bin, features })
+        let root_source = bin.as_deref().and_then(|bin| {
+            package.bin_sources.iter().find(|(name, _)| name == bin).map(|(_, path)| path.clone())
+        });
+        Ok(BuildTarget { package: package.name.clone(), bin, features, root_source })
     }
 }
 

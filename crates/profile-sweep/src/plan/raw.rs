@@ -28,6 +28,7 @@ pub struct SweepFile {
     pub bench: Vec<Spanned<Bench>>,
     pub measure_order: Option<Spanned<String>>,
     pub strategy: Option<Spanned<String>>,
+    pub rebuild: Option<bool>,
 }
 
 /// A criterion bench target.

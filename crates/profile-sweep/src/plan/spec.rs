@@ -56,6 +56,9 @@ pub struct Sweep {
     pub order: MeasureOrder,
     /// Whether every variant of a matrix is built, or a search picks which.
     pub strategy: Strategy,
+    /// Whether each built variant is also timed rebuilding after an edit of its root source
+    /// file (`rebuild_seconds`).
+    pub rebuild: bool,
 }
 
 /// How a matrix's variants are chosen.
@@ -176,6 +179,7 @@ impl Sweep {
             benches: benches(file.bench, &file.package, &at)?,
             order: measure_order(file.measure_order.as_ref(), &at)?,
             strategy: strategy(file.strategy.as_ref(), matches!(plan, Plan::Ladder(_)), &at)?,
+            rebuild: file.rebuild.unwrap_or(true),
             name,
             file: path.to_owned(),
             package: located(&file.package),
@@ -531,6 +535,14 @@ pub(super) mod tests {
     pub fn error(text: &str) -> (Option<(usize, usize)>, String, String) {
         let err = parse(text).unwrap_err();
         (err.position, err.message, err.fix.unwrap_or_default())
+    }
+
+    #[test]
+    fn rebuild_timing_is_on_unless_turned_off() {
+        let text = "package = \"p\"\n[matrix]\nlto = [true]\n";
+        assert!(parse(text).unwrap().rebuild);
+        assert!(!parse(&format!("rebuild = false\n{text}")).unwrap().rebuild);
+        assert!(error(&format!("rebuild = 1\n{text}")).1.contains("invalid type"));
     }
 
     #[test]

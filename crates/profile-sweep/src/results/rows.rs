@@ -15,7 +15,7 @@ use crate::plan::settings::Axis;
 use crate::util::files::write_atomic;
 
 /// The columns, in order; the first seventeen are the documented core schema.
-pub const COLUMNS: [&str; 59] = [
+pub const COLUMNS: [&str; 60] = [
     "sweep",
     "variant",
     "opt_level",
@@ -75,6 +75,7 @@ pub const COLUMNS: [&str; 59] = [
     "runnable_max",
     "stdout_sha256",
     "cargo_home",
+    "rebuild_seconds",
 ];
 
 /// How many columns the first released schema had; a file with any prefix of [`COLUMNS`] at least
@@ -243,6 +244,10 @@ pub struct Row {
     /// `CARGO_HOME` of the build: dependency source paths under it are compiled into the
     /// binary as panic locations, so a size holds for one such path.
     pub cargo_home: Option<String>,
+    /// Wall time of rebuilding the variant after its binary's root source file is touched, under
+    /// the same profile: the edit-compile loop (with fat LTO, the whole LTO step again). Empty
+    /// for relinked strip variants (`--exact` times them too), libraries and `rebuild = false`.
+    pub rebuild_seconds: Option<f64>,
 }
 
 impl Row {
@@ -443,6 +448,7 @@ pub(crate) mod tests {
             runnable_max: None,
             stdout_sha256: None,
             cargo_home: None,
+            rebuild_seconds: None,
         }
     }
 

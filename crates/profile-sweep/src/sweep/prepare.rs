@@ -164,6 +164,7 @@ impl Prepared {
         fingerprint.add("sweep", sweep.name.as_bytes());
         fingerprint.add("target", format!("{:?}", self.target).as_bytes());
         fingerprint.add("runs", format!("{:?}", sweep.runs).as_bytes());
+        fingerprint.add("rebuild", if sweep.rebuild { b"timed" } else { b"not timed" });
         let benches: Vec<_> = sweep.benches.iter().map(|b| &b.spec).collect();
         fingerprint.add("benches", format!("{benches:?}").as_bytes());
         for input in self.inputs.iter().flatten() {

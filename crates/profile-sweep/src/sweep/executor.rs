@@ -225,7 +225,7 @@ impl<'a> CargoExecutor<'a> {
         swept: (&str, &[String]),
     ) -> anyhow::Result<Option<f64>> {
         let Some(source) = &self.prepared.target.root_source else { return Ok(None) };
-        let file = File::options()
+        let file = fs::File::options()
             .append(true)
             .open(source)
             .with_context(|| format!("cannot open {} to touch it", source.display()))?;

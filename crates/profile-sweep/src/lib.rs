@@ -58,6 +58,7 @@ pub use error::{InputError, SweepError};
 pub use manifest::guard::Recovery;
 pub use manifest::repair::Repair;
 pub use measure::bloat::{CrateRow, load_beside as load_crate_breakdown};
+pub use present::build_time::Budget;
 pub use present::report::write_outputs;
 pub use results::rows::{Row, Status, load as load_results};
 pub use sweep::{SweepOptions, SweepSummary, run as run_sweep};

@@ -49,7 +49,8 @@ fn committed_charts_and_reports_are_regenerated_byte_for_byte_from_their_csv() {
         if dir.join("crates.csv").exists() {
             fs::copy(dir.join("crates.csv"), scratch.path().join("crates.csv")).unwrap();
         }
-        report::write_outputs(&csv).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        report::write_outputs(&csv, &profile_sweep::Budget::default())
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
         let regenerated = file_names(scratch.path());
         assert_eq!(
             file_names(&dir),

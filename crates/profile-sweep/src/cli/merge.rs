@@ -17,6 +17,8 @@ pub struct Merge {
     /// Write results.csv, charts and report.md into this directory.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    #[command(flatten)]
+    budget: crate::cli::BudgetArgs,
 }
 
 impl Merge {
@@ -38,7 +40,7 @@ impl Merge {
             return crate::cli::fail(e.into(), "the merged file may be incomplete");
         }
         println!("merged {} rows of {} shards into {}", merged.len(), files.len(), csv.display());
-        match report::write_outputs(&csv) {
+        match report::write_outputs(&csv, &self.budget.budget()) {
             Ok(outputs) => {
                 for file in outputs {
                     println!("wrote {}", file.display());

@@ -20,6 +20,7 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use crate::error::{InputError, SweepError};
 use crate::host::machine::cargo;
 use crate::host::workspace::Workspace;
+use crate::present::build_time::Budget;
 
 /// Measure which [profile.release] settings to ship.
 #[derive(Debug, Parser)]
@@ -38,6 +39,20 @@ enum Command {
     Compare(compare::Compare),
     Merge(merge::Merge),
     Restore(restore::Restore),
+}
+
+/// What the report's recommendations must respect, for every command that writes a report.
+#[derive(Debug, Clone, clap::Args)]
+struct BudgetArgs {
+    /// Recommend only variants whose rebuild after an edit was timed within this many seconds.
+    #[arg(long, value_name = "SECONDS")]
+    max_rebuild_seconds: Option<f64>,
+}
+
+impl BudgetArgs {
+    fn budget(&self) -> Budget {
+        Budget { max_rebuild_seconds: self.max_rebuild_seconds }
+    }
 }
 
 /// How a command line was reached, and so what it does when a flag is left out.

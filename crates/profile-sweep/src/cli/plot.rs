@@ -10,12 +10,14 @@ use crate::present::report;
 pub struct Plot {
     /// The results file, e.g. results/default/results.csv.
     csv: PathBuf,
+    #[command(flatten)]
+    budget: crate::cli::BudgetArgs,
 }
 
 impl Plot {
     /// Draws the charts and the report.
     pub fn run(self) -> ExitCode {
-        match report::write_outputs(&self.csv) {
+        match report::write_outputs(&self.csv, &self.budget.budget()) {
             Ok(files) => {
                 for file in files {
                     println!("wrote {}", file.display());

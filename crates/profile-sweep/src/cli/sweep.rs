@@ -53,6 +53,8 @@ pub struct Sweep {
     /// same frontier where the axes' effects are separable (as `strategy = "search"`).
     #[arg(long)]
     search: bool,
+    #[command(flatten)]
+    budget: crate::cli::BudgetArgs,
 }
 
 impl Sweep {
@@ -87,6 +89,7 @@ impl Sweep {
             exact: self.exact,
             shard: self.shard,
             search: self.search,
+            budget: self.budget.budget(),
             ..SweepOptions::new(sweep_file, manifest_path)
         })
     }

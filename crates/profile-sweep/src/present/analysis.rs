@@ -195,7 +195,7 @@ pub fn normalising_reference(rows: &[Row], measurement: &str) -> Option<f64> {
 
 /// Whether `a` is certainly no slower than `b`: its whole interval at or below `b`'s (for exact
 /// counts, a count no larger). Overlapping intervals decide nothing.
-fn certainly_no_slower(a: &Point, b: &Point) -> bool {
+pub fn certainly_no_slower(a: &Point, b: &Point) -> bool {
     a.ci_ns.1 <= b.ci_ns.0
 }
 

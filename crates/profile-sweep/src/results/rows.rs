@@ -245,8 +245,9 @@ pub struct Row {
     /// binary as panic locations, so a size holds for one such path.
     pub cargo_home: Option<String>,
     /// Wall time of rebuilding the variant after its binary's root source file is touched, under
-    /// the same profile: the edit-compile loop (with fat LTO, the whole LTO step again). Empty
-    /// for relinked strip variants (`--exact` times them too), libraries and `rebuild = false`.
+    /// the same profile: the edit-compile loop (with fat LTO, the whole LTO step again). For a
+    /// relinked strip variant, its relink again: the group's build recompiling the final crate
+    /// with its `strip`. Empty for libraries and with `rebuild = false`.
     pub rebuild_seconds: Option<f64>,
 }
 

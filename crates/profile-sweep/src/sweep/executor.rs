@@ -178,9 +178,9 @@ impl<'a> CargoExecutor<'a> {
             Some(bin) => {
                 let relink = job.recipe.relink_strip();
                 let outcome = self.cargo(job, CargoTarget::Bin(bin), swept, relink)?;
-                let rebuild = match (&outcome, relink) {
-                    (BuildOutcome::Built { .. }, None) if prepared.sweep.rebuild => {
-                        self.time_rebuild(job, bin, swept)?
+                let rebuild = match &outcome {
+                    BuildOutcome::Built { .. } if prepared.sweep.rebuild => {
+                        self.time_rebuild(job, bin, swept, relink)?
                     }
                     _ => None,
                 };
@@ -216,13 +216,15 @@ impl<'a> CargoExecutor<'a> {
     }
 
     /// Times the edit-compile loop under `job`'s profile: touches the binary's root source file
-    /// and builds again (its modification time is put back afterwards, so the user's own builds
-    /// see no change). `None` if the rebuild fails.
+    /// and runs the same cargo command again (a relinked strip variant's: its group's build
+    /// recompiling the final crate with its `strip`). The file's modification time is put back
+    /// afterwards, so the user's own builds see no change. `None` if the rebuild fails.
     fn time_rebuild(
         &mut self,
         job: &Job<'_>,
         bin: &str,
         swept: (&str, &[String]),
+        relink: Option<Strip>,
     ) -> anyhow::Result<Option<f64>> {
         let Some(source) = &self.prepared.target.root_source else { return Ok(None) };
         let file = fs::File::options()
@@ -231,7 +233,7 @@ impl<'a> CargoExecutor<'a> {
             .with_context(|| format!("cannot open {} to touch it", source.display()))?;
         let original = file.metadata()?.modified()?;
         file.set_modified(std::time::SystemTime::now())?;
-        let outcome = self.cargo(job, CargoTarget::Bin(bin), swept, None);
+        let outcome = self.cargo(job, CargoTarget::Bin(bin), swept, relink);
         file.set_modified(original)
             .with_context(|| format!("cannot restore the time stamp of {}", source.display()))?;
         Ok(match outcome? {
@@ -387,7 +389,12 @@ impl CargoExecutor<'_> {
                 format!("built in {seconds:.1} s, rebuilt after an edit in {again:.1} s")
             }
             (Recipe::Plain { .. }, None) => format!("built in {seconds:.1} s"),
-            (Recipe::Relink { base, .. }, _) => format!("relinked from {base} in {seconds:.1} s"),
+            (Recipe::Relink { base, .. }, Some(again)) => format!(
+                "relinked from {base} in {seconds:.1} s, again after an edit in {again:.1} s"
+            ),
+            (Recipe::Relink { base, .. }, None) => {
+                format!("relinked from {base} in {seconds:.1} s")
+            }
         };
         let twin = identical_to.as_ref().map(|v| format!(", byte-identical to {v}"));
         let summary = format!(

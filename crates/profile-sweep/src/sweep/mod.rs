@@ -15,6 +15,7 @@ use crate::host::workspace::Workspace;
 use crate::manifest::guard::{self, ManifestGuard, Recovery};
 use crate::manifest::repair::{Repair, repair};
 use crate::plan::variants;
+use crate::present::build_time::Budget;
 use crate::present::report;
 use crate::results::rows::Row;
 use crate::results::shard::Shard;
@@ -65,6 +66,8 @@ pub struct SweepOptions {
     pub search: bool,
     /// The cargo to run.
     pub cargo: PathBuf,
+    /// What the report's recommendations must respect (a rebuild budget).
+    pub budget: Budget,
 }
 
 impl SweepOptions {
@@ -84,6 +87,7 @@ impl SweepOptions {
             shard: None,
             search: false,
             cargo: crate::host::machine::cargo(),
+            budget: Budget::default(),
         }
     }
 }
@@ -172,7 +176,7 @@ pub fn run(
         }
     };
     guard.restore()?;
-    let outputs = report::write_outputs(&results_csv)?;
+    let outputs = report::write_outputs(&results_csv, &options.budget)?;
     let child_seconds = executor.child_seconds + executor.measurer.child_seconds;
     let peak_disk_bytes = executor.peak_disk_bytes;
     Ok(SweepSummary {

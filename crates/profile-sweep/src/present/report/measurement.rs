@@ -4,6 +4,7 @@
 use std::fmt::{self, Write};
 
 use crate::present::analysis::{self, Pick, Point, TOLERANCE};
+use crate::present::build_time::{self, Budget, REBUILD_TIE};
 use crate::present::chart::tradeoff_stem;
 use crate::present::markdown::{Align, Table};
 use crate::results::rows::Row;
@@ -44,6 +45,7 @@ pub(super) fn measurement_section(
     rows: &[Row],
     measurement: &str,
     charts: &[String],
+    budget: &Budget,
 ) -> fmt::Result {
     let criterion = measurement.starts_with("criterion:");
     let kind = if criterion {
@@ -88,6 +90,15 @@ pub(super) fn measurement_section(
         return writeln!(out, "No variant has a successful measurement.\n");
     }
     pareto_table(out, &points)?;
+    let all = points.len();
+    let points = budget.allowed(&points);
+    if let Some(max) = budget.max_rebuild_seconds {
+        writeln!(
+            out,
+            "**Rebuild budget {max} s:** {} of {all} variants were timed rebuilding after an edit within it; the recommendations below are among them.\n",
+            points.len()
+        )?;
+    }
     let tolerance = TOLERANCE * 100.0;
     for (title, pick) in [
         (
@@ -102,6 +113,7 @@ pub(super) fn measurement_section(
         let Some(pick) = pick else { continue };
         pick_paragraph(out, measurement, &title, &pick)?;
     }
+    three_way_table(out, &analysis::points(rows, measurement))?;
     left_out_paragraphs(out, rows, measurement)
 }
 
@@ -121,17 +133,26 @@ fn pareto_table(out: &mut String, points: &[Point<'_>]) -> fmt::Result {
     }
     let mut table = Table::new(&columns);
     let with_noise = frontier.iter().any(|p| p.row.noise.is_some());
+    let with_builds = frontier.iter().any(|p| p.row.build_seconds.is_some());
+    if with_builds {
+        table.column("build", Align::Right);
+        table.column("rebuild", Align::Right);
+    }
     if with_noise {
         table.column("noise", Align::Left);
     }
-    for point in &frontier {
+    for point in frontier.iter().take(MAX_TABLE_ROWS) {
         let mut cells = point_cells(point);
+        if with_builds {
+            cells.extend(build_cells(point));
+        }
         if with_noise {
             cells.push(point.row.noise.clone().unwrap_or_default());
         }
         table.row(cells);
     }
     writeln!(out, "{table}")?;
+    more_in_the_csv(out, frontier.len())?;
     if frontier.len() > by_means.len() {
         let names: Vec<String> = by_means.iter().map(|p| format!("`{}`", p.row.variant)).collect();
         writeln!(
@@ -143,6 +164,47 @@ fn pareto_table(out: &mut String, points: &[Point<'_>]) -> fmt::Result {
         )?;
     }
     Ok(())
+}
+
+/// Tables stop after this many rows; the CSV has them all.
+const MAX_TABLE_ROWS: usize = 25;
+
+/// Says how many rows a table left out, if it left some.
+fn more_in_the_csv(out: &mut String, rows: usize) -> fmt::Result {
+    if rows > MAX_TABLE_ROWS {
+        writeln!(out, "... and {} more, in `results.csv`.\n", rows - MAX_TABLE_ROWS)?;
+    }
+    Ok(())
+}
+
+/// The clean build and edit-rebuild times of a point, as table cells (empty when not timed:
+/// relinked strip variants have neither).
+fn build_cells(point: &Point<'_>) -> [String; 2] {
+    let seconds = |s: Option<f64>| s.map(|s| format!("{s:.1} s")).unwrap_or_default();
+    [seconds(point.row.build_seconds), seconds(point.row.rebuild_seconds)]
+}
+
+/// The three-way frontier (size, runtime, rebuild after an edit), when rebuilds were timed.
+fn three_way_table(out: &mut String, points: &[Point<'_>]) -> fmt::Result {
+    let frontier = build_time::three_way(points);
+    if frontier.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "**Three-way frontier** (size, runtime and the rebuild after an edit, the developer's wait: no other variant is no larger, certainly no slower and no slower to rebuild, and better in one; a rebuild time is one timing, so differences under {:.0}% are ties), smallest first:\n",
+        REBUILD_TIE * 100.0
+    )?;
+    let mut table = Table::new(&POINT_COLUMNS);
+    table.column("build", Align::Right);
+    table.column("rebuild", Align::Right);
+    for point in frontier.iter().take(MAX_TABLE_ROWS) {
+        let mut cells = point_cells(point);
+        cells.extend(build_cells(point));
+        table.row(cells);
+    }
+    writeln!(out, "{table}")?;
+    more_in_the_csv(out, frontier.len())
 }
 
 /// A recommendation: the variant, its numbers, what it is tied with, whether it rests on

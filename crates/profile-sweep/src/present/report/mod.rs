@@ -11,6 +11,7 @@ use anyhow::Context;
 use crate::error::SweepError;
 use crate::measure::bloat::{self, CrateRow};
 use crate::present::analysis::{self, distinct};
+use crate::present::build_time::Budget;
 use crate::present::chart;
 use crate::present::effects;
 use crate::present::markdown::{Align, Table};
@@ -23,8 +24,9 @@ mod measurement;
 use measurement::{measurement_section, show};
 
 /// Draws the charts and writes `report.md` next to the results CSV at `csv`, from its rows
-/// alone; returns the files written. Nothing is written if the CSV is unusable.
-pub fn write_outputs(csv: &Path) -> Result<Vec<PathBuf>, SweepError> {
+/// alone, with recommendations that respect `budget`; returns the files written. Nothing is
+/// written if the CSV is unusable.
+pub fn write_outputs(csv: &Path, budget: &Budget) -> Result<Vec<PathBuf>, SweepError> {
     let rows = rows::load(csv)?;
     let dir = csv.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let charts = chart::write_charts(&rows, dir)?;
@@ -35,7 +37,7 @@ pub fn write_outputs(csv: &Path) -> Result<Vec<PathBuf>, SweepError> {
         .collect();
     let report = dir.join("report.md");
     let crates = bloat::load_beside(csv)?;
-    write_atomic(&report, render(&rows, &names, &crates).as_bytes())
+    write_atomic(&report, render(&rows, &names, &crates, budget).as_bytes())
         .with_context(|| format!("cannot write {}", report.display()))?;
     let mut written: Vec<PathBuf> =
         charts.iter().flat_map(|svg| [svg.clone(), svg.with_extension("png")]).collect();
@@ -43,11 +45,12 @@ pub fn write_outputs(csv: &Path) -> Result<Vec<PathBuf>, SweepError> {
     Ok(written)
 }
 
-/// The report for `rows`; `charts` are the SVG file names (relative to the report) to embed, and
-/// `crates` the rows of `crates.csv` (machine code per crate).
-pub fn render(rows: &[Row], charts: &[String], crates: &[CrateRow]) -> String {
+/// The report for `rows`; `charts` are the SVG file names (relative to the report) to embed,
+/// `crates` the rows of `crates.csv` (machine code per crate), and `budget` what the
+/// recommendations respect.
+pub fn render(rows: &[Row], charts: &[String], crates: &[CrateRow], budget: &Budget) -> String {
     let mut out = String::new();
-    write_report(&mut out, rows, charts, crates).expect("writing to a String cannot fail");
+    write_report(&mut out, rows, charts, crates, budget).expect("writing to a String cannot fail");
     out
 }
 
@@ -57,6 +60,7 @@ fn write_report(
     rows: &[Row],
     charts: &[String],
     crates: &[CrateRow],
+    budget: &Budget,
 ) -> fmt::Result {
     let Some(first) = rows.first() else {
         return writeln!(out, "# profile-sweep report\n\nThe results file has no rows.");
@@ -108,7 +112,7 @@ fn write_report(
         writeln!(out, "![{}]({chart})\n", chart.trim_end_matches(".svg"))?;
     }
     for measurement in &measurements {
-        measurement_section(out, rows, measurement, charts)?;
+        measurement_section(out, rows, measurement, charts, budget)?;
     }
     // Effects by instruction counts where there are some (load does not move them), else by
     // the first whole-binary run.
@@ -407,7 +411,7 @@ mod tests {
         let charts =
             ["tradeoff-convert-200k.svg", "tradeoff-criterion-json2csv-convert.svg", "ladder.svg"]
                 .map(String::from);
-        insta::assert_snapshot!(render(&rows, &charts, &[]));
+        insta::assert_snapshot!(render(&rows, &charts, &[], &Budget::default()));
     }
 
     #[test]
@@ -415,10 +419,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let csv = dir.path().join("results.csv");
         std::fs::write(&csv, "sweep,variant\ns,a\n").unwrap();
-        let error = write_outputs(&csv).unwrap_err().to_string();
+        let error = write_outputs(&csv, &Budget::default()).unwrap_err().to_string();
         assert!(error.contains("missing: opt_level"), "{error}");
         std::fs::write(&csv, rows::to_csv(&[]).unwrap()).unwrap();
-        let error = write_outputs(&csv).unwrap_err().to_string();
+        let error = write_outputs(&csv, &Budget::default()).unwrap_err().to_string();
         assert!(error.contains("has no rows"), "{error}");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "only the CSV itself");
     }

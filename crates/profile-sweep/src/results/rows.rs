@@ -500,7 +500,7 @@ pub(crate) mod tests {
         let full = String::from_utf8(to_csv(&[row("a", 10)]).unwrap()).unwrap();
         let older: String = full
             .lines()
-            .map(|line| line.rsplitn(18, ',').last().unwrap().to_owned() + "\n")
+            .map(|line| line.rsplitn(19, ',').last().unwrap().to_owned() + "\n")
             .collect();
         assert!(
             older.starts_with("sweep,") && older.lines().next().unwrap().ends_with(",finished_at"),

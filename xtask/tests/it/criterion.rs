@@ -103,6 +103,8 @@ fn a_library_without_a_binary_is_swept_for_runtime_through_its_bench() {
         !fixture.path("out/tradeoff-criterion-squares.svg").exists(),
         "no size, no trade-off chart"
     );
+    assert!(fixture.path("out/runtime-criterion-squares.svg").exists(), "runtime per variant");
+    assert!(report.contains("(runtime-criterion-squares.svg)"), "{report}");
 }
 
 #[test]

@@ -32,13 +32,13 @@ pub(super) fn category(x: i32) -> usize {
 }
 
 /// A chart over `labels` as categories (rotated when there are many) and values from 0 to a
-/// little above `top`, with its axes drawn.
+/// `y` (in axis units), with its axes drawn.
 pub(super) fn category_axes<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     title: &str,
     y_desc: &str,
     labels: &[&str],
-    top: f64,
+    y: std::ops::Range<f64>,
     format: &dyn Fn(f64) -> String,
 ) -> Result<ChartContext<'a, DB, Cartesian2d<WithKeyPoints<RangedCoordi32>, RangedCoordf64>>> {
     let many = labels.len() > 6;
@@ -48,7 +48,7 @@ pub(super) fn category_axes<'a, DB: DrawingBackend>(
             .margin(15)
             .x_label_area_size(if many { 110 } else { 40 })
             .y_label_area_size(90)
-            .build_cartesian_2d(categories(labels.len()), 0.0..top.max(f64::MIN_POSITIVE) * 1.15),
+            .build_cartesian_2d(categories(labels.len()), y),
     )?;
     let x_format = |x: &i32| labels.get(category(*x)).map(|l| l.to_string()).unwrap_or_default();
     let y_format = |v: &f64| format(*v);
@@ -87,7 +87,8 @@ fn bar_panel<DB: DrawingBackend>(
         .chain(whiskers.unwrap_or(&[]).iter().map(|w| w.1))
         .fold(0.0, f64::max);
     let labels: Vec<&str> = bars.iter().map(|(label, _)| label.as_str()).collect();
-    let mut chart = category_axes(area, title, y_desc, &labels, top, &format)?;
+    let y = 0.0..top.max(f64::MIN_POSITIVE) * 1.15;
+    let mut chart = category_axes(area, title, y_desc, &labels, y, &format)?;
     drawing(chart.draw_series(bars.iter().enumerate().map(|(i, (_, v))| {
         Rectangle::new([(at(i, -0.3), 0.0), (at(i, 0.3), *v)], POINT_COLOR.mix(0.8).filled())
     })))?;
@@ -138,6 +139,28 @@ impl Chart for BarsChart<'_> {
     }
 }
 
+/// Runtime alone, one bar per variant: the chart of a library swept through its benches,
+/// which has no size to trade runtime against.
+pub(super) struct RuntimeChart<'a> {
+    pub(super) rows: &'a [Row],
+    pub(super) measurement: &'a str,
+    pub(super) caption: &'a str,
+}
+
+impl Chart for RuntimeChart<'_> {
+    fn stem(&self) -> String {
+        super::runtime_stem(self.measurement)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
+        drawing(root.fill(&WHITE))?;
+        let (body, _) = root.split_vertically(SIZE.1 - 30);
+        let variants = analysis::size_rows(self.rows);
+        runtime_panel(&body, self.rows, &variants, self.measurement)?;
+        draw_caption(root, self.caption)
+    }
+}
+
 /// Runtime bars with 95% CI whiskers for the given size rows' variants (0 where not measured).
 fn runtime_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
@@ -172,6 +195,7 @@ fn runtime_panel<DB: DrawingBackend>(
             })
         })
         .collect();
-    let title = format!("Runtime per step: {measurement} (mean, 95% CI)");
+    let per = if variants.iter().any(|v| v.step.is_some()) { "step" } else { "variant" };
+    let title = format!("Runtime per {per}: {measurement} (mean, 95% CI)");
     bar_panel(area, &title, &format!("runtime ({unit_name})"), &bars, Some(&whiskers), trim)
 }

@@ -28,9 +28,9 @@ impl Chart for EffectChart<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
         drawing(root.fill(&WHITE))?;
         let (body, _) = root.split_vertically(SIZE.1 - 30);
-        let sizes: Vec<(String, f64)> = analysis::size_rows(self.rows)
+        let log_sizes: Vec<(String, f64)> = analysis::size_rows(self.rows)
             .iter()
-            .filter_map(|r| Some((r.axis_value(self.axis), r.size_bytes? as f64)))
+            .filter_map(|r| Some((r.axis_value(self.axis), (r.size_bytes? as f64).ln())))
             .collect();
         let runtimes: Vec<(String, f64)> = match self.measurement {
             Some(m) => analysis::points(self.rows, m)
@@ -42,18 +42,38 @@ impl Chart for EffectChart<'_> {
         let key = self.axis.key();
         let size_title = format!("Binary size by {key} (one dot per variant, red: median)");
         if runtimes.is_empty() {
-            strip_panel(&body, &size_title, "size", &sizes, 1.0, human_bytes)?;
+            strip_panel(&body, &size_title, SIZE_AXIS, &log_sizes, Scale::Log, log_bytes)?;
         } else {
             let (top, bottom) = body.split_vertically((SIZE.1 - 30) / 2);
-            strip_panel(&top, &size_title, "size", &sizes, 1.0, human_bytes)?;
+            strip_panel(&top, &size_title, SIZE_AXIS, &log_sizes, Scale::Log, log_bytes)?;
             let max = runtimes.iter().map(|r| r.1).fold(0.0, f64::max);
             let measured_unit = analysis::unit_of(self.measurement.unwrap_or_default());
             let (unit, unit_name) = measured_unit.scale(max);
             let title = format!("Runtime by {key}: {}", self.measurement.unwrap_or_default());
-            strip_panel(&bottom, &title, &format!("runtime ({unit_name})"), &runtimes, unit, trim)?;
+            let runtimes: Vec<(String, f64)> =
+                runtimes.into_iter().map(|(axis, ns)| (axis, ns / unit)).collect();
+            let y_desc = format!("runtime ({unit_name})");
+            strip_panel(&bottom, &title, &y_desc, &runtimes, Scale::Linear, trim)?;
         }
         draw_caption(root, self.caption)
     }
+}
+
+/// How a strip panel's values map onto its axis.
+#[derive(Debug, Clone, Copy)]
+enum Scale {
+    /// From zero.
+    Linear,
+    /// Values are natural logarithms, so equal ratios look equal (0.4 MB to 0.7 MB stays
+    /// readable next to 5 MB).
+    Log,
+}
+
+const SIZE_AXIS: &str = "size (log scale)";
+
+/// A natural logarithm of bytes, formatted as bytes.
+fn log_bytes(value: f64) -> String {
+    human_bytes(value.exp())
 }
 
 /// Dots grouped by category (in first-seen order, spread sideways so they do not hide each
@@ -63,19 +83,29 @@ fn strip_panel<DB: DrawingBackend>(
     title: &str,
     y_desc: &str,
     values: &[(String, f64)],
-    unit: f64,
+    scale: Scale,
     format: impl Fn(f64) -> String,
 ) -> Result<()> {
     let mut groups: Vec<(String, Vec<f64>)> = Vec::new();
     for (category, value) in values {
         match groups.iter_mut().find(|(c, _)| c == category) {
-            Some((_, members)) => members.push(value / unit),
-            None => groups.push((category.clone(), vec![value / unit])),
+            Some((_, members)) => members.push(*value),
+            None => groups.push((category.clone(), vec![*value])),
         }
     }
-    let top = groups.iter().flat_map(|(_, v)| v).copied().fold(0.0, f64::max);
+    let values = || groups.iter().flat_map(|(_, v)| v).copied();
+    let top = values().fold(f64::MIN, f64::max).max(f64::MIN_POSITIVE);
+    let y = match scale {
+        Scale::Linear => 0.0..top * 1.15,
+        // A log axis spans the values with a margin of a tenth of their spread.
+        Scale::Log => {
+            let bottom = values().fold(f64::MAX, f64::min).min(top);
+            let margin = ((top - bottom) * 0.1).max(0.05);
+            bottom - margin..top + margin
+        }
+    };
     let labels: Vec<&str> = groups.iter().map(|(category, _)| category.as_str()).collect();
-    let mut chart = category_axes(area, title, y_desc, &labels, top, &format)?;
+    let mut chart = category_axes(area, title, y_desc, &labels, y, &format)?;
     for (i, (_, members)) in groups.iter().enumerate() {
         let mut sorted = members.clone();
         sorted.sort_by(f64::total_cmp);

@@ -20,11 +20,13 @@ use crate::results::rows::Row;
 
 mod bars;
 mod effect;
-mod tradeoff;
+mod encoding;
+pub mod labels;
+pub mod tradeoff;
 
-use bars::BarsChart;
+use bars::{BarsChart, RuntimeChart};
 use effect::EffectChart;
-use tradeoff::TradeOffChart;
+use tradeoff::{RebuildChart, TradeOffChart};
 
 /// Width and height of every chart, in pixels.
 const SIZE: (u32, u32) = (1200, 800);
@@ -63,12 +65,18 @@ pub fn write_charts(rows: &[Row], dir: &Path) -> Result<Vec<PathBuf>> {
     }
     let size_rows = analysis::size_rows(rows);
     if size_rows.iter().all(|r| r.size_bytes.is_none()) {
-        // A library swept through its benches: no size to chart or trade runtime against; the
-        // report ranks its runtimes instead.
+        // A library swept through its benches: no size to chart or trade runtime against, so
+        // its runtimes per variant (the report ranks them).
+        for measurement in &measurements {
+            written.push(write(&RuntimeChart { rows, measurement, caption: &caption }, dir)?);
+        }
         return Ok(written);
     }
     for measurement in &measurements {
         written.push(write(&TradeOffChart { rows, measurement, caption: &caption }, dir)?);
+        if analysis::points(rows, measurement).iter().any(|p| p.row.rebuild_seconds.is_some()) {
+            written.push(write(&RebuildChart { rows, measurement, caption: &caption }, dir)?);
+        }
     }
     if size_rows.iter().any(|r| r.step.is_some()) {
         let measurement = measurements.first().copied();
@@ -99,11 +107,25 @@ pub fn write_charts(rows: &[Row], dir: &Path) -> Result<Vec<PathBuf>> {
 
 /// The file name of the trade-off chart of `measurement` (without extension).
 pub fn tradeoff_stem(measurement: &str) -> String {
-    let slug: String = measurement
+    format!("tradeoff-{}", slug(measurement))
+}
+
+/// The file name of the rebuild-versus-runtime chart of `measurement` (without extension).
+pub fn rebuild_stem(measurement: &str) -> String {
+    format!("rebuild-{}", slug(measurement))
+}
+
+/// The file name of the runtime-per-variant chart of `measurement` (a library's).
+pub fn runtime_stem(measurement: &str) -> String {
+    format!("runtime-{}", slug(measurement))
+}
+
+/// `measurement` as a file name part: anything but letters, digits, `-` and `_` becomes `-`.
+fn slug(measurement: &str) -> String {
+    measurement
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
-        .collect();
-    format!("tradeoff-{slug}")
+        .collect()
 }
 
 fn register_font() {
@@ -259,6 +281,59 @@ mod tests {
             ]
         );
         assert!(std::fs::read_to_string(&svgs[0]).unwrap().contains("no runtime measured yet"));
+    }
+
+    /// The frontier labels of a drawn SVG: text, x and y of each `<text>` whose content is a
+    /// variant id of `ids`.
+    fn labels_in(svg: &str, ids: &[&str]) -> Vec<(String, i32, i32)> {
+        let attribute = |tag: &str, name: &str| -> i32 {
+            let start = tag.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+            tag[start..].split('"').next().unwrap().parse().unwrap()
+        };
+        svg.split("<text")
+            .skip(1)
+            .filter_map(|element| {
+                let (tag, rest) = element.split_once('>')?;
+                let text = rest.split("</text>").next()?.trim();
+                ids.contains(&text)
+                    .then(|| (text.to_owned(), attribute(tag, "x"), attribute(tag, "y")))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn frontier_labels_of_the_full_matrix_neither_overlap_nor_leave_the_plot() {
+        register_font();
+        let csv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../results/full/results.csv");
+        let rows = crate::results::rows::load(&csv).unwrap();
+        let mut svg = String::new();
+        {
+            let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+            let chart = TradeOffChart { rows: &rows, measurement: "convert-50k", caption: "" };
+            chart.draw(&root).unwrap();
+            root.present().unwrap();
+        }
+        let points = analysis::points(&rows, "convert-50k");
+        let ids: Vec<&str> =
+            analysis::frontier_by_means(&points).iter().map(|p| p.row.variant.as_str()).collect();
+        let labels = labels_in(&svg, &ids);
+        assert_eq!(labels.len(), ids.len(), "every frontier point is labelled once: {labels:?}");
+        // The plot: inside the margins (20 px), the tick-label areas (90 px left, 60 px below)
+        // and the title.
+        let plot = labels::Rect { x: 110, y: 40, w: SIZE.0 as i32 - 130, h: SIZE.1 as i32 - 120 };
+        let boxes: Vec<labels::Rect> = labels
+            .iter()
+            .map(|(text, x, y)| {
+                let (w, h) = tradeoff::label_size(text);
+                labels::Rect { x: *x, y: *y, w, h }
+            })
+            .collect();
+        for (i, a) in boxes.iter().enumerate() {
+            assert!(a.inside(&plot), "{} at {a:?} is outside the plot", labels[i].0);
+            for (j, b) in boxes.iter().enumerate().skip(i + 1) {
+                assert!(!a.intersects(b), "{} and {} overlap", labels[i].0, labels[j].0);
+            }
+        }
     }
 
     #[test]

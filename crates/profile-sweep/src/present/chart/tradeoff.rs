@@ -1,18 +1,61 @@
-//! Size against runtime: every variant a point, the Pareto frontier a line, frontier points
-//! labelled.
+//! Scatter charts of the trade-offs: size against runtime (the Pareto frontier a line) and
+//! rebuild time against runtime (the three-way frontier ringed). Every variant is a point,
+//! coloured and shaped by two of its settings; frontier points are labelled without overlap.
+
+use std::ops::Range;
 
 use anyhow::Result;
-use plotters::coord::Shift;
 use plotters::coord::combinators::{BindKeyPoints, IntoLogRange};
+use plotters::coord::ranged1d::ValueFormatter;
+use plotters::coord::types::RangedCoordf64;
+use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
 
+use super::encoding::Encoding;
+use super::labels::{self, Rect};
 use super::{
-    Chart, FONT, FRONTIER_COLOR, POINT_COLOR, TIED_COLOR, draw_caption, drawing, size_range,
+    Chart, FONT, FRONTIER_COLOR, TIED_COLOR, draw_caption, drawing, rebuild_stem, size_range,
     size_ticks, tradeoff_stem,
 };
-use crate::present::analysis;
+use crate::present::analysis::{self, Point};
+use crate::present::build_time;
 use crate::results::rows::Row;
 use crate::util::units::{Unit, human_bytes, trim};
+
+/// Font size of the frontier labels.
+pub const LABEL_FONT_SIZE: u32 = 14;
+/// The colour of leader lines.
+const LEADER_COLOR: RGBColor = RGBColor(120, 120, 120);
+
+/// What the runtime axis shows: its scale, unit and description.
+struct RuntimeAxis {
+    /// Nanoseconds (or instructions) per axis unit.
+    unit: f64,
+    /// The axis's top, in axis units.
+    top: f64,
+    /// `runtime (whole binary, mean per run, ms); whiskers: 95% CI`.
+    desc: String,
+}
+
+impl RuntimeAxis {
+    fn of(measurement: &str, points: &[Point<'_>]) -> RuntimeAxis {
+        let max_ns = points.iter().map(|p| p.ci_ns.1.max(p.mean_ns)).fold(0.0, f64::max);
+        let measured_unit = analysis::unit_of(measurement);
+        let (unit, unit_name) = measured_unit.scale(max_ns);
+        let kind = if measurement.starts_with("criterion:") {
+            "criterion, mean per iteration"
+        } else if measured_unit == Unit::Instructions {
+            "whole binary, counted under Cachegrind"
+        } else {
+            "whole binary, mean per run"
+        };
+        RuntimeAxis {
+            unit,
+            top: (max_ns / unit * 1.15).max(f64::MIN_POSITIVE),
+            desc: format!("runtime ({kind}, {unit_name}); whiskers: 95% CI"),
+        }
+    }
+}
 
 /// The size-versus-runtime chart of one measurement.
 pub(super) struct TradeOffChart<'a> {
@@ -30,68 +73,30 @@ impl Chart for TradeOffChart<'_> {
         drawing(root.fill(&WHITE))?;
         let points = analysis::points(self.rows, self.measurement);
         let frontier = analysis::frontier_by_means(&points);
-        let tied: Vec<&analysis::Point> = analysis::pareto(&points)
+        let tied: Vec<&Point> = analysis::pareto(&points)
             .into_iter()
             .filter(|p| !frontier.iter().any(|f| std::ptr::eq(*f, *p)))
             .collect();
         let x_range = size_range(points.iter().map(|p| p.size));
-        let max_ns = points.iter().map(|p| p.ci_ns.1.max(p.mean_ns)).fold(0.0, f64::max);
-        let measured_unit = analysis::unit_of(self.measurement);
-        let (unit, unit_name) = measured_unit.scale(max_ns);
-        let y_max = (max_ns / unit * 1.15).max(f64::MIN_POSITIVE);
-        let kind = if self.measurement.starts_with("criterion:") {
-            "criterion, mean per iteration"
-        } else if measured_unit == Unit::Instructions {
-            "whole binary, counted under Cachegrind"
-        } else {
-            "whole binary, mean per run"
-        };
-        let title = format!("Size versus runtime: {}", self.measurement);
+        let y = RuntimeAxis::of(self.measurement, &points);
         let mut chart = drawing(
             ChartBuilder::on(root)
-                .caption(title, (FONT, 28))
+                .caption(format!("Size versus runtime: {}", self.measurement), (FONT, 28))
                 .margin(20)
                 .x_label_area_size(60)
                 .y_label_area_size(90)
                 .build_cartesian_2d(
                     x_range.clone().log_scale().with_key_points(size_ticks(&x_range)),
-                    0.0..y_max,
+                    0.0..y.top,
                 ),
         )?;
         let x_format = |v: &f64| human_bytes(*v);
-        let y_format = |v: &f64| trim(*v);
-        drawing(
-            chart
-                .configure_mesh()
-                .x_desc("binary size (log scale)")
-                .y_desc(format!("runtime ({kind}, {unit_name}); whiskers: 95% CI"))
-                .x_label_formatter(&x_format)
-                .y_label_formatter(&y_format)
-                .label_style((FONT, 16))
-                .axis_desc_style((FONT, 18))
-                .draw(),
-        )?;
-        drawing(chart.draw_series(points.iter().map(|p| {
-            ErrorBar::new_vertical(
-                p.size as f64,
-                p.ci_ns.0 / unit,
-                p.mean_ns / unit,
-                p.ci_ns.1 / unit,
-                POINT_COLOR.mix(0.6),
-                8,
-            )
-        })))?
-        .label(format!("variant ({} measured)", points.len()))
-        .legend(|(x, y)| Circle::new((x + 10, y), 4, POINT_COLOR.filled()));
-        drawing(
-            chart.draw_series(
-                points.iter().map(|p| {
-                    Circle::new((p.size as f64, p.mean_ns / unit), 4, POINT_COLOR.filled())
-                }),
-            ),
-        )?;
+        mesh(&mut chart, "binary size (log scale)", &y.desc, &x_format)?;
+        let at = |p: &Point| (p.size as f64, p.mean_ns / y.unit);
+        let encoding = Encoding::of(&points);
+        scatter(&mut chart, &points, &encoding, |p| p.size as f64, y.unit)?;
         drawing(chart.draw_series(LineSeries::new(
-            frontier.iter().map(|p| (p.size as f64, p.mean_ns / unit)),
+            frontier.iter().map(|p| at(p)),
             FRONTIER_COLOR.stroke_width(2),
         )))?
         .label("Pareto frontier (no variant is both smaller and faster)")
@@ -100,32 +105,161 @@ impl Chart for TradeOffChart<'_> {
         });
         if !tied.is_empty() {
             // Off the frontier by means, but not dominated once the intervals are respected.
-            drawing(chart.draw_series(tied.iter().map(|p| {
-                Circle::new((p.size as f64, p.mean_ns / unit), 7, TIED_COLOR.stroke_width(1))
-            })))?
+            drawing(chart.draw_series(
+                tied.iter().map(|p| Circle::new(at(p), 8, TIED_COLOR.stroke_width(1))),
+            ))?
             .label("also not dominated within the 95% intervals (a tie)")
             .legend(|(x, y)| Circle::new((x + 10, y), 6, TIED_COLOR.stroke_width(1)));
         }
-        // Each frontier point: a ring and its variant id.
-        // Labels alternate above and below, so neighbours on the frontier do not overprint.
-        drawing(chart.draw_series(frontier.iter().enumerate().map(|(i, p)| {
-            EmptyElement::at((p.size as f64, p.mean_ns / unit))
-                + Circle::new((0, 0), 7, FRONTIER_COLOR.stroke_width(2))
-                + Text::new(
-                    p.row.variant.clone(),
-                    (8, if i % 2 == 0 { -22 } else { 8 }),
-                    (FONT, 14).into_font(),
-                )
-        })))?;
-        drawing(
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperRight)
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK)
-                .label_font((FONT, 16))
-                .draw(),
-        )?;
+        ring_and_label(root, &mut chart, &points, &frontier, at)?;
+        legend(&mut chart, &encoding)?;
         draw_caption(root, self.caption)
     }
+}
+
+/// Rebuild time after an edit against runtime, for the variants whose rebuild was timed; the
+/// three-way frontier (size, runtime, rebuild) ringed and labelled.
+pub(super) struct RebuildChart<'a> {
+    pub(super) rows: &'a [Row],
+    pub(super) measurement: &'a str,
+    pub(super) caption: &'a str,
+}
+
+impl Chart for RebuildChart<'_> {
+    fn stem(&self) -> String {
+        rebuild_stem(self.measurement)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<()> {
+        drawing(root.fill(&WHITE))?;
+        let points: Vec<Point> = analysis::points(self.rows, self.measurement)
+            .into_iter()
+            .filter(|p| p.row.rebuild_seconds.is_some())
+            .collect();
+        let rebuild = |p: &Point| p.row.rebuild_seconds.unwrap_or_default();
+        let frontier = build_time::three_way(&points);
+        let x_max = points.iter().map(rebuild).fold(0.0, f64::max).max(0.1) * 1.15;
+        let y = RuntimeAxis::of(self.measurement, &points);
+        let title = format!("Rebuild after an edit versus runtime: {}", self.measurement);
+        let mut chart = drawing(
+            ChartBuilder::on(root)
+                .caption(title, (FONT, 28))
+                .margin(20)
+                .x_label_area_size(60)
+                .y_label_area_size(90)
+                .build_cartesian_2d(0.0..x_max, 0.0..y.top),
+        )?;
+        let x_format = |v: &f64| format!("{} s", trim(*v));
+        let x_desc = "rebuild after touching the binary's root source file (seconds, one timing)";
+        mesh(&mut chart, x_desc, &y.desc, &x_format)?;
+        let encoding = Encoding::of(&points);
+        scatter(&mut chart, &points, &encoding, rebuild, y.unit)?;
+        let at = |p: &Point| (rebuild(p), p.mean_ns / y.unit);
+        ring_and_label(root, &mut chart, &points, &frontier, at)?;
+        drawing(chart.draw_series(std::iter::empty::<Circle<(f64, f64), i32>>()))?
+            .label("three-way frontier: no variant is smaller, faster and quicker to rebuild")
+            .legend(|(x, y)| Circle::new((x + 10, y), 7, FRONTIER_COLOR.stroke_width(2)));
+        legend(&mut chart, &encoding)?;
+        draw_caption(root, self.caption)
+    }
+}
+
+/// Draws the grid, tick labels and axis descriptions.
+fn mesh<DB: DrawingBackend, X>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<X, RangedCoordf64>>,
+    x_desc: &str,
+    y_desc: &str,
+    x_format: &dyn Fn(&f64) -> String,
+) -> Result<()>
+where
+    X: Ranged<ValueType = f64> + ValueFormatter<f64>,
+{
+    let y_format = |v: &f64| trim(*v);
+    drawing(
+        chart
+            .configure_mesh()
+            .x_desc(x_desc)
+            .y_desc(y_desc)
+            .x_label_formatter(x_format)
+            .y_label_formatter(&y_format)
+            .label_style((FONT, 16))
+            .axis_desc_style((FONT, 18))
+            .draw(),
+    )
+}
+
+/// Every point: its 95% whisker and its marker, coloured and shaped by `encoding`, at
+/// (`x_of`, runtime in axis units).
+fn scatter<DB: DrawingBackend, X: Ranged<ValueType = f64>>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<X, RangedCoordf64>>,
+    points: &[Point<'_>],
+    encoding: &Encoding,
+    x_of: impl Fn(&Point) -> f64,
+    unit: f64,
+) -> Result<()> {
+    drawing(chart.draw_series(points.iter().map(|p| {
+        let (low, high) = (p.ci_ns.0 / unit, p.ci_ns.1 / unit);
+        let color = encoding.color(p.row).mix(0.5);
+        ErrorBar::new_vertical(x_of(p), low, p.mean_ns / unit, high, color, 8)
+    })))?;
+    drawing(chart.draw_series(points.iter().map(|p| {
+        let style = encoding.color(p.row).mix(0.85).filled();
+        EmptyElement::at((x_of(p), p.mean_ns / unit)) + Polygon::new(encoding.marker(p.row), style)
+    })))?;
+    Ok(())
+}
+
+/// Width and height in pixels of a frontier label reading `text`.
+pub fn label_size(text: &str) -> (i32, i32) {
+    let (w, h) = (FONT, LABEL_FONT_SIZE).into_font().box_size(text).unwrap_or((0, 0));
+    (w as i32, h as i32)
+}
+
+/// Rings the `frontier` points and labels each with its variant id, placed without overlap
+/// inside the plot, off the other `points` where there is room (with a leader line when a
+/// label had to move away from its point).
+fn ring_and_label<DB: DrawingBackend, X: Ranged<ValueType = f64>>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &mut ChartContext<'_, DB, Cartesian2d<X, RangedCoordf64>>,
+    points: &[Point<'_>],
+    frontier: &[&Point<'_>],
+    at: impl Fn(&Point) -> (f64, f64),
+) -> Result<()> {
+    drawing(chart.draw_series(
+        frontier.iter().map(|p| Circle::new(at(p), 8, FRONTIER_COLOR.stroke_width(2))),
+    ))?;
+    let font = (FONT, LABEL_FONT_SIZE).into_font();
+    let anchors: Vec<(i32, i32)> = frontier.iter().map(|p| chart.backend_coord(&at(p))).collect();
+    let sizes: Vec<(i32, i32)> = frontier.iter().map(|p| label_size(&p.row.variant)).collect();
+    let others: Vec<(i32, i32)> = points.iter().map(|p| chart.backend_coord(&at(p))).collect();
+    let (xs, ys): (Range<i32>, Range<i32>) = chart.plotting_area().get_pixel_range();
+    let area = Rect { x: xs.start, y: ys.start, w: xs.end - xs.start, h: ys.end - ys.start };
+    for ((point, anchor), placement) in
+        frontier.iter().zip(&anchors).zip(labels::place(&anchors, &sizes, &others, area))
+    {
+        let rect = placement.rect;
+        if placement.leader {
+            let end = rect.nearest_to(*anchor);
+            drawing(root.draw(&PathElement::new(vec![*anchor, end], LEADER_COLOR)))?;
+        }
+        drawing(root.draw(&Text::new(point.row.variant.clone(), (rect.x, rect.y), font.clone())))?;
+    }
+    Ok(())
+}
+
+/// The legend box: the encoding's colours and shapes, and whatever series were labelled.
+fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    encoding: &Encoding,
+) -> Result<()> {
+    encoding.legend(chart).map_err(|e| anyhow::anyhow!("drawing failed: {e}"))?;
+    drawing(
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .label_font((FONT, 15))
+            .draw(),
+    )
 }

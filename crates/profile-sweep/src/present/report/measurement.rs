@@ -5,7 +5,7 @@ use std::fmt::{self, Write};
 
 use crate::present::analysis::{self, Pick, Point, TOLERANCE};
 use crate::present::build_time::{self, Budget, REBUILD_TIE};
-use crate::present::chart::tradeoff_stem;
+use crate::present::chart::{rebuild_stem, runtime_stem, tradeoff_stem};
 use crate::present::markdown::{Align, Table};
 use crate::results::rows::Row;
 use crate::util::units::{Unit, thousands};
@@ -59,6 +59,15 @@ pub(super) fn measurement_section(
     let chart = format!("{}.svg", tradeoff_stem(measurement));
     if charts.contains(&chart) {
         writeln!(out, "![size versus runtime, {measurement}]({chart})\n")?;
+    }
+    for (stem, what) in [
+        (rebuild_stem(measurement), "rebuild after an edit versus runtime"),
+        (runtime_stem(measurement), "runtime per variant"),
+    ] {
+        let chart = format!("{stem}.svg");
+        if charts.contains(&chart) {
+            writeln!(out, "![{what}, {measurement}]({chart})\n")?;
+        }
     }
     if let Some(reference) = analysis::normalising_reference(rows, measurement) {
         writeln!(

@@ -1,0 +1,167 @@
+//! How a scatter chart shows two of a variant's settings: colour for the first profile axis
+//! that varies among the points (opt-level when it does), marker shape for the next (lto when
+//! both vary), each with its legend entries.
+
+use plotters::coord::CoordTranslate;
+use plotters::prelude::*;
+
+use crate::plan::settings::Axis;
+use crate::present::analysis::{Point, distinct};
+use crate::results::rows::Row;
+
+/// Colours for the values of the colour axis, in order (red is kept for the frontier).
+const PALETTE: [RGBColor; 8] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(148, 103, 189),
+    RGBColor(140, 86, 75),
+    RGBColor(227, 119, 194),
+    RGBColor(127, 127, 127),
+    RGBColor(23, 190, 207),
+];
+/// Marker shapes for the values of the shape axis, in order.
+const SHAPES: usize = 5;
+/// Legend markers of the shape axis are drawn in this neutral colour.
+const NEUTRAL: RGBColor = RGBColor(70, 70, 70);
+
+/// The axes a chart encodes and the values each one takes among its points.
+#[derive(Debug, Clone, Default)]
+pub struct Encoding {
+    color: Option<(Axis, Vec<String>)>,
+    shape: Option<(Axis, Vec<String>)>,
+}
+
+impl Encoding {
+    /// Colour by the first axis whose values differ among `points`, shape by the second.
+    pub fn of(points: &[Point<'_>]) -> Encoding {
+        let mut varying = Axis::ALL.into_iter().filter_map(|axis| {
+            let mut values = distinct(points.iter().map(|p| p.row.axis_value(axis)));
+            values.sort_by(|a, b| natural(a).cmp(&natural(b)));
+            (values.len() > 1).then_some((axis, values))
+        });
+        Encoding { color: varying.next(), shape: varying.next() }
+    }
+
+    /// The colour of `row`'s point.
+    pub fn color(&self, row: &Row) -> RGBColor {
+        match &self.color {
+            Some((axis, values)) => PALETTE[index(values, &row.axis_value(*axis)) % PALETTE.len()],
+            None => PALETTE[0],
+        }
+    }
+
+    /// The outline of `row`'s marker, in pixels around its point (fill it with its colour).
+    pub fn marker(&self, row: &Row) -> Vec<(i32, i32)> {
+        let shape = match &self.shape {
+            Some((axis, values)) => index(values, &row.axis_value(*axis)) % SHAPES,
+            None => 0,
+        };
+        outline(shape, (0, 0))
+    }
+
+    /// Adds one legend entry per colour and per shape (as empty series of `chart`).
+    pub fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+        &self,
+        chart: &mut ChartContext<'a, DB, CT>,
+    ) -> Result<(), String> {
+        let empty = || std::iter::empty::<Circle<CT::From, i32>>();
+        if let Some((axis, values)) = &self.color {
+            for (i, value) in values.iter().enumerate() {
+                let color = PALETTE[i % PALETTE.len()];
+                chart
+                    .draw_series(empty())
+                    .map_err(|e| e.to_string())?
+                    .label(format!("{} = {value}", axis.key()))
+                    .legend(move |(x, y)| Circle::new((x + 10, y), 5, color.filled()));
+            }
+        }
+        if let Some((axis, values)) = &self.shape {
+            for (i, value) in values.iter().enumerate() {
+                chart
+                    .draw_series(empty())
+                    .map_err(|e| e.to_string())?
+                    .label(format!("{} = {value}", axis.key()))
+                    .legend(move |(x, y)| {
+                        Polygon::new(outline(i % SHAPES, (x + 10, y)), NEUTRAL.filled())
+                    });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Where `value` is among `values` (0 if absent).
+fn index(values: &[String], value: &str) -> usize {
+    values.iter().position(|v| v == value).unwrap_or(0)
+}
+
+/// Numbers first in numeric order (0, 1, 2, 3, 16, 256), then words in alphabetical order.
+fn natural(value: &str) -> (u8, u64, &str) {
+    match value.parse::<u64>() {
+        Ok(n) => (0, n, ""),
+        Err(_) => (1, 0, value),
+    }
+}
+
+/// The outline of marker `shape` (circle, triangle, square, cross, diamond) centred on
+/// `(x, y)`, in pixels.
+fn outline(shape: usize, (x, y): (i32, i32)) -> Vec<(i32, i32)> {
+    let at = |points: &[(i32, i32)]| points.iter().map(|(dx, dy)| (x + dx, y + dy)).collect();
+    match shape {
+        0 => (0..12)
+            .map(|i| {
+                let angle = f64::from(i) * std::f64::consts::TAU / 12.0;
+                (x + (5.5 * angle.cos()).round() as i32, y + (5.5 * angle.sin()).round() as i32)
+            })
+            .collect(),
+        1 => at(&[(0, -7), (6, 5), (-6, 5)]),
+        2 => at(&[(-5, -5), (5, -5), (5, 5), (-5, 5)]),
+        3 => at(&[
+            (-2, -6),
+            (2, -6),
+            (2, -2),
+            (6, -2),
+            (6, 2),
+            (2, 2),
+            (2, 6),
+            (-2, 6),
+            (-2, 2),
+            (-6, 2),
+            (-6, -2),
+            (-2, -2),
+        ]),
+        _ => at(&[(0, -7), (6, 0), (0, 7), (-6, 0)]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_in_natural_order() {
+        let mut values = vec!["z", "3", "s", "0", "256", "16"];
+        values.sort_by_key(|v| natural(v));
+        assert_eq!(values, ["0", "3", "16", "256", "s", "z"]);
+    }
+
+    #[test]
+    fn colour_and_shape_go_to_the_first_two_axes_that_vary() {
+        let row = |opt: &str, lto: &str, panic: &str| Row {
+            opt_level: opt.into(),
+            lto: lto.into(),
+            panic: panic.into(),
+            ..Row::default()
+        };
+        let rows = [row("3", "fat", "abort"), row("3", "thin", "unwind")];
+        let points: Vec<Point> = rows
+            .iter()
+            .map(|row| Point { row, size: 1, mean_ns: 1.0, ci_ns: (1.0, 1.0) })
+            .collect();
+        let encoding = Encoding::of(&points);
+        assert_eq!(encoding.color.as_ref().map(|c| c.0), Some(Axis::Lto), "opt-level is fixed");
+        assert_eq!(encoding.shape.as_ref().map(|s| s.0), Some(Axis::Panic));
+        assert_ne!(encoding.color(&rows[0]), encoding.color(&rows[1]));
+    }
+}

@@ -280,6 +280,28 @@ pub fn fastest_near_smallest<'a, 'b>(points: &'b [Point<'a>]) -> Option<Pick<'b,
     Some(Pick { chosen, tied })
 }
 
+/// The candidates of [`smallest_near_fastest`], best first: every point whose interval reaches
+/// into the band within [`TOLERANCE`] of the fastest mean, smallest first.
+pub fn ranked_near_fastest<'a, 'b>(points: &'b [Point<'a>]) -> Vec<&'b Point<'a>> {
+    let Some(fastest) = points.iter().map(|p| p.mean_ns).min_by(f64::total_cmp) else {
+        return Vec::new();
+    };
+    let band = fastest * (1.0 + TOLERANCE);
+    let mut ranked: Vec<&Point> = points.iter().filter(|p| p.ci_ns.0 <= band).collect();
+    ranked.sort_by(|a, b| a.size.cmp(&b.size).then(a.mean_ns.total_cmp(&b.mean_ns)));
+    ranked
+}
+
+/// The candidates of [`fastest_near_smallest`], best first: every point within [`TOLERANCE`]
+/// of the smallest size, fastest mean first.
+pub fn ranked_near_smallest<'a, 'b>(points: &'b [Point<'a>]) -> Vec<&'b Point<'a>> {
+    let Some(smallest) = points.iter().map(|p| p.size).min() else { return Vec::new() };
+    let limit = smallest as f64 * (1.0 + TOLERANCE);
+    let mut ranked: Vec<&Point> = points.iter().filter(|p| p.size as f64 <= limit).collect();
+    ranked.sort_by(|a, b| a.mean_ns.total_cmp(&b.mean_ns).then(a.size.cmp(&b.size)));
+    ranked
+}
+
 /// Cargo's `codegen-units` for release profiles; written explicitly it changes the binary
 /// (measured: +1,952 bytes on json2csv), so profiles leave it out instead.
 const DEFAULT_CODEGEN_UNITS: u32 = 16;

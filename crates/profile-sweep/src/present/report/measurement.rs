@@ -109,18 +109,21 @@ pub(super) fn measurement_section(
         )?;
     }
     let tolerance = TOLERANCE * 100.0;
-    for (title, pick) in [
+    for (title, pick, ranked) in [
         (
             format!("Smallest within {tolerance:.0}% of the fastest runtime"),
             analysis::smallest_near_fastest(&points),
+            analysis::ranked_near_fastest(&points),
         ),
         (
             format!("Fastest within {tolerance:.0}% of the smallest size"),
             analysis::fastest_near_smallest(&points),
+            analysis::ranked_near_smallest(&points),
         ),
     ] {
         let Some(pick) = pick else { continue };
         pick_paragraph(out, measurement, &title, &pick)?;
+        top_table(out, &ranked)?;
     }
     three_way_table(out, &analysis::points(rows, measurement))?;
     left_out_paragraphs(out, rows, measurement)
@@ -142,7 +145,7 @@ fn pareto_table(out: &mut String, points: &[Point<'_>]) -> fmt::Result {
     }
     let mut table = Table::new(&columns);
     let with_noise = frontier.iter().any(|p| p.row.noise.is_some());
-    let with_builds = frontier.iter().any(|p| p.row.build_seconds.is_some());
+    let with_builds = timed(&frontier);
     if with_builds {
         table.column("build", Align::Right);
         table.column("rebuild", Align::Right);
@@ -175,6 +178,32 @@ fn pareto_table(out: &mut String, points: &[Point<'_>]) -> fmt::Result {
     Ok(())
 }
 
+/// How many runners-up a recommendation lists, in a sweep with more candidates than that.
+const TOP: usize = 10;
+
+/// The best `TOP` candidates of a recommendation, when a big sweep has more than that.
+fn top_table(out: &mut String, ranked: &[&Point<'_>]) -> fmt::Result {
+    if ranked.len() <= TOP {
+        return Ok(());
+    }
+    writeln!(out, "The top {TOP} of its {} candidates:\n", ranked.len())?;
+    let top = &ranked[..TOP];
+    let mut table = Table::new(&POINT_COLUMNS);
+    let with_builds = timed(top);
+    if with_builds {
+        table.column("build", Align::Right);
+        table.column("rebuild", Align::Right);
+    }
+    for point in top {
+        let mut cells = point_cells(point);
+        if with_builds {
+            cells.extend(build_cells(point));
+        }
+        table.row(cells);
+    }
+    writeln!(out, "{table}")
+}
+
 /// Tables stop after this many rows; the CSV has them all.
 const MAX_TABLE_ROWS: usize = 25;
 
@@ -184,6 +213,11 @@ fn more_in_the_csv(out: &mut String, rows: usize) -> fmt::Result {
         writeln!(out, "... and {} more, in `results.csv`.\n", rows - MAX_TABLE_ROWS)?;
     }
     Ok(())
+}
+
+/// Whether any of `points` has a build or rebuild time, to show.
+fn timed(points: &[&Point<'_>]) -> bool {
+    points.iter().any(|p| p.row.build_seconds.or(p.row.rebuild_seconds).is_some())
 }
 
 /// The clean build and edit-rebuild times of a point, as table cells (empty when not timed:

@@ -211,6 +211,11 @@ fn variants_section(
     measurements: &[&str],
 ) -> fmt::Result {
     writeln!(out, "## All variants\n")?;
+    // A big sweep's table folds away, so the report reads as its findings first.
+    let folded = sizes.len() > FOLD_ABOVE;
+    if folded {
+        writeln!(out, "<details><summary>All {} variants (the table)</summary>\n", sizes.len())?;
+    }
     let (left, right) = (Align::Left, Align::Right);
     let mut table = Table::new(&[
         ("variant", left),
@@ -223,6 +228,7 @@ fn variants_section(
         ("size", right),
         (".text", right),
         ("build", right),
+        ("rebuild", right),
     ]);
     let with_axes = sizes.iter().any(|r| !analysis::build_axes(r).is_empty());
     let with_shipping = sizes.iter().any(|r| r.image_bytes.is_some());
@@ -248,6 +254,7 @@ fn variants_section(
             row.size_bytes.map(thousands).unwrap_or_default(),
             row.text_bytes.map(thousands).unwrap_or_default(),
             row.build_seconds.map(|s| format!("{s:.1} s")).unwrap_or_default(),
+            row.rebuild_seconds.map(|s| format!("{s:.1} s")).unwrap_or_default(),
         ];
         if with_axes {
             cells.push(analysis::build_axes(row).join("; "));
@@ -292,6 +299,9 @@ fn variants_section(
     if !notes.is_empty() {
         writeln!(out, "\nNotes:\n\n{}", notes.join("\n"))?;
     }
+    if folded {
+        writeln!(out, "\n</details>")?;
+    }
     if with_shipping {
         writeln!(
             out,
@@ -300,6 +310,9 @@ fn variants_section(
     }
     Ok(())
 }
+
+/// Above this many variants the table of all of them is folded into a `<details>` block.
+const FOLD_ABOVE: usize = 30;
 
 /// Which settings mattered for this crate: the effect of every axis value of a matrix sweep,
 /// over the pairs of variants that differ only in it.

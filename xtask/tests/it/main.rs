@@ -3,6 +3,7 @@
 
 mod axes;
 mod bad_input;
+mod browser;
 mod committed;
 mod criterion;
 mod fixture;

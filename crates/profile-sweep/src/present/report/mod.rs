@@ -19,6 +19,7 @@ use crate::results::rows::{self, Row, Status};
 use crate::util::files::write_atomic;
 use crate::util::units::{Unit, human_bytes, thousands};
 
+mod html;
 mod measurement;
 
 use measurement::{measurement_section, show};
@@ -35,14 +36,64 @@ pub fn write_outputs(csv: &Path, budget: &Budget) -> Result<Vec<PathBuf>, SweepE
         .filter_map(|c| c.file_name())
         .map(|n| n.to_string_lossy().into_owned())
         .collect();
-    let report = dir.join("report.md");
     let crates = bloat::load_beside(csv)?;
-    write_atomic(&report, render(&rows, &names, &crates, budget).as_bytes())
-        .with_context(|| format!("cannot write {}", report.display()))?;
+    let inputs = Inputs { rows: &rows, charts: &names, crates: &crates, budget };
     let mut written: Vec<PathBuf> =
         charts.iter().flat_map(|svg| [svg.clone(), svg.with_extension("png")]).collect();
-    written.push(report);
+    for export in [&Markdown as &dyn Export, &Html] {
+        let file = dir.join(export.file_name());
+        write_atomic(&file, export.render(&inputs).as_bytes())
+            .with_context(|| format!("cannot write {}", file.display()))?;
+        written.push(file);
+    }
     Ok(written)
+}
+
+/// What a report is rendered from: the rows, the charts drawn from them (SVG file names), the
+/// code per crate, and the budget the recommendations respect.
+pub struct Inputs<'a> {
+    /// The results file's rows.
+    pub rows: &'a [Row],
+    /// The SVG charts next to the report, by file name.
+    pub charts: &'a [String],
+    /// The rows of `crates.csv`.
+    pub crates: &'a [CrateRow],
+    /// What the recommendations respect.
+    pub budget: &'a Budget,
+}
+
+/// A report format: one file next to the results CSV, rendered from its rows alone.
+pub trait Export {
+    /// The file's name, e.g. `report.md`.
+    fn file_name(&self) -> &'static str;
+    /// The file's text.
+    fn render(&self, inputs: &Inputs<'_>) -> String;
+}
+
+/// `report.md`: findings, tables and the charts, for reading and committing.
+pub struct Markdown;
+
+impl Export for Markdown {
+    fn file_name(&self) -> &'static str {
+        "report.md"
+    }
+
+    fn render(&self, inputs: &Inputs<'_>) -> String {
+        render(inputs.rows, inputs.charts, inputs.crates, inputs.budget)
+    }
+}
+
+/// `report.html`: the trade-offs to explore in a browser, self-contained.
+pub struct Html;
+
+impl Export for Html {
+    fn file_name(&self) -> &'static str {
+        "report.html"
+    }
+
+    fn render(&self, inputs: &Inputs<'_>) -> String {
+        html::render(inputs.rows, inputs.budget)
+    }
 }
 
 /// The report for `rows`; `charts` are the SVG file names (relative to the report) to embed,

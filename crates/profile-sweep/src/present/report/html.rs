@@ -1,0 +1,180 @@
+//! `report.html`: one self-contained file (no network, no CDN) with the trade-offs to explore:
+//! every measurement's points as JSON, drawn by a small script as an SVG scatter (size or
+//! rebuild time against runtime), with a tooltip per point (settings, numbers with intervals,
+//! build times, the profile to paste, the `apply` command), filters by axis value and a
+//! switch between measurements. The script and style live in `html/` next to this file.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::plan::settings::Axis;
+use crate::present::analysis::{self, Point};
+use crate::present::build_time::{self, Budget};
+use crate::results::rows::Row;
+use crate::util::units::Unit;
+
+/// The page's script: reads the JSON and draws everything.
+const SCRIPT: &str = include_str!("html/report.js");
+/// The page's style.
+const STYLE: &str = include_str!("html/report.css");
+
+/// Everything the page shows, as its script reads it.
+#[derive(Debug, Serialize)]
+struct Page {
+    sweep: String,
+    crate_line: String,
+    /// Profile axes whose values differ between variants, with their values.
+    axes: Vec<AxisValues>,
+    measurements: Vec<Measurement>,
+    budget: Option<f64>,
+}
+
+#[derive(Debug, Serialize)]
+struct AxisValues {
+    key: &'static str,
+    values: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct Measurement {
+    name: String,
+    /// `ms`, `µs`, `instructions`...
+    unit: String,
+    /// `true` for exact counts (no interval).
+    counted: bool,
+    points: Vec<PointData>,
+}
+
+#[derive(Debug, Serialize)]
+struct PointData {
+    id: String,
+    step: Option<String>,
+    settings: BTreeMap<&'static str, String>,
+    built_with: String,
+    size: u64,
+    /// Mean and interval in the measurement's display unit.
+    mean: f64,
+    low: f64,
+    high: f64,
+    build: Option<f64>,
+    rebuild: Option<f64>,
+    noise: Option<String>,
+    /// On the Pareto frontier by means, tied with it within the intervals, on the three-way
+    /// frontier.
+    frontier: bool,
+    tied: bool,
+    three_way: bool,
+    snippet: String,
+    apply: String,
+}
+
+/// The page for `rows`, with `budget` shown.
+pub fn render(rows: &[Row], budget: &Budget) -> String {
+    let page = page(rows, budget);
+    // `</` inside the JSON would end the script element early.
+    let json = serde_json::to_string(&page).expect("plain data serialises").replace("</", "<\\/");
+    let title = format!("profile-sweep report: {}", page.sweep);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n<h1>{}</h1>\n<p id=\"crate\"></p>\n<div id=\"controls\"></div>\n<div id=\"chart\"></div>\n<div id=\"tooltip\" role=\"tooltip\" hidden></div>\n<p class=\"note\">Every number is read from <code>results.csv</code> next to this file. Hover (or focus) a point for its settings, numbers and profile; ringed points are on the frontier; whiskers are 95% confidence intervals; overlapping intervals are ties.</p>\n<script type=\"application/json\" id=\"data\">{json}</script>\n<script>\n{SCRIPT}</script>\n</body>\n</html>\n",
+        escape(&title),
+        escape(&title),
+    )
+}
+
+fn page(rows: &[Row], budget: &Budget) -> Page {
+    let first = rows.first();
+    let crate_line = first.map_or_else(String::new, |r| {
+        format!("package {}, binary {}, {}", r.package, r.bin, r.rustc)
+    });
+    let sizes = analysis::size_rows(rows);
+    let axes = Axis::ALL
+        .into_iter()
+        .filter_map(|axis| {
+            let values = analysis::distinct(sizes.iter().map(|r| r.axis_value(axis)));
+            (values.len() > 1).then_some(AxisValues { key: axis.key(), values })
+        })
+        .collect();
+    let measurements = analysis::measurements(rows)
+        .into_iter()
+        .map(|name| measurement(rows, name))
+        .filter(|m| !m.points.is_empty())
+        .collect();
+    Page {
+        sweep: first.map(|r| r.sweep.clone()).unwrap_or_default(),
+        crate_line,
+        axes,
+        measurements,
+        budget: budget.max_rebuild_seconds,
+    }
+}
+
+fn measurement(rows: &[Row], name: &str) -> Measurement {
+    let points = analysis::points(rows, name);
+    let unit = analysis::unit_of(name);
+    let max = points.iter().map(|p| p.ci_ns.1.max(p.mean_ns)).fold(0.0, f64::max);
+    let (scale, unit_name) = match unit {
+        Unit::Instructions => (1.0, "instructions".to_owned()),
+        _ => {
+            let (scale, name) = unit.scale(max);
+            (scale, name.to_owned())
+        }
+    };
+    let frontier = analysis::frontier_by_means(&points);
+    let pareto = analysis::pareto(&points);
+    let three_way = build_time::three_way(&points);
+    let is_in = |set: &[&Point], p: &Point| set.iter().any(|q| std::ptr::eq(*q, p));
+    let data = points
+        .iter()
+        .map(|p| PointData {
+            id: p.row.variant.clone(),
+            step: p.row.step.clone(),
+            settings: Axis::ALL.into_iter().map(|a| (a.key(), p.row.axis_value(a))).collect(),
+            built_with: analysis::build_axes(p.row).join("; "),
+            size: p.size,
+            mean: p.mean_ns / scale,
+            low: p.ci_ns.0 / scale,
+            high: p.ci_ns.1 / scale,
+            build: p.row.build_seconds,
+            rebuild: p.row.rebuild_seconds,
+            noise: p.row.noise.clone(),
+            frontier: is_in(&frontier, p),
+            tied: is_in(&pareto, p) && !is_in(&frontier, p),
+            three_way: is_in(&three_way, p),
+            snippet: analysis::profile_snippet(p.row, "release").unwrap_or_else(|e| e),
+            apply: format!("cargo profile-sweep apply results.csv {}", p.row.variant),
+        })
+        .collect();
+    Measurement {
+        name: name.to_owned(),
+        unit: unit_name,
+        counted: unit == Unit::Instructions,
+        points: data,
+    }
+}
+
+/// `text` safe inside HTML.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_is_self_contained_and_carries_every_point() {
+        let csv = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/ladder-results.csv");
+        let rows = crate::results::rows::read_rows(&std::fs::read(csv).unwrap()).unwrap();
+        let html = render(&rows, &Budget::default());
+        for external in ["src=\"http", "href=\"http", "url(http", "<link", "<script src", "fetch("]
+        {
+            assert!(!html.contains(external), "nothing is loaded from elsewhere: {external}");
+        }
+        for row in analysis::size_rows(&rows) {
+            assert!(html.contains(&format!("\"id\":\"{}\"", row.variant)), "{}", row.variant);
+        }
+        assert!(html.contains("cargo profile-sweep apply results.csv oz-fat-cgu1-abort-sym"));
+    }
+}

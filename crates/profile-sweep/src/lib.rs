@@ -57,7 +57,7 @@ use std::path::Path;
 pub use error::{InputError, SweepError};
 pub use manifest::guard::Recovery;
 pub use manifest::repair::Repair;
-pub use measure::bloat::{CrateRow, load_beside as load_crate_breakdown};
+pub use measure::bloat::{Breakdown, CrateRow, FunctionRow, load_beside as load_breakdown};
 pub use present::build_time::Budget;
 pub use present::report::write_outputs;
 pub use results::rows::{Row, Status, load as load_results};

@@ -249,6 +249,26 @@ fn crate_breakdown_comes_from_symbols_even_for_stripped_variants() {
     let (_, relinked) =
         from("oz-nolto-cgu16-unwind-sym", "app").expect("the stripped z build has a breakdown");
     assert_eq!(relinked, "oz-nolto-cgu16-unwind-sym relinked with strip = none");
+    // The largest functions, generic copies merged, for every variant; the report explains
+    // each step by what changed.
+    let mut reader = csv::Reader::from_path(fixture.path("out/functions.csv")).unwrap();
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["sweep", "variant", "crate", "function", "copies", "text_bytes", "symbols_from"]
+    );
+    let functions: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    for variant in
+        ["o3-nolto-cgu16-unwind-dbg", "o3-nolto-cgu16-unwind-sym", "oz-nolto-cgu16-unwind-sym"]
+    {
+        let listed = functions.iter().filter(|r| &r[1] == variant).count();
+        assert_eq!(listed, 20, "the 20 largest functions of {variant}");
+    }
+    assert!(
+        functions.iter().any(|r| !r[3].contains('<') || r[3].starts_with('<')),
+        "generic arguments are merged away"
+    );
     let report = std::fs::read_to_string(fixture.path("out/report.md")).unwrap();
     assert!(report.contains("## Where the bytes go"), "{report}");
+    assert!(report.contains("## What each step changed"), "{report}");
+    assert!(report.contains("- **+ opt-level z**: crates: "), "{report}");
 }

@@ -46,8 +46,10 @@ fn committed_charts_and_reports_are_regenerated_byte_for_byte_from_their_csv() {
         let scratch = tempfile::tempdir().unwrap();
         let csv = scratch.path().join("results.csv");
         fs::copy(dir.join("results.csv"), &csv).unwrap();
-        if dir.join("crates.csv").exists() {
-            fs::copy(dir.join("crates.csv"), scratch.path().join("crates.csv")).unwrap();
+        for breakdown in ["crates.csv", "functions.csv"] {
+            if dir.join(breakdown).exists() {
+                fs::copy(dir.join(breakdown), scratch.path().join(breakdown)).unwrap();
+            }
         }
         report::write_outputs(&csv, &profile_sweep::Budget::default())
             .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
@@ -165,7 +167,7 @@ fn the_readme_table_of_seed_techniques_quotes_their_results() {
     let section = &readme[start..start + 3 + readme[start + 3..].find("\n## ").unwrap()];
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../results/seed-techniques");
     let rows = committed_rows("results/seed-techniques/results.csv");
-    let crates = profile_sweep::load_crate_breakdown(&dir.join("results.csv")).unwrap();
+    let crates = profile_sweep::load_breakdown(&dir.join("results.csv")).unwrap().crates;
     let mut measured: BTreeSet<String> = rows
         .iter()
         .flat_map(|r| [r.size_bytes, r.shipped_bytes, r.image_bytes])

@@ -3,8 +3,10 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::measure::bloat;
 use crate::present::analysis;
 use crate::present::compare::{Thresholds, compare};
+use crate::present::diff::Diff;
 use crate::results::rows;
 use crate::util::units::thousands;
 
@@ -25,6 +27,22 @@ pub struct Compare {
 }
 
 impl Compare {
+    /// For every variant of `old` that both files break down: what grew and shrank, by crate
+    /// and by function.
+    fn print_code_changes(&self, old: &[rows::Row]) {
+        let (Ok(before), Ok(after)) =
+            (bloat::load_beside(&self.old), bloat::load_beside(&self.new))
+        else {
+            return;
+        };
+        let variants = analysis::distinct(old.iter().map(|r| r.variant.as_str()));
+        for variant in variants {
+            if let Some(diff) = Diff::between(&before, variant, &after, variant) {
+                println!("code of {variant}: {}", diff.summary(5));
+            }
+        }
+    }
+
     /// Prints the changes; fails on a regression.
     pub fn run(self) -> ExitCode {
         let (old, new) = match (rows::load(&self.old), rows::load(&self.new)) {
@@ -64,6 +82,7 @@ impl Compare {
                 println!("only in {}: {}", file.display(), keys.join(", "));
             }
         }
+        self.print_code_changes(&old);
         if comparison.has_regression() {
             eprintln!(
                 "regression: {} value(s) got worse beyond the threshold",

@@ -1,5 +1,6 @@
-//! Where the bytes go: machine code per crate, from an executable's symbol table (the question
-//! `cargo bloat --crates` answers), and `crates.csv`, its file next to `results.csv`.
+//! Where the bytes go: machine code per crate and per function, from an executable's symbol
+//! table (the questions `cargo bloat --crates` and `cargo bloat -n N` answer), and `crates.csv`
+//! and `functions.csv`, their files next to `results.csv`.
 //!
 //! A symbol's crate is the first path segment of its demangled name (for `<A as B>::f`, of `A`);
 //! symbols that do not demangle as Rust (C code, the linker's) count as `[unknown]`. Aliases at
@@ -48,14 +49,89 @@ pub struct CrateText {
     pub functions: u64,
 }
 
-/// Machine code per crate, largest first; `None` when the file has no symbol table to read
+/// One function's code in one executable, its generic copies merged: a row of
+/// `functions.csv`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FunctionRow {
+    /// The sweep's name.
+    pub sweep: String,
+    /// The variant.
+    pub variant: String,
+    /// The crate it belongs to (as in `crates.csv`).
+    #[serde(rename = "crate")]
+    pub krate: String,
+    /// The demangled path, without hash and with generic arguments left out, so that every
+    /// copy of one generic function is one row (`core::ptr::drop_in_place`).
+    pub function: String,
+    /// How many copies (monomorphisations, or symbols of one name) it has.
+    pub copies: u64,
+    /// Bytes of all its copies in `.text`.
+    pub text_bytes: u64,
+    /// Where the symbols were read from (see [`CrateRow::symbols_from`]).
+    pub symbols_from: String,
+}
+
+/// Where one variant's machine code goes: its rows of `crates.csv` and `functions.csv`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Breakdown {
+    /// Code per crate, largest first.
+    pub crates: Vec<CrateRow>,
+    /// The largest functions, largest first.
+    pub functions: Vec<FunctionRow>,
+}
+
+/// Machine code per crate and per function in an executable, both largest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Analysis {
+    /// Per crate.
+    pub crates: Vec<CrateText>,
+    /// Per function (generic copies merged): crate, function, copies, bytes.
+    pub functions: Vec<(String, String, u64, u64)>,
+}
+
+impl Analysis {
+    /// The rows of `variant` of sweep `sweep`, with the `top` largest functions, the symbols
+    /// read from `symbols_from`.
+    pub fn rows(&self, sweep: &str, variant: &str, top: usize, symbols_from: &str) -> Breakdown {
+        let crates = self
+            .crates
+            .iter()
+            .map(|c| CrateRow {
+                sweep: sweep.to_owned(),
+                variant: variant.to_owned(),
+                krate: c.krate.clone(),
+                text_bytes: c.text_bytes,
+                functions: c.functions,
+                symbols_from: symbols_from.to_owned(),
+            })
+            .collect();
+        let functions = self
+            .functions
+            .iter()
+            .take(top)
+            .map(|(krate, function, copies, text_bytes)| FunctionRow {
+                sweep: sweep.to_owned(),
+                variant: variant.to_owned(),
+                krate: krate.clone(),
+                function: function.clone(),
+                copies: *copies,
+                text_bytes: *text_bytes,
+                symbols_from: symbols_from.to_owned(),
+            })
+            .collect();
+        Breakdown { crates, functions }
+    }
+}
+
+/// Machine code per crate and per function; `None` when the file has no symbol table to read
 /// (stripped, or not an object file).
-pub fn text_by_crate(bytes: &[u8]) -> Option<Vec<CrateText>> {
+pub fn analyse(bytes: &[u8]) -> Option<Analysis> {
     let file = object::File::parse(bytes).ok()?;
     let text_sections: HashSet<_> =
         file.sections().filter(|s| s.kind() == SectionKind::Text).map(|s| s.index()).collect();
     let mut seen = HashSet::new();
     let mut by_crate: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    let mut by_function: BTreeMap<(String, String), (u64, u64)> = BTreeMap::new();
     for symbol in file.symbols() {
         let in_text = symbol.section_index().is_some_and(|index| text_sections.contains(&index));
         if symbol.kind() != SymbolKind::Text
@@ -65,8 +141,12 @@ pub fn text_by_crate(bytes: &[u8]) -> Option<Vec<CrateText>> {
         {
             continue;
         }
-        let krate = symbol.name().map_or_else(|_| UNKNOWN_CRATE.to_owned(), crate_of);
-        let entry = by_crate.entry(krate).or_default();
+        let name = symbol.name().unwrap_or("");
+        let krate = crate_of(name);
+        let entry = by_crate.entry(krate.clone()).or_default();
+        entry.0 += symbol.size();
+        entry.1 += 1;
+        let entry = by_function.entry((krate, function_of(name))).or_default();
         entry.0 += symbol.size();
         entry.1 += 1;
     }
@@ -78,7 +158,65 @@ pub fn text_by_crate(bytes: &[u8]) -> Option<Vec<CrateText>> {
         .map(|(krate, (text_bytes, functions))| CrateText { krate, text_bytes, functions })
         .collect();
     crates.sort_by(|a, b| b.text_bytes.cmp(&a.text_bytes).then_with(|| a.krate.cmp(&b.krate)));
-    Some(crates)
+    let mut functions: Vec<(String, String, u64, u64)> = by_function
+        .into_iter()
+        .map(|((krate, function), (bytes, copies))| (krate, function, copies, bytes))
+        .collect();
+    functions.sort_by(|a, b| b.3.cmp(&a.3).then_with(|| a.1.cmp(&b.1)));
+    Some(Analysis { crates, functions })
+}
+
+/// A function's name as `functions.csv` spells it: demangled without the hash, with generic
+/// argument lists left out (`core::ptr::drop_in_place<T>` becomes `core::ptr::drop_in_place`)
+/// so every copy of one generic function counts as one; a non-Rust symbol as it is.
+pub fn function_of(symbol: &str) -> String {
+    let Ok(demangled) = rustc_demangle::try_demangle(symbol) else { return symbol.to_owned() };
+    without_generic_arguments(&format!("{demangled:#}"))
+}
+
+/// `path` without its generic argument lists: a `<...>` right after a name (legacy symbols,
+/// `drop_in_place<T>`) or after `::` (v0 symbols' turbofish, `with_global::<F>`). A qualified
+/// path stays (`<A as B>` at the start, `::<impl Trait for T>` inside), its own generic
+/// arguments removed.
+fn without_generic_arguments(path: &str) -> String {
+    let chars: Vec<char> = path.chars().collect();
+    let mut out = String::with_capacity(path.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let after_name = out.chars().last().is_some_and(|p| p.is_alphanumeric() || p == '_');
+        let turbofish = out.ends_with("::") && !rest_starts_with(&chars[i + 1..], "impl ");
+        if c == '<' && (after_name || turbofish) {
+            i = matching_close(&chars, i) + 1;
+            if turbofish {
+                out.truncate(out.len() - 2);
+            }
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+fn rest_starts_with(chars: &[char], prefix: &str) -> bool {
+    prefix.chars().eq(chars.iter().copied().take(prefix.chars().count()))
+}
+
+/// The index of the `>` that closes the `<` at `open` (the last index if none does); the `>`
+/// of a `->` closes nothing.
+fn matching_close(chars: &[char], open: usize) -> usize {
+    let mut depth = 0usize;
+    for (i, &c) in chars.iter().enumerate().skip(open) {
+        match c {
+            '>' if chars[i - 1] == '-' => {}
+            '<' => depth += 1,
+            '>' if depth == 1 => return i,
+            '>' => depth -= 1,
+            _ => {}
+        }
+    }
+    chars.len() - 1
 }
 
 /// The crate a (mangled) symbol name belongs to.
@@ -101,64 +239,91 @@ pub fn crate_of(symbol: &str) -> String {
     }
 }
 
-/// `crates.csv` of one sweep, held in memory and rewritten whole on every change.
-#[derive(Debug)]
-pub struct CratesFile {
-    path: PathBuf,
-    rows: Vec<CrateRow>,
+/// A row of a breakdown file, which belongs to one variant.
+pub trait VariantRow: Serialize + serde::de::DeserializeOwned + Clone {
+    /// The file's name next to `results.csv`.
+    const FILE: &'static str;
+    /// The header of an empty file.
+    const HEADER: &'static [&'static str];
+    /// The variant the row belongs to.
+    fn variant(&self) -> &str;
 }
 
-impl CratesFile {
-    /// Opens `path`, keeping the rows already there (an unreadable file is an error, not
-    /// overwritten).
-    pub fn open(path: &Path) -> Result<CratesFile> {
-        let rows = match std::fs::read(path) {
+impl VariantRow for CrateRow {
+    const FILE: &'static str = "crates.csv";
+    const HEADER: &'static [&'static str] =
+        &["sweep", "variant", "crate", "text_bytes", "functions", "symbols_from"];
+    fn variant(&self) -> &str {
+        &self.variant
+    }
+}
+
+impl VariantRow for FunctionRow {
+    const FILE: &'static str = "functions.csv";
+    const HEADER: &'static [&'static str] =
+        &["sweep", "variant", "crate", "function", "copies", "text_bytes", "symbols_from"];
+    fn variant(&self) -> &str {
+        &self.variant
+    }
+}
+
+/// One breakdown file of a sweep (`crates.csv` or `functions.csv`), held in memory and
+/// rewritten whole on every change.
+#[derive(Debug)]
+pub struct BreakdownFile<T> {
+    path: PathBuf,
+    rows: Vec<T>,
+}
+
+impl<T: VariantRow> BreakdownFile<T> {
+    /// Opens the file in `dir`, keeping the rows already there (an unreadable file is an
+    /// error, not overwritten).
+    pub fn open(dir: &Path) -> Result<BreakdownFile<T>> {
+        let path = dir.join(T::FILE);
+        let rows = match std::fs::read(&path) {
             Ok(bytes) => read(&bytes)
                 .with_context(|| format!("cannot read {}; move it aside", path.display()))?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
             Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
         };
-        Ok(CratesFile { path: path.to_owned(), rows })
+        Ok(BreakdownFile { path, rows })
     }
 
     /// Replaces the rows of `variant` with `rows` and rewrites the file.
-    pub fn replace(&mut self, variant: &str, rows: &[CrateRow]) -> Result<()> {
-        self.rows.retain(|r| r.variant != variant);
+    pub fn replace(&mut self, variant: &str, rows: &[T]) -> Result<()> {
+        self.rows.retain(|r| r.variant() != variant);
         self.rows.extend_from_slice(rows);
         write_atomic(&self.path, &to_csv(&self.rows)?)
     }
 }
 
-/// Serialises crate rows with their header.
-pub fn to_csv(rows: &[CrateRow]) -> Result<Vec<u8>> {
+/// Serialises breakdown rows with their header.
+pub fn to_csv<T: VariantRow>(rows: &[T]) -> Result<Vec<u8>> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     for row in rows {
         writer.serialize(row)?;
     }
     if rows.is_empty() {
-        writer.write_record([
-            "sweep",
-            "variant",
-            "crate",
-            "text_bytes",
-            "functions",
-            "symbols_from",
-        ])?;
+        writer.write_record(T::HEADER)?;
     }
     Ok(writer.into_inner().map_err(|e| e.into_error())?)
 }
 
-/// Parses a `crates.csv`.
-pub fn read(bytes: &[u8]) -> Result<Vec<CrateRow>> {
+/// Parses a breakdown file.
+pub fn read<T: VariantRow>(bytes: &[u8]) -> Result<Vec<T>> {
     csv::Reader::from_reader(bytes)
         .deserialize()
         .collect::<Result<_, _>>()
-        .context("malformed crates.csv")
+        .with_context(|| format!("malformed {}", T::FILE))
 }
 
-/// Reads the `crates.csv` next to a results file; empty when there is none.
-pub fn load_beside(results_csv: &Path) -> Result<Vec<CrateRow>> {
-    let path = results_csv.with_file_name("crates.csv");
+/// Reads the breakdown files next to a results file; empty where there are none.
+pub fn load_beside(results_csv: &Path) -> Result<Breakdown> {
+    Ok(Breakdown { crates: load_one(results_csv)?, functions: load_one(results_csv)? })
+}
+
+fn load_one<T: VariantRow>(results_csv: &Path) -> Result<Vec<T>> {
+    let path = results_csv.with_file_name(T::FILE);
     match std::fs::read(&path) {
         Ok(bytes) => read(&bytes).with_context(|| format!("in {}", path.display())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
@@ -186,9 +351,37 @@ mod tests {
     }
 
     #[test]
+    fn generic_copies_are_one_function() {
+        assert_eq!(
+            without_generic_arguments("core::ptr::drop_in_place<serde_json::value::Value>"),
+            "core::ptr::drop_in_place"
+        );
+        assert_eq!(
+            without_generic_arguments("<alloc::vec::Vec<T,A> as core::ops::drop::Drop>::drop"),
+            "<alloc::vec::Vec as core::ops::drop::Drop>::drop"
+        );
+        assert_eq!(
+            without_generic_arguments(
+                "<std::backtrace_rs::symbolize::gimli::Cache>::with_global::<std::x::{closure#1}>"
+            ),
+            "<std::backtrace_rs::symbolize::gimli::Cache>::with_global"
+        );
+        assert_eq!(
+            without_generic_arguments(
+                "serde::de::impls::<impl serde::de::Deserialize<'de> for u64>::deserialize::<D>"
+            ),
+            "serde::de::impls::<impl serde::de::Deserialize for u64>::deserialize"
+        );
+        assert_eq!(without_generic_arguments("a::call<fn() -> u32>::go"), "a::call::go");
+        assert_eq!(function_of("_ZN4core3fmt5write17h0123456789abcdefE"), "core::fmt::write");
+        assert_eq!(function_of("memcpy"), "memcpy");
+    }
+
+    #[test]
     fn this_test_binary_is_mostly_std_and_this_crate() {
         let me = std::fs::read(std::env::current_exe().unwrap()).unwrap();
-        let crates = text_by_crate(&me).expect("test binaries keep their symbols");
+        let analysis = analyse(&me).expect("test binaries keep their symbols");
+        let crates = &analysis.crates;
         let names: Vec<&str> = crates.iter().map(|c| c.krate.as_str()).collect();
         assert!(
             names.contains(&"std") && names.contains(&"core") && names.contains(&"profile_sweep"),
@@ -202,7 +395,10 @@ mod tests {
             "{total} of {}",
             sections.text
         );
-        assert_eq!(text_by_crate(b"not an object"), None);
+        assert_eq!(analyse(b"not an object"), None);
+        let merged: u64 = analysis.functions.iter().map(|f| f.3).sum();
+        assert_eq!(merged, total, "functions add up to the crates");
+        assert!(analysis.functions.iter().any(|f| f.1 == "core::ptr::drop_in_place" && f.2 > 1));
     }
 
     #[test]
@@ -217,7 +413,7 @@ mod tests {
             functions: 1,
             symbols_from: variant.into(),
         };
-        let mut file = CratesFile::open(&path).unwrap();
+        let mut file = BreakdownFile::open(dir.path()).unwrap();
         file.replace("a", &[row("a", "std", 10), row("a", "core", 5)]).unwrap();
         file.replace("b", &[row("b", "std", 7)]).unwrap();
         file.replace("a", &[row("a", "std", 11)]).unwrap();
@@ -227,7 +423,7 @@ mod tests {
             "{text}"
         );
         assert_eq!(
-            load_beside(&dir.path().join("results.csv")).unwrap(),
+            load_beside(&dir.path().join("results.csv")).unwrap().crates,
             [row("b", "std", 7), row("a", "std", 11)]
         );
     }

@@ -29,6 +29,7 @@ pub struct SweepFile {
     pub measure_order: Option<Spanned<String>>,
     pub strategy: Option<Spanned<String>>,
     pub rebuild: Option<bool>,
+    pub functions: Option<Spanned<i64>>,
 }
 
 /// A criterion bench target.

@@ -1,7 +1,8 @@
 //! Stage 7, from a results CSV alone: what the rows say ([`analysis`]: Pareto frontier,
 //! recommendations; [`effects`]: which settings mattered; [`build_time`]: the three-way
 //! frontier with rebuild times and the rebuild budget), charts ([`chart`]), the Markdown
-//! report ([`report`], its tables from [`markdown`]), two runs side by side ([`compare`]), and a
+//! report ([`report`], its tables from [`markdown`]), what grew and shrank between two builds
+//! ([`diff`]), two runs side by side ([`compare`]), and a
 //! measured variant pasted into a manifest ([`apply`]).
 
 pub mod analysis;
@@ -9,6 +10,7 @@ pub mod apply;
 pub mod build_time;
 pub mod chart;
 pub mod compare;
+pub mod diff;
 pub mod effects;
 pub mod markdown;
 pub mod report;

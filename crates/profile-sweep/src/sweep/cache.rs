@@ -14,7 +14,7 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::measure::bloat::{self, CrateRow};
+use crate::measure::bloat::{self, Breakdown};
 use crate::plan::variants::Variant;
 use crate::results::rows::{Row, read_rows, to_csv};
 use crate::util::files::write_atomic;
@@ -95,6 +95,9 @@ struct Entry {
     rows_csv: String,
     /// Its `crates.csv` rows, as CSV.
     crates_csv: String,
+    /// Its `functions.csv` rows, as CSV (empty in entries from before that file).
+    #[serde(default)]
+    functions_csv: String,
 }
 
 /// The cache directory of one sweep.
@@ -111,7 +114,7 @@ impl Cache {
 
     /// The rows stored under `key`, if there is an entry and none of its source files changed.
     /// An unreadable entry is a miss: the variant is simply built again.
-    pub fn lookup(&self, key: &str) -> Option<(Vec<Row>, Vec<CrateRow>)> {
+    pub fn lookup(&self, key: &str) -> Option<(Vec<Row>, Breakdown)> {
         let text = fs::read_to_string(self.entry_path(key)).ok()?;
         let entry: Entry = serde_json::from_str(&text).ok()?;
         let unchanged = entry
@@ -123,20 +126,23 @@ impl Cache {
         }
         let rows = read_rows(entry.rows_csv.as_bytes()).ok().filter(|rows| !rows.is_empty())?;
         let crates = bloat::read(entry.crates_csv.as_bytes()).ok()?;
-        Some((rows, crates))
+        let functions = bloat::read(entry.functions_csv.as_bytes()).unwrap_or_default();
+        Some((rows, Breakdown { crates, functions }))
     }
 
-    /// Stores `rows` and `crates` under `key`, with the source files they were built from.
+    /// Stores `rows` and `breakdown` under `key`, with the source files they were built from.
     pub fn store(
         &self,
         key: &str,
         sources: &[SourceFile],
         rows: &[Row],
-        crates: &[CrateRow],
+        breakdown: &Breakdown,
     ) -> Result<()> {
         let rows_csv = String::from_utf8(to_csv(rows)?).context("rows are UTF-8")?;
-        let crates_csv = String::from_utf8(bloat::to_csv(crates)?).context("rows are UTF-8")?;
-        let entry = Entry { sources: sources.to_vec(), rows_csv, crates_csv };
+        let csv = |bytes: Vec<u8>| String::from_utf8(bytes).context("rows are UTF-8");
+        let crates_csv = csv(bloat::to_csv(&breakdown.crates)?)?;
+        let functions_csv = csv(bloat::to_csv(&breakdown.functions)?)?;
+        let entry = Entry { sources: sources.to_vec(), rows_csv, crates_csv, functions_csv };
         write_atomic(&self.entry_path(key), serde_json::to_string_pretty(&entry)?.as_bytes())
     }
 
@@ -290,13 +296,13 @@ mod tests {
             Row { measurement: Some("run".into()), mean_ns: Some(1.5e6), ..row("o3", 10) },
         ];
         assert_eq!(cache.lookup("k"), None);
-        cache.store("k", &sources, &rows, &[]).unwrap();
-        assert_eq!(cache.lookup("k"), Some((rows.clone(), Vec::new())));
+        cache.store("k", &sources, &rows, &Breakdown::default()).unwrap();
+        assert_eq!(cache.lookup("k"), Some((rows.clone(), Breakdown::default())));
         assert_eq!(cache.lookup("other"), None);
         fs::write(&source, "fn main() { }").unwrap();
         assert_eq!(cache.lookup("k"), None, "a changed source is a miss");
         fs::write(&source, "fn main() {}").unwrap();
-        assert_eq!(cache.lookup("k"), Some((rows, Vec::new())));
+        assert_eq!(cache.lookup("k"), Some((rows, Breakdown::default())));
         fs::remove_file(&source).unwrap();
         assert_eq!(cache.lookup("k"), None, "a removed source is a miss");
     }

@@ -16,7 +16,7 @@ use crate::build::cargo::{self, BuildFlags, BuildOutcome, BuildRequest, CargoTar
 use crate::host::compilers::Compiler;
 use crate::host::machine::cargo_home;
 use crate::measure::binary;
-use crate::measure::bloat::{self, CrateRow, CrateText};
+use crate::measure::bloat::{self, Analysis, Breakdown};
 use crate::measure::shipping;
 use crate::plan::settings::{Setting, Strip};
 use crate::plan::variants::Variant;
@@ -50,9 +50,9 @@ pub struct CargoExecutor<'a> {
 struct GroupState {
     /// The build directories of the group's shared build, removed when the group is done.
     dirs: Vec<PathBuf>,
-    /// The crate breakdown of the group's code and the variant it was read from, with the
-    /// `.text` size it belongs to: variants that differ only in `strip` have the same code.
-    crates: Option<(String, u64, Vec<CrateText>)>,
+    /// The breakdown of the group's code and the variant it was read from, with the `.text`
+    /// size it belongs to: variants that differ only in `strip` have the same code.
+    crates: Option<(String, u64, Analysis)>,
 }
 
 /// A variant's build in progress: how it is made and where.
@@ -99,7 +99,7 @@ impl<'a> CargoExecutor<'a> {
     }
 
     /// The cached rows of `variant`, unless `--force`; `--exact` accepts only plain builds.
-    fn cached(&self, variant: &Variant) -> Option<(Vec<Row>, Vec<CrateRow>)> {
+    fn cached(&self, variant: &Variant) -> Option<(Vec<Row>, Breakdown)> {
         if self.options.force {
             return None;
         }
@@ -421,7 +421,7 @@ impl CargoExecutor<'_> {
             benches: Vec::new(),
             library_path,
             runs_here: compiler.runs_here,
-            crates: Vec::new(),
+            crates: Breakdown::default(),
             cache_key: job.cache_key.clone(),
             sources: Vec::new(),
         };
@@ -464,7 +464,7 @@ impl CargoExecutor<'_> {
         self.recorder.save(row.clone())?;
         // Without a build there are no sources to watch; the entry holds until the
         // manifests, lockfile or toolchain change, or --force.
-        self.cache.store(&job.cache_key, &[], &[row], &[])?;
+        self.cache.store(&job.cache_key, &[], &[row], &Breakdown::default())?;
         let summary =
             format!("{} build-failed after {seconds:.1} s; see {}", variant.id, log.display());
         Ok((None, summary))
@@ -488,7 +488,7 @@ impl CargoExecutor<'_> {
             benches: Vec::new(),
             library_path: None,
             runs_here: job.compiler.runs_here,
-            crates: Vec::new(),
+            crates: Breakdown::default(),
             cache_key: job.cache_key.clone(),
             sources: Vec::new(),
         };
@@ -508,36 +508,25 @@ impl CargoExecutor<'_> {
         let Some((executable, _)) = &built.executable else { return Ok(()) };
         let id = &job.variant.id;
         let text_bytes = built.size_row.text_bytes;
-        let own = bloat::text_by_crate(&fs::read(executable)?).map(|crates| (id.clone(), crates));
+        let own = bloat::analyse(&fs::read(executable)?).map(|analysis| (id.clone(), analysis));
         let found = match (own, &self.group.crates) {
             (Some(own), _) => Some(own),
             (None, Some((from, text, crates))) if Some(*text) == text_bytes => {
                 Some((from.clone(), crates.clone()))
             }
             (None, _) if text_bytes.is_some() => match relink_unstripped(self)? {
-                BuildOutcome::Built { executable, .. } => {
-                    bloat::text_by_crate(&fs::read(executable)?)
-                        .map(|crates| (format!("{id} relinked with strip = none"), crates))
-                }
+                BuildOutcome::Built { executable, .. } => bloat::analyse(&fs::read(executable)?)
+                    .map(|analysis| (format!("{id} relinked with strip = none"), analysis)),
                 BuildOutcome::Failed { .. } => None,
             },
             (None, _) => None,
         };
-        let Some((from, crates)) = found else { return Ok(()) };
-        built.crates = crates
-            .iter()
-            .map(|c| CrateRow {
-                sweep: self.prepared.sweep.name.clone(),
-                variant: id.clone(),
-                krate: c.krate.clone(),
-                text_bytes: c.text_bytes,
-                functions: c.functions,
-                symbols_from: from.clone(),
-            })
-            .collect();
-        self.recorder.save_crates(id, &built.crates)?;
+        let Some((from, analysis)) = found else { return Ok(()) };
+        let sweep = &self.prepared.sweep;
+        built.crates = analysis.rows(&sweep.name, id, sweep.functions, &from);
+        self.recorder.save_breakdown(id, &built.crates)?;
         if let Some(text) = text_bytes {
-            self.group.crates = Some((from, text, crates));
+            self.group.crates = Some((from, text, analysis));
         }
         Ok(())
     }

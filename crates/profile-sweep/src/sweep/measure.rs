@@ -8,7 +8,7 @@ use std::time::Duration;
 use super::cache::SourceFile;
 use super::record::{Recorder, join_notes, reused_note, write_log};
 use crate::host::workspace::BenchTarget;
-use crate::measure::bloat::CrateRow;
+use crate::measure::bloat::Breakdown;
 use crate::measure::criterion::{self, CriterionOutcome};
 use crate::measure::instructions::{self, CountOutcome};
 use crate::measure::noise::Noise;
@@ -39,8 +39,8 @@ pub struct BuiltVariant {
     pub library_path: Option<PathBuf>,
     /// Whether this machine can run it; if not, only its size is recorded.
     pub runs_here: bool,
-    /// Its `crates.csv` rows.
-    pub crates: Vec<CrateRow>,
+    /// Its `crates.csv` and `functions.csv` rows.
+    pub crates: Breakdown,
     /// Where its rows are cached once measured, and the sources they depend on.
     pub cache_key: String,
     /// The workspace sources its build read, for the cache.

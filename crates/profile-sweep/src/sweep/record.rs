@@ -14,7 +14,7 @@ use crate::host::compilers::Compiler;
 use crate::host::machine::Machine;
 use crate::host::workspace::BuildTarget;
 use crate::measure::binary::BinarySizes;
-use crate::measure::bloat::{CrateRow, CratesFile};
+use crate::measure::bloat::{Breakdown, BreakdownFile, CrateRow, FunctionRow};
 use crate::plan::settings::Setting;
 use crate::plan::spec::Sweep;
 use crate::plan::variants::Variant;
@@ -33,7 +33,9 @@ pub struct Recorder<'a> {
     out_dir: PathBuf,
     results: ResultsFile,
     /// `crates.csv`: machine code per crate of each variant.
-    crates: CratesFile,
+    crates: BreakdownFile<CrateRow>,
+    /// `functions.csv`: the largest functions of each variant.
+    functions: BreakdownFile<FunctionRow>,
     twins: Twins,
     rows: Vec<Row>,
 }
@@ -51,7 +53,8 @@ impl<'a> Recorder<'a> {
             shard,
             out_dir: out_dir.clone(),
             results: ResultsFile::open(&out_dir.join("results.csv"))?,
-            crates: CratesFile::open(&out_dir.join("crates.csv"))?,
+            crates: BreakdownFile::open(out_dir)?,
+            functions: BreakdownFile::open(out_dir)?,
             twins: Twins::default(),
             rows: Vec::new(),
         })
@@ -91,9 +94,10 @@ impl<'a> Recorder<'a> {
         (first.stdout_sha256.as_deref() != Some(sha256?)).then(|| first.variant.clone())
     }
 
-    /// Replaces the `crates.csv` rows of `variant`.
-    pub fn save_crates(&mut self, variant: &str, crates: &[CrateRow]) -> anyhow::Result<()> {
-        self.crates.replace(variant, crates)
+    /// Replaces the `crates.csv` and `functions.csv` rows of `variant`.
+    pub fn save_breakdown(&mut self, variant: &str, breakdown: &Breakdown) -> anyhow::Result<()> {
+        self.crates.replace(variant, &breakdown.crates)?;
+        self.functions.replace(variant, &breakdown.functions)
     }
 
     /// The earlier variant of this run with the same executable, if any.
@@ -106,7 +110,7 @@ impl<'a> Recorder<'a> {
         &mut self,
         rows: Vec<Row>,
         variant: &str,
-        crates: &[CrateRow],
+        breakdown: &Breakdown,
     ) -> anyhow::Result<()> {
         for row in rows {
             if row.measurement.is_none()
@@ -116,7 +120,7 @@ impl<'a> Recorder<'a> {
             }
             self.save(Row { shard: self.shard.clone(), ..row })?;
         }
-        self.crates.replace(variant, crates)
+        self.save_breakdown(variant, breakdown)
     }
 
     /// Writes the row of a variant this machine cannot build, saying why. Not cached: once

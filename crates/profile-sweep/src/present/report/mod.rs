@@ -9,10 +9,11 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use crate::error::SweepError;
-use crate::measure::bloat::{self, CrateRow};
+use crate::measure::bloat::{self, Breakdown, CrateRow};
 use crate::present::analysis::{self, distinct};
 use crate::present::build_time::Budget;
 use crate::present::chart;
+use crate::present::diff::Diff;
 use crate::present::effects;
 use crate::present::markdown::{Align, Table};
 use crate::results::rows::{self, Row, Status};
@@ -36,8 +37,8 @@ pub fn write_outputs(csv: &Path, budget: &Budget) -> Result<Vec<PathBuf>, SweepE
         .filter_map(|c| c.file_name())
         .map(|n| n.to_string_lossy().into_owned())
         .collect();
-    let crates = bloat::load_beside(csv)?;
-    let inputs = Inputs { rows: &rows, charts: &names, crates: &crates, budget };
+    let breakdown = bloat::load_beside(csv)?;
+    let inputs = Inputs { rows: &rows, charts: &names, breakdown: &breakdown, budget };
     let mut written: Vec<PathBuf> =
         charts.iter().flat_map(|svg| [svg.clone(), svg.with_extension("png")]).collect();
     for export in [&Markdown as &dyn Export, &Html] {
@@ -56,8 +57,8 @@ pub struct Inputs<'a> {
     pub rows: &'a [Row],
     /// The SVG charts next to the report, by file name.
     pub charts: &'a [String],
-    /// The rows of `crates.csv`.
-    pub crates: &'a [CrateRow],
+    /// The rows of `crates.csv` and `functions.csv`.
+    pub breakdown: &'a Breakdown,
     /// What the recommendations respect.
     pub budget: &'a Budget,
 }
@@ -79,7 +80,7 @@ impl Export for Markdown {
     }
 
     fn render(&self, inputs: &Inputs<'_>) -> String {
-        render(inputs.rows, inputs.charts, inputs.crates, inputs.budget)
+        render(inputs.rows, inputs.charts, inputs.breakdown, inputs.budget)
     }
 }
 
@@ -97,11 +98,12 @@ impl Export for Html {
 }
 
 /// The report for `rows`; `charts` are the SVG file names (relative to the report) to embed,
-/// `crates` the rows of `crates.csv` (machine code per crate), and `budget` what the
-/// recommendations respect.
-pub fn render(rows: &[Row], charts: &[String], crates: &[CrateRow], budget: &Budget) -> String {
+/// `breakdown` the rows of `crates.csv` and `functions.csv` (machine code per crate and per
+/// function), and `budget` what the recommendations respect.
+pub fn render(rows: &[Row], charts: &[String], breakdown: &Breakdown, budget: &Budget) -> String {
     let mut out = String::new();
-    write_report(&mut out, rows, charts, crates, budget).expect("writing to a String cannot fail");
+    write_report(&mut out, rows, charts, breakdown, budget)
+        .expect("writing to a String cannot fail");
     out
 }
 
@@ -110,7 +112,7 @@ fn write_report(
     out: &mut String,
     rows: &[Row],
     charts: &[String],
-    crates: &[CrateRow],
+    breakdown: &Breakdown,
     budget: &Budget,
 ) -> fmt::Result {
     let Some(first) = rows.first() else {
@@ -171,8 +173,9 @@ fn write_report(
     if let Some(by) = steady.or(measurements.iter().find(|m| !m.starts_with("criterion:"))) {
         effects_section(out, rows, by)?;
     }
+    changes_section(out, rows, &sizes, breakdown)?;
     variants_section(out, rows, &sizes, &measurements)?;
-    crates_section(out, &sizes, crates)
+    crates_section(out, &sizes, &breakdown.crates)
 }
 
 /// A cell for a ratio in percent: `-21.5%`, or empty.
@@ -399,6 +402,53 @@ fn effects_section(out: &mut String, rows: &[Row], measurement: &str) -> fmt::Re
     writeln!(out, "{table}")
 }
 
+/// How many crate and function changes a step's explanation names.
+const CHANGES_NAMED: usize = 5;
+
+/// Explains each ladder step, or each step along the size-runtime frontier, by the crates and
+/// functions that grew and shrank (where the breakdowns exist).
+fn changes_section(
+    out: &mut String,
+    rows: &[Row],
+    sizes: &[&Row],
+    breakdown: &Breakdown,
+) -> fmt::Result {
+    let ladder = sizes.iter().any(|r| r.step.is_some());
+    let steps: Vec<&Row> = if ladder {
+        sizes.to_vec()
+    } else {
+        let Some(measurement) =
+            analysis::measurements(rows).into_iter().find(|m| !m.starts_with("criterion:"))
+        else {
+            return Ok(());
+        };
+        let points = analysis::points(rows, measurement);
+        analysis::frontier_by_means(&points).iter().map(|p| p.row).collect()
+    };
+    let explained: Vec<String> = steps
+        .windows(2)
+        .filter_map(|pair| {
+            let diff = Diff::between(breakdown, &pair[0].variant, breakdown, &pair[1].variant)?;
+            let name = |r: &Row| r.step.clone().unwrap_or_else(|| format!("`{}`", r.variant));
+            let from = if ladder { String::new() } else { format!("{} to ", name(pair[0])) };
+            Some(format!("- **{from}{}**: {}", name(pair[1]), diff.summary(CHANGES_NAMED)))
+        })
+        .collect();
+    if explained.is_empty() {
+        return Ok(());
+    }
+    let what = if ladder {
+        "Each step against the one before"
+    } else {
+        "Each step along the frontier (by means), smaller to larger"
+    };
+    writeln!(
+        out,
+        "## What each step changed\n\n{what}: the crates and functions whose machine code grew or shrank most (`.text` bytes; `crates.csv` and `functions.csv` have them all; a function below one side's list of largest functions is said so, not counted as removed).\n\n{}\n",
+        explained.join("\n")
+    )
+}
+
 /// How many crates the breakdown table lists.
 const CRATES_SHOWN: usize = 12;
 
@@ -475,7 +525,7 @@ mod tests {
         let charts =
             ["tradeoff-convert-200k.svg", "tradeoff-criterion-json2csv-convert.svg", "ladder.svg"]
                 .map(String::from);
-        insta::assert_snapshot!(render(&rows, &charts, &[], &Budget::default()));
+        insta::assert_snapshot!(render(&rows, &charts, &Breakdown::default(), &Budget::default()));
     }
 
     #[test]

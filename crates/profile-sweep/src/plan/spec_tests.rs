@@ -1,0 +1,118 @@
+//! Tests of the sweep-file parser and its checks, with helpers other modules' tests use.
+
+use super::*;
+
+/// Parses a sweep file's text as `sweeps/t.toml`.
+pub fn parse(text: &str) -> Result<Sweep, InputError> {
+    Sweep::parse(Path::new("sweeps/t.toml"), text.to_owned())
+}
+
+/// Where parsing `text` fails, what it says and the fix it offers.
+pub fn error(text: &str) -> (Option<(usize, usize)>, String, String) {
+    let err = parse(text).unwrap_err();
+    (err.position, err.message, err.fix.unwrap_or_default())
+}
+
+#[test]
+fn rebuild_timing_is_on_unless_turned_off() {
+    let text = "package = \"p\"\n[matrix]\nlto = [true]\n";
+    assert!(parse(text).unwrap().rebuild);
+    assert!(!parse(&format!("rebuild = false\n{text}")).unwrap().rebuild);
+    assert!(error(&format!("rebuild = 1\n{text}")).1.contains("invalid type"));
+}
+
+#[test]
+fn ladder_file_is_validated_into_steps() {
+    let sweep = parse("package = \"p\"\n[profile]\ndebug = false\n[[ladder]]\nstep = \"base\"\n[[ladder]]\nstep = \"+ lto\"\nlto = true\ncodegen-units = 1\n").unwrap();
+    assert_eq!(sweep.name, "t");
+    assert_eq!(sweep.inherits.value, "release");
+    assert_eq!(sweep.pass_through, vec![("debug".to_owned(), toml::Value::Boolean(false))]);
+    let Plan::Ladder(steps) = &sweep.plan else { panic!("not a ladder") };
+    assert_eq!(steps[1].label, "+ lto");
+    assert_eq!(steps[1].adds.iter().map(ToString::to_string).collect::<Vec<_>>(), ["fat", "1"]);
+}
+
+#[test]
+fn unknown_key_names_line_and_column() {
+    let (pos, msg, _) = error("package = \"p\"\n[matrix]\nopt-levl = [1]\n");
+    assert_eq!(pos, Some((3, 1)));
+    assert!(msg.contains("unknown field `opt-levl`"), "{msg}");
+}
+
+#[test]
+fn wrong_type_names_line_and_column() {
+    let (pos, msg, _) = error("package = 7\n[matrix]\nlto = [true]\n");
+    assert_eq!(pos, Some((1, 11)));
+    assert!(msg.contains("invalid type: integer `7`, expected a string"), "{msg}");
+    let (pos, msg, _) = error("package = \"p\"\n[matrix]\nlto = [1.5]\n");
+    assert_eq!(pos, Some((3, 8)));
+    assert!(msg.contains("expected a boolean, an integer or a string"), "{msg}");
+}
+
+#[test]
+fn impossible_values_point_at_the_value_and_say_what_is_accepted() {
+    let (pos, msg, fix) = error("package = \"p\"\n[matrix]\nopt-level = [3, 4]\n");
+    assert_eq!((pos, msg.as_str()), (Some((3, 17)), "invalid opt-level 4"));
+    assert_eq!(fix, r#"opt-level takes 0, 1, 2, 3, "s" or "z""#);
+    let (pos, msg, _) = error("package = \"p\"\n[[ladder]]\nstep = \"x\"\nlto = \"bogus\"\n");
+    assert_eq!((pos, msg.as_str()), (Some((4, 7)), "invalid lto \"bogus\""));
+    let (pos, msg, _) =
+        error("package = \"p\"\n[profile]\ncodegen-units = 0\n[[ladder]]\nstep = \"x\"\n");
+    assert_eq!((pos, msg.as_str()), (Some((3, 17)), "invalid codegen-units 0"));
+    let (pos, msg, _) =
+        error("package = \"p\"\n[profile]\ndebug = \"lots\"\n[[ladder]]\nstep = \"x\"\n");
+    assert_eq!((pos, msg.as_str()), (Some((3, 9)), "invalid debug \"lots\""));
+    let (_, msg, fix) = error("package = \"p\"\n[profile]\nopt = 1\n[[ladder]]\nstep = \"x\"\n");
+    assert_eq!(msg, "unknown profile key `opt`");
+    assert!(fix.contains("opt-level"), "{fix}");
+}
+
+#[test]
+fn a_sweep_needs_exactly_one_plan() {
+    assert!(error("package = \"p\"\n").1.contains("neither"));
+    assert!(
+        error("package = \"p\"\n[matrix]\nlto=[true]\n[[ladder]]\nstep=\"x\"\n")
+            .1
+            .contains("not both")
+    );
+    assert!(error("package = \"p\"\n[matrix]\nlto=[]\n").1.contains("has no values"));
+    assert!(
+        error("package = \"p\"\n[profile]\nlto=true\n[matrix]\nlto=[false]\n")
+            .1
+            .contains("both swept")
+    );
+}
+
+#[test]
+fn a_search_needs_a_matrix() {
+    let matrix = parse("package = \"p\"\nstrategy = \"search\"\n[matrix]\nlto=[true]\n").unwrap();
+    assert_eq!(matrix.strategy, Strategy::Search);
+    let (pos, msg, fix) = error("package = \"p\"\nstrategy = \"search\"\n[[ladder]]\nstep=\"x\"\n");
+    assert_eq!((pos, msg.as_str()), (Some((2, 12)), "a ladder has nothing to search"));
+    assert!(fix.contains("[matrix]"));
+    assert!(
+        error("package = \"p\"\nstrategy = \"guess\"\n[matrix]\nlto=[true]\n")
+            .1
+            .contains("unknown strategy")
+    );
+}
+
+#[test]
+fn exclude_rules_accept_values_and_lists() {
+    let sweep = parse("package = \"p\"\n[matrix]\nopt-level = [0, 3]\nlto = [false, true]\nexclude = [{ opt-level = [0, 1], lto = true }]\n").unwrap();
+    let Plan::Matrix { exclude, .. } = &sweep.plan else { panic!("not a matrix") };
+    assert_eq!(exclude[0][0].1.len(), 2);
+    assert_eq!(exclude[0][1].1[0].to_string(), "fat");
+    assert!(
+        error("package = \"p\"\n[matrix]\nlto=[true]\nexclude = [{}]\n")
+            .1
+            .contains("names no axis")
+    );
+}
+
+#[test]
+fn missing_file_says_where_sweeps_are() {
+    let err = Sweep::load(Path::new("/nonexistent/x.toml")).unwrap_err();
+    assert!(err.message.starts_with("cannot read sweep file"));
+    assert!(err.fix.unwrap().contains("sweeps/"));
+}

@@ -119,6 +119,19 @@ fn wasm_opt_is_its_own_variant_when_installed() {
         assert_eq!(optimised["status"], "skipped");
         assert!(optimised["note"].contains("apt-get install binaryen"), "{}", optimised["note"]);
     }
+    // The stripped module's code per crate and function comes from its name section, read from
+    // a relink with strip = none; wasm-opt's rewrite of it gets none.
+    let functions = std::fs::read_to_string(fixture.path("out/functions.csv")).unwrap();
+    let plain_functions: Vec<&str> =
+        functions.lines().filter(|l| l.contains(",o3-nolto-cgu16-unwind-sym-wasm32,")).collect();
+    assert_eq!(plain_functions.len(), 20, "{functions}");
+    assert!(
+        plain_functions.iter().any(|l| l.contains(",core,core::")),
+        "the wasm module's functions are named: {functions}"
+    );
+    assert!(!functions.contains("wasmopt"), "{functions}");
+    let crates = std::fs::read_to_string(fixture.path("out/crates.csv")).unwrap();
+    assert!(crates.contains(",o3-nolto-cgu16-unwind-sym-wasm32,core,"), "{crates}");
 }
 
 #[test]

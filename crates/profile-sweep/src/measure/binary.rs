@@ -47,6 +47,11 @@ pub fn measure(path: &Path) -> Result<BinarySizes> {
 
 /// Sums the sections of an object file by group; `None` for formats `object` cannot read.
 pub fn section_sizes(bytes: &[u8]) -> Option<SectionSizes> {
+    if crate::measure::wasm::is_wasm(bytes) {
+        // A module's machine code is its code section.
+        let text = crate::measure::wasm::code_bytes(bytes)?;
+        return Some(SectionSizes { text, ..SectionSizes::default() });
+    }
     let file = object::File::parse(bytes).ok()?;
     let mut sizes = SectionSizes::default();
     for section in file.sections() {

@@ -13,6 +13,7 @@ use anyhow::{Context, Result};
 use object::{Object, ObjectSection, ObjectSymbol, SectionKind, SymbolKind};
 use serde::{Deserialize, Serialize};
 
+use crate::measure::wasm;
 use crate::util::files::write_atomic;
 
 /// The name under which code with no Rust crate is counted.
@@ -123,31 +124,37 @@ impl Analysis {
     }
 }
 
-/// Machine code per crate and per function; `None` when the file has no symbol table to read
-/// (stripped, or not an object file).
+/// Machine code per crate and per function; `None` when the file has no symbol table (or, for
+/// a WebAssembly module, no name section) to read: stripped, or not an executable.
 pub fn analyse(bytes: &[u8]) -> Option<Analysis> {
+    if wasm::is_wasm(bytes) {
+        return summarise(wasm::functions(bytes)?);
+    }
     let file = object::File::parse(bytes).ok()?;
     let text_sections: HashSet<_> =
         file.sections().filter(|s| s.kind() == SectionKind::Text).map(|s| s.index()).collect();
     let mut seen = HashSet::new();
+    let functions = file.symbols().filter(|symbol| {
+        let in_text = symbol.section_index().is_some_and(|index| text_sections.contains(&index));
+        symbol.kind() == SymbolKind::Text
+            && in_text
+            && symbol.size() > 0
+            && seen.insert(symbol.address())
+    });
+    summarise(functions.map(|s| (s.name().unwrap_or("").to_owned(), s.size())).collect())
+}
+
+/// Sums functions (symbol name, bytes) per crate and per merged function name.
+fn summarise(functions: Vec<(String, u64)>) -> Option<Analysis> {
     let mut by_crate: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     let mut by_function: BTreeMap<(String, String), (u64, u64)> = BTreeMap::new();
-    for symbol in file.symbols() {
-        let in_text = symbol.section_index().is_some_and(|index| text_sections.contains(&index));
-        if symbol.kind() != SymbolKind::Text
-            || !in_text
-            || symbol.size() == 0
-            || !seen.insert(symbol.address())
-        {
-            continue;
-        }
-        let name = symbol.name().unwrap_or("");
-        let krate = crate_of(name);
+    for (name, size) in functions {
+        let krate = crate_of(&name);
         let entry = by_crate.entry(krate.clone()).or_default();
-        entry.0 += symbol.size();
+        entry.0 += size;
         entry.1 += 1;
-        let entry = by_function.entry((krate, function_of(name))).or_default();
-        entry.0 += symbol.size();
+        let entry = by_function.entry((krate, function_of(&name))).or_default();
+        entry.0 += size;
         entry.1 += 1;
     }
     if by_crate.is_empty() {

@@ -1,5 +1,6 @@
 //! Stage 5: what a built variant is and does. Its size ([`binary`]), what ships with it
-//! ([`shipping`]), its code per crate ([`bloat`]), its whole-binary runtime ([`runtime`],
+//! ([`shipping`]), its code per crate and function ([`bloat`], for wasm modules through
+//! [`wasm`]), its whole-binary runtime ([`runtime`],
 //! summarised by [`stats`]) and its criterion benchmarks ([`criterion`]).
 
 pub mod binary;
@@ -10,3 +11,4 @@ pub mod noise;
 pub mod runtime;
 pub mod shipping;
 pub mod stats;
+pub mod wasm;

@@ -514,11 +514,16 @@ impl CargoExecutor<'_> {
             (None, Some((from, text, crates))) if Some(*text) == text_bytes => {
                 Some((from.clone(), crates.clone()))
             }
-            (None, _) if text_bytes.is_some() => match relink_unstripped(self)? {
-                BuildOutcome::Built { executable, .. } => bloat::analyse(&fs::read(executable)?)
-                    .map(|analysis| (format!("{id} relinked with strip = none"), analysis)),
-                BuildOutcome::Failed { .. } => None,
-            },
+            // wasm-opt rewrote the module a relink would give back: no breakdown for it.
+            (None, _) if text_bytes.is_some() && job.variant.env.wasm_opt.is_none() => {
+                match relink_unstripped(self)? {
+                    BuildOutcome::Built { executable, .. } => {
+                        bloat::analyse(&fs::read(executable)?)
+                            .map(|analysis| (format!("{id} relinked with strip = none"), analysis))
+                    }
+                    BuildOutcome::Failed { .. } => None,
+                }
+            }
             (None, _) => None,
         };
         let Some((from, analysis)) = found else { return Ok(()) };

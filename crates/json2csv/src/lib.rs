@@ -5,7 +5,7 @@
 //! as text, nested arrays and objects as compact JSON, `null` and missing keys as empty fields.
 
 use std::fmt;
-use std::io::{Read, Write};
+use std::io::Read;
 
 use serde_json::{Map, Value};
 
@@ -22,7 +22,11 @@ pub enum Error {
         found: &'static str,
     },
     /// Writing the CSV failed.
+    #[cfg(feature = "csv")]
     Csv(csv::Error),
+    /// Writing the hand-written CSV failed.
+    #[cfg(feature = "hand-csv")]
+    Write(std::io::Error),
 }
 
 impl fmt::Display for Error {
@@ -32,7 +36,10 @@ impl fmt::Display for Error {
             Error::NotAnObject { record, found } => {
                 write!(f, "record {record} is {found}, expected a JSON object")
             }
+            #[cfg(feature = "csv")]
             Error::Csv(e) => write!(f, "cannot write CSV: {e}"),
+            #[cfg(feature = "hand-csv")]
+            Error::Write(e) => write!(f, "cannot write CSV: {e}"),
         }
     }
 }
@@ -45,6 +52,7 @@ impl From<serde_json::Error> for Error {
     }
 }
 
+#[cfg(feature = "csv")]
 impl From<csv::Error> for Error {
     fn from(e: csv::Error) -> Self {
         Error::Csv(e)
@@ -60,8 +68,15 @@ pub struct Summary {
     pub columns: usize,
 }
 
+#[cfg(any(feature = "hand-fmt", feature = "hand-csv"))]
+pub mod lean;
+
+#[cfg(not(any(feature = "csv", feature = "hand-csv")))]
+compile_error!("json2csv writes CSV with the csv crate (default feature `csv`) or `hand-csv`");
+
 /// Reads JSON records from `input` and writes them as CSV to `output`.
-pub fn convert(input: impl Read, output: impl Write) -> Result<Summary, Error> {
+#[cfg(feature = "csv")]
+pub fn convert(input: impl Read, output: impl std::io::Write) -> Result<Summary, Error> {
     let records = read_records(input)?;
     let columns = header(&records);
     let mut writer = csv::Writer::from_writer(output);
@@ -108,6 +123,7 @@ fn header(records: &[Map<String, Value>]) -> Vec<String> {
 }
 
 /// One CSV field for one JSON value.
+#[cfg(feature = "csv")]
 fn field(value: Option<&Value>) -> String {
     match value {
         None | Some(Value::Null) => String::new(),
@@ -127,7 +143,7 @@ fn kind(value: &Value) -> &'static str {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "csv"))]
 mod tests {
     use super::*;
 

@@ -14,7 +14,7 @@ use anyhow::{Context, Result};
 use cargo_metadata::{Message, TargetKind};
 
 use crate::host::toolchain::NamedToolchain;
-use crate::plan::build_env::{BUILD_STD_FLAGS, BuildEnv};
+use crate::plan::build_env::{BUILD_STD_FLAGS, BuildEnv, NO_DEFAULT_FEATURES};
 use crate::plan::settings::{Panic, Setting, Strip};
 use crate::util::text::first_error_lines;
 use crate::util::{interrupt, platform};
@@ -165,8 +165,14 @@ pub fn build(request: BuildRequest<'_>) -> Result<BuildOutcome> {
         "--package",
         request.package,
     ]);
-    if !request.features.is_empty() {
-        command.args(["--features", &request.features.join(",")]);
+    let (no_defaults, features): (Vec<&String>, Vec<&String>) =
+        request.features.iter().partition(|f| *f == NO_DEFAULT_FEATURES);
+    if !no_defaults.is_empty() {
+        command.arg("--no-default-features");
+    }
+    if !features.is_empty() {
+        let features: Vec<&str> = features.iter().map(|f| f.as_str()).collect();
+        command.args(["--features", &features.join(",")]);
     }
     command.args(&request.flags.args);
     for (name, value) in &request.flags.vars {

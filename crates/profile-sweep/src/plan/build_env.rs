@@ -9,6 +9,11 @@ use std::fmt;
 
 use crate::plan::settings::RawValue;
 
+/// A `features` entry that builds without the package's default features
+/// (`--no-default-features`), so an optional dependency that a default feature enables is not
+/// compiled at all.
+pub const NO_DEFAULT_FEATURES: &str = "-default";
+
 /// One of the build axes besides the five profile keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EnvAxis {
@@ -18,7 +23,8 @@ pub enum EnvAxis {
     BuildStd,
     /// `target`: a target triple, or `"host"`.
     Target,
-    /// `features`: cargo features to enable, comma-separated; `""` for the package's defaults.
+    /// `features`: cargo features to enable, comma-separated; `""` for the package's defaults;
+    /// [`NO_DEFAULT_FEATURES`] among them builds without the package's default features.
     Features,
     /// `rustflags`: extra flags for rustc, space-separated; `""` for none.
     Rustflags,

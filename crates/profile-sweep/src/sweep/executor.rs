@@ -18,6 +18,7 @@ use crate::host::machine::cargo_home;
 use crate::measure::binary;
 use crate::measure::bloat::{self, Analysis, Breakdown};
 use crate::measure::shipping;
+use crate::plan::build_env::NO_DEFAULT_FEATURES;
 use crate::plan::settings::{Setting, Strip};
 use crate::plan::variants::Variant;
 use crate::results::rows::{Row, Status};
@@ -134,8 +135,12 @@ impl<'a> CargoExecutor<'a> {
         let swept = &self.prepared.target.package;
         let mut all = own.to_vec();
         for feature in variant.env.feature_list() {
-            let feature =
-                if package == swept { feature.to_owned() } else { format!("{swept}/{feature}") };
+            let feature = match feature {
+                _ if package == swept => feature.to_owned(),
+                // Another package's bench cannot turn off the swept package's defaults.
+                NO_DEFAULT_FEATURES => continue,
+                _ => format!("{swept}/{feature}"),
+            };
             if !all.contains(&feature) {
                 all.push(feature);
             }

@@ -65,15 +65,16 @@ impl Diff {
     /// One line in prose: the `top` largest crate and function changes.
     pub fn summary(&self, top: usize) -> String {
         let mut text = String::new();
-        let list = |changes: &[Change]| -> String {
-            changes.iter().take(top).map(describe).collect::<Vec<_>>().join(", ")
+        let list = |changes: &[Change], complete: bool| -> String {
+            let described = changes.iter().take(top).map(|c| describe(c, complete));
+            described.collect::<Vec<_>>().join(", ")
         };
         if !self.crates.is_empty() {
-            text.push_str(&format!("crates: {}", list(&self.crates)));
+            text.push_str(&format!("crates: {}", list(&self.crates, true)));
         }
         if !self.functions.is_empty() {
             let sep = if text.is_empty() { "" } else { "; " };
-            text.push_str(&format!("{sep}functions: {}", list(&self.functions)));
+            text.push_str(&format!("{sep}functions: {}", list(&self.functions, false)));
         }
         if text.is_empty() { "no crate or listed function changed".to_owned() } else { text }
     }
@@ -108,14 +109,17 @@ fn changes(old: &[(String, u64)], new: &[(String, u64)]) -> Vec<Change> {
     changes
 }
 
-/// `std -12,345 B`, `serde_json::de::parse +1,024 B (new in the list)`.
-fn describe(change: &Change) -> String {
+/// `std -12,345 B`, `serde_core -5,015 B (no code left)`, or for a function of a list that
+/// is not `complete`, `serde_json::de::parse +1,024 B (not in the old list)`.
+fn describe(change: &Change, complete: bool) -> String {
     let delta = change.delta();
     let sign = if delta < 0 { "-" } else { "+" };
     let bytes = thousands(delta.unsigned_abs());
-    let note = match (change.old, change.new) {
-        (None, Some(_)) => " (not in the old list)",
-        (Some(_), None) => " (not in the new list)",
+    let note = match (change.old, change.new, complete) {
+        (None, Some(_), true) => " (new)",
+        (Some(_), None, true) => " (no code left)",
+        (None, Some(_), false) => " (not in the old list)",
+        (Some(_), None, false) => " (not in the new list)",
         _ => "",
     };
     format!("`{}` {sign}{bytes} B{note}", change.name)

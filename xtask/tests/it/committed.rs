@@ -231,12 +231,24 @@ fn size_conditions_differ(committed: &profile_sweep::results::rows::Row) -> Opti
     }
 }
 
-/// The default ladder, rebuilt in a copy of this workspace, has exactly the committed sizes
-/// when toolchain, lock file and `CARGO_HOME` match: a change that moves a size without
-/// re-publishing `results/default/` fails here.
+/// The default ladder and the smoke sweep, rebuilt in a copy of this workspace, have exactly
+/// the committed sizes when toolchain, lock file and `CARGO_HOME` match: a change that moves a
+/// size without re-publishing `results/default/` or `results/smoke/` fails here.
 #[test]
 fn the_default_ladder_rebuilds_to_its_committed_sizes() {
-    let rows = committed_rows("results/default/results.csv");
+    rebuilds_to_committed_sizes("default");
+}
+
+#[test]
+fn the_smoke_sweep_rebuilds_to_its_committed_sizes() {
+    rebuilds_to_committed_sizes("smoke");
+}
+
+/// Rebuilds the variants of `sweeps/<name>.toml` (sizes only: no runs, no benches) in a copy of
+/// the repository and checks every executable against `results/<name>/` as committed, when the
+/// toolchain, lock file and `CARGO_HOME` match the CSV's; otherwise says why it is skipped.
+fn rebuilds_to_committed_sizes(name: &str) {
+    let rows = committed_rows(&format!("results/{name}/results.csv"));
     let sizes: Vec<_> = rows.iter().filter(|r| r.measurement.is_none()).collect();
     if let Some(why) = size_conditions_differ(sizes[0]) {
         eprintln!("skipped: {why}");
@@ -244,11 +256,11 @@ fn the_default_ladder_rebuilds_to_its_committed_sizes() {
     }
     let copy = tempfile::tempdir().unwrap();
     crate::fixture::copy_tree(root(), copy.path());
-    // The ladder alone: sizes need no runs and no benches.
-    let ladder = fs::read_to_string(root().join("sweeps/default.toml")).unwrap();
-    let ladder = ladder.split("\n[[run]]").next().unwrap();
+    let text = fs::read_to_string(root().join(format!("sweeps/{name}.toml"))).unwrap();
+    let sizes_only = text.split("\n[[run]]").next().unwrap().split("\n[[bench]]").next().unwrap();
     let sweep = copy.path().join("sizes-only.toml");
-    fs::write(&sweep, ladder.replace("name = \"default\"", "name = \"sizes-only\"")).unwrap();
+    let sizes_only = sizes_only.replace(&format!("name = \"{name}\""), "name = \"sizes-only\"");
+    fs::write(&sweep, sizes_only).unwrap();
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
         .args(["sweep", "--sweep"])
         .arg(&sweep)
@@ -268,7 +280,7 @@ fn the_default_ladder_rebuilds_to_its_committed_sizes() {
         assert_eq!(
             (fresh.size_bytes, &fresh.sha256),
             (committed.size_bytes, &committed.sha256),
-            "{} rebuilds to another binary than results/default/ publishes: re-measure and commit it",
+            "{} rebuilds to another binary than results/{name}/ publishes: re-measure and commit it",
             committed.variant
         );
     }

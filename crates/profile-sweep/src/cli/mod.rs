@@ -138,8 +138,10 @@ pub fn run(door: &Door, args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let command = Cli::command().bin_name(door.name.clone());
     let matches = command.try_get_matches_from(args).unwrap_or_else(|e| e.exit());
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
-    // Any command first repairs what a killed sweep left in its workspace's manifest.
-    if let Err(e) = restore::repair_quietly(door) {
+    // Any command first repairs what a killed sweep left in its workspace's manifest; `restore`
+    // does it itself, and says what it found.
+    let repairs_itself = matches!(cli.command, Command::Restore(_));
+    if let (false, Err(e)) = (repairs_itself, restore::repair_quietly(door)) {
         eprintln!("warning: could not check the manifest for a killed sweep's leftovers: {e:#}");
     }
     match cli.command {

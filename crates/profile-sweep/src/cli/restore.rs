@@ -1,14 +1,14 @@
-//! `restore`: put back a manifest that a killed sweep left edited. Every command does this for
-//! its door's manifest before anything else; this one does it for any workspace, and says so.
+//! `restore`: put back a manifest that a killed sweep left edited. Every other command does this
+//! for its door's manifest before anything else; this one does it for any workspace, and says
+//! what it found.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
 
 use crate::cli::Door;
-use crate::host::workspace::Workspace;
-use crate::manifest::repair::{Repair, repair};
+use crate::manifest::repair::Repair;
 
 /// Restore a workspace's Cargo.toml after a sweep was killed (kill -9, crash, power loss).
 #[derive(Debug, clap::Args)]
@@ -25,7 +25,7 @@ impl Restore {
             Ok(manifest) => manifest,
             Err(e) => return crate::cli::fail(e.into(), "nothing was changed"),
         };
-        match repair_workspace(&manifest) {
+        match crate::restore(&manifest) {
             Ok(repair) => {
                 eprintln!("profile-sweep: {repair}");
                 ExitCode::SUCCESS
@@ -38,16 +38,11 @@ impl Restore {
     }
 }
 
-/// Runs [`repair`] on the workspace of `manifest`.
-pub fn repair_workspace(manifest: &Path) -> Result<Repair> {
-    repair(&Workspace::load(&crate::cli::cargo(), manifest)?)
-}
-
 /// What every command does first: repairs the door's default manifest, saying so on stderr
 /// only when it put something back. Outside a Cargo project there is nothing to repair.
 pub fn repair_quietly(door: &Door) -> Result<()> {
     let Ok(manifest) = door.manifest(None) else { return Ok(()) };
-    if let Repair::Recovered(recovery) = repair_workspace(&manifest)? {
+    if let Repair::Recovered(recovery) = crate::restore(&manifest)? {
         eprintln!("profile-sweep: {recovery}");
     }
     Ok(())

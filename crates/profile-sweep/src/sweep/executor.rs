@@ -10,7 +10,9 @@ use super::SweepOptions;
 use super::cache::{self, Cache, Fingerprint, Method};
 use super::measure::{BuiltBench, BuiltVariant, Measurer};
 use super::prepare::Prepared;
-use super::record::{Recorder, build_seconds, join_notes, relink_note, write_log};
+use super::record::{
+    Recorder, build_seconds, join_notes, relink_note, to_the_millisecond, write_log,
+};
 use super::schedule::{Executor, Produced, Recipe};
 use crate::build::cargo::{self, BuildFlags, BuildOutcome, BuildRequest, CargoTarget};
 use crate::host::compilers::Compiler;
@@ -242,7 +244,7 @@ impl<'a> CargoExecutor<'a> {
         file.set_modified(original)
             .with_context(|| format!("cannot restore the time stamp of {}", source.display()))?;
         Ok(match outcome? {
-            BuildOutcome::Built { seconds, .. } => Some((seconds * 1000.0).round() / 1000.0),
+            BuildOutcome::Built { seconds, .. } => Some(to_the_millisecond(seconds)),
             BuildOutcome::Failed { .. } => None,
         })
     }

@@ -230,9 +230,14 @@ impl Twins {
 /// no clean build of its own, so it has none.
 pub fn build_seconds(recipe: Recipe<'_>, seconds: f64) -> Option<f64> {
     match recipe {
-        Recipe::Plain { .. } => Some((seconds * 1000.0).round() / 1000.0),
+        Recipe::Plain { .. } => Some(to_the_millisecond(seconds)),
         Recipe::Relink { .. } => None,
     }
+}
+
+/// A build time as the CSV records it: seconds, to the millisecond.
+pub fn to_the_millisecond(seconds: f64) -> f64 {
+    (seconds * 1000.0).round() / 1000.0
 }
 
 /// Two optional notes as one.

@@ -143,27 +143,7 @@ fn pareto_table(out: &mut String, points: &[Point<'_>]) -> fmt::Result {
     {
         columns[3].0 = "instructions";
     }
-    let mut table = Table::new(&columns);
-    let with_noise = frontier.iter().any(|p| p.row.noise.is_some());
-    let with_builds = timed(&frontier);
-    if with_builds {
-        table.column("build", Align::Right);
-        table.column("rebuild", Align::Right);
-    }
-    if with_noise {
-        table.column("noise", Align::Left);
-    }
-    for point in frontier.iter().take(MAX_TABLE_ROWS) {
-        let mut cells = point_cells(point);
-        if with_builds {
-            cells.extend(build_cells(point));
-        }
-        if with_noise {
-            cells.push(point.row.noise.clone().unwrap_or_default());
-        }
-        table.row(cells);
-    }
-    writeln!(out, "{table}")?;
+    writeln!(out, "{}", points_table(&frontier, MAX_TABLE_ROWS, &columns, true))?;
     more_in_the_csv(out, frontier.len())?;
     if frontier.len() > by_means.len() {
         let names: Vec<String> = by_means.iter().map(|p| format!("`{}`", p.row.variant)).collect();
@@ -187,21 +167,7 @@ fn top_table(out: &mut String, ranked: &[&Point<'_>]) -> fmt::Result {
         return Ok(());
     }
     writeln!(out, "The top {TOP} of its {} candidates:\n", ranked.len())?;
-    let top = &ranked[..TOP];
-    let mut table = Table::new(&POINT_COLUMNS);
-    let with_builds = timed(top);
-    if with_builds {
-        table.column("build", Align::Right);
-        table.column("rebuild", Align::Right);
-    }
-    for point in top {
-        let mut cells = point_cells(point);
-        if with_builds {
-            cells.extend(build_cells(point));
-        }
-        table.row(cells);
-    }
-    writeln!(out, "{table}")
+    writeln!(out, "{}", points_table(&ranked[..TOP], TOP, &POINT_COLUMNS, false))
 }
 
 /// Tables stop after this many rows; the CSV has them all.
@@ -215,16 +181,38 @@ fn more_in_the_csv(out: &mut String, rows: usize) -> fmt::Result {
     Ok(())
 }
 
-/// Whether any of `points` has a build or rebuild time, to show.
-fn timed(points: &[&Point<'_>]) -> bool {
-    points.iter().any(|p| p.row.build_seconds.or(p.row.rebuild_seconds).is_some())
-}
-
-/// The clean build and edit-rebuild times of a point, as table cells (empty when not timed:
-/// relinked strip variants have neither).
-fn build_cells(point: &Point<'_>) -> [String; 2] {
+/// A table of the first `limit` of `points` under `columns`, then their clean build and rebuild
+/// times when any of `points` was timed, then (with `with_noise`) their noise flags when any has
+/// some.
+fn points_table(
+    points: &[&Point<'_>],
+    limit: usize,
+    columns: &[(&str, Align)],
+    with_noise: bool,
+) -> Table {
+    let timed = points.iter().any(|p| p.row.build_seconds.or(p.row.rebuild_seconds).is_some());
+    let noisy = with_noise && points.iter().any(|p| p.row.noise.is_some());
+    let mut table = Table::new(columns);
+    if timed {
+        table.column("build", Align::Right);
+        table.column("rebuild", Align::Right);
+    }
+    if noisy {
+        table.column("noise", Align::Left);
+    }
     let seconds = |s: Option<f64>| s.map(|s| format!("{s:.1} s")).unwrap_or_default();
-    [seconds(point.row.build_seconds), seconds(point.row.rebuild_seconds)]
+    for point in points.iter().take(limit) {
+        let mut cells = point_cells(point);
+        if timed {
+            cells.push(seconds(point.row.build_seconds));
+            cells.push(seconds(point.row.rebuild_seconds));
+        }
+        if noisy {
+            cells.push(point.row.noise.clone().unwrap_or_default());
+        }
+        table.row(cells);
+    }
+    table
 }
 
 /// The three-way frontier (size, runtime, rebuild after an edit), when rebuilds were timed.
@@ -238,15 +226,7 @@ fn three_way_table(out: &mut String, points: &[Point<'_>]) -> fmt::Result {
         "**Three-way frontier** (size, runtime and the rebuild after an edit, the developer's wait: no other variant is no larger, certainly no slower and no slower to rebuild, and better in one; a rebuild time is one timing, so differences under {:.0}% are ties), smallest first:\n",
         REBUILD_TIE * 100.0
     )?;
-    let mut table = Table::new(&POINT_COLUMNS);
-    table.column("build", Align::Right);
-    table.column("rebuild", Align::Right);
-    for point in frontier.iter().take(MAX_TABLE_ROWS) {
-        let mut cells = point_cells(point);
-        cells.extend(build_cells(point));
-        table.row(cells);
-    }
-    writeln!(out, "{table}")?;
+    writeln!(out, "{}", points_table(&frontier, MAX_TABLE_ROWS, &POINT_COLUMNS, false))?;
     more_in_the_csv(out, frontier.len())
 }
 

@@ -9,8 +9,9 @@ use crate::plan::settings::Axis;
 use crate::present::analysis::{Point, distinct};
 use crate::results::rows::Row;
 
-/// Colours for the values of the colour axis, in order (red is kept for the frontier).
-const PALETTE: [RGBColor; 8] = [
+/// Colours for the values of the colour axis, in order (red is kept for the frontier); the
+/// HTML report colours its points with the same.
+pub const PALETTE: [RGBColor; 8] = [
     RGBColor(31, 119, 180),
     RGBColor(255, 127, 14),
     RGBColor(44, 160, 44),

@@ -26,6 +26,7 @@ pub mod tradeoff;
 
 use bars::{BarsChart, RuntimeChart};
 use effect::EffectChart;
+pub use encoding::PALETTE;
 use tradeoff::{RebuildChart, TradeOffChart};
 
 /// Width and height of every chart, in pixels.

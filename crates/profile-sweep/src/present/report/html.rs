@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::plan::settings::Axis;
 use crate::present::analysis::{self, Point};
 use crate::present::build_time::{self, Budget};
+use crate::present::chart::PALETTE;
 use crate::results::rows::Row;
 use crate::util::units::Unit;
 
@@ -28,6 +29,8 @@ struct Page {
     axes: Vec<AxisValues>,
     measurements: Vec<Measurement>,
     budget: Option<f64>,
+    /// The colours of the colour axis's values, as the PNG and SVG charts use them.
+    palette: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -106,6 +109,7 @@ fn page(rows: &[Row], budget: &Budget) -> Page {
         axes,
         measurements,
         budget: budget.max_rebuild_seconds,
+        palette: PALETTE.iter().map(|c| format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)).collect(),
     }
 }
 

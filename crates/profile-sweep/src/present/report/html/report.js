@@ -3,7 +3,7 @@
 "use strict";
 const data = JSON.parse(document.getElementById("data").textContent);
 const SVG = "http://www.w3.org/2000/svg";
-const PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#17becf"];
+const PALETTE = data.palette;
 const W = 1200, H = 640, M = { left: 90, right: 20, top: 20, bottom: 55 };
 const state = { measurement: 0, x: "size", hidden: new Set() };
 const colorAxis = data.axes.length ? data.axes[0] : null;

@@ -57,6 +57,39 @@ pub fn json_records(seed: u64, records: usize) -> String {
     out
 }
 
+/// JSON Lines (one object per line, no enclosing array) of a different shape from
+/// [`json_records`]: wide log events with a nested object, escaped strings that CSV must quote,
+/// negative and exponent numbers, and optional keys drawn from twenty, so the header grows as
+/// the input is read. For training a profile-guided build on one shape and measuring another.
+pub fn json_lines_wide(seed: u64, records: usize) -> String {
+    const LEVELS: [&str; 4] = ["debug", "info", "warn", "error"];
+    const PATHS: [&str; 4] =
+        [r#"/api/v1/items"#, r#"C:\\logs\\app"#, r#"/caf\u00e9/menu"#, r#"/q?name=\"x\""#];
+    let mut rng = Rng::new(seed);
+    let mut out = String::new();
+    for i in 0..records {
+        let (user, region) = (rng.below(100_000), rng.below(16));
+        let latency = rng.below(1_000_000) as f64 * 1.0e-3;
+        out.push_str(&format!(
+            r#"{{"event":{},"level":"{}","user":{{"id":{user},"region":{region}}},"path":"{}","latency_ms":{latency:e},"delta":-{},"ok":{},"message":"request {i}, status \"{}\", retried {} times""#,
+            u64::MAX - rng.below(1 << 40),
+            LEVELS[rng.below(4) as usize],
+            PATHS[rng.below(4) as usize],
+            rng.below(10_000),
+            rng.below(5) != 0,
+            200 + rng.below(300),
+            rng.below(4),
+        ));
+        for key in 0..20 {
+            if rng.below(5) == 0 {
+                out.push_str(&format!(r#","k{key}":{}"#, rng.below(1_000)));
+            }
+        }
+        out.push_str("}\n");
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,5 +103,19 @@ mod tests {
         let summary = json2csv::convert(a.as_bytes(), &mut csv).unwrap();
         assert_eq!(summary.records, 500);
         assert_eq!(summary.columns, 6, "id, name, price, in_stock, tags, note");
+    }
+
+    #[test]
+    fn wide_lines_are_deterministic_valid_and_a_different_shape() {
+        let lines = json_lines_wide(7, 300);
+        assert_eq!(lines, json_lines_wide(7, 300));
+        assert_eq!(lines.lines().count(), 300);
+        let mut csv = Vec::new();
+        let summary = json2csv::convert(lines.as_bytes(), &mut csv).unwrap();
+        assert_eq!(summary.records, 300);
+        assert_eq!(summary.columns, 8 + 20, "eight keys in every event, twenty optional ones");
+        let csv = String::from_utf8(csv).unwrap();
+        assert!(csv.contains(r#""{""id"":"#), "nested objects are written as quoted JSON");
+        assert!(csv.contains("café"), "escapes are decoded");
     }
 }

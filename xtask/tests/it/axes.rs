@@ -1,30 +1,35 @@
 //! The build axes besides the profile, on the fixture: targets, wasm-opt, rustflags, features,
 //! toolchains and build-std, and the crate breakdown. The targets, nightly with rust-src and
-//! Binaryen come from `tests/tools/install-build-axes.sh`, which these tests run first.
+//! Binaryen come from `tests/tools/install-build-axes.sh`, llvm-tools and BOLT (for
+//! [`crate::guided`]) from `install-guided.sh`, which these tests run first.
 
 use std::collections::HashMap;
 use std::process::Command;
 
 use crate::fixture::{Fixture, stderr};
 
-/// Installs the targets, nightly and wasm-opt these tests need, once per test run.
+/// Installs the targets, nightly, wasm-opt, llvm-tools and BOLT these tests need, once per
+/// test run.
 fn install_tools() {
     static INSTALL: std::sync::Once = std::sync::Once::new();
     INSTALL.call_once(|| {
-        let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/tools/install-build-axes.sh");
-        let output = Command::new("bash").arg(script).output().unwrap();
-        assert!(
-            output.status.success(),
-            "cannot install the build axes' tools: {}",
-            stderr(&output)
-        );
+        for script in ["install-build-axes.sh", "install-guided.sh"] {
+            let script =
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools").join(script);
+            let output = Command::new("bash").arg(&script).output().unwrap();
+            assert!(
+                output.status.success(),
+                "cannot install the build axes' tools ({}): {}",
+                script.display(),
+                stderr(&output)
+            );
+        }
     });
 }
 
 /// Runs a sweep of `text` on the fixture (with no inherited `LD_LIBRARY_PATH`, as a user's
 /// shell has none) and returns the rows as maps from column to cell.
-fn sweep(fixture: &Fixture, text: &str) -> Vec<HashMap<String, String>> {
+pub(crate) fn sweep(fixture: &Fixture, text: &str) -> Vec<HashMap<String, String>> {
     install_tools();
     let before = fixture.manifest_bytes();
     let sweep = fixture.sweep_file(text);
@@ -39,13 +44,16 @@ fn sweep(fixture: &Fixture, text: &str) -> Vec<HashMap<String, String>> {
         .collect()
 }
 
-fn size_row<'a>(rows: &'a [HashMap<String, String>], variant: &str) -> &'a HashMap<String, String> {
+pub(crate) fn size_row<'a>(
+    rows: &'a [HashMap<String, String>],
+    variant: &str,
+) -> &'a HashMap<String, String> {
     rows.iter()
         .find(|r| r["variant"] == variant && r["measurement"].is_empty())
         .unwrap_or_else(|| panic!("no row for {variant}"))
 }
 
-fn run_row<'a>(
+pub(crate) fn run_row<'a>(
     rows: &'a [HashMap<String, String>],
     variant: &str,
 ) -> Option<&'a HashMap<String, String>> {

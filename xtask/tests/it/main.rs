@@ -7,6 +7,7 @@ mod browser;
 mod committed;
 mod criterion;
 mod fixture;
+mod guided;
 mod install;
 mod interrupt;
 mod report;

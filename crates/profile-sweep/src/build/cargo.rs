@@ -55,8 +55,14 @@ impl BuildFlags {
     /// The flags for `env`, built with `toolchain` (`None`: cargo's default) on a machine whose
     /// host triple is `host`. Rustflags are appended to those of `RUSTFLAGS` or
     /// `CARGO_ENCODED_RUSTFLAGS` when set, else passed as `build.rustflags`, which cargo merges
-    /// with the workspace's own configuration.
-    pub fn for_env(env: &BuildEnv, toolchain: Option<&NamedToolchain>, host: &str) -> BuildFlags {
+    /// with the workspace's own configuration. `steps` are rustflags of the profile-guided steps
+    /// (see [`crate::build::guided`]), appended last.
+    pub fn for_env(
+        env: &BuildEnv,
+        toolchain: Option<&NamedToolchain>,
+        host: &str,
+        steps: &[String],
+    ) -> BuildFlags {
         let mut flags = BuildFlags::default();
         if let Some(toolchain) = toolchain {
             // The proxies that cargo runs (rustc) would otherwise pick the toolchain `cargo
@@ -71,7 +77,8 @@ impl BuildFlags {
         if let Some(target) = env.target.as_deref().or(env.build_std.then_some(host)) {
             flags.args.extend(["--target".into(), target.to_owned()]);
         }
-        let extra = env.rustflag_args();
+        let mut extra = env.rustflag_args();
+        extra.extend(steps.iter().map(String::as_str));
         if !extra.is_empty() {
             let inherited =
                 match (std::env::var("CARGO_ENCODED_RUSTFLAGS"), std::env::var("RUSTFLAGS")) {
@@ -129,6 +136,8 @@ pub enum BuildOutcome {
         /// The panic strategy rustc compiled the target with; `None` if cargo's output did
         /// not show it.
         panic_effective: Option<Panic>,
+        /// The rustc command line of the target, as cargo's `--verbose` output shows it.
+        rustc_command: Option<String>,
     },
     /// Cargo or rustc failed.
     Failed {
@@ -144,6 +153,26 @@ impl BuildOutcome {
     pub fn seconds(&self) -> f64 {
         match self {
             BuildOutcome::Built { seconds, .. } | BuildOutcome::Failed { seconds, .. } => *seconds,
+        }
+    }
+
+    /// The same outcome after `earlier` seconds of steps that came before it.
+    pub fn after(mut self, earlier: f64) -> BuildOutcome {
+        match &mut self {
+            BuildOutcome::Built { seconds, .. } | BuildOutcome::Failed { seconds, .. } => {
+                *seconds += earlier
+            }
+        }
+        self
+    }
+
+    /// The same outcome, its errors (if it failed) saying they came from `step`.
+    pub fn with_context(self, step: &str) -> BuildOutcome {
+        match self {
+            BuildOutcome::Failed { seconds, errors } => {
+                BuildOutcome::Failed { seconds, errors: format!("{step} failed:\n{errors}") }
+            }
+            built => built,
         }
     }
 }
@@ -220,11 +249,11 @@ pub fn build(request: BuildRequest<'_>) -> Result<BuildOutcome> {
     let stderr = stderr_reader.join().unwrap_or_default();
 
     Ok(match (status.success(), executable) {
-        (true, Some(executable)) => BuildOutcome::Built {
-            executable,
-            seconds,
-            panic_effective: panic_in_effect(&stderr, request.target),
-        },
+        (true, Some(executable)) => {
+            let rustc_command = rustc_command(&stderr, request.target);
+            let panic_effective = rustc_command.as_deref().map(panic_of);
+            BuildOutcome::Built { executable, seconds, panic_effective, rustc_command }
+        }
         (true, None) => BuildOutcome::Failed {
             seconds,
             errors: format!(
@@ -291,9 +320,9 @@ pub fn generate_lockfile(cargo: &Path, manifest: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The panic strategy in the rustc command line that cargo's `--verbose` output shows for
-/// `target`: a binary is compiled with `--crate-type bin`, a bench target with no crate type.
-fn panic_in_effect(stderr: &str, target: CargoTarget<'_>) -> Option<Panic> {
+/// The rustc command line that cargo's `--verbose` output shows for `target`: a binary is
+/// compiled with `--crate-type bin`, a bench target with no crate type.
+fn rustc_command(stderr: &str, target: CargoTarget<'_>) -> Option<String> {
     let crate_name = format!(" --crate-name {} ", target.name().replace('-', "_"));
     let command = stderr.lines().map(str::trim_start).find(|line| {
         line.starts_with("Running `")
@@ -303,7 +332,12 @@ fn panic_in_effect(stderr: &str, target: CargoTarget<'_>) -> Option<Panic> {
                 CargoTarget::Bench(_) => !line.contains(" --crate-type "),
             }
     })?;
-    Some(if command.contains(" -C panic=abort ") { Panic::Abort } else { Panic::Unwind })
+    Some(command.to_owned())
+}
+
+/// The panic strategy a rustc command line compiles with.
+fn panic_of(rustc_command: &str) -> Panic {
+    if rustc_command.contains(" -C panic=abort ") { Panic::Abort } else { Panic::Unwind }
 }
 
 #[cfg(test)]
@@ -313,7 +347,10 @@ mod tests {
     #[test]
     fn build_axes_become_cargo_arguments() {
         let host = "x86_64-unknown-linux-gnu";
-        assert_eq!(BuildFlags::for_env(&BuildEnv::default(), None, host), BuildFlags::default());
+        assert_eq!(
+            BuildFlags::for_env(&BuildEnv::default(), None, host, &[]),
+            BuildFlags::default()
+        );
         let nightly = NamedToolchain {
             name: "nightly".into(),
             cargo: "/t/bin/cargo".into(),
@@ -325,7 +362,7 @@ mod tests {
         };
         let env =
             BuildEnv { toolchain: Some("nightly".into()), build_std: true, ..BuildEnv::default() };
-        let flags = BuildFlags::for_env(&env, Some(&nightly), host);
+        let flags = BuildFlags::for_env(&env, Some(&nightly), host, &[]);
         assert_eq!(
             flags.args,
             [
@@ -352,7 +389,7 @@ mod tests {
                 target: Some("x86_64-unknown-linux-musl".into()),
                 ..BuildEnv::default()
             };
-            let flags = BuildFlags::for_env(&env, None, host);
+            let flags = BuildFlags::for_env(&env, None, host, &[]);
             assert_eq!(
                 flags.args,
                 [
@@ -363,6 +400,10 @@ mod tests {
                 ]
             );
         }
+    }
+
+    fn panic_in_effect(stderr: &str, target: CargoTarget<'_>) -> Option<Panic> {
+        rustc_command(stderr, target).as_deref().map(panic_of)
     }
 
     #[test]

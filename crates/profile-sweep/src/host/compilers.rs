@@ -1,7 +1,9 @@
 //! What the variants' build axes need from this machine, checked before anything is built: each
 //! named toolchain (a missing one skips its variants, with the command that installs it), each
 //! target's standard library or std's sources for build-std (missing ones are input errors with
-//! the `rustup` command that fixes them), and `wasm-opt` for post-build steps.
+//! the `rustup` command that fixes them), `wasm-opt` for post-build steps, rustup's `llvm-tools`
+//! for PGO and BOLT (an input error when missing) and `llvm-bolt` (its variants skipped when
+//! missing, with the command that installs it).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -24,6 +26,10 @@ pub struct Compilers {
     libdirs: HashMap<(Option<String>, String), PathBuf>,
     /// `wasm-opt --version`, or why it cannot be run.
     wasm_opt: Result<String, String>,
+    /// Per toolchain name: the directory of its `llvm-tools` (`llvm-profdata`, `llvm-strip`).
+    llvm_tools: HashMap<Option<String>, PathBuf>,
+    /// The directory of `llvm-bolt` and `merge-fdata`, or why they cannot be used.
+    bolt: Result<PathBuf, String>,
 }
 
 /// How one variant is built and run here.
@@ -41,6 +47,10 @@ pub struct Compiler<'a> {
     pub libdir: &'a Path,
     /// Whether this machine can run the output (same architecture and operating system).
     pub runs_here: bool,
+    /// The toolchain's `llvm-tools` directory, for a variant trained by PGO or BOLT.
+    pub llvm_tools: Option<&'a Path>,
+    /// The directory of `llvm-bolt`, for a BOLT variant.
+    pub bolt: Option<&'a Path>,
 }
 
 impl Compilers {
@@ -61,6 +71,8 @@ impl Compilers {
             named: HashMap::new(),
             libdirs: HashMap::new(),
             wasm_opt: Err(String::new()),
+            llvm_tools: HashMap::new(),
+            bolt: Err(String::new()),
         };
         for variant in variants {
             if let Some(name) = &variant.env.toolchain {
@@ -79,13 +91,22 @@ impl Compilers {
                     Err(_) => continue,
                 },
             };
+            let for_toolchain =
+                env.toolchain.as_ref().map(|t| format!(" --toolchain {t}")).unwrap_or_default();
+            if env.trained() && !compilers.llvm_tools.contains_key(&env.toolchain) {
+                let Some(tools) = toolchain::llvm_tools(&rustc, &host) else {
+                    let axis = if env.pgo { "pgo" } else { "bolt" };
+                    return Err(sweep
+                        .error_at(offset_of(sweep, axis), format!("{axis} = true needs llvm-profdata and llvm-strip from rustup's llvm-tools component, which is not installed"))
+                        .with_fix(format!("rustup component add llvm-tools{for_toolchain}")));
+                };
+                compilers.llvm_tools.insert(env.toolchain.clone(), tools);
+            }
             let target = env.target.clone().unwrap_or(host);
             let key = (env.toolchain.clone(), target.clone());
             if compilers.libdirs.contains_key(&key) {
                 continue;
             }
-            let for_toolchain =
-                env.toolchain.as_ref().map(|t| format!(" --toolchain {t}")).unwrap_or_default();
             let at = |what: &str| {
                 sweep
                     .error_at(offset_of(sweep, what), format!("cannot build for target `{target}`"))
@@ -109,6 +130,9 @@ impl Compilers {
         if variants.iter().any(|v| v.env.wasm_opt.is_some()) {
             compilers.wasm_opt = wasm_opt_version();
         }
+        if variants.iter().any(|v| v.env.bolt) {
+            compilers.bolt = find_bolt();
+        }
         Ok(compilers)
     }
 
@@ -122,6 +146,10 @@ impl Compilers {
         if env.wasm_opt.is_some() {
             self.wasm_opt.as_ref().map_err(Clone::clone)?;
         }
+        let bolt = match env.bolt {
+            true => Some(self.bolt.as_deref().map_err(Clone::clone)?),
+            false => None,
+        };
         let toolchain = named.map_or(&self.default, |n| &n.toolchain);
         let target = env.target.as_deref().unwrap_or(&toolchain.host);
         let (libdir_key, libdir) = self
@@ -129,15 +157,23 @@ impl Compilers {
             .get_key_value(&(env.toolchain.clone(), target.to_owned()))
             .expect("checked for every variant");
         let arch = |triple: &str| triple.split('-').next().unwrap_or_default().to_owned();
+        let runs_here = arch(target) == arch(&toolchain.host)
+            && target.contains("-linux-")
+            && toolchain.host.contains("-linux-");
+        if env.trained() && !runs_here {
+            return Err(format!(
+                "PGO and BOLT train by running the build, and this machine cannot run {target}"
+            ));
+        }
         Ok(Compiler {
             toolchain,
             named,
             cargo: named.map_or(&self.default_cargo, |n| &n.cargo),
             target: &libdir_key.1,
             libdir,
-            runs_here: arch(target) == arch(&toolchain.host)
-                && target.contains("-linux-")
-                && toolchain.host.contains("-linux-"),
+            runs_here,
+            llvm_tools: self.llvm_tools.get(&env.toolchain).map(PathBuf::as_path),
+            bolt,
         })
     }
 
@@ -150,7 +186,8 @@ impl Compilers {
             .map(|(name, t)| format!("{name}: {:?}", t.as_ref().map(|t| &t.toolchain.verbose)))
             .collect();
         named.sort();
-        format!("{named:?}; wasm-opt {:?}", self.wasm_opt)
+        let bolt = self.bolt.as_ref().map(|dir| tool_version(&dir.join("llvm-bolt")));
+        format!("{named:?}; wasm-opt {:?}; llvm-bolt {bolt:?}", self.wasm_opt)
     }
 }
 
@@ -167,5 +204,51 @@ fn wasm_opt_version() -> Result<String, String> {
             Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
         }
         _ => Err(missing.to_owned()),
+    }
+}
+
+/// BOLT's directory: that of `llvm-bolt` on `PATH`, else of the newest
+/// `/usr/lib/llvm-*/bin/llvm-bolt` (Debian's `bolt-NN` packages). Symlinks are resolved, since
+/// llvm-bolt finds its instrumentation runtime relative to its real place.
+fn find_bolt() -> Result<PathBuf, String> {
+    let missing = "llvm-bolt is not installed here; install BOLT (Debian: `apt-get install bolt-19`) to measure bolt variants";
+    let on_path = std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|path| std::env::split_paths(&path).collect::<Vec<_>>())
+        .map(|dir| dir.join("llvm-bolt"));
+    let mut packaged: Vec<PathBuf> = std::fs::read_dir("/usr/lib")
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with("llvm-"))
+        .map(|e| e.path().join("bin/llvm-bolt"))
+        .collect();
+    packaged.sort_by_key(|p| std::cmp::Reverse(llvm_major(p)));
+    let bolt = on_path
+        .chain(packaged)
+        .find(|p| p.is_file())
+        .and_then(|p| p.canonicalize().ok())
+        .ok_or_else(|| missing.to_owned())?;
+    let dir = bolt.parent().expect("a file has a parent").to_owned();
+    match dir.join("merge-fdata").is_file() {
+        true => Ok(dir),
+        false => Err(format!("{} has no merge-fdata beside it; {missing}", bolt.display())),
+    }
+}
+
+/// The LLVM major version in a path such as `/usr/lib/llvm-19/bin/llvm-bolt` (0 if none).
+fn llvm_major(path: &Path) -> u32 {
+    let dir = path.components().find_map(|c| c.as_os_str().to_str()?.strip_prefix("llvm-"));
+    dir.and_then(|v| v.parse().ok()).unwrap_or(0)
+}
+
+/// The first line of `tool --version`, or why it cannot run.
+fn tool_version(tool: &Path) -> Result<String, String> {
+    match Command::new(tool).arg("--version").output() {
+        Ok(output) if output.status.success() => {
+            let text = String::from_utf8_lossy(&output.stdout);
+            Ok(text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default().to_owned())
+        }
+        _ => Err(format!("cannot run {}", tool.display())),
     }
 }

@@ -113,6 +113,15 @@ pub fn has_rust_src(rustc: &Path) -> bool {
         })
 }
 
+/// The directory of rustup's `llvm-tools` component for `rustc` on `host` (`llvm-profdata`,
+/// `llvm-strip`, built from the LLVM rustc uses), if installed.
+pub fn llvm_tools(rustc: &Path, host: &str) -> Option<PathBuf> {
+    let sysroot = stdout_of(Command::new(rustc).args(["--print", "sysroot"])).ok()?.ok()?;
+    let bin = Path::new(sysroot.trim()).join("lib/rustlib").join(host).join("bin");
+    let has = |tool: &str| bin.join(format!("{tool}{}", std::env::consts::EXE_SUFFIX)).is_file();
+    (has("llvm-profdata") && has("llvm-strip")).then_some(bin)
+}
+
 /// Runs `command` for its standard output. The outer `Err` is why it could not be run; the
 /// inner one is its standard error, trimmed, when it exited unsuccessfully.
 fn stdout_of(command: &mut Command) -> std::io::Result<std::result::Result<String, String>> {

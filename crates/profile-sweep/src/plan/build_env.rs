@@ -1,5 +1,6 @@
 //! The build axes that are not profile keys: which toolchain, whether std is built from source,
-//! which target, which cargo features, extra rustflags, and a post-build `wasm-opt` pass.
+//! which target, which cargo features, extra rustflags, a post-build `wasm-opt` pass, and the
+//! profile-guided steps (PGO, BOLT) trained on the sweep's `[[train]]` workloads.
 //!
 //! Like [`crate::plan::settings`], every value a user may write is parsed into one canonical value
 //! here, and each value has a short id fragment. This module knows nothing of sweep files,
@@ -30,17 +31,23 @@ pub enum EnvAxis {
     Rustflags,
     /// `wasm-opt`: a Binaryen optimisation level run on wasm output, or `false`.
     WasmOpt,
+    /// `pgo`: build instrumented, train, rebuild with the profile (`-C profile-use`).
+    Pgo,
+    /// `bolt`: relink with relocations, instrument with `llvm-bolt`, train, optimise.
+    Bolt,
 }
 
 impl EnvAxis {
     /// All build axes, in the order they appear in ids and vary in a matrix (outermost first).
-    pub const ALL: [EnvAxis; 6] = [
+    pub const ALL: [EnvAxis; 8] = [
         EnvAxis::Toolchain,
         EnvAxis::BuildStd,
         EnvAxis::Target,
         EnvAxis::Features,
         EnvAxis::Rustflags,
         EnvAxis::WasmOpt,
+        EnvAxis::Pgo,
+        EnvAxis::Bolt,
     ];
 
     /// The key as a sweep file spells it.
@@ -52,6 +59,8 @@ impl EnvAxis {
             EnvAxis::Features => "features",
             EnvAxis::Rustflags => "rustflags",
             EnvAxis::WasmOpt => "wasm-opt",
+            EnvAxis::Pgo => "pgo",
+            EnvAxis::Bolt => "bolt",
         }
     }
 
@@ -76,6 +85,8 @@ impl EnvAxis {
             EnvAxis::WasmOpt => {
                 r#"false, or a wasm-opt level: "-O", "-O1" to "-O4", "-Os" or "-Oz""#
             }
+            EnvAxis::Pgo => "true or false (true trains on the sweep's [[train]] workloads)",
+            EnvAxis::Bolt => "true or false (true needs llvm-bolt and trains on [[train]])",
         }
     }
 
@@ -90,6 +101,8 @@ impl EnvAxis {
             (EnvAxis::Toolchain, Str(s)) if s == "default" => EnvSetting::Toolchain(None),
             (EnvAxis::Toolchain, Str(s)) => EnvSetting::Toolchain(Some(named(s, "-._")?)),
             (EnvAxis::BuildStd, Bool(b)) => EnvSetting::BuildStd(*b),
+            (EnvAxis::Pgo, Bool(b)) => EnvSetting::Pgo(*b),
+            (EnvAxis::Bolt, Bool(b)) => EnvSetting::Bolt(*b),
             (EnvAxis::Target, Str(s)) if s == "host" => EnvSetting::Target(None),
             (EnvAxis::Target, Str(s)) if s.contains('-') => {
                 EnvSetting::Target(Some(named(s, "-._")?))
@@ -135,6 +148,10 @@ pub enum EnvSetting {
     Rustflags(Option<String>),
     /// A wasm-opt level; `None` is no wasm-opt pass.
     WasmOpt(Option<String>),
+    /// Whether the build is profile-guided.
+    Pgo(bool),
+    /// Whether BOLT optimises the linked executable.
+    Bolt(bool),
 }
 
 impl EnvSetting {
@@ -147,15 +164,20 @@ impl EnvSetting {
             EnvSetting::Features(_) => EnvAxis::Features,
             EnvSetting::Rustflags(_) => EnvAxis::Rustflags,
             EnvSetting::WasmOpt(_) => EnvAxis::WasmOpt,
+            EnvSetting::Pgo(_) => EnvAxis::Pgo,
+            EnvSetting::Bolt(_) => EnvAxis::Bolt,
         }
     }
 
     /// The short form inside variant ids (`nightly`, `bstd`, `x86_64-linux-musl`, `f-simd`,
-    /// `rf-prefer-dynamic`, `wasmopt-oz`); `None` for a plain build's value, which adds nothing.
+    /// `rf-prefer-dynamic`, `wasmopt-oz`, `pgo`, `bolt`); `None` for a plain build's value,
+    /// which adds nothing.
     pub fn id_fragment(&self) -> Option<String> {
         match self {
             EnvSetting::Toolchain(name) => name.as_deref().map(|n| id_safe(n, "")),
             EnvSetting::BuildStd(on) => on.then(|| "bstd".to_owned()),
+            EnvSetting::Pgo(on) => on.then(|| "pgo".to_owned()),
+            EnvSetting::Bolt(on) => on.then(|| "bolt".to_owned()),
             EnvSetting::Target(triple) => {
                 triple.as_deref().map(|t| id_safe(&t.replace("-unknown", ""), ""))
             }
@@ -180,7 +202,9 @@ impl EnvSetting {
 impl fmt::Display for EnvSetting {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            EnvSetting::BuildStd(on) => f.write_str(if *on { "true" } else { "" }),
+            EnvSetting::BuildStd(on) | EnvSetting::Pgo(on) | EnvSetting::Bolt(on) => {
+                f.write_str(if *on { "true" } else { "" })
+            }
             EnvSetting::Toolchain(v)
             | EnvSetting::Target(v)
             | EnvSetting::Features(v)
@@ -223,6 +247,10 @@ pub struct BuildEnv {
     pub rustflags: Option<String>,
     /// The wasm-opt level run on the output; `None` is no pass.
     pub wasm_opt: Option<String>,
+    /// Whether the build is profile-guided (instrumented, trained, rebuilt with the profile).
+    pub pgo: bool,
+    /// Whether BOLT optimises the linked executable after training it.
+    pub bolt: bool,
 }
 
 impl BuildEnv {
@@ -235,6 +263,8 @@ impl BuildEnv {
             EnvAxis::Features => EnvSetting::Features(self.features.clone()),
             EnvAxis::Rustflags => EnvSetting::Rustflags(self.rustflags.clone()),
             EnvAxis::WasmOpt => EnvSetting::WasmOpt(self.wasm_opt.clone()),
+            EnvAxis::Pgo => EnvSetting::Pgo(self.pgo),
+            EnvAxis::Bolt => EnvSetting::Bolt(self.bolt),
         }
     }
 
@@ -247,6 +277,8 @@ impl BuildEnv {
             EnvSetting::Features(v) => self.features = v,
             EnvSetting::Rustflags(v) => self.rustflags = v,
             EnvSetting::WasmOpt(v) => self.wasm_opt = v,
+            EnvSetting::Pgo(v) => self.pgo = v,
+            EnvSetting::Bolt(v) => self.bolt = v,
         }
     }
 
@@ -274,7 +306,15 @@ impl BuildEnv {
         if self.build_std && !self.toolchain.as_deref().is_some_and(|t| t.starts_with("nightly")) {
             return Some("build-std needs a nightly toolchain");
         }
+        if self.bolt && self.target.as_deref().is_some_and(|t| !t.contains("-linux-")) {
+            return Some("BOLT rewrites Linux ELF executables only");
+        }
         None
+    }
+
+    /// Whether the build is trained on the sweep's `[[train]]` workloads (PGO or BOLT).
+    pub fn trained(&self) -> bool {
+        self.pgo || self.bolt
     }
 
     /// The rustflags, one argument each.
@@ -335,6 +375,11 @@ mod tests {
             ..BuildEnv::default()
         };
         assert_eq!(env.id_suffix(), "-nightly-bstd-x86_64-linux-gnu");
+        let guided = BuildEnv { pgo: true, bolt: true, ..BuildEnv::default() };
+        assert_eq!(guided.id_suffix(), "-pgo-bolt");
+        assert!(guided.trained() && !BuildEnv::default().trained());
+        assert_eq!(EnvSetting::Pgo(true).to_string(), "true");
+        assert_eq!(EnvSetting::Bolt(false).to_string(), "");
     }
 
     #[test]
@@ -358,6 +403,8 @@ mod tests {
         assert_eq!(parse(EnvAxis::WasmOpt, RawValue::Bool(true)), None);
         assert_eq!(parse(EnvAxis::WasmOpt, RawValue::Str("-O9".into())), None);
         assert_eq!(parse(EnvAxis::Features, RawValue::Str("a;b".into())), None);
+        assert_eq!(parse(EnvAxis::Pgo, RawValue::Str("yes".into())), None);
+        assert_eq!(parse(EnvAxis::Bolt, RawValue::Str("true".into())), None);
     }
 
     #[test]
@@ -370,6 +417,12 @@ mod tests {
         assert_eq!(on_wasm.before_post_build().wasm_opt, None);
         let std_on_stable = BuildEnv { build_std: true, ..BuildEnv::default() };
         assert_eq!(std_on_stable.inapplicable(), Some("build-std needs a nightly toolchain"));
+        let bolt_on_wasm = BuildEnv {
+            bolt: true,
+            target: Some("wasm32-unknown-unknown".into()),
+            ..BuildEnv::default()
+        };
+        assert_eq!(bolt_on_wasm.inapplicable(), Some("BOLT rewrites Linux ELF executables only"));
         assert_eq!(
             BuildEnv { toolchain: Some("nightly-2026-05-19".into()), ..std_on_stable }
                 .inapplicable(),

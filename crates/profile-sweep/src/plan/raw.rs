@@ -24,6 +24,9 @@ pub struct SweepFile {
     pub ladder: Option<Spanned<Vec<Step>>>,
     #[serde(default)]
     pub run: Vec<Run>,
+    /// Training workloads of PGO and BOLT variants: `[[train]]` has the keys of `[[run]]`.
+    #[serde(default)]
+    pub train: Vec<Run>,
     #[serde(default)]
     pub bench: Vec<Spanned<Bench>>,
     pub measure_order: Option<Spanned<String>>,
@@ -60,13 +63,15 @@ pub struct Run {
     pub check_output: Option<bool>,
     pub instructions: Option<bool>,
     pub remeasure_noisy: Option<Spanned<i64>>,
+    /// In a `[[run]]`: also a training workload of PGO and BOLT variants.
+    pub train: Option<bool>,
 }
 
 /// A file path, or a generator.
 #[derive(Debug, Deserialize)]
 #[serde(
     untagged,
-    expecting = "a file path, or { generate = \"json-records\", records = N, seed = S }"
+    expecting = "a file path, or { generate = \"json-records\" or \"json-lines-wide\", records = N, seed = S }"
 )]
 pub enum Stdin {
     Path(String),
@@ -96,6 +101,8 @@ pub struct Matrix {
     pub features: Option<Vec<Spanned<RawValue>>>,
     pub rustflags: Option<Vec<Spanned<RawValue>>>,
     pub wasm_opt: Option<Vec<Spanned<RawValue>>>,
+    pub pgo: Option<Vec<Spanned<RawValue>>>,
+    pub bolt: Option<Vec<Spanned<RawValue>>>,
     #[serde(default)]
     pub exclude: Vec<Spanned<Rule>>,
 }
@@ -110,6 +117,8 @@ pub struct Build {
     pub features: Option<Spanned<RawValue>>,
     pub rustflags: Option<Spanned<RawValue>>,
     pub wasm_opt: Option<Spanned<RawValue>>,
+    pub pgo: Option<Spanned<RawValue>>,
+    pub bolt: Option<Spanned<RawValue>>,
 }
 
 /// An exclude rule: each axis a value or a list of values.
@@ -139,6 +148,8 @@ pub struct Step {
     pub features: Option<Spanned<RawValue>>,
     pub rustflags: Option<Spanned<RawValue>>,
     pub wasm_opt: Option<Spanned<RawValue>>,
+    pub pgo: Option<Spanned<RawValue>>,
+    pub bolt: Option<Spanned<RawValue>>,
 }
 
 /// Profile-axis values of a table, by axis, in [`Axis::ALL`] order; absent keys left out.
@@ -177,10 +188,13 @@ impl Matrix {
             features,
             rustflags,
             wasm_opt,
+            pgo,
+            bolt,
             exclude,
         } = self;
         let axes = ProfileFields { opt_level, lto, codegen_units, panic, strip }.by_axis();
-        let env = EnvFields { toolchain, build_std, target, features, rustflags, wasm_opt };
+        let env =
+            EnvFields { toolchain, build_std, target, features, rustflags, wasm_opt, pgo, bolt };
         MatrixParts { axes, env_axes: env.by_axis(), exclude }
     }
 }
@@ -188,8 +202,9 @@ impl Matrix {
 impl Build {
     /// The build axes fixed for every variant.
     pub fn into_parts(self) -> EnvAxisValues<Spanned<RawValue>> {
-        let Build { toolchain, build_std, target, features, rustflags, wasm_opt } = self;
-        EnvFields { toolchain, build_std, target, features, rustflags, wasm_opt }.by_axis()
+        let Build { toolchain, build_std, target, features, rustflags, wasm_opt, pgo, bolt } = self;
+        EnvFields { toolchain, build_std, target, features, rustflags, wasm_opt, pgo, bolt }
+            .by_axis()
     }
 }
 
@@ -222,9 +237,12 @@ impl Step {
             features,
             rustflags,
             wasm_opt,
+            pgo,
+            bolt,
         } = self;
         let axes = ProfileFields { opt_level, lto, codegen_units, panic, strip }.by_axis();
-        let env = EnvFields { toolchain, build_std, target, features, rustflags, wasm_opt };
+        let env =
+            EnvFields { toolchain, build_std, target, features, rustflags, wasm_opt, pgo, bolt };
         (step, axes, env.by_axis())
     }
 }
@@ -260,12 +278,15 @@ struct EnvFields<T> {
     features: Option<T>,
     rustflags: Option<T>,
     wasm_opt: Option<T>,
+    pgo: Option<T>,
+    bolt: Option<T>,
 }
 
 impl<T> EnvFields<T> {
     /// The present fields, paired with their axis by name.
     fn by_axis(self) -> EnvAxisValues<T> {
-        let EnvFields { toolchain, build_std, target, features, rustflags, wasm_opt } = self;
+        let EnvFields { toolchain, build_std, target, features, rustflags, wasm_opt, pgo, bolt } =
+            self;
         present([
             (EnvAxis::Toolchain, toolchain),
             (EnvAxis::BuildStd, build_std),
@@ -273,6 +294,8 @@ impl<T> EnvFields<T> {
             (EnvAxis::Features, features),
             (EnvAxis::Rustflags, rustflags),
             (EnvAxis::WasmOpt, wasm_opt),
+            (EnvAxis::Pgo, pgo),
+            (EnvAxis::Bolt, bolt),
         ])
     }
 }

@@ -12,7 +12,7 @@ use toml::Spanned;
 
 use crate::error::InputError;
 use crate::plan::build_env::{BuildEnv, EnvAxis, EnvSetting};
-use crate::plan::measures::{Bench, Run, is_safe_name, validate_bench, validate_run};
+use crate::plan::measures::{Bench, Run, Table, is_safe_name, validate_bench, validate_run};
 use crate::plan::raw;
 use crate::plan::settings::{Axis, RawValue, Setting};
 
@@ -50,6 +50,9 @@ pub struct Sweep {
     pub plan: Plan,
     /// Whole-binary runs to time for every variant that builds.
     pub runs: Vec<Run>,
+    /// The workloads PGO and BOLT variants are trained on: the `[[train]]` tables, then the
+    /// `[[run]]`s marked `train = true`.
+    pub trainings: Vec<Run>,
     /// Criterion bench targets to run for every variant that builds.
     pub benches: Vec<Bench>,
     /// When variants are measured, relative to their builds.
@@ -176,8 +179,12 @@ impl Sweep {
         };
         let base_dir =
             path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let runs = workloads(file.run, Table::Run, path, base_dir, &at)?;
+        let mut trainings = workloads(file.train, Table::Train, path, base_dir, &at)?;
+        trainings.extend(runs.iter().filter(|run| run.train).cloned());
         Ok(Sweep {
-            runs: runs(file.run, path, base_dir, &at)?,
+            runs,
+            trainings,
             benches: benches(file.bench, &file.package, &at)?,
             order: measure_order(file.measure_order.as_ref(), &at)?,
             strategy: strategy(file.strategy.as_ref(), matches!(plan, Plan::Ladder(_)), &at)?,
@@ -243,18 +250,19 @@ fn profile_table(
     Ok((fixed_axes, pass_through))
 }
 
-/// The `[[run]]` tables, validated, with distinct names.
-fn runs(
+/// The `[[run]]` or `[[train]]` tables, validated, with distinct names.
+fn workloads(
     tables: Vec<raw::Run>,
+    table: Table,
     path: &Path,
     base_dir: &Path,
     at: &impl Fn(usize, String) -> InputError,
 ) -> Result<Vec<Run>, InputError> {
     let mut runs: Vec<Run> = Vec::new();
     for run in tables {
-        let run = validate_run(run, base_dir, at)?;
+        let run = validate_run(run, table, base_dir, at)?;
         if runs.iter().any(|r| r.spec.name == run.spec.name) {
-            let message = format!("two [[run]] tables are named `{}`", run.spec.name);
+            let message = format!("two {} tables are named `{}`", table.name(), run.spec.name);
             return Err(InputError::in_file(path, message).with_fix("give each run its own name"));
         }
         runs.push(run);

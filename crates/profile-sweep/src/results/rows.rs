@@ -15,7 +15,7 @@ use crate::plan::settings::Axis;
 use crate::util::files::write_atomic;
 
 /// The columns, in order; the first seventeen are the documented core schema.
-pub const COLUMNS: [&str; 60] = [
+pub const COLUMNS: [&str; 62] = [
     "sweep",
     "variant",
     "opt_level",
@@ -76,6 +76,8 @@ pub const COLUMNS: [&str; 60] = [
     "stdout_sha256",
     "cargo_home",
     "rebuild_seconds",
+    "pgo",
+    "trained_on",
 ];
 
 /// How many columns the first released schema had; a file with any prefix of [`COLUMNS`] at least
@@ -133,7 +135,8 @@ pub struct Row {
     pub target: String,
     /// `ok` or `build-failed`.
     pub status: Status,
-    /// Wall time of the variant's clean build.
+    /// Wall time of the variant's clean build; for a PGO or BOLT variant, every step of it
+    /// (the instrumented build, the training runs, merging the profile, the final build, BOLT).
     pub build_seconds: Option<f64>,
     /// Size of the executable file.
     pub size_bytes: Option<u64>,
@@ -249,6 +252,11 @@ pub struct Row {
     /// relinked strip variant, its relink again: the group's build recompiling the final crate
     /// with its `strip`. Empty for libraries and with `rebuild = false`.
     pub rebuild_seconds: Option<f64>,
+    /// `true` for a profile-guided build (`-C profile-use` with the profile of its training).
+    pub pgo: Option<bool>,
+    /// The workloads a PGO or BOLT variant was trained on (`[[train]]` names, and what each
+    /// runs on); empty for other variants.
+    pub trained_on: Option<String>,
 }
 
 impl Row {
@@ -440,6 +448,8 @@ pub(crate) mod tests {
             features: None,
             rustflags: None,
             post_build: None,
+            pgo: None,
+            trained_on: None,
             shipped_bytes: None,
             image_bytes: None,
             unit: None,
@@ -500,7 +510,7 @@ pub(crate) mod tests {
         let full = String::from_utf8(to_csv(&[row("a", 10)]).unwrap()).unwrap();
         let older: String = full
             .lines()
-            .map(|line| line.rsplitn(19, ',').last().unwrap().to_owned() + "\n")
+            .map(|line| line.rsplitn(21, ',').last().unwrap().to_owned() + "\n")
             .collect();
         assert!(
             older.starts_with("sweep,") && older.lines().next().unwrap().ends_with(",finished_at"),

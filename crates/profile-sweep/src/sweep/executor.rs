@@ -8,6 +8,7 @@ use anyhow::Context;
 
 use super::SweepOptions;
 use super::cache::{self, Cache, Fingerprint, Method};
+use super::guided::PgoFiles;
 use super::measure::{BuiltBench, BuiltVariant, Measurer};
 use super::prepare::Prepared;
 use super::record::{
@@ -15,6 +16,7 @@ use super::record::{
 };
 use super::schedule::{Executor, Produced, Recipe};
 use crate::build::cargo::{self, BuildFlags, BuildOutcome, BuildRequest, CargoTarget};
+use crate::build::guided;
 use crate::host::compilers::Compiler;
 use crate::host::machine::cargo_home;
 use crate::measure::binary;
@@ -30,7 +32,7 @@ use crate::util::units::thousands;
 
 /// Builds variants with cargo and measures them, recording rows as it goes.
 pub struct CargoExecutor<'a> {
-    prepared: &'a Prepared,
+    pub(super) prepared: &'a Prepared,
     options: &'a SweepOptions,
     fingerprint: Fingerprint,
     cache: Cache,
@@ -59,12 +61,15 @@ struct GroupState {
 }
 
 /// A variant's build in progress: how it is made and where.
-struct Job<'v> {
-    variant: &'v Variant,
+#[derive(Clone)]
+pub(super) struct Job<'v> {
+    pub(super) variant: &'v Variant,
     recipe: Recipe<'v>,
-    compiler: Compiler<'v>,
-    profile: String,
-    flags: BuildFlags,
+    pub(super) compiler: Compiler<'v>,
+    pub(super) profile: String,
+    pub(super) flags: BuildFlags,
+    /// The flags of PGO's instrumented build, when the job builds a PGO variant from scratch.
+    instrumented: Option<BuildFlags>,
     /// Build scripts and proc macros go to target/<profile>/, the rest to
     /// target/<triple>/<profile>/ when a target is given.
     dirs: Vec<PathBuf>,
@@ -117,7 +122,22 @@ impl<'a> CargoExecutor<'a> {
             Recipe::Relink { base, .. } => base.to_owned(),
             Recipe::Plain { .. } => variant.profile_name(),
         };
-        let flags = BuildFlags::for_env(&variant.env, compiler.named, &compiler.toolchain.host);
+        let env = &variant.env;
+        let for_env = |steps: &[String]| {
+            BuildFlags::for_env(env, compiler.named, &compiler.toolchain.host, steps)
+        };
+        let pgo = PgoFiles::new(&self.prepared.work_dir, &profile);
+        let mut steps = Vec::new();
+        if env.pgo {
+            steps.extend(guided::profile_use(&pgo.profdata()));
+        }
+        if env.bolt {
+            steps.extend(guided::bolt_ready());
+        }
+        let flags = for_env(&steps);
+        let plain = matches!(recipe, Recipe::Plain { .. });
+        let instrumented =
+            (env.pgo && plain).then(|| for_env(&guided::profile_generate(&pgo.raw_dir())));
         let target_dir = &self.prepared.workspace.target_dir;
         let mut dirs = vec![target_dir.join(&profile)];
         if flags.args.iter().any(|a| a == "--target") {
@@ -128,7 +148,7 @@ impl<'a> CargoExecutor<'a> {
             Recipe::Relink { .. } => Method::Relinked,
         };
         let cache_key = self.fingerprint.key(variant, method);
-        Job { variant, recipe, compiler, profile, flags, dirs, cache_key }
+        Job { variant, recipe, compiler, profile, flags, instrumented, dirs, cache_key }
     }
 
     /// A target's own required-features plus the variant's features of the swept package,
@@ -152,7 +172,7 @@ impl<'a> CargoExecutor<'a> {
 
     /// Runs cargo for one target of `job` (of `package`, which requires `own_features`), with
     /// `relink_strip` to relink instead of building.
-    fn cargo(
+    pub(super) fn cargo(
         &mut self,
         job: &Job<'_>,
         target: CargoTarget<'_>,
@@ -184,7 +204,23 @@ impl<'a> CargoExecutor<'a> {
         let (built, mut summary) = match &target.bin {
             Some(bin) => {
                 let relink = job.recipe.relink_strip();
-                let outcome = self.cargo(job, CargoTarget::Bin(bin), swept, relink)?;
+                let trained = match &job.instrumented {
+                    Some(flags) => self.train_pgo(job, flags, bin, swept)?,
+                    None => Ok(0.0),
+                };
+                if interrupt::interrupted() {
+                    return interrupted();
+                }
+                let outcome = match trained {
+                    Ok(earlier) => {
+                        let outcome = self.cargo(job, CargoTarget::Bin(bin), swept, relink)?;
+                        if job.variant.env.pgo {
+                            self.log_final_build(job, &outcome)?;
+                        }
+                        outcome.after(earlier)
+                    }
+                    Err(failed) => failed,
+                };
                 let rebuild = match &outcome {
                     BuildOutcome::Built { .. } if prepared.sweep.rebuild => {
                         self.time_rebuild(job, bin, swept, relink)?
@@ -342,24 +378,17 @@ impl CargoExecutor<'_> {
         outcome: BuildOutcome,
         rebuild_seconds: Option<f64>,
     ) -> anyhow::Result<(Option<BuiltVariant>, String)> {
-        let BuildOutcome::Built { executable, seconds, panic_effective } = outcome else {
+        let BuildOutcome::Built { executable, mut seconds, panic_effective, .. } = outcome else {
             return self.record_build_failure(job, outcome);
         };
         let (variant, compiler, recipe) = (job.variant, &job.compiler, job.recipe);
         let kept = self.keep(variant, &executable)?;
         let mut notes = Vec::new();
-        if let Some(level) = &variant.env.wasm_opt {
-            match cargo::wasm_opt(&kept, level)? {
-                Ok(took) => {
-                    self.child_seconds += took;
-                    notes
-                        .push(format!("wasm-opt {level} ran on the build's output in {took:.1} s"));
-                }
-                Err(errors) => {
-                    let errors = format!("wasm-opt {level} failed:\n{errors}");
-                    return self
-                        .record_build_failure(job, BuildOutcome::Failed { seconds, errors });
-                }
+        match self.after_link(job, &kept, &mut notes)? {
+            Ok(took) => seconds += took,
+            Err(errors) => {
+                let failed = BuildOutcome::Failed { seconds, errors };
+                return self.record_build_failure(job, failed);
             }
         }
         let sizes = binary::measure(&kept)?;
@@ -566,7 +595,7 @@ impl CargoExecutor<'_> {
         let spec = &self.prepared.sweep.benches[index].spec;
         let log = self.recorder.log_path(&built.variant, Some(&format!("bench-{}", spec.bench)));
         match outcome {
-            BuildOutcome::Built { executable, seconds, panic_effective } => {
+            BuildOutcome::Built { executable, seconds, panic_effective, .. } => {
                 let kept = self.keep(&built.variant, &executable)?;
                 let sha256 = binary::measure(&kept)?.sha256;
                 remove_file(&log)?;

@@ -16,7 +16,7 @@ use crate::host::toolchain::{self, Toolchain};
 use crate::host::workspace::{BenchTarget, BuildTarget, Workspace};
 use crate::manifest::profiles;
 use crate::measure::instructions;
-use crate::plan::measures::RunInput;
+use crate::plan::measures::{Run, RunInput};
 use crate::plan::settings::ProfileSettings;
 use crate::plan::spec::{Plan, Strategy, Sweep};
 use crate::plan::variants::{self, Variant};
@@ -53,6 +53,8 @@ pub struct Prepared {
     pub work_dir: PathBuf,
     /// The stdin file of each of the sweep's runs.
     pub inputs: Vec<Option<PathBuf>>,
+    /// The stdin file of each training workload (`sweep.trainings`), generated ones written.
+    pub train_inputs: Vec<Option<PathBuf>>,
     /// `valgrind --version`, or why instructions cannot be counted here.
     pub valgrind: Result<String, String>,
     /// The profile settings the variants inherit (the search starts from them).
@@ -87,6 +89,7 @@ impl Prepared {
                 .with_fix("loosen the exclude rules")
                 .into());
         }
+        check_trainings(&sweep, &expansion.variants)?;
         let edited_manifest = profiles::with_sweep_profiles(
             manifest_path,
             &manifest_text,
@@ -102,11 +105,13 @@ impl Prepared {
         let compilers =
             Compilers::check(&expansion.variants, &sweep, toolchain.clone(), &options.cargo)?;
         let work_dir = workspace.target_dir.join("profile-sweep").join(&sweep.name);
-        let inputs = sweep
-            .runs
-            .iter()
-            .map(|run| materialise(run.stdin.as_ref(), &work_dir.join("inputs")))
-            .collect::<anyhow::Result<_>>()?;
+        let materialise_all = |runs: &[Run]| {
+            runs.iter()
+                .map(|run| materialise(run.stdin.as_ref(), &work_dir.join("inputs")))
+                .collect::<anyhow::Result<Vec<_>>>()
+        };
+        let inputs = materialise_all(&sweep.runs)?;
+        let train_inputs = materialise_all(&sweep.trainings)?;
         let valgrind = instructions::valgrind_version();
         let search = search_plan(options, &sweep, &valgrind)?;
         let mut notes = expansion.notes;
@@ -132,6 +137,7 @@ impl Prepared {
             out_dir,
             work_dir,
             inputs,
+            train_inputs,
             sweep,
         })
     }
@@ -170,12 +176,31 @@ impl Prepared {
         for input in self.inputs.iter().flatten() {
             fingerprint.add_file("run input", input)?;
         }
+        if self.variants.iter().any(|v| v.env.trained()) {
+            fingerprint.add("trainings", format!("{:?}", sweep.trainings).as_bytes());
+            for input in self.train_inputs.iter().flatten() {
+                fingerprint.add_file("training input", input)?;
+            }
+        }
         fingerprint.add("machine", format!("{:?}", self.machine).as_bytes());
         fingerprint.add("out", self.out_dir.as_os_str().as_encoded_bytes());
         fingerprint
             .add("toolchains and tools of the build axes", self.compilers.describe().as_bytes());
         Ok(fingerprint)
     }
+}
+
+/// A sweep with PGO or BOLT variants needs a workload to train them on.
+fn check_trainings(sweep: &Sweep, variants: &[Variant]) -> Result<(), InputError> {
+    let Some(trained) = variants.iter().find(|v| v.env.trained()) else { return Ok(()) };
+    if !sweep.trainings.is_empty() {
+        return Ok(());
+    }
+    let axis = if trained.env.pgo { "pgo" } else { "bolt" };
+    let offset = sweep.text.find(axis).unwrap_or(0);
+    Err(sweep
+        .error_at(offset, format!("{axis} = true needs a training workload, and the sweep has none"))
+        .with_fix("add a [[train]] table (the keys of [[run]]: name, args, stdin), e.g. [[train]] name = \"train\" stdin = { generate = \"json-lines-wide\", records = 20000, seed = 7 }; or mark a [[run]] with train = true"))
 }
 
 /// The search's plan when the sweep file or `--search` asks for one; a search needs a matrix, a
@@ -233,10 +258,19 @@ fn materialise(input: Option<&RunInput>, dir: &Path) -> anyhow::Result<Option<Pa
         Some(RunInput::File(path)) => Some(path.clone()),
         Some(RunInput::JsonRecords { records, seed }) => {
             let path = dir.join(format!("json-records-{records}-seed{seed}.json"));
-            if !path.exists() {
-                write_atomic(&path, demo_input::json_records(*seed, *records).as_bytes())?;
-            }
-            Some(path)
+            Some(generated(path, || demo_input::json_records(*seed, *records))?)
+        }
+        Some(RunInput::JsonLinesWide { records, seed }) => {
+            let path = dir.join(format!("json-lines-wide-{records}-seed{seed}.jsonl"));
+            Some(generated(path, || demo_input::json_lines_wide(*seed, *records))?)
         }
     })
+}
+
+/// `path`, written with `generate`'s text unless an earlier sweep wrote it already.
+fn generated(path: PathBuf, generate: impl FnOnce() -> String) -> anyhow::Result<PathBuf> {
+    if !path.exists() {
+        write_atomic(&path, generate().as_bytes())?;
+    }
+    Ok(path)
 }

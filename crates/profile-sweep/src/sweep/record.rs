@@ -196,9 +196,21 @@ impl<'a> Recorder<'a> {
             build_std: env.build_std.then_some(true),
             features: env.features.clone(),
             rustflags: env.rustflags.clone(),
-            post_build: env.wasm_opt.as_ref().map(|level| format!("wasm-opt {level}")),
+            post_build: match (&env.wasm_opt, env.bolt) {
+                (Some(level), _) => Some(format!("wasm-opt {level}")),
+                (None, true) => Some("llvm-bolt".to_owned()),
+                (None, false) => None,
+            },
+            pgo: env.pgo.then_some(true),
+            trained_on: env.trained().then(|| self.trained_on()),
             ..Row::default()
         }
+    }
+
+    /// The training workloads of a PGO or BOLT variant, each with what it runs on.
+    fn trained_on(&self) -> String {
+        let described: Vec<String> = self.sweep.trainings.iter().map(|t| t.describe()).collect();
+        described.join("; ")
     }
 
     /// Says which features the target's `required-features` added to every build, if any.

@@ -1,5 +1,5 @@
 // Opens a report.html in headless Chromium, as a user would: collects console errors and page
-// errors, hovers the first frontier point, reads the tooltip from the DOM, switches the
+// errors, hovers the first frontier point no other point covers, reads the tooltip from the DOM, switches the
 // measurement, and saves a screenshot. Prints one JSON line with what it saw.
 // Usage: node browser-check.js REPORT_HTML SCREENSHOT_PNG (NODE_PATH must reach puppeteer-core).
 "use strict";
@@ -21,7 +21,16 @@ const [file, screenshot] = process.argv.slice(2);
     page.on("pageerror", err => errors.push(String(err)));
     page.on("request", req => { if (!req.url().startsWith("file:")) requests.push(req.url()); });
     await page.goto("file://" + file, { waitUntil: "load" });
-    const frontier = await page.$("circle.point.frontier");
+    // The first frontier point that no other point covers at its centre, where a user's
+    // pointer goes.
+    let frontier = null;
+    for (const candidate of await page.$$("circle.point.frontier")) {
+      const onTop = await page.evaluate(el => {
+        const box = el.getBoundingClientRect();
+        return document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2) === el;
+      }, candidate);
+      if (onTop) { frontier = candidate; break; }
+    }
     let hovered = null, tooltip = null;
     if (frontier) {
       hovered = await page.evaluate(el => el.dataset.id, frontier);

@@ -100,7 +100,9 @@ function draw() {
     const [x] = at(p);
     el("line", { class: "whisker", x1: x, x2: x, y1: s.sy(p.low), y2: s.sy(p.high), stroke: color(p) }, svg);
   }
-  for (const p of points) {
+  // Frontier points last, so a point off the frontier never covers one on it.
+  const frontierLast = [...points].sort((a, b) => onFrontier(a) - onFrontier(b));
+  for (const p of frontierLast) {
     const [x, y] = at(p);
     const dot = el("circle", { class: "point", cx: x, cy: y, r: 5, fill: color(p), tabindex: 0, "data-id": p.id }, svg);
     if (onFrontier(p)) dot.classList.add("frontier");

@@ -135,8 +135,8 @@ pub fn shipped_size(row: &Row) -> Option<u64> {
 }
 
 /// The build axes besides the profile that a row's variant was built with, as a user would
-/// reproduce them (`--target x86_64-unknown-linux-musl`, `RUSTFLAGS="-C target-cpu=native"`);
-/// empty for a plain build.
+/// reproduce them (`--target x86_64-unknown-linux-musl`, `RUSTFLAGS="-C target-cpu=native"`,
+/// `PGO`, `then llvm-bolt`); empty for a plain build.
 pub fn build_axes(row: &Row) -> Vec<String> {
     let mut axes = Vec::new();
     if let Some(toolchain) = &row.toolchain {
@@ -156,6 +156,9 @@ pub fn build_axes(row: &Row) -> Vec<String> {
     }
     if let Some(flags) = &row.rustflags {
         axes.push(format!("RUSTFLAGS=\"{flags}\""));
+    }
+    if row.pgo == Some(true) {
+        axes.push("PGO".to_owned());
     }
     if let Some(step) = &row.post_build {
         axes.push(format!("then {step}"));
@@ -349,6 +352,9 @@ pub fn profile_snippet(row: &Row, profile: &str) -> Result<String, String> {
     let axes = build_axes(row);
     if !axes.is_empty() {
         text.push_str(&format!("# measured when built with: {}\n", axes.join("; ")));
+    }
+    if let Some(trained_on) = &row.trained_on {
+        text.push_str(&format!("# profile-guided, trained on: {trained_on}\n"));
     }
     Ok(text)
 }

@@ -23,43 +23,74 @@ use crate::util::hash::{hex, sha256_of_file};
 /// Bumped when the entry format or the meaning of a row changes.
 const FORMAT: &str = "profile-sweep cache 2";
 
-/// A sha256 over every labelled part of a sweep that decides its results, whatever the variant.
+/// A sha256 over every labelled part of a sweep that decides its results, whatever the variant,
+/// and one over the parts that decide only the results of PGO and BOLT variants (their
+/// training), so a new training input re-measures those alone.
 #[derive(Debug, Clone)]
-pub struct Fingerprint(Sha256);
+pub struct Fingerprint {
+    all: Sha256,
+    trained: Sha256,
+}
+
+/// Adds one labelled part to `hasher`. The label and the length go in first, so parts can never
+/// run into each other.
+fn add_part(hasher: &mut Sha256, label: &str, bytes: &[u8]) {
+    hasher.update((label.len() as u64).to_le_bytes());
+    hasher.update(label.as_bytes());
+    hasher.update((bytes.len() as u64).to_le_bytes());
+    hasher.update(bytes);
+}
 
 impl Fingerprint {
     /// A fingerprint of nothing yet but this tool's version and the entry format.
     pub fn new() -> Fingerprint {
-        let mut fingerprint = Fingerprint(Sha256::new());
+        let mut fingerprint = Fingerprint { all: Sha256::new(), trained: Sha256::new() };
         fingerprint.add("format", FORMAT.as_bytes());
         fingerprint.add("profile-sweep", env!("CARGO_PKG_VERSION").as_bytes());
         fingerprint
     }
 
-    /// Adds one part. The label and the length go in first, so parts can never run into each other.
+    /// Adds one part that decides every variant's results.
     pub fn add(&mut self, label: &str, bytes: &[u8]) {
-        self.0.update((label.len() as u64).to_le_bytes());
-        self.0.update(label.as_bytes());
-        self.0.update((bytes.len() as u64).to_le_bytes());
-        self.0.update(bytes);
+        add_part(&mut self.all, label, bytes);
+    }
+
+    /// Adds one part that decides only the results of PGO and BOLT variants.
+    pub fn add_for_trained(&mut self, label: &str, bytes: &[u8]) {
+        add_part(&mut self.trained, label, bytes);
     }
 
     /// Adds a file's contents, or that it does not exist.
     pub fn add_file(&mut self, label: &str, path: &Path) -> Result<()> {
-        match fs::read(path) {
-            Ok(bytes) => self.add(label, &bytes),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => self.add(label, b"<missing>"),
-            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
-        }
+        self.add(label, &file_part(path)?);
+        Ok(())
+    }
+
+    /// Adds a file's contents (or that it does not exist) that decide only the results of PGO
+    /// and BOLT variants.
+    pub fn add_file_for_trained(&mut self, label: &str, path: &Path) -> Result<()> {
+        self.add_for_trained(label, &file_part(path)?);
         Ok(())
     }
 
     /// The key of `variant` built by `method` under this fingerprint.
     pub fn key(&self, variant: &Variant, method: Method) -> String {
-        let mut fingerprint = self.clone();
-        fingerprint.add("variant", format!("{variant:?}").as_bytes());
-        fingerprint.add("method", format!("{method:?}").as_bytes());
-        hex(&fingerprint.0.finalize())
+        let mut hasher = self.all.clone();
+        if variant.env.trained() {
+            add_part(&mut hasher, "training", &self.trained.clone().finalize());
+        }
+        add_part(&mut hasher, "variant", format!("{variant:?}").as_bytes());
+        add_part(&mut hasher, "method", format!("{method:?}").as_bytes());
+        hex(&hasher.finalize())
+    }
+}
+
+/// A file's contents, or `<missing>`.
+fn file_part(path: &Path) -> Result<Vec<u8>> {
+    match fs::read(path) {
+        Ok(bytes) => Ok(bytes),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(b"<missing>".to_vec()),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
     }
 }
 
@@ -264,6 +295,18 @@ mod tests {
             split.key(&v, Method::Plain),
             "parts cannot run into each other"
         );
+    }
+
+    #[test]
+    fn the_training_keys_only_trained_variants() {
+        let (mut one, mut other) = (Fingerprint::new(), Fingerprint::new());
+        one.add_for_trained("trainings", b"records, seed 7");
+        other.add_for_trained("trainings", b"records, seed 8");
+        let plain = variant("o3");
+        let mut trained = variant("o3-pgo");
+        trained.env.pgo = true;
+        assert_eq!(one.key(&plain, Method::Plain), other.key(&plain, Method::Plain));
+        assert_ne!(one.key(&trained, Method::Plain), other.key(&trained, Method::Plain));
     }
 
     #[test]

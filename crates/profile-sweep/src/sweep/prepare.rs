@@ -176,11 +176,9 @@ impl Prepared {
         for input in self.inputs.iter().flatten() {
             fingerprint.add_file("run input", input)?;
         }
-        if self.variants.iter().any(|v| v.env.trained()) {
-            fingerprint.add("trainings", format!("{:?}", sweep.trainings).as_bytes());
-            for input in self.train_inputs.iter().flatten() {
-                fingerprint.add_file("training input", input)?;
-            }
+        fingerprint.add_for_trained("trainings", format!("{:?}", sweep.trainings).as_bytes());
+        for input in self.train_inputs.iter().flatten() {
+            fingerprint.add_file_for_trained("training input", input)?;
         }
         fingerprint.add("machine", format!("{:?}", self.machine).as_bytes());
         fingerprint.add("out", self.out_dir.as_os_str().as_encoded_bytes());

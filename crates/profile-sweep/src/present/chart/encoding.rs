@@ -1,12 +1,13 @@
 //! How a scatter chart shows two of a variant's settings: colour for the first profile axis
 //! that varies among the points (opt-level when it does), marker shape for the next (lto when
-//! both vary), each with its legend entries.
+//! both vary), each with its legend entries. The build axes besides the profile (target,
+//! features, PGO, BOLT, ...) count as one more setting after the five profile axes.
 
 use plotters::coord::CoordTranslate;
 use plotters::prelude::*;
 
 use crate::plan::settings::Axis;
-use crate::present::analysis::{Point, distinct};
+use crate::present::analysis::{self, Point, distinct};
 use crate::results::rows::Row;
 
 /// Colours for the values of the colour axis, in order (red is kept for the frontier); the
@@ -26,20 +27,51 @@ const SHAPES: usize = 5;
 /// Legend markers of the shape axis are drawn in this neutral colour.
 const NEUTRAL: RGBColor = RGBColor(70, 70, 70);
 
-/// The axes a chart encodes and the values each one takes among its points.
+/// A setting a chart can encode: one profile axis, or the build axes besides the profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Setting {
+    /// One of the five profile axes.
+    Profile(Axis),
+    /// How the variant is built besides its profile, as one value (`PGO, then llvm-bolt`).
+    Build,
+}
+
+impl Setting {
+    /// The row's value of this setting.
+    fn value(self, row: &Row) -> String {
+        match self {
+            Setting::Profile(axis) => row.axis_value(axis),
+            Setting::Build => {
+                let axes = analysis::build_axes(row);
+                if axes.is_empty() { "plain".to_owned() } else { axes.join(", ") }
+            }
+        }
+    }
+
+    /// The legend's name for it.
+    fn key(self) -> &'static str {
+        match self {
+            Setting::Profile(axis) => axis.key(),
+            Setting::Build => "build",
+        }
+    }
+}
+
+/// The settings a chart encodes and the values each one takes among its points.
 #[derive(Debug, Clone, Default)]
 pub struct Encoding {
-    color: Option<(Axis, Vec<String>)>,
-    shape: Option<(Axis, Vec<String>)>,
+    color: Option<(Setting, Vec<String>)>,
+    shape: Option<(Setting, Vec<String>)>,
 }
 
 impl Encoding {
-    /// Colour by the first axis whose values differ among `points`, shape by the second.
+    /// Colour by the first setting whose values differ among `points`, shape by the second.
     pub fn of(points: &[Point<'_>]) -> Encoding {
-        let mut varying = Axis::ALL.into_iter().filter_map(|axis| {
-            let mut values = distinct(points.iter().map(|p| p.row.axis_value(axis)));
+        let settings = Axis::ALL.into_iter().map(Setting::Profile).chain([Setting::Build]);
+        let mut varying = settings.filter_map(|setting| {
+            let mut values = distinct(points.iter().map(|p| setting.value(p.row)));
             values.sort_by(|a, b| natural(a).cmp(&natural(b)));
-            (values.len() > 1).then_some((axis, values))
+            (values.len() > 1).then_some((setting, values))
         });
         Encoding { color: varying.next(), shape: varying.next() }
     }
@@ -47,7 +79,7 @@ impl Encoding {
     /// The colour of `row`'s point.
     pub fn color(&self, row: &Row) -> RGBColor {
         match &self.color {
-            Some((axis, values)) => PALETTE[index(values, &row.axis_value(*axis)) % PALETTE.len()],
+            Some((setting, values)) => PALETTE[index(values, &setting.value(row)) % PALETTE.len()],
             None => PALETTE[0],
         }
     }
@@ -55,7 +87,7 @@ impl Encoding {
     /// The outline of `row`'s marker, in pixels around its point (fill it with its colour).
     pub fn marker(&self, row: &Row) -> Vec<(i32, i32)> {
         let shape = match &self.shape {
-            Some((axis, values)) => index(values, &row.axis_value(*axis)) % SHAPES,
+            Some((setting, values)) => index(values, &setting.value(row)) % SHAPES,
             None => 0,
         };
         outline(shape, (0, 0))
@@ -67,22 +99,22 @@ impl Encoding {
         chart: &mut ChartContext<'a, DB, CT>,
     ) -> Result<(), String> {
         let empty = || std::iter::empty::<Circle<CT::From, i32>>();
-        if let Some((axis, values)) = &self.color {
+        if let Some((setting, values)) = &self.color {
             for (i, value) in values.iter().enumerate() {
                 let color = PALETTE[i % PALETTE.len()];
                 chart
                     .draw_series(empty())
                     .map_err(|e| e.to_string())?
-                    .label(format!("{} = {value}", axis.key()))
+                    .label(format!("{} = {value}", setting.key()))
                     .legend(move |(x, y)| Circle::new((x + 10, y), 5, color.filled()));
             }
         }
-        if let Some((axis, values)) = &self.shape {
+        if let Some((setting, values)) = &self.shape {
             for (i, value) in values.iter().enumerate() {
                 chart
                     .draw_series(empty())
                     .map_err(|e| e.to_string())?
-                    .label(format!("{} = {value}", axis.key()))
+                    .label(format!("{} = {value}", setting.key()))
                     .legend(move |(x, y)| {
                         Polygon::new(outline(i % SHAPES, (x + 10, y)), NEUTRAL.filled())
                     });
@@ -161,8 +193,33 @@ mod tests {
             .map(|row| Point { row, size: 1, mean_ns: 1.0, ci_ns: (1.0, 1.0) })
             .collect();
         let encoding = Encoding::of(&points);
-        assert_eq!(encoding.color.as_ref().map(|c| c.0), Some(Axis::Lto), "opt-level is fixed");
-        assert_eq!(encoding.shape.as_ref().map(|s| s.0), Some(Axis::Panic));
+        let color = Some(Setting::Profile(Axis::Lto));
+        assert_eq!(encoding.color.as_ref().map(|c| c.0), color, "opt-level is fixed");
+        assert_eq!(encoding.shape.as_ref().map(|s| s.0), Some(Setting::Profile(Axis::Panic)));
         assert_ne!(encoding.color(&rows[0]), encoding.color(&rows[1]));
+    }
+
+    #[test]
+    fn the_build_axes_are_the_setting_after_the_profile_axes() {
+        let row = |opt: &str, pgo: Option<bool>, post_build: Option<&str>| Row {
+            opt_level: opt.into(),
+            pgo,
+            post_build: post_build.map(String::from),
+            ..Row::default()
+        };
+        let rows = [
+            row("3", None, None),
+            row("s", Some(true), None),
+            row("s", Some(true), Some("llvm-bolt")),
+        ];
+        let points: Vec<Point> = rows
+            .iter()
+            .map(|row| Point { row, size: 1, mean_ns: 1.0, ci_ns: (1.0, 1.0) })
+            .collect();
+        let encoding = Encoding::of(&points);
+        assert_eq!(encoding.color.as_ref().map(|c| c.0), Some(Setting::Profile(Axis::OptLevel)));
+        let (setting, values) = encoding.shape.clone().unwrap();
+        assert_eq!(setting, Setting::Build);
+        assert_eq!(values, ["PGO", "PGO, then llvm-bolt", "plain"]);
     }
 }

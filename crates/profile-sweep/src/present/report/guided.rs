@@ -98,6 +98,61 @@ pub(super) fn guided_section(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::results::rows::Status;
+
+    /// The size row and the `run` row of `variant`, with a mean and interval in ms.
+    fn variant(id: &str, size: u64, (mean, low, high): (f64, f64, f64)) -> [Row; 2] {
+        let size_row = Row {
+            variant: id.into(),
+            status: Status::Ok,
+            size_bytes: Some(size),
+            trained_on: id.contains("-pgo").then(|| "train (no stdin)".into()),
+            ..Row::default()
+        };
+        let run = Row {
+            measurement: Some("run".into()),
+            mean_ns: Some(mean * 1e6),
+            ci_low_ns: Some(low * 1e6),
+            ci_high_ns: Some(high * 1e6),
+            ..size_row.clone()
+        };
+        [size_row, run]
+    }
+
+    fn section(rows: &[Row]) -> String {
+        let sizes: Vec<&Row> = rows.iter().filter(|r| r.measurement.is_none()).collect();
+        let mut out = String::new();
+        guided_section(&mut out, rows, &sizes, &["run"]).unwrap();
+        out
+    }
+
+    #[test]
+    fn trained_variants_are_compared_with_where_they_start_and_ties_said() {
+        let mut rows: Vec<Row> = [
+            variant("o3-sym", 1000, (100.0, 98.0, 102.0)),
+            variant("o3-sym-pgo", 1010, (80.0, 79.0, 81.0)),
+            variant("oz-sym", 800, (150.0, 140.0, 160.0)),
+            variant("oz-sym-pgo", 790, (145.0, 130.0, 160.0)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let text = section(&rows);
+        assert!(text.contains("- trained on: train (no stdin)"), "{text}");
+        assert!(text.contains("- measured on: `run`"), "{text}");
+        assert!(
+            text.contains("| `o3-sym-pgo` | `o3-sym` | 1,010 B | +1.0% | 80.00 ms | -20.0% |"),
+            "{text}"
+        );
+        assert!(
+            text.contains("| `oz-sym-pgo` | `oz-sym` | 790 B | -1.2% | 145.00 ms | tie |"),
+            "{text}"
+        );
+        assert!(!text.contains("warning"), "{text}");
+        rows[2].note = Some("PGO: ...; trained on what it is measured on (run): ...".into());
+        assert!(section(&rows).contains("**warning**: a training workload is also measured"));
+        assert_eq!(section(&rows[..2]), "", "no trained variant, no section");
+    }
 
     #[test]
     fn a_trained_variant_starts_from_its_id_without_the_trained_fragments() {

@@ -159,28 +159,49 @@ fn the_readme_quotes_the_committed_results() {
 
 #[test]
 fn the_readme_table_of_seed_techniques_quotes_their_results() {
-    let readme =
-        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md")).unwrap();
-    let start = readme
-        .find("## Every technique the seeds name")
-        .expect("the README has the seed-techniques section");
-    let section = &readme[start..start + 3 + readme[start + 3..].find("\n## ").unwrap()];
     // The seed-techniques sweep, and the no-std hello world's (another package).
     let mut rows = committed_rows("results/seed-techniques/results.csv");
     rows.extend(committed_rows("results/no-std/results.csv"));
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../results/seed-techniques");
     let crates = profile_sweep::load_breakdown(&dir.join("results.csv")).unwrap().crates;
+    let code_sizes = crates.iter().map(|c| thousands(c.text_bytes)).collect();
+    assert_section_quotes("## Every technique the seeds name", &rows, code_sizes, 5);
+}
+
+#[test]
+fn the_readme_section_on_profile_guided_builds_quotes_their_results() {
+    let rows = committed_rows("results/pgo/results.csv");
+    assert_section_quotes("## Profile-guided builds", &rows, BTreeSet::new(), 2);
+}
+
+/// Every size and instruction count (a number with thousands separators) and every runtime in
+/// ms quoted in the README section titled `title` is one of `rows` (or of `also_measured`), and
+/// it quotes at least ten numbers and `min_runtimes` runtimes.
+fn assert_section_quotes(
+    title: &str,
+    rows: &[profile_sweep::results::rows::Row],
+    also_measured: BTreeSet<String>,
+    min_runtimes: usize,
+) {
+    let readme =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md")).unwrap();
+    let start = readme.find(title).unwrap_or_else(|| panic!("the README has {title}"));
+    let section = &readme[start..start + 3 + readme[start + 3..].find("\n## ").unwrap()];
     let mut measured: BTreeSet<String> = rows
         .iter()
         .flat_map(|r| [r.size_bytes, r.shipped_bytes, r.image_bytes])
         .flatten()
         .map(thousands)
         .collect();
-    measured.extend(crates.iter().map(|c| thousands(c.text_bytes)));
+    measured.extend(also_measured);
     let counts = rows.iter().filter(|r| r.unit.as_deref() == Some("instructions"));
     measured.extend(counts.filter_map(|r| r.mean_ns).map(|n| thousands(n as u64)));
-    let runtimes: BTreeSet<String> =
-        rows.iter().filter_map(|r| r.mean_ns).map(|ns| format!("{:.1} ms", ns / 1e6)).collect();
+    let runtimes: BTreeSet<String> = rows
+        .iter()
+        .flat_map(|r| [r.mean_ns, r.ci_low_ns, r.ci_high_ns])
+        .flatten()
+        .map(|ns| format!("{:.1} ms", ns / 1e6))
+        .collect();
     let words: Vec<&str> = section.split([' ', '\n', '(', ')', '|', '[', ']']).collect();
     let numbers: Vec<&str> = words
         .iter()
@@ -191,7 +212,7 @@ fn the_readme_table_of_seed_techniques_quotes_their_results() {
     for number in numbers {
         assert!(
             measured.contains(number),
-            "the README quotes {number} for the seed techniques; results/seed-techniques has no such size or instruction count"
+            "the README quotes {number} under {title}; its results have no such size or instruction count"
         );
     }
     let quoted_runtimes: Vec<String> = words
@@ -199,11 +220,11 @@ fn the_readme_table_of_seed_techniques_quotes_their_results() {
         .filter(|w| w[1] == "ms" && w[0].parse::<f64>().is_ok())
         .map(|w| format!("{} ms", w[0]))
         .collect();
-    assert!(quoted_runtimes.len() >= 5, "{quoted_runtimes:?}");
+    assert!(quoted_runtimes.len() >= min_runtimes, "{quoted_runtimes:?}");
     for runtime in quoted_runtimes {
         assert!(
             runtimes.contains(&runtime),
-            "the README quotes {runtime} for the seed techniques; results/seed-techniques has no such mean"
+            "the README quotes {runtime} under {title}; its results have no such mean or bound"
         );
     }
 }

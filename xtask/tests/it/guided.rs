@@ -1,7 +1,8 @@
 //! PGO and BOLT on the fixture: a PGO variant is built instrumented, trained on the `[[train]]`
 //! workload, and rebuilt with `-Cprofile-use` reading the merged profile; a BOLT variant is
 //! built where llvm-bolt is installed and skipped with its install command where it is not. A
-//! sweep with PGO and nothing to train on is refused before any build.
+//! sweep with PGO and nothing to train on, or without rustup's llvm-tools, is refused before
+//! any build.
 
 use std::path::Path;
 
@@ -77,5 +78,28 @@ fn pgo_without_a_training_workload_is_refused_before_any_build() {
     assert!(text.contains("pgo = true needs a training workload"), "{text}");
     assert!(text.contains("[[train]]"), "says the fix: {text}");
     assert!(!fixture.path("target/profile-sweep").join("sweep/pgo").exists(), "nothing was built");
+    assert_eq!(fixture.manifest_bytes(), before);
+}
+
+#[test]
+fn pgo_without_llvm_tools_is_refused_with_the_command_that_installs_them() {
+    let fixture = Fixture::new();
+    // A rustc whose sysroot has no llvm-tools: the real one, except for `--print sysroot`.
+    let rustc = fixture.path("rustc-without-llvm-tools");
+    std::fs::write(
+        &rustc,
+        "#!/bin/sh\nif [ \"$1 $2\" = \"--print sysroot\" ]; then echo /nonexistent; exit 0; fi\nexec rustc \"$@\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&rustc, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let before = fixture.manifest_bytes();
+    let sweep = fixture
+        .sweep_file("package = \"app\"\n[matrix]\npgo = [false, true]\n[[train]]\nname = \"t\"\n");
+    let output = fixture.sweep_command(&sweep).env("RUSTC", &rustc).output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let text = stderr(&output);
+    assert!(text.contains("sweep.toml:3:"), "names the line: {text}");
+    assert!(text.contains("llvm-profdata and llvm-strip from rustup's llvm-tools"), "{text}");
+    assert!(text.contains("rustup component add llvm-tools"), "says the fix: {text}");
     assert_eq!(fixture.manifest_bytes(), before);
 }

@@ -89,7 +89,7 @@ impl Prepared {
                 .with_fix("loosen the exclude rules")
                 .into());
         }
-        check_trainings(&sweep, &expansion.variants)?;
+        let training_notes = check_trainings(&sweep, &expansion.variants)?;
         let edited_manifest = profiles::with_sweep_profiles(
             manifest_path,
             &manifest_text,
@@ -115,6 +115,7 @@ impl Prepared {
         let valgrind = instructions::valgrind_version();
         let search = search_plan(options, &sweep, &valgrind)?;
         let mut notes = expansion.notes;
+        notes.extend(training_notes);
         if let Err(missing) = &valgrind
             && sweep.runs.iter().any(|r| r.spec.instructions.is_none())
         {
@@ -188,17 +189,26 @@ impl Prepared {
     }
 }
 
-/// A sweep with PGO or BOLT variants needs a workload to train them on.
-fn check_trainings(sweep: &Sweep, variants: &[Variant]) -> Result<(), InputError> {
-    let Some(trained) = variants.iter().find(|v| v.env.trained()) else { return Ok(()) };
-    if !sweep.trainings.is_empty() {
-        return Ok(());
+/// A sweep with PGO or BOLT variants needs a workload to train them on; the notes say what
+/// trains and warn when a training workload is also measured.
+fn check_trainings(sweep: &Sweep, variants: &[Variant]) -> Result<Vec<String>, InputError> {
+    let Some(trained) = variants.iter().find(|v| v.env.trained()) else { return Ok(Vec::new()) };
+    if sweep.trainings.is_empty() {
+        let axis = if trained.env.pgo { "pgo" } else { "bolt" };
+        let offset = sweep.text.find(axis).unwrap_or(0);
+        return Err(sweep
+            .error_at(offset, format!("{axis} = true needs a training workload, and the sweep has none"))
+            .with_fix("add a [[train]] table (the keys of [[run]]: name, args, stdin), e.g. [[train]] name = \"train\" stdin = { generate = \"json-lines-wide\", records = 20000, seed = 7 }; or mark a [[run]] with train = true"));
     }
-    let axis = if trained.env.pgo { "pgo" } else { "bolt" };
-    let offset = sweep.text.find(axis).unwrap_or(0);
-    Err(sweep
-        .error_at(offset, format!("{axis} = true needs a training workload, and the sweep has none"))
-        .with_fix("add a [[train]] table (the keys of [[run]]: name, args, stdin), e.g. [[train]] name = \"train\" stdin = { generate = \"json-lines-wide\", records = 20000, seed = 7 }; or mark a [[run]] with train = true"))
+    let described: Vec<String> = sweep.trainings.iter().map(|t| t.describe()).collect();
+    let mut notes = vec![format!("PGO and BOLT variants train on {}", described.join("; "))];
+    for run in sweep.runs.iter().filter(|r| sweep.trainings.iter().any(|t| t.same_workload(r))) {
+        notes.push(format!(
+            "run `{}` is also a training workload: its gain from PGO or BOLT may not carry to other inputs; measure on an input the training never saw",
+            run.spec.name
+        ));
+    }
+    Ok(notes)
 }
 
 /// The search's plan when the sweep file or `--search` asks for one; a search needs a matrix, a

@@ -38,6 +38,18 @@ fn pgo_trains_then_builds_with_the_profile_and_bolt_is_built_or_skipped() {
     let final_rustc = steps.lines().find(|l| l.contains("--crate-name app")).unwrap_or_default();
     assert!(final_rustc.contains(&use_flag), "rustc's command line reads the profile: {steps}");
 
+    let apply = fixture
+        .xtask()
+        .args(["apply", "--dry-run", "--manifest-path"])
+        .arg(fixture.manifest())
+        .arg(fixture.path("out/results.csv"))
+        .arg("o3-nolto-cgu16-unwind-sym-pgo")
+        .output()
+        .unwrap();
+    assert!(apply.status.success(), "{}", stderr(&apply));
+    let said = crate::fixture::stdout(&apply);
+    assert!(said.contains("was measured when built with: PGO."), "{said}");
+
     for id in ["o3-nolto-cgu16-unwind-sym-bolt", "o3-nolto-cgu16-unwind-sym-pgo-bolt"] {
         let bolt = size_row(&rows, id);
         if bolt_installed() {

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use crate::cli::Door;
 use crate::error::{InputError, SweepError};
-use crate::present::apply;
+use crate::present::{analysis, apply};
 use crate::results::rows;
 use crate::util::files::write_atomic;
 
@@ -48,6 +48,7 @@ impl Apply {
                 .with_fix("pass the Cargo.toml of your workspace root with --manifest-path")
         })?;
         let new = apply::apply(&rows, &self.csv, &self.variant, manifest, &old, &self.profile)?;
+        self.say_build_axes(&rows);
         if new == old {
             println!(
                 "{} already has the settings of `{}` in [profile.{}]",
@@ -72,5 +73,20 @@ impl Apply {
             );
         }
         Ok(())
+    }
+
+    /// Says how the variant was built besides its profile (a target, rustflags, PGO, BOLT, ...):
+    /// the profile alone does not reproduce its numbers.
+    fn say_build_axes(&self, rows: &[rows::Row]) {
+        let row = rows.iter().find(|r| r.variant == self.variant && r.measurement.is_none());
+        let axes = row.map(analysis::build_axes).unwrap_or_default();
+        if axes.is_empty() {
+            return;
+        }
+        println!(
+            "note: `{}` was measured when built with: {}. The profile alone does not reproduce that; build the same way (see the README's build axes; PGO and BOLT need their training too).",
+            self.variant,
+            axes.join("; ")
+        );
     }
 }

@@ -166,6 +166,13 @@ pub fn build_axes(row: &Row) -> Vec<String> {
     axes
 }
 
+/// The build axes of a row as one value, for charts and filters: `plain`, or what
+/// [`build_axes`] lists (`PGO, then llvm-bolt`).
+pub fn build_label(row: &Row) -> String {
+    let axes = build_axes(row);
+    if axes.is_empty() { "plain".to_owned() } else { axes.join(", ") }
+}
+
 /// The successful runtime rows of `measurement` that have no size (a library swept through its
 /// benches), fastest first: with nothing to trade runtime against, a ranking is all there is.
 pub fn sizeless_ranking<'a>(rows: &'a [Row], measurement: &str) -> Vec<&'a Row> {

@@ -41,10 +41,7 @@ impl Setting {
     fn value(self, row: &Row) -> String {
         match self {
             Setting::Profile(axis) => row.axis_value(axis),
-            Setting::Build => {
-                let axes = analysis::build_axes(row);
-                if axes.is_empty() { "plain".to_owned() } else { axes.join(", ") }
-            }
+            Setting::Build => analysis::build_label(row),
         }
     }
 

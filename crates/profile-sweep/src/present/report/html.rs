@@ -25,13 +25,18 @@ const STYLE: &str = include_str!("html/report.css");
 struct Page {
     sweep: String,
     crate_line: String,
-    /// Profile axes whose values differ between variants, with their values.
+    /// Profile axes (and the build axes as one, `build`) whose values differ between
+    /// variants, with their values.
     axes: Vec<AxisValues>,
     measurements: Vec<Measurement>,
     budget: Option<f64>,
     /// The colours of the colour axis's values, as the PNG and SVG charts use them.
     palette: Vec<String>,
 }
+
+/// The key of the build axes besides the profile, as one setting (see
+/// [`analysis::build_label`]).
+const BUILD: &str = "build";
 
 #[derive(Debug, Serialize)]
 struct AxisValues {
@@ -91,16 +96,19 @@ fn page(rows: &[Row], budget: &Budget) -> Page {
         format!("package {}, binary {}, {}", r.package, r.bin, r.rustc)
     });
     let sizes = analysis::size_rows(rows);
-    let axes = Axis::ALL
+    let axes: Vec<AxisValues> = Axis::ALL
         .into_iter()
-        .filter_map(|axis| {
-            let values = analysis::distinct(sizes.iter().map(|r| r.axis_value(axis)));
-            (values.len() > 1).then_some(AxisValues { key: axis.key(), values })
+        .map(|axis| (axis.key(), sizes.iter().map(|r| r.axis_value(axis)).collect()))
+        .chain([(BUILD, sizes.iter().map(|r| analysis::build_label(r)).collect())])
+        .filter_map(|(key, values): (&'static str, Vec<String>)| {
+            let values = analysis::distinct(values.into_iter());
+            (values.len() > 1).then_some(AxisValues { key, values })
         })
         .collect();
+    let by_build = axes.iter().any(|a| a.key == BUILD);
     let measurements = analysis::measurements(rows)
         .into_iter()
-        .map(|name| measurement(rows, name))
+        .map(|name| measurement(rows, name, by_build))
         .filter(|m| !m.points.is_empty())
         .collect();
     Page {
@@ -113,7 +121,9 @@ fn page(rows: &[Row], budget: &Budget) -> Page {
     }
 }
 
-fn measurement(rows: &[Row], name: &str) -> Measurement {
+/// The points of measurement `name`; `by_build` adds the build axes to their settings (when
+/// they vary in the sweep).
+fn measurement(rows: &[Row], name: &str, by_build: bool) -> Measurement {
     let points = analysis::points(rows, name);
     let unit = analysis::unit_of(name);
     let max = points.iter().map(|p| p.ci_ns.1.max(p.mean_ns)).fold(0.0, f64::max);
@@ -133,7 +143,11 @@ fn measurement(rows: &[Row], name: &str) -> Measurement {
         .map(|p| PointData {
             id: p.row.variant.clone(),
             step: p.row.step.clone(),
-            settings: Axis::ALL.into_iter().map(|a| (a.key(), p.row.axis_value(a))).collect(),
+            settings: Axis::ALL
+                .into_iter()
+                .map(|a| (a.key(), p.row.axis_value(a)))
+                .chain(by_build.then(|| (BUILD, analysis::build_label(p.row))))
+                .collect(),
             built_with: analysis::build_axes(p.row).join("; "),
             size: p.size,
             mean: p.mean_ns / scale,

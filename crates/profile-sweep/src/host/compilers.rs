@@ -97,7 +97,7 @@ impl Compilers {
                 let Some(tools) = toolchain::llvm_tools(&rustc, &host) else {
                     let axis = if env.pgo { "pgo" } else { "bolt" };
                     return Err(sweep
-                        .error_at(offset_of(sweep, axis), format!("{axis} = true needs llvm-profdata and llvm-strip from rustup's llvm-tools component, which is not installed"))
+                        .error_at(sweep.key_offset(axis), format!("{axis} = true needs llvm-profdata and llvm-strip from rustup's llvm-tools component, which is not installed"))
                         .with_fix(format!("rustup component add llvm-tools{for_toolchain}")));
                 };
                 compilers.llvm_tools.insert(env.toolchain.clone(), tools);
@@ -119,7 +119,7 @@ impl Compilers {
             if env.build_std {
                 if !toolchain::has_rust_src(&rustc) {
                     return Err(sweep
-                        .error_at(offset_of(sweep, "build-std"), "build-std needs the sources of std, and the rust-src component is not installed")
+                        .error_at(sweep.key_offset("build-std"), "build-std needs the sources of std, and the rust-src component is not installed")
                         .with_fix(format!("rustup component add rust-src{for_toolchain}")));
                 }
             } else if !toolchain::has_std(&libdir) {
@@ -191,7 +191,8 @@ impl Compilers {
     }
 }
 
-/// Where `needle` (a value of a build axis) is first written in the sweep file, else its start.
+/// Where `needle` (a value of a build axis, such as a target triple) is first written in the sweep
+/// file, else its start.
 fn offset_of(sweep: &Sweep, needle: &str) -> usize {
     sweep.text.find(needle).unwrap_or(0)
 }

@@ -207,6 +207,20 @@ impl Sweep {
     pub fn error_at(&self, offset: usize, message: impl Into<String>) -> InputError {
         InputError::at(&self.file, &self.text, offset, message)
     }
+
+    /// Where key `key` is first set in this sweep file (a line `key = ...`), else its start.
+    pub fn key_offset(&self, key: &str) -> usize {
+        let mut offset = 0;
+        for line in self.text.split_inclusive('\n') {
+            let indent = line.len() - line.trim_start().len();
+            let rest = line.trim_start().strip_prefix(key).map(str::trim_start);
+            if rest.is_some_and(|r| r.starts_with('=')) {
+                return offset + indent;
+            }
+            offset += line.len();
+        }
+        0
+    }
 }
 
 /// The sweep's name: `name = ...`, else the file's stem.

@@ -116,3 +116,13 @@ fn missing_file_says_where_sweeps_are() {
     assert!(err.message.starts_with("cannot read sweep file"));
     assert!(err.fix.unwrap().contains("sweeps/"));
 }
+
+#[test]
+fn a_key_is_found_where_it_is_set_not_where_its_name_appears() {
+    let sweep = parse(
+        "name = \"pgo\"\npackage = \"p\"\n[matrix]\n  pgo= [true]\n[[train]]\nname = \"t\"\n",
+    )
+    .unwrap();
+    assert_eq!(sweep.key_offset("pgo"), sweep.text.find("pgo=").unwrap());
+    assert_eq!(sweep.key_offset("bolt"), 0, "not set: the file's start");
+}

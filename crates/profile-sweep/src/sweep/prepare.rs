@@ -195,9 +195,8 @@ fn check_trainings(sweep: &Sweep, variants: &[Variant]) -> Result<Vec<String>, I
     let Some(trained) = variants.iter().find(|v| v.env.trained()) else { return Ok(Vec::new()) };
     if sweep.trainings.is_empty() {
         let axis = if trained.env.pgo { "pgo" } else { "bolt" };
-        let offset = sweep.text.find(axis).unwrap_or(0);
         return Err(sweep
-            .error_at(offset, format!("{axis} = true needs a training workload, and the sweep has none"))
+            .error_at(sweep.key_offset(axis), format!("{axis} = true needs a training workload, and the sweep has none"))
             .with_fix("add a [[train]] table (the keys of [[run]]: name, args, stdin), e.g. [[train]] name = \"train\" stdin = { generate = \"json-lines-wide\", records = 20000, seed = 7 }; or mark a [[run]] with train = true"));
     }
     let described: Vec<String> = sweep.trainings.iter().map(|t| t.describe()).collect();

@@ -152,6 +152,13 @@ fn runs(text: &mut String, subject: &Subject) {
 # stdin = "data/typical.json"
 # warmup = 2
 # runs = 10
+#
+# Profile-guided builds: add `pgo = [false, true]` to the [matrix] (or `pgo = true` to a ladder
+# step; `bolt` likewise where llvm-bolt is installed), with a training workload that differs
+# from what is measured. Needs `rustup component add llvm-tools`.
+# [[train]]
+# name = "train"
+# args = ["--input", "data/other.json"]
 "#,
     );
 }
@@ -219,6 +226,7 @@ mod tests {
         assert!(text.contains("#   lto = true\n"), "{text}");
         assert!(text.contains("[[bench]]\npackage = \"tool\"\nbench = \"speed\"\n"), "{text}");
         assert!(text.contains("# [[run]]"), "{text}");
+        assert!(text.contains("# [[train]]") && text.contains("pgo = [false, true]"), "{text}");
     }
 
     #[test]

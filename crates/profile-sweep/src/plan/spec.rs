@@ -208,6 +208,20 @@ impl Sweep {
         InputError::at(&self.file, &self.text, offset, message)
     }
 
+    /// The training workloads, each with what it runs on, as the `trained_on` column says
+    /// them: `train-records (json-records, 100000 records, seed 7); ...`.
+    pub fn trainings_described(&self) -> String {
+        let described: Vec<String> = self.trainings.iter().map(Run::describe).collect();
+        described.join("; ")
+    }
+
+    /// The measured runs that are also training workloads (the same command on the same
+    /// input): their gains from PGO or BOLT flatter the training input.
+    pub fn runs_also_trained(&self) -> Vec<&Run> {
+        let trains = |run: &Run| self.trainings.iter().any(|t| t.same_workload(run));
+        self.runs.iter().filter(|run| trains(run)).collect()
+    }
+
     /// Where key `key` is first set in this sweep file (a line `key = ...`), else its start.
     pub fn key_offset(&self, key: &str) -> usize {
         let mut offset = 0;

@@ -227,12 +227,8 @@ impl CargoExecutor<'_> {
             "{step}: build_seconds includes its training on {} workload(s), see trained_on",
             sweep.trainings.len()
         );
-        let measured_too: Vec<&str> = sweep
-            .runs
-            .iter()
-            .filter(|run| sweep.trainings.iter().any(|t| t.same_workload(run)))
-            .map(|run| run.spec.name.as_str())
-            .collect();
+        let measured_too: Vec<&str> =
+            sweep.runs_also_trained().iter().map(|run| run.spec.name.as_str()).collect();
         if !measured_too.is_empty() {
             let names = measured_too.join(", ");
             write!(note, "; trained on what it is measured on ({names}): the gain may not carry to other inputs").expect("a String");

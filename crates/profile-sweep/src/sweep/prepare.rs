@@ -199,9 +199,8 @@ fn check_trainings(sweep: &Sweep, variants: &[Variant]) -> Result<Vec<String>, I
             .error_at(sweep.key_offset(axis), format!("{axis} = true needs a training workload, and the sweep has none"))
             .with_fix("add a [[train]] table (the keys of [[run]]: name, args, stdin), e.g. [[train]] name = \"train\" stdin = { generate = \"json-lines-wide\", records = 20000, seed = 7 }; or mark a [[run]] with train = true"));
     }
-    let described: Vec<String> = sweep.trainings.iter().map(|t| t.describe()).collect();
-    let mut notes = vec![format!("PGO and BOLT variants train on {}", described.join("; "))];
-    for run in sweep.runs.iter().filter(|r| sweep.trainings.iter().any(|t| t.same_workload(r))) {
+    let mut notes = vec![format!("PGO and BOLT variants train on {}", sweep.trainings_described())];
+    for run in sweep.runs_also_trained() {
         notes.push(format!(
             "run `{}` is also a training workload: its gain from PGO or BOLT may not carry to other inputs; measure on an input the training never saw",
             run.spec.name

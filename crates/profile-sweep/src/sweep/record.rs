@@ -202,15 +202,9 @@ impl<'a> Recorder<'a> {
                 (None, false) => None,
             },
             pgo: env.pgo.then_some(true),
-            trained_on: env.trained().then(|| self.trained_on()),
+            trained_on: env.trained().then(|| self.sweep.trainings_described()),
             ..Row::default()
         }
-    }
-
-    /// The training workloads of a PGO or BOLT variant, each with what it runs on.
-    fn trained_on(&self) -> String {
-        let described: Vec<String> = self.sweep.trainings.iter().map(|t| t.describe()).collect();
-        described.join("; ")
     }
 
     /// Says which features the target's `required-features` added to every build, if any.

@@ -6,10 +6,10 @@
 use std::fmt::{self, Write};
 
 use super::measurement::show;
+use super::size_cells;
 use crate::present::analysis::{self, Point};
 use crate::present::markdown::{Align, Table};
 use crate::results::rows::Row;
-use crate::util::units::thousands;
 
 /// The id fragments of the trained build axes, as [`crate::plan::build_env`] writes them.
 const TRAINED_FRAGMENTS: [&str; 2] = ["-pgo", "-bolt"];
@@ -65,18 +65,8 @@ pub(super) fn guided_section(
     for row in sizes.iter().filter(|r| trained(r)) {
         let plain_id = plain_of(&row.variant);
         let plain = sizes.iter().find(|r| r.variant == plain_id);
-        let size = row
-            .size_bytes
-            .map(|s| format!("{} B", thousands(s)))
-            .unwrap_or_else(|| row.status.to_string());
-        let size_change = match (plain.and_then(|p| p.size_bytes), row.size_bytes) {
-            (Some(old), Some(new)) => {
-                format!("{:+.1}%", analysis::change_percent(old as f64, new as f64))
-            }
-            _ => String::new(),
-        };
-        let mut cells =
-            vec![format!("`{}`", row.variant), format!("`{plain_id}`"), size, size_change];
+        let mut cells = vec![format!("`{}`", row.variant), format!("`{plain_id}`")];
+        cells.extend(size_cells(row, plain.copied()));
         for (measurement, points) in measurements.iter().zip(&points) {
             let find = |id: &str| points.iter().find(|p| p.row.variant == id);
             let (this, base) = (find(&row.variant), find(&plain_id));

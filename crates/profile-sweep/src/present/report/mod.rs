@@ -190,6 +190,13 @@ fn percent(old: Option<f64>, new: Option<f64>) -> String {
     }
 }
 
+/// A size row's size cell (its status when it has no size) and its change from `before`.
+fn size_cells(row: &Row, before: Option<&Row>) -> [String; 2] {
+    let size = row.size_bytes.map(|s| format!("{} B", thousands(s)));
+    let bytes = |r: &Row| r.size_bytes.map(|s| s as f64);
+    [size.unwrap_or_else(|| row.status.to_string()), percent(before.and_then(bytes), bytes(row))]
+}
+
 /// The mean of `measurement` for `variant`, if measured.
 fn mean_of(rows: &[Row], variant: &str, measurement: &str) -> Option<f64> {
     rows.iter()
@@ -225,16 +232,8 @@ fn ladder_section(
     table.column("build time", Align::Right);
     let mut previous: Option<&Row> = None;
     for step in steps {
-        let size = step
-            .size_bytes
-            .map(|s| format!("{} B", thousands(s)))
-            .unwrap_or_else(|| step.status.to_string());
-        let size_change = percent(
-            previous.and_then(|p| p.size_bytes).map(|s| s as f64),
-            step.size_bytes.map(|s| s as f64),
-        );
-        let mut cells =
-            vec![step.step.clone().unwrap_or_else(|| step.variant.clone()), size, size_change];
+        let mut cells = vec![step.step.clone().unwrap_or_else(|| step.variant.clone())];
+        cells.extend(size_cells(step, previous));
         for measurement in measurements {
             let mean = mean_of(rows, &step.variant, measurement);
             let before = previous.and_then(|p| mean_of(rows, &p.variant, measurement));

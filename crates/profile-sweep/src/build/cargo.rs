@@ -13,6 +13,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use cargo_metadata::{Message, TargetKind};
 
+use crate::build::{Step, run_tool};
 use crate::host::toolchain::NamedToolchain;
 use crate::plan::build_env::{BUILD_STD_FLAGS, BuildEnv, NO_DEFAULT_FEATURES};
 use crate::plan::settings::{Panic, Setting, Strip};
@@ -278,27 +279,23 @@ const WASM_FEATURES: [&str; 6] = [
 
 /// Runs `wasm-opt <level>` on the wasm file `file`, replacing it. Returns the seconds it took,
 /// or the tool's error output.
-pub fn wasm_opt(file: &Path, level: &str) -> Result<std::result::Result<f64, String>> {
+pub fn wasm_opt(file: &Path, level: &str) -> Result<Step> {
     let optimised = file.with_extension("wasm-opt.wasm");
-    let started = Instant::now();
-    let output = Command::new("wasm-opt")
-        .arg(level)
-        // A stripped module has no `target_features` section to tell wasm-opt which features it
-        // uses: these are the ones rustc enables for wasm32 by default (since Rust 1.87).
-        .args(WASM_FEATURES)
-        .arg(file)
-        .arg("-o")
-        .arg(&optimised)
-        .stdin(Stdio::null())
-        .output()
-        .context("cannot run wasm-opt")?;
-    let seconds = started.elapsed().as_secs_f64();
-    if !output.status.success() {
-        return Ok(Err(first_error_lines(&String::from_utf8_lossy(&output.stderr))));
+    let step = run_tool(
+        Command::new("wasm-opt")
+            .arg(level)
+            // A stripped module has no `target_features` section to tell wasm-opt which features
+            // it uses: these are the ones rustc enables for wasm32 by default (since Rust 1.87).
+            .args(WASM_FEATURES)
+            .arg(file)
+            .arg("-o")
+            .arg(&optimised),
+    )?;
+    if step.is_ok() {
+        std::fs::rename(&optimised, file)
+            .with_context(|| format!("cannot replace {}", file.display()))?;
     }
-    std::fs::rename(&optimised, file)
-        .with_context(|| format!("cannot replace {}", file.display()))?;
-    Ok(Ok(seconds))
+    Ok(step)
 }
 
 /// `cargo generate-lockfile` for the workspace of `manifest`: resolves the dependency versions

@@ -5,13 +5,12 @@
 //! Running the training workloads is not here: the sweep runs them between these steps.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::Instant;
+use std::process::Command;
 
 use anyhow::{Context, Result};
 
+use crate::build::{Step, run_tool};
 use crate::plan::settings::Strip;
-use crate::util::text::first_error_lines;
 
 /// The rustc flags of PGO's instrumented build: raw profiles go to `raw_dir`.
 pub fn profile_generate(raw_dir: &Path) -> Vec<String> {
@@ -42,24 +41,10 @@ const BOLT_OPTIMISE: [&str; 7] = [
     "-no-huge-pages",
 ];
 
-/// A tool's run: its wall time, or its error output when it failed.
-pub type Step = std::result::Result<f64, String>;
-
-/// Runs `command` to its end: its wall time, or the first lines of its error output.
+/// Runs `command` to its end: its wall time, or its error output led by the program's name.
 fn run(command: &mut Command) -> Result<Step> {
     let program = command.get_program().to_string_lossy().into_owned();
-    let started = Instant::now();
-    let output =
-        command.stdin(Stdio::null()).output().with_context(|| format!("cannot run {program}"))?;
-    let seconds = started.elapsed().as_secs_f64();
-    Ok(match output.status.success() {
-        true => Ok(seconds),
-        false => {
-            let stderr = String::from_utf8_lossy(&output.stderr);
-            let stdout = String::from_utf8_lossy(&output.stdout);
-            Err(format!("{program} failed:\n{}", first_error_lines(&format!("{stderr}{stdout}"))))
-        }
-    })
+    Ok(run_tool(command)?.map_err(|errors| format!("{program} failed:\n{errors}")))
 }
 
 /// Runs `commands` one after another until one fails: their total wall time, or the error.
@@ -75,7 +60,7 @@ fn in_turn(commands: Vec<Command>) -> Result<Step> {
 }
 
 /// The files in `dir` whose names end in `extension`, sorted.
-pub fn files_in(dir: &Path, extension: &str) -> Result<Vec<PathBuf>> {
+fn files_in(dir: &Path, extension: &str) -> Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .with_context(|| format!("cannot list {}", dir.display()))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))

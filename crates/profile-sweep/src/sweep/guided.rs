@@ -14,8 +14,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use super::executor::{CargoExecutor, Job};
+use crate::build::Step;
 use crate::build::cargo::{self, BuildFlags, BuildOutcome, CargoTarget};
-use crate::build::guided::{self, Step};
+use crate::build::guided;
 use crate::measure::runtime::{Exit, run_to_exit, set_library_path};
 use crate::plan::measures::Run;
 use crate::util::files::remove_dir;

@@ -200,12 +200,7 @@ fn offset_of(sweep: &Sweep, needle: &str) -> usize {
 /// `wasm-opt --version`, or why it cannot run.
 fn wasm_opt_version() -> Result<String, String> {
     let missing = "wasm-opt is not installed here; install Binaryen (Debian: `apt-get install binaryen`) to measure wasm-opt variants";
-    match Command::new("wasm-opt").arg("--version").output() {
-        Ok(output) if output.status.success() => {
-            Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
-        }
-        _ => Err(missing.to_owned()),
-    }
+    tool_version(Path::new("wasm-opt")).map_err(|_| missing.to_owned())
 }
 
 /// BOLT's directory: that of `llvm-bolt` on `PATH`, else of the newest

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use crate::fixture::{Fixture, signal, stderr};
 
 /// Starts a sweep whose builds sleep, and waits until the sweep profiles are in the manifest.
-fn start_slow_sweep(fixture: &Fixture) -> Child {
+pub(crate) fn start_slow_sweep(fixture: &Fixture) -> Child {
     let sweep = fixture.sweep_file("package = \"app\"\n[matrix]\nopt-level = [1, 2, 3]\n");
     let child = fixture
         .sweep_command(&sweep)

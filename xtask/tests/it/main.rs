@@ -1,6 +1,7 @@
 //! Integration tests: the real `xtask` binary sweeping a copy of a tiny fixture workspace with
 //! real cargo builds. One test binary for the crate, to keep link times low.
 
+mod attack;
 mod axes;
 mod bad_input;
 mod browser;

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use crate::cli::Door;
 use crate::error::{InputError, SweepError};
+use crate::manifest::repair::Repair;
 use crate::present::{analysis, apply};
 use crate::results::rows;
 use crate::util::files::write_atomic;
@@ -43,6 +44,20 @@ impl Apply {
 
     fn apply(&self, manifest: &std::path::Path) -> Result<(), SweepError> {
         let rows = rows::load(&self.csv)?;
+        // A running sweep puts the file back as it was when it started: an edit now would be
+        // taken for the user's own and mixed with the sweep's restore. A killed one's leftovers
+        // go first. (A manifest cargo cannot read has no sweep on it: apply says what is wrong.)
+        match crate::restore(manifest) {
+            Ok(Repair::SweepRunning { pid, .. }) => {
+                return Err(anyhow::anyhow!(
+                    "a sweep (pid {pid}) is running on {}: apply once it has finished (or stop it with `kill {pid}`; it restores the file as it exits)",
+                    manifest.display()
+                )
+                .into());
+            }
+            Ok(Repair::Recovered(recovery)) => eprintln!("profile-sweep: {recovery}"),
+            Ok(Repair::Clean { .. }) | Err(_) => {}
+        }
         let old = std::fs::read_to_string(manifest).map_err(|e| {
             InputError::in_file(manifest, format!("cannot read: {e}"))
                 .with_fix("pass the Cargo.toml of your workspace root with --manifest-path")

@@ -3,13 +3,20 @@
 //! Order of operations, so that no instant leaves the manifest unrecoverable:
 //! 1. take the lock (`lock`, created exclusively; it records our pid and the manifest's mtime);
 //! 2. write a backup of the manifest's bytes (`manifest.backup`, atomically, before any edit);
-//! 3. edit the manifest (atomically: write a temporary file, then rename);
+//! 3. record the sha256 of the text about to be written (`written`), then edit the manifest
+//!    (atomically: write a temporary file, then rename);
 //! 4. restore it from memory when the sweep ends, fails or is interrupted (the guard's `Drop`);
 //!    after a `kill -9`, [`recover`] restores it from the backup on the next run of any command.
 //!
-//! The lock also refuses a second sweep on the same manifest while the first is alive. Files the
-//! sweep causes to exist next to the manifest (a `Cargo.lock` cargo would create) are listed in
-//! `created` before they exist, and removed with the restore or the recovery.
+//! The lock also refuses a second sweep on the same manifest while the first is alive. The one
+//! file a sweep causes to exist next to the manifest (the `Cargo.lock` cargo would create) is
+//! listed in `created` before it exists and claimed (sha256 and mtime) once it does; the restore
+//! or the recovery removes it only if it is still that file: nothing is deleted that the sweep
+//! cannot prove it made. A source file touched to time a rebuild is listed in `touched` (its old
+//! and new mtime) first, so even after a `kill -9` its old mtime comes back.
+//!
+//! Only the `[profile.sweep-*]` tables the manifest did not have before the sweep are ever taken
+//! out, and every other byte (BOM, CRLF) stays ([`crate::manifest::text`]).
 
 use std::fs;
 use std::io::ErrorKind;
@@ -30,8 +37,9 @@ pub struct ManifestGuard {
     modified: Option<SystemTime>,
     /// What the sweep last wrote into the manifest; `None` until it writes.
     written: Option<Vec<u8>>,
-    /// Files that did not exist before the sweep and go when it ends.
-    created: Vec<PathBuf>,
+    /// Files that did not exist before the sweep and go when it ends, with the proof that
+    /// they are the sweep's once they exist.
+    created: Vec<Created>,
     released: bool,
 }
 
@@ -138,15 +146,35 @@ impl ManifestGuard {
         if self.written.is_none() {
             write_atomic(&backup_path(&self.state_dir), &self.original)?;
         }
+        // The recovery puts the backup back over exactly these bytes: what the sweep wrote.
+        let mut hashes = fs::read_to_string(written_path(&self.state_dir)).unwrap_or_default();
+        hashes.push_str(&format!("{}\n", hex(&sha256(text.as_bytes()))));
+        write_atomic(&written_path(&self.state_dir), hashes.as_bytes())?;
         self.written = Some(text.as_bytes().to_owned());
         write_atomic(&self.manifest, text.as_bytes())
     }
 
     /// Records that `path`, which does not exist yet, is the sweep's doing and goes when it
-    /// ends. Call it before the file is created, so even a `kill -9` in between is covered.
+    /// ends. Call it before the file is created, so even a `kill -9` in between is covered;
+    /// call [`ManifestGuard::claim_created`] once it exists. Only the `Cargo.lock` beside the
+    /// manifest is ever removed.
     pub fn remove_on_restore(&mut self, path: &Path) -> Result<()> {
-        self.created.push(path.to_owned());
-        let list: String = self.created.iter().map(|p| format!("{}\n", p.display())).collect();
+        self.created.push(Created { path: path.to_owned(), proof: None });
+        self.write_created()
+    }
+
+    /// Records what `path` (listed by [`ManifestGuard::remove_on_restore`]) is now that the
+    /// sweep has made it: the restore removes it only while it is still this file.
+    pub fn claim_created(&mut self, path: &Path) -> Result<()> {
+        let proof = FileProof::of(path)?;
+        for created in self.created.iter_mut().filter(|c| c.path == path) {
+            created.proof = Some(proof.clone());
+        }
+        self.write_created()
+    }
+
+    fn write_created(&self) -> Result<()> {
+        let list: String = self.created.iter().map(Created::line).collect();
         write_atomic(&created_path(&self.state_dir), list.as_bytes())
     }
 
@@ -186,7 +214,8 @@ impl ManifestGuard {
                 }
             }
         }
-        remove_created(&self.state_dir)?;
+        remove_file(&written_path(&self.state_dir))?;
+        remove_created(&self.state_dir, &self.manifest)?;
         remove_file(&lock_path(&self.state_dir))?;
         self.released = true;
         Ok(())
@@ -225,12 +254,20 @@ pub fn recover(manifest: &Path, state_dir: &Path) -> Result<Option<Recovery>> {
     if lock.as_ref().is_some_and(|l| l.owner.is_alive()) {
         return Ok(None);
     }
+    put_back_touched(state_dir)?;
     let backup = backup_path(state_dir);
     let recovery = match fs::read(&backup) {
         Ok(saved) => {
             let current = fs::read(manifest).unwrap_or_default();
+            let written = fs::read_to_string(written_path(state_dir)).unwrap_or_default();
             if current == saved {
                 None
+            } else if written.lines().any(|h| h == hex(&sha256(&current))) {
+                put_back(manifest, &saved, lock.as_ref().and_then(|l| l.modified))?;
+                Some(Recovery::Restored {
+                    manifest: manifest.to_owned(),
+                    pid: lock.as_ref().map(|l| l.owner.pid),
+                })
             } else {
                 match put_back_keeping_edits(
                     manifest,
@@ -252,17 +289,125 @@ pub fn recover(manifest: &Path, state_dir: &Path) -> Result<Option<Recovery>> {
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", backup.display())),
     };
     remove_file(&backup)?;
-    remove_created(state_dir)?;
+    remove_file(&written_path(state_dir))?;
+    remove_created(state_dir, manifest)?;
     remove_file(&lock_path(state_dir))?;
     Ok(recovery)
 }
 
-/// Removes the files a sweep recorded as its own creation, then the list.
-fn remove_created(state_dir: &Path) -> Result<()> {
+/// Removes the files a sweep recorded as its own creation, where it can prove they are (the
+/// `Cargo.lock` beside `manifest`, with the sha256 and mtime it had when the sweep made it),
+/// then the list. A file it cannot prove is the sweep's is kept, and said so.
+fn remove_created(state_dir: &Path, manifest: &Path) -> Result<()> {
     let list = created_path(state_dir);
+    let lock_file = manifest.with_file_name("Cargo.lock");
     if let Ok(text) = fs::read_to_string(&list) {
-        for path in text.lines().filter(|l| !l.is_empty()) {
-            remove_file(Path::new(path))?;
+        for created in text.lines().filter_map(Created::parse) {
+            let proven = created.path == lock_file
+                && created
+                    .proof
+                    .as_ref()
+                    .is_some_and(|p| FileProof::of(&created.path).ok() == Some(p.clone()));
+            if proven {
+                remove_file(&created.path)?;
+            } else if created.path.exists() {
+                eprintln!(
+                    "note: kept {}: a sweep listed it as its own, but it cannot be shown to be the file that sweep made (it changed since, or is not the workspace's Cargo.lock)",
+                    created.path.display()
+                );
+            }
+        }
+    }
+    remove_file(&list)
+}
+
+/// A file a sweep caused to exist, and what it was when the sweep made it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Created {
+    path: PathBuf,
+    proof: Option<FileProof>,
+}
+
+impl Created {
+    /// One line of the `created` list: `sha256 TAB mtime_ns TAB path`, `-` for no proof yet.
+    fn line(&self) -> String {
+        let (sha, mtime) = match &self.proof {
+            Some(p) => (p.sha256.clone(), p.mtime_ns.to_string()),
+            None => ("-".to_owned(), "-".to_owned()),
+        };
+        format!("{sha}\t{mtime}\t{}\n", self.path.display())
+    }
+
+    /// Reads a line written by [`Created::line`]; anything else (an older format, a hostile
+    /// file) proves nothing.
+    fn parse(line: &str) -> Option<Created> {
+        let mut fields = line.splitn(3, '\t');
+        let (sha, mtime, path) = (fields.next()?, fields.next()?, fields.next()?);
+        let proof = match (sha, mtime.parse()) {
+            ("-", _) | (_, Err(_)) => None,
+            (sha, Ok(mtime_ns)) => Some(FileProof { sha256: sha.to_owned(), mtime_ns }),
+        };
+        Some(Created { path: PathBuf::from(path), proof })
+    }
+}
+
+/// What a file is: its contents' sha256 and its modification time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FileProof {
+    sha256: String,
+    mtime_ns: u128,
+}
+
+impl FileProof {
+    fn of(path: &Path) -> Result<FileProof> {
+        let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let modified = fs::metadata(path)?.modified()?;
+        Ok(FileProof { sha256: hex(&sha256(&bytes)), mtime_ns: nanos(modified) })
+    }
+}
+
+fn nanos(time: SystemTime) -> u128 {
+    time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos())
+}
+
+/// Runs `during` with `file`'s modification time set to now, and puts its old one back after.
+/// Both times are recorded in `state_dir` first: after a `kill -9` the recovery puts the old
+/// time back, unless the file was changed again since.
+pub fn touching<T>(state_dir: &Path, file: &Path, during: impl FnOnce() -> T) -> Result<T> {
+    let handle = fs::File::options()
+        .append(true)
+        .open(file)
+        .with_context(|| format!("cannot open {} to touch it", file.display()))?;
+    let original = handle.metadata()?.modified()?;
+    let now = SystemTime::now();
+    let record = format!("{}\t{}\t{}\n", nanos(original), nanos(now), file.display());
+    write_atomic(&touched_path(state_dir), record.as_bytes())?;
+    handle.set_modified(now)?;
+    let outcome = during();
+    handle
+        .set_modified(original)
+        .with_context(|| format!("cannot restore the time stamp of {}", file.display()))?;
+    remove_file(&touched_path(state_dir))?;
+    Ok(outcome)
+}
+
+/// Puts back the mtime of a file a killed sweep touched, if nothing touched it since.
+fn put_back_touched(state_dir: &Path) -> Result<()> {
+    let list = touched_path(state_dir);
+    let Ok(text) = fs::read_to_string(&list) else { return Ok(()) };
+    for line in text.lines() {
+        let mut fields = line.splitn(3, '\t');
+        let (Some(Ok(original)), Some(Ok(set)), Some(path)) = (
+            fields.next().map(str::parse::<u64>),
+            fields.next().map(str::parse::<u128>),
+            fields.next(),
+        ) else {
+            continue;
+        };
+        let Ok(file) = fs::File::options().append(true).open(path) else { continue };
+        if file.metadata().and_then(|m| m.modified()).is_ok_and(|m| nanos(m) == set) {
+            file.set_modified(UNIX_EPOCH + Duration::from_nanos(original))
+                .with_context(|| format!("cannot restore the time stamp of {path}"))?;
         }
     }
     remove_file(&list)
@@ -287,10 +432,10 @@ fn put_back_keeping_edits(
 ) -> Result<PutBack> {
     let current =
         fs::read(manifest).with_context(|| format!("cannot read {}", manifest.display()))?;
-    let Some(without) = std::str::from_utf8(&current)
-        .ok()
-        .and_then(crate::manifest::profiles::without_sweep_profiles)
-    else {
+    let texts = std::str::from_utf8(&current).ok().zip(std::str::from_utf8(original).ok());
+    let Some(without) = texts.and_then(|(current, original)| {
+        crate::manifest::profiles::without_sweep_profiles(current, original)
+    }) else {
         return Ok(PutBack::Left);
     };
     if without.as_bytes() == original {
@@ -329,6 +474,14 @@ fn lock_path(state_dir: &Path) -> PathBuf {
 
 fn created_path(state_dir: &Path) -> PathBuf {
     state_dir.join("created")
+}
+
+fn written_path(state_dir: &Path) -> PathBuf {
+    state_dir.join("written")
+}
+
+fn touched_path(state_dir: &Path) -> PathBuf {
+    state_dir.join("touched")
 }
 
 fn backup_path(state_dir: &Path) -> PathBuf {
@@ -451,6 +604,7 @@ mod tests {
             guard.write("[profile.sweep-x]\n").unwrap();
             guard.remove_on_restore(&lockfile).unwrap();
             fs::write(&lockfile, "# made by cargo\n").unwrap();
+            guard.claim_created(&lockfile).unwrap();
         }
         assert!(!lockfile.exists(), "removed with the restore");
         assert!(!created_path(&state).exists());
@@ -460,6 +614,7 @@ mod tests {
         guard.write(&format!("{ORIGINAL}[profile.sweep-x]\n")).unwrap();
         guard.remove_on_restore(&lockfile).unwrap();
         fs::write(&lockfile, "# made by cargo\n").unwrap();
+        guard.claim_created(&lockfile).unwrap();
         std::mem::forget(guard);
         fs::write(lock_path(&state), "pid=999999999\nstart=1\nmtime_ns=0\n").unwrap();
         assert!(recover(&manifest, &state).unwrap().is_some());
@@ -520,3 +675,7 @@ mod tests {
         assert!(!after.contains("sweep-o3"), "{after}");
     }
 }
+
+#[cfg(test)]
+#[path = "guard_props.rs"]
+mod props;

@@ -1,7 +1,9 @@
 //! Stage 3: the variants as profiles in the workspace's root `Cargo.toml` ([`profiles`]), and the
 //! guard that puts the user's file back, byte for byte, whatever happens ([`guard`]), even after
-//! a `kill -9` ([`repair`]).
+//! a `kill -9` ([`repair`]). Every `toml_edit` change goes through [`text`], which keeps the
+//! bytes (BOM, CRLF) of every line it does not change.
 
 pub mod guard;
 pub mod profiles;
 pub mod repair;
+pub mod text;

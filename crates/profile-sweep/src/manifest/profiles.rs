@@ -8,6 +8,7 @@ use std::path::Path;
 use toml_edit::{DocumentMut, Item, Table};
 
 use crate::error::InputError;
+use crate::manifest::text::{EditError, ManifestText};
 use crate::plan::settings::{Axis, BaseProfile, ProfileSettings, RawValue, Setting};
 use crate::plan::spec::Sweep;
 use crate::plan::variants::Variant;
@@ -15,24 +16,42 @@ use crate::plan::variants::Variant;
 /// The comment placed above the first sweep profile, for anyone who opens the file mid-sweep.
 const BANNER: &str = "# profile-sweep: temporary profiles, removed when the sweep ends\n";
 
-/// The text with every `[profile.sweep-*]` table (and the banner before them) removed;
-/// `None` if it is not valid TOML any more. Undoes [`with_sweep_profiles`] byte for byte.
-pub fn without_sweep_profiles(text: &str) -> Option<String> {
-    let mut doc: DocumentMut = text.parse().ok()?;
-    if let Some(profiles) = doc.get_mut("profile").and_then(Item::as_table_mut) {
-        let ours: Vec<String> = profiles
-            .iter()
-            .map(|(name, _)| name.to_owned())
-            .filter(|name| name.starts_with("sweep-"))
-            .collect();
-        for name in ours {
-            profiles.remove(&name);
+/// The text with the `[profile.sweep-*]` tables that `before` (the manifest before the sweep)
+/// does not have removed, with the banner before them, and every other byte kept: a user's own
+/// `sweep-` profile stays. `None` if it is not valid TOML any more. Undoes
+/// [`with_sweep_profiles`] byte for byte.
+pub fn without_sweep_profiles(text: &str, before: &str) -> Option<String> {
+    let theirs = sweep_profile_names(before).unwrap_or_default();
+    let edit = ManifestText::new(text).edit(|doc| {
+        if let Some(profiles) = doc.get_mut("profile").and_then(Item::as_table_mut) {
+            let ours: Vec<String> = profiles
+                .iter()
+                .map(|(name, _)| name.to_owned())
+                .filter(|name| name.starts_with("sweep-") && !theirs.contains(name))
+                .collect();
+            for name in ours {
+                profiles.remove(&name);
+            }
+            if profiles.is_empty() && profiles.is_implicit() {
+                doc.remove("profile");
+            }
         }
-        if profiles.is_empty() && profiles.is_implicit() {
-            doc.remove("profile");
-        }
-    }
-    Some(doc.to_string())
+        Ok::<(), ()>(())
+    });
+    edit.ok().map(|(text, ())| text)
+}
+
+/// The names of the `[profile.sweep-*]` tables in `text`, `None` if it is not valid TOML.
+fn sweep_profile_names(text: &str) -> Option<Vec<String>> {
+    let doc = ManifestText::new(text).document().ok()?;
+    let profiles = doc.get("profile").and_then(Item::as_table_like);
+    Some(
+        profiles
+            .map(|p| p.iter().map(|(k, _)| k.to_owned()).filter(|k| k.starts_with("sweep-")))
+            .into_iter()
+            .flatten()
+            .collect(),
+    )
 }
 
 /// Where the sweep profiles start in toml_edit's table order: after anything a user could write.
@@ -58,8 +77,8 @@ pub fn inherited_settings(
     manifest_text: &str,
     sweep: &Sweep,
 ) -> Result<Inherited, InputError> {
-    let doc: DocumentMut = manifest_text
-        .parse()
+    let doc = ManifestText::new(manifest_text)
+        .document()
         .map_err(|e| InputError::in_file(manifest_path, format!("not valid TOML: {e}")))?;
     let profiles = doc.get("profile").and_then(Item::as_table_like);
     let table = |name: &str| profiles.and_then(|p| p.get(name)).and_then(Item::as_table_like);
@@ -155,9 +174,25 @@ pub fn with_sweep_profiles(
     inherited: &Inherited,
     variants: &[Variant],
 ) -> Result<String, InputError> {
-    let mut doc: DocumentMut = manifest_text
-        .parse()
-        .map_err(|e| InputError::in_file(manifest_path, format!("not valid TOML: {e}")))?;
+    let edit = ManifestText::new(manifest_text)
+        .edit(|doc| add_sweep_profiles(doc, manifest_path, sweep, inherited, variants));
+    match edit {
+        Ok((text, ())) => Ok(text),
+        Err(EditError::Parse(e)) => {
+            Err(InputError::in_file(manifest_path, format!("not valid TOML: {e}")))
+        }
+        Err(EditError::Change(e)) => Err(e),
+    }
+}
+
+/// Adds one table per variant to `doc`'s `[profile]`, for [`with_sweep_profiles`].
+fn add_sweep_profiles(
+    doc: &mut DocumentMut,
+    manifest_path: &Path,
+    sweep: &Sweep,
+    inherited: &Inherited,
+    variants: &[Variant],
+) -> Result<(), InputError> {
     let profiles = doc
         .entry("profile")
         .or_insert_with(|| {
@@ -205,7 +240,7 @@ pub fn with_sweep_profiles(
         }
         profiles.insert(&name, Item::Table(table));
     }
-    Ok(doc.to_string())
+    Ok(())
 }
 
 /// Converts a scalar pass-through value (bool, integer or string, checked in
@@ -302,10 +337,10 @@ serde = "1"         # trailing comment
                 .unwrap();
         assert!(edited.starts_with(MANIFEST), "the user's text must come first, unchanged");
         insta::assert_snapshot!(&edited[MANIFEST.len()..]);
-        let reparsed = sweep_profile_names(&edited);
+        let reparsed = sweep_profile_names(&edited).unwrap();
         assert_eq!(reparsed, variants.iter().map(Variant::profile_name).collect::<Vec<_>>());
         assert_eq!(
-            without_sweep_profiles(&edited).as_deref(),
+            without_sweep_profiles(&edited, MANIFEST).as_deref(),
             Some(MANIFEST),
             "removal undoes the edit byte for byte"
         );
@@ -334,10 +369,27 @@ serde = "1"         # trailing comment
         );
         assert_eq!(edited, expected, "cargo's default codegen-units is written by omission");
         assert_eq!(
-            without_sweep_profiles(&edited).as_deref(),
+            without_sweep_profiles(&edited, text).as_deref(),
             Some(text),
             "an added [profile] table goes too"
         );
+    }
+
+    #[test]
+    fn a_crlf_manifest_with_a_bom_and_a_users_sweep_profile_comes_back_byte_for_byte() {
+        let text = "\u{feff}# mine\r\n[workspace]\r\nmembers = []\r\n\r\n# my own, kept\r\n[profile.sweep-mine]\r\ninherits = \"release\"\r\n";
+        let sweep = sweep(
+            "package = \"p\"\n[[ladder]]\nstep = \"a\"\n[[ladder]]\nstep = \"b\"\nlto = true\n",
+        );
+        let inherited = inherited_settings(Path::new("Cargo.toml"), text, &sweep).unwrap();
+        let variants = expand(&sweep, inherited.settings).variants;
+        let edited =
+            with_sweep_profiles(Path::new("Cargo.toml"), text, &sweep, &inherited, &variants)
+                .unwrap();
+        assert!(edited.starts_with(text), "{edited:?}");
+        assert!(!edited[text.len()..].replace("\r\n", "").contains('\n'), "{edited:?}");
+        assert_eq!(sweep_profile_names(&edited).unwrap().len(), 3);
+        assert_eq!(without_sweep_profiles(&edited, text).as_deref(), Some(text));
     }
 
     #[test]
@@ -350,16 +402,5 @@ serde = "1"         # trailing comment
             with_sweep_profiles(Path::new("Cargo.toml"), &text, &sweep, &inherited, &variants)
                 .unwrap_err();
         assert!(err.message.contains("already has [profile.sweep-"));
-    }
-
-    fn sweep_profile_names(text: &str) -> Vec<String> {
-        let doc: DocumentMut = text.parse().unwrap();
-        doc["profile"]
-            .as_table()
-            .unwrap()
-            .iter()
-            .map(|(k, _)| k.to_owned())
-            .filter(|k| k.starts_with("sweep-"))
-            .collect()
     }
 }

@@ -7,6 +7,7 @@ use std::path::Path;
 use toml_edit::{DocumentMut, Item, Table};
 
 use crate::error::InputError;
+use crate::manifest::text::{EditError, ManifestText};
 use crate::present::analysis;
 use crate::results::rows::{Row, Status};
 
@@ -44,10 +45,74 @@ pub fn apply(
         InputError::in_file(csv, message)
             .with_fix("regenerate the results with profile-sweep's `sweep`")
     })?;
-    let mut document: DocumentMut = manifest_text.parse().map_err(|e| {
-        InputError::in_file(manifest, format!("not valid TOML: {e}"))
-            .with_fix("fix the manifest so cargo can read it")
-    })?;
+    check_profile_name(manifest, profile)?;
+    let edit = ManifestText::new(manifest_text)
+        .edit(|document| set_profile(document, manifest, profile, row.inherits.as_str(), keys));
+    match edit {
+        Ok((text, ())) => Ok(text),
+        Err(EditError::Parse(e)) => {
+            Err(InputError::in_file(manifest, format!("not valid TOML: {e}"))
+                .with_fix("fix the manifest so cargo can read it"))
+        }
+        Err(EditError::Change(e)) => Err(e),
+    }
+}
+
+/// Refuses a profile name cargo would reject (its `validate_profile_name`: letters, digits,
+/// `-` and `_`; `debug`, `build-override`, a few command names and `cargo*` are reserved) and
+/// the `sweep-` prefix, which profile-sweep's recovery takes as its own.
+fn check_profile_name(manifest: &Path, profile: &str) -> Result<(), InputError> {
+    const RESERVED: [&str; 21] = [
+        "debug",
+        "build-override",
+        "build",
+        "check",
+        "clean",
+        "config",
+        "fetch",
+        "fix",
+        "install",
+        "metadata",
+        "package",
+        "publish",
+        "report",
+        "root",
+        "run",
+        "rust",
+        "rustc",
+        "rustdoc",
+        "target",
+        "tmp",
+        "uninstall",
+    ];
+    let lower = profile.to_lowercase();
+    let why = if profile.is_empty() {
+        "is empty"
+    } else if profile.chars().any(|c| !c.is_alphanumeric() && c != '-' && c != '_') {
+        "has a character cargo does not accept in a profile name (letters, digits, - and _ only)"
+    } else if RESERVED.contains(&lower.as_str()) || lower.starts_with("cargo") {
+        "is reserved by cargo"
+    } else if profile.starts_with("sweep-") {
+        "starts with `sweep-`, which profile-sweep reserves for its temporary profiles"
+    } else {
+        return Ok(());
+    };
+    let fix = if lower == "debug" {
+        "the development profile is `dev`: pass --profile dev".to_owned()
+    } else {
+        "pass another --profile, e.g. --profile release".to_owned()
+    };
+    Err(InputError::in_file(manifest, format!("the profile name `{profile}` {why}")).with_fix(fix))
+}
+
+/// Writes `keys` into `[profile.<profile>]` of `document`, for [`apply`].
+fn set_profile(
+    document: &mut DocumentMut,
+    manifest: &Path,
+    profile: &str,
+    inherits: &str,
+    keys: Vec<(String, toml_edit::Value)>,
+) -> Result<(), InputError> {
     let profiles = document.entry("profile").or_insert_with(|| {
         let mut table = Table::new();
         table.set_implicit(true);
@@ -62,13 +127,8 @@ pub fn apply(
         return Err(InputError::in_file(manifest, format!("`profile.{profile}` is not a table"))
             .with_fix(format!("write it as a [profile.{profile}] table")));
     };
-    if profile != "release"
-        && profile != "dev"
-        && profile != "bench"
-        && profile != "test"
-        && table.get("inherits").is_none()
-    {
-        table.insert("inherits", toml_edit::value(row.inherits.as_str()));
+    if !["release", "dev", "bench", "test"].contains(&profile) && table.get("inherits").is_none() {
+        table.insert("inherits", toml_edit::value(inherits));
     }
     let writes_codegen_units = keys.iter().any(|(key, _)| key == "codegen-units");
     for (key, value) in keys {
@@ -87,7 +147,7 @@ pub fn apply(
         // The variant used cargo's default, which an explicit value would not reproduce.
         table.remove("codegen-units");
     }
-    Ok(document.to_string())
+    Ok(())
 }
 
 /// A unified diff of the manifest's old and new text.

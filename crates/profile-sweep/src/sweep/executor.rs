@@ -19,6 +19,7 @@ use crate::build::cargo::{self, BuildFlags, BuildOutcome, BuildRequest, CargoTar
 use crate::build::guided;
 use crate::host::compilers::Compiler;
 use crate::host::machine::cargo_home;
+use crate::manifest::guard;
 use crate::measure::binary;
 use crate::measure::bloat::{self, Analysis, Breakdown};
 use crate::measure::shipping;
@@ -270,15 +271,11 @@ impl<'a> CargoExecutor<'a> {
         relink: Option<Strip>,
     ) -> anyhow::Result<Option<f64>> {
         let Some(source) = &self.prepared.target.root_source else { return Ok(None) };
-        let file = fs::File::options()
-            .append(true)
-            .open(source)
-            .with_context(|| format!("cannot open {} to touch it", source.display()))?;
-        let original = file.metadata()?.modified()?;
-        file.set_modified(std::time::SystemTime::now())?;
-        let outcome = self.cargo(job, CargoTarget::Bin(bin), swept, relink);
-        file.set_modified(original)
-            .with_context(|| format!("cannot restore the time stamp of {}", source.display()))?;
+        let workspace = &self.prepared.workspace;
+        let state_dir = guard::state_dir(&workspace.target_dir, &workspace.root_manifest);
+        let outcome = guard::touching(&state_dir, source, || {
+            self.cargo(job, CargoTarget::Bin(bin), swept, relink)
+        })?;
         Ok(match outcome? {
             BuildOutcome::Built { seconds, .. } => Some(to_the_millisecond(seconds)),
             BuildOutcome::Failed { .. } => None,

@@ -221,6 +221,7 @@ fn resolve_lockfile(
     if !lock_path.exists() {
         guard.remove_on_restore(&lock_path)?;
         cargo::generate_lockfile(cargo, &prepared.workspace.root_manifest)?;
+        guard.claim_created(&lock_path)?;
     }
     sha256_of_file(&lock_path).with_context(|| format!("cannot read {}", lock_path.display()))
 }

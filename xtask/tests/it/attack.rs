@@ -1,0 +1,153 @@
+//! The attack suite: what a hostile or unlucky user does to their own files (a CRLF manifest
+//! with a BOM, a `kill -9`, a stale state file in a shared target directory, odd profile names,
+//! an `apply` during a sweep), and the promise checked each time: the manifest's bytes and
+//! mtime, no file deleted that the tool did not make, the exit status and the message.
+
+use std::fs;
+use std::time::{Duration, UNIX_EPOCH};
+
+use crate::fixture::{Fixture, signal, stderr, stdout};
+use crate::interrupt::start_slow_sweep;
+
+/// Rewrites the fixture's manifest as git checks it out on Windows (CRLF, with a BOM), with a
+/// `[profile.sweep-mine]` of the user's own, and an old mtime; returns its bytes.
+fn windows_manifest(fixture: &Fixture) -> Vec<u8> {
+    let text = String::from_utf8(fixture.manifest_bytes()).unwrap();
+    let text = format!(
+        "\u{feff}{text}\n# my own profile, whatever its name\n[profile.sweep-mine]\ninherits = \"release\"\n"
+    );
+    let bytes = text.replace('\n', "\r\n").into_bytes();
+    fs::write(fixture.manifest(), &bytes).unwrap();
+    set_mtime(&fixture.manifest(), 1_000_000);
+    bytes
+}
+
+fn set_mtime(path: &std::path::Path, seconds: u64) {
+    let file = fs::File::options().append(true).open(path).unwrap();
+    file.set_modified(UNIX_EPOCH + Duration::from_secs(seconds)).unwrap();
+}
+
+fn mtime(path: &std::path::Path) -> std::time::SystemTime {
+    fs::metadata(path).unwrap().modified().unwrap()
+}
+
+/// Case 1 and 2 of the attack list: after a `kill -9`, the recovery puts a CRLF manifest with a
+/// BOM back byte for byte, with its mtime, says it restored it (not that the user edited it),
+/// and keeps the user's own `[profile.sweep-mine]`.
+#[test]
+fn a_crlf_manifest_with_a_bom_comes_back_byte_for_byte_after_kill_9() {
+    let fixture = Fixture::new();
+    let before = windows_manifest(&fixture);
+    let then = mtime(&fixture.manifest());
+    let mut child = start_slow_sweep(&fixture);
+    signal(&child, libc::SIGKILL);
+    child.wait().unwrap();
+    assert_ne!(fixture.manifest_bytes(), before);
+
+    let output = restore(&fixture);
+    let err = stderr(&output);
+    assert!(output.status.success(), "{err}");
+    assert!(err.contains("profile-sweep: restored") && !err.contains("has changed"), "{err}");
+    assert_eq!(fixture.manifest_bytes(), before, "CRLF, BOM and the user's sweep-mine stay");
+    assert_eq!(mtime(&fixture.manifest()), then);
+}
+
+/// Case 4 and 7: a stale lock and a `created` list in the state directory (a cloned
+/// repository or a shared target directory can carry them) make no command delete the paths
+/// listed, nor a `Cargo.lock` the tool cannot prove it made.
+#[test]
+fn a_stale_state_file_deletes_nothing() {
+    let fixture = Fixture::new();
+    let victim = fixture.path("precious.txt");
+    fs::write(&victim, "mine\n").unwrap();
+    let state = state_dir_of(&fixture);
+    fs::write(state.join("lock"), "pid=999999999\nstart=1\nmtime_ns=0\n").unwrap();
+    let lock_beside = fixture.path("Cargo.lock");
+    let listed = [
+        format!("-\t-\t{}", victim.display()),
+        "precious.txt".to_owned(),
+        format!("{}\t1\t{}", "0".repeat(64), lock_beside.display()),
+        format!("-\t-\t{}", lock_beside.display()),
+    ];
+    fs::write(state.join("created"), listed.join("\n") + "\n").unwrap();
+    let lock_bytes = fs::read(&lock_beside).unwrap();
+
+    // Every command repairs first: `plot` of a missing file, run in the fixture, then `restore`.
+    let mut plot = fixture.xtask();
+    plot.current_dir(fixture.path("")).arg("plot").arg("missing.csv");
+    assert!(!plot.output().unwrap().status.success());
+    let restore = restore(&fixture);
+    assert!(restore.status.success(), "{}", stderr(&restore));
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "mine\n", "a listed path is not deleted");
+    assert_eq!(fs::read(&lock_beside).unwrap(), lock_bytes, "an unproven Cargo.lock is kept");
+}
+
+fn restore(fixture: &Fixture) -> std::process::Output {
+    let mut command = fixture.xtask();
+    command.arg("restore").arg("--manifest-path").arg(fixture.manifest());
+    command.output().unwrap()
+}
+
+/// The guard directory of the fixture's manifest, found as a killed sweep leaves it (and
+/// cleaned by a `restore`).
+fn state_dir_of(fixture: &Fixture) -> std::path::PathBuf {
+    let mut child = start_slow_sweep(fixture);
+    signal(&child, libc::SIGKILL);
+    child.wait().unwrap();
+    let guards = fixture.path("target/profile-sweep");
+    let state = fs::read_dir(&guards)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.join("lock").exists())
+        .expect("a killed sweep leaves its lock");
+    assert!(restore(fixture).status.success());
+    state
+}
+
+/// The results file `apply` reads in these tests: a real sweep of two variants.
+fn swept(fixture: &Fixture) -> std::path::PathBuf {
+    let sweep = fixture.sweep_file("package = \"app\"\n[matrix]\nopt-level = [2, 3]\n");
+    let output = fixture.sweep_command(&sweep).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    fixture.path("out/results.csv")
+}
+
+/// Case 3 and 6: `apply` changes only the lines it changes in a CRLF manifest with a BOM,
+/// refuses names cargo rejects or profile-sweep reserves, and refuses while a sweep runs.
+#[test]
+fn apply_keeps_crlf_and_refuses_bad_names_and_running_sweeps() {
+    let fixture = Fixture::new();
+    let csv = swept(&fixture);
+    let before = windows_manifest(&fixture);
+    let apply = |profile: &str| {
+        let mut command = fixture.xtask();
+        command.arg("apply").arg(&csv).arg("o2-nolto-cgu16-unwind-dbg");
+        command.arg("--manifest-path").arg(fixture.manifest()).arg("--profile").arg(profile);
+        command.output().unwrap()
+    };
+    for bad in ["debug", "bad name]", "sweep-x", "", "cargo-thing"] {
+        let output = apply(bad);
+        assert_eq!(output.status.code(), Some(2), "--profile {bad:?}: {}", stderr(&output));
+        assert!(stderr(&output).contains("the profile name"), "{}", stderr(&output));
+        assert_eq!(fixture.manifest_bytes(), before);
+    }
+
+    let output = apply("release");
+    assert!(output.status.success(), "{}", stderr(&output));
+    let after = String::from_utf8(fixture.manifest_bytes()).unwrap();
+    let before = String::from_utf8(before).unwrap();
+    assert!(
+        after.starts_with('\u{feff}') && !after.replace("\r\n", "").contains('\n'),
+        "{after:?}"
+    );
+    let added = "opt-level = 2\r\npanic = \"unwind\"\r\nstrip = \"debuginfo\"\r\n";
+    assert_eq!(after.replacen(added, "", 1), before, "only the new keys: {}", stdout(&output));
+
+    let mut child = start_slow_sweep(&fixture);
+    let during = apply("fast");
+    signal(&child, libc::SIGTERM);
+    child.wait().unwrap();
+    assert!(!during.status.success());
+    assert!(stderr(&during).contains("is running on"), "{}", stderr(&during));
+    assert_eq!(String::from_utf8(fixture.manifest_bytes()).unwrap(), after);
+}

@@ -1,36 +1,16 @@
 //! The build axes besides the profile, on the fixture: targets, wasm-opt, rustflags, features,
-//! toolchains and build-std, and the crate breakdown. The targets, nightly with rust-src and
-//! Binaryen come from `tests/tools/install-build-axes.sh`, llvm-tools and BOLT (for
-//! [`crate::guided`]) from `install-guided.sh`, which these tests run first.
+//! toolchains and build-std, and the crate breakdown. The tests that need another target, a
+//! nightly with rust-src or Binaryen are ignored by a plain `cargo test`; `cargo xtask test`
+//! installs what they need, says so first, and runs them.
 
 use std::collections::HashMap;
 use std::process::Command;
 
 use crate::fixture::{Fixture, stderr};
 
-/// Installs the targets, nightly, wasm-opt, llvm-tools and BOLT these tests need, once per
-/// test run.
-fn install_tools() {
-    static INSTALL: std::sync::Once = std::sync::Once::new();
-    INSTALL.call_once(|| {
-        for script in ["install-build-axes.sh", "install-guided.sh"] {
-            let script =
-                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools").join(script);
-            let output = Command::new("bash").arg(&script).output().unwrap();
-            assert!(
-                output.status.success(),
-                "cannot install the build axes' tools ({}): {}",
-                script.display(),
-                stderr(&output)
-            );
-        }
-    });
-}
-
 /// Runs a sweep of `text` on the fixture (with no inherited `LD_LIBRARY_PATH`, as a user's
 /// shell has none) and returns the rows as maps from column to cell.
 pub(crate) fn sweep(fixture: &Fixture, text: &str) -> Vec<HashMap<String, String>> {
-    install_tools();
     let before = fixture.manifest_bytes();
     let sweep = fixture.sweep_file(text);
     let output = fixture.sweep_command(&sweep).env_remove("LD_LIBRARY_PATH").output().unwrap();
@@ -69,6 +49,7 @@ fn bytes(row: &HashMap<String, String>, column: &str) -> u64 {
 const RUN: &str = "[[run]]\nname = \"hello\"\nargs = [\"world\"]\nwarmup = 0\nruns = 2\n";
 
 #[test]
+#[ignore = "needs the musl and wasm32 targets: `cargo xtask test` installs them"]
 fn musl_is_static_and_runs_and_wasm32_is_size_only() {
     let fixture = Fixture::new();
     let rows = sweep(
@@ -109,6 +90,7 @@ fn musl_is_static_and_runs_and_wasm32_is_size_only() {
 }
 
 #[test]
+#[ignore = "needs the wasm32 target and Binaryen's wasm-opt: `cargo xtask test` installs them"]
 fn wasm_opt_is_its_own_variant_when_installed() {
     let fixture = Fixture::new();
     let rows = sweep(
@@ -225,6 +207,7 @@ fn a_missing_toolchain_is_skipped_with_the_command_that_installs_it() {
 }
 
 #[test]
+#[ignore = "needs a nightly toolchain with rust-src: `cargo xtask test` installs it"]
 fn nightly_build_std_builds_a_smaller_binary() {
     let fixture = Fixture::new();
     let rows = sweep(

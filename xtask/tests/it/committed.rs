@@ -239,30 +239,40 @@ fn assert_section_quotes(
 
 /// Why sizes measured here may differ from the committed ones, if they may: another compiler,
 /// another lock file, or another `CARGO_HOME` (dependency paths are compiled into the binary).
-fn size_conditions_differ(committed: &profile_sweep::results::rows::Row) -> Option<String> {
+fn size_conditions_differ(committed: &profile_sweep::results::rows::Row) -> Option<Differs> {
     let rustc = std::process::Command::new("rustc").arg("-V").output().unwrap();
     let rustc = String::from_utf8_lossy(&rustc.stdout).trim().to_owned();
     if committed.rustc != rustc {
-        return Some(format!("toolchain differs ({rustc}, committed {})", committed.rustc));
+        return Some(Differs::Toolchain(format!("{rustc}, committed {}", committed.rustc)));
     }
     let lock = sha2::Sha256::digest(fs::read(root().join("Cargo.lock")).unwrap());
     let lock: String = lock.iter().map(|b| format!("{b:02x}")).collect();
     if committed.cargo_lock_sha256.as_deref() != Some(lock.as_str()) {
-        return Some("Cargo.lock differs".to_owned());
+        return Some(Differs::Toolchain("Cargo.lock differs".to_owned()));
     }
     let home = std::env::var("CARGO_HOME")
         .unwrap_or_else(|_| format!("{}/.cargo", std::env::var("HOME").unwrap_or_default()));
     match &committed.cargo_home {
         Some(committed_home) if *committed_home != home => {
-            Some(format!("CARGO_HOME differs ({home}, committed {committed_home})"))
+            Some(Differs::CargoHome(format!("{home}, committed {committed_home}")))
         }
         _ => None,
     }
 }
 
+/// What differs from the machine that published a results file.
+enum Differs {
+    /// Another compiler or lock file: sizes can move anywhere, only their order is checked.
+    Toolchain(String),
+    /// Another `CARGO_HOME`: dependency paths of another length move sizes by a few hundred
+    /// bytes (1,616 B of 1.29 MB on a hexdump CLI), so sizes are checked within 1%.
+    CargoHome(String),
+}
+
 /// The default ladder and the smoke sweep, rebuilt in a copy of this workspace, have exactly
 /// the committed sizes when toolchain, lock file and `CARGO_HOME` match: a change that moves a
-/// size without re-publishing `results/default/` or `results/smoke/` fails here.
+/// size without re-publishing `results/default/` or `results/smoke/` fails here. Elsewhere
+/// they are checked as closely as the machine allows (see [`Differs`]), and the test says so.
 #[test]
 fn the_default_ladder_rebuilds_to_its_committed_sizes() {
     rebuilds_to_committed_sizes("default");
@@ -274,15 +284,11 @@ fn the_smoke_sweep_rebuilds_to_its_committed_sizes() {
 }
 
 /// Rebuilds the variants of `sweeps/<name>.toml` (sizes only: no runs, no benches) in a copy of
-/// the repository and checks every executable against `results/<name>/` as committed, when the
-/// toolchain, lock file and `CARGO_HOME` match the CSV's; otherwise says why it is skipped.
+/// the repository and checks every executable against `results/<name>/` as committed.
 fn rebuilds_to_committed_sizes(name: &str) {
     let rows = committed_rows(&format!("results/{name}/results.csv"));
     let sizes: Vec<_> = rows.iter().filter(|r| r.measurement.is_none()).collect();
-    if let Some(why) = size_conditions_differ(sizes[0]) {
-        eprintln!("skipped: {why}");
-        return;
-    }
+    let differs = size_conditions_differ(sizes[0]);
     let copy = tempfile::tempdir().unwrap();
     crate::fixture::copy_tree(root(), copy.path());
     let text = fs::read_to_string(root().join(format!("sweeps/{name}.toml"))).unwrap();
@@ -304,14 +310,46 @@ fn rebuilds_to_committed_sizes(name: &str) {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let rebuilt = profile_sweep::results::rows::load(&copy.path().join("out/results.csv")).unwrap();
     assert_eq!(rebuilt.len(), sizes.len());
-    for committed in sizes {
-        let fresh = rebuilt.iter().find(|r| r.variant == committed.variant).unwrap();
-        assert_eq!(
-            (fresh.size_bytes, &fresh.sha256),
-            (committed.size_bytes, &committed.sha256),
-            "{} rebuilds to another binary than results/{name}/ publishes: re-measure and commit it",
-            committed.variant
-        );
+    let fresh = |variant: &str| rebuilt.iter().find(|r| r.variant == variant).unwrap();
+    for committed in &sizes {
+        let fresh = fresh(&committed.variant);
+        match &differs {
+            None => assert_eq!(
+                (fresh.size_bytes, &fresh.sha256),
+                (committed.size_bytes, &committed.sha256),
+                "{} rebuilds to another binary than results/{name}/ publishes: re-measure and commit it",
+                committed.variant
+            ),
+            Some(Differs::CargoHome(why)) => {
+                let (a, b) =
+                    (fresh.size_bytes.unwrap() as f64, committed.size_bytes.unwrap() as f64);
+                assert!(
+                    (a / b - 1.0).abs() < 0.01,
+                    "{}: {a} B against {b} B committed, more than CARGO_HOME ({why}) explains",
+                    committed.variant
+                );
+            }
+            Some(Differs::Toolchain(_)) => {}
+        }
+    }
+    let order = |size: &dyn Fn(&str) -> Option<u64>| {
+        let mut ids: Vec<&str> = sizes.iter().map(|r| r.variant.as_str()).collect();
+        ids.sort_by_key(|id| (size(id), id.to_owned()));
+        ids
+    };
+    assert_eq!(
+        order(&|id| fresh(id).size_bytes),
+        order(&|id| sizes.iter().find(|r| r.variant == id).unwrap().size_bytes),
+        "the variants of results/{name}/ no longer rank by size as published"
+    );
+    match differs {
+        None => eprintln!("checked byte for byte (sha256) against results/{name}/"),
+        Some(Differs::CargoHome(why)) => eprintln!(
+            "CARGO_HOME differs ({why}): checked sizes within 1% and their order, not sha256"
+        ),
+        Some(Differs::Toolchain(why)) => eprintln!(
+            "the toolchain or lock file differs ({why}): checked only the order of the sizes"
+        ),
     }
 }
 

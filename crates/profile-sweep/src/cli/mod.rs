@@ -123,6 +123,24 @@ impl Door {
     }
 }
 
+impl Door {
+    /// `command` with the help of `sweep` saying this door's own defaults.
+    fn with_defaults_in_help(&self, command: clap::Command) -> clap::Command {
+        let Some(root) = &self.repository else { return command };
+        let sweeps = root.join("sweeps/default.toml");
+        command.mut_subcommand("sweep", |sweep| {
+            sweep
+                .mut_arg("sweep", |arg| {
+                    arg.help(format!("The sweep file [default: {}]", sweeps.display()))
+                })
+                .mut_arg("manifest_path", |arg| {
+                    let manifest = root.join("Cargo.toml");
+                    arg.help(format!("The workspace to sweep [default: {}]", manifest.display()))
+                })
+        })
+    }
+}
+
 /// Runs the process's command line through `door`; the whole of a CLI's `main`.
 pub fn main(door: &Door) -> ExitCode {
     run(door, std::env::args_os())
@@ -135,7 +153,7 @@ pub fn run(door: &Door, args: impl IntoIterator<Item = OsString>) -> ExitCode {
     if door.cargo_subcommand.as_deref().is_some_and(|name| args.get(1) == Some(&name.into())) {
         args.remove(1);
     }
-    let command = Cli::command().bin_name(door.name.clone());
+    let command = door.with_defaults_in_help(Cli::command().bin_name(door.name.clone()));
     let matches = command.try_get_matches_from(args).unwrap_or_else(|e| e.exit());
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     // Any command first repairs what a killed sweep left in its workspace's manifest; `restore`

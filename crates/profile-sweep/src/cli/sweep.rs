@@ -13,7 +13,9 @@ use crate::results::shard::Shard;
 use crate::sweep::{SweepOptions, SweepSummary, run};
 use crate::util::files::write_atomic;
 
-/// Build every profile variant of a sweep file and record each one's size and build time.
+/// Build every profile variant of a sweep file and measure each one: size, build and rebuild
+/// time, and runtime (whole-program runs, instruction counts, criterion benches) where the
+/// sweep file asks for it.
 #[derive(Debug, clap::Args)]
 pub struct Sweep {
     /// The sweep file [default: the workspace's profile-sweep.toml; with none, the seed ladder
@@ -29,10 +31,14 @@ pub struct Sweep {
     /// With no sweep file: the binary to sweep, when the package has several.
     #[arg(long, value_name = "NAME")]
     bin: Option<String>,
-    /// Write results.csv and logs here instead of <results>/<sweep name>/ (the workspace's
-    /// target/profile-sweep/results/, or results/ of a repository's own xtask).
+    /// Write results.csv, charts, reports and logs here [default: the workspace's
+    /// target/profile-sweep/results/<sweep name>/].
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// A repository's own xtask only: write into its committed results/<sweep name>/ (publish
+    /// the results) instead of target/profile-sweep/results/<sweep name>/.
+    #[arg(long, conflicts_with = "out")]
+    publish: bool,
     /// Keep each variant's target/sweep-<id>/ build directory and bench executables instead of
     /// deleting them once measured.
     #[arg(long)]
@@ -73,8 +79,17 @@ impl Sweep {
         let (sweep_file, results_root) = match (&door.repository, &self.sweep) {
             (Some(root), sweep) => (
                 sweep.clone().unwrap_or_else(|| root.join("sweeps/default.toml")),
-                Some(root.join("results")),
+                self.publish.then(|| root.join("results")),
             ),
+            (None, _) if self.publish => {
+                let fix = "write the results where you want them with --out DIR";
+                return Err(crate::error::InputError::in_file(
+                    Path::new("--publish"),
+                    "--publish is for a repository's own xtask, which publishes into results/",
+                )
+                .with_fix(fix)
+                .into());
+            }
             (None, Some(sweep)) => (sweep.clone(), None),
             (None, None) => {
                 let workspace = Workspace::load(&crate::cli::cargo(), &manifest_path)?;

@@ -1,6 +1,9 @@
 //! profile-sweep: build a crate under many `[profile.release]` variants and measure what each
 //! one costs and saves: binary size, build time, runtime (with intervals and instruction counts).
 //!
+//! The [`guide`] covers every command, the sweep file, the results files and how to read the
+//! numbers.
+//!
 //! # Three doors, one command line
 //!
 //! [`cli`] holds the whole command line (`sweep`, `init`, `plot`, `apply`, `compare`, `merge`,
@@ -43,6 +46,7 @@
 mod build;
 pub mod cli;
 pub mod error;
+pub mod guide;
 mod host;
 mod manifest;
 mod measure;

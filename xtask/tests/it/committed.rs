@@ -93,14 +93,18 @@ fn committed_rows(relative: &str) -> Vec<profile_sweep::results::rows::Row> {
     profile_sweep::results::rows::read_rows(&bytes).unwrap()
 }
 
-/// The README's opening section, up to the next `## ` heading.
-fn readme_findings() -> String {
-    let readme =
-        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md")).unwrap();
-    let start = readme.find("## What it found").expect("the README has its findings section");
-    let rest = &readme[start..];
+/// The section titled `title` (up to the next `## ` heading) of `file`, relative to the root.
+fn section(file: &str, title: &str) -> String {
+    let text = fs::read_to_string(root().join(file)).unwrap();
+    let start = text.find(title).unwrap_or_else(|| panic!("{file} has the section {title}"));
+    let rest = &text[start..];
     let end = rest[3..].find("\n## ").map_or(rest.len(), |i| i + 3);
     rest[..end].to_owned()
+}
+
+/// The findings: the README's table, and the full findings in `results/README.md`.
+fn readme_findings() -> String {
+    section("README.md", "## What it found") + &section("results/README.md", "## What it found")
 }
 
 #[test]
@@ -191,10 +195,7 @@ fn assert_section_quotes(
     also_measured: BTreeSet<String>,
     min_runtimes: usize,
 ) {
-    let readme =
-        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md")).unwrap();
-    let start = readme.find(title).unwrap_or_else(|| panic!("the README has {title}"));
-    let section = &readme[start..start + 3 + readme[start + 3..].find("\n## ").unwrap()];
+    let section = section("results/README.md", title);
     let mut measured: BTreeSet<String> = rows
         .iter()
         .flat_map(|r| [r.size_bytes, r.shipped_bytes, r.image_bytes])
@@ -210,7 +211,7 @@ fn assert_section_quotes(
         .flatten()
         .map(|ns| format!("{:.1} ms", ns / 1e6))
         .collect();
-    let words: Vec<&str> = section.split([' ', '\n', '(', ')', '|', '[', ']']).collect();
+    let words: Vec<&str> = section.as_str().split([' ', '\n', '(', ')', '|', '[', ']']).collect();
     let numbers: Vec<&str> = words
         .iter()
         .map(|w| w.trim_end_matches([',', '.', ':']))
@@ -247,8 +248,19 @@ fn size_conditions_differ(committed: &profile_sweep::results::rows::Row) -> Opti
     }
     let lock = sha2::Sha256::digest(fs::read(root().join("Cargo.lock")).unwrap());
     let lock: String = lock.iter().map(|b| format!("{b:02x}")).collect();
-    if committed.cargo_lock_sha256.as_deref() != Some(lock.as_str()) {
-        return Some(Differs::Toolchain("Cargo.lock differs".to_owned()));
+    let committed_lock = committed.cargo_lock_sha256.as_deref().unwrap_or_default();
+    if committed_lock != lock {
+        let then = lock_in_history(committed_lock);
+        let now = fs::read_to_string(root().join("Cargo.lock")).unwrap();
+        let same = then.is_some_and(|then| {
+            dependencies(&then, &committed.package) == dependencies(&now, &committed.package)
+        });
+        if !same {
+            return Some(Differs::Toolchain(format!(
+                "Cargo.lock differs in {}'s dependencies",
+                committed.package
+            )));
+        }
     }
     let home = std::env::var("CARGO_HOME")
         .unwrap_or_else(|_| format!("{}/.cargo", std::env::var("HOME").unwrap_or_default()));
@@ -258,6 +270,67 @@ fn size_conditions_differ(committed: &profile_sweep::results::rows::Row) -> Opti
         }
         _ => None,
     }
+}
+
+/// The `Cargo.lock` of this repository's history whose sha256 is `sha256`, if any.
+fn lock_in_history(sha256: &str) -> Option<String> {
+    let git = |args: &[&str]| {
+        let output = std::process::Command::new("git").args(args).current_dir(root()).output();
+        output.ok().filter(|o| o.status.success()).map(|o| o.stdout)
+    };
+    let commits = String::from_utf8(git(&["log", "--format=%H", "--", "Cargo.lock"])?).ok()?;
+    commits.lines().find_map(|commit| {
+        let bytes = git(&["show", &format!("{commit}:Cargo.lock")])?;
+        let hash: String =
+            sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        (hash == sha256).then(|| String::from_utf8(bytes).ok()).flatten()
+    })
+}
+
+/// Every package `package` depends on in `lock`, itself included, as `name version checksum`:
+/// two lock files that agree on these build the same code for it.
+fn dependencies(lock: &str, package: &str) -> BTreeSet<String> {
+    let entries: Vec<(String, String, Vec<String>)> = lock
+        .split("[[package]]")
+        .skip(1)
+        .map(|entry| {
+            let field = |key: &str| {
+                entry
+                    .lines()
+                    .find_map(|l| l.strip_prefix(key))
+                    .map(|v| v.trim_matches([' ', '=', '"']).to_owned())
+            };
+            let deps = entry.split("dependencies = [").nth(1).map_or_else(Vec::new, |list| {
+                let list = list.split(']').next().unwrap_or_default();
+                list.split(',')
+                    .map(|d| d.trim().trim_matches('"').to_owned())
+                    .filter(|d| !d.is_empty())
+                    .collect()
+            });
+            let id = format!(
+                "{} {} {}",
+                field("name").unwrap_or_default(),
+                field("version").unwrap_or_default(),
+                field("checksum").unwrap_or_default()
+            );
+            (field("name").unwrap_or_default(), id, deps)
+        })
+        .collect();
+    let mut found = BTreeSet::new();
+    let mut todo = vec![package.to_owned()];
+    while let Some(dep) = todo.pop() {
+        // A dependency is `name` or `name version` when several versions are locked.
+        let mut words = dep.split(' ');
+        let (name, version) = (words.next().unwrap_or_default(), words.next());
+        for (entry_name, id, deps) in &entries {
+            let matches =
+                entry_name == name && version.is_none_or(|v| id.split(' ').nth(1) == Some(v));
+            if matches && found.insert(id.clone()) {
+                todo.extend(deps.iter().cloned());
+            }
+        }
+    }
+    found
 }
 
 /// What differs from the machine that published a results file.

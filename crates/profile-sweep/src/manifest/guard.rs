@@ -25,6 +25,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, bail};
 
+use crate::manifest::leftovers::{
+    Created, FileProof, created_path, put_back_touched, remove_created,
+};
 use crate::util::files::{remove_file, write_atomic};
 use crate::util::hash::{hex, sha256};
 
@@ -295,124 +298,6 @@ pub fn recover(manifest: &Path, state_dir: &Path) -> Result<Option<Recovery>> {
     Ok(recovery)
 }
 
-/// Removes the files a sweep recorded as its own creation, where it can prove they are (the
-/// `Cargo.lock` beside `manifest`, with the sha256 and mtime it had when the sweep made it),
-/// then the list. A file it cannot prove is the sweep's is kept, and said so.
-fn remove_created(state_dir: &Path, manifest: &Path) -> Result<()> {
-    let list = created_path(state_dir);
-    let lock_file = manifest.with_file_name("Cargo.lock");
-    if let Ok(text) = fs::read_to_string(&list) {
-        for created in text.lines().filter_map(Created::parse) {
-            let proven = created.path == lock_file
-                && created
-                    .proof
-                    .as_ref()
-                    .is_some_and(|p| FileProof::of(&created.path).ok() == Some(p.clone()));
-            if proven {
-                remove_file(&created.path)?;
-            } else if created.path.exists() {
-                eprintln!(
-                    "note: kept {}: a sweep listed it as its own, but it cannot be shown to be the file that sweep made (it changed since, or is not the workspace's Cargo.lock)",
-                    created.path.display()
-                );
-            }
-        }
-    }
-    remove_file(&list)
-}
-
-/// A file a sweep caused to exist, and what it was when the sweep made it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Created {
-    path: PathBuf,
-    proof: Option<FileProof>,
-}
-
-impl Created {
-    /// One line of the `created` list: `sha256 TAB mtime_ns TAB path`, `-` for no proof yet.
-    fn line(&self) -> String {
-        let (sha, mtime) = match &self.proof {
-            Some(p) => (p.sha256.clone(), p.mtime_ns.to_string()),
-            None => ("-".to_owned(), "-".to_owned()),
-        };
-        format!("{sha}\t{mtime}\t{}\n", self.path.display())
-    }
-
-    /// Reads a line written by [`Created::line`]; anything else (an older format, a hostile
-    /// file) proves nothing.
-    fn parse(line: &str) -> Option<Created> {
-        let mut fields = line.splitn(3, '\t');
-        let (sha, mtime, path) = (fields.next()?, fields.next()?, fields.next()?);
-        let proof = match (sha, mtime.parse()) {
-            ("-", _) | (_, Err(_)) => None,
-            (sha, Ok(mtime_ns)) => Some(FileProof { sha256: sha.to_owned(), mtime_ns }),
-        };
-        Some(Created { path: PathBuf::from(path), proof })
-    }
-}
-
-/// What a file is: its contents' sha256 and its modification time.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct FileProof {
-    sha256: String,
-    mtime_ns: u128,
-}
-
-impl FileProof {
-    fn of(path: &Path) -> Result<FileProof> {
-        let bytes = fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-        let modified = fs::metadata(path)?.modified()?;
-        Ok(FileProof { sha256: hex(&sha256(&bytes)), mtime_ns: nanos(modified) })
-    }
-}
-
-fn nanos(time: SystemTime) -> u128 {
-    time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos())
-}
-
-/// Runs `during` with `file`'s modification time set to now, and puts its old one back after.
-/// Both times are recorded in `state_dir` first: after a `kill -9` the recovery puts the old
-/// time back, unless the file was changed again since.
-pub fn touching<T>(state_dir: &Path, file: &Path, during: impl FnOnce() -> T) -> Result<T> {
-    let handle = fs::File::options()
-        .append(true)
-        .open(file)
-        .with_context(|| format!("cannot open {} to touch it", file.display()))?;
-    let original = handle.metadata()?.modified()?;
-    let now = SystemTime::now();
-    let record = format!("{}\t{}\t{}\n", nanos(original), nanos(now), file.display());
-    write_atomic(&touched_path(state_dir), record.as_bytes())?;
-    handle.set_modified(now)?;
-    let outcome = during();
-    handle
-        .set_modified(original)
-        .with_context(|| format!("cannot restore the time stamp of {}", file.display()))?;
-    remove_file(&touched_path(state_dir))?;
-    Ok(outcome)
-}
-
-/// Puts back the mtime of a file a killed sweep touched, if nothing touched it since.
-fn put_back_touched(state_dir: &Path) -> Result<()> {
-    let list = touched_path(state_dir);
-    let Ok(text) = fs::read_to_string(&list) else { return Ok(()) };
-    for line in text.lines() {
-        let mut fields = line.splitn(3, '\t');
-        let (Some(Ok(original)), Some(Ok(set)), Some(path)) = (
-            fields.next().map(str::parse::<u64>),
-            fields.next().map(str::parse::<u128>),
-            fields.next(),
-        ) else {
-            continue;
-        };
-        let Ok(file) = fs::File::options().append(true).open(path) else { continue };
-        if file.metadata().and_then(|m| m.modified()).is_ok_and(|m| nanos(m) == set) {
-            file.set_modified(UNIX_EPOCH + Duration::from_nanos(original))
-                .with_context(|| format!("cannot restore the time stamp of {path}"))?;
-        }
-    }
-    remove_file(&list)
-}
-
 /// What [`put_back_keeping_edits`] did.
 enum PutBack {
     /// The original bytes (and mtime) are back.
@@ -472,16 +357,8 @@ fn lock_path(state_dir: &Path) -> PathBuf {
     state_dir.join("lock")
 }
 
-fn created_path(state_dir: &Path) -> PathBuf {
-    state_dir.join("created")
-}
-
 fn written_path(state_dir: &Path) -> PathBuf {
     state_dir.join("written")
-}
-
-fn touched_path(state_dir: &Path) -> PathBuf {
-    state_dir.join("touched")
 }
 
 fn backup_path(state_dir: &Path) -> PathBuf {

@@ -11,6 +11,7 @@ use std::time::{Duration, UNIX_EPOCH};
 use proptest::prelude::*;
 
 use super::*;
+use crate::manifest::leftovers::{nanos, touched_path};
 use crate::manifest::profiles::{inherited_settings, with_sweep_profiles};
 use crate::plan::spec::Sweep;
 use crate::plan::variants::expand;

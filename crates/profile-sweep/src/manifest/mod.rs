@@ -4,6 +4,7 @@
 //! bytes (BOM, CRLF) of every line it does not change.
 
 pub mod guard;
+pub mod leftovers;
 pub mod profiles;
 pub mod repair;
 pub mod text;

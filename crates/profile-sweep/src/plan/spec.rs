@@ -146,7 +146,7 @@ impl Sweep {
         let file: raw::SweepFile = toml::from_str(&text).map_err(|e| {
             let offset = e.span().map_or(0, |span| span.start);
             InputError::at(path, &text, offset, e.message().trim_end().to_owned()).with_fix(
-                "see README.md, section 'Writing a sweep file', for every key and its type",
+                "every key and its type: profile-sweep's guide, `cargo doc -p profile-sweep --open`, module guide::sweep_file",
             )
         })?;
         let at = |offset: usize, message: String| InputError::at(path, &text, offset, message);

@@ -118,7 +118,7 @@ fn header(text: &mut String, subject: &Subject, preset: Preset, name: &str) {
     );
     text.push_str(&format!("# profile-sweep: the `{}` preset on {what}.\n", preset.name()));
     text.push_str(
-        "# Every key is described in profile-sweep's README, \"Writing a sweep file\".\n",
+        "# Every key is described in profile-sweep's guide (`cargo doc -p profile-sweep --open`, guide::sweep_file).\n",
     );
     text.push_str(&format!("name = {}\npackage = {}\n", quoted(name), quoted(&subject.package)));
     if let Some(bin) = &subject.bin {

@@ -19,7 +19,7 @@ use crate::build::cargo::{self, BuildFlags, BuildOutcome, BuildRequest, CargoTar
 use crate::build::guided;
 use crate::host::compilers::Compiler;
 use crate::host::machine::cargo_home;
-use crate::manifest::guard;
+use crate::manifest::{guard, leftovers};
 use crate::measure::binary;
 use crate::measure::bloat::{self, Analysis, Breakdown};
 use crate::measure::shipping;
@@ -273,7 +273,7 @@ impl<'a> CargoExecutor<'a> {
         let Some(source) = &self.prepared.target.root_source else { return Ok(None) };
         let workspace = &self.prepared.workspace;
         let state_dir = guard::state_dir(&workspace.target_dir, &workspace.root_manifest);
-        let outcome = guard::touching(&state_dir, source, || {
+        let outcome = leftovers::touching(&state_dir, source, || {
             self.cargo(job, CargoTarget::Bin(bin), swept, relink)
         })?;
         Ok(match outcome? {

@@ -82,10 +82,10 @@ fn search_finds_the_full_matrix_answer_from_a_tenth_of_its_builds() {
             best.size
         );
     }
-    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    let readme = std::fs::read_to_string(repo("results/README.md")).unwrap();
     assert!(
         readme.contains(&format!("it uses {used} of the 432 variants")),
-        "the README quotes the replay's count of variants ({used})"
+        "results/README.md quotes the replay's count of variants ({used})"
     );
     assert!(
         outcome.decisions[0].starts_with("strip = symbols: same code by construction"),

@@ -45,8 +45,16 @@ enum Command {
 #[derive(Debug, Clone, clap::Args)]
 struct BudgetArgs {
     /// Recommend only variants whose rebuild after an edit was timed within this many seconds.
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", value_parser = seconds)]
     max_rebuild_seconds: Option<f64>,
+}
+
+/// A number of seconds: finite and not negative (`NaN` would recommend nothing, silently).
+fn seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(value) if value.is_finite() && value >= 0.0 => Ok(value),
+        _ => Err("expected a number of seconds, 0 or more (e.g. 2.5)".to_owned()),
+    }
 }
 
 impl BudgetArgs {

@@ -76,6 +76,13 @@ impl Sweep {
     /// The sweep file, workspace and results directory, from the flags and the door.
     fn options(&self, door: &Door) -> Result<SweepOptions, SweepError> {
         let manifest_path = door.manifest(self.manifest_path.clone())?;
+        let file_given = self
+            .sweep
+            .clone()
+            .or_else(|| door.repository.as_ref().map(|root| root.join("sweeps/default.toml")));
+        if let (Some(sweep), true) = (&file_given, self.package.is_some() || self.bin.is_some()) {
+            return Err(self.zero_config_only(sweep).into());
+        }
         let (sweep_file, results_root) = match (&door.repository, &self.sweep) {
             (Some(root), sweep) => (
                 sweep.clone().unwrap_or_else(|| root.join("sweeps/default.toml")),
@@ -117,6 +124,9 @@ impl Sweep {
         workspace: &Workspace,
     ) -> Result<PathBuf, SweepError> {
         let own = workspace.dir().join(init::FILE_NAME);
+        if own.is_file() && (self.package.is_some() || self.bin.is_some()) {
+            return Err(self.zero_config_only(&own).into());
+        }
         if own.is_file() {
             eprintln!("profile-sweep: sweeping {}", own.display());
             return Ok(own);
@@ -130,6 +140,17 @@ impl Sweep {
         })?;
         zero_config_note(door, &own, &file, &subject.package);
         Ok(file)
+    }
+}
+
+impl Sweep {
+    /// Why `--package`/`--bin` are refused next to a sweep file, which names its own package.
+    fn zero_config_only(&self, file: &Path) -> crate::error::InputError {
+        crate::error::InputError::in_file(
+            file,
+            "--package and --bin choose what a zero-config sweep builds; this sweep file names its own package and binary",
+        )
+        .with_fix("drop --package/--bin, or set `package` and `bin` in the sweep file")
     }
 }
 

@@ -54,7 +54,7 @@ pub struct Bench {
 pub struct Run {
     pub name: Spanned<String>,
     #[serde(default)]
-    pub args: Vec<String>,
+    pub args: Vec<Spanned<String>>,
     pub stdin: Option<Spanned<Stdin>>,
     pub cwd: Option<Spanned<String>>,
     pub warmup: Option<Spanned<i64>>,

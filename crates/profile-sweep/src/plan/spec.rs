@@ -131,12 +131,35 @@ const PASS_THROUGH_KEYS: [(&str, &str); 6] = [
     ("split-debuginfo", r#""off", "packed" or "unpacked""#),
 ];
 
+/// The most variants one sweep may have: each is a build, and each is a profile in the
+/// manifest while the sweep runs (432 for the full five-axis matrix).
+pub const MAX_VARIANTS: usize = 10_000;
+
+/// The largest sweep file read: the full matrix's is under 2 KB.
+const MAX_FILE_BYTES: u64 = 1 << 20;
+
 impl Sweep {
     /// Reads and validates a sweep file.
     pub fn load(path: &Path) -> Result<Sweep, InputError> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let cannot_read = |e: std::io::Error| {
             InputError::in_file(path, format!("cannot read sweep file: {e}"))
                 .with_fix("check the path; the shipped sweeps are in sweeps/ (default.toml, full.toml, smoke.toml)")
+        };
+        let size = std::fs::metadata(path).map_err(cannot_read)?.len();
+        if size > MAX_FILE_BYTES {
+            return Err(InputError::in_file(
+                path,
+                format!("the sweep file is {size} bytes; a sweep file is at most {MAX_FILE_BYTES}"),
+            )
+            .with_fix("name each axis value once: a sweep builds at most 10000 variants"));
+        }
+        let bytes = std::fs::read(path).map_err(cannot_read)?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let valid = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            // The lossy text has the same bytes up to the first invalid one.
+            InputError::at(path, &text, valid, "the sweep file is not UTF-8 text here")
+                .with_fix("save the file as UTF-8 (TOML files are UTF-8)")
         })?;
         Sweep::parse(path, text)
     }
@@ -415,9 +438,40 @@ fn matrix_plan(
             )
             .with_fix("keep only one of them"));
         }
-        let parsed =
-            values.iter().map(|v| parse_raw(axis, v, at)).collect::<Result<Vec<_>, _>>()?;
+        let mut parsed: Vec<Setting> = Vec::new();
+        for (index, value) in values.iter().enumerate() {
+            // Two spellings of one setting (`true` and "fat") are allowed: they are built once.
+            let spelled = value.get_ref().to_string();
+            if values[..index].iter().any(|v| v.get_ref().to_string() == spelled) {
+                return Err(at(
+                    value.span().start,
+                    format!("`{}` lists {spelled} twice", axis.key()),
+                )
+                .with_fix("list each value once"));
+            }
+            parsed.push(parse_raw(axis, value, at)?);
+        }
         axes.push((axis, parsed));
+    }
+    if axes.is_empty() && env_axes.is_empty() {
+        return Err(at(
+            start,
+            "the [matrix] sweeps no axis, so there is nothing to compare".into(),
+        )
+        .with_fix("list values of at least one axis, e.g. opt-level = [3, \"s\", \"z\"]"));
+    }
+    let lengths = axes.iter().map(|(_, v)| v.len()).chain(env_axes.iter().map(|(_, v)| v.len()));
+    let variants = lengths.clone().fold(1usize, usize::saturating_mul);
+    if variants > MAX_VARIANTS {
+        let product: Vec<String> = lengths.map(|n| n.to_string()).collect();
+        return Err(at(
+            start,
+            format!(
+                "the matrix has {variants} variants ({}), more than the {MAX_VARIANTS} a sweep builds",
+                product.join(" x ")
+            ),
+        )
+        .with_fix("list fewer values, or split it into several sweeps (each variant is a build)"));
     }
     let mut exclude = Vec::new();
     for rule in &parts.exclude {
@@ -454,6 +508,28 @@ fn ladder_plan(
     if ladder.get_ref().is_empty() {
         return Err(at(ladder.span().start, "the ladder has no steps".into())
             .with_fix("add [[ladder]] tables, the first usually just step = \"default release\""));
+    }
+    if ladder.get_ref().len() > MAX_VARIANTS {
+        return Err(at(
+            ladder.span().start,
+            format!(
+                "the ladder has {} steps, more than the {MAX_VARIANTS} a sweep builds",
+                ladder.get_ref().len()
+            ),
+        )
+        .with_fix("split it into several sweeps"));
+    }
+    let mut labels = std::collections::HashSet::new();
+    for step in ladder.get_ref() {
+        if !labels.insert(step.step.get_ref().as_str()) {
+            return Err(at(
+                step.step.span().start,
+                format!("two ladder steps are named {:?}", step.step.get_ref()),
+            )
+            .with_fix(
+                "give each step its own name: the report and the CSV tell steps apart by it",
+            ));
+        }
     }
     let mut steps = Vec::new();
     let mut env = BuildEnv::default();

@@ -126,3 +126,51 @@ fn a_key_is_found_where_it_is_set_not_where_its_name_appears() {
     assert_eq!(sweep.key_offset("pgo"), sweep.text.find("pgo=").unwrap());
     assert_eq!(sweep.key_offset("bolt"), 0, "not set: the file's start");
 }
+
+/// Attack list, case 12: what used to be caught late or not at all is refused here, at its line.
+#[test]
+fn late_mistakes_are_refused_at_their_line() {
+    let (pos, msg, _) = error("package = \"p\"\n[matrix]\n");
+    assert_eq!((pos, msg.contains("sweeps no axis")), (Some((2, 1)), true), "{msg}");
+    let (pos, msg, _) = error("package = \"p\"\n[matrix]\nopt-level = [3, \"s\", 3]\n");
+    assert_eq!((pos, msg.contains("lists 3 twice")), (Some((3, 22)), true), "{msg}");
+    let (pos, msg, fix) =
+        error("package = \"p\"\n[[ladder]]\nstep = \"a\"\n[[ladder]]\nstep = \"a\"\nlto = true\n");
+    assert_eq!((pos, msg.contains("two ladder steps")), (Some((5, 8)), true), "{msg}");
+    assert!(fix.contains("its own name"), "{fix}");
+    let (pos, msg, _) = error(
+        "package = \"p\"\n[[ladder]]\nstep = \"a\"\n[[run]]\nname = \"r\"\nargs = [\"ok\", \"a\\u0000b\"]\n",
+    );
+    assert_eq!((pos, msg.contains("NUL byte")), (Some((6, 15)), true), "{msg}");
+}
+
+/// Attack list, case 8: a matrix too large to build is refused before anything is expanded or
+/// written, and so is a generated input too large to hold.
+#[test]
+fn matrices_and_inputs_beyond_the_bounds_are_refused() {
+    let values = |n: usize| (0..n).map(|i| format!("\"-Cllvm-args=-x{i}\"")).collect::<Vec<_>>();
+    let text = format!(
+        "package = \"p\"\n[matrix]\nopt-level = [0, 1, 2, 3, \"s\", \"z\"]\nrustflags = [{}]\n",
+        values(2000).join(", ")
+    );
+    let (pos, msg, fix) = error(&text);
+    assert_eq!(pos, Some((2, 1)));
+    assert!(msg.contains("12000 variants (6 x 2000)") && msg.contains("10000"), "{msg}");
+    assert!(fix.contains("split"), "{fix}");
+    let (_, msg, _) = error(
+        "package = \"p\"\n[[ladder]]\nstep = \"a\"\n[[run]]\nname = \"r\"\nstdin = { generate = \"json-records\", records = 2000000000, seed = 1 }\n",
+    );
+    assert!(msg.contains("2000000000 records are more than"), "{msg}");
+}
+
+/// Attack list, case 13: a sweep file that is not UTF-8 is named with the position of its
+/// first bad byte and the right fix.
+#[test]
+fn a_file_that_is_not_utf8_gets_its_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("latin1.toml");
+    std::fs::write(&path, b"package = \"p\"\n# caf\xe9\n[[ladder]]\nstep = \"a\"\n").unwrap();
+    let err = Sweep::load(&path).unwrap_err();
+    assert_eq!(err.position, Some((2, 6)));
+    assert!(err.fix.unwrap().contains("UTF-8"));
+}

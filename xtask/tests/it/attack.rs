@@ -150,3 +150,97 @@ fn apply_keeps_crlf_and_refuses_bad_names_and_running_sweeps() {
     assert!(stderr(&during).contains("is running on"), "{}", stderr(&during));
     assert_eq!(String::from_utf8(fixture.manifest_bytes()).unwrap(), after);
 }
+
+/// Case 11: a `kill -9` of the sweep takes the measured program with it, so it neither loads
+/// the machine nor keeps its executable busy for the next build.
+#[test]
+fn a_killed_sweep_leaves_no_measured_program_running() {
+    let fixture = Fixture::new();
+    // Not a path: pgrep must find the measured program only, not the sweep or cargo.
+    let nanos = std::time::SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
+    let marker = format!("measured-run-{nanos}");
+    let sweep = fixture.sweep_file(&format!(
+        "package = \"app\"\n[matrix]\nopt-level = [1]\n[[run]]\nname = \"slow\"\nargs = [\"sleep\", \"60\", \"{marker}\"]\nwarmup = 0\nruns = 2\ninstructions = false\ncheck-output = false\ntimeout-seconds = 120\n"
+    ));
+    let mut child = fixture.sweep_command(&sweep).spawn().unwrap();
+    let running = || {
+        let pgrep = std::process::Command::new("pgrep").args(["-f", &marker]).output().unwrap();
+        !pgrep.stdout.is_empty()
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    while !running() {
+        assert!(std::time::Instant::now() < deadline, "the run never started");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    signal(&child, libc::SIGKILL);
+    child.wait().unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(!running(), "the measured program outlived the sweep");
+    assert!(restore(&fixture).status.success());
+}
+
+/// Cases 5 and 10: results of another crate are never replaced or mixed in silently: a second
+/// crate's sweep of the same name into the same directory, a merge over an existing results
+/// file, a report that is not ours; `compare` of two crates and `apply` onto another workspace
+/// are refused.
+#[test]
+fn earlier_results_and_other_crates_are_never_overwritten_or_mixed() {
+    let fixture = Fixture::new();
+    let csv = swept(&fixture);
+    let before = fs::read(&csv).unwrap();
+    let exit = |mut command: std::process::Command| {
+        let output = command.output().unwrap();
+        (output.status.code(), stderr(&output))
+    };
+
+    // Another package under the same sweep name into the same directory.
+    let timed =
+        fixture.sweep_file("name = \"sweep\"\npackage = \"timed\"\n[matrix]\nopt-level = [2]\n");
+    let (code, err) = exit(fixture.sweep_command(&timed));
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("on package `app`") && err.contains("--out DIR"), "{err}");
+    assert_eq!(fs::read(&csv).unwrap(), before, "the app's rows are intact");
+
+    // A report of the user's own where a sweep would write.
+    fs::create_dir_all(fixture.path("mine")).unwrap();
+    fs::write(fixture.path("mine/report.md"), "# My notes\n").unwrap();
+    let (code, err) = exit(fixture.sweep_command_to(&timed, "mine"));
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("not written by profile-sweep"), "{err}");
+    assert_eq!(fs::read_to_string(fixture.path("mine/report.md")).unwrap(), "# My notes\n");
+    assert!(!fixture.path("mine/results.csv").exists(), "refused before any build");
+
+    // merge over an existing results file, even one of its own inputs.
+    let mut merge = fixture.xtask();
+    merge.arg("merge").arg("--out").arg(fixture.path("out")).arg(&csv);
+    let (code, err) = exit(merge);
+    assert_eq!(code, Some(2), "{err}");
+    assert_eq!(fs::read(&csv).unwrap(), before);
+
+    // compare two crates' results.
+    let (code, err) = exit(fixture.sweep_command_to(&timed, "timed-out"));
+    assert_eq!(code, Some(0), "{err}");
+    let mut compare = fixture.xtask();
+    compare.arg("compare").arg(&csv).arg(fixture.path("timed-out/results.csv"));
+    let (code, err) = exit(compare);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("not comparable"), "{err}");
+
+    // apply the app's variant to a workspace without that package.
+    let other = tempfile::tempdir().unwrap();
+    fs::write(
+        other.path().join("Cargo.toml"),
+        "[package]\nname = \"other\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+    )
+    .unwrap();
+    fs::create_dir_all(other.path().join("src")).unwrap();
+    fs::write(other.path().join("src/main.rs"), "fn main() {}\n").unwrap();
+    let manifest = fs::read(other.path().join("Cargo.toml")).unwrap();
+    let mut apply = fixture.xtask();
+    apply.arg("apply").arg(&csv).arg("o2-nolto-cgu16-unwind-dbg");
+    apply.arg("--manifest-path").arg(other.path().join("Cargo.toml"));
+    let (code, err) = exit(apply);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("not in the workspace"), "{err}");
+    assert_eq!(fs::read(other.path().join("Cargo.toml")).unwrap(), manifest);
+}

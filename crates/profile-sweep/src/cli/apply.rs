@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use crate::cli::Door;
 use crate::error::{InputError, SweepError};
+use crate::host::workspace::Workspace;
 use crate::manifest::repair::Repair;
 use crate::present::{analysis, apply};
 use crate::results::rows;
@@ -58,6 +59,7 @@ impl Apply {
             Ok(Repair::Recovered(recovery)) => eprintln!("profile-sweep: {recovery}"),
             Ok(Repair::Clean { .. }) | Err(_) => {}
         }
+        self.refuse_another_workspaces_row(&rows, manifest)?;
         let old = std::fs::read_to_string(manifest).map_err(|e| {
             InputError::in_file(manifest, format!("cannot read: {e}"))
                 .with_fix("pass the Cargo.toml of your workspace root with --manifest-path")
@@ -88,6 +90,34 @@ impl Apply {
             );
         }
         Ok(())
+    }
+
+    /// Refuses a variant of a package that is not in the workspace of `manifest`: its numbers
+    /// were measured on another crate. (A manifest cargo cannot read is left to `apply`'s own
+    /// error.)
+    fn refuse_another_workspaces_row(
+        &self,
+        rows: &[rows::Row],
+        manifest: &std::path::Path,
+    ) -> Result<(), SweepError> {
+        let Some(row) = rows.iter().find(|r| r.variant == self.variant) else { return Ok(()) };
+        let Ok(workspace) = Workspace::load(&crate::cli::cargo(), manifest) else { return Ok(()) };
+        if workspace.packages.iter().any(|p| p.name == row.package) {
+            return Ok(());
+        }
+        Err(InputError::in_file(
+            &self.csv,
+            format!(
+                "`{}` was measured on package `{}`, which is not in the workspace of {}",
+                self.variant,
+                row.package,
+                manifest.display()
+            ),
+        )
+        .with_fix(
+            "apply it to the workspace it was measured on (--manifest-path), or sweep this one",
+        )
+        .into())
     }
 
     /// Says how the variant was built besides its profile (a target, rustflags, PGO, BOLT, ...):

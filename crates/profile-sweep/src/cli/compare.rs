@@ -49,6 +49,22 @@ impl Compare {
             (Ok(old), Ok(new)) => (old, new),
             (Err(e), _) | (_, Err(e)) => return crate::cli::fail(e.into(), "nothing was compared"),
         };
+        let crates = |rows: &[rows::Row]| -> std::collections::BTreeSet<(String, String)> {
+            rows.iter().map(|r| (r.package.clone(), r.bin.clone())).collect()
+        };
+        if crates(&old) != crates(&new) {
+            let list = |set: std::collections::BTreeSet<(String, String)>| -> String {
+                let names: Vec<String> =
+                    set.into_iter().map(|(p, b)| format!("`{p}` (binary `{b}`)")).collect();
+                names.join(", ")
+            };
+            let error = crate::error::InputError::in_file(
+                &self.new,
+                format!("it measures {}, and {} measures {}: their numbers are not comparable", list(crates(&new)), self.old.display(), list(crates(&old))),
+            )
+            .with_fix("compare two results files of the same package and binary (two toolchains, two commits)");
+            return crate::cli::fail(error.into(), "nothing was compared");
+        }
         let thresholds = Thresholds {
             size_percent: self.max_size_increase,
             time_percent: self.max_time_increase,

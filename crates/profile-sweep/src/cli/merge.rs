@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::error::InputError;
 use crate::present::report;
 use crate::results::{rows, shard};
 
@@ -24,6 +25,15 @@ pub struct Merge {
 impl Merge {
     /// Merges the shards, then draws the charts and report.
     pub fn run(self) -> ExitCode {
+        let csv = self.out.join("results.csv");
+        if csv.exists() {
+            let exists = InputError::in_file(
+                &csv,
+                "exists: merge writes a new results file and would replace it",
+            )
+            .with_fix("merge into an empty or new --out directory");
+            return crate::cli::fail(exists.into(), "nothing was written");
+        }
         let mut files = Vec::new();
         for path in &self.shards {
             match rows::load(path) {
@@ -35,7 +45,6 @@ impl Merge {
             Ok(rows) => rows,
             Err(e) => return crate::cli::fail(e.into(), "nothing was written"),
         };
-        let csv = self.out.join("results.csv");
         if let Err(e) = rows::write(&csv, &merged) {
             return crate::cli::fail(e.into(), "the merged file may be incomplete");
         }

@@ -260,6 +260,9 @@ pub fn run_to_exit(
     };
     command.stdin(input).stdout(stdout_stdio).stderr(stderr.try_clone()?);
     crate::util::platform::own_process_group(command);
+    // A measured program (or Valgrind) outliving a `kill -9`ed sweep would hold its executable
+    // busy ("Text file busy" on the next build) and load the machine.
+    crate::util::platform::die_with_parent(command);
 
     let started = Instant::now();
     let child = command

@@ -367,6 +367,9 @@ pub fn to_csv(rows: &[Row]) -> Result<Vec<u8>> {
 
 /// Parses a results CSV, checking its header first.
 pub fn read_rows(bytes: &[u8]) -> Result<Vec<Row>, String> {
+    if bytes.is_empty() {
+        return Err("the file is empty (0 bytes), not a results file".to_owned());
+    }
     let mut reader = csv::Reader::from_reader(bytes);
     let header = reader.headers().map_err(|e| format!("not a CSV file: {e}"))?;
     let known_prefix = header.len() >= OLDEST_COLUMN_COUNT
@@ -384,16 +387,73 @@ pub fn read_rows(bytes: &[u8]) -> Result<Vec<Row>, String> {
             }
         ));
     }
-    reader
+    let rows: Vec<Row> = reader
         .deserialize()
         .enumerate()
         .map(|(i, row)| row.map_err(|e| format!("row {} is malformed: {e}", i + 2)))
-        .collect()
+        .collect::<Result<_, _>>()?;
+    check_rows(&rows)?;
+    Ok(rows)
+}
+
+/// What no file this tool wrote holds: a row twice (the report would show stale and fresh
+/// numbers side by side), or a runtime that is negative, not a number, or outside its own
+/// interval. Lines are counted as in the file (the header is line 1).
+fn check_rows(rows: &[Row]) -> Result<(), String> {
+    let mut seen = std::collections::HashMap::new();
+    for (i, row) in rows.iter().enumerate() {
+        let line = i + 2;
+        if let Some(first) = seen.insert(row.key(), line) {
+            return Err(format!(
+                "line {line} repeats line {first} (variant `{}`, measurement `{}`)",
+                row.variant,
+                row.measurement.as_deref().unwrap_or("")
+            ));
+        }
+        let numbers = [row.mean_ns, row.ci_low_ns, row.ci_high_ns];
+        if numbers.iter().flatten().any(|n| !n.is_finite() || *n < 0.0) {
+            return Err(format!("line {line}: a runtime is negative or not a number"));
+        }
+        if let [Some(mean), Some(low), Some(high)] = numbers {
+            // Rounding in the file may put a bound a hair past the mean.
+            let slack = 1e-6 * mean.abs().max(1.0);
+            if mean < low - slack || mean > high + slack {
+                return Err(format!(
+                    "line {line}: mean {mean} ns lies outside its own interval [{low}, {high}]"
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    /// Attack list, cases 9 and 13: what no file of ours holds is refused when read, with its
+    /// line, instead of being drawn or recommended.
+    #[test]
+    fn damaged_files_are_refused_with_their_line() {
+        assert!(read_rows(b"").unwrap_err().contains("empty (0 bytes)"));
+        let a = row("a", 10);
+        let timed = Row {
+            measurement: Some("run".into()),
+            mean_ns: Some(-5.0),
+            ci_low_ns: Some(1.0),
+            ci_high_ns: Some(2.0),
+            ..row("a", 10)
+        };
+        let twice = to_csv(&[a.clone(), row("b", 5), a.clone()]).unwrap();
+        assert_eq!(
+            read_rows(&twice).unwrap_err(),
+            "line 4 repeats line 2 (variant `a`, measurement ``)"
+        );
+        let negative = to_csv(&[a.clone(), timed.clone()]).unwrap();
+        assert!(read_rows(&negative).unwrap_err().contains("line 3: a runtime is negative"));
+        let outside = to_csv(&[a, Row { mean_ns: Some(5.0), ..timed }]).unwrap();
+        assert!(read_rows(&outside).unwrap_err().contains("outside its own interval"));
+    }
 
     /// A size row of a made-up variant, for tests anywhere in the crate.
     pub(crate) fn row(variant: &str, size: u64) -> Row {

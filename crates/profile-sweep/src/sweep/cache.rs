@@ -129,6 +129,21 @@ struct Entry {
     /// Its `functions.csv` rows, as CSV (empty in entries from before that file).
     #[serde(default)]
     functions_csv: String,
+    /// sha256 of the three CSVs: an entry whose numbers were altered (or damaged) since it was
+    /// stored is a miss, not a result. Entries from before this field are misses too.
+    #[serde(default)]
+    sha256: String,
+}
+
+impl Entry {
+    fn checksum(&self) -> String {
+        let mut hasher = Sha256::new();
+        for part in [&self.rows_csv, &self.crates_csv, &self.functions_csv] {
+            hasher.update(part.len().to_le_bytes());
+            hasher.update(part.as_bytes());
+        }
+        hex(&hasher.finalize())
+    }
 }
 
 /// The cache directory of one sweep.
@@ -148,6 +163,9 @@ impl Cache {
     pub fn lookup(&self, key: &str) -> Option<(Vec<Row>, Breakdown)> {
         let text = fs::read_to_string(self.entry_path(key)).ok()?;
         let entry: Entry = serde_json::from_str(&text).ok()?;
+        if entry.sha256 != entry.checksum() {
+            return None;
+        }
         let unchanged = entry
             .sources
             .iter()
@@ -173,7 +191,14 @@ impl Cache {
         let csv = |bytes: Vec<u8>| String::from_utf8(bytes).context("rows are UTF-8");
         let crates_csv = csv(bloat::to_csv(&breakdown.crates)?)?;
         let functions_csv = csv(bloat::to_csv(&breakdown.functions)?)?;
-        let entry = Entry { sources: sources.to_vec(), rows_csv, crates_csv, functions_csv };
+        let mut entry = Entry {
+            sources: sources.to_vec(),
+            rows_csv,
+            crates_csv,
+            functions_csv,
+            sha256: String::new(),
+        };
+        entry.sha256 = entry.checksum();
         write_atomic(&self.entry_path(key), serde_json::to_string_pretty(&entry)?.as_bytes())
     }
 
@@ -342,6 +367,12 @@ mod tests {
         cache.store("k", &sources, &rows, &Breakdown::default()).unwrap();
         assert_eq!(cache.lookup("k"), Some((rows.clone(), Breakdown::default())));
         assert_eq!(cache.lookup("other"), None);
+        let stored = fs::read_to_string(dir.path().join("cache/k.json")).unwrap();
+        let altered = stored.replacen(&format!(",{},", rows[0].size_bytes.unwrap()), ",1,", 1);
+        assert_ne!(altered, stored, "the size is in the entry");
+        fs::write(dir.path().join("cache/k.json"), &altered).unwrap();
+        assert_eq!(cache.lookup("k"), None, "an entry whose size was altered is a miss");
+        fs::write(dir.path().join("cache/k.json"), &stored).unwrap();
         fs::write(&source, "fn main() { }").unwrap();
         assert_eq!(cache.lookup("k"), None, "a changed source is a miss");
         fs::write(&source, "fn main() {}").unwrap();

@@ -45,6 +45,9 @@ impl<'a> Recorder<'a> {
     /// is `K/N` when running one shard.
     pub fn open(prepared: &'a Prepared, shard: Option<String>) -> Result<Recorder<'a>, SweepError> {
         let out_dir = &prepared.out_dir;
+        crate::present::report::refuse_foreign_reports(out_dir)?;
+        let results = ResultsFile::open(&out_dir.join("results.csv"))?;
+        refuse_another_crates_rows(&results, prepared)?;
         Ok(Recorder {
             sweep: &prepared.sweep,
             target: &prepared.target,
@@ -52,7 +55,7 @@ impl<'a> Recorder<'a> {
             cargo_lock_sha256: String::new(),
             shard,
             out_dir: out_dir.clone(),
-            results: ResultsFile::open(&out_dir.join("results.csv"))?,
+            results,
             crates: BreakdownFile::open(out_dir)?,
             functions: BreakdownFile::open(out_dir)?,
             twins: Twins::default(),
@@ -275,6 +278,30 @@ pub fn reused_note(twin: &str) -> String {
 pub fn write_log(path: &Path, text: &str) -> anyhow::Result<()> {
     fs::create_dir_all(path.parent().expect("has a parent"))?;
     fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Refuses a results file that holds rows of this sweep's name for another package or binary
+/// (two crates' sweeps, or one `name` in a shared target directory): this sweep would replace
+/// them.
+fn refuse_another_crates_rows(
+    results: &ResultsFile,
+    prepared: &Prepared,
+) -> Result<(), SweepError> {
+    let (package, bin) = (&prepared.target.package, prepared.target.bin.as_deref().unwrap_or(""));
+    let other = results
+        .rows()
+        .iter()
+        .find(|r| r.sweep == prepared.sweep.name && (r.package != *package || r.bin != bin));
+    let Some(other) = other else { return Ok(()) };
+    Err(crate::error::InputError::in_file(
+        results.path(),
+        format!(
+            "it holds results of sweep `{}` on package `{}` (binary `{}`); this sweep of `{package}` would replace them",
+            other.sweep, other.package, other.bin
+        ),
+    )
+    .with_fix("write elsewhere with --out DIR, or give this sweep another `name`")
+    .into())
 }
 
 #[cfg(test)]

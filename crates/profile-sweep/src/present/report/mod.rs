@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use crate::error::SweepError;
+use crate::error::{InputError, SweepError};
 use crate::measure::bloat::{self, Breakdown, CrateRow};
 use crate::present::analysis::{self, distinct};
 use crate::present::build_time::Budget;
@@ -32,6 +32,7 @@ use measurement::{measurement_section, show};
 pub fn write_outputs(csv: &Path, budget: &Budget) -> Result<Vec<PathBuf>, SweepError> {
     let rows = rows::load(csv)?;
     let dir = csv.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    refuse_foreign_reports(dir)?;
     let charts = chart::write_charts(&rows, dir)?;
     let names: Vec<String> = charts
         .iter()
@@ -49,6 +50,27 @@ pub fn write_outputs(csv: &Path, budget: &Budget) -> Result<Vec<PathBuf>, SweepE
         written.push(file);
     }
     Ok(written)
+}
+
+/// Refuses to write into `dir` where a `report.md` or `report.html` is there that profile-sweep
+/// did not write (a user's own report, which would be overwritten).
+pub fn refuse_foreign_reports(dir: &Path) -> Result<(), InputError> {
+    for (export, ours) in [
+        (&Markdown as &dyn Export, "# profile-sweep report"),
+        (&Html, "<title>profile-sweep report"),
+    ] {
+        let file = dir.join(export.file_name());
+        let Ok(bytes) = std::fs::read(&file) else { continue };
+        let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).into_owned();
+        if !head.contains(ours) {
+            return Err(InputError::in_file(
+                &file,
+                "this file was not written by profile-sweep, and the report would overwrite it",
+            )
+            .with_fix("write the results elsewhere with --out DIR, or move the file aside"));
+        }
+    }
+    Ok(())
 }
 
 /// What a report is rendered from: the rows, the charts drawn from them (SVG file names), the

@@ -93,9 +93,27 @@ pub enum SweepError {
         /// The results file holding the finished rows.
         results: PathBuf,
     },
-    /// Anything else: I/O, cargo not starting, a corrupt results file.
+    /// Anything else before the manifest was edited (I/O, cargo not starting, another sweep
+    /// running): nothing was changed.
     #[error(transparent)]
     Other(#[from] anyhow::Error),
+    /// Anything else once the sweep's profiles were in the manifest: it was put back, and the
+    /// rows of finished variants are kept.
+    #[error(transparent)]
+    AfterEdit(anyhow::Error),
+}
+
+impl SweepError {
+    /// The same error, said to have happened after the manifest was edited.
+    pub fn after_edit(self) -> SweepError {
+        match self {
+            SweepError::Other(e) => SweepError::AfterEdit(e),
+            // Input checked late (a file changed while the sweep ran) is no longer "nothing
+            // was built": builds happened.
+            SweepError::Input(e) => SweepError::AfterEdit(e.into()),
+            other => other,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -244,3 +244,37 @@ fn earlier_results_and_other_crates_are_never_overwritten_or_mixed() {
     assert!(err.contains("not in the workspace"), "{err}");
     assert_eq!(fs::read(other.path().join("Cargo.toml")).unwrap(), manifest);
 }
+
+/// Case 13: a sweep refused before it touched anything says so, instead of claiming to have
+/// restored the manifest.
+#[test]
+fn a_refused_sweep_says_it_changed_nothing() {
+    let fixture = Fixture::new();
+    let mut first = start_slow_sweep(&fixture);
+    let during = fixture.manifest_bytes();
+    let sweep = fixture.path("second.toml");
+    fs::write(&sweep, "package = \"app\"\n[matrix]\nopt-level = [2]\n").unwrap();
+    let output = fixture.sweep_command_to(&sweep, "second").output().unwrap();
+    signal(&first, libc::SIGTERM);
+    first.wait().unwrap();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("another sweep (pid") && err.contains("no file was changed"), "{err}");
+    assert!(!err.contains("is restored"), "{err}");
+    assert_ne!(during, fixture.manifest_bytes(), "the first sweep's profiles were in it");
+}
+
+/// Case 13: a manifest cargo cannot read is bad input (exit 2), said once, and left alone.
+#[test]
+fn an_invalid_manifest_is_bad_input_said_once() {
+    let fixture = Fixture::new();
+    let broken =
+        format!("{}\n[dependencies\n", String::from_utf8(fixture.manifest_bytes()).unwrap());
+    fs::write(fixture.manifest(), &broken).unwrap();
+    let sweep = fixture.sweep_file("package = \"app\"\n[matrix]\nopt-level = [2]\n");
+    let output = fixture.sweep_command(&sweep).output().unwrap();
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert_eq!(err.matches("unclosed table").count(), 1, "{err}");
+    assert_eq!(fs::read_to_string(fixture.manifest()).unwrap(), broken);
+}

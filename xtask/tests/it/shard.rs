@@ -19,13 +19,13 @@ fn shards_merge_into_the_whole_sweep_with_runtimes_relative_to_the_reference() {
     assert_eq!(two[0].variant, one[0].variant, "every shard measures the reference first");
     assert!(two.iter().all(|r| r.shard.as_deref() == Some("2/2")));
 
-    let merge = |shards: &[&str]| {
+    let merge = |out: &str, shards: &[&str]| {
         let mut command = fixture.xtask();
-        command.arg("merge").arg("--out").arg(fixture.path("merged"));
+        command.arg("merge").arg("--out").arg(fixture.path(out));
         command.args(shards.iter().map(|s| fixture.path(s).join("results.csv")));
         command.output().unwrap()
     };
-    let output = merge(&["shard-2", "shard-1"]);
+    let output = merge("merged", &["shard-2", "shard-1"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let merged = rows::load(&fixture.path("merged/results.csv")).unwrap();
     let mut variants: Vec<&str> =
@@ -54,7 +54,7 @@ fn shards_merge_into_the_whole_sweep_with_runtimes_relative_to_the_reference() {
     let report = std::fs::read_to_string(fixture.path("merged/report.md")).unwrap();
     assert!(report.contains("Merged from shards measured on different machines"), "{report}");
 
-    let incomplete = merge(&["shard-1"]);
+    let incomplete = merge("incomplete", &["shard-1"]);
     assert_eq!(incomplete.status.code(), Some(2));
     assert!(
         stderr(&incomplete).contains("shard 2/2 of the sweep missing"),

@@ -132,20 +132,28 @@ impl Door {
 }
 
 impl Door {
-    /// `command` with the help of `sweep` saying this door's own defaults.
+    /// `command` with every subcommand's help saying this door's own defaults (a repository's
+    /// own xtask works on the repository, not on the current directory).
     fn with_defaults_in_help(&self, command: clap::Command) -> clap::Command {
         let Some(root) = &self.repository else { return command };
         let sweeps = root.join("sweeps/default.toml");
-        command.mut_subcommand("sweep", |sweep| {
-            sweep
-                .mut_arg("sweep", |arg| {
-                    arg.help(format!("The sweep file [default: {}]", sweeps.display()))
+        let manifest = root.join("Cargo.toml");
+        let mut command = command.mut_subcommand("sweep", |sweep| {
+            sweep.mut_arg("sweep", |arg| {
+                arg.help(format!("The sweep file [default: {}]", sweeps.display()))
+            })
+        });
+        for name in ["sweep", "init", "apply", "restore"] {
+            command = command.mut_subcommand(name, |sub| {
+                sub.mut_arg("manifest_path", |arg| {
+                    arg.help(format!(
+                        "A Cargo.toml of the workspace [default: {}]",
+                        manifest.display()
+                    ))
                 })
-                .mut_arg("manifest_path", |arg| {
-                    let manifest = root.join("Cargo.toml");
-                    arg.help(format!("The workspace to sweep [default: {}]", manifest.display()))
-                })
-        })
+            });
+        }
+        command
     }
 }
 

@@ -198,6 +198,10 @@ fn report(outcome: Result<SweepSummary, SweepError>) -> ExitCode {
             ExitCode::from(130)
         }
         Err(SweepError::Other(e)) => {
+            eprintln!("error: {e:#}\nnothing was built and no file was changed");
+            ExitCode::FAILURE
+        }
+        Err(SweepError::AfterEdit(e)) => {
             eprintln!("error: {e:#}\nCargo.toml is restored; rows of finished variants are kept");
             ExitCode::FAILURE
         }

@@ -3,10 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Context;
 use cargo_metadata::{MetadataCommand, TargetKind};
 
-use crate::error::InputError;
+use crate::error::{InputError, SweepError};
 use crate::plan::measures::Bench;
 use crate::plan::spec::Sweep;
 
@@ -70,13 +70,29 @@ impl Workspace {
     }
 
     /// Asks `cargo` (the one given) about the workspace containing `manifest_path`.
-    pub fn load(cargo: &Path, manifest_path: &Path) -> Result<Workspace> {
-        let metadata = MetadataCommand::new()
+    pub fn load(cargo: &Path, manifest_path: &Path) -> Result<Workspace, SweepError> {
+        let metadata = match MetadataCommand::new()
             .cargo_path(cargo)
             .manifest_path(manifest_path)
             .no_deps()
             .exec()
-            .with_context(|| format!("cargo metadata failed for {}", manifest_path.display()))?;
+        {
+            Ok(metadata) => metadata,
+            // Cargo could not read the manifest (or one of the workspace's): the user's input.
+            Err(cargo_metadata::Error::CargoMetadata { stderr }) => {
+                let said = stderr.trim().trim_start_matches("error: ").to_owned();
+                return Err(InputError::in_file(
+                    manifest_path,
+                    format!("cargo cannot read the workspace: {said}"),
+                )
+                .with_fix("fix what cargo says, so that `cargo metadata` reads the workspace")
+                .into());
+            }
+            Err(e) => {
+                let context = format!("cargo metadata failed for {}", manifest_path.display());
+                return Err(anyhow::Error::new(e).context(context).into());
+            }
+        };
         let root_manifest = metadata.workspace_root.join("Cargo.toml").into_std_path_buf();
         let root_manifest = root_manifest
             .canonicalize()

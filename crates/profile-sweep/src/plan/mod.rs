@@ -1,11 +1,12 @@
 //! Stage 1, pure: the sweep file, validated ([`spec`]: profile keys in [`settings`], the other
-//! build axes in [`build_env`], what to measure in [`measures`]), expanded into the variants to
+//! build axes in [`build_env`], what to measure in [`measures`], matrix or ladder in `shape`), expanded into the variants to
 //! build ([`variants`]); and the commented starter files `init` writes ([`starter`]).
 
 pub mod build_env;
 pub mod measures;
 mod raw;
 pub mod settings;
+mod shape;
 pub mod spec;
 pub mod starter;
 pub mod variants;

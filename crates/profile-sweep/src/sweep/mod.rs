@@ -149,35 +149,41 @@ pub fn run(
     interrupt::install()?;
 
     let mut guard = edit_manifest(&prepared, &state_dir)?;
-    let cargo_lock_sha256 = resolve_lockfile(&prepared, &mut guard, &options.cargo)?;
-    let fingerprint = prepared.fingerprint(&options.cargo, &cargo_lock_sha256)?;
-    recorder.set_cargo_lock_sha256(cargo_lock_sha256);
-    for note in &prepared.notes {
-        eprintln!("note: {note}");
-    }
-    let results_csv = recorder.results_csv().to_owned();
-    let total: usize = groups.iter().map(Vec::len).sum();
-    let interrupted_after =
-        |finished| SweepError::Interrupted { finished, total, results: results_csv.clone() };
-    let mut executor = CargoExecutor::new(&prepared, options, fingerprint, recorder);
-    let counts = match &prepared.search {
-        Some(search) => {
-            let base = search::base_index(&prepared.variants, &prepared.inherited);
-            oracle::run(
-                &mut executor,
-                &prepared.variants,
-                base,
-                &search.steer_by,
-                interrupted_after,
-            )?
+    // From here on the manifest holds the sweep's profiles: an error says it was put back.
+    let measured = (|| -> Result<_, SweepError> {
+        let cargo_lock_sha256 = resolve_lockfile(&prepared, &mut guard, &options.cargo)?;
+        let fingerprint = prepared.fingerprint(&options.cargo, &cargo_lock_sha256)?;
+        recorder.set_cargo_lock_sha256(cargo_lock_sha256);
+        for note in &prepared.notes {
+            eprintln!("note: {note}");
         }
-        None => {
-            let plan = schedule::Plan { order: prepared.sweep.order, exact: options.exact };
-            schedule::run(&mut executor, &groups, plan, interrupted_after)?
-        }
-    };
-    guard.restore()?;
-    let outputs = report::write_outputs(&results_csv, &options.budget)?;
+        let results_csv = recorder.results_csv().to_owned();
+        let total: usize = groups.iter().map(Vec::len).sum();
+        let interrupted_after =
+            |finished| SweepError::Interrupted { finished, total, results: results_csv.clone() };
+        let mut executor = CargoExecutor::new(&prepared, options, fingerprint, recorder);
+        let counts = match &prepared.search {
+            Some(search) => {
+                let base = search::base_index(&prepared.variants, &prepared.inherited);
+                oracle::run(
+                    &mut executor,
+                    &prepared.variants,
+                    base,
+                    &search.steer_by,
+                    interrupted_after,
+                )?
+            }
+            None => {
+                let plan = schedule::Plan { order: prepared.sweep.order, exact: options.exact };
+                schedule::run(&mut executor, &groups, plan, interrupted_after)?
+            }
+        };
+        guard.restore()?;
+        Ok((executor, counts, results_csv))
+    })();
+    let (executor, counts, results_csv) = measured.map_err(SweepError::after_edit)?;
+    let outputs =
+        report::write_outputs(&results_csv, &options.budget).map_err(SweepError::after_edit)?;
     let child_seconds = executor.child_seconds + executor.measurer.child_seconds;
     let peak_disk_bytes = executor.peak_disk_bytes;
     Ok(SweepSummary {

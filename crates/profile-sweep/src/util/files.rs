@@ -15,13 +15,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         .prefix(".profile-sweep-")
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    file.write_all(bytes)?;
+    // A full disk fails here: say which file could not be written, not only the temporary one
+    // (which is removed, so the old file stays as it was).
+    let writing = || format!("cannot write {} (it is unchanged)", path.display());
+    file.write_all(bytes).with_context(writing)?;
     match fs::metadata(path) {
         Ok(metadata) => file.as_file().set_permissions(metadata.permissions())?,
         // A new file gets the usual rw-r--r--, not the temporary file's private rw-------.
         Err(_) => crate::util::platform::usual_file_permissions(file.as_file())?,
     }
-    file.as_file().sync_all()?;
+    file.as_file().sync_all().with_context(writing)?;
     file.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
     // Make the rename itself durable.
     if let Ok(dir) = fs::File::open(dir) {

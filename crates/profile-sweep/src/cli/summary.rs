@@ -8,6 +8,7 @@ use crate::util::units::{Unit, human_bytes, thousands};
 
 /// Prints what a sweep measured, where its files are and what it cost.
 pub fn print_summary(report: &SweepSummary) {
+    print_verdict(report);
     let size_rows: Vec<&Row> = report.rows.iter().filter(|r| r.measurement.is_none()).collect();
     let first_size = size_rows.iter().find_map(|r| r.size_bytes);
     let label = |row: &Row| row.step.clone().unwrap_or_else(|| row.variant.clone());
@@ -116,4 +117,18 @@ fn print_noise(rows: &[Row]) {
     println!(
         "  What to do: measure on a quiet machine; raise `runs`, set `remeasure-noisy` or use `measure-order = \"interleaved\"` in the sweep file; or rank on the instruction counts (`instructions:<run>`), which load does not move. The report treats overlapping intervals as ties."
     );
+}
+
+/// The verdict first, as the report gives it, from the whole results file (rows of earlier
+/// runs included).
+fn print_verdict(report: &SweepSummary) {
+    let rows =
+        crate::results::rows::load(&report.results_csv).unwrap_or_else(|_| report.rows.clone());
+    let Some(verdict) = crate::present::verdict::verdict(&rows) else { return };
+    println!(
+        "verdict: paste the profile of `{}` (report.md, \"Verdict\"): {}",
+        verdict.chosen.variant,
+        verdict.against(&rows)
+    );
+    println!("  {}.\n", verdict.standing(&rows));
 }

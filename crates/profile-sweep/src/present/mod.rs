@@ -1,5 +1,5 @@
 //! Stage 7, from a results CSV alone: what the rows say ([`analysis`]: Pareto frontier,
-//! recommendations; [`effects`]: which settings mattered; [`build_time`]: the three-way
+//! recommendations; [`verdict`]: the one answer a report leads with; [`effects`]: which settings mattered; [`build_time`]: the three-way
 //! frontier with rebuild times and the rebuild budget), charts ([`chart`]), the Markdown
 //! report ([`report`], its tables from [`markdown`]), what grew and shrank between two builds
 //! ([`diff`]), two runs side by side ([`compare`]), and a
@@ -14,3 +14,4 @@ pub mod diff;
 pub mod effects;
 pub mod markdown;
 pub mod report;
+pub mod verdict;

@@ -33,6 +33,14 @@ pub enum Unit {
 }
 
 impl Unit {
+    /// A value for a table: `6.35 ms`, or an exact count `457,654,768`.
+    pub fn exact(self, value: f64) -> String {
+        match self {
+            Unit::Instructions => thousands(value.round() as u64),
+            Unit::Nanoseconds => self.format(value),
+        }
+    }
+
     /// A value for people: `6.35 ms`, or `457.65 M instructions`.
     pub fn format(self, value: f64) -> String {
         match self {

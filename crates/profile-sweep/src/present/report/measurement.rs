@@ -12,10 +12,7 @@ use crate::util::units::{Unit, thousands};
 
 /// A value of `measurement` in its unit: `6.35 ms`, or an instruction count `457,654,768`.
 pub(super) fn show(measurement: &str, value: f64) -> String {
-    match analysis::unit_of(measurement) {
-        Unit::Instructions => thousands(value.round() as u64),
-        unit => unit.format(value),
-    }
+    analysis::unit_of(measurement).exact(value)
 }
 
 /// The interval cell of a table: `6.30 ms .. 6.41 ms`, or `exact` for a count.

@@ -23,6 +23,7 @@ use crate::util::units::{Unit, human_bytes, thousands};
 mod guided;
 mod html;
 mod measurement;
+mod top;
 
 use measurement::{measurement_section, show};
 
@@ -178,6 +179,7 @@ fn write_report(
         "\nEvery number below is read from `results.csv` next to this file; `profile-sweep plot` on that file (`cargo profile-sweep plot`, or `cargo xtask plot` in profile-sweep's repository) regenerates this report and its charts.\n"
     )?;
 
+    top::verdict_section(out, rows)?;
     if sizes.iter().any(|r| r.step.is_some()) {
         ladder_section(out, rows, &sizes, &measurements)?;
     }

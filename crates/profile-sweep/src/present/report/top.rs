@@ -1,0 +1,86 @@
+//! The top of the report: the verdict ([`crate::present::verdict`]) as one profile to paste, with
+//! its size, speed and rebuild time against the baseline, what it rests on, and the alternatives
+//! (smallest, fastest, fastest to rebuild) in one table.
+
+use std::fmt::{self, Write};
+
+use super::measurement::show;
+use crate::present::analysis::{self, TOLERANCE};
+use crate::present::markdown::{Align, Table};
+use crate::present::verdict::{self, Verdict};
+use crate::results::rows::Row;
+use crate::util::units::thousands;
+
+/// Writes the "Verdict" section, or nothing when no variant built.
+pub(super) fn verdict_section(out: &mut String, rows: &[Row]) -> fmt::Result {
+    let Some(verdict) = verdict::verdict(rows) else { return Ok(()) };
+    writeln!(out, "## Verdict\n")?;
+    let rule = match &verdict.measurement {
+        Some(m) => {
+            format!("the smallest variant within {}% of the fastest by `{m}`", TOLERANCE * 100.0)
+        }
+        None => "the smallest variant (no speed was measured)".to_owned(),
+    };
+    writeln!(out, "Paste this ({rule}):\n")?;
+    let snippet = analysis::profile_snippet(verdict.chosen, "release")
+        .unwrap_or_else(|e| format!("# cannot write this variant's profile: {e}\n"));
+    writeln!(out, "```toml\n{snippet}```\n")?;
+    writeln!(
+        out,
+        "- `{}`{}: {}",
+        verdict.chosen.variant,
+        step(verdict.chosen),
+        verdict.against(rows)
+    )?;
+    writeln!(out, "- {}.", verdict.standing(rows))?;
+    match verdict.baseline {
+        Some(baseline) => writeln!(
+            out,
+            "- Baseline: `{}`{}, the sweep's first step; every change above is against it.",
+            baseline.variant,
+            step(baseline)
+        )?,
+        None => writeln!(
+            out,
+            "- No baseline: this sweep is a matrix, so no variant is marked as the profile you ship today."
+        )?,
+    }
+    writeln!(out)?;
+    alternatives_table(out, rows, &verdict)
+}
+
+fn step(row: &Row) -> String {
+    row.step.as_ref().map(|s| format!(" ({s})")).unwrap_or_default()
+}
+
+/// One table of the alternatives: the smallest, the fastest, the fastest to rebuild.
+fn alternatives_table(out: &mut String, rows: &[Row], verdict: &Verdict) -> fmt::Result {
+    let alternatives = verdict::alternatives(rows, verdict);
+    if alternatives.is_empty() {
+        return Ok(());
+    }
+    let speed = verdict.measurement.clone();
+    let mut header =
+        vec![("alternative", Align::Left), ("variant", Align::Left), ("size", Align::Right)];
+    let speed_header = speed.as_ref().map(|m| format!("`{m}`"));
+    if let Some(h) = &speed_header {
+        header.push((h.as_str(), Align::Right));
+    }
+    header.push(("rebuild", Align::Right));
+    let mut table = Table::new(&header);
+    for (what, row) in alternatives {
+        let mut cells = vec![
+            what.to_owned(),
+            format!("`{}`", row.variant),
+            format!("{} B", thousands(analysis::shipped_size(row).unwrap_or_default())),
+        ];
+        if let Some(m) = &speed {
+            cells.push(
+                verdict::mean_of(rows, &row.variant, m).map(|v| show(m, v)).unwrap_or_default(),
+            );
+        }
+        cells.push(row.rebuild_seconds.map(|s| format!("{s:.1} s")).unwrap_or_default());
+        table.row(cells);
+    }
+    writeln!(out, "{table}")
+}

@@ -1,0 +1,322 @@
+//! The one answer a report leads with: which variant to paste, by a stated rule, on which
+//! measurement it rests, against which baseline, and whether it is settled or tentative (and
+//! why). Pure: the report and the terminal summary only format what this returns.
+//!
+//! The rule ("balanced"): the smallest variant whose speed is within [`TOLERANCE`] of the
+//! fastest ([`analysis::smallest_near_fastest`]). Speed is judged by instruction counts where
+//! the sweep has them (exact, and unmoved by the machine's load; but a count is not a time, so
+//! the wall time of the same run is said beside it), else by the first whole-program run's wall
+//! time, else by the first criterion bench. A sweep that measured no speed gets the smallest
+//! variant, and says so.
+
+use crate::present::analysis::{self, Point, TOLERANCE};
+use crate::results::rows::{Row, Status};
+use crate::util::units::{Unit, thousands};
+
+/// The report's answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict<'a> {
+    /// The variant to paste.
+    pub chosen: &'a Row,
+    /// The measurement the choice rests on; `None` when the sweep measured no speed.
+    pub measurement: Option<String>,
+    /// The variant every change is said against: the ladder's first step (what the crate's
+    /// profile gives today), else none.
+    pub baseline: Option<&'a Row>,
+    /// Variants the measurement cannot tell apart from the chosen one on the deciding value.
+    pub tied: Vec<&'a Row>,
+    /// `None` when settled, else why it is tentative.
+    pub tentative: Option<String>,
+}
+
+/// The verdict of `rows`, `None` when no variant built.
+pub fn verdict(rows: &[Row]) -> Option<Verdict<'_>> {
+    let sizes: Vec<&Row> = analysis::size_rows(rows)
+        .into_iter()
+        .filter(|r| r.status == Status::Ok && analysis::shipped_size(r).is_some())
+        .collect();
+    let baseline = sizes.iter().copied().find(|r| r.step.is_some());
+    let Some(measurement) = deciding_measurement(rows) else {
+        let chosen = sizes.iter().copied().min_by_key(|r| analysis::shipped_size(r))?;
+        return Some(Verdict {
+            chosen,
+            measurement: None,
+            baseline,
+            tied: Vec::new(),
+            tentative: Some("speed was not measured: add a [[run]] with your program's workload (`init` writes one, commented) to weigh size against speed".to_owned()),
+        });
+    };
+    let points = analysis::points(rows, &measurement);
+    let pick = analysis::smallest_near_fastest(&points)?;
+    let tied: Vec<&Row> = pick.tied.iter().map(|p| p.row).collect();
+    let tentative = why_tentative(rows, &measurement, pick.chosen, &tied);
+    Some(Verdict {
+        chosen: pick.chosen.row,
+        measurement: Some(measurement),
+        baseline,
+        tied,
+        tentative,
+    })
+}
+
+/// Instruction counts first, then the first whole-program wall time, then criterion.
+fn deciding_measurement(rows: &[Row]) -> Option<String> {
+    let measurements = analysis::measurements(rows);
+    let counted = measurements.iter().find(|m| analysis::unit_of(m) == Unit::Instructions);
+    let wall = measurements.iter().find(|m| !m.starts_with("criterion:"));
+    counted.or(wall).or(measurements.first()).map(|m| (*m).to_owned())
+}
+
+/// Why a pick is not settled: ties on the deciding value, or noisy wall timings under it.
+fn why_tentative(rows: &[Row], measurement: &str, chosen: &Point, tied: &[&Row]) -> Option<String> {
+    if !tied.is_empty() {
+        let names: Vec<String> = tied.iter().map(|r| format!("`{}`", r.variant)).collect();
+        return Some(format!(
+            "tied with {} on `{measurement}` (their intervals overlap the {}% band), so the smallest is picked",
+            names.join(", "),
+            TOLERANCE * 100.0
+        ));
+    }
+    if analysis::unit_of(measurement) == Unit::Instructions {
+        return wall_disagrees(rows, measurement, chosen.row);
+    }
+    chosen.row.noise.as_deref().filter(|n| !n.is_empty()).map(|noise| format!(
+        "its `{measurement}` timing is flagged `{noise}`: measure on a quieter machine, or add instruction counts (Valgrind), which load does not move"
+    ))
+}
+
+/// Where counts chose a variant the wall time of the same run puts outside the band (its
+/// whole interval above the fastest wall mean plus [`TOLERANCE`]): a count is not a time
+/// (cache misses, SIMD width, waiting), so the two measurements disagree and neither settles it.
+fn wall_disagrees(rows: &[Row], counted: &str, chosen: &Row) -> Option<String> {
+    let wall = wall_of(counted)?;
+    let points = analysis::points(rows, wall);
+    let fastest = points.iter().map(|p| p.mean_ns).min_by(f64::total_cmp)?;
+    let mine = points.iter().find(|p| p.row.variant == chosen.variant)?;
+    let band = fastest * (1.0 + TOLERANCE);
+    (mine.ci_ns.0 > band).then(|| {
+        format!(
+            "by `{counted}` it is within {}% of the fastest, but by wall time `{wall}` it is {:.2}x the fastest with its whole 95% interval outside that band: a count is not a time, and here they disagree; time it on a quiet machine before trusting either",
+            TOLERANCE * 100.0,
+            mine.mean_ns / fastest
+        )
+    })
+}
+
+impl Verdict<'_> {
+    /// "Settled: it rests on ..." or "Tentative: why", for the report and the summary.
+    pub fn standing(&self, rows: &[Row]) -> String {
+        match &self.tentative {
+            None => format!("Settled: {}", self.rests_on(rows)),
+            Some(why) => format!("Tentative: {why}"),
+        }
+    }
+
+    /// Size, speed and rebuild of the chosen variant, against the baseline where there is one.
+    pub fn against(&self, rows: &[Row]) -> String {
+        let verdict = self;
+        let (chosen, baseline) = (verdict.chosen, verdict.baseline);
+        let size = analysis::shipped_size(chosen).unwrap_or_default();
+        let mut parts = vec![format!("{} B", thousands(size))];
+        if let Some(base) = baseline.and_then(analysis::shipped_size) {
+            parts[0].push_str(&format!(
+                " ({:+.1}% against the baseline)",
+                analysis::change_percent(base as f64, size as f64)
+            ));
+        }
+        if let Some(m) = &verdict.measurement {
+            let value = mean_of(rows, &chosen.variant, m);
+            let base = baseline.and_then(|b| mean_of(rows, &b.variant, m));
+            let counted = analysis::unit_of(m) == Unit::Instructions;
+            let what = if counted { " instructions" } else { "" };
+            if let Some(value) = value {
+                let ratio = base
+                    .map(|b| format!(" ({} the baseline's)", times(value / b)))
+                    .unwrap_or_default();
+                parts.push(format!("{}{what}{ratio} by `{m}`", analysis::unit_of(m).exact(value)));
+            }
+        }
+        if let Some(rebuild) = chosen.rebuild_seconds {
+            let base = baseline.and_then(|b| b.rebuild_seconds);
+            let base = base.map(|b| format!(" (baseline {b:.1} s)")).unwrap_or_default();
+            parts.push(format!("rebuild after an edit {rebuild:.1} s{base}"));
+        }
+        parts.join(", ")
+    }
+
+    /// What a settled verdict rests on, with the wall time beside a count.
+    fn rests_on(&self, rows: &[Row]) -> String {
+        let verdict = self;
+        let Some(m) = &verdict.measurement else { return String::new() };
+        if analysis::unit_of(m) != Unit::Instructions {
+            return format!(
+                "it rests on `{m}`: no smaller variant's 95% interval reaches within {}% of the fastest, and its timing is not flagged noisy",
+                TOLERANCE * 100.0
+            );
+        }
+        let mut text = format!(
+            "it rests on `{m}`, exact counts that load does not move (a count is not a time: it leaves out cache misses and waiting)"
+        );
+        let wall = wall_of(m);
+        let timed = |variant: &str, wall: &str| {
+            rows.iter().find(|r| r.variant == variant && r.measurement.as_deref() == Some(wall))
+        };
+        let pair = wall.zip(verdict.baseline).and_then(|(wall, base)| {
+            Some((wall, timed(&verdict.chosen.variant, wall)?, timed(&base.variant, wall)?))
+        });
+        if let Some((wall, chosen, base)) = pair {
+            let interval = |r: &Row| Some((r.mean_ns?, r.ci_low_ns?, r.ci_high_ns?));
+            let (Some((a, a_low, a_high)), Some((b, b_low, b_high))) =
+                (interval(chosen), interval(base))
+            else {
+                return text;
+            };
+            let apart = a_high < b_low || b_high < a_low;
+            let verdict =
+                if apart { "95% intervals apart" } else { "a tie: the 95% intervals overlap" };
+            text.push_str(&format!(
+                "; the wall time of `{wall}` was {} the baseline's ({verdict})",
+                times(a / b)
+            ));
+        }
+        text
+    }
+}
+
+/// A ratio as `0.961x`, or with two significant digits when small (`0.000041x`).
+fn times(ratio: f64) -> String {
+    if ratio >= 0.1 {
+        format!("{ratio:.3}x")
+    } else {
+        let digits = (-ratio.log10().floor()) as usize + 1;
+        format!("{ratio:.digits$}x")
+    }
+}
+
+/// `row`'s mean of `measurement`, if it measured it.
+pub fn mean_of(rows: &[Row], variant: &str, measurement: &str) -> Option<f64> {
+    rows.iter()
+        .find(|r| r.variant == variant && r.measurement.as_deref() == Some(measurement))
+        .and_then(|r| r.mean_ns)
+}
+
+/// The wall-time measurement of the run an instruction count belongs to.
+pub fn wall_of(measurement: &str) -> Option<&str> {
+    measurement.strip_prefix(crate::measure::instructions::PREFIX)
+}
+
+/// The alternatives beside the verdict: the smallest variant, the fastest by the deciding
+/// measurement, and the fastest to rebuild after an edit, among variants for the chosen one's
+/// target; in that order.
+pub fn alternatives<'a>(rows: &'a [Row], verdict: &Verdict<'a>) -> Vec<(&'static str, &'a Row)> {
+    let sizes: Vec<&Row> = analysis::size_rows(rows)
+        .into_iter()
+        .filter(|r| r.status == Status::Ok && analysis::shipped_size(r).is_some())
+        .filter(|r| r.target == verdict.chosen.target)
+        .collect();
+    let mut found = Vec::new();
+    if let Some(smallest) = sizes.iter().copied().min_by_key(|r| analysis::shipped_size(r)) {
+        found.push(("smallest", smallest));
+    }
+    if let Some(measurement) = &verdict.measurement {
+        let points = analysis::points(rows, measurement);
+        let fastest =
+            points.iter().min_by(|a, b| a.mean_ns.total_cmp(&b.mean_ns).then(a.size.cmp(&b.size)));
+        if let Some(fastest) = fastest {
+            found.push(("fastest", fastest.row));
+        }
+    }
+    let rebuilt = sizes.iter().copied().filter(|r| r.rebuild_seconds.is_some());
+    if let Some(quickest) = rebuilt.min_by(|a, b| {
+        a.rebuild_seconds.unwrap_or_default().total_cmp(&b.rebuild_seconds.unwrap_or_default())
+    }) {
+        found.push(("fastest to rebuild", quickest));
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::rows::tests::row;
+
+    /// A measurement row of `variant`, whose size row says `size` bytes.
+    fn timed(variant: &str, size: u64, measurement: &str, mean: f64, noise: &str) -> Row {
+        Row {
+            measurement: Some(measurement.into()),
+            mean_ns: Some(mean),
+            ci_low_ns: Some(mean),
+            ci_high_ns: Some(mean),
+            noise: Some(noise.into()),
+            ..row(variant, size)
+        }
+    }
+
+    #[test]
+    fn counts_decide_and_settle_a_clear_pick() {
+        let rows = vec![
+            Row { step: Some("default".into()), ..row("base", 100) },
+            Row { step: Some("+ small".into()), ..row("small", 60) },
+            Row { step: Some("+ tiny".into()), ..row("tiny", 50) },
+            timed("base", 100, "run", 1.0e6, "busy"),
+            timed("small", 60, "run", 1.0e6, "busy"),
+            timed("tiny", 50, "run", 2.0e6, "busy"),
+            timed("base", 100, "instructions:run", 1000.0, ""),
+            timed("small", 60, "instructions:run", 1050.0, ""),
+            timed("tiny", 50, "instructions:run", 2000.0, ""),
+        ];
+        let verdict = verdict(&rows).unwrap();
+        assert_eq!(verdict.chosen.variant, "small");
+        assert_eq!(verdict.measurement.as_deref(), Some("instructions:run"));
+        assert_eq!(verdict.baseline.unwrap().variant, "base");
+        assert_eq!(verdict.tentative, None, "counts are exact: noisy wall times do not matter");
+        let names: Vec<&str> = alternatives(&rows, &verdict)
+            .iter()
+            .map(|(n, r)| {
+                let _ = n;
+                r.variant.as_str()
+            })
+            .collect();
+        assert_eq!(names, ["tiny", "base"]);
+    }
+
+    #[test]
+    fn counts_that_wall_time_contradicts_leave_it_tentative() {
+        let rows = vec![
+            row("base", 100),
+            row("small", 60),
+            timed("base", 100, "run", 1.0e6, ""),
+            timed("small", 60, "run", 1.5e6, ""),
+            timed("base", 100, "instructions:run", 1000.0, ""),
+            timed("small", 60, "instructions:run", 1005.0, ""),
+        ];
+        let verdict = verdict(&rows).unwrap();
+        assert_eq!(verdict.chosen.variant, "small");
+        let why = verdict.tentative.unwrap();
+        assert!(
+            why.contains("1.50x the fastest") && why.contains("a count is not a time"),
+            "{why}"
+        );
+        assert_eq!(
+            (times(0.961), times(0.0000412), times(0.05)),
+            ("0.961x".into(), "0.000041x".into(), "0.050x".into())
+        );
+    }
+
+    #[test]
+    fn noisy_wall_times_leave_it_tentative_and_no_run_says_so() {
+        let rows = vec![
+            row("a", 100),
+            row("b", 60),
+            timed("a", 100, "run", 1.0e6, ""),
+            timed("b", 60, "run", 1.05e6, "wide-interval"),
+        ];
+        let verdict = verdict(&rows).unwrap();
+        assert_eq!(verdict.chosen.variant, "b");
+        assert!(verdict.tentative.unwrap().contains("flagged `wide-interval`"));
+        let sizes_only = vec![row("a", 100), row("b", 60)];
+        let verdict = super::verdict(&sizes_only).unwrap();
+        assert_eq!((verdict.chosen.variant.as_str(), verdict.measurement), ("b", None));
+        assert!(verdict.tentative.unwrap().contains("speed was not measured"));
+    }
+}

@@ -158,9 +158,7 @@ impl Verdict<'_> {
             "it rests on `{m}`, exact counts that load does not move (a count is not a time: it leaves out cache misses and waiting)"
         );
         let wall = wall_of(m);
-        let timed = |variant: &str, wall: &str| {
-            rows.iter().find(|r| r.variant == variant && r.measurement.as_deref() == Some(wall))
-        };
+        let timed = |variant: &str, wall: &str| crate::results::rows::measured(rows, variant, wall);
         let pair = wall.zip(verdict.baseline).and_then(|(wall, base)| {
             Some((wall, timed(&verdict.chosen.variant, wall)?, timed(&base.variant, wall)?))
         });
@@ -193,11 +191,9 @@ fn times(ratio: f64) -> String {
     }
 }
 
-/// `row`'s mean of `measurement`, if it measured it.
+/// `variant`'s mean of `measurement`, if it measured it.
 pub fn mean_of(rows: &[Row], variant: &str, measurement: &str) -> Option<f64> {
-    rows.iter()
-        .find(|r| r.variant == variant && r.measurement.as_deref() == Some(measurement))
-        .and_then(|r| r.mean_ns)
+    crate::results::rows::measured(rows, variant, measurement).and_then(|r| r.mean_ns)
 }
 
 /// The wall-time measurement of the run an instruction count belongs to.

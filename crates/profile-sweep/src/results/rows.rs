@@ -337,6 +337,15 @@ pub fn write(path: &Path, rows: &[Row]) -> Result<()> {
     write_atomic(path, &to_csv(rows)?).with_context(|| format!("cannot write {}", path.display()))
 }
 
+/// The `ok` row of `variant`'s `measurement` in `rows`, if it was measured.
+pub fn measured<'a>(rows: &'a [Row], variant: &str, measurement: &str) -> Option<&'a Row> {
+    rows.iter().find(|r| {
+        r.variant == variant
+            && r.measurement.as_deref() == Some(measurement)
+            && r.status == Status::Ok
+    })
+}
+
 /// Reads a results CSV that must exist and hold rows (for plotting, comparing, applying).
 pub fn load(path: &Path) -> Result<Vec<Row>, InputError> {
     let bytes = std::fs::read(path).map_err(|e| {

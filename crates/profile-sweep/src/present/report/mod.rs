@@ -221,15 +221,21 @@ fn size_cells(row: &Row, before: Option<&Row>) -> [String; 2] {
     [size.unwrap_or_else(|| row.status.to_string()), percent(before.and_then(bytes), bytes(row))]
 }
 
-/// The mean of `measurement` for `variant`, if measured.
-fn mean_of(rows: &[Row], variant: &str, measurement: &str) -> Option<f64> {
-    rows.iter()
-        .find(|r| {
-            r.variant == variant
-                && r.measurement.as_deref() == Some(measurement)
-                && r.status == Status::Ok
-        })
-        .and_then(|r| r.mean_ns)
+/// The change cell of a timing from `before` to `now`: a percent, or `tie` when their 95%
+/// intervals overlap (counts are exact: always a percent).
+fn change_cell(before: Option<&Row>, now: Option<&Row>) -> String {
+    let interval = |r: &Row| Some((r.ci_low_ns?, r.ci_high_ns?));
+    if let (Some(b), Some(n)) = (before, now) {
+        let timed = b.unit.is_none() && n.unit.is_none();
+        if let (true, Some((b_low, b_high)), Some((n_low, n_high))) =
+            (timed, interval(b), interval(n))
+            && b_low <= n_high
+            && n_low <= b_high
+        {
+            return "tie".to_owned();
+        }
+    }
+    percent(before.and_then(|r| r.mean_ns), now.and_then(|r| r.mean_ns))
 }
 
 /// The ladder table: each step with its size, runtimes and build time, changes relative to the
@@ -242,7 +248,7 @@ fn ladder_section(
 ) -> fmt::Result {
     writeln!(
         out,
-        "## The ladder\n\nEach step adds settings to the one before; changes are relative to the previous step, as in the seed article's table.\n"
+        "## The ladder\n\nEach step adds settings to the one before; changes are relative to the previous step, as in the seed article's table. A timing's change is `tie` where the two steps' 95% intervals overlap; instruction counts are exact, so theirs is always a percent.\n"
     )?;
     let mut table = Table::new(&[
         ("configuration", Align::Left),
@@ -259,10 +265,12 @@ fn ladder_section(
         let mut cells = vec![step.step.clone().unwrap_or_else(|| step.variant.clone())];
         cells.extend(size_cells(step, previous));
         for measurement in measurements {
-            let mean = mean_of(rows, &step.variant, measurement);
-            let before = previous.and_then(|p| mean_of(rows, &p.variant, measurement));
-            cells.push(mean.map(|m| show(measurement, m)).unwrap_or_default());
-            cells.push(percent(before, mean));
+            let now = rows::measured(rows, &step.variant, measurement);
+            let before = previous.and_then(|p| rows::measured(rows, &p.variant, measurement));
+            cells.push(
+                now.and_then(|r| r.mean_ns).map(|m| show(measurement, m)).unwrap_or_default(),
+            );
+            cells.push(change_cell(before, now));
         }
         cells.push(step.build_seconds.map(|s| format!("{s:.1} s")).unwrap_or_default());
         table.row(cells);

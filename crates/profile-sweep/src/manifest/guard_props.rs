@@ -13,6 +13,7 @@ use proptest::prelude::*;
 use super::*;
 use crate::manifest::leftovers::{nanos, touched_path};
 use crate::manifest::profiles::{inherited_settings, with_sweep_profiles};
+use crate::manifest::text::tests::join;
 use crate::plan::spec::Sweep;
 use crate::plan::variants::expand;
 
@@ -48,17 +49,6 @@ fn manifest_lines() -> impl Strategy<Value = Vec<&'static str>> {
 /// How far a sweep got before it was killed: after the lock, the backup, the manifest write,
 /// listing the lock file, cargo creating it, claiming it, and touching a source file.
 const STAGES: u8 = 7;
-
-fn join(lines: &[&str], endings: &[&str], bom: bool, final_newline: bool) -> String {
-    let mut text = String::from(if bom { "\u{feff}" } else { "" });
-    for (i, line) in lines.iter().enumerate() {
-        text.push_str(line);
-        if i + 1 < lines.len() || final_newline {
-            text.push_str(endings[i % endings.len()]);
-        }
-    }
-    text
-}
 
 /// The sweep's edit of `text`, `None` where the text is no manifest a sweep would start on.
 fn edited(text: &str) -> Option<String> {

@@ -132,7 +132,7 @@ pub enum EditError<E> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use proptest::prelude::*;
 
@@ -161,6 +161,19 @@ mod tests {
         let out = set_strip(text);
         assert!(out.starts_with("[workspace]\r\nmembers = []\n\n[profile.release]\r\n"), "{out:?}");
         assert!(out.contains("strip = true"), "{out:?}");
+    }
+
+    /// `lines` as a file: each ended by the next of `endings` (the last only with
+    /// `final_newline`), after a BOM with `bom`.
+    pub(crate) fn join(lines: &[&str], endings: &[&str], bom: bool, final_newline: bool) -> String {
+        let mut text = String::from(if bom { "\u{feff}" } else { "" });
+        for (i, line) in lines.iter().enumerate() {
+            text.push_str(line);
+            if i + 1 < lines.len() || final_newline {
+                text.push_str(endings[i % endings.len()]);
+            }
+        }
+        text
     }
 
     /// Lines of a manifest, in any combination: the property tests join them with random
@@ -194,13 +207,7 @@ mod tests {
             bom in any::<bool>(),
             final_newline in any::<bool>(),
         ) {
-            let mut text = String::from(if bom { "\u{feff}" } else { "" });
-            for (i, line) in lines.iter().enumerate() {
-                text.push_str(line);
-                if i + 1 < lines.len() || final_newline {
-                    text.push_str(endings[i]);
-                }
-            }
+            let text = join(&lines, &endings, bom, final_newline);
             let manifest = ManifestText::new(&text);
             prop_assert_eq!(manifest.render(&manifest.normalized()), text.clone());
             if manifest.document().is_ok() {

@@ -266,14 +266,10 @@ mod tests {
         assert_eq!(verdict.measurement.as_deref(), Some("instructions:run"));
         assert_eq!(verdict.baseline.unwrap().variant, "base");
         assert_eq!(verdict.tentative, None, "counts are exact: noisy wall times do not matter");
-        let names: Vec<&str> = alternatives(&rows, &verdict)
-            .iter()
-            .map(|(n, r)| {
-                let _ = n;
-                r.variant.as_str()
-            })
-            .collect();
-        assert_eq!(names, ["tiny", "base"]);
+        let alternatives = alternatives(&rows, &verdict);
+        let names: Vec<(&str, &str)> =
+            alternatives.iter().map(|(what, r)| (*what, r.variant.as_str())).collect();
+        assert_eq!(names, [("smallest", "tiny"), ("fastest", "base")], "none was rebuilt");
     }
 
     #[test]

@@ -335,7 +335,12 @@ impl<'a> Measurer<'a> {
             (sha256.clone(), index),
             &built.variant.id,
             &mut self.child_seconds,
-            || instructions::count(executable, spec, input, library_path),
+            || {
+                // The log goes into the sweep's own directory (criterion's sits beside it), not
+                // the system's temporary one: a killed sweep leaves nothing behind in /tmp.
+                let log = self.criterion_dir.with_file_name("cachegrind.log");
+                instructions::count(executable, spec, input, library_path, &log)
+            },
         )?;
         let Some((measured_as, outcome)) = counted else { return Ok(String::new()) };
         row.measured_as = measured_as.clone();

@@ -133,16 +133,21 @@ pub struct Row {
     pub strip: String,
     /// The target triple built for.
     pub target: String,
-    /// `ok` or `build-failed`.
+    /// `ok`, `build-failed`, `run-failed` (on a measurement row), or `skipped` (a toolchain or
+    /// tool is missing; `note` says how to install it).
     pub status: Status,
-    /// Wall time of the variant's clean build; for a PGO or BOLT variant, every step of it
-    /// (the instrumented build, the training runs, merging the profile, the final build, BOLT).
+    /// Wall time of the variant's clean build (its `target/sweep-<id>/` is removed first),
+    /// dependencies included; for a PGO or BOLT variant, every step of it (the instrumented
+    /// build, the training runs, merging the profile, the final build, BOLT). Empty for a variant
+    /// relinked from a build that differs only in `strip`.
     pub build_seconds: Option<f64>,
     /// Size of the executable file.
     pub size_bytes: Option<u64>,
     /// Size of its `.text` sections.
     pub text_bytes: Option<u64>,
-    /// Name of the runtime measurement; empty on a size row.
+    /// Name of the runtime measurement, empty on a size row: a `[[run]]`'s name (mean wall time
+    /// per run), `criterion:<id>` (criterion's mean time per iteration) or `instructions:<run>`
+    /// (the run's instruction count, see `unit`).
     pub measurement: Option<String>,
     /// Mean runtime, ns.
     pub mean_ns: Option<f64>,
@@ -184,11 +189,12 @@ pub struct Row {
     pub max_ns: Option<f64>,
     /// Sample standard deviation of the runs, ns.
     pub std_dev_ns: Option<f64>,
-    /// Timed runs behind the statistics.
+    /// Timed runs (or criterion samples) behind the statistics.
     pub samples: Option<u32>,
     /// Largest resident set size of any run, bytes.
     pub peak_rss_bytes: Option<u64>,
-    /// The panic strategy the measured code was built with (which may differ from `panic`).
+    /// The panic strategy the measured code was built with, from cargo's verbose output (it may
+    /// differ from `panic`: cargo builds benches with `unwind` whatever the profile says).
     pub panic_effective: Option<String>,
     /// When a byte-identical executable was measured instead, that variant's id.
     pub measured_as: Option<String>,

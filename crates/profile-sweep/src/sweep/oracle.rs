@@ -25,7 +25,9 @@ impl Oracle for SweepOracle<'_, '_> {
             return Ok(None);
         }
         self.progress.start(self.counts.variants, &variant.id);
-        let summary = match self.executor.produce(variant, Recipe::Plain { shared: false })? {
+        let produced = self.executor.produce(variant, Recipe::Plain { shared: false })?;
+        let worked = !matches!(produced, Produced::Cached { .. });
+        let summary = match produced {
             Produced::Built { built, mut summary } => {
                 summary.push_str(&self.executor.measure(&built)?);
                 summary
@@ -37,7 +39,7 @@ impl Oracle for SweepOracle<'_, '_> {
             Produced::Finished { summary } => summary,
         };
         self.executor.finish_group()?;
-        self.progress.finish_variant(self.counts.variants, &summary);
+        self.progress.finish_variant(self.counts.variants, &summary, worked);
         self.counts.variants += 1;
         let rows = self.executor.recorder.rows_of(&variant.id);
         let points = analysis::points(&rows, &self.steer_by);

@@ -115,7 +115,11 @@ pub fn run<E: Executor>(
     let total: usize = groups.iter().map(Vec::len).sum();
     let stop_if_interrupted =
         |finished| if interrupt::interrupted() { Err(interrupted_after(finished)) } else { Ok(()) };
-    let progress = Progress::new(total, "building");
+    // A group's first variant is a clean build, the others relinks of it (unless --exact).
+    let kinds = groups.iter().flat_map(|group| {
+        (0..group.len()).map(|i| if i == 0 || plan.exact { "build" } else { "relink" })
+    });
+    let progress = Progress::of_kinds(kinds.collect(), "building");
     let mut counts = Counts::default();
     let mut waiting = Vec::new();
     for group in groups {
@@ -131,6 +135,7 @@ pub fn run<E: Executor>(
             let produced = executor.produce(variant, recipe)?;
             // A signal during the build: its outcome says nothing about the variant.
             stop_if_interrupted(counts.variants)?;
+            let worked = !matches!(produced, Produced::Cached { .. });
             let summary = match produced {
                 Produced::Built { built, mut summary } => {
                     if recipe == (Recipe::Plain { shared: true }) {
@@ -152,7 +157,7 @@ pub fn run<E: Executor>(
                 }
                 Produced::Finished { summary } => summary,
             };
-            progress.finish_variant(counts.variants, &summary);
+            progress.finish_variant(counts.variants, &summary, worked);
             counts.variants += 1;
         }
         executor.finish_group()?;
@@ -187,7 +192,7 @@ fn measure_waiting<E: Executor>(
         stop_if_interrupted(index)?;
         progress.start(index, id);
         let summary = executor.measure(built)?;
-        progress.finish_variant(index, &format!("{id}{summary}"));
+        progress.finish_variant(index, &format!("{id}{summary}"), true);
     }
     Ok(())
 }

@@ -1,8 +1,9 @@
 //! Telling the user where the sweep is: an indicatif bar on a terminal, one plain line per
 //! variant otherwise (a pipe, a log file, or `CI` set).
 
+use std::cell::RefCell;
 use std::io::IsTerminal;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -13,6 +14,8 @@ pub struct Progress {
     total: usize,
     /// What happens to each variant: "building", "measuring".
     phase: &'static str,
+    /// When the current variant started, and the estimate of what is left.
+    clock: RefCell<(Instant, Eta)>,
 }
 
 impl Progress {
@@ -24,32 +27,121 @@ impl Progress {
             let bar = ProgressBar::new(total as u64);
             bar.set_style(
                 ProgressStyle::with_template(
-                    "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {wide_msg} ETA {eta}",
+                    "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {wide_msg}",
                 )
                 .expect("valid template"),
             );
             bar.enable_steady_tick(Duration::from_millis(200));
             bar
         });
-        Progress { bar, total, phase }
+        let clock = RefCell::new((Instant::now(), Eta::new(vec![""; total])));
+        Progress { bar, total, phase, clock }
+    }
+
+    /// A progress whose variants are of these kinds (a clean build, a relink), so that the
+    /// time left is estimated per kind.
+    pub fn of_kinds(kinds: Vec<&'static str>, phase: &'static str) -> Progress {
+        let mut progress = Progress::new(kinds.len(), phase);
+        progress.clock.get_mut().1 = Eta::new(kinds);
+        progress
     }
 
     /// Variant number `index` (0-based) starts its phase.
     pub fn start(&self, index: usize, variant: &str) {
+        let left = {
+            let mut clock = self.clock.borrow_mut();
+            clock.0 = Instant::now();
+            clock.1.describe()
+        };
         match &self.bar {
-            Some(bar) => bar.set_message(format!("{} {variant}", self.phase)),
+            Some(bar) => bar.set_message(format!("{} {variant}; {left}", self.phase)),
             None => eprintln!("[{}/{}] {} {variant}", index + 1, self.total, self.phase),
         }
     }
 
-    /// Variant number `index` is done; `summary` says how it went.
-    pub fn finish_variant(&self, index: usize, summary: &str) {
+    /// Variant number `index` is done; `summary` says how it went. `worked` is false when
+    /// nothing was built or measured (a cached variant), which says nothing about the time
+    /// the others take.
+    pub fn finish_variant(&self, index: usize, summary: &str, worked: bool) {
+        let left = {
+            let mut clock = self.clock.borrow_mut();
+            let took = clock.0.elapsed();
+            clock.1.record(took, worked);
+            clock.1.describe()
+        };
+        let line = format!("[{}/{}] {summary} ({left})", index + 1, self.total);
         match &self.bar {
             Some(bar) => {
-                bar.println(format!("[{}/{}] {summary}", index + 1, self.total));
+                bar.println(line);
                 bar.inc(1);
             }
-            None => eprintln!("[{}/{}] {summary}", index + 1, self.total),
+            None => eprintln!("{line}"),
+        }
+    }
+}
+
+/// The time left in a phase, estimated from the variants finished so far: each variant left
+/// is expected to take the mean time of the finished ones of its kind (a clean build, a
+/// relink), or of all finished ones while its kind has none. Cached variants are instant and
+/// say nothing about the others, so they are not counted. Nothing is said before one variant
+/// has done work: "estimating".
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Eta {
+    /// The kind of each variant of the phase, in order.
+    kinds: Vec<&'static str>,
+    finished: usize,
+    /// Per kind: variants that did work, and the time they took.
+    spent: Vec<(&'static str, u32, Duration)>,
+}
+
+impl Eta {
+    /// An estimate for variants of these kinds, in the order they will run.
+    pub fn new(kinds: Vec<&'static str>) -> Eta {
+        Eta { kinds, ..Eta::default() }
+    }
+
+    /// Counts the next variant as finished after `took`; `worked` is false for a cached one.
+    pub fn record(&mut self, took: Duration, worked: bool) {
+        let kind = self.kinds.get(self.finished).copied().unwrap_or_default();
+        self.finished += 1;
+        if !worked {
+            return;
+        }
+        match self.spent.iter_mut().find(|(k, _, _)| *k == kind) {
+            Some((_, count, time)) => {
+                *count += 1;
+                *time += took;
+            }
+            None => self.spent.push((kind, 1, took)),
+        }
+    }
+
+    /// The time left, `None` until one variant has done work.
+    pub fn remaining(&self) -> Option<Duration> {
+        let mean = |(count, time): (u32, Duration)| time.as_secs_f64() / f64::from(count);
+        let all = self.spent.iter().fold((0, Duration::ZERO), |(n, t), (_, c, d)| (n + c, t + *d));
+        if all.0 == 0 {
+            return None;
+        }
+        let of_kind = |kind: &str| {
+            self.spent
+                .iter()
+                .find(|(k, _, _)| *k == kind)
+                .map_or(mean(all), |(_, c, d)| mean((*c, *d)))
+        };
+        let left: f64 = self.kinds.iter().skip(self.finished).map(|k| of_kind(k)).sum();
+        Some(Duration::from_secs_f64(left))
+    }
+
+    /// `about 3 min left`, `estimating the time left`, or `done`.
+    pub fn describe(&self) -> String {
+        match self.remaining() {
+            _ if self.finished >= self.kinds.len() => "done".to_owned(),
+            None => "estimating the time left".to_owned(),
+            Some(left) if left < Duration::from_secs(90) => {
+                format!("about {} s left", left.as_secs().max(1))
+            }
+            Some(left) => format!("about {} min left", (left.as_secs() + 30) / 60),
         }
     }
 }
@@ -59,5 +151,51 @@ impl Drop for Progress {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A grid of strip groups as the schedule runs it: a clean build, then two cheap relinks,
+    /// every third group from the cache. Once half the variants are done, the estimate is never
+    /// more than 2x off the time really left.
+    #[test]
+    fn the_estimate_is_within_2x_once_half_is_done() {
+        let secs = Duration::from_secs;
+        let (mut steps, mut kinds) = (Vec::new(), Vec::new());
+        for group in 0..8u64 {
+            let cached = group % 3 == 2;
+            for (kind, took) in
+                [("build", secs(9 + group % 2)), ("relink", secs(1)), ("relink", secs(2))]
+            {
+                steps.push(if cached { (Duration::ZERO, false) } else { (took, true) });
+                kinds.push(kind);
+            }
+        }
+        let total = steps.len();
+        let mut eta = Eta::new(kinds);
+        assert_eq!(eta.describe(), "estimating the time left");
+        for (done, &(took, worked)) in steps.iter().enumerate() {
+            eta.record(took, worked);
+            let actual: Duration = steps[done + 1..].iter().map(|s| s.0).sum();
+            if done + 1 >= total / 2 && actual > Duration::ZERO {
+                let estimate = eta.remaining().unwrap().as_secs_f64();
+                let ratio = estimate / actual.as_secs_f64();
+                assert!((0.5..=2.0).contains(&ratio), "after {} of {total}: {ratio}", done + 1);
+            }
+        }
+        assert_eq!(eta.describe(), "done");
+    }
+
+    #[test]
+    fn cached_variants_leave_it_estimating_and_are_not_counted() {
+        let mut eta = Eta::new(vec![""; 4]);
+        eta.record(Duration::ZERO, false);
+        assert_eq!(eta.remaining(), None);
+        eta.record(Duration::from_secs(120), true);
+        assert_eq!(eta.remaining(), Some(Duration::from_secs(240)));
+        assert_eq!(eta.describe(), "about 4 min left");
     }
 }

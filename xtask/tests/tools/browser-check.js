@@ -26,6 +26,8 @@ const [file, screenshot] = process.argv.slice(2);
     let frontier = null;
     for (const candidate of await page.$$("circle.point.frontier")) {
       const onTop = await page.evaluate(el => {
+        // The chart sits below the verdict: scroll to the point, as a user would.
+        el.scrollIntoView({ block: "center" });
         const box = el.getBoundingClientRect();
         return document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2) === el;
       }, candidate);

@@ -83,8 +83,9 @@ pub fn render(rows: &[Row], budget: &Budget) -> String {
     // `</` inside the JSON would end the script element early.
     let json = serde_json::to_string(&page).expect("plain data serialises").replace("</", "<\\/");
     let title = format!("profile-sweep report: {}", page.sweep);
+    let verdict = verdict_block(rows);
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n<h1>{}</h1>\n<p id=\"crate\"></p>\n<div id=\"controls\"></div>\n<div id=\"chart\"></div>\n<div id=\"tooltip\" role=\"tooltip\" hidden></div>\n<p class=\"note\">Every number is read from <code>results.csv</code> next to this file. Hover (or focus) a point for its settings, numbers and profile; ringed points are on the frontier; whiskers are 95% confidence intervals; overlapping intervals are ties.</p>\n<script type=\"application/json\" id=\"data\">{json}</script>\n<script>\n{SCRIPT}</script>\n</body>\n</html>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n<h1>{}</h1>\n<p id=\"crate\"></p>\n{verdict}<div id=\"controls\"></div>\n<div id=\"chart\"></div>\n<div id=\"tooltip\" role=\"tooltip\" hidden></div>\n<p class=\"note\">Every number is read from <code>results.csv</code> next to this file. Hover (or focus) a point for its settings, numbers and profile; ringed points are on the frontier; whiskers are 95% confidence intervals; overlapping intervals are ties.</p>\n<script type=\"application/json\" id=\"data\">{json}</script>\n<script>\n{SCRIPT}</script>\n</body>\n</html>\n",
         escape(&title),
         escape(&title),
     )
@@ -171,6 +172,35 @@ fn measurement(rows: &[Row], name: &str, by_build: bool) -> Measurement {
     }
 }
 
+/// The verdict as the Markdown report gives it: the profile to paste, its numbers against the
+/// baseline, and whether it is settled; empty when no variant built.
+fn verdict_block(rows: &[Row]) -> String {
+    let Some(verdict) = crate::present::verdict::verdict(rows) else { return String::new() };
+    let snippet = analysis::profile_snippet(verdict.chosen, "release").unwrap_or_else(|e| e);
+    format!(
+        "<section id=\"verdict\">\n<h2>Verdict</h2>\n<pre><code>{}</code></pre>\n<p><code>{}</code>: {}</p>\n<p>{}.</p>\n</section>\n",
+        escape(&snippet),
+        escape(&verdict.chosen.variant),
+        code_spans(&verdict.against(rows)),
+        code_spans(&verdict.standing(rows))
+    )
+}
+
+/// `text` safe inside HTML, its Markdown code spans (`` `x` ``) as `<code>`.
+fn code_spans(text: &str) -> String {
+    let parts: Vec<String> = text.split('`').map(escape).collect();
+    let mut out = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        match (i % 2, i + 1 == parts.len()) {
+            // An unpaired backtick stays as it was.
+            (1, true) => out.push_str(&format!("`{part}")),
+            (1, false) => out.push_str(&format!("<code>{part}</code>")),
+            _ => out.push_str(part),
+        }
+    }
+    out
+}
+
 /// `text` safe inside HTML.
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
@@ -194,5 +224,7 @@ mod tests {
             assert!(html.contains(&format!("\"id\":\"{}\"", row.variant)), "{}", row.variant);
         }
         assert!(html.contains("cargo profile-sweep apply results.csv oz-fat-cgu1-abort-sym"));
+        assert!(html.contains("<h2>Verdict</h2>") && html.contains("[profile.release]"), "{html}");
+        assert_eq!(code_spans("a `b<` c `d"), "a <code>b&lt;</code> c `d");
     }
 }

@@ -161,7 +161,8 @@ impl Chart for RuntimeChart<'_> {
     }
 }
 
-/// Runtime bars with 95% CI whiskers for the given size rows' variants (0 where not measured).
+/// Runtime bars with 95% CI whiskers (instruction counts: bars alone, exact) for the given size
+/// rows' variants (0 where not measured).
 fn runtime_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     rows: &[Row],
@@ -196,6 +197,10 @@ fn runtime_panel<DB: DrawingBackend>(
         })
         .collect();
     let per = if variants.iter().any(|v| v.step.is_some()) { "step" } else { "variant" };
-    let title = format!("Runtime per {per}: {measurement} (mean, 95% CI)");
-    bar_panel(area, &title, &format!("runtime ({unit_name})"), &bars, Some(&whiskers), trim)
+    let name = super::value_name(measurement);
+    let (title, whiskers) = match name {
+        "instructions" => (format!("Instructions per {per}: {measurement} (exact counts)"), None),
+        _ => (format!("Runtime per {per}: {measurement} (mean, 95% CI)"), Some(&whiskers[..])),
+    };
+    bar_panel(area, &title, &format!("{name} ({unit_name})"), &bars, whiskers, trim)
 }

@@ -49,10 +49,15 @@ impl Chart for EffectChart<'_> {
             let max = runtimes.iter().map(|r| r.1).fold(0.0, f64::max);
             let measured_unit = analysis::unit_of(self.measurement.unwrap_or_default());
             let (unit, unit_name) = measured_unit.scale(max);
-            let title = format!("Runtime by {key}: {}", self.measurement.unwrap_or_default());
+            let measurement = self.measurement.unwrap_or_default();
+            let name = super::value_name(measurement);
+            let mut title = format!("Runtime by {key}: {measurement}");
+            if name == "instructions" {
+                title = format!("Instructions by {key}: {measurement}");
+            }
             let runtimes: Vec<(String, f64)> =
                 runtimes.into_iter().map(|(axis, ns)| (axis, ns / unit)).collect();
-            let y_desc = format!("runtime ({unit_name})");
+            let y_desc = format!("{name} ({unit_name})");
             strip_panel(&bottom, &title, &y_desc, &runtimes, Scale::Linear, trim)?;
         }
         draw_caption(root, self.caption)

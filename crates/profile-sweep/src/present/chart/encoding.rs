@@ -90,6 +90,15 @@ impl Encoding {
         outline(shape, (0, 0))
     }
 
+    /// The legend's lines for the colours, then the shapes, as [`Encoding::legend`] draws them.
+    pub fn legend_labels(&self) -> Vec<String> {
+        [&self.color, &self.shape]
+            .into_iter()
+            .flatten()
+            .flat_map(|(setting, values)| values.iter().map(move |v| label(setting, v)))
+            .collect()
+    }
+
     /// Adds one legend entry per colour and per shape (as empty series of `chart`).
     pub fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
         &self,
@@ -102,7 +111,7 @@ impl Encoding {
                 chart
                     .draw_series(empty())
                     .map_err(|e| e.to_string())?
-                    .label(format!("{} = {value}", setting.key()))
+                    .label(label(setting, value))
                     .legend(move |(x, y)| Circle::new((x + 10, y), 5, color.filled()));
             }
         }
@@ -111,7 +120,7 @@ impl Encoding {
                 chart
                     .draw_series(empty())
                     .map_err(|e| e.to_string())?
-                    .label(format!("{} = {value}", setting.key()))
+                    .label(label(setting, value))
                     .legend(move |(x, y)| {
                         Polygon::new(outline(i % SHAPES, (x + 10, y)), NEUTRAL.filled())
                     });
@@ -119,6 +128,11 @@ impl Encoding {
         }
         Ok(())
     }
+}
+
+/// One legend line: `opt-level = 3`.
+fn label(setting: &Setting, value: &str) -> String {
+    format!("{} = {value}", setting.key())
 }
 
 /// Where `value` is among `values` (0 if absent).

@@ -126,6 +126,55 @@ fn clamp_into(rect: Rect, area: &Rect) -> Rect {
     Rect { x, y, ..rect }
 }
 
+/// The plot's corners, in the order a legend box is tried: upper right first (where plotters
+/// puts it by default), then upper left, lower right, lower left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Corner {
+    /// Top right.
+    UpperRight,
+    /// Top left.
+    UpperLeft,
+    /// Bottom right.
+    LowerRight,
+    /// Bottom left.
+    LowerLeft,
+}
+
+/// Distance of a legend box from the plot's edges, in pixels (plotters' own margin).
+const LEGEND_MARGIN: i32 = 10;
+
+/// The corner of `area` where a legend box of `size` covers none of the `points` and none of
+/// the `labels` (with [`CLEARANCE`] to spare); where every corner covers something, the one
+/// covering fewest.
+pub fn legend_corner(
+    area: Rect,
+    size: (i32, i32),
+    points: &[(i32, i32)],
+    labels: &[Rect],
+) -> Corner {
+    let (w, h) = size;
+    let box_at = |corner: Corner| {
+        let left = area.x + LEGEND_MARGIN;
+        let right = area.x + area.w - LEGEND_MARGIN - w;
+        let top = area.y + LEGEND_MARGIN;
+        let bottom = area.y + area.h - LEGEND_MARGIN - h;
+        let (x, y) = match corner {
+            Corner::UpperRight => (right, top),
+            Corner::UpperLeft => (left, top),
+            Corner::LowerRight => (right, bottom),
+            Corner::LowerLeft => (left, bottom),
+        };
+        Rect { x, y, w, h }
+    };
+    let covered = |corner: Corner| {
+        let rect = box_at(corner);
+        points.iter().filter(|p| rect.near(**p, CLEARANCE)).count()
+            + labels.iter().filter(|l| rect.intersects(l)).count()
+    };
+    let corners = [Corner::UpperRight, Corner::UpperLeft, Corner::LowerRight, Corner::LowerLeft];
+    corners.into_iter().min_by_key(|c| covered(*c)).unwrap_or(Corner::UpperRight)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,5 +218,19 @@ mod tests {
                 assert!(!p.rect.near(a, 0), "{p:?} covers {a:?}");
             }
         }
+    }
+
+    #[test]
+    fn the_legend_goes_to_the_first_corner_it_covers_nothing_in() {
+        let area = Rect { x: 0, y: 0, w: 1000, h: 600 };
+        let size = (300, 100);
+        assert_eq!(legend_corner(area, size, &[], &[]), Corner::UpperRight);
+        // A point under the upper right box, as in the rebuild chart of the default ladder.
+        let points = [(900, 60), (100, 500)];
+        assert_eq!(legend_corner(area, size, &points, &[]), Corner::UpperLeft);
+        let label = Rect { x: 50, y: 30, w: 120, h: 14 };
+        assert_eq!(legend_corner(area, size, &points, &[label]), Corner::LowerRight);
+        let everywhere = [(900, 60), (100, 60), (900, 550), (100, 550), (120, 550)];
+        assert_eq!(legend_corner(area, size, &everywhere, &[]), Corner::UpperRight, "fewest");
     }
 }

@@ -106,6 +106,15 @@ pub fn write_charts(rows: &[Row], dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(written)
 }
 
+/// What a chart calls the values of `measurement`: "runtime" for times, "instructions" for
+/// counts, which are not times and have no interval.
+fn value_name(measurement: &str) -> &'static str {
+    match analysis::unit_of(measurement) {
+        crate::util::units::Unit::Instructions => "instructions",
+        _ => "runtime",
+    }
+}
+
 /// The file name of the trade-off chart of `measurement` (without extension).
 pub fn tradeoff_stem(measurement: &str) -> String {
     format!("tradeoff-{}", slug(measurement))

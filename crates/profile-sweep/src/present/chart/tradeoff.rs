@@ -5,14 +5,14 @@
 use std::ops::Range;
 
 use anyhow::Result;
+use plotters::coord::Shift;
 use plotters::coord::combinators::{BindKeyPoints, IntoLogRange};
 use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::types::RangedCoordf64;
-use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
 
 use super::encoding::Encoding;
-use super::labels::{self, Rect};
+use super::labels::{self, Corner, Rect};
 use super::{
     Chart, FONT, FRONTIER_COLOR, TIED_COLOR, draw_caption, drawing, rebuild_stem, size_range,
     size_ticks, tradeoff_stem,
@@ -33,7 +33,8 @@ struct RuntimeAxis {
     unit: f64,
     /// The axis's top, in axis units.
     top: f64,
-    /// `runtime (whole binary, mean per run, ms); whiskers: 95% CI`.
+    /// `runtime (whole binary, mean per run, ms); whiskers: 95% CI`, or for a count
+    /// `instructions (G instructions, exact, Cachegrind); axis from 0`.
     desc: String,
 }
 
@@ -42,20 +43,25 @@ impl RuntimeAxis {
         let max_ns = points.iter().map(|p| p.ci_ns.1.max(p.mean_ns)).fold(0.0, f64::max);
         let measured_unit = analysis::unit_of(measurement);
         let (unit, unit_name) = measured_unit.scale(max_ns);
-        let kind = if measurement.starts_with("criterion:") {
-            "criterion, mean per iteration"
-        } else if measured_unit == Unit::Instructions {
-            "whole binary, counted under Cachegrind"
+        let desc = if measured_unit == Unit::Instructions {
+            // A count is exact: no whiskers; and its spread is small against the axis from 0.
+            format!("instructions ({unit_name}, exact, Cachegrind); axis from 0")
+        } else if measurement.starts_with("criterion:") {
+            format!("runtime (criterion, mean per iteration, {unit_name}); whiskers: 95% CI")
         } else {
-            "whole binary, mean per run"
+            format!("runtime (whole binary, mean per run, {unit_name}); whiskers: 95% CI")
         };
-        RuntimeAxis {
-            unit,
-            top: (max_ns / unit * 1.15).max(f64::MIN_POSITIVE),
-            desc: format!("runtime ({kind}, {unit_name}); whiskers: 95% CI"),
-        }
+        RuntimeAxis { unit, top: (max_ns / unit * 1.15).max(f64::MIN_POSITIVE), desc }
     }
 }
+
+/// The legend's lines of the series the trade-off charts draw themselves.
+const PARETO_LABEL: &str = "Pareto frontier (no variant is both smaller and faster)";
+const TIED_LABEL: &str = "also not dominated within the 95% intervals (a tie)";
+const THREE_WAY_LABEL: &str =
+    "three-way frontier: no variant is smaller, faster and quicker to rebuild";
+/// The legend's font size.
+const LEGEND_FONT_SIZE: u32 = 15;
 
 /// The size-versus-runtime chart of one measurement.
 pub(super) struct TradeOffChart<'a> {
@@ -81,7 +87,14 @@ impl Chart for TradeOffChart<'_> {
         let y = RuntimeAxis::of(self.measurement, &points);
         let mut chart = drawing(
             ChartBuilder::on(root)
-                .caption(format!("Size versus runtime: {}", self.measurement), (FONT, 28))
+                .caption(
+                    format!(
+                        "Size versus {}: {}",
+                        super::value_name(self.measurement),
+                        self.measurement
+                    ),
+                    (FONT, 28),
+                )
                 .margin(20)
                 .x_label_area_size(60)
                 .y_label_area_size(90)
@@ -99,7 +112,7 @@ impl Chart for TradeOffChart<'_> {
             frontier.iter().map(|p| at(p)),
             FRONTIER_COLOR.stroke_width(2),
         )))?
-        .label("Pareto frontier (no variant is both smaller and faster)")
+        .label(PARETO_LABEL)
         .legend(|(x, y)| {
             PathElement::new(vec![(x, y), (x + 20, y)], FRONTIER_COLOR.stroke_width(2))
         });
@@ -108,11 +121,16 @@ impl Chart for TradeOffChart<'_> {
             drawing(chart.draw_series(
                 tied.iter().map(|p| Circle::new(at(p), 8, TIED_COLOR.stroke_width(1))),
             ))?
-            .label("also not dominated within the 95% intervals (a tie)")
+            .label(TIED_LABEL)
             .legend(|(x, y)| Circle::new((x + 10, y), 6, TIED_COLOR.stroke_width(1)));
         }
-        ring_and_label(root, &mut chart, &points, &frontier, at)?;
-        legend(&mut chart, &encoding)?;
+        let labels = ring_and_label(root, &mut chart, &points, &frontier, at)?;
+        let mut series = vec![PARETO_LABEL];
+        if !tied.is_empty() {
+            series.push(TIED_LABEL);
+        }
+        let pixels: Vec<(i32, i32)> = points.iter().map(|p| chart.backend_coord(&at(p))).collect();
+        legend(&mut chart, &encoding, &series, &pixels, &labels)?;
         draw_caption(root, self.caption)
     }
 }
@@ -140,7 +158,8 @@ impl Chart for RebuildChart<'_> {
         let frontier = build_time::three_way(&points);
         let x_max = points.iter().map(rebuild).fold(0.0, f64::max).max(0.1) * 1.15;
         let y = RuntimeAxis::of(self.measurement, &points);
-        let title = format!("Rebuild after an edit versus runtime: {}", self.measurement);
+        let name = super::value_name(self.measurement);
+        let title = format!("Rebuild after an edit versus {name}: {}", self.measurement);
         let mut chart = drawing(
             ChartBuilder::on(root)
                 .caption(title, (FONT, 28))
@@ -155,11 +174,12 @@ impl Chart for RebuildChart<'_> {
         let encoding = Encoding::of(&points);
         scatter(&mut chart, &points, &encoding, rebuild, y.unit)?;
         let at = |p: &Point| (rebuild(p), p.mean_ns / y.unit);
-        ring_and_label(root, &mut chart, &points, &frontier, at)?;
+        let labels = ring_and_label(root, &mut chart, &points, &frontier, at)?;
         drawing(chart.draw_series(std::iter::empty::<Circle<(f64, f64), i32>>()))?
-            .label("three-way frontier: no variant is smaller, faster and quicker to rebuild")
+            .label(THREE_WAY_LABEL)
             .legend(|(x, y)| Circle::new((x + 10, y), 7, FRONTIER_COLOR.stroke_width(2)));
-        legend(&mut chart, &encoding)?;
+        let pixels: Vec<(i32, i32)> = points.iter().map(|p| chart.backend_coord(&at(p))).collect();
+        legend(&mut chart, &encoding, &[THREE_WAY_LABEL], &pixels, &labels)?;
         draw_caption(root, self.caption)
     }
 }
@@ -224,7 +244,7 @@ fn ring_and_label<DB: DrawingBackend, X: Ranged<ValueType = f64>>(
     points: &[Point<'_>],
     frontier: &[&Point<'_>],
     at: impl Fn(&Point) -> (f64, f64),
-) -> Result<()> {
+) -> Result<Vec<Rect>> {
     drawing(chart.draw_series(
         frontier.iter().map(|p| Circle::new(at(p), 8, FRONTIER_COLOR.stroke_width(2))),
     ))?;
@@ -234,9 +254,8 @@ fn ring_and_label<DB: DrawingBackend, X: Ranged<ValueType = f64>>(
     let others: Vec<(i32, i32)> = points.iter().map(|p| chart.backend_coord(&at(p))).collect();
     let (xs, ys): (Range<i32>, Range<i32>) = chart.plotting_area().get_pixel_range();
     let area = Rect { x: xs.start, y: ys.start, w: xs.end - xs.start, h: ys.end - ys.start };
-    for ((point, anchor), placement) in
-        frontier.iter().zip(&anchors).zip(labels::place(&anchors, &sizes, &others, area))
-    {
+    let placements = labels::place(&anchors, &sizes, &others, area);
+    for ((point, anchor), placement) in frontier.iter().zip(&anchors).zip(&placements) {
         let rect = placement.rect;
         if placement.leader {
             let end = rect.nearest_to(*anchor);
@@ -244,22 +263,40 @@ fn ring_and_label<DB: DrawingBackend, X: Ranged<ValueType = f64>>(
         }
         drawing(root.draw(&Text::new(point.row.variant.clone(), (rect.x, rect.y), font.clone())))?;
     }
-    Ok(())
+    Ok(placements.iter().map(|p| p.rect).collect())
 }
 
-/// The legend box: the encoding's colours and shapes, and whatever series were labelled.
-fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
-    chart: &mut ChartContext<'a, DB, CT>,
+/// The legend box: the encoding's colours and shapes, and the `series` labelled before, in
+/// the corner of the plot where it covers no point (`points`, in pixels) and no frontier label.
+fn legend<'a, DB: DrawingBackend + 'a, X: Ranged<ValueType = f64>>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, RangedCoordf64>>,
     encoding: &Encoding,
+    series: &[&str],
+    points: &[(i32, i32)],
+    labels: &[Rect],
 ) -> Result<()> {
     encoding.legend(chart).map_err(|e| anyhow::anyhow!("drawing failed: {e}"))?;
+    let mut lines: Vec<String> = series.iter().map(|s| (*s).to_owned()).collect();
+    lines.extend(encoding.legend_labels());
+    let font = (FONT, LEGEND_FONT_SIZE).into_font();
+    let widest = lines.iter().map(|l| font.box_size(l).map_or(0, |(w, _)| w)).max().unwrap_or(0);
+    // plotters' layout: a marker column, the text, a margin all round, one line per entry.
+    let size = (widest as i32 + 45, lines.len() as i32 * (LEGEND_FONT_SIZE as i32 + 5) + 12);
+    let (xs, ys): (Range<i32>, Range<i32>) = chart.plotting_area().get_pixel_range();
+    let area = Rect { x: xs.start, y: ys.start, w: xs.end - xs.start, h: ys.end - ys.start };
+    let position = match labels::legend_corner(area, size, points, labels) {
+        Corner::UpperRight => SeriesLabelPosition::UpperRight,
+        Corner::UpperLeft => SeriesLabelPosition::UpperLeft,
+        Corner::LowerRight => SeriesLabelPosition::LowerRight,
+        Corner::LowerLeft => SeriesLabelPosition::LowerLeft,
+    };
     drawing(
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
+            .position(position)
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK)
-            .label_font((FONT, 15))
+            .label_font((FONT, LEGEND_FONT_SIZE))
             .draw(),
     )
 }

@@ -144,7 +144,7 @@ pub enum Corner {
 const LEGEND_MARGIN: i32 = 10;
 
 /// The corner of `area` where a legend box of `size` covers none of the `points` and none of
-/// the `labels` (with [`CLEARANCE`] to spare); where every corner covers something, the one
+/// the `labels` (with a few pixels to spare); where every corner covers something, the one
 /// covering fewest.
 pub fn legend_corner(
     area: Rect,

@@ -24,6 +24,21 @@ pub struct Compare {
     /// confidence intervals do not overlap.
     #[arg(long, value_name = "PERCENT")]
     max_time_increase: Option<f64>,
+    /// How to print the comparison: a text table, a Markdown table (for a pull-request comment
+    /// or `$GITHUB_STEP_SUMMARY`), or JSON (its fields: `present::compare::to_json`).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+/// The output formats of `compare`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// Aligned text, with what grew and shrank by crate and function.
+    Text,
+    /// A Markdown table.
+    Markdown,
+    /// One JSON object.
+    Json,
 }
 
 impl Compare {
@@ -70,6 +85,24 @@ impl Compare {
             time_percent: self.max_time_increase,
         };
         let comparison = compare(&old, &new, thresholds);
+        match self.format {
+            Format::Text => self.print_text(&old, &comparison),
+            Format::Markdown => print!("{}", crate::present::compare::to_markdown(&comparison)),
+            Format::Json => println!("{}", crate::present::compare::to_json(&comparison)),
+        }
+        if comparison.has_regression() {
+            eprintln!(
+                "regression: {} value(s) got worse beyond the threshold",
+                comparison.changes.iter().filter(|c| c.regression).count()
+            );
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
+        }
+    }
+
+    /// The text table, what only one file has, and what grew and shrank by crate.
+    fn print_text(&self, old: &[rows::Row], comparison: &crate::present::compare::Comparison) {
         let width = comparison.changes.iter().map(|c| c.variant.len()).max().unwrap_or(7).max(7);
         println!(
             "{:width$}  {:28}  {:>14}  {:>14}  {:>8}",
@@ -98,15 +131,6 @@ impl Compare {
                 println!("only in {}: {}", file.display(), keys.join(", "));
             }
         }
-        self.print_code_changes(&old);
-        if comparison.has_regression() {
-            eprintln!(
-                "regression: {} value(s) got worse beyond the threshold",
-                comparison.changes.iter().filter(|c| c.regression).count()
-            );
-            ExitCode::FAILURE
-        } else {
-            ExitCode::SUCCESS
-        }
+        self.print_code_changes(old);
     }
 }

@@ -1,8 +1,14 @@
 //! `compare`: the size and runtime change of each variant between two results files (two
 //! toolchains, two commits), and whether any change is a regression beyond a threshold.
 
-use crate::present::analysis::change_percent;
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use crate::present::analysis::{self, change_percent};
+use crate::present::markdown::{Align, Table};
 use crate::results::rows::{Row, Status};
+use crate::util::units::{Unit, thousands};
 
 /// How much worse a value may get before it counts as a regression, in percent; `None` means
 /// report only.
@@ -16,12 +22,14 @@ pub struct Thresholds {
 }
 
 /// One value of one variant in both files.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Change {
     /// The variant id.
     pub variant: String,
     /// `None` for the size; the measurement name for a runtime.
     pub measurement: Option<String>,
+    /// What `old` and `new` count: `bytes`, `ns` or `instructions`.
+    pub unit: &'static str,
     /// Old value (bytes or ns).
     pub old: f64,
     /// New value (bytes or ns).
@@ -32,8 +40,9 @@ pub struct Change {
     pub regression: bool,
 }
 
-/// Everything two files have in common, and what only one of them has.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Everything two files have in common, and what only one of them has. Serialised as the JSON
+/// of `compare --format json` (with `schema` and `regression` beside these fields).
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Comparison {
     /// Per variant: its size, then its runtimes, in the new file's order.
     pub changes: Vec<Change>,
@@ -85,9 +94,15 @@ pub fn compare(old: &[Row], new: &[Row], thresholds: Thresholds) -> Comparison {
             None => thresholds.size_percent.is_some_and(|t| percent > t),
             Some(_) => thresholds.time_percent.is_some_and(|t| percent > t && new_ci.0 > old_ci.1),
         };
+        let unit = match row.measurement.as_deref().map(analysis::unit_of) {
+            None => "bytes",
+            Some(Unit::Instructions) => "instructions",
+            Some(Unit::Nanoseconds) => "ns",
+        };
         comparison.changes.push(Change {
             variant: row.variant.clone(),
             measurement: row.measurement.clone(),
+            unit,
             old: old_value,
             new: new_value,
             percent,
@@ -100,6 +115,59 @@ pub fn compare(old: &[Row], new: &[Row], thresholds: Thresholds) -> Comparison {
         .map(key)
         .collect();
     comparison
+}
+
+/// The version of the JSON `to_json` writes; raised when a field changes meaning or goes.
+pub const JSON_SCHEMA: u32 = 1;
+
+/// `comparison` as one JSON object: `schema`, `regression`, `changes` (each with `variant`,
+/// `measurement` (null for the size), `unit`, `old`, `new`, `percent`, `regression`),
+/// `only_old` and `only_new`.
+pub fn to_json(comparison: &Comparison) -> String {
+    #[derive(Serialize)]
+    struct Document<'a> {
+        schema: u32,
+        regression: bool,
+        #[serde(flatten)]
+        comparison: &'a Comparison,
+    }
+    let document =
+        Document { schema: JSON_SCHEMA, regression: comparison.has_regression(), comparison };
+    serde_json::to_string_pretty(&document).expect("plain data serialises")
+}
+
+/// `comparison` as a Markdown table (for a pull-request comment or a step summary).
+pub fn to_markdown(comparison: &Comparison) -> String {
+    let mut table = Table::new(&[
+        ("variant", Align::Left),
+        ("value", Align::Left),
+        ("old", Align::Right),
+        ("new", Align::Right),
+        ("change", Align::Right),
+        ("", Align::Left),
+    ]);
+    for change in &comparison.changes {
+        let show = |v: f64| match change.unit {
+            "bytes" => format!("{} B", thousands(v as u64)),
+            "instructions" => thousands(v as u64),
+            _ => Unit::Nanoseconds.format(v),
+        };
+        table.row(vec![
+            format!("`{}`", change.variant),
+            change.measurement.clone().unwrap_or_else(|| "size".to_owned()),
+            show(change.old),
+            show(change.new),
+            format!("{:+.1}%", change.percent),
+            if change.regression { "**regression**".to_owned() } else { String::new() },
+        ]);
+    }
+    let mut out = format!("{table}");
+    for (which, keys) in [("old", &comparison.only_old), ("new", &comparison.only_new)] {
+        if !keys.is_empty() {
+            let _ = write!(out, "\nOnly in the {which} file: {}\n", keys.join(", "));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -115,6 +183,24 @@ mod tests {
             ci_high_ns: Some(mean * 1.02),
             ..row(variant, 100)
         }
+    }
+
+    #[test]
+    fn json_and_markdown_say_the_same_changes() {
+        let old = [row("a", 1000), timed("a", 100.0)];
+        let new = [row("a", 1100), timed("a", 130.0)];
+        let comparison =
+            compare(&old, &new, Thresholds { size_percent: Some(5.0), time_percent: None });
+        let json: serde_json::Value = serde_json::from_str(&to_json(&comparison)).unwrap();
+        assert_eq!((json["schema"].as_u64(), json["regression"].as_bool()), (Some(1), Some(true)));
+        assert_eq!(json["changes"][0]["unit"], "bytes");
+        assert_eq!(json["changes"][1]["measurement"], "run");
+        assert_eq!(json["changes"][1]["unit"], "ns");
+        let markdown = to_markdown(&comparison);
+        assert!(
+            markdown.contains("| `a` | size | 1,000 B | 1,100 B | +10.0% | **regression** |"),
+            "{markdown}"
+        );
     }
 
     #[test]

@@ -265,7 +265,9 @@ pub fn recover(manifest: &Path, state_dir: &Path) -> Result<Option<Recovery>> {
             let written = fs::read_to_string(written_path(state_dir)).unwrap_or_default();
             if current == saved {
                 None
-            } else if written.lines().any(|h| h == hex(&sha256(&current))) {
+            } else if written.lines().any(|h| h == hex(&sha256(&current)))
+                && only_sweep_tables_appended(&saved, &current)
+            {
                 put_back(manifest, &saved, lock.as_ref().and_then(|l| l.modified))?;
                 Some(Recovery::Restored {
                     manifest: manifest.to_owned(),
@@ -296,6 +298,18 @@ pub fn recover(manifest: &Path, state_dir: &Path) -> Result<Option<Recovery>> {
     remove_created(state_dir, manifest)?;
     remove_file(&lock_path(state_dir))?;
     Ok(recovery)
+}
+
+/// Whether `current` is `original` with nothing but `[profile.sweep-*]` tables (and the
+/// banner) after it, as a sweep writes it: so putting `original` back only takes those tables
+/// away, whatever a stale or hostile state directory holds. (`toml_edit` ends a last line that
+/// had no newline with one.)
+fn only_sweep_tables_appended(original: &[u8], current: &[u8]) -> bool {
+    let Some(after) = current.strip_prefix(original) else { return false };
+    let Ok(rest) = std::str::from_utf8(after) else { return false };
+    let headers: Vec<&str> =
+        rest.lines().map(str::trim_start).filter(|l| l.starts_with('[')).collect();
+    !headers.is_empty() && headers.iter().all(|h| h.starts_with("[profile.sweep-"))
 }
 
 /// What [`put_back_keeping_edits`] did.
@@ -517,6 +531,21 @@ mod tests {
         assert!(!lock_path(&state).exists() && !backup_path(&state).exists());
         // and the stale lock no longer blocks a new sweep
         assert!(ManifestGuard::acquire(&manifest, &state).is_ok());
+    }
+
+    #[test]
+    fn a_hostile_backup_never_replaces_the_manifest() {
+        let (_dir, manifest, state) = setup();
+        let current = format!("{ORIGINAL}[dependencies]\nmine = \"1\"\n");
+        fs::write(&manifest, &current).unwrap();
+        fs::create_dir_all(&state).unwrap();
+        // A state directory that claims the sweep wrote the current text, with another backup.
+        fs::write(lock_path(&state), "pid=999999999\nstart=1\nmtime_ns=0\n").unwrap();
+        fs::write(backup_path(&state), "[workspace]\nmembers = [\"evil\"]\n").unwrap();
+        fs::write(written_path(&state), format!("{}\n", hex(&sha256(current.as_bytes())))).unwrap();
+        let recovery = recover(&manifest, &state).unwrap();
+        assert!(matches!(recovery, Some(Recovery::KeptChangedManifest { .. })), "{recovery:?}");
+        assert_eq!(fs::read_to_string(&manifest).unwrap(), current);
     }
 
     #[test]

@@ -114,8 +114,7 @@ impl Verdict<'_> {
 
     /// Size, speed and rebuild of the chosen variant, against the baseline where there is one.
     pub fn against(&self, rows: &[Row]) -> String {
-        let verdict = self;
-        let (chosen, baseline) = (verdict.chosen, verdict.baseline);
+        let (chosen, baseline) = (self.chosen, self.baseline);
         let size = analysis::shipped_size(chosen).unwrap_or_default();
         let mut parts = vec![format!("{} B", thousands(size))];
         if let Some(base) = baseline.and_then(analysis::shipped_size) {
@@ -124,7 +123,7 @@ impl Verdict<'_> {
                 analysis::change_percent(base as f64, size as f64)
             ));
         }
-        if let Some(m) = &verdict.measurement {
+        if let Some(m) = &self.measurement {
             let value = mean_of(rows, &chosen.variant, m);
             let base = baseline.and_then(|b| mean_of(rows, &b.variant, m));
             let counted = analysis::unit_of(m) == Unit::Instructions;
@@ -146,8 +145,7 @@ impl Verdict<'_> {
 
     /// What a settled verdict rests on, with the wall time beside a count.
     fn rests_on(&self, rows: &[Row]) -> String {
-        let verdict = self;
-        let Some(m) = &verdict.measurement else { return String::new() };
+        let Some(m) = &self.measurement else { return String::new() };
         if analysis::unit_of(m) != Unit::Instructions {
             return format!(
                 "it rests on `{m}`: no smaller variant's 95% interval reaches within {}% of the fastest, and its timing is not flagged noisy",
@@ -159,8 +157,8 @@ impl Verdict<'_> {
         );
         let wall = wall_of(m);
         let timed = |variant: &str, wall: &str| crate::results::rows::measured(rows, variant, wall);
-        let pair = wall.zip(verdict.baseline).and_then(|(wall, base)| {
-            Some((wall, timed(&verdict.chosen.variant, wall)?, timed(&base.variant, wall)?))
+        let pair = wall.zip(self.baseline).and_then(|(wall, base)| {
+            Some((wall, timed(&self.chosen.variant, wall)?, timed(&base.variant, wall)?))
         });
         if let Some((wall, chosen, base)) = pair {
             let interval = |r: &Row| Some((r.mean_ns?, r.ci_low_ns?, r.ci_high_ns?));
@@ -170,10 +168,10 @@ impl Verdict<'_> {
                 return text;
             };
             let apart = a_high < b_low || b_high < a_low;
-            let verdict =
+            let tie =
                 if apart { "95% intervals apart" } else { "a tie: the 95% intervals overlap" };
             text.push_str(&format!(
-                "; the wall time of `{wall}` was {} the baseline's ({verdict})",
+                "; the wall time of `{wall}` was {} the baseline's ({tie})",
                 times(a / b)
             ));
         }

@@ -15,5 +15,10 @@ fn main() -> ExitCode {
     if args.first().is_some_and(|a| a == "test") {
         return test::run(root, &args[1..]);
     }
+    if args.first().is_some_and(|a| ["-h", "--help", "help"].contains(&a.as_str())) {
+        println!(
+            "In this repository also: cargo xtask test   Install what the tool-dependent tests need (it says what, first), then run every test\n"
+        );
+    }
     cli_main(&Door::repository("cargo xtask", root))
 }

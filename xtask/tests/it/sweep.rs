@@ -169,3 +169,24 @@ fn a_workspace_without_a_lockfile_gets_none_left_behind_and_a_stable_cache() {
         "the resolved lockfile is recorded"
     );
 }
+
+/// The variant built with the profile the crate ships today (the fixture's own
+/// `[profile.release]`, `lto = "off"`) is marked in the CSV, and the report's verdict says its
+/// changes against it.
+#[test]
+fn the_shipped_profile_is_the_marked_baseline() {
+    let fixture = Fixture::new();
+    let sweep = fixture.sweep_file("package = \"app\"\n[matrix]\nopt-level = [2, 3]\n");
+    let output = fixture.sweep_command(&sweep).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let (variant, baseline) = (fixture.column("variant"), fixture.column("baseline"));
+    let marked: Vec<String> = fixture
+        .results_csv()
+        .iter()
+        .filter(|r| &r[baseline] == "true")
+        .map(|r| r[variant].to_owned())
+        .collect();
+    assert_eq!(marked, ["o3-nolto-cgu16-unwind-dbg"]);
+    let report = std::fs::read_to_string(fixture.path("out/report.md")).unwrap();
+    assert!(report.contains("- Baseline: `o3-nolto-cgu16-unwind-dbg`"), "{report}");
+}

@@ -20,8 +20,8 @@ pub struct Verdict<'a> {
     pub chosen: &'a Row,
     /// The measurement the choice rests on; `None` when the sweep measured no speed.
     pub measurement: Option<String>,
-    /// The variant every change is said against: the ladder's first step (what the crate's
-    /// profile gives today), else none.
+    /// The variant every change is said against: the one built with the profile the crate
+    /// ships today (the `baseline` column; a ladder's first step in older files), else none.
     pub baseline: Option<&'a Row>,
     /// Variants the measurement cannot tell apart from the chosen one on the deciding value.
     pub tied: Vec<&'a Row>,
@@ -35,7 +35,10 @@ pub fn verdict(rows: &[Row]) -> Option<Verdict<'_>> {
         .into_iter()
         .filter(|r| r.status == Status::Ok && analysis::shipped_size(r).is_some())
         .collect();
-    let baseline = sizes.iter().copied().find(|r| r.step.is_some());
+    // The variant marked as the profile shipped today; in files from before that column, a
+    // ladder's first step (it adds nothing to the inherited profile).
+    let marked = sizes.iter().copied().find(|r| r.baseline == Some(true));
+    let baseline = marked.or_else(|| sizes.iter().copied().find(|r| r.step.is_some()));
     let Some(measurement) = deciding_measurement(rows) else {
         let chosen = sizes.iter().copied().min_by_key(|r| analysis::shipped_size(r))?;
         return Some(Verdict {
@@ -268,6 +271,19 @@ mod tests {
         let names: Vec<(&str, &str)> =
             alternatives.iter().map(|(what, r)| (*what, r.variant.as_str())).collect();
         assert_eq!(names, [("smallest", "tiny"), ("fastest", "base")], "none was rebuilt");
+    }
+
+    #[test]
+    fn a_matrix_says_its_changes_against_the_marked_baseline() {
+        let rows = vec![
+            row("small", 60),
+            Row { baseline: Some(true), ..row("shipped", 100) },
+            timed("small", 60, "instructions:run", 1000.0, ""),
+            timed("shipped", 100, "instructions:run", 1000.0, ""),
+        ];
+        let verdict = verdict(&rows).unwrap();
+        assert_eq!(verdict.baseline.unwrap().variant, "shipped");
+        assert!(verdict.against(&rows).starts_with("60 B (-40.0% against the baseline)"));
     }
 
     #[test]

@@ -14,8 +14,8 @@ use crate::measure::stats::Summary;
 use crate::plan::settings::Axis;
 use crate::util::files::write_atomic;
 
-/// The columns, in order; the first seventeen are the documented core schema.
-pub const COLUMNS: [&str; 62] = [
+/// The columns, in order: each is documented on its field of [`Row`].
+pub const COLUMNS: [&str; 63] = [
     "sweep",
     "variant",
     "opt_level",
@@ -78,6 +78,7 @@ pub const COLUMNS: [&str; 62] = [
     "rebuild_seconds",
     "pgo",
     "trained_on",
+    "baseline",
 ];
 
 /// How many columns the first released schema had; a file with any prefix of [`COLUMNS`] at least
@@ -263,6 +264,11 @@ pub struct Row {
     /// The workloads a PGO or BOLT variant was trained on (`[[train]]` names, and what each
     /// runs on); empty for other variants.
     pub trained_on: Option<String>,
+    /// `true` for the variant built with the profile the crate ships today: the inherited
+    /// profile as the manifest has it, with no build axis beyond the sweep's fixed ones (a
+    /// ladder's first step, or that point of a matrix). Reports say every change against it.
+    /// Empty in files from before this column.
+    pub baseline: Option<bool>,
 }
 
 impl Row {
@@ -531,6 +537,7 @@ pub(crate) mod tests {
             post_build: None,
             pgo: None,
             trained_on: None,
+            baseline: None,
             shipped_bytes: None,
             image_bytes: None,
             unit: None,
@@ -591,7 +598,13 @@ pub(crate) mod tests {
         let full = String::from_utf8(to_csv(&[row("a", 10)]).unwrap()).unwrap();
         let older: String = full
             .lines()
-            .map(|line| line.rsplitn(21, ',').last().unwrap().to_owned() + "\n")
+            .map(|line| {
+                line.rsplitn(COLUMNS.len() - OLDEST_COLUMN_COUNT + 1, ',')
+                    .last()
+                    .unwrap()
+                    .to_owned()
+                    + "\n"
+            })
             .collect();
         assert!(
             older.starts_with("sweep,") && older.lines().next().unwrap().ends_with(",finished_at"),

@@ -15,7 +15,8 @@ use crate::host::machine::Machine;
 use crate::host::workspace::BuildTarget;
 use crate::measure::binary::BinarySizes;
 use crate::measure::bloat::{Breakdown, BreakdownFile, CrateRow, FunctionRow};
-use crate::plan::settings::Setting;
+use crate::plan::build_env::BuildEnv;
+use crate::plan::settings::{ProfileSettings, Setting};
 use crate::plan::spec::Sweep;
 use crate::plan::variants::Variant;
 use crate::present::analysis;
@@ -38,6 +39,8 @@ pub struct Recorder<'a> {
     functions: BreakdownFile<FunctionRow>,
     twins: Twins,
     rows: Vec<Row>,
+    /// The settings and build axes of the profile the crate ships today.
+    baseline: (ProfileSettings, BuildEnv),
 }
 
 impl<'a> Recorder<'a> {
@@ -60,6 +63,7 @@ impl<'a> Recorder<'a> {
             functions: BreakdownFile::open(out_dir)?,
             twins: Twins::default(),
             rows: Vec::new(),
+            baseline: (prepared.inherited, baseline_env(&prepared.sweep)),
         })
     }
 
@@ -206,6 +210,8 @@ impl<'a> Recorder<'a> {
             },
             pgo: env.pgo.then_some(true),
             trained_on: env.trained().then(|| self.sweep.trainings_described()),
+            baseline: (variant.settings == self.baseline.0 && *env == self.baseline.1)
+                .then_some(true),
             ..Row::default()
         }
     }
@@ -278,6 +284,16 @@ pub fn reused_note(twin: &str) -> String {
 pub fn write_log(path: &Path, text: &str) -> anyhow::Result<()> {
     fs::create_dir_all(path.parent().expect("has a parent"))?;
     fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// The build axes of a variant built as the crate ships today: the sweep's fixed `[build]`
+/// settings, nothing else.
+fn baseline_env(sweep: &Sweep) -> BuildEnv {
+    let mut env = BuildEnv::default();
+    for setting in &sweep.fixed_env {
+        env.set(setting.clone());
+    }
+    env
 }
 
 /// Refuses a results file that holds rows of this sweep's name for another package or binary

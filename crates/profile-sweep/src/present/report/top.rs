@@ -36,13 +36,13 @@ pub(super) fn verdict_section(out: &mut String, rows: &[Row]) -> fmt::Result {
     match verdict.baseline {
         Some(baseline) => writeln!(
             out,
-            "- Baseline: `{}`{}, the sweep's first step; every change above is against it.",
+            "- Baseline: `{}`{}, built with the profile the crate ships today; every change above is against it.",
             baseline.variant,
             step(baseline)
         )?,
         None => writeln!(
             out,
-            "- No baseline: this sweep is a matrix, so no variant is marked as the profile you ship today."
+            "- No baseline: no variant of this sweep has the profile the crate ships today (add its values to the matrix to compare against them)."
         )?,
     }
     writeln!(out)?;

@@ -83,11 +83,8 @@ impl Sweep {
         if let (Some(sweep), true) = (&file_given, self.package.is_some() || self.bin.is_some()) {
             return Err(self.zero_config_only(sweep).into());
         }
-        let (sweep_file, results_root) = match (&door.repository, &self.sweep) {
-            (Some(root), sweep) => (
-                sweep.clone().unwrap_or_else(|| root.join("sweeps/default.toml")),
-                self.publish.then(|| root.join("results")),
-            ),
+        let (sweep_file, results_root) = match (&door.repository, file_given) {
+            (Some(root), Some(sweep)) => (sweep, self.publish.then(|| root.join("results"))),
             (None, _) if self.publish => {
                 let fix = "write the results where you want them with --out DIR";
                 return Err(crate::error::InputError::in_file(
@@ -97,8 +94,8 @@ impl Sweep {
                 .with_fix(fix)
                 .into());
             }
-            (None, Some(sweep)) => (sweep.clone(), None),
-            (None, None) => {
+            (None, Some(sweep)) => (sweep, None),
+            (_, None) => {
                 let workspace = Workspace::load(&crate::cli::cargo(), &manifest_path)?;
                 (self.default_sweep_file(door, &workspace)?, None)
             }

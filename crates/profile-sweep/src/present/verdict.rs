@@ -31,10 +31,7 @@ pub struct Verdict<'a> {
 
 /// The verdict of `rows`, `None` when no variant built.
 pub fn verdict(rows: &[Row]) -> Option<Verdict<'_>> {
-    let sizes: Vec<&Row> = analysis::size_rows(rows)
-        .into_iter()
-        .filter(|r| r.status == Status::Ok && analysis::shipped_size(r).is_some())
-        .collect();
+    let sizes = built(rows);
     // The variant marked as the profile shipped today; in files from before that column, a
     // ladder's first step (it adds nothing to the inherited profile).
     let marked = sizes.iter().copied().find(|r| r.baseline == Some(true));
@@ -60,6 +57,12 @@ pub fn verdict(rows: &[Row]) -> Option<Verdict<'_>> {
         tied,
         tentative,
     })
+}
+
+/// The size rows of the variants that built and have a size.
+fn built(rows: &[Row]) -> Vec<&Row> {
+    let ok = |r: &&Row| r.status == Status::Ok && analysis::shipped_size(r).is_some();
+    analysis::size_rows(rows).into_iter().filter(ok).collect()
 }
 
 /// Instruction counts first, then the first whole-program wall time, then criterion.
@@ -206,11 +209,8 @@ pub fn wall_of(measurement: &str) -> Option<&str> {
 /// measurement, and the fastest to rebuild after an edit, among variants for the chosen one's
 /// target; in that order.
 pub fn alternatives<'a>(rows: &'a [Row], verdict: &Verdict<'a>) -> Vec<(&'static str, &'a Row)> {
-    let sizes: Vec<&Row> = analysis::size_rows(rows)
-        .into_iter()
-        .filter(|r| r.status == Status::Ok && analysis::shipped_size(r).is_some())
-        .filter(|r| r.target == verdict.chosen.target)
-        .collect();
+    let sizes: Vec<&Row> =
+        built(rows).into_iter().filter(|r| r.target == verdict.chosen.target).collect();
     let mut found = Vec::new();
     if let Some(smallest) = sizes.iter().copied().min_by_key(|r| analysis::shipped_size(r)) {
         found.push(("smallest", smallest));

@@ -11,6 +11,7 @@ mod fixture;
 mod guided;
 mod install;
 mod interrupt;
+mod paired;
 mod report;
 mod resume;
 mod runtime;

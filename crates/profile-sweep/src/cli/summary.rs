@@ -44,13 +44,15 @@ pub fn print_summary(report: &SweepSummary) {
             "criterion, per iteration; mean and 95% confidence interval"
         } else if unit == Unit::Instructions {
             "whole binary under Cachegrind; exact count, not time"
+        } else if unit == Unit::Cycles {
+            "whole binary under Cachegrind; estimated from a simulated cache, exact"
         } else {
             "whole binary, per run; mean and 95% confidence interval"
         };
         println!("\n{name} ({what}; panic strategy in effect)");
         for row in runtime_rows.clone().filter(|r| r.measurement.as_deref() == Some(name)) {
             let value = match (row.status, row.mean_ns, row.ci_low_ns, row.ci_high_ns) {
-                (Status::Ok, Some(count), _, _) if unit == Unit::Instructions => {
+                (Status::Ok, Some(count), _, _) if unit.is_count() => {
                     format!("{:>16}", thousands(count as u64))
                 }
                 (Status::Ok, Some(mean), Some(low), Some(high)) => {

@@ -8,6 +8,7 @@ pub mod bloat;
 pub mod criterion;
 pub mod instructions;
 pub mod noise;
+pub mod paired;
 pub mod runtime;
 pub mod shipping;
 pub mod stats;

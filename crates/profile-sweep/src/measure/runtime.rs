@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 
 use crate::measure::noise::{Load, Noise};
+use crate::measure::paired::{self, Ratio};
 use crate::measure::stats::{self, Summary};
 use crate::plan::measures::RunSpec;
 use crate::util::hash::sha256_hex;
@@ -43,6 +44,19 @@ pub struct Timing {
     pub runnable_max: Option<u32>,
     /// sha256 of the first run's stdout, when the spec checks output.
     pub stdout_sha256: Option<String>,
+    /// Its time against the baseline's, when both were timed in the same rounds.
+    pub paired: Option<Paired>,
+}
+
+/// A variant's time against the baseline's from rounds that timed both
+/// ([`crate::measure::paired`]): wall time, and CPU time (user + system), which load moves far
+/// less.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Paired {
+    /// Wall time ratio.
+    pub wall: Ratio,
+    /// CPU time ratio.
+    pub cpu: Ratio,
 }
 
 /// What measuring gave.
@@ -98,6 +112,8 @@ pub struct Sampler<'a> {
     /// Runs done, warm-ups included.
     done: u32,
     samples: Vec<f64>,
+    /// CPU time (user + system) of each timed run, in nanoseconds.
+    cpu_samples: Vec<f64>,
     user: Duration,
     sys: Duration,
     peak_rss_bytes: u64,
@@ -112,6 +128,7 @@ impl<'a> Sampler<'a> {
     pub fn new(subject: Subject<'a>) -> Sampler<'a> {
         Sampler {
             samples: Vec::with_capacity(subject.spec.runs as usize),
+            cpu_samples: Vec::with_capacity(subject.spec.runs as usize),
             subject,
             done: 0,
             user: Duration::ZERO,
@@ -152,12 +169,22 @@ impl<'a> Sampler<'a> {
         self.stdout_sha256 = self.stdout_sha256.take().or(exit.stdout_sha256);
         if !self.warming_up() {
             self.samples.push(exit.elapsed.as_nanos() as f64);
+            self.cpu_samples.push((exit.user + exit.sys).as_nanos() as f64);
             self.user += exit.user;
             self.sys += exit.sys;
         }
         self.peak_rss_bytes = self.peak_rss_bytes.max(exit.peak_rss_bytes);
         self.done += 1;
         Ok(true)
+    }
+
+    /// This measurement against `baseline`'s, run for run; `None` unless both have at least
+    /// two timed runs.
+    pub fn paired_with(&self, baseline: &Sampler<'_>) -> Option<Paired> {
+        Some(Paired {
+            wall: paired::ratio(&self.samples, &baseline.samples)?,
+            cpu: paired::ratio(&self.cpu_samples, &baseline.cpu_samples)?,
+        })
     }
 
     /// The outcome, and the wall time of every process run.
@@ -175,6 +202,7 @@ impl<'a> Sampler<'a> {
             sys_ns: (self.sys.as_nanos() as f64 / runs).round(),
             runnable_max: self.load.runnable_max(),
             stdout_sha256: self.stdout_sha256,
+            paired: None,
         };
         Ok((RunOutcome::Measured(timing), self.in_processes))
     }

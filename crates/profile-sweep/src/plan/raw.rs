@@ -30,6 +30,7 @@ pub struct SweepFile {
     #[serde(default)]
     pub bench: Vec<Spanned<Bench>>,
     pub measure_order: Option<Spanned<String>>,
+    pub goal: Option<Spanned<String>>,
     pub strategy: Option<Spanned<String>>,
     pub rebuild: Option<bool>,
     pub functions: Option<Spanned<i64>>,

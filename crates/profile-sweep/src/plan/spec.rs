@@ -59,6 +59,8 @@ pub struct Sweep {
     pub benches: Vec<Bench>,
     /// When variants are measured, relative to their builds.
     pub order: MeasureOrder,
+    /// What the verdict weighs: size, speed, or both.
+    pub goal: Goal,
     /// Whether every variant of a matrix is built, or a search picks which.
     pub strategy: Strategy,
     /// Whether each built variant is also timed rebuilding after an edit of its root source
@@ -66,6 +68,35 @@ pub struct Sweep {
     pub rebuild: bool,
     /// How many of each variant's largest functions go into `functions.csv`.
     pub functions: usize,
+}
+
+/// What the verdict weighs (the `goal` key). Each rule judges speed on the deciding
+/// measurement's intervals and counts a difference only where they are apart.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Goal {
+    /// The smallest variant within 10% of the fastest (the default).
+    #[default]
+    Balanced,
+    /// The fastest variant within 10% of the smallest size.
+    Size,
+    /// The fastest variant; among those tied with it, the smallest.
+    Speed,
+}
+
+impl Goal {
+    /// The spelling in a sweep file and in the `goal` column.
+    pub fn name(self) -> &'static str {
+        match self {
+            Goal::Balanced => "balanced",
+            Goal::Size => "size",
+            Goal::Speed => "speed",
+        }
+    }
+
+    /// The goal spelled `name`, if any.
+    pub fn parse(name: &str) -> Option<Goal> {
+        [Goal::Balanced, Goal::Size, Goal::Speed].into_iter().find(|g| g.name() == name)
+    }
 }
 
 /// How a matrix's variants are chosen.
@@ -208,6 +239,7 @@ impl Sweep {
             trainings,
             benches: benches(file.bench, &file.package, &at)?,
             order: measure_order(file.measure_order.as_ref(), &at)?,
+            goal: goal(file.goal.as_ref(), &at)?,
             strategy: strategy(file.strategy.as_ref(), matches!(plan, Plan::Ladder(_)), &at)?,
             rebuild: file.rebuild.unwrap_or(true),
             functions: functions(file.functions.as_ref(), &at)?,
@@ -386,6 +418,18 @@ fn strategy(
         other => Err(at(offset, format!("unknown strategy {other:?}"))
             .with_fix("use \"grid\" (every variant, the default) or \"search\"")),
     }
+}
+
+/// `goal`, by default balanced.
+fn goal(
+    goal: Option<&Spanned<String>>,
+    at: &impl Fn(usize, String) -> InputError,
+) -> Result<Goal, InputError> {
+    let Some(goal) = goal else { return Ok(Goal::Balanced) };
+    Goal::parse(goal.get_ref()).ok_or_else(|| {
+        at(goal.span().start, format!("unknown goal {:?}", goal.get_ref()))
+            .with_fix("use \"balanced\" (the default), \"size\" or \"speed\"")
+    })
 }
 
 fn check_pass_through(

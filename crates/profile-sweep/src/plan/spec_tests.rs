@@ -174,3 +174,14 @@ fn a_file_that_is_not_utf8_gets_its_position() {
     assert_eq!(err.position, Some((2, 6)));
     assert!(err.fix.unwrap().contains("UTF-8"));
 }
+
+#[test]
+fn the_goal_is_balanced_unless_given() {
+    let text = "package = \"p\"\n[matrix]\nlto = [true]\n";
+    assert_eq!(parse(text).unwrap().goal, Goal::Balanced);
+    assert_eq!(parse(&format!("goal = \"size\"\n{text}")).unwrap().goal, Goal::Size);
+    assert_eq!(parse(&format!("goal = \"speed\"\n{text}")).unwrap().goal, Goal::Speed);
+    let (pos, msg, fix) = error(&format!("goal = \"fast\"\n{text}"));
+    assert_eq!((pos, msg.as_str()), (Some((1, 8)), "unknown goal \"fast\""));
+    assert!(fix.contains("\"balanced\" (the default), \"size\" or \"speed\""), "{fix}");
+}

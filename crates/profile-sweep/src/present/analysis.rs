@@ -4,7 +4,6 @@
 
 use crate::measure::instructions;
 use crate::plan::build_env::EnvSetting;
-use crate::plan::settings::{Axis, RawValue, Setting};
 use crate::results::rows::{Row, Status};
 use crate::util::units::Unit;
 
@@ -22,10 +21,13 @@ pub struct Point<'a> {
     pub ci_ns: (f64, f64),
 }
 
-/// What the numbers of `measurement` count: instructions for `instructions:<run>`, else time.
+/// What the numbers of `measurement` count: instructions for `instructions:<run>`, estimated
+/// cycles for `cycles:<run>`, else time.
 pub fn unit_of(measurement: &str) -> Unit {
     if measurement.starts_with(instructions::PREFIX) {
         Unit::Instructions
+    } else if measurement.starts_with(instructions::CYCLES_PREFIX) {
+        Unit::Cycles
     } else {
         Unit::Nanoseconds
     }
@@ -70,7 +72,7 @@ pub fn measured_other_panic(row: &Row) -> bool {
 pub fn points<'a>(rows: &'a [Row], measurement: &str) -> Vec<Point<'a>> {
     let reference_ns = normalising_reference(rows, measurement);
     let wrong_output = output_mismatches(rows, measurement);
-    let counted = unit_of(measurement) == Unit::Instructions;
+    let counted = unit_of(measurement).is_count();
     rows.iter()
         .filter(|r| {
             r.measurement.as_deref() == Some(measurement)
@@ -103,7 +105,8 @@ pub fn points<'a>(rows: &'a [Row], measurement: &str) -> Vec<Point<'a>> {
 
 /// The whole-binary run a measurement belongs to: `convert` for `instructions:convert`.
 fn run_of(measurement: &str) -> &str {
-    measurement.strip_prefix(instructions::PREFIX).unwrap_or(measurement)
+    let counted = measurement.strip_prefix(instructions::PREFIX);
+    counted.or_else(|| measurement.strip_prefix(instructions::CYCLES_PREFIX)).unwrap_or(measurement)
 }
 
 /// The rows of the run behind `measurement` whose output differs from the first variant's
@@ -290,6 +293,18 @@ pub fn fastest_near_smallest<'a, 'b>(points: &'b [Point<'a>]) -> Option<Pick<'b,
     Some(Pick { chosen, tied })
 }
 
+/// The fastest variant by mean; among the variants whose intervals overlap its interval (ties),
+/// the smallest.
+pub fn fastest_of_ties<'a, 'b>(points: &'b [Point<'a>]) -> Option<Pick<'b, 'a>> {
+    let fastest =
+        points.iter().min_by(|a, b| a.mean_ns.total_cmp(&b.mean_ns).then(a.size.cmp(&b.size)))?;
+    let mut candidates: Vec<&Point> = points.iter().filter(|p| tied(p, fastest)).collect();
+    candidates.sort_by(|a, b| a.size.cmp(&b.size).then(a.mean_ns.total_cmp(&b.mean_ns)));
+    let chosen = candidates[0];
+    let tied = candidates.into_iter().filter(|p| !std::ptr::eq(*p, chosen)).collect();
+    Some(Pick { chosen, tied })
+}
+
 /// The candidates of [`smallest_near_fastest`], best first: every point whose interval reaches
 /// into the band within [`TOLERANCE`] of the fastest mean, smallest first.
 pub fn ranked_near_fastest<'a, 'b>(points: &'b [Point<'a>]) -> Vec<&'b Point<'a>> {
@@ -310,60 +325,6 @@ pub fn ranked_near_smallest<'a, 'b>(points: &'b [Point<'a>]) -> Vec<&'b Point<'a
     let mut ranked: Vec<&Point> = points.iter().filter(|p| p.size as f64 <= limit).collect();
     ranked.sort_by(|a, b| a.mean_ns.total_cmp(&b.mean_ns).then(a.size.cmp(&b.size)));
     ranked
-}
-
-/// Cargo's `codegen-units` for release profiles; written explicitly it changes the binary
-/// (measured: +1,952 bytes on json2csv), so profiles leave it out instead.
-const DEFAULT_CODEGEN_UNITS: u32 = 16;
-
-/// The profile keys that reproduce a row's variant, in cargo's spelling and the sweep's order:
-/// the five axes (but `codegen-units` only when it is not cargo's default), then the sweep's
-/// fixed settings. Fails on cells that are not valid values (a hand-edited CSV).
-pub fn profile_keys(row: &Row) -> Result<Vec<(String, toml_edit::Value)>, String> {
-    let cells = [&row.opt_level, &row.lto, &row.codegen_units.to_string(), &row.panic, &row.strip];
-    let mut keys = Vec::new();
-    for (axis, cell) in Axis::ALL.into_iter().zip(cells) {
-        let setting: Setting = axis.parse(&RawValue::from_cell(cell)).ok_or_else(|| {
-            format!("variant `{}`: {:?} is not a valid {}", row.variant, cell, axis.key())
-        })?;
-        if !(axis == Axis::CodegenUnits && row.codegen_units == DEFAULT_CODEGEN_UNITS) {
-            keys.push((axis.key().to_owned(), setting.toml_value()));
-        }
-    }
-    for pair in row.fixed_settings.iter().flat_map(|f| f.split(';')) {
-        let document: toml_edit::DocumentMut = pair
-            .parse()
-            .map_err(|e| format!("variant `{}`: fixed setting {pair:?}: {e}", row.variant))?;
-        for (key, item) in document.iter() {
-            let value = item.as_value().ok_or_else(|| {
-                format!("variant `{}`: fixed setting {pair:?} is not a value", row.variant)
-            })?;
-            keys.push((key.to_owned(), value.clone().decorated("", "")));
-        }
-    }
-    Ok(keys)
-}
-
-/// The `[profile.<name>]` table to paste for a row's variant.
-pub fn profile_snippet(row: &Row, profile: &str) -> Result<String, String> {
-    let mut text = format!("[profile.{profile}]\n");
-    if row.inherits != "release" {
-        text.push_str(&format!("# measured as a profile inheriting from `{}`\n", row.inherits));
-    }
-    for (key, value) in profile_keys(row)? {
-        text.push_str(&format!("{key} = {value}\n"));
-    }
-    if row.codegen_units == DEFAULT_CODEGEN_UNITS {
-        text.push_str("# codegen-units: cargo's default (16); leave it unset, as measured\n");
-    }
-    let axes = build_axes(row);
-    if !axes.is_empty() {
-        text.push_str(&format!("# measured when built with: {}\n", axes.join("; ")));
-    }
-    if let Some(trained_on) = &row.trained_on {
-        text.push_str(&format!("# profile-guided, trained on: {trained_on}\n"));
-    }
-    Ok(text)
 }
 
 /// `new` relative to `old` in percent, e.g. `-21.5`.
@@ -598,38 +559,6 @@ pub(crate) mod tests {
         assert_eq!(smallest_near_fastest(&points).unwrap().chosen.row.variant, "near-fast");
         assert_eq!(fastest_near_smallest(&points).unwrap().chosen.row.variant, "near-small");
         assert_eq!(smallest_near_fastest(&[]), None);
-    }
-
-    #[test]
-    fn snippets_reproduce_the_variant_in_cargos_spelling() {
-        let fat = Row {
-            opt_level: "z".into(),
-            lto: "fat".into(),
-            codegen_units: 1,
-            panic: "abort".into(),
-            strip: "symbols".into(),
-            ..row("oz", 1)
-        };
-        assert_eq!(
-            profile_snippet(&fat, "release").unwrap(),
-            "[profile.release]\nopt-level = \"z\"\nlto = \"fat\"\ncodegen-units = 1\npanic = \"abort\"\nstrip = \"symbols\"\n"
-        );
-        let default = Row {
-            opt_level: "3".into(),
-            lto: "false".into(),
-            codegen_units: 16,
-            panic: "unwind".into(),
-            strip: "debuginfo".into(),
-            fixed_settings: Some("debug=false;split-debuginfo=\"packed\"".into()),
-            ..row("o3", 1)
-        };
-        let snippet = profile_snippet(&default, "dist").unwrap();
-        assert_eq!(
-            snippet,
-            "[profile.dist]\nopt-level = 3\nlto = false\npanic = \"unwind\"\nstrip = \"debuginfo\"\ndebug = false\nsplit-debuginfo = \"packed\"\n# codegen-units: cargo's default (16); leave it unset, as measured\n"
-        );
-        let broken = Row { lto: "bogus".into(), ..row("x", 1) };
-        assert_eq!(profile_keys(&broken).unwrap_err(), "variant `x`: \"bogus\" is not a valid lto");
     }
 
     #[test]

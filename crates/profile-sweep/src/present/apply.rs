@@ -8,7 +8,6 @@ use toml_edit::{DocumentMut, Item, Table};
 
 use crate::error::InputError;
 use crate::manifest::text::{EditError, ManifestText};
-use crate::present::analysis;
 use crate::results::rows::{Row, Status};
 
 /// The manifest text with `variant`'s settings in `[profile.<profile>]`: each key set (keeping
@@ -41,7 +40,7 @@ pub fn apply(
         )
         .with_fix("choose a variant whose status is ok"));
     }
-    let keys = analysis::profile_keys(row).map_err(|message| {
+    let keys = crate::present::snippet::profile_keys(row).map_err(|message| {
         InputError::in_file(csv, message)
             .with_fix("regenerate the results with profile-sweep's `sweep`")
     })?;

@@ -97,6 +97,7 @@ pub fn compare(old: &[Row], new: &[Row], thresholds: Thresholds) -> Comparison {
         let unit = match row.measurement.as_deref().map(analysis::unit_of) {
             None => "bytes",
             Some(Unit::Instructions) => "instructions",
+            Some(Unit::Cycles) => "estimated cycles",
             Some(Unit::Nanoseconds) => "ns",
         };
         comparison.changes.push(Change {
@@ -149,7 +150,7 @@ pub fn to_markdown(comparison: &Comparison) -> String {
     for change in &comparison.changes {
         let show = |v: f64| match change.unit {
             "bytes" => format!("{} B", thousands(v as u64)),
-            "instructions" => thousands(v as u64),
+            "instructions" | "estimated cycles" => thousands(v as u64),
             _ => Unit::Nanoseconds.format(v),
         };
         table.row(vec![

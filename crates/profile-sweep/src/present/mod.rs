@@ -14,4 +14,6 @@ pub mod diff;
 pub mod effects;
 pub mod markdown;
 pub mod report;
+pub mod snippet;
 pub mod verdict;
+pub mod versus;

@@ -5,11 +5,16 @@
 //! The rule ("balanced"): the smallest variant whose speed is within [`TOLERANCE`] of the
 //! fastest ([`analysis::smallest_near_fastest`]). Speed is judged by instruction counts where
 //! the sweep has them (exact, and unmoved by the machine's load; but a count is not a time, so
-//! the wall time of the same run is said beside it), else by the first whole-program run's wall
-//! time, else by the first criterion bench. A sweep that measured no speed gets the smallest
-//! variant, and says so.
+//! the paired time of the same run is said beside it, and a disagreement leaves the verdict
+//! tentative), else by the first whole-program run: on its paired ratios to the baseline where
+//! it has them ([`versus`]: CPU time when the machine was busy, else wall time), else on its
+//! wall time; else by the first criterion bench. A sweep that measured no speed gets the
+//! smallest variant, and says so.
 
+use crate::measure::paired::{Change, Ratio};
+use crate::plan::spec::Goal;
 use crate::present::analysis::{self, Point, TOLERANCE};
+use crate::present::versus::{self, Clock};
 use crate::results::rows::{Row, Status};
 use crate::util::units::{Unit, thousands};
 
@@ -18,6 +23,8 @@ use crate::util::units::{Unit, thousands};
 pub struct Verdict<'a> {
     /// The variant to paste.
     pub chosen: &'a Row,
+    /// What the choice weighs (the sweep's `goal`).
+    pub goal: Goal,
     /// The measurement the choice rests on; `None` when the sweep measured no speed.
     pub measurement: Option<String>,
     /// The variant every change is said against: the one built with the profile the crate
@@ -25,6 +32,8 @@ pub struct Verdict<'a> {
     pub baseline: Option<&'a Row>,
     /// Variants the measurement cannot tell apart from the chosen one on the deciding value.
     pub tied: Vec<&'a Row>,
+    /// The clock of the paired time ratios to the baseline, when the run was paired.
+    pub clock: Option<Clock>,
     /// `None` when settled, else why it is tentative.
     pub tentative: Option<String>,
 }
@@ -40,23 +49,50 @@ pub fn verdict(rows: &[Row]) -> Option<Verdict<'_>> {
         let chosen = sizes.iter().copied().min_by_key(|r| analysis::shipped_size(r))?;
         return Some(Verdict {
             chosen,
+            goal: goal_of(rows),
             measurement: None,
             baseline,
             tied: Vec::new(),
+            clock: None,
             tentative: Some("speed was not measured: add a [[run]] with your program's workload (`init` writes one, commented) to weigh size against speed".to_owned()),
         });
     };
-    let points = analysis::points(rows, &measurement);
-    let pick = analysis::smallest_near_fastest(&points)?;
+    let run = run_of(&measurement);
+    let clock = run.map(|run| versus::clock_for(rows, run));
+    let counted = analysis::unit_of(&measurement) == Unit::Instructions;
+    // A timed run decides on its paired intervals where every variant has them.
+    let paired = match (run, clock) {
+        (Some(run), Some(clock)) if !counted => versus::paired_points(rows, run, clock),
+        _ => None,
+    };
+    let points = paired.clone().unwrap_or_else(|| analysis::points(rows, &measurement));
+    let goal = goal_of(rows);
+    let pick = match goal {
+        Goal::Balanced => analysis::smallest_near_fastest(&points)?,
+        Goal::Size => analysis::fastest_near_smallest(&points)?,
+        Goal::Speed => analysis::fastest_of_ties(&points)?,
+    };
     let tied: Vec<&Row> = pick.tied.iter().map(|p| p.row).collect();
-    let tentative = why_tentative(rows, &measurement, pick.chosen, &tied);
-    Some(Verdict {
-        chosen: pick.chosen.row,
-        measurement: Some(measurement),
-        baseline,
-        tied,
-        tentative,
-    })
+    let chosen = pick.chosen.row;
+    let paired_run =
+        |c: &Clock| run.and_then(|run| versus::ratio_of(rows, &chosen.variant, run, *c));
+    let clock = clock.filter(|c| paired_run(c).is_some());
+    let measurement = Some(measurement);
+    let mut verdict = Verdict { chosen, goal, measurement, baseline, tied, clock, tentative: None };
+    verdict.tentative = verdict.why_tentative(rows, pick.chosen, paired.is_some());
+    Some(verdict)
+}
+
+/// The goal the rows were swept with (`balanced` in files from before the `goal` column).
+fn goal_of(rows: &[Row]) -> Goal {
+    rows.iter().find_map(|r| r.goal.as_deref()).and_then(Goal::parse).unwrap_or_default()
+}
+
+/// The whole-binary run behind a measurement: itself, or the run an instruction count counted;
+/// `None` for a criterion bench.
+pub fn run_of(measurement: &str) -> Option<&str> {
+    let run = wall_of(measurement).unwrap_or(measurement);
+    (!run.starts_with("criterion:")).then_some(run)
 }
 
 /// The size rows of the variants that built and have a size.
@@ -73,22 +109,49 @@ fn deciding_measurement(rows: &[Row]) -> Option<String> {
     counted.or(wall).or(measurements.first()).map(|m| (*m).to_owned())
 }
 
-/// Why a pick is not settled: ties on the deciding value, or noisy wall timings under it.
-fn why_tentative(rows: &[Row], measurement: &str, chosen: &Point, tied: &[&Row]) -> Option<String> {
-    if !tied.is_empty() {
-        let names: Vec<String> = tied.iter().map(|r| format!("`{}`", r.variant)).collect();
-        return Some(format!(
-            "tied with {} on `{measurement}` (their intervals overlap the {}% band), so the smallest is picked",
-            names.join(", "),
-            TOLERANCE * 100.0
-        ));
+impl Verdict<'_> {
+    /// Why the pick is not settled: ties on the deciding value, counts that the time of the
+    /// same run contradicts, or (unpaired) noisy wall timings under it.
+    fn why_tentative(&self, rows: &[Row], chosen: &Point, paired: bool) -> Option<String> {
+        let measurement = self.measurement.as_deref()?;
+        if !self.tied.is_empty() {
+            let names: Vec<String> = self.tied.iter().map(|r| format!("`{}`", r.variant)).collect();
+            let how = if paired { "paired ratio intervals" } else { "intervals" };
+            let overlap = match self.goal {
+                Goal::Balanced => format!("overlap the {}% band", TOLERANCE * 100.0),
+                Goal::Size | Goal::Speed => "overlap the fastest one's".to_owned(),
+            };
+            return Some(format!(
+                "tied with {} on `{measurement}` (their {how} {overlap}), so the smallest is picked",
+                names.join(", "),
+            ));
+        }
+        if analysis::unit_of(measurement) == Unit::Instructions {
+            return self.time_disagrees(rows, measurement).or_else(|| {
+                self.clock.is_none().then(|| wall_disagrees(rows, measurement, chosen.row))?
+            });
+        }
+        if paired {
+            return None;
+        }
+        chosen.row.noise.as_deref().filter(|n| !n.is_empty()).map(|noise| format!(
+            "its `{measurement}` timing is flagged `{noise}`: time it in rounds with the baseline (measure-order = \"interleaved\"), measure on a quieter machine, or add instruction counts (Valgrind), which load does not move"
+        ))
     }
-    if analysis::unit_of(measurement) == Unit::Instructions {
-        return wall_disagrees(rows, measurement, chosen.row);
+
+    /// Where counts chose a variant whose paired time against the baseline lies more than
+    /// [`TOLERANCE`] away from its count ratio, interval and all.
+    fn time_disagrees(&self, rows: &[Row], counted: &str) -> Option<String> {
+        let (clock, baseline, run) = (self.clock?, self.baseline?, wall_of(counted)?);
+        let time = versus::ratio_of(rows, &self.chosen.variant, run, clock)?;
+        let count = mean_of(rows, &self.chosen.variant, counted)?
+            / mean_of(rows, &baseline.variant, counted)?;
+        let apart = count < time.low / (1.0 + TOLERANCE) || count > time.high * (1.0 + TOLERANCE);
+        apart.then(|| format!(
+            "by `{counted}` it runs {} the baseline's instructions, but its paired {} is {} the baseline's: a count is not a time, and here they disagree by more than {}%",
+            times(count), clock.name(), time.describe(), TOLERANCE * 100.0
+        ))
     }
-    chosen.row.noise.as_deref().filter(|n| !n.is_empty()).map(|noise| format!(
-        "its `{measurement}` timing is flagged `{noise}`: measure on a quieter machine, or add instruction counts (Valgrind), which load does not move"
-    ))
 }
 
 /// Where counts chose a variant the wall time of the same run puts outside the band (its
@@ -133,12 +196,19 @@ impl Verdict<'_> {
             let value = mean_of(rows, &chosen.variant, m);
             let base = baseline.and_then(|b| mean_of(rows, &b.variant, m));
             let counted = analysis::unit_of(m) == Unit::Instructions;
-            let what = if counted { " instructions" } else { "" };
-            if let Some(value) = value {
+            if let (Some(value), true) = (value, counted || self.clock.is_none()) {
+                let what = if counted { " instructions" } else { "" };
                 let ratio = base
                     .map(|b| format!(" ({} the baseline's)", times(value / b)))
                     .unwrap_or_default();
                 parts.push(format!("{}{what}{ratio} by `{m}`", analysis::unit_of(m).exact(value)));
+            }
+            if let Some((clock, run, time)) = self.paired_time(rows) {
+                parts.push(format!(
+                    "{} {} the baseline's by `{run}` (paired)",
+                    clock.name(),
+                    time.describe()
+                ));
             }
         }
         if let Some(rebuild) = chosen.rebuild_seconds {
@@ -149,18 +219,92 @@ impl Verdict<'_> {
         parts.join(", ")
     }
 
-    /// What a settled verdict rests on, with the wall time beside a count.
+    /// How the instruction counts the verdict rests on agree with the paired time of the same
+    /// run, over every variant (see [`versus::agreement`]); `None` unless it rests on counts of
+    /// a paired run.
+    pub fn agreement(&self, rows: &[Row]) -> Option<String> {
+        let m = self.measurement.as_deref()?;
+        let (clock, baseline, run) = (self.clock?, self.baseline?, wall_of(m)?);
+        Some(versus::agreement(rows, m, run, &baseline.variant, clock)?.describe(m))
+    }
+
+    /// The rule that chose, for the report: `the smallest variant within 10% of the fastest by
+    /// `run``.
+    pub fn rule(&self) -> String {
+        let Some(m) = &self.measurement else {
+            return "the smallest variant (no speed was measured)".to_owned();
+        };
+        let percent = TOLERANCE * 100.0;
+        match self.goal {
+            Goal::Balanced => {
+                format!("the smallest variant within {percent}% of the fastest by `{m}`")
+            }
+            Goal::Size => format!(
+                "goal = \"size\": the fastest by `{m}` of the variants within {percent}% of the smallest size"
+            ),
+            Goal::Speed => format!(
+                "goal = \"speed\": the fastest variant by `{m}`, the smallest of those tied with it"
+            ),
+        }
+    }
+
+    /// Why no other variant is tied with the chosen one, by the goal's rule.
+    fn untied(&self) -> String {
+        match self.goal {
+            Goal::Balanced => format!(
+                "no smaller variant's 95% interval reaches within {}% of the fastest",
+                TOLERANCE * 100.0
+            ),
+            Goal::Size | Goal::Speed => {
+                "no smaller candidate's 95% interval overlaps the fastest one's".to_owned()
+            }
+        }
+    }
+
+    /// The chosen variant's paired time against the baseline: clock, run and ratio.
+    fn paired_time(&self, rows: &[Row]) -> Option<(Clock, &str, Ratio)> {
+        let (clock, run) = (self.clock?, run_of(self.measurement.as_deref()?)?);
+        Some((clock, run, versus::ratio_of(rows, &self.chosen.variant, run, clock)?))
+    }
+
+    /// What a settled verdict rests on, with the time beside a count.
     fn rests_on(&self, rows: &[Row]) -> String {
         let Some(m) = &self.measurement else { return String::new() };
+        let why_clock = |clock: Clock| match clock {
+            Clock::Cpu => {
+                "CPU time, since the machine was busy while it was timed (wall time moved with its load)"
+            }
+            Clock::Wall => "wall time (the machine was not flagged busy)",
+        };
         if analysis::unit_of(m) != Unit::Instructions {
-            return format!(
-                "it rests on `{m}`: no smaller variant's 95% interval reaches within {}% of the fastest, and its timing is not flagged noisy",
-                TOLERANCE * 100.0
-            );
+            return match self.clock {
+                Some(clock) => format!(
+                    "it rests on `{m}`, timed in rounds with the baseline and judged on the paired ratios of its {}: {}",
+                    why_clock(clock),
+                    self.untied()
+                ),
+                None => format!(
+                    "it rests on `{m}`: {}, and its timing is not flagged noisy",
+                    self.untied()
+                ),
+            };
         }
         let mut text = format!(
             "it rests on `{m}`, exact counts that load does not move (a count is not a time: it leaves out cache misses and waiting)"
         );
+        if let Some((clock, run, time)) = self.paired_time(rows) {
+            let change = match time.change() {
+                Change::Faster => "faster than the baseline",
+                Change::Slower => "slower than the baseline",
+                Change::Tie => "a tie with the baseline",
+            };
+            text.push_str(&format!(
+                "; timed in rounds with the baseline, its {} of `{run}` was {} the baseline's ({change}), which agrees with the counts",
+                why_clock(clock),
+                time.describe()
+            ));
+            return text;
+        }
         let wall = wall_of(m);
         let timed = |variant: &str, wall: &str| crate::results::rows::measured(rows, variant, wall);
         let pair = wall.zip(self.baseline).and_then(|(wall, base)| {
@@ -271,6 +415,53 @@ mod tests {
         let names: Vec<(&str, &str)> =
             alternatives.iter().map(|(what, r)| (*what, r.variant.as_str())).collect();
         assert_eq!(names, [("smallest", "tiny"), ("fastest", "base")], "none was rebuilt");
+    }
+
+    /// A paired run row: wall times that load made overlap, CPU ratios apart.
+    fn paired(variant: &str, size: u64, ratio: f64) -> Row {
+        Row {
+            measurement: Some("run".into()),
+            mean_ns: Some(1e6 * ratio),
+            ci_low_ns: Some(0.5e6),
+            ci_high_ns: Some(4e6),
+            noise: Some("wide-interval;busy".into()),
+            cpu_ratio: Some(ratio),
+            cpu_ratio_low: Some(ratio * 0.98),
+            cpu_ratio_high: Some(ratio * 1.02),
+            ..row(variant, size)
+        }
+    }
+
+    #[test]
+    fn a_busy_paired_run_settles_and_each_goal_applies_its_rule() {
+        let rows = |goal: &str| {
+            let goal = Some(goal.to_owned());
+            vec![
+                Row { baseline: Some(true), goal: goal.clone(), ..row("base", 100) },
+                Row { goal: goal.clone(), ..row("mid", 80) },
+                Row { goal, ..row("tiny", 50) },
+                paired("base", 100, 1.0),
+                paired("mid", 80, 0.9),
+                paired("tiny", 50, 1.3),
+            ]
+        };
+        let chosen = |goal: &str| {
+            let rows = rows(goal);
+            let verdict = verdict(&rows).unwrap();
+            assert_eq!(verdict.tentative, None, "{goal}: paired CPU ratios are apart");
+            assert_eq!(verdict.clock, Some(Clock::Cpu), "the run was busy");
+            (verdict.chosen.variant.clone(), verdict.against(&rows), verdict.rule())
+        };
+        let (balanced, against, rule) = chosen("balanced");
+        assert_eq!(balanced, "mid");
+        assert!(against.contains("CPU time 0.900x [0.882, 0.918] the baseline's"), "{against}");
+        assert!(rule.starts_with("the smallest variant within 10%"), "{rule}");
+        assert_eq!(chosen("size").0, "tiny");
+        assert_eq!(chosen("speed").0, "mid");
+        assert_eq!(
+            chosen("speed").2,
+            "goal = \"speed\": the fastest variant by `run`, the smallest of those tied with it"
+        );
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::plan::settings::Axis;
 use crate::util::files::write_atomic;
 
 /// The columns, in order: each is documented on its field of [`Row`].
-pub const COLUMNS: [&str; 63] = [
+pub const COLUMNS: [&str; 70] = [
     "sweep",
     "variant",
     "opt_level",
@@ -79,6 +79,13 @@ pub const COLUMNS: [&str; 63] = [
     "pgo",
     "trained_on",
     "baseline",
+    "wall_ratio",
+    "wall_ratio_low",
+    "wall_ratio_high",
+    "cpu_ratio",
+    "cpu_ratio_low",
+    "cpu_ratio_high",
+    "goal",
 ];
 
 /// How many columns the first released schema had; a file with any prefix of [`COLUMNS`] at least
@@ -269,6 +276,25 @@ pub struct Row {
     /// ladder's first step, or that point of a matrix). Reports say every change against it.
     /// Empty in files from before this column.
     pub baseline: Option<bool>,
+    /// A whole-binary run's wall time as a ratio to the baseline's, from rounds that timed
+    /// both (`measure-order = "interleaved"`): the geometric mean of the per-round ratios
+    /// (below 1 is faster). The baseline's own row says 1. Empty when the run was not paired
+    /// (another measure order, no baseline in the sweep, a cached row's earlier run).
+    pub wall_ratio: Option<f64>,
+    /// Lower end of `wall_ratio`'s 95% interval (log-normal: a t interval of the mean log ratio).
+    pub wall_ratio_low: Option<f64>,
+    /// Upper end of `wall_ratio`'s 95% interval.
+    pub wall_ratio_high: Option<f64>,
+    /// The same ratio of CPU time (user + system) per run: what the program itself spent, which
+    /// a busy machine moves far less than wall time.
+    pub cpu_ratio: Option<f64>,
+    /// Lower end of `cpu_ratio`'s 95% interval.
+    pub cpu_ratio_low: Option<f64>,
+    /// Upper end of `cpu_ratio`'s 95% interval.
+    pub cpu_ratio_high: Option<f64>,
+    /// The sweep's `goal` (`balanced`, `size`, `speed`): what its verdict weighs. Empty in files
+    /// from before this column, read as `balanced`.
+    pub goal: Option<String>,
 }
 
 impl Row {
@@ -437,6 +463,19 @@ fn check_rows(rows: &[Row]) -> Result<(), String> {
         {
             return Err(format!("line {line}: a runtime is negative or not a number"));
         }
+        for (ratio, low, high) in [
+            (row.wall_ratio, row.wall_ratio_low, row.wall_ratio_high),
+            (row.cpu_ratio, row.cpu_ratio_low, row.cpu_ratio_high),
+        ] {
+            if let (Some(ratio), Some(low), Some(high)) = (ratio, low, high) {
+                // Ratios are written to six decimals.
+                if !(ratio > 0.0 && low - 1e-6 <= ratio && ratio <= high + 1e-6) {
+                    return Err(format!(
+                        "line {line}: ratio {ratio} to the baseline is not positive or lies outside its interval [{low}, {high}]"
+                    ));
+                }
+            }
+        }
         if let [Some(mean), Some(low), Some(high)] = numbers {
             // Rounding in the file may put a bound a hair past the mean.
             let slack = 1e-6 * mean.abs().max(1.0);
@@ -476,6 +515,14 @@ pub(crate) mod tests {
         assert!(read_rows(&negative).unwrap_err().contains("line 3: a runtime is negative"));
         let outside = to_csv(&[a.clone(), Row { mean_ns: Some(5.0), ..timed.clone() }]).unwrap();
         assert!(read_rows(&outside).unwrap_err().contains("outside its own interval"));
+        let ratio = Row {
+            cpu_ratio: Some(1.2),
+            cpu_ratio_low: Some(0.9),
+            cpu_ratio_high: Some(1.1),
+            ..timed.clone()
+        };
+        let ratio = to_csv(&[a.clone(), Row { mean_ns: Some(1.5), ..ratio }]).unwrap();
+        assert!(read_rows(&ratio).unwrap_err().contains("line 3: ratio 1.2 to the baseline"));
         // Two noisy runs' t-interval may reach below zero: that is what the tool writes.
         let wide =
             Row { mean_ns: Some(3.2e6), ci_low_ns: Some(-5.5e6), ci_high_ns: Some(1.2e7), ..timed };
@@ -497,57 +544,21 @@ pub(crate) mod tests {
             build_seconds: Some(1.5),
             size_bytes: Some(size),
             text_bytes: Some(size / 2),
-            measurement: None,
-            mean_ns: None,
-            ci_low_ns: None,
-            ci_high_ns: None,
             rustc: "rustc 1.95.0 (59807616e 2026-04-14)".into(),
             step: Some("+ lto, \"quoted\"".into()),
             package: "p".into(),
             bin: "b".into(),
             inherits: "release".into(),
-            fixed_settings: None,
             rodata_bytes: Some(1),
             data_bytes: Some(2),
             eh_frame_bytes: Some(3),
             symbol_bytes: Some(0),
             debug_bytes: Some(0),
             sha256: Some("ab".into()),
-            identical_to: None,
-            median_ns: None,
-            min_ns: None,
-            max_ns: None,
-            std_dev_ns: None,
-            samples: None,
-            peak_rss_bytes: None,
-            panic_effective: None,
-            measured_as: None,
-            note: None,
             host: "h".into(),
-            cpu_model: None,
-            governor: None,
             finished_at: "2026-11-21T10:00:00Z".into(),
             cargo_lock_sha256: Some("cd".into()),
-            shard: None,
-            reference_ratio: None,
-            toolchain: None,
-            build_std: None,
-            features: None,
-            rustflags: None,
-            post_build: None,
-            pgo: None,
-            trained_on: None,
-            baseline: None,
-            shipped_bytes: None,
-            image_bytes: None,
-            unit: None,
-            user_ns: None,
-            sys_ns: None,
-            noise: None,
-            runnable_max: None,
-            stdout_sha256: None,
-            cargo_home: None,
-            rebuild_seconds: None,
+            ..Row::default()
         }
     }
 

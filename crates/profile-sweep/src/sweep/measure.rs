@@ -195,37 +195,52 @@ impl<'a> Measurer<'a> {
         Ok((best.expect("measured at least once"), in_processes))
     }
 
-    /// Times every whole-binary run of the sweep on all of `built` at once, round-robin: the
-    /// warm-ups of each, then one timed run of each executable per round, so drift and load
-    /// swings spread over every variant. The outcomes wait for [`Measurer::measure`], which
-    /// writes the rows. Stops early, keeping nothing of a run, once a signal arrives.
+    /// Times every whole-binary run of the sweep on all of `built` at once, in rounds: the
+    /// warm-ups of each, then one timed run of each executable per round, in an order shuffled
+    /// per round, so drift and load swings spread over every variant. Each variant's runs are
+    /// also paired with the baseline's of the same rounds ([`crate::measure::paired`]). The
+    /// outcomes wait for [`Measurer::measure`], which writes the rows. Stops early, keeping
+    /// nothing of a run, once a signal arrives.
     pub fn measure_interleaved(&mut self, built: &[&BuiltVariant]) -> anyhow::Result<()> {
         for index in 0..self.sweep.runs.len() {
             let spec = &self.sweep.runs[index].spec;
             let stdin = self.inputs[index].as_deref();
             // One sampler per distinct executable, named after the first variant that has it.
             let mut samplers: Vec<(String, String, Sampler)> = Vec::new();
+            let mut baseline = None;
             for variant in built.iter().filter(|b| b.runs_here) {
                 let Some((executable, sha256)) = &variant.executable else { continue };
-                if samplers.iter().any(|(_, sha, _)| sha == sha256) {
+                let twin = samplers.iter().position(|(_, sha, _)| sha == sha256);
+                if variant.size_row.baseline == Some(true) {
+                    baseline = Some(twin.unwrap_or(samplers.len()));
+                }
+                if twin.is_some() {
                     continue;
                 }
                 let library_path = variant.library_path.as_deref();
                 let subject = Subject { executable, spec, stdin, library_path };
                 samplers.push((variant.variant.id.clone(), sha256.clone(), Sampler::new(subject)));
             }
-            let mut going = true;
+            let (mut going, mut round) = (true, 0);
             while going {
                 going = false;
-                for (_, _, sampler) in &mut samplers {
+                for i in crate::measure::paired::round_order(samplers.len(), round) {
                     if interrupt::interrupted() {
                         return Ok(());
                     }
-                    going |= sampler.run_once()?;
+                    going |= samplers[i].2.run_once()?;
                 }
+                round += 1;
             }
-            for (variant, sha256, sampler) in samplers {
-                let (outcome, elapsed) = sampler.finish()?;
+            let paired: Vec<_> = match baseline {
+                Some(b) => samplers.iter().map(|(_, _, s)| s.paired_with(&samplers[b].2)).collect(),
+                None => vec![None; samplers.len()],
+            };
+            for ((variant, sha256, sampler), paired) in samplers.into_iter().zip(paired) {
+                let (mut outcome, elapsed) = sampler.finish()?;
+                if let RunOutcome::Measured(timing) = &mut outcome {
+                    timing.paired = paired;
+                }
                 self.child_seconds += elapsed.as_secs_f64();
                 self.measured_runs.insert((sha256, index), &variant, outcome);
             }
@@ -345,10 +360,21 @@ impl<'a> Measurer<'a> {
         let Some((measured_as, outcome)) = counted else { return Ok(String::new()) };
         row.measured_as = measured_as.clone();
         let summary = match outcome {
-            CountOutcome::Counted(count) => {
-                row.fill_timing(&Summary::exact(count as f64));
+            CountOutcome::Counted(counts) => {
+                row.fill_timing(&Summary::exact(counts.instructions as f64));
                 row.note = measured_as.as_ref().map(|twin| reused_note(twin));
-                format!("; {} instructions", thousands(count))
+                let mut cycles = Row {
+                    measurement: Some(instructions::cycles_measurement_name(&spec.name)),
+                    unit: Some(instructions::CYCLES_UNIT.to_owned()),
+                    ..row.clone()
+                };
+                cycles.fill_timing(&Summary::exact(counts.estimated_cycles as f64));
+                recorder.save(cycles)?;
+                format!(
+                    "; {} instructions, {} estimated cycles",
+                    thousands(counts.instructions),
+                    thousands(counts.estimated_cycles)
+                )
             }
             CountOutcome::Failed { reason, stderr } => {
                 let log =
@@ -449,6 +475,16 @@ fn fill_run_row(row: &mut Row, timing: &Timing) {
     row.noise = timing.noise.flags();
     row.runnable_max = timing.runnable_max;
     row.stdout_sha256 = timing.stdout_sha256.clone();
+    if let Some(paired) = timing.paired {
+        let round = |x: f64| (x * 1e6).round() / 1e6;
+        let (wall, cpu) = (paired.wall, paired.cpu);
+        row.wall_ratio = Some(round(wall.ratio));
+        row.wall_ratio_low = Some(round(wall.low));
+        row.wall_ratio_high = Some(round(wall.high));
+        row.cpu_ratio = Some(round(cpu.ratio));
+        row.cpu_ratio_low = Some(round(cpu.low));
+        row.cpu_ratio_high = Some(round(cpu.high));
+    }
 }
 
 /// What a bench row must say about its panic strategy: cargo builds bench targets unwinding

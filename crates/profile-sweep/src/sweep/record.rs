@@ -212,6 +212,7 @@ impl<'a> Recorder<'a> {
             trained_on: env.trained().then(|| self.sweep.trainings_described()),
             baseline: (variant.settings == self.baseline.0 && *env == self.baseline.1)
                 .then_some(true),
+            goal: Some(self.sweep.goal.name().to_owned()),
             ..Row::default()
         }
     }

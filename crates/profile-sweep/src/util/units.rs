@@ -30,13 +30,30 @@ pub enum Unit {
     Nanoseconds,
     /// Instructions executed (exact counts).
     Instructions,
+    /// Estimated cycles (exact counts of a simulated cache; see
+    /// [`crate::measure::instructions`]).
+    Cycles,
 }
 
 impl Unit {
+    /// Whether values are exact counts (no interval, unmoved by load) rather than times.
+    pub fn is_count(self) -> bool {
+        self != Unit::Nanoseconds
+    }
+
+    /// What a count counts: `instructions`, `estimated cycles`; `runtime` for times.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Unit::Nanoseconds => "runtime",
+            Unit::Instructions => "instructions",
+            Unit::Cycles => "estimated cycles",
+        }
+    }
+
     /// A value for a table: `6.35 ms`, or an exact count `457,654,768`.
     pub fn exact(self, value: f64) -> String {
         match self {
-            Unit::Instructions => thousands(value.round() as u64),
+            Unit::Instructions | Unit::Cycles => thousands(value.round() as u64),
             Unit::Nanoseconds => self.format(value),
         }
     }
@@ -45,7 +62,7 @@ impl Unit {
     pub fn format(self, value: f64) -> String {
         match self {
             Unit::Nanoseconds => human_ns(value),
-            Unit::Instructions => {
+            Unit::Instructions | Unit::Cycles => {
                 let (divisor, name) = self.scale(value);
                 let digits = if divisor == 1.0 { 0 } else { 2 };
                 format!("{:.digits$} {name}", value / divisor)
@@ -67,6 +84,12 @@ impl Unit {
                 n if n >= 1e6 => (1e6, "M instructions"),
                 n if n >= 1e3 => (1e3, "k instructions"),
                 _ => (1.0, "instructions"),
+            },
+            Unit::Cycles => match max {
+                n if n >= 1e9 => (1e9, "G estimated cycles"),
+                n if n >= 1e6 => (1e6, "M estimated cycles"),
+                n if n >= 1e3 => (1e3, "k estimated cycles"),
+                _ => (1.0, "estimated cycles"),
             },
         }
     }

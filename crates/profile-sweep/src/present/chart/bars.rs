@@ -200,6 +200,9 @@ fn runtime_panel<DB: DrawingBackend>(
     let name = super::value_name(measurement);
     let (title, whiskers) = match name {
         "instructions" => (format!("Instructions per {per}: {measurement} (exact counts)"), None),
+        "estimated cycles" => {
+            (format!("Estimated cycles per {per}: {measurement} (exact, simulated cache)"), None)
+        }
         _ => (format!("Runtime per {per}: {measurement} (mean, 95% CI)"), Some(&whiskers[..])),
     };
     bar_panel(area, &title, &format!("{name} ({unit_name})"), &bars, whiskers, trim)

@@ -54,6 +54,8 @@ impl Chart for EffectChart<'_> {
             let mut title = format!("Runtime by {key}: {measurement}");
             if name == "instructions" {
                 title = format!("Instructions by {key}: {measurement}");
+            } else if name == "estimated cycles" {
+                title = format!("Estimated cycles by {key}: {measurement}");
             }
             let runtimes: Vec<(String, f64)> =
                 runtimes.into_iter().map(|(axis, ns)| (axis, ns / unit)).collect();

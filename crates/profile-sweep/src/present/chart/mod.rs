@@ -109,10 +109,7 @@ pub fn write_charts(rows: &[Row], dir: &Path) -> Result<Vec<PathBuf>> {
 /// What a chart calls the values of `measurement`: "runtime" for times, "instructions" for
 /// counts, which are not times and have no interval.
 fn value_name(measurement: &str) -> &'static str {
-    match analysis::unit_of(measurement) {
-        crate::util::units::Unit::Instructions => "instructions",
-        _ => "runtime",
-    }
+    analysis::unit_of(measurement).noun()
 }
 
 /// The file name of the trade-off chart of `measurement` (without extension).

@@ -20,7 +20,7 @@ use super::{
 use crate::present::analysis::{self, Point};
 use crate::present::build_time;
 use crate::results::rows::Row;
-use crate::util::units::{Unit, human_bytes, trim};
+use crate::util::units::{human_bytes, trim};
 
 /// Font size of the frontier labels.
 pub const LABEL_FONT_SIZE: u32 = 14;
@@ -43,9 +43,9 @@ impl RuntimeAxis {
         let max_ns = points.iter().map(|p| p.ci_ns.1.max(p.mean_ns)).fold(0.0, f64::max);
         let measured_unit = analysis::unit_of(measurement);
         let (unit, unit_name) = measured_unit.scale(max_ns);
-        let desc = if measured_unit == Unit::Instructions {
+        let desc = if measured_unit.is_count() {
             // A count is exact: no whiskers; and its spread is small against the axis from 0.
-            format!("instructions ({unit_name}, exact, Cachegrind); axis from 0")
+            format!("{} ({unit_name}, exact, Cachegrind); axis from 0", measured_unit.noun())
         } else if measurement.starts_with("criterion:") {
             format!("runtime (criterion, mean per iteration, {unit_name}); whiskers: 95% CI")
         } else {

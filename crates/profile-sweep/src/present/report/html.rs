@@ -12,6 +12,7 @@ use crate::plan::settings::Axis;
 use crate::present::analysis::{self, Point};
 use crate::present::build_time::{self, Budget};
 use crate::present::chart::PALETTE;
+use crate::present::snippet;
 use crate::results::rows::Row;
 use crate::util::units::Unit;
 
@@ -129,7 +130,7 @@ fn measurement(rows: &[Row], name: &str, by_build: bool) -> Measurement {
     let unit = analysis::unit_of(name);
     let max = points.iter().map(|p| p.ci_ns.1.max(p.mean_ns)).fold(0.0, f64::max);
     let (scale, unit_name) = match unit {
-        Unit::Instructions => (1.0, "instructions".to_owned()),
+        Unit::Instructions | Unit::Cycles => (1.0, unit.noun().to_owned()),
         _ => {
             let (scale, name) = unit.scale(max);
             (scale, name.to_owned())
@@ -160,29 +161,26 @@ fn measurement(rows: &[Row], name: &str, by_build: bool) -> Measurement {
             frontier: is_in(&frontier, p),
             tied: is_in(&pareto, p) && !is_in(&frontier, p),
             three_way: is_in(&three_way, p),
-            snippet: analysis::profile_snippet(p.row, "release").unwrap_or_else(|e| e),
+            snippet: snippet::profile_snippet(p.row, "release").unwrap_or_else(|e| e),
             apply: format!("cargo profile-sweep apply results.csv {}", p.row.variant),
         })
         .collect();
-    Measurement {
-        name: name.to_owned(),
-        unit: unit_name,
-        counted: unit == Unit::Instructions,
-        points: data,
-    }
+    Measurement { name: name.to_owned(), unit: unit_name, counted: unit.is_count(), points: data }
 }
 
 /// The verdict as the Markdown report gives it: the profile to paste, its numbers against the
 /// baseline, and whether it is settled; empty when no variant built.
 fn verdict_block(rows: &[Row]) -> String {
     let Some(verdict) = crate::present::verdict::verdict(rows) else { return String::new() };
-    let snippet = analysis::profile_snippet(verdict.chosen, "release").unwrap_or_else(|e| e);
+    let snippet = snippet::profile_snippet(verdict.chosen, "release").unwrap_or_else(|e| e);
+    let agreement = verdict.agreement(rows).map(|a| format!("<p>{}</p>\n", code_spans(&a)));
     format!(
-        "<section id=\"verdict\">\n<h2>Verdict</h2>\n<pre><code>{}</code></pre>\n<p><code>{}</code>: {}</p>\n<p>{}.</p>\n</section>\n",
+        "<section id=\"verdict\">\n<h2>Verdict</h2>\n<pre><code>{}</code></pre>\n<p><code>{}</code>: {}</p>\n<p>{}.</p>\n{}</section>\n",
         escape(&snippet),
         escape(&verdict.chosen.variant),
         code_spans(&verdict.against(rows)),
-        code_spans(&verdict.standing(rows))
+        code_spans(&verdict.standing(rows)),
+        agreement.unwrap_or_default()
     )
 }
 

@@ -7,6 +7,7 @@ use crate::present::analysis::{self, Pick, Point, TOLERANCE};
 use crate::present::build_time::{self, Budget, REBUILD_TIE};
 use crate::present::chart::{rebuild_stem, runtime_stem, tradeoff_stem};
 use crate::present::markdown::{Align, Table};
+use crate::present::snippet;
 use crate::results::rows::Row;
 use crate::util::units::{Unit, thousands};
 
@@ -18,7 +19,7 @@ pub(super) fn show(measurement: &str, value: f64) -> String {
 /// The interval cell of a table: `6.30 ms .. 6.41 ms`, or `exact` for a count.
 fn show_interval(measurement: &str, (low, high): (f64, f64)) -> String {
     match analysis::unit_of(measurement) {
-        Unit::Instructions => "exact".to_owned(),
+        Unit::Instructions | Unit::Cycles => "exact".to_owned(),
         _ => format!("{} .. {}", show(measurement, low), show(measurement, high)),
     }
 }
@@ -27,7 +28,9 @@ fn show_interval(measurement: &str, (low, high): (f64, f64)) -> String {
 /// `3,021,116,452 instructions`.
 fn show_measured(measurement: &str, value: f64, (low, high): (f64, f64)) -> String {
     match analysis::unit_of(measurement) {
-        Unit::Instructions => format!("{} instructions", show(measurement, value)),
+        unit @ (Unit::Instructions | Unit::Cycles) => {
+            format!("{} {}", show(measurement, value), unit.noun())
+        }
         _ => format!(
             "{} [{} .. {}]",
             show(measurement, value),
@@ -49,6 +52,8 @@ pub(super) fn measurement_section(
         "criterion benchmark, mean time per iteration"
     } else if analysis::unit_of(measurement) == Unit::Instructions {
         "whole binary under Cachegrind, instructions executed: repeatable under any load, but not time"
+    } else if analysis::unit_of(measurement) == Unit::Cycles {
+        "whole binary under Cachegrind, estimated cycles (L1 hits + 5 x LL hits + 35 x RAM accesses on a fixed simulated cache): repeatable under any load, closer to time than instructions, but an estimate"
     } else {
         "whole binary, mean wall time per run"
     };
@@ -135,10 +140,9 @@ fn pareto_table(out: &mut String, points: &[Point<'_>]) -> fmt::Result {
         "**Pareto set** (no other variant is both smaller and certainly faster; overlapping 95% intervals are ties), smallest first:\n"
     )?;
     let mut columns = POINT_COLUMNS;
-    if points.first().and_then(|p| p.row.measurement.as_deref()).map(analysis::unit_of)
-        == Some(Unit::Instructions)
-    {
-        columns[3].0 = "instructions";
+    let unit = points.first().and_then(|p| p.row.measurement.as_deref()).map(analysis::unit_of);
+    if let Some(unit) = unit.filter(|u| u.is_count()) {
+        columns[3].0 = unit.noun();
     }
     writeln!(out, "{}", points_table(&frontier, MAX_TABLE_ROWS, &columns, true))?;
     more_in_the_csv(out, frontier.len())?;
@@ -329,7 +333,7 @@ fn ranking_section(out: &mut String, ranking: &[&Row]) -> fmt::Result {
 
 /// The `[profile.release]` to paste for `row`, as a fenced TOML block.
 fn snippet_block(out: &mut String, row: &Row) -> fmt::Result {
-    match analysis::profile_snippet(row, "release") {
+    match snippet::profile_snippet(row, "release") {
         Ok(snippet) => writeln!(out, "```toml\n{snippet}```\n"),
         Err(error) => writeln!(out, "(no snippet: {error})\n"),
     }

@@ -5,9 +5,11 @@
 use std::fmt::{self, Write};
 
 use super::measurement::show;
-use crate::present::analysis::{self, TOLERANCE};
+use crate::present::analysis;
 use crate::present::markdown::{Align, Table};
+use crate::present::snippet;
 use crate::present::verdict::{self, Verdict};
+use crate::present::versus;
 use crate::results::rows::Row;
 use crate::util::units::thousands;
 
@@ -15,14 +17,8 @@ use crate::util::units::thousands;
 pub(super) fn verdict_section(out: &mut String, rows: &[Row]) -> fmt::Result {
     let Some(verdict) = verdict::verdict(rows) else { return Ok(()) };
     writeln!(out, "## Verdict\n")?;
-    let rule = match &verdict.measurement {
-        Some(m) => {
-            format!("the smallest variant within {}% of the fastest by `{m}`", TOLERANCE * 100.0)
-        }
-        None => "the smallest variant (no speed was measured)".to_owned(),
-    };
-    writeln!(out, "Paste this ({rule}):\n")?;
-    let snippet = analysis::profile_snippet(verdict.chosen, "release")
+    writeln!(out, "Paste this ({}):\n", verdict.rule())?;
+    let snippet = snippet::profile_snippet(verdict.chosen, "release")
         .unwrap_or_else(|e| format!("# cannot write this variant's profile: {e}\n"));
     writeln!(out, "```toml\n{snippet}```\n")?;
     writeln!(
@@ -33,6 +29,9 @@ pub(super) fn verdict_section(out: &mut String, rows: &[Row]) -> fmt::Result {
         verdict.against(rows)
     )?;
     writeln!(out, "- {}.", verdict.standing(rows))?;
+    if let Some(agreement) = verdict.agreement(rows) {
+        writeln!(out, "- {agreement}")?;
+    }
     match verdict.baseline {
         Some(baseline) => writeln!(
             out,
@@ -66,6 +65,12 @@ fn alternatives_table(out: &mut String, rows: &[Row], verdict: &Verdict) -> fmt:
     if let Some(h) = &speed_header {
         header.push((h.as_str(), Align::Right));
     }
+    let paired = verdict.clock.zip(speed.as_deref().and_then(verdict::run_of));
+    let paired_header =
+        paired.map(|(clock, run)| format!("{} of `{run}` vs baseline", clock.name()));
+    if let Some(h) = &paired_header {
+        header.push((h.as_str(), Align::Right));
+    }
     header.push(("rebuild", Align::Right));
     let mut table = Table::new(&header);
     for (what, row) in alternatives {
@@ -78,6 +83,10 @@ fn alternatives_table(out: &mut String, rows: &[Row], verdict: &Verdict) -> fmt:
             cells.push(
                 verdict::mean_of(rows, &row.variant, m).map(|v| show(m, v)).unwrap_or_default(),
             );
+        }
+        if let Some((clock, run)) = paired {
+            let ratio = versus::ratio_of(rows, &row.variant, run, clock);
+            cells.push(ratio.map(|r| r.describe()).unwrap_or_default());
         }
         cells.push(row.rebuild_seconds.map(|s| format!("{s:.1} s")).unwrap_or_default());
         table.row(cells);

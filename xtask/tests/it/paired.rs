@@ -1,0 +1,89 @@
+//! Paired timing against the baseline on a busy machine: the verdict and the ratios of a ladder
+//! timed quietly and again while CPU hogs keep both cores busy.
+
+use std::process::{Child, Command};
+
+use crate::fixture::{Fixture, stderr};
+
+/// A ladder whose middle step is the same code as the baseline (strip only changes symbols)
+/// and whose last is several times slower (opt-level 0); timed in rounds with the baseline.
+const LADDER: &str = concat!(
+    "package = \"app\"\nbin = \"app\"\nmeasure-order = \"interleaved\"\nrebuild = false\n",
+    "[[ladder]]\nstep = \"default\"\n",
+    "[[ladder]]\nstep = \"+ strip\"\nstrip = true\n",
+    "[[ladder]]\nstep = \"+ opt-level = 0\"\nopt-level = 0\n",
+    "[[run]]\nname = \"spin\"\nargs = [\"spin\", \"300000\"]\nwarmup = 1\nruns = 15\n",
+    "instructions = false\n",
+);
+
+/// Busy loops, one per core, each killed after `seconds` at the latest.
+struct Hogs(Vec<Child>);
+
+impl Hogs {
+    fn start(seconds: u32) -> Hogs {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let spin = format!(
+            "end=$(( $(date +%s) + {seconds} )); while [ $(date +%s) -lt $end ]; do :; done"
+        );
+        Hogs((0..cores).map(|_| Command::new("sh").args(["-c", &spin]).spawn().unwrap()).collect())
+    }
+}
+
+impl Drop for Hogs {
+    fn drop(&mut self) {
+        for child in &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Sweeps the ladder into `out`; returns (variant, ratio, low, high) of the verdict's clock per
+/// variant, the report's verdict line, and the clock's name.
+fn sweep(fixture: &Fixture, out: &str) -> (Vec<(String, f64, f64, f64)>, String) {
+    let sweep = fixture.sweep_file(LADDER);
+    let output = fixture.sweep_command_to(&sweep, out).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let report = std::fs::read_to_string(fixture.path(&format!("{out}/report.md"))).unwrap();
+    let verdict = report.lines().find(|l| l.starts_with("- `")).unwrap().to_owned();
+    let clock = if verdict.contains("CPU time") { "cpu" } else { "wall" };
+    let mut reader = csv::Reader::from_path(fixture.path(&format!("{out}/results.csv"))).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let ratios = reader
+        .records()
+        .map(Result::unwrap)
+        .filter(|r| &r[col("measurement")] == "spin")
+        .map(|r| {
+            let number = |suffix: &str| r[col(&format!("{clock}_ratio{suffix}"))].parse().unwrap();
+            (r[col("variant")].to_owned(), number(""), number("_low"), number("_high"))
+        })
+        .collect();
+    (ratios, verdict)
+}
+
+#[test]
+fn a_busy_machine_gives_the_same_verdict_and_ratios_as_a_quiet_one() {
+    let fixture = Fixture::new();
+    let (quiet, quiet_verdict) = sweep(&fixture, "quiet");
+    let (busy, busy_verdict) = {
+        let _hogs = Hogs::start(600);
+        sweep(&fixture, "busy")
+    };
+    eprintln!("quiet: {quiet:?}\nbusy: {busy:?}");
+    let chosen = |line: &str| line.split('`').nth(1).unwrap().to_owned();
+    assert_eq!(chosen(&quiet_verdict), chosen(&busy_verdict), "{quiet_verdict}\n{busy_verdict}");
+    assert!(busy_verdict.contains("(+ strip)"), "the same code, smaller: {busy_verdict}");
+    assert!(busy_verdict.contains("CPU time"), "the hogs made it busy: {busy_verdict}");
+    assert_eq!(quiet.len(), 3);
+    for (variant, ratio, low, high) in &busy {
+        let (_, quiet_ratio, ..) = quiet.iter().find(|q| q.0 == *variant).unwrap();
+        let tie = *low <= 1.0 && 1.0 <= *high;
+        assert!(
+            (ratio / quiet_ratio - 1.0).abs() <= 0.03 || tie,
+            "{variant}: {ratio} [{low}, {high}] busy against {quiet_ratio} quiet"
+        );
+    }
+    let slow = busy.iter().find(|b| b.0.starts_with("o0")).unwrap();
+    assert!(slow.2 > 1.5, "opt-level 0 is clearly slower even under load: {slow:?}");
+}

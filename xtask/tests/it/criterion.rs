@@ -77,7 +77,7 @@ fn a_library_without_a_binary_is_swept_for_runtime_through_its_bench() {
     let col = |name: &str| fixture.column(name);
     let (sizes, runtimes): (Vec<_>, Vec<_>) =
         rows.iter().partition(|r| r[col("measurement")].is_empty());
-    assert_eq!(sizes.len(), 2);
+    assert_eq!(sizes.len(), 3, "two strip values and the baseline (strip = \"debuginfo\")");
     for row in &sizes {
         assert_eq!(
             (&row[col("status")], &row[col("size_bytes")], &row[col("bin")]),
@@ -89,7 +89,7 @@ fn a_library_without_a_binary_is_swept_for_runtime_through_its_bench() {
             &row[col("note")]
         );
     }
-    assert_eq!(runtimes.len(), 2);
+    assert_eq!(runtimes.len(), 3);
     assert!(runtimes.iter().all(|r| &r[col("status")] == "ok"
         && &r[col("measurement")] == "criterion:squares"
         && !r[col("mean_ns")].is_empty()));

@@ -13,7 +13,7 @@ const LADDER: &str = concat!(
     "[[ladder]]\nstep = \"+ strip\"\nstrip = true\n",
     "[[ladder]]\nstep = \"+ opt-level = 0\"\nopt-level = 0\n",
     "[[run]]\nname = \"spin\"\nargs = [\"spin\", \"300000\"]\nwarmup = 1\nruns = 15\n",
-    "instructions = false\n",
+    "instructions = false\nretime-seconds = 3\n",
 );
 
 /// Busy loops, one per core, each killed after `seconds` at the latest.
@@ -39,11 +39,18 @@ impl Drop for Hogs {
 }
 
 /// Sweeps the ladder into `out`; returns (variant, ratio, low, high) of the verdict's clock per
-/// variant, the report's verdict line, and the clock's name.
+/// variant, and the report's verdict line.
 fn sweep(fixture: &Fixture, out: &str) -> (Vec<(String, f64, f64, f64)>, String) {
     let sweep = fixture.sweep_file(LADDER);
     let output = fixture.sweep_command_to(&sweep, out).output().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
+    // The strip step runs the baseline's code: no number of rounds separates them, and the
+    // targeted re-runs say so once their 3 s are spent.
+    let retimed = stderr(&output);
+    assert!(
+        retimed.contains("more rounds") && retimed.contains("still undecided: o3-"),
+        "{retimed}"
+    );
     let report = std::fs::read_to_string(fixture.path(&format!("{out}/report.md"))).unwrap();
     let verdict = report.lines().find(|l| l.starts_with("- `")).unwrap().to_owned();
     let clock = if verdict.contains("CPU time") { "cpu" } else { "wall" };

@@ -17,7 +17,7 @@ fn runs_are_timed_and_identical_executables_are_measured_once() {
     let rows = fixture.results_csv();
     let col = |name: &str| fixture.column(name);
     let runtime: Vec<_> = rows.iter().filter(|r| &r[col("measurement")] == "greet").collect();
-    assert_eq!(runtime.len(), 4, "one runtime row per variant");
+    assert_eq!(runtime.len(), 5, "one runtime row per variant, the baseline (o3) added");
     for row in &runtime {
         let (low, mean, high): (f64, f64, f64) = (
             row[col("ci_low_ns")].parse().unwrap(),

@@ -38,13 +38,14 @@ fn shards_merge_into_the_whole_sweep_with_runtimes_relative_to_the_reference() {
             "o1-nolto-cgu16-unwind-sym",
             "o2-nolto-cgu16-unwind-nostrip",
             "o2-nolto-cgu16-unwind-sym",
+            "o3-nolto-cgu16-unwind-dbg",
             "o3-nolto-cgu16-unwind-nostrip",
             "o3-nolto-cgu16-unwind-sym",
         ]
     );
     let runtimes: Vec<_> =
         merged.iter().filter(|r| r.measurement.is_some() && r.unit.is_none()).collect();
-    assert_eq!(runtimes.len(), 6);
+    assert_eq!(runtimes.len(), 7, "six variants and the baseline");
     // Instruction counts (where Valgrind is installed) need no common scale.
     let counts: Vec<_> =
         merged.iter().filter(|r| r.unit.as_deref() == Some("instructions")).collect();

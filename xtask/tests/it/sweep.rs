@@ -25,19 +25,25 @@ fn a_matrix_builds_every_variant_and_restores_the_manifest() {
     let ids: Vec<&str> = rows.iter().map(|r| &r[variant]).collect();
     assert_eq!(
         ids,
-        ["o3-nolto-cgu16-unwind-nostrip", "o3-nolto-cgu16-unwind-sym", "oz-nolto-cgu16-unwind-sym"],
-        "the user's lto = \"off\" is inherited"
+        [
+            "o3-nolto-cgu16-unwind-dbg",
+            "o3-nolto-cgu16-unwind-nostrip",
+            "o3-nolto-cgu16-unwind-sym",
+            "oz-nolto-cgu16-unwind-sym"
+        ],
+        "the baseline first, and the user's lto = \"off\" is inherited"
     );
     assert!(rows.iter().all(|r| &r[status] == "ok"));
     let sizes: Vec<u64> = rows.iter().map(|r| r[size].parse().unwrap()).collect();
-    assert!(sizes[1] < sizes[0], "strip = symbols must be smaller than strip = none: {sizes:?}");
-    assert_eq!(&rows[1][strip], "symbols");
+    assert!(sizes[2] < sizes[1], "strip = symbols must be smaller than strip = none: {sizes:?}");
+    assert_eq!(&rows[2][strip], "symbols");
     // Every variant is timed rebuilding after an edit (the relinked one relinking again), with
     // no clean build time for the relinked one; the touched source gets its time stamp back.
     let (rebuild, build) = (fixture.column("rebuild_seconds"), fixture.column("build_seconds"));
     let rebuilds: Vec<&str> = rows.iter().map(|r| &r[rebuild]).collect();
     assert!(rebuilds.iter().all(|s| s.parse::<f64>().unwrap() > 0.0), "{rebuilds:?}");
-    assert!(rows[1][build].is_empty() && !rows[0][build].is_empty());
+    // The baseline (strip = "debuginfo") is the strip group's build; the others relink it.
+    assert!(rows[2][build].is_empty() && !rows[0][build].is_empty());
     assert_eq!(std::fs::metadata(&source).unwrap().modified().unwrap(), touched_before);
     assert!(stderr(&output).contains("again after an edit in"), "{}", stderr(&output));
     // Each variant's build directory is pruned once measured; the binaries are kept.
@@ -98,9 +104,10 @@ fn a_re_run_keeps_earlier_rows_and_replaces_re_measured_ones() {
     assert!(fixture.sweep_command(&second).output().unwrap().status.success());
     let variant = fixture.column("variant");
     let ids: Vec<String> = fixture.results_csv().iter().map(|r| r[variant].to_owned()).collect();
+    // The first matrix lacks the baseline (o3), so it came first; the second holds it.
     assert_eq!(
         ids,
-        ["o1-nolto-cgu16-unwind-dbg", "o2-nolto-cgu16-unwind-dbg", "o3-nolto-cgu16-unwind-dbg"]
+        ["o3-nolto-cgu16-unwind-dbg", "o1-nolto-cgu16-unwind-dbg", "o2-nolto-cgu16-unwind-dbg"]
     );
 }
 
@@ -129,7 +136,7 @@ fn an_error_mid_sweep_restores_the_manifest_and_keeps_finished_rows() {
 #[test]
 fn a_binary_with_required_features_is_built_with_them() {
     let fixture = Fixture::new();
-    let sweep = fixture.sweep_file("package = \"picky\"\nbin = \"picky-featured\"\n[matrix]\nopt-level = [1]\n[[run]]\nname = \"say\"\nwarmup = 0\nruns = 2\ninstructions = false\n");
+    let sweep = fixture.sweep_file("package = \"picky\"\nbin = \"picky-featured\"\n[matrix]\nopt-level = [3]\n[[run]]\nname = \"say\"\nwarmup = 0\nruns = 2\ninstructions = false\n");
     let output = fixture.sweep_command(&sweep).output().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
     let rows = fixture.results_csv();
@@ -147,7 +154,7 @@ fn a_workspace_without_a_lockfile_gets_none_left_behind_and_a_stable_cache() {
     let fixture = Fixture::new();
     std::fs::remove_file(fixture.path("Cargo.lock")).unwrap();
     let before = fixture.manifest_bytes();
-    let sweep = fixture.sweep_file("package = \"app\"\n[matrix]\nopt-level = [1]\n");
+    let sweep = fixture.sweep_file("package = \"app\"\n[matrix]\nopt-level = [3]\n");
     for cached in ["cache: 0 of 1", "cache: 1 of 1"] {
         let output = fixture.sweep_command(&sweep).output().unwrap();
         assert!(output.status.success(), "{}", stderr(&output));

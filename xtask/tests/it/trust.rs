@@ -139,7 +139,7 @@ fn a_variant_with_other_output_is_flagged_and_left_out() {
 fn interleaved_order_times_every_variant_round_robin() {
     let fixture = Fixture::new();
     let sweep = fixture.sweep_file(concat!(
-        "package = \"app\"\nmeasure-order = \"interleaved\"\n[matrix]\nopt-level = [1, 2]\n",
+        "package = \"app\"\nmeasure-order = \"interleaved\"\n[matrix]\nopt-level = [2, 3]\n",
         "[[run]]\nname = \"greet\"\nargs = [\"world\"]\nwarmup = 1\nruns = 4\n",
         "instructions = false\nremeasure-noisy = 1\n",
     ));
@@ -147,7 +147,7 @@ fn interleaved_order_times_every_variant_round_robin() {
     let err = stderr(&output);
     assert!(output.status.success(), "{err}");
     let interleaving = err.find("round-robin").expect("says it interleaves");
-    assert!(err.find("building o2").unwrap() < interleaving, "all builds first:\n{err}");
+    assert!(err.find("building o3").unwrap() < interleaving, "all builds first:\n{err}");
     let rows = fixture.results_csv();
     let col = |name: &str| fixture.column(name);
     let timed: Vec<_> = rows.iter().filter(|r| &r[col("measurement")] == "greet").collect();
@@ -156,5 +156,14 @@ fn interleaved_order_times_every_variant_round_robin() {
         assert_eq!(&row[col("samples")], "4", "every timed run of each variant");
         assert_eq!(&row[col("measured_as")], "", "measured for itself, not reused");
         assert_eq!(row[col("stdout_sha256")].len(), 64);
+        // Each run is paired with the baseline's (o3, the fixture's release profile) of its
+        // round: the baseline's own ratio is 1, the other's lies inside its interval.
+        let ratio = |name: &str| row[col(name)].parse::<f64>().unwrap();
+        if row[col("baseline")] == *"true" {
+            assert_eq!((ratio("wall_ratio"), ratio("cpu_ratio_high")), (1.0, 1.0));
+        } else {
+            assert!(ratio("wall_ratio_low") <= ratio("wall_ratio"));
+            assert!(ratio("cpu_ratio") <= ratio("cpu_ratio_high") && ratio("cpu_ratio") > 0.0);
+        }
     }
 }

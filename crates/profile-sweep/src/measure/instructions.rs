@@ -193,6 +193,7 @@ mod tests {
             check_output: false,
             instructions: Some(true),
             remeasure_noisy: 0,
+            retime: Duration::ZERO,
         };
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("logs/cachegrind.log");

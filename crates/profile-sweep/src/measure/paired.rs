@@ -75,6 +75,26 @@ pub fn ratio(variant: &[f64], baseline: &[f64]) -> Option<Ratio> {
     })
 }
 
+/// Which subjects still need rounds to tell where they stand, from their ratios to the
+/// baseline: those whose interval holds the edge of the band within `band` (relative) of the
+/// fastest ratio, and those tied with the fastest (with the fastest itself). A subject without a
+/// ratio is left alone.
+pub fn undecided(ratios: &[Option<Ratio>], band: f64) -> Vec<bool> {
+    let fastest = ratios.iter().flatten().min_by(|a, b| a.ratio.total_cmp(&b.ratio));
+    let Some(fastest) = fastest.copied() else { return vec![false; ratios.len()] };
+    let edge = fastest.ratio * (1.0 + band);
+    let tied = |r: &Ratio| r.low <= fastest.high && fastest.low <= r.high;
+    let mut undecided: Vec<bool> = ratios
+        .iter()
+        .map(|r| r.is_some_and(|r| (r.low <= edge && edge <= r.high) || (r != fastest && tied(&r))))
+        .collect();
+    if let Some(i) = ratios.iter().position(|r| *r == Some(fastest)) {
+        let others_tied = ratios.iter().flatten().any(|r| *r != fastest && tied(r));
+        undecided[i] |= others_tied;
+    }
+    undecided
+}
+
 /// The order of `count` subjects in round `round`: a permutation that differs per round and is
 /// the same on every run of the sweep, so no subject always runs right after another.
 pub fn round_order(count: usize, round: u32) -> Vec<usize> {
@@ -121,6 +141,21 @@ mod tests {
         }
         assert!(orders.windows(2).any(|w| w[0] != w[1]), "the order changes between rounds");
         assert_eq!(round_order(5, 3), round_order(5, 3), "and is the same on every run");
+    }
+
+    #[test]
+    fn only_comparisons_that_can_still_change_need_rounds() {
+        let r = |ratio: f64, half: f64| {
+            Some(Ratio { pairs: 10, ratio, low: ratio - half, high: ratio + half })
+        };
+        // Band edge at 0.9 x 1.1 = 0.99.
+        let ratios =
+            [r(0.9, 0.01), r(0.95, 0.01), r(1.0, 0.02), r(2.0, 0.1), None, r(0.905, 0.001)];
+        let undecided = undecided(&ratios, 0.10);
+        // The fastest and the one tied with it; the one astride the edge; not the clearly
+        // inside (0.95), the far slower one, or the unpaired one.
+        assert_eq!(undecided, [true, false, true, false, false, true]);
+        assert_eq!(super::undecided(&[r(1.0, 0.01), r(2.0, 0.01)], 0.1), [false, false]);
     }
 
     /// A/A: one program timed as two subjects, on a machine whose load drifts and bursts. Its

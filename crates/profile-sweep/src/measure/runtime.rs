@@ -111,6 +111,8 @@ pub struct Sampler<'a> {
     subject: Subject<'a>,
     /// Runs done, warm-ups included.
     done: u32,
+    /// Timed runs added beyond the spec's (targeted re-runs).
+    extra: u32,
     samples: Vec<f64>,
     /// CPU time (user + system) of each timed run, in nanoseconds.
     cpu_samples: Vec<f64>,
@@ -131,6 +133,7 @@ impl<'a> Sampler<'a> {
             cpu_samples: Vec::with_capacity(subject.spec.runs as usize),
             subject,
             done: 0,
+            extra: 0,
             user: Duration::ZERO,
             sys: Duration::ZERO,
             peak_rss_bytes: 0,
@@ -149,7 +152,7 @@ impl<'a> Sampler<'a> {
     /// Does the next run (warm-up or timed); `false` once a run failed or all are done.
     pub fn run_once(&mut self) -> Result<bool> {
         let spec = self.subject.spec;
-        if self.failed.is_some() || self.done >= spec.warmup + spec.runs {
+        if self.failed.is_some() || self.done >= spec.warmup + spec.runs + self.extra {
             return Ok(false);
         }
         let mut command = Command::new(self.subject.executable);
@@ -176,6 +179,16 @@ impl<'a> Sampler<'a> {
         self.peak_rss_bytes = self.peak_rss_bytes.max(exit.peak_rss_bytes);
         self.done += 1;
         Ok(true)
+    }
+
+    /// Allows one more timed run than the spec asks for (a targeted re-run).
+    pub fn add_run(&mut self) {
+        self.extra += 1;
+    }
+
+    /// Whether other processes wanted every CPU during at least half its runs so far.
+    pub fn busy(&self) -> bool {
+        self.load.busy()
     }
 
     /// This measurement against `baseline`'s, run for run; `None` unless both have at least
@@ -428,6 +441,7 @@ mod tests {
             check_output: true,
             instructions: None,
             remeasure_noisy: 0,
+            retime: Duration::ZERO,
         }
     }
 

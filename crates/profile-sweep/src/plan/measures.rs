@@ -31,6 +31,9 @@ pub struct RunSpec {
     pub instructions: Option<bool>,
     /// Measure again, up to this many times, while the timing is noisy.
     pub remeasure_noisy: u32,
+    /// With interleaved rounds: how long to keep timing, after the first rounds, the variants
+    /// whose paired ratio cannot yet tell where they stand (zero: no extra rounds).
+    pub retime: Duration,
 }
 
 /// A validated `[[bench]]` of a sweep file: which bench target to run and how long.
@@ -205,6 +208,14 @@ pub(super) fn validate_run(
                 .with_fix("timeout-seconds takes a positive number"));
         }
     };
+    let retime = match run.retime_seconds {
+        None => 0.0,
+        Some(t) if *t.get_ref() >= 0.0 && *t.get_ref() <= 86_400.0 => *t.get_ref(),
+        Some(t) => {
+            return Err(at(t.span().start, format!("invalid retime-seconds {}", t.get_ref()))
+                .with_fix("retime-seconds takes a number of seconds from 0 to 86400"));
+        }
+    };
     let cwd = match run.cwd {
         None => base_dir.to_owned(),
         Some(dir) => {
@@ -231,6 +242,7 @@ pub(super) fn validate_run(
             check_output: run.check_output.unwrap_or(true),
             instructions: run.instructions,
             remeasure_noisy,
+            retime: Duration::from_secs_f64(retime),
         },
         stdin,
         train: run.train.unwrap_or(false),

@@ -64,6 +64,7 @@ pub struct Run {
     pub check_output: Option<bool>,
     pub instructions: Option<bool>,
     pub remeasure_noisy: Option<Spanned<i64>>,
+    pub retime_seconds: Option<Spanned<f64>>,
     /// In a `[[run]]`: also a training workload of PGO and BOLT variants.
     pub train: Option<bool>,
 }

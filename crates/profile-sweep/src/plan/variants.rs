@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 use crate::plan::build_env::BuildEnv;
 use crate::plan::settings::{Axis, ProfileSettings, Setting};
-use crate::plan::spec::{Plan, Sweep};
+use crate::plan::spec::{Plan, Strategy, Sweep};
 use crate::util::hash::{hex, sha256};
 
 /// One profile variant to build.
@@ -98,7 +98,7 @@ pub fn expand(sweep: &Sweep, inherited: ProfileSettings) -> Expansion {
     };
     match &sweep.plan {
         Plan::Ladder(steps) => {
-            let (mut settings, mut env) = (base, base_env);
+            let (mut settings, mut env) = (base, base_env.clone());
             for step in steps {
                 for setting in &step.adds {
                     settings.set(*setting);
@@ -150,6 +150,17 @@ pub fn expand(sweep: &Sweep, inherited: ProfileSettings) -> Expansion {
                     "{duplicates} combinations were equivalent spellings of others (lto = true is \"fat\", strip = true is \"symbols\", strip = false is \"none\") and are built once"
                 ));
             }
+        }
+    }
+    // A grid is said against the profile the crate ships today: measure it too, first (so every
+    // shard measures it as its reference).
+    if let Plan::Matrix { exclude, .. } = &sweep.plan {
+        let shipped = |v: &Variant| v.settings == inherited && v.env == base_env;
+        let excluded = exclude.iter().any(|rule| matches_rule(&inherited, rule));
+        if sweep.strategy == Strategy::Grid && !excluded && !variants.iter().any(shipped) {
+            let variant = Variant::new(inherited, base_env, None, &suffix);
+            notes.push(format!("added `{}`, the profile the crate ships today: the baseline every change is said against (the matrix does not hold it)", variant.id));
+            variants.insert(0, variant);
         }
     }
     Expansion { variants, notes }
@@ -232,12 +243,21 @@ mod tests {
         assert_eq!(
             ids(&e),
             [
+                "o3-thinlocal-cgu16-unwind-dbg",
                 "o3-thinlocal-cgu16-abort-nostrip",
                 "o3-thinlocal-cgu16-abort-sym",
                 "oz-thinlocal-cgu16-abort-nostrip",
                 "oz-thinlocal-cgu16-abort-sym",
             ]
         );
+        assert!(e.notes[0].contains("the profile the crate ships today"), "{:?}", e.notes);
+        // The baseline comes first only when the matrix lacks it, and never into a search.
+        let holds = expand_text("package = \"p\"\n[matrix]\nopt-level = [3, \"z\"]\n");
+        assert_eq!(ids(&holds), ["o3-thinlocal-cgu16-unwind-dbg", "oz-thinlocal-cgu16-unwind-dbg"]);
+        let search = expand_text(
+            "package = \"p\"\nstrategy = \"search\"\n[matrix]\nopt-level = [\"s\", \"z\"]\n",
+        );
+        assert_eq!(search.variants.len(), 2);
     }
 
     #[test]

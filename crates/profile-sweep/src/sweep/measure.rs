@@ -12,6 +12,7 @@ use crate::measure::bloat::Breakdown;
 use crate::measure::criterion::{self, CriterionOutcome};
 use crate::measure::instructions::{self, CountOutcome};
 use crate::measure::noise::Noise;
+use crate::measure::paired::{self, Ratio};
 use crate::measure::runtime::{self, RunOutcome, Sampler, Subject, Timing};
 use crate::measure::stats::Summary;
 use crate::plan::settings::{Panic, Setting};
@@ -224,13 +225,16 @@ impl<'a> Measurer<'a> {
             let (mut going, mut round) = (true, 0);
             while going {
                 going = false;
-                for i in crate::measure::paired::round_order(samplers.len(), round) {
+                for i in paired::round_order(samplers.len(), round) {
                     if interrupt::interrupted() {
                         return Ok(());
                     }
                     going |= samplers[i].2.run_once()?;
                 }
                 round += 1;
+            }
+            if let Some(baseline) = baseline {
+                retime(&mut samplers, baseline, round, spec)?;
             }
             let paired: Vec<_> = match baseline {
                 Some(b) => samplers.iter().map(|(_, _, s)| s.paired_with(&samplers[b].2)).collect(),
@@ -463,6 +467,63 @@ impl<'a> Measurer<'a> {
                 Ok(format!("; bench {} run-failed ({reason}), see {}", spec.bench, log.display()))
             }
         }
+    }
+}
+
+/// Targeted re-runs: after the first rounds, more rounds of the baseline and of only the
+/// variants whose paired ratio cannot yet tell where they stand ([`paired::undecided`], on CPU
+/// time when the machine was busy, else wall time), until they separate or `spec.retime` runs
+/// out. A variant that separates leaves for good, so its runs stay paired with the baseline's
+/// first ones. Says what it did and what stayed undecided.
+fn retime(
+    samplers: &mut [(String, String, Sampler)],
+    baseline: usize,
+    mut round: u32,
+    spec: &crate::plan::measures::RunSpec,
+) -> anyhow::Result<()> {
+    if spec.retime.is_zero() {
+        return Ok(());
+    }
+    let started = std::time::Instant::now();
+    let mut active = vec![true; samplers.len()];
+    let (mut rounds, mut ran) = (0, true);
+    loop {
+        let busy = samplers.iter().any(|(_, _, s)| s.busy());
+        let ratios: Vec<Option<Ratio>> = samplers
+            .iter()
+            .map(|(_, _, s)| {
+                let pair = s.paired_with(&samplers[baseline].2)?;
+                Some(if busy { pair.cpu } else { pair.wall })
+            })
+            .collect();
+        let undecided = paired::undecided(&ratios, crate::present::analysis::TOLERANCE);
+        for (i, undecided) in undecided.into_iter().enumerate() {
+            active[i] &= undecided && i != baseline;
+        }
+        let names: Vec<&str> =
+            samplers.iter().zip(&active).filter(|(_, a)| **a).map(|(s, _)| s.0.as_str()).collect();
+        let out_of_time = started.elapsed() >= spec.retime || interrupt::interrupted();
+        if names.is_empty() || out_of_time || !ran {
+            if rounds > 0 {
+                let still = if names.is_empty() { "none".to_owned() } else { names.join(", ") };
+                eprintln!(
+                    "{}: {rounds} more rounds in {:.0} s for the undecided variants; still undecided: {still}",
+                    spec.name,
+                    started.elapsed().as_secs_f64()
+                );
+            }
+            return Ok(());
+        }
+        // A round in which nothing could run (a run failed) ends the re-runs.
+        ran = false;
+        for i in paired::round_order(samplers.len(), round) {
+            if i == baseline || active[i] {
+                samplers[i].2.add_run();
+                ran |= samplers[i].2.run_once()?;
+            }
+        }
+        round += 1;
+        rounds += 1;
     }
 }
 

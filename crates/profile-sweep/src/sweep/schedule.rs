@@ -263,11 +263,12 @@ mod tests {
         }
     }
 
+    /// A matrix that holds the baseline (cargo's release profile strips debuginfo).
     const LADDER: &str = r#"
 package = "app"
 [matrix]
 opt-level = [3, "z"]
-strip = ["none", "symbols"]
+strip = ["debuginfo", "symbols"]
 "#;
 
     fn variants() -> Vec<Variant> {

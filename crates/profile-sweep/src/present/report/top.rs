@@ -41,7 +41,7 @@ pub(super) fn verdict_section(out: &mut String, rows: &[Row]) -> fmt::Result {
         )?,
         None => writeln!(
             out,
-            "- No baseline: no variant of this sweep has the profile the crate ships today (add its values to the matrix to compare against them)."
+            "- No baseline: no variant of these results was built with the profile the crate ships today (grid sweeps of this version add it; searches and older results lack it)."
         )?,
     }
     writeln!(out)?;

@@ -2,8 +2,8 @@
 # The harness benchmark: how much build time sharing one build across the strip axis and the
 # cache save, and how much memory the harness itself needs. Runs sweeps/strip-axis.toml (9
 # variants of the JSON-to-CSV tool, 3 strip settings each) three ways into a temporary directory:
-#   naive   every variant built from scratch in its own profile (--exact --force), as a plain loop
-#   shared  variants differing only in strip relinked from one build (--force: nothing cached)
+#   naive   every variant built from scratch in its own profile (--force), as a plain loop
+#   shared  variants differing only in strip relinked from one build (--relink-strip --force)
 #   cached  the same sweep again: every result comes from the cache
 # and prints each one's wall time (the sweep's own accounting), peak disk and harness memory.
 # Targets: shared <= 0.5 x naive, cached < 5 s, harness memory < 100 MB; exits 1 if one is missed.
@@ -28,15 +28,15 @@ run() {
 }
 
 printf '%-8s %10s %8s %12s %10s %s\n' way "wall (s)" "x naive" "peak disk" memory "from cache"
-run naive --out "$out/naive" --exact --force
+run naive --out "$out/naive" --force
 naive=$seconds
 printf '%-8s %10s %8s %12s %10s %s\n' naive "$naive" 1.00 "$disk" "$memory" "$cached"
-run shared --out "$out/shared" --force
+run shared --out "$out/shared" --relink-strip --force
 shared=$seconds
 shared_ratio=$(awk -v a="$shared" -v b="$naive" 'BEGIN { printf "%.2f", a / b }')
 printf '%-8s %10s %8s %12s %10s %s\n' shared "$shared" "$shared_ratio" "$disk" "$memory" "$cached"
 max_memory=$memory_mb
-run cached --out "$out/shared"
+run cached --out "$out/shared" --relink-strip
 cached_seconds=$seconds
 cached_ratio=$(awk -v a="$cached_seconds" -v b="$naive" 'BEGIN { printf "%.3f", a / b }')
 printf '%-8s %10s %8s %12s %10s %s\n' cached "$cached_seconds" "$cached_ratio" "$disk" "$memory" "$cached"

@@ -44,23 +44,28 @@ fn sweep(fixture: &Fixture, out: &str) -> (Vec<(String, f64, f64, f64)>, String)
     let sweep = fixture.sweep_file(LADDER);
     let output = fixture.sweep_command_to(&sweep, out).output().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
-    // The strip step runs the baseline's code: no number of rounds separates them, and the
-    // targeted re-runs say so once their 3 s are spent.
-    let retimed = stderr(&output);
-    assert!(
-        retimed.contains("more rounds") && retimed.contains("still undecided: o3-"),
-        "{retimed}"
-    );
+    // Targeted re-runs: the baseline runs in every extra round the sweep reports.
+    let err = stderr(&output);
+    let extra: u32 = err
+        .split(" more rounds in ")
+        .next()
+        .filter(|_| err.contains(" more rounds in "))
+        .and_then(|before| before.rsplit(' ').next())
+        .map_or(0, |n| n.parse().unwrap());
     let report = std::fs::read_to_string(fixture.path(&format!("{out}/report.md"))).unwrap();
     let verdict = report.lines().find(|l| l.starts_with("- `")).unwrap().to_owned();
     let clock = if verdict.contains("CPU time") { "cpu" } else { "wall" };
     let mut reader = csv::Reader::from_path(fixture.path(&format!("{out}/results.csv"))).unwrap();
     let headers = reader.headers().unwrap().clone();
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
-    let ratios = reader
-        .records()
-        .map(Result::unwrap)
-        .filter(|r| &r[col("measurement")] == "spin")
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let spin = || records.iter().filter(|r| &r[col("measurement")] == "spin");
+    for r in spin() {
+        let samples: u32 = r[col("samples")].parse().unwrap();
+        let baseline = &r[col("baseline")] == "true";
+        assert!(samples >= 15 && (!baseline || samples == 15 + extra), "{samples} {extra}\n{err}");
+    }
+    let ratios = spin()
         .map(|r| {
             let number = |suffix: &str| r[col(&format!("{clock}_ratio{suffix}"))].parse().unwrap();
             (r[col("variant")].to_owned(), number(""), number("_low"), number("_high"))

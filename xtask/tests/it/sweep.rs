@@ -37,15 +37,14 @@ fn a_matrix_builds_every_variant_and_restores_the_manifest() {
     let sizes: Vec<u64> = rows.iter().map(|r| r[size].parse().unwrap()).collect();
     assert!(sizes[2] < sizes[1], "strip = symbols must be smaller than strip = none: {sizes:?}");
     assert_eq!(&rows[2][strip], "symbols");
-    // Every variant is timed rebuilding after an edit (the relinked one relinking again), with
-    // no clean build time for the relinked one; the touched source gets its time stamp back.
+    // Every variant is built plainly and timed rebuilding after an edit; the touched source
+    // gets its time stamp back.
     let (rebuild, build) = (fixture.column("rebuild_seconds"), fixture.column("build_seconds"));
     let rebuilds: Vec<&str> = rows.iter().map(|r| &r[rebuild]).collect();
     assert!(rebuilds.iter().all(|s| s.parse::<f64>().unwrap() > 0.0), "{rebuilds:?}");
-    // The baseline (strip = "debuginfo") is the strip group's build; the others relink it.
-    assert!(rows[2][build].is_empty() && !rows[0][build].is_empty());
+    assert!(rows.iter().all(|r| !r[build].is_empty()), "no variant is relinked by default");
     assert_eq!(std::fs::metadata(&source).unwrap().modified().unwrap(), touched_before);
-    assert!(stderr(&output).contains("again after an edit in"), "{}", stderr(&output));
+    assert!(stderr(&output).contains("rebuilt after an edit in"), "{}", stderr(&output));
     // Each variant's build directory is pruned once measured; the binaries are kept.
     let target = fixture.path("target");
     assert!(!target.join("sweep-o3-nolto-cgu16-unwind-sym").exists());

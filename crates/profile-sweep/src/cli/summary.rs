@@ -116,9 +116,16 @@ fn print_noise(rows: &[Row]) {
         count("outliers"),
         count("busy")
     );
-    println!(
-        "  What to do: measure on a quiet machine; raise `runs`, set `remeasure-noisy` or use `measure-order = \"interleaved\"` in the sweep file; or rank on the instruction counts (`instructions:<run>`), which load does not move. The report treats overlapping intervals as ties."
-    );
+    let paired = noisy.iter().any(|r| r.cpu_ratio.is_some());
+    if paired {
+        println!(
+            "  These runs were timed in rounds with the baseline: the verdict judges their paired ratios, from which a slow moment of the machine cancels (on CPU time when it was busy). To narrow them further, raise `runs` or `retime-seconds`; the report treats overlapping intervals as ties."
+        );
+    } else {
+        println!(
+            "  What to do: measure on a quiet machine; raise `runs`, set `remeasure-noisy` or use `measure-order = \"interleaved\"` in the sweep file (timed in rounds, paired with the baseline); or rank on the instruction counts (`instructions:<run>`), which load does not move. The report treats overlapping intervals as ties."
+        );
+    }
 }
 
 /// The verdict first, as the report gives it, from the whole results file (rows of earlier

@@ -107,13 +107,17 @@ impl<'a> CargoExecutor<'a> {
         }
     }
 
-    /// The cached rows of `variant`, unless `--force`; `--exact` accepts only plain builds.
+    /// The cached rows of `variant`, unless `--force`; only plain builds unless
+    /// `--relink-strip`.
     fn cached(&self, variant: &Variant) -> Option<(Vec<Row>, Breakdown)> {
         if self.options.force {
             return None;
         }
-        let methods: &[Method] =
-            if self.options.exact { &[Method::Plain] } else { &[Method::Plain, Method::Relinked] };
+        let methods: &[Method] = if self.options.relink_strip {
+            &[Method::Plain, Method::Relinked]
+        } else {
+            &[Method::Plain]
+        };
         methods.iter().find_map(|m| self.cache.lookup(&self.fingerprint.key(variant, *m)))
     }
 

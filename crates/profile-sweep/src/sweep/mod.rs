@@ -58,9 +58,9 @@ pub struct SweepOptions {
     pub keep_builds: bool,
     /// Build and measure every variant again, ignoring (and then replacing) cached results.
     pub force: bool,
-    /// Build every variant the plain way, in its own profile from scratch, instead of relinking
-    /// variants that differ only in `strip` from one shared build.
-    pub exact: bool,
+    /// Relink variants that differ only in `strip` from one shared build instead of building
+    /// each plainly: faster, but their sizes may differ from plain builds (screening only).
+    pub relink_strip: bool,
     /// Run only this shard of the variants (plus the reference variant).
     pub shard: Option<Shard>,
     /// Search instead of building every variant of the matrix, whatever the sweep file says.
@@ -73,8 +73,8 @@ pub struct SweepOptions {
 
 impl SweepOptions {
     /// Sweeps `sweep_file` on the workspace of `manifest_path` with the defaults: results in
-    /// the workspace's `target/profile-sweep/results/<sweep name>/`, the cache used, strip
-    /// variants relinked, every shard, the sweep file's strategy, the `cargo` of `$CARGO` or
+    /// the workspace's `target/profile-sweep/results/<sweep name>/`, the cache used, every
+    /// variant built plainly, every shard, the sweep file's strategy, the `cargo` of `$CARGO` or
     /// `PATH`.
     pub fn new(sweep_file: impl Into<PathBuf>, manifest_path: impl Into<PathBuf>) -> SweepOptions {
         SweepOptions {
@@ -84,7 +84,7 @@ impl SweepOptions {
             out_dir: None,
             keep_builds: false,
             force: false,
-            exact: false,
+            relink_strip: false,
             shard: None,
             search: false,
             cargo: crate::host::machine::cargo(),
@@ -174,7 +174,8 @@ pub fn run(
                 )?
             }
             None => {
-                let plan = schedule::Plan { order: prepared.sweep.order, exact: options.exact };
+                let plan =
+                    schedule::Plan { order: prepared.sweep.order, exact: !options.relink_strip };
                 schedule::run(&mut executor, &groups, plan, interrupted_after)?
             }
         };

@@ -231,8 +231,8 @@ fn three_way_table(out: &mut String, points: &[Point<'_>]) -> fmt::Result {
     more_in_the_csv(out, frontier.len())
 }
 
-/// A recommendation: the variant, its numbers, what it is tied with, whether it rests on
-/// noise, and the profile to paste.
+/// A recommendation: the variant, its numbers, what it is tied with and whether it rests on
+/// noise (the one profile to paste is the verdict's, at the top).
 fn pick_paragraph(
     out: &mut String,
     measurement: &str,
@@ -268,7 +268,7 @@ fn pick_paragraph(
             noisy.join(", ")
         )?;
     }
-    snippet_block(out, chosen.row)
+    Ok(())
 }
 
 /// Says which rows of a measurement were left out (other output) or are noisy, and why.

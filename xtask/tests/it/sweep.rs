@@ -196,3 +196,30 @@ fn the_shipped_profile_is_the_marked_baseline() {
     let report = std::fs::read_to_string(fixture.path("out/report.md")).unwrap();
     assert!(report.contains("- Baseline: `o3-nolto-cgu16-unwind-dbg`"), "{report}");
 }
+
+#[test]
+fn json_messages_give_every_row_as_written_and_the_verdict_last() {
+    let fixture = Fixture::new();
+    let sweep = fixture.sweep_file(concat!(
+        "package = \"app\"\n[matrix]\nopt-level = [3, \"z\"]\n",
+        "[[run]]\nname = \"greet\"\nargs = [\"world\"]\nwarmup = 0\nruns = 2\ninstructions = false\n",
+    ));
+    let output = fixture.sweep_command(&sweep).args(["--message-format", "json"]).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let messages: Vec<serde_json::Value> =
+        stdout.lines().map(|l| serde_json::from_str(l).expect("every line is JSON")).collect();
+    let (last, rows) = messages.split_last().unwrap();
+    assert!(rows.iter().all(|m| m["reason"] == "row" && m["schema"] == 1), "{stdout}");
+    let csv = fixture.results_csv();
+    assert_eq!(rows.len(), csv.len(), "one message per row of results.csv");
+    let variant = fixture.column("variant");
+    for (message, record) in rows.iter().zip(&csv) {
+        assert_eq!(message["row"]["variant"], record[variant]);
+    }
+    assert_eq!(last["reason"], "sweep-finished");
+    assert_eq!(last["variants"], 2);
+    let chosen = last["verdict"]["variant"].as_str().unwrap();
+    assert!(csv.iter().any(|r| &r[variant] == chosen), "{last}");
+    assert!(last["verdict"]["profile"].as_str().unwrap().starts_with("[profile.release]"));
+}

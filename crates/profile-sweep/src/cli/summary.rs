@@ -128,6 +128,27 @@ fn print_noise(rows: &[Row]) {
     }
 }
 
+/// The last `--message-format json` line: where the results are and the verdict, as the
+/// report gives it.
+pub fn print_finished_message(report: &SweepSummary) -> anyhow::Result<()> {
+    use crate::results::messages::{self, Message, VerdictMessage};
+    let rows =
+        crate::results::rows::load(&report.results_csv).unwrap_or_else(|_| report.rows.clone());
+    let verdict = crate::present::verdict::verdict(&rows).map(|v| VerdictMessage {
+        variant: v.chosen.variant.clone(),
+        profile: crate::present::snippet::profile_snippet(v.chosen, "release")
+            .unwrap_or_else(|e| format!("# cannot write this variant's profile: {e}\n")),
+        against: v.against(&rows),
+        standing: v.standing(&rows),
+    });
+    messages::print(&Message::SweepFinished {
+        results_csv: report.results_csv.display().to_string(),
+        variants: report.variants,
+        cached: report.cached,
+        verdict,
+    })
+}
+
 /// The verdict first, as the report gives it, from the whole results file (rows of earlier
 /// runs included).
 fn print_verdict(report: &SweepSummary) {

@@ -65,6 +65,20 @@ pub struct Sweep {
     search: bool,
     #[command(flatten)]
     budget: crate::cli::BudgetArgs,
+    /// `json`: print each row as a JSON object on stdout as soon as it is written, and a last
+    /// `sweep-finished` object with the verdict, instead of the summary (schema:
+    /// `profile_sweep::results::messages`).
+    #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+    message_format: MessageFormat,
+}
+
+/// How `sweep` reports on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum MessageFormat {
+    /// The summary for people.
+    Human,
+    /// One JSON object per line.
+    Json,
 }
 
 impl Sweep {
@@ -72,9 +86,10 @@ impl Sweep {
     pub fn run(self, door: &Door) -> ExitCode {
         let options = match self.options(door) {
             Ok(options) => options,
-            Err(e) => return report(Err(e)),
+            Err(e) => return report(Err(e), false),
         };
-        report(run(&options, |recovery| eprintln!("profile-sweep: {recovery}")))
+        let outcome = run(&options, |recovery| eprintln!("profile-sweep: {recovery}"));
+        report(outcome, self.message_format == MessageFormat::Json)
     }
 
     /// The sweep file, workspace and results directory, from the flags and the door.
@@ -113,6 +128,7 @@ impl Sweep {
             shard: self.shard,
             search: self.search,
             budget: self.budget.budget(),
+            json_messages: self.message_format == MessageFormat::Json,
             ..SweepOptions::new(sweep_file, manifest_path)
         })
     }
@@ -167,10 +183,15 @@ fn zero_config_note(door: &Door, own: &Path, file: &Path, package: &str) {
 
 /// Prints the summary or the error of a sweep and returns its exit status: 0 done (even with
 /// failed variants), 2 bad input, 130 interrupted, 1 anything else.
-fn report(outcome: Result<SweepSummary, SweepError>) -> ExitCode {
+fn report(outcome: Result<SweepSummary, SweepError>, json: bool) -> ExitCode {
     match outcome {
         Ok(report) => {
-            summary::print_summary(&report);
+            if !json {
+                summary::print_summary(&report);
+            } else if let Err(e) = summary::print_finished_message(&report) {
+                eprintln!("error: {e:#}");
+                return ExitCode::FAILURE;
+            }
             if report.rows.iter().any(|r| r.status == Status::Skipped) {
                 eprintln!(
                     "some variants were skipped: a toolchain or tool they need is not installed here (the CSV's note column says which, and how to install it)"

@@ -69,6 +69,9 @@ pub struct SweepOptions {
     pub cargo: PathBuf,
     /// What the report's recommendations must respect (a rebuild budget).
     pub budget: Budget,
+    /// Print each row as a JSON object on stdout as soon as it is written
+    /// (`--message-format json`; see [`crate::results::messages`]).
+    pub json_messages: bool,
 }
 
 impl SweepOptions {
@@ -88,6 +91,7 @@ impl SweepOptions {
             shard: None,
             search: false,
             cargo: crate::host::machine::cargo(),
+            json_messages: false,
             budget: Budget::default(),
         }
     }
@@ -141,6 +145,7 @@ pub fn run(
     let prepared = Prepared::new(options, workspace)?;
     let shard = options.shard.map(|s| s.to_string());
     let mut recorder = Recorder::open(&prepared, shard)?;
+    recorder.print_json_messages(options.json_messages);
     let groups = variants::strip_groups(&prepared.variants);
     let groups = match options.shard {
         Some(shard) => shard.select(groups),

@@ -41,6 +41,8 @@ pub struct Recorder<'a> {
     rows: Vec<Row>,
     /// The settings and build axes of the profile the crate ships today.
     baseline: (ProfileSettings, BuildEnv),
+    /// Print each row written as a JSON message on stdout.
+    json_messages: bool,
 }
 
 impl<'a> Recorder<'a> {
@@ -64,6 +66,7 @@ impl<'a> Recorder<'a> {
             twins: Twins::default(),
             rows: Vec::new(),
             baseline: (prepared.inherited, baseline_env(&prepared.sweep)),
+            json_messages: false,
         })
     }
 
@@ -90,8 +93,16 @@ impl<'a> Recorder<'a> {
     /// Writes a row to the results file.
     pub fn save(&mut self, row: Row) -> anyhow::Result<()> {
         self.results.record(row.clone())?;
+        if self.json_messages {
+            crate::results::messages::print(&crate::results::messages::Message::Row(&row))?;
+        }
         self.rows.push(row);
         Ok(())
+    }
+
+    /// Prints every row as a JSON message on stdout as it is written (`--message-format json`).
+    pub fn print_json_messages(&mut self, on: bool) {
+        self.json_messages = on;
     }
 
     /// The first variant of this run whose output for `measurement` was recorded, when `sha256`

@@ -5,6 +5,7 @@ mod attack;
 mod axes;
 mod bad_input;
 mod browser;
+mod check;
 mod committed;
 mod criterion;
 mod fixture;

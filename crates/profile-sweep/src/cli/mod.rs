@@ -3,6 +3,7 @@
 //! flags here and calls the library; the doors differ only in their defaults ([`Door`]).
 
 mod apply;
+mod check;
 mod compare;
 mod init;
 mod merge;
@@ -33,6 +34,7 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Sweep(sweep::Sweep),
+    Check(check::Check),
     Init(init::Init),
     Plot(plot::Plot),
     Apply(apply::Apply),
@@ -180,6 +182,7 @@ pub fn run(door: &Door, args: impl IntoIterator<Item = OsString>) -> ExitCode {
     }
     match cli.command {
         Command::Sweep(task) => task.run(door),
+        Command::Check(task) => task.run(door),
         Command::Init(task) => task.run(door),
         Command::Plot(task) => task.run(),
         Command::Apply(task) => task.run(door),

@@ -82,6 +82,31 @@ enum MessageFormat {
 }
 
 impl Sweep {
+    /// The sweep `check` runs: this door's sweep file (or `sweep`), written under the
+    /// workspace's target directory, never published.
+    pub(super) fn for_check(
+        sweep: Option<PathBuf>,
+        manifest_path: Option<PathBuf>,
+        force: bool,
+    ) -> Sweep {
+        Sweep {
+            sweep,
+            manifest_path,
+            package: None,
+            bin: None,
+            out: None,
+            publish: false,
+            keep_builds: false,
+            force,
+            relink_strip: false,
+            exact: false,
+            shard: None,
+            search: false,
+            budget: crate::cli::BudgetArgs { max_rebuild_seconds: None },
+            message_format: MessageFormat::Human,
+        }
+    }
+
     /// Runs the sweep and prints its summary; the exit status says how it ended.
     pub fn run(self, door: &Door) -> ExitCode {
         let options = match self.options(door) {
@@ -93,7 +118,7 @@ impl Sweep {
     }
 
     /// The sweep file, workspace and results directory, from the flags and the door.
-    fn options(&self, door: &Door) -> Result<SweepOptions, SweepError> {
+    pub(super) fn options(&self, door: &Door) -> Result<SweepOptions, SweepError> {
         let manifest_path = door.manifest(self.manifest_path.clone())?;
         let file_given = self
             .sweep

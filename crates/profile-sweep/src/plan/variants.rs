@@ -155,15 +155,25 @@ pub fn expand(sweep: &Sweep, inherited: ProfileSettings) -> Expansion {
     // A grid is said against the profile the crate ships today: measure it too, first (so every
     // shard measures it as its reference).
     if let Plan::Matrix { exclude, .. } = &sweep.plan {
-        let shipped = |v: &Variant| v.settings == inherited && v.env == base_env;
+        let is_shipped = |v: &Variant| v.settings == inherited && v.env == base_env;
         let excluded = exclude.iter().any(|rule| matches_rule(&inherited, rule));
-        if sweep.strategy == Strategy::Grid && !excluded && !variants.iter().any(shipped) {
-            let variant = Variant::new(inherited, base_env, None, &suffix);
+        if sweep.strategy == Strategy::Grid && !excluded && !variants.iter().any(is_shipped) {
+            let variant = shipped(sweep, inherited);
             notes.push(format!("added `{}`, the profile the crate ships today: the baseline every change is said against (the matrix does not hold it)", variant.id));
             variants.insert(0, variant);
         }
     }
     Expansion { variants, notes }
+}
+
+/// The variant built with the profile the crate ships today: the settings `inherited` gives and
+/// the sweep's fixed build axes, nothing else (`check` builds only this one).
+pub fn shipped(sweep: &Sweep, inherited: ProfileSettings) -> Variant {
+    let mut env = BuildEnv::default();
+    for setting in &sweep.fixed_env {
+        env.set(setting.clone());
+    }
+    Variant::new(inherited, env, None, &id_suffix(sweep))
 }
 
 /// The variants grouped by everything but `strip` and the post-build step, groups in order of

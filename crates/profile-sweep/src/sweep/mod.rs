@@ -69,6 +69,9 @@ pub struct SweepOptions {
     pub cargo: PathBuf,
     /// What the report's recommendations must respect (a rebuild budget).
     pub budget: Budget,
+    /// Build and measure only the profile the crate ships today, whatever the sweep file's
+    /// matrix or ladder says (`check`).
+    pub only_shipped: bool,
     /// Print each row as a JSON object on stdout as soon as it is written
     /// (`--message-format json`; see [`crate::results::messages`]).
     pub json_messages: bool,
@@ -91,6 +94,7 @@ impl SweepOptions {
             shard: None,
             search: false,
             cargo: crate::host::machine::cargo(),
+            only_shipped: false,
             json_messages: false,
             budget: Budget::default(),
         }

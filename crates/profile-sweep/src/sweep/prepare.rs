@@ -82,7 +82,10 @@ impl Prepared {
         let manifest_text = fs::read_to_string(manifest_path)
             .with_context(|| format!("cannot read {}", manifest_path.display()))?;
         let inherited = profiles::inherited_settings(manifest_path, &manifest_text, &sweep)?;
-        let expansion = variants::expand(&sweep, inherited.settings);
+        let mut expansion = variants::expand(&sweep, inherited.settings);
+        if options.only_shipped {
+            expansion.variants = vec![variants::shipped(&sweep, inherited.settings)];
+        }
         if expansion.variants.is_empty() {
             let message = "the exclude rules drop every combination; nothing to build";
             return Err(InputError::in_file(&sweep.file, message)

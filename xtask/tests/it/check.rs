@@ -28,12 +28,7 @@ fn check_builds_only_the_shipped_profile_and_fails_on_a_hard_limit() {
     assert!(markdown.contains("o3-nolto-cgu16-unwind-dbg"), "{markdown}");
 
     // The head commit grows the binary: a soft limit warns, a hard one fails.
-    let main_rs = fixture.path("app/src/main.rs");
-    let grown = std::fs::read_to_string(&main_rs).unwrap().replace(
-        "let greeting =",
-        "if words.len() > 99 { println!(\"{}\", include_str!(\"../Cargo.toml\").repeat(300)); }\n    let greeting =",
-    );
-    std::fs::write(&main_rs, grown).unwrap();
+    fixture.grow_app();
     let warned = check(&["--warn-size-increase", "0.01"]);
     assert!(warned.status.success(), "{}", stderr(&warned));
     assert!(stderr(&warned).contains("(soft limit)"), "{}", stderr(&warned));

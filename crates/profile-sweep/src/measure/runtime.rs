@@ -55,8 +55,9 @@ pub struct Timing {
 pub struct Paired {
     /// Wall time ratio.
     pub wall: Ratio,
-    /// CPU time ratio.
-    pub cpu: Ratio,
+    /// CPU time ratio; `None` when the kernel reported no CPU time for some runs (a program
+    /// shorter than its accounting tick).
+    pub cpu: Option<Ratio>,
 }
 
 /// What measuring gave.
@@ -194,10 +195,11 @@ impl<'a> Sampler<'a> {
     /// This measurement against `baseline`'s, run for run; `None` unless both have at least
     /// two timed runs.
     pub fn paired_with(&self, baseline: &Sampler<'_>) -> Option<Paired> {
-        Some(Paired {
-            wall: paired::ratio(&self.samples, &baseline.samples)?,
-            cpu: paired::ratio(&self.cpu_samples, &baseline.cpu_samples)?,
-        })
+        let cpu_counted = |s: &Sampler<'_>| s.cpu_samples.iter().all(|&ns| ns > 0.0);
+        let cpu = (cpu_counted(self) && cpu_counted(baseline))
+            .then(|| paired::ratio(&self.cpu_samples, &baseline.cpu_samples))
+            .flatten();
+        Some(Paired { wall: paired::ratio(&self.samples, &baseline.samples)?, cpu })
     }
 
     /// The outcome, and the wall time of every process run.

@@ -105,7 +105,9 @@ fn built(rows: &[Row]) -> Vec<&Row> {
 fn deciding_measurement(rows: &[Row]) -> Option<String> {
     let measurements = analysis::measurements(rows);
     let counted = measurements.iter().find(|m| analysis::unit_of(m) == Unit::Instructions);
-    let wall = measurements.iter().find(|m| !m.starts_with("criterion:"));
+    let wall = measurements
+        .iter()
+        .find(|m| !m.starts_with("criterion:") && !analysis::unit_of(m).is_count());
     counted.or(wall).or(measurements.first()).map(|m| (*m).to_owned())
 }
 

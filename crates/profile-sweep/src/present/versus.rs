@@ -29,13 +29,14 @@ impl Clock {
 }
 
 /// The clock a verdict on run `run` rests on: CPU time when a row of the run was flagged
-/// `busy` (the machine ran more than it has cores while timing), else wall time.
+/// `busy` (the machine ran more than it has cores while timing) and CPU time was paired (a
+/// program shorter than the kernel's accounting tick has none), else wall time.
 pub fn clock_for(rows: &[Row], run: &str) -> Clock {
-    let busy = rows.iter().any(|r| {
-        r.measurement.as_deref() == Some(run)
-            && r.noise.as_deref().is_some_and(|n| n.split(';').any(|f| f == "busy"))
-    });
-    if busy { Clock::Cpu } else { Clock::Wall }
+    let of_run = || rows.iter().filter(|r| r.measurement.as_deref() == Some(run));
+    let busy =
+        of_run().any(|r| r.noise.as_deref().is_some_and(|n| n.split(';').any(|f| f == "busy")));
+    let cpu_paired = of_run().any(|r| r.cpu_ratio.is_some());
+    if busy && cpu_paired { Clock::Cpu } else { Clock::Wall }
 }
 
 /// A row's paired ratio on `clock`, if it was paired.

@@ -493,7 +493,7 @@ fn retime(
             .iter()
             .map(|(_, _, s)| {
                 let pair = s.paired_with(&samplers[baseline].2)?;
-                Some(if busy { pair.cpu } else { pair.wall })
+                Some(if busy { pair.cpu.unwrap_or(pair.wall) } else { pair.wall })
             })
             .collect();
         let undecided = paired::undecided(&ratios, crate::present::analysis::TOLERANCE);
@@ -538,13 +538,15 @@ fn fill_run_row(row: &mut Row, timing: &Timing) {
     row.stdout_sha256 = timing.stdout_sha256.clone();
     if let Some(paired) = timing.paired {
         let round = |x: f64| (x * 1e6).round() / 1e6;
-        let (wall, cpu) = (paired.wall, paired.cpu);
+        let wall = paired.wall;
         row.wall_ratio = Some(round(wall.ratio));
         row.wall_ratio_low = Some(round(wall.low));
         row.wall_ratio_high = Some(round(wall.high));
-        row.cpu_ratio = Some(round(cpu.ratio));
-        row.cpu_ratio_low = Some(round(cpu.low));
-        row.cpu_ratio_high = Some(round(cpu.high));
+        if let Some(cpu) = paired.cpu {
+            row.cpu_ratio = Some(round(cpu.ratio));
+            row.cpu_ratio_low = Some(round(cpu.low));
+            row.cpu_ratio_high = Some(round(cpu.high));
+        }
     }
 }
 

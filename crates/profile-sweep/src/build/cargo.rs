@@ -57,7 +57,7 @@ impl BuildFlags {
     /// host triple is `host`. Rustflags are appended to those of `RUSTFLAGS` or
     /// `CARGO_ENCODED_RUSTFLAGS` when set, else passed as `build.rustflags`, which cargo merges
     /// with the workspace's own configuration. `steps` are rustflags of the profile-guided steps
-    /// (see [`crate::build::guided`]), appended last.
+    /// (see [`crate::build::profile_guided`]), appended last.
     pub fn for_env(
         env: &BuildEnv,
         toolchain: Option<&NamedToolchain>,

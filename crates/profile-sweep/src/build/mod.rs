@@ -1,8 +1,8 @@
 //! Stage 4: building one variant with cargo, and the post-build steps ([`cargo`]); the tools of
-//! the profile-guided steps, PGO and BOLT ([`guided`]); running a tool ([`run_tool`]).
+//! the profile-guided steps, PGO and BOLT ([`profile_guided`]); running a tool ([`run_tool`]).
 
 pub mod cargo;
-pub mod guided;
+pub mod profile_guided;
 
 use std::process::{Command, Stdio};
 use std::time::Instant;

@@ -8,15 +8,15 @@ use anyhow::Context;
 
 use super::SweepOptions;
 use super::cache::{self, Cache, Fingerprint, Method};
-use super::guided::PgoFiles;
-use super::measure::{BuiltBench, BuiltVariant, Measurer};
+use super::measurer::{BuiltBench, BuiltVariant, Measurer};
 use super::prepare::Prepared;
 use super::record::{
     Recorder, build_seconds, join_notes, relink_note, to_the_millisecond, write_log,
 };
 use super::schedule::{Executor, Produced, Recipe};
+use super::training::PgoFiles;
 use crate::build::cargo::{self, BuildFlags, BuildOutcome, BuildRequest, CargoTarget};
-use crate::build::guided;
+use crate::build::profile_guided as guided;
 use crate::host::compilers::Compiler;
 use crate::host::machine::cargo_home;
 use crate::manifest::{guard, leftovers};

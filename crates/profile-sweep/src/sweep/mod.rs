@@ -1,6 +1,6 @@
 //! Running a sweep end to end: validate everything (`prepare`), put the profiles in, build
 //! and measure each variant in the order [`schedule`] gives (cargo's work in `executor`, PGO's
-//! and BOLT's training in `guided`, measurements in `measure`), or as a [`search`] asks (through `oracle`; [`replay`] runs the
+//! and BOLT's training in `training`, measurements in `measurer`), or as a [`search`] asks (through `oracle`; [`replay`] runs the
 //! same search against a results file), record a row as each one finishes (`record`), skip
 //! what [`cache`] holds, put the manifest back.
 
@@ -24,8 +24,7 @@ use crate::util::interrupt;
 
 pub mod cache;
 mod executor;
-mod guided;
-mod measure;
+mod measurer;
 mod oracle;
 mod prepare;
 mod record;
@@ -35,6 +34,7 @@ mod replay;
 mod replay_tests;
 pub mod schedule;
 pub mod search;
+mod training;
 
 use executor::CargoExecutor;
 use prepare::Prepared;

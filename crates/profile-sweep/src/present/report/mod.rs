@@ -20,10 +20,10 @@ use crate::results::rows::{self, Row, Status};
 use crate::util::files::write_atomic;
 use crate::util::units::{Unit, human_bytes, thousands};
 
-mod guided;
 mod html;
 mod measurement;
 mod top;
+mod trained;
 
 use measurement::{measurement_section, show};
 
@@ -192,7 +192,7 @@ fn write_report(
     for measurement in &measurements {
         measurement_section(out, rows, measurement, charts, budget)?;
     }
-    guided::guided_section(out, rows, &sizes, &measurements)?;
+    trained::guided_section(out, rows, &sizes, &measurements)?;
     // Effects by instruction counts where there are some (load does not move them), else by
     // the first whole-binary run.
     let steady = measurements.iter().find(|m| analysis::unit_of(m) == Unit::Instructions);

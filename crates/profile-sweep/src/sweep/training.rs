@@ -16,7 +16,7 @@ use std::process::Command;
 use super::executor::{CargoExecutor, Job};
 use crate::build::Step;
 use crate::build::cargo::{self, BuildFlags, BuildOutcome, CargoTarget};
-use crate::build::guided;
+use crate::build::profile_guided as guided;
 use crate::measure::runtime::{Exit, run_to_exit, set_library_path};
 use crate::plan::measures::Run;
 use crate::util::files::remove_dir;

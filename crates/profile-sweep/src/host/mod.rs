@@ -5,5 +5,6 @@
 
 pub mod compilers;
 pub mod machine;
+pub mod tool;
 pub mod toolchain;
 pub mod workspace;

@@ -17,6 +17,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
+use crate::host::tool::Tool;
 use crate::measure::runtime::{Exit, run_to_exit, set_library_path};
 use crate::plan::measures::RunSpec;
 
@@ -73,14 +74,17 @@ pub enum CountOutcome {
     },
 }
 
-/// `valgrind --version`, or why it cannot be run (with the install command).
-pub fn valgrind_version() -> Result<String, String> {
-    let missing = "Valgrind is not installed: apt-get install valgrind (or your system's package)";
-    let output = Command::new("valgrind").arg("--version").output().map_err(|_| missing)?;
-    if !output.status.success() {
-        return Err(missing.to_owned());
+/// Valgrind as found here: its `--version`, or missing with the install command.
+pub fn valgrind() -> Tool<String> {
+    match Command::new("valgrind").arg("--version").output() {
+        Ok(output) if output.status.success() => {
+            Tool::Found(String::from_utf8_lossy(&output.stdout).trim().to_owned())
+        }
+        _ => Tool::missing(
+            "Valgrind is not installed",
+            "apt-get install valgrind (or your system's package)",
+        ),
     }
-    Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
 }
 
 /// Runs `executable` once per `spec` under Cachegrind and reads the count. Also returns the
@@ -179,10 +183,7 @@ mod tests {
     #[test]
     #[ignore = "needs Valgrind: `cargo xtask test` installs it"]
     fn counts_are_exact_and_repeatable() {
-        assert!(
-            valgrind_version().is_ok(),
-            "Valgrind is not installed: `cargo xtask test` installs it"
-        );
+        assert!(valgrind().is_found(), "Valgrind is not installed: `cargo xtask test` installs it");
         let spec = RunSpec {
             name: "t".into(),
             args: vec!["-c".into(), "i=0; while [ $i -lt 200 ]; do i=$((i+1)); done".into()],

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use super::cache::SourceFile;
 use super::record::{Recorder, join_notes, reused_note, write_log};
+use crate::host::tool::Tool;
 use crate::host::workspace::BenchTarget;
 use crate::measure::bloat::Breakdown;
 use crate::measure::criterion::{self, CriterionOutcome};
@@ -111,8 +112,8 @@ pub struct Measurer<'a> {
     measured_runs: Memo<RunOutcome>,
     /// Instruction counts by (sha256, run index).
     counted: Memo<CountOutcome>,
-    /// `valgrind --version`, or why it cannot run.
-    valgrind: Result<String, String>,
+    /// Valgrind, or why it cannot run.
+    valgrind: Tool<String>,
     /// Criterion measurements by (sha256 of the bench executable, bench index).
     measured_benches: Memo<CriterionOutcome>,
     /// Wall time spent in the measured processes.
@@ -126,7 +127,7 @@ impl<'a> Measurer<'a> {
         inputs: &'a [Option<PathBuf>],
         bench_targets: &'a [BenchTarget],
         criterion_dir: PathBuf,
-        valgrind: Result<String, String>,
+        valgrind: Tool<String>,
     ) -> Measurer<'a> {
         Measurer {
             sweep,
@@ -321,7 +322,7 @@ impl<'a> Measurer<'a> {
     fn counts_instructions(&self, index: usize) -> bool {
         match self.sweep.runs[index].spec.instructions {
             Some(wanted) => wanted,
-            None => self.valgrind.is_ok(),
+            None => self.valgrind.is_found(),
         }
     }
 
@@ -343,7 +344,7 @@ impl<'a> Measurer<'a> {
             note: None,
             ..built.size_row.clone()
         };
-        if let Err(missing) = &self.valgrind {
+        if let Some(missing) = self.valgrind.why_missing() {
             row.status = Status::Skipped;
             row.note = Some(format!("skipped: {missing}"));
             recorder.save(row)?;

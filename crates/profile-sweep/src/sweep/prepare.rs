@@ -12,6 +12,7 @@ use super::cache::Fingerprint;
 use crate::error::{InputError, SweepError};
 use crate::host::compilers::Compilers;
 use crate::host::machine::Machine;
+use crate::host::tool::Tool;
 use crate::host::toolchain::{self, Toolchain};
 use crate::host::workspace::{BenchTarget, BuildTarget, Workspace};
 use crate::manifest::profiles;
@@ -55,8 +56,8 @@ pub struct Prepared {
     pub inputs: Vec<Option<PathBuf>>,
     /// The stdin file of each training workload (`sweep.trainings`), generated ones written.
     pub train_inputs: Vec<Option<PathBuf>>,
-    /// `valgrind --version`, or why instructions cannot be counted here.
-    pub valgrind: Result<String, String>,
+    /// Valgrind, or why instructions cannot be counted here.
+    pub valgrind: Tool<String>,
     /// The profile settings the variants inherit (the search starts from them).
     pub inherited: ProfileSettings,
     /// How the search steers, when the sweep searches instead of building the whole grid.
@@ -115,11 +116,11 @@ impl Prepared {
         };
         let inputs = materialise_all(&sweep.runs)?;
         let train_inputs = materialise_all(&sweep.trainings)?;
-        let valgrind = instructions::valgrind_version();
+        let valgrind = instructions::valgrind();
         let search = search_plan(options, &sweep, &valgrind)?;
         let mut notes = expansion.notes;
         notes.extend(training_notes);
-        if let Err(missing) = &valgrind
+        if let Some(missing) = valgrind.why_missing()
             && sweep.runs.iter().any(|r| r.spec.instructions.is_none())
         {
             notes.push(format!("no instruction counts: {missing}"));
@@ -217,7 +218,7 @@ fn check_trainings(sweep: &Sweep, variants: &[Variant]) -> Result<Vec<String>, I
 fn search_plan(
     options: &SweepOptions,
     sweep: &Sweep,
-    valgrind: &Result<String, String>,
+    valgrind: &Tool<String>,
 ) -> Result<Option<SearchPlan>, InputError> {
     if !(options.search || sweep.strategy == Strategy::Search) {
         return Ok(None);
@@ -240,7 +241,7 @@ fn search_plan(
         )
         .with_fix("add a [[run]] table, or sweep the full grid"));
     };
-    let counted = run.spec.instructions.unwrap_or(valgrind.is_ok()) && valgrind.is_ok();
+    let counted = run.spec.instructions.unwrap_or(valgrind.is_found()) && valgrind.is_found();
     let steer_by = if counted {
         instructions::measurement_name(&run.spec.name)
     } else {

@@ -221,13 +221,27 @@ impl Verdict<'_> {
         parts.join(", ")
     }
 
-    /// How the instruction counts the verdict rests on agree with the paired time of the same
-    /// run, over every variant (see [`versus::agreement`]); `None` unless it rests on counts of
-    /// a paired run.
-    pub fn agreement(&self, rows: &[Row]) -> Option<String> {
-        let m = self.measurement.as_deref()?;
-        let (clock, baseline, run) = (self.clock?, self.baseline?, wall_of(m)?);
-        Some(versus::agreement(rows, m, run, &baseline.variant, clock)?.describe(m))
+    /// How the instruction counts the verdict rests on, and the estimated cycles of the same
+    /// run, agree with its paired time over every variant (see [`versus::agreement`]); empty
+    /// unless it rests on counts of a paired run.
+    pub fn agreement(&self, rows: &[Row]) -> Vec<String> {
+        let (Some(m), Some(clock), Some(baseline)) =
+            (self.measurement.as_deref(), self.clock, self.baseline)
+        else {
+            return Vec::new();
+        };
+        let Some(run) = wall_of(m) else { return Vec::new() };
+        // The instruction counts, then the estimated cycles of the same run.
+        let cycles = crate::measure::instructions::cycles_measurement_name(run);
+        [m, cycles.as_str()]
+            .into_iter()
+            .filter_map(|counted| {
+                Some(
+                    versus::agreement(rows, counted, run, &baseline.variant, clock)?
+                        .describe(counted),
+                )
+            })
+            .collect()
     }
 
     /// The rule that chose, for the report: `the smallest variant within 10% of the fastest by

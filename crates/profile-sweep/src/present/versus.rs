@@ -118,16 +118,20 @@ impl Agreement<'_> {
     /// One sentence for the report.
     pub fn describe(&self, counted: &str) -> String {
         let clock = self.clock.name();
+        let counts = match analysis::unit_of(counted) {
+            crate::util::units::Unit::Cycles => "Estimated cycles",
+            _ => "Instruction counts",
+        };
         let mut text = if self.apart.is_empty() {
             format!(
-                "Instruction counts and paired {clock} agree: for all {} variants compared with the baseline, the count ratio lies within {}% of the {clock} interval",
+                "{counts} and paired {clock} agree: for all {} variants compared with the baseline, the count ratio lies within {}% of the {clock} interval",
                 self.compared,
                 TOLERANCE * 100.0
             )
         } else {
             let names: Vec<String> = self.apart.iter().map(|(v, ..)| format!("`{v}`")).collect();
             format!(
-                "Instruction counts and paired {clock} disagree for {} of {} variants ({}): there the count ratio lies more than {}% outside the {clock} interval, so `{counted}` does not stand for time",
+                "{counts} and paired {clock} disagree for {} of {} variants ({}): there the count ratio lies more than {}% outside the {clock} interval, so `{counted}` does not stand for time",
                 self.apart.len(),
                 self.compared,
                 names.join(", "),
@@ -205,5 +209,7 @@ mod tests {
         let text = agreement.describe("instructions:run");
         assert!(text.contains("disagree for 1 of 2 variants (`b`)"), "{text}");
         assert!(text.contains("1.010x the baseline's count against 1.500x"), "{text}");
+        let cycles = agreement.describe("cycles:run");
+        assert!(cycles.starts_with("Estimated cycles and paired CPU time disagree"), "{cycles}");
     }
 }

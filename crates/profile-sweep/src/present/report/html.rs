@@ -173,14 +173,15 @@ fn measurement(rows: &[Row], name: &str, by_build: bool) -> Measurement {
 fn verdict_block(rows: &[Row]) -> String {
     let Some(verdict) = crate::present::verdict::verdict(rows) else { return String::new() };
     let snippet = snippet::profile_snippet(verdict.chosen, "release").unwrap_or_else(|e| e);
-    let agreement = verdict.agreement(rows).map(|a| format!("<p>{}</p>\n", code_spans(&a)));
+    let agreement: String =
+        verdict.agreement(rows).iter().map(|a| format!("<p>{}</p>\n", code_spans(a))).collect();
     format!(
         "<section id=\"verdict\">\n<h2>Verdict</h2>\n<pre><code>{}</code></pre>\n<p><code>{}</code>: {}</p>\n<p>{}.</p>\n{}</section>\n",
         escape(&snippet),
         escape(&verdict.chosen.variant),
         code_spans(&verdict.against(rows)),
         code_spans(&verdict.standing(rows)),
-        agreement.unwrap_or_default()
+        agreement
     )
 }
 

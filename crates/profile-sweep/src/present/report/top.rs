@@ -29,7 +29,7 @@ pub(super) fn verdict_section(out: &mut String, rows: &[Row]) -> fmt::Result {
         verdict.against(rows)
     )?;
     writeln!(out, "- {}.", verdict.standing(rows))?;
-    if let Some(agreement) = verdict.agreement(rows) {
+    for agreement in verdict.agreement(rows) {
         writeln!(out, "- {agreement}")?;
     }
     match verdict.baseline {

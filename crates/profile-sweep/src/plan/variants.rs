@@ -152,19 +152,31 @@ pub fn expand(sweep: &Sweep, inherited: ProfileSettings) -> Expansion {
             }
         }
     }
-    // A grid is said against the profile the crate ships today: measure it too, first (so every
-    // shard measures it as its reference).
-    if let Plan::Matrix { exclude, .. } = &sweep.plan {
-        let is_shipped = |v: &Variant| v.settings == inherited && v.env == base_env;
-        let excluded = exclude.iter().any(|rule| matches_rule(&inherited, rule));
-        if sweep.strategy == Strategy::Grid && !excluded && !variants.iter().any(is_shipped) {
-            let variant = shipped(sweep, inherited);
-            notes.push(format!("added `{}`, the profile the crate ships today: the baseline every change is said against (the matrix does not hold it)", variant.id));
-            variants.insert(0, variant);
-        }
+    // Every sweep is said against the profile the crate ships today: measure it too, first (so
+    // every shard measures it as its reference, and a ladder climbs from it). Not in a search,
+    // nor where an exclude rule drops it.
+    let excluded = match &sweep.plan {
+        Plan::Matrix { exclude, .. } => exclude.iter().any(|rule| matches_rule(&inherited, rule)),
+        Plan::Ladder(_) => false,
+    };
+    let is_shipped = |v: &Variant| v.settings == inherited && v.env == base_env;
+    if sweep.strategy == Strategy::Grid && !excluded && !variants.iter().any(is_shipped) {
+        let mut variant = shipped(sweep, inherited);
+        let held = match &sweep.plan {
+            Plan::Ladder(_) => {
+                variant.step = Some(SHIPPED_STEP.to_owned());
+                "the ladder's first step adds settings to it"
+            }
+            Plan::Matrix { .. } => "the matrix does not hold it",
+        };
+        notes.push(format!("added `{}`, the profile the crate ships today: the baseline every change is said against ({held})", variant.id));
+        variants.insert(0, variant);
     }
     Expansion { variants, notes }
 }
+
+/// The step label of the shipped profile when a ladder does not start from it.
+pub const SHIPPED_STEP: &str = "as shipped today";
 
 /// The variant built with the profile the crate ships today: the settings `inherited` gives and
 /// the sweep's fixed build axes, nothing else (`check` builds only this one).
@@ -351,6 +363,27 @@ mod tests {
     }
 
     #[test]
+    fn a_ladder_that_does_not_start_from_the_shipped_profile_climbs_from_it() {
+        let e = expand_text(
+            "package = \"p\"\n[profile]\nopt-level = \"z\"\n[[ladder]]\nstep = \"z\"\n[[ladder]]\nstep = \"+ strip\"\nstrip = true\n",
+        );
+        assert_eq!(
+            ids(&e),
+            [
+                "o3-thinlocal-cgu16-unwind-dbg",
+                "oz-thinlocal-cgu16-unwind-dbg",
+                "oz-thinlocal-cgu16-unwind-sym"
+            ]
+        );
+        assert_eq!(e.variants[0].step.as_deref(), Some(SHIPPED_STEP));
+        assert!(
+            e.notes[0].contains("the ladder's first step adds settings to it"),
+            "{:?}",
+            e.notes
+        );
+    }
+
+    #[test]
     fn fixed_keys_change_the_id_but_stay_stable() {
         let a = expand_text("package = \"p\"\n[profile]\ndebug = 1\n[[ladder]]\nstep = \"a\"\n");
         let b = expand_text("package = \"p\"\n[profile]\ndebug = 1\n[[ladder]]\nstep = \"b\"\n");
@@ -363,6 +396,8 @@ mod tests {
         let fixed_axis = expand_text(
             "package = \"p\"\n[profile]\npanic = \"abort\"\n[[ladder]]\nstep = \"a\"\n",
         );
-        assert_eq!(fixed_axis.variants[0].id, "o3-thinlocal-cgu16-abort-dbg");
+        // The fixed axis is not the shipped profile, which comes first.
+        let ids: Vec<&str> = fixed_axis.variants.iter().map(|v| v.id.as_str()).collect();
+        assert_eq!(ids, ["o3-thinlocal-cgu16-unwind-dbg", "o3-thinlocal-cgu16-abort-dbg"]);
     }
 }

@@ -272,9 +272,10 @@ pub struct Row {
     /// runs on); empty for other variants.
     pub trained_on: Option<String>,
     /// `true` for the variant built with the profile the crate ships today: the inherited
-    /// profile as the manifest has it, with no build axis beyond the sweep's fixed ones (a
-    /// ladder's first step, or that point of a matrix). Reports say every change against it.
-    /// Empty in files from before this column.
+    /// profile as the manifest has it, with no build axis beyond the sweep's fixed ones. Every
+    /// sweep but a search builds it, first: a ladder or matrix that does not hold it gets it
+    /// added (a ladder's step `as shipped today`). Reports say every change against it. Empty in
+    /// files from before this column.
     pub baseline: Option<bool>,
     /// A whole-binary run's wall time as a ratio to the baseline's, from rounds that timed
     /// both (`measure-order = "interleaved"`): the geometric mean of the per-round ratios

@@ -104,7 +104,7 @@ pub fn points<'a>(rows: &'a [Row], measurement: &str) -> Vec<Point<'a>> {
 }
 
 /// The whole-binary run a measurement belongs to: `convert` for `instructions:convert`.
-fn run_of(measurement: &str) -> &str {
+pub fn run_of(measurement: &str) -> &str {
     let counted = measurement.strip_prefix(instructions::PREFIX);
     counted.or_else(|| measurement.strip_prefix(instructions::CYCLES_PREFIX)).unwrap_or(measurement)
 }

@@ -41,6 +41,7 @@ pub struct Verdict<'a> {
 /// The verdict of `rows`, `None` when no variant built.
 pub fn verdict(rows: &[Row]) -> Option<Verdict<'_>> {
     let sizes = built(rows);
+    let goal = goal_of(rows);
     // The variant marked as the profile shipped today; in files from before that column, a
     // ladder's first step (it adds nothing to the inherited profile).
     let marked = sizes.iter().copied().find(|r| r.baseline == Some(true));
@@ -49,7 +50,7 @@ pub fn verdict(rows: &[Row]) -> Option<Verdict<'_>> {
         let chosen = sizes.iter().copied().min_by_key(|r| analysis::shipped_size(r))?;
         return Some(Verdict {
             chosen,
-            goal: goal_of(rows),
+            goal,
             measurement: None,
             baseline,
             tied: Vec::new(),
@@ -65,8 +66,8 @@ pub fn verdict(rows: &[Row]) -> Option<Verdict<'_>> {
         (Some(run), Some(clock)) if !counted => versus::paired_points(rows, run, clock),
         _ => None,
     };
-    let points = paired.clone().unwrap_or_else(|| analysis::points(rows, &measurement));
-    let goal = goal_of(rows);
+    let is_paired = paired.is_some();
+    let points = paired.unwrap_or_else(|| analysis::points(rows, &measurement));
     let pick = match goal {
         Goal::Balanced => analysis::smallest_near_fastest(&points)?,
         Goal::Size => analysis::fastest_near_smallest(&points)?,
@@ -79,7 +80,7 @@ pub fn verdict(rows: &[Row]) -> Option<Verdict<'_>> {
     let clock = clock.filter(|c| paired_run(c).is_some());
     let measurement = Some(measurement);
     let mut verdict = Verdict { chosen, goal, measurement, baseline, tied, clock, tentative: None };
-    verdict.tentative = verdict.why_tentative(rows, pick.chosen, paired.is_some());
+    verdict.tentative = verdict.why_tentative(rows, pick.chosen, is_paired);
     Some(verdict)
 }
 
@@ -88,10 +89,10 @@ fn goal_of(rows: &[Row]) -> Goal {
     rows.iter().find_map(|r| r.goal.as_deref()).and_then(Goal::parse).unwrap_or_default()
 }
 
-/// The whole-binary run behind a measurement: itself, or the run an instruction count counted;
-/// `None` for a criterion bench.
+/// The whole-binary run behind a measurement: itself, or the run a count (instructions,
+/// estimated cycles) counted; `None` for a criterion bench.
 pub fn run_of(measurement: &str) -> Option<&str> {
-    let run = wall_of(measurement).unwrap_or(measurement);
+    let run = analysis::run_of(measurement);
     (!run.starts_with("criterion:")).then_some(run)
 }
 
@@ -148,8 +149,7 @@ impl Verdict<'_> {
         let time = versus::ratio_of(rows, &self.chosen.variant, run, clock)?;
         let count = mean_of(rows, &self.chosen.variant, counted)?
             / mean_of(rows, &baseline.variant, counted)?;
-        let apart = count < time.low / (1.0 + TOLERANCE) || count > time.high * (1.0 + TOLERANCE);
-        apart.then(|| format!(
+        versus::count_apart(count, &time).then(|| format!(
             "by `{counted}` it runs {} the baseline's instructions, but its paired {} is {} the baseline's: a count is not a time, and here they disagree by more than {}%",
             times(count), clock.name(), time.describe(), TOLERANCE * 100.0
         ))

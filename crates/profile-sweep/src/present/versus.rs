@@ -70,6 +70,12 @@ pub fn paired_points<'a>(rows: &'a [Row], run: &str, clock: Clock) -> Option<Vec
         .collect()
 }
 
+/// Whether a count ratio to the baseline lies more than [`TOLERANCE`] outside the interval of
+/// the paired time ratio: the count and the time disagree.
+pub fn count_apart(count: f64, time: &Ratio) -> bool {
+    count < time.low / (1.0 + TOLERANCE) || count > time.high * (1.0 + TOLERANCE)
+}
+
 /// How well instruction counts agree with a paired time, against the baseline.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Agreement<'a> {
@@ -106,11 +112,7 @@ pub fn agreement<'a>(
     }
     let gap = |(_, c, t): &(&str, f64, Ratio)| (t.ratio / c).ln().abs();
     let widest = pairs.iter().copied().max_by(|a, b| gap(a).total_cmp(&gap(b)));
-    let apart = pairs
-        .iter()
-        .copied()
-        .filter(|(_, c, t)| *c < t.low / (1.0 + TOLERANCE) || *c > t.high * (1.0 + TOLERANCE))
-        .collect();
+    let apart = pairs.iter().copied().filter(|(_, c, t)| count_apart(*c, t)).collect();
     (!pairs.is_empty()).then_some(Agreement { clock, compared: pairs.len(), apart, widest })
 }
 

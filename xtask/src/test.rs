@@ -24,7 +24,11 @@ const INSTALLERS: [(&str, &str, &str); 5] = [
         "rustup's llvm-tools and BOLT 19 (apt-get)",
         "the PGO and BOLT test and sweeps/pgo.toml",
     ),
-    ("install-measurement.sh", "Valgrind (apt-get)", "instruction counts under load"),
+    (
+        "install-measurement.sh",
+        "Valgrind (apt-get), gungraun-runner 0.20.0 (cargo install)",
+        "instruction counts under load, gungraun benches",
+    ),
     (
         "install-browser.sh",
         "Chromium (apt-get) and puppeteer-core (npm, into target/tools/)",

@@ -20,7 +20,7 @@ fn unknown_package_lists_the_packages() {
     let err = refused(&fixture, "# sweep\npackage = \"ap\"\n[matrix]\nlto = [true]\n");
     assert!(err.contains("sweep.toml:2:11: no package `ap` in the workspace"), "{err}");
     assert!(
-        err.contains("fix: use one of its packages: app, old-bench, picky, quiet-lib, timed"),
+        err.contains("fix: use one of its packages: app, counted-lib, divan-lib, nightly-lib, old-bench, picky, quiet-lib, timed"),
         "{err}"
     );
 }

@@ -10,6 +10,7 @@ mod committed;
 mod criterion;
 mod fixture;
 mod guided;
+mod harnesses;
 mod install;
 mod interrupt;
 mod paired;

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# What instruction counts need: Valgrind (Cachegrind). Idempotent; `.ci/run` runs it.
+# What instruction counts need: Valgrind (Cachegrind), and gungraun-runner for gungraun benches.
+# Idempotent; `.ci/run` runs it.
 set -euo pipefail
 
 if ! command -v valgrind >/dev/null; then
@@ -10,3 +11,11 @@ if ! command -v valgrind >/dev/null; then
     fi
 fi
 valgrind --version
+
+# gungraun's benches hand their work to a runner of exactly their own version: the one the
+# fixture's counted-lib locks (xtask/tests/fixtures/tiny/Cargo.lock).
+GUNGRAUN_VERSION=0.20.0
+if [ "$(gungraun-runner --version 2>/dev/null || true)" != "gungraun-runner $GUNGRAUN_VERSION" ]; then
+    cargo install --quiet --locked gungraun-runner --version "$GUNGRAUN_VERSION"
+fi
+gungraun-runner --version

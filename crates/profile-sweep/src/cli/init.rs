@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use crate::cli::Door;
 use crate::error::{InputError, SweepError};
 use crate::host::workspace::{Package, Workspace};
+use crate::plan::measurement::Harness;
 use crate::plan::settings::BaseProfile;
 use crate::plan::spec::Sweep;
 use crate::plan::starter::{Preset, Subject, starter};
@@ -107,19 +108,22 @@ pub fn subject(
 ) -> Result<Subject, InputError> {
     let package = choose_package(workspace, package)?;
     let bin = choose_bin(workspace, package, bin)?;
-    let benches = match package.criterion_version {
-        Some(_) => package.benches.clone(),
-        None => Vec::new(),
-    };
+    // When the package's bench crates and the bench's source do not tell, the first crate:
+    // the file says which, for the user to check.
+    let benches: Vec<(String, Harness)> = package
+        .benches
+        .iter()
+        .map(|bench| {
+            let harness = package.harness_of(bench).unwrap_or_else(|several| several[0]);
+            (bench.clone(), harness)
+        })
+        .collect();
     if bin.is_none() && benches.is_empty() {
         return Err(InputError::in_file(
             &workspace.root_manifest,
-            format!(
-                "package `{}` has no binary and no criterion bench: nothing to measure",
-                package.name
-            ),
+            format!("package `{}` has no binary and no bench target: nothing to measure", package.name),
         )
-        .with_fix("choose a package with a binary with --package NAME, or add a criterion bench"));
+        .with_fix("choose a package with a binary with --package NAME, or add a bench (criterion, divan, gungraun or libtest)"));
     }
     Ok(Subject {
         package: package.name.clone(),

@@ -1,6 +1,7 @@
 //! The summary a finished sweep prints: sizes, runtimes with intervals, noise and where the
 //! files are.
 
+use crate::plan::measurement::MeasurementName;
 use crate::present::analysis;
 use crate::results::rows::{Row, Status};
 use crate::sweep::SweepSummary;
@@ -40,14 +41,15 @@ pub fn print_summary(report: &SweepSummary) {
     let runtime_rows = report.rows.iter().filter(|r| r.measurement.is_some());
     for name in analysis::measurements(&report.rows) {
         let unit = analysis::unit_of(name);
-        let what = if name.starts_with("criterion:") {
-            "criterion, per iteration; mean and 95% confidence interval"
-        } else if unit == Unit::Instructions {
-            "whole binary under Cachegrind; exact count, not time"
-        } else if unit == Unit::Cycles {
-            "whole binary under Cachegrind; estimated from a simulated cache, exact"
-        } else {
-            "whole binary, per run; mean and 95% confidence interval"
+        let parsed = MeasurementName::parse(name);
+        let what = match (parsed.is_bench(), unit) {
+            (true, Unit::Nanoseconds) => {
+                format!("{}; mean and 95% confidence interval", parsed.describe())
+            }
+            (_, Unit::Nanoseconds) => {
+                "whole binary, per run; mean and 95% confidence interval".to_owned()
+            }
+            (_, _) => format!("{}; exact count, not time", parsed.describe()),
         };
         println!("\n{name} ({what}; panic strategy in effect)");
         for row in runtime_rows.clone().filter(|r| r.measurement.as_deref() == Some(name)) {

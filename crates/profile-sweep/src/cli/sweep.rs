@@ -198,7 +198,7 @@ impl Sweep {
 
 fn zero_config_note(door: &Door, own: &Path, file: &Path, package: &str) {
     eprintln!(
-        "profile-sweep: no sweep file ({} does not exist), so this is the zero-config sweep: the seed article's five-step ladder on `{package}`, sizes and build times (plus its criterion benches, if any), written to {}.\n  To time your own workloads or choose other settings: `{} init` writes {}; edit it and sweep again.",
+        "profile-sweep: no sweep file ({} does not exist), so this is the zero-config sweep: the seed article's five-step ladder on `{package}`, sizes and build times (plus its benches, if any), written to {}.\n  To time your own workloads or choose other settings: `{} init` writes {}; edit it and sweep again.",
         own.display(),
         file.display(),
         door.name,

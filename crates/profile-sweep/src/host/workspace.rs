@@ -7,6 +7,7 @@ use anyhow::Context;
 use cargo_metadata::{MetadataCommand, TargetKind};
 
 use crate::error::{InputError, SweepError};
+use crate::plan::measurement::Harness;
 use crate::plan::measures::Bench;
 use crate::plan::spec::Sweep;
 
@@ -32,11 +33,16 @@ pub struct Package {
     pub bin_sources: Vec<(String, PathBuf)>,
     /// Its bench targets.
     pub benches: Vec<String>,
+    /// The root source file of each bench target, by target name.
+    pub bench_sources: Vec<(String, PathBuf)>,
     /// The `required-features` of its binary and bench targets that have some, by target name.
     pub required_features: Vec<(String, Vec<String>)>,
     /// The version of criterion it depends on, as `Cargo.lock` resolves it (`None` without a
     /// lockfile or without criterion).
     pub criterion_version: Option<String>,
+    /// The bench harnesses among its dependencies (of any kind), as its manifest declares
+    /// them.
+    pub harnesses: Vec<Harness>,
     /// The directory of its manifest (cargo runs benches from there).
     pub dir: PathBuf,
 }
@@ -57,6 +63,8 @@ pub struct BuildTarget {
 /// A `[[bench]]` of a sweep, as found in the workspace.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BenchTarget {
+    /// The harness it is written with.
+    pub harness: Harness,
     /// The directory of its package's manifest (cargo runs benches from there).
     pub dir: PathBuf,
     /// Its `required-features`, which every build of it enables.
@@ -121,6 +129,12 @@ impl Workspace {
                         .map(|t| (t.name.clone(), t.src_path.clone().into_std_path_buf()))
                         .collect(),
                     benches: targets(TargetKind::Bench),
+                    bench_sources: p
+                        .targets
+                        .iter()
+                        .filter(|t| t.kind.contains(&TargetKind::Bench))
+                        .map(|t| (t.name.clone(), t.src_path.clone().into_std_path_buf()))
+                        .collect(),
                     required_features: p
                         .targets
                         .iter()
@@ -134,6 +148,12 @@ impl Workspace {
                     criterion_version: lock
                         .as_ref()
                         .and_then(|lock| locked_dependency_version(lock, &p.name, "criterion")),
+                    harnesses: Harness::ALL
+                        .into_iter()
+                        .filter(|h| {
+                            p.dependencies.iter().any(|d| h.crates().contains(&d.name.as_str()))
+                        })
+                        .collect(),
                     dir: p
                         .manifest_path
                         .parent()
@@ -186,9 +206,12 @@ impl Workspace {
             let message = format!("package `{name}` has no bench target `{}`", bench.spec.bench);
             return Err(sweep.error_at(bench.bench_offset, message).with_fix(fix));
         }
+        let harness = Self::harness_of(sweep, bench, package)?;
         let whole = |d: std::time::Duration| d.subsec_nanos() == 0;
-        if let Some(version) =
-            package.criterion_version.as_deref().filter(|v| v.starts_with("0.3."))
+        if let Some(version) = package
+            .criterion_version
+            .as_deref()
+            .filter(|v| v.starts_with("0.3.") && harness == Harness::Criterion)
             && !(whole(bench.spec.warm_up) && whole(bench.spec.measurement))
         {
             let message = format!(
@@ -199,7 +222,26 @@ impl Workspace {
             return Err(sweep.error_at(bench.bench_offset, message).with_fix(fix));
         }
         let features = package.required_features_of(&bench.spec.bench).to_vec();
-        Ok(BenchTarget { dir: package.dir.clone(), features })
+        Ok(BenchTarget { harness, dir: package.dir.clone(), features })
+    }
+
+    /// The harness a `[[bench]]` is written with: as the sweep file says, else the one bench
+    /// crate its package depends on, else libtest (which needs no crate).
+    fn harness_of(sweep: &Sweep, bench: &Bench, package: &Package) -> Result<Harness, InputError> {
+        let name = &package.name;
+        if let Some(harness) = bench.spec.harness {
+            return Ok(harness);
+        }
+        package.harness_of(&bench.spec.bench).map_err(|several| {
+            let names: Vec<&str> = several.iter().map(|h| h.key()).collect();
+            let message = format!(
+                "`{name}` depends on {}: which harness is bench `{}` written with?",
+                names.join(" and "),
+                bench.spec.bench
+            );
+            let fix = format!("add harness = \"{}\" (or another) to its [[bench]]", names[0]);
+            sweep.error_at(bench.bench_offset, message).with_fix(fix)
+        })
     }
 
     /// Finds the sweep's package and binary, or says which ones exist. A package without a
@@ -300,6 +342,34 @@ fn locked_dependency_version(
 }
 
 impl Package {
+    /// The harness bench target `bench` is written with: the one bench crate the package
+    /// depends on, libtest if none; with several, the one whose entry point its source file
+    /// names (`criterion_main!`, `divan::main`, gungraun's `main!`, `#[bench]`). `Err` lists
+    /// the candidates when that does not tell.
+    pub fn harness_of(&self, bench: &str) -> Result<Harness, Vec<Harness>> {
+        match self.harnesses.as_slice() {
+            [] => return Ok(Harness::Libtest),
+            [only] => return Ok(*only),
+            _ => {}
+        }
+        let source = self.bench_sources.iter().find(|(name, _)| name == bench);
+        let text = source.and_then(|(_, path)| std::fs::read_to_string(path).ok());
+        let named = |harness: &Harness| {
+            let markers: &[&str] = match harness {
+                Harness::Criterion => &["criterion_main!"],
+                Harness::Divan => &["divan::main"],
+                Harness::Gungraun => &["library_benchmark_group!", "binary_benchmark_group!"],
+                Harness::Libtest => &["#[bench]"],
+            };
+            text.as_deref().is_some_and(|t| markers.iter().any(|m| t.contains(m)))
+        };
+        let candidates = self.harnesses.iter().copied().chain([Harness::Libtest]);
+        match candidates.filter(named).collect::<Vec<_>>()[..] {
+            [only] => Ok(only),
+            _ => Err(self.harnesses.clone()),
+        }
+    }
+
     /// The `required-features` of target `name` (empty if it has none).
     pub fn required_features_of(&self, name: &str) -> &[String] {
         self.required_features
@@ -311,7 +381,38 @@ impl Package {
 
 #[cfg(test)]
 mod tests {
-    use super::locked_dependency_version;
+    use super::{Harness, Package, locked_dependency_version};
+
+    #[test]
+    fn a_benchs_harness_is_its_packages_one_bench_crate_or_what_its_source_calls() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = |name: &str, text: &str| {
+            let path = dir.path().join(format!("{name}.rs"));
+            std::fs::write(&path, text).unwrap();
+            (name.to_owned(), path)
+        };
+        let package = |harnesses: Vec<Harness>| Package {
+            name: "p".into(),
+            bins: vec![],
+            bin_sources: vec![],
+            benches: vec!["walk".into(), "plain".into(), "odd".into()],
+            bench_sources: vec![
+                source("walk", "fn main() { divan::main(); }"),
+                source("plain", "#![feature(test)]\n#[bench]\nfn b(_: &mut test::Bencher) {}"),
+                source("odd", "fn main() {}"),
+            ],
+            required_features: vec![],
+            criterion_version: None,
+            harnesses,
+            dir: dir.path().to_owned(),
+        };
+        assert_eq!(package(vec![]).harness_of("walk"), Ok(Harness::Libtest));
+        assert_eq!(package(vec![Harness::Divan]).harness_of("odd"), Ok(Harness::Divan));
+        let both = package(vec![Harness::Criterion, Harness::Divan]);
+        assert_eq!(both.harness_of("walk"), Ok(Harness::Divan));
+        assert_eq!(both.harness_of("plain"), Ok(Harness::Libtest));
+        assert_eq!(both.harness_of("odd"), Err(vec![Harness::Criterion, Harness::Divan]));
+    }
 
     #[test]
     fn the_locked_version_of_a_dependency_is_found_with_one_or_several_versions() {

@@ -6,117 +6,48 @@
 //! mean with its 95% confidence interval (ns per iteration), and `sample.json` the raw samples.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 use serde::Deserialize;
 
+use crate::measure::bench::{self, BenchOutcome, BenchRun, Estimate};
 use crate::measure::noise::Load;
 use crate::measure::runtime::{self, Exit};
 use crate::measure::stats::Summary;
-use crate::plan::measures::CriterionSpec;
 use crate::util::files::remove_dir;
+use crate::util::units::Unit;
 
-/// One benchmark's result, per iteration, in nanoseconds.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Estimate {
-    /// Criterion's full id, e.g. `json2csv/convert`.
-    pub id: String,
-    /// Mean (criterion's bootstrap point estimate).
-    pub mean: f64,
-    /// Lower bound of the mean's confidence interval.
-    pub ci_low: f64,
-    /// Upper bound of the mean's confidence interval.
-    pub ci_high: f64,
-    /// The confidence level of that interval (0.95 unless the bench changed it).
-    pub confidence_level: f64,
-    /// Median.
-    pub median: f64,
-    /// Standard deviation.
-    pub std_dev: f64,
-    /// Fastest sample, per iteration.
-    pub min: f64,
-    /// Slowest sample, per iteration.
-    pub max: f64,
-    /// Number of samples.
-    pub samples: u32,
-}
-
-impl Estimate {
-    /// The estimate as a timing summary (per iteration, ns).
-    pub fn summary(&self) -> Summary {
-        Summary {
-            samples: self.samples as usize,
-            mean: self.mean,
-            median: self.median,
-            min: self.min,
-            max: self.max,
-            std_dev: self.std_dev,
-            ci_low: self.ci_low,
-            ci_high: self.ci_high,
-        }
-    }
-}
-
-/// What running a bench executable gave.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CriterionOutcome {
-    /// Criterion ran and wrote at least one estimate; one per benchmark, sorted by id.
-    Measured {
-        /// One estimate per benchmark.
-        estimates: Vec<Estimate>,
-        /// How busy the machine was before and after the run.
-        load: Load,
-    },
-    /// The process failed, timed out, or measured nothing.
-    Failed {
-        /// Why.
-        reason: String,
-        /// The first lines of its stderr.
-        stderr: String,
-    },
-}
-
-/// Runs `executable` (a criterion bench built by `cargo bench --no-run`) the way `cargo bench`
-/// would, from `package_dir`, writing criterion's files to `home` (emptied first), with
-/// `library_path` as `LD_LIBRARY_PATH` if given. Also returns the wall time of the bench process.
-pub fn run(
-    executable: &Path,
-    spec: &CriterionSpec,
-    package_dir: &Path,
-    home: &Path,
-    library_path: Option<&Path>,
-) -> Result<(CriterionOutcome, Duration)> {
+/// Runs a criterion bench (built by `cargo bench --no-run`) the way `cargo bench` would,
+/// writing criterion's files to its home (emptied first). Also returns the wall time of the
+/// bench process.
+pub fn run(bench: &BenchRun<'_>) -> Result<(BenchOutcome, Duration)> {
+    let (home, spec) = (bench.home, bench.spec);
     remove_dir(home)?;
     std::fs::create_dir_all(home).with_context(|| format!("cannot create {}", home.display()))?;
-    let mut command = Command::new(executable);
-    command
-        .arg("--bench")
-        .arg("--noplot")
-        .args(["--warm-up-time", &seconds_arg(spec.warm_up)])
-        .args(["--measurement-time", &seconds_arg(spec.measurement)])
-        .args(["--sample-size", &spec.sample_size.to_string()])
-        .args(spec.filter.as_deref())
-        .current_dir(package_dir)
-        .env("CRITERION_HOME", home);
-    runtime::set_library_path(&mut command, library_path);
+    let mut args: Vec<String> = vec!["--bench".into(), "--noplot".into()];
+    args.extend(["--warm-up-time".into(), seconds_arg(spec.warm_up)]);
+    args.extend(["--measurement-time".into(), seconds_arg(spec.measurement)]);
+    args.extend(["--sample-size".into(), spec.sample_size.to_string()]);
+    args.extend(spec.filter.clone());
+    let mut command = bench::command(bench, &args);
+    command.env("CRITERION_HOME", home);
     let mut load = Load::new(Load::available_cpus());
     load.sample();
-    let exit = runtime::run_to_exit(&mut command, None, spec.timeout, false)?;
+    let exit = runtime::run_to_exit(&mut command, None, spec.timeout, runtime::Stdout::Discard)?;
     load.sample();
     let outcome = match exit.exit {
         Exit::Success => match read_estimates(home)? {
-            estimates if estimates.is_empty() => CriterionOutcome::Failed {
+            estimates if estimates.is_empty() => BenchOutcome::Failed {
                 reason: match &spec.filter {
                     Some(filter) => format!("no benchmark matched the filter {filter:?}"),
                     None => "the bench wrote no criterion estimates (is it a criterion bench with harness = false?)".to_owned(),
                 },
                 stderr: exit.stderr,
             },
-            estimates => CriterionOutcome::Measured { estimates, load },
+            estimates => BenchOutcome::Measured { estimates, load },
         },
-        failed => CriterionOutcome::Failed { reason: failed.to_string(), stderr: exit.stderr },
+        failed => BenchOutcome::Failed { reason: failed.to_string(), stderr: exit.stderr },
     };
     Ok((outcome, exit.elapsed))
 }
@@ -194,23 +125,31 @@ fn read_benchmark(new: &Path) -> Result<Estimate> {
     let per_iteration: Vec<f64> =
         sample.times.iter().zip(&sample.iters).map(|(time, iters)| time / iters).collect();
     let mean = estimates.mean;
+    let level = mean.confidence_interval.confidence_level;
     Ok(Estimate {
         id: benchmark.full_id,
-        mean: mean.point_estimate,
-        ci_low: mean.confidence_interval.lower_bound,
-        ci_high: mean.confidence_interval.upper_bound,
-        confidence_level: mean.confidence_interval.confidence_level,
-        median: estimates.median.point_estimate,
-        std_dev: estimates.std_dev.point_estimate,
-        min: per_iteration.iter().copied().fold(f64::INFINITY, f64::min),
-        max: per_iteration.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-        samples: per_iteration.len() as u32,
+        unit: Unit::Nanoseconds,
+        summary: Summary {
+            samples: per_iteration.len(),
+            mean: mean.point_estimate,
+            median: estimates.median.point_estimate,
+            min: per_iteration.iter().copied().fold(f64::INFINITY, f64::min),
+            max: per_iteration.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            std_dev: estimates.std_dev.point_estimate,
+            ci_low: mean.confidence_interval.lower_bound,
+            ci_high: mean.confidence_interval.upper_bound,
+        },
+        // The columns say 95%; a bench that changed criterion's level says so.
+        how: (level != 0.95)
+            .then(|| format!("criterion's interval is {:.0}%, not 95%", level * 100.0)),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plan::measurement::Harness;
+    use crate::plan::measures::BenchSpec;
 
     fn fixture_home() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/criterion-home")
@@ -223,13 +162,14 @@ mod tests {
         assert_eq!(estimates.len(), 1);
         let e = &estimates[0];
         assert_eq!(e.id, "json2csv/convert");
-        assert_eq!(e.mean, 6346499.206);
-        assert_eq!((e.ci_low, e.ci_high), (6286988.381849999, 6427545.949799997));
-        assert_eq!(e.confidence_level, 0.95);
-        assert_eq!(e.median, 6259245.5);
-        assert_eq!(e.std_dev, 366864.5083110837);
-        assert_eq!(e.samples, 100);
-        assert_eq!((e.min, e.max), (6199339.8, 9284208.6));
+        let s = &e.summary;
+        assert_eq!(s.mean, 6346499.206);
+        assert_eq!((s.ci_low, s.ci_high), (6286988.381849999, 6427545.949799997));
+        assert_eq!(e.how, None, "a 95% interval, as the columns say");
+        assert_eq!(s.median, 6259245.5);
+        assert_eq!(s.std_dev, 366864.5083110837);
+        assert_eq!(s.samples, 100);
+        assert_eq!((s.min, s.max), (6199339.8, 9284208.6));
     }
 
     #[test]
@@ -246,16 +186,19 @@ mod tests {
 
     #[test]
     fn measurement_names_say_they_come_from_criterion() {
-        let spec = CriterionSpec {
+        let spec = BenchSpec {
             package: "p".into(),
             bench: "b".into(),
+            harness: None,
             filter: None,
             warm_up: Duration::from_secs(1),
             measurement: Duration::from_secs(1),
             sample_size: 10,
+            repeats: 5,
             timeout: Duration::from_secs(60),
         };
-        assert_eq!(spec.measurement_name(Some("g/f")), "criterion:g/f");
-        assert_eq!(spec.measurement_name(None), "criterion:b");
+        let name = |id| spec.measurement_name(Harness::Criterion, id, Unit::Nanoseconds);
+        assert_eq!(name(Some("g/f")), "criterion:g/f");
+        assert_eq!(name(None), "criterion:b");
     }
 }

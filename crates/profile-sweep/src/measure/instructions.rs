@@ -18,7 +18,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 
 use crate::host::tool::Tool;
-use crate::measure::runtime::{Exit, run_to_exit, set_library_path};
+use crate::measure::runtime::{Exit, Stdout, run_to_exit, set_library_path};
 use crate::plan::measures::RunSpec;
 
 /// How much longer than a plain run a run under Cachegrind may take before it is killed
@@ -110,7 +110,7 @@ pub fn count(
         .args(&spec.args)
         .current_dir(&spec.cwd);
     set_library_path(&mut command, library_path);
-    let exit = run_to_exit(&mut command, stdin, spec.timeout * SLOWDOWN_ALLOWED, false)?;
+    let exit = run_to_exit(&mut command, stdin, spec.timeout * SLOWDOWN_ALLOWED, Stdout::Discard)?;
     if exit.exit != Exit::Success {
         let outcome = CountOutcome::Failed {
             reason: format!("under Valgrind, {}", exit.exit),

@@ -162,7 +162,8 @@ impl<'a> Sampler<'a> {
         // The first run's output is hashed; before the timed runs when there is a warm-up.
         let hash_stdout = self.done == 0 && spec.check_output;
         self.load.sample();
-        let exit = run_to_exit(&mut command, self.subject.stdin, spec.timeout, hash_stdout)?;
+        let stdout = if hash_stdout { Stdout::Hash } else { Stdout::Discard };
+        let exit = run_to_exit(&mut command, self.subject.stdin, spec.timeout, stdout)?;
         self.load.sample();
         self.in_processes += exit.elapsed;
         if exit.exit != Exit::Success {
@@ -272,21 +273,33 @@ pub struct ProcessExit {
     pub stderr: String,
     /// sha256 of its stdout, when asked for.
     pub stdout_sha256: Option<String>,
+    /// Its stdout, when asked for.
+    pub stdout: Option<String>,
+}
+
+/// What becomes of a measured process's stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stdout {
+    /// Discarded.
+    Discard,
+    /// Kept in a temporary file and hashed ([`ProcessExit::stdout_sha256`]).
+    Hash,
+    /// Kept as text ([`ProcessExit::stdout`]): a bench harness's table.
+    Keep,
 }
 
 /// Runs `command` to its end in a process group of its own (so a signal to the sweep stops
-/// it), with `stdin` from a file or none, stdout discarded (or, with `hash_stdout`, kept in a
-/// temporary file and hashed), and a timeout.
+/// it), with `stdin` from a file or none, stdout as `stdout` says, and a timeout.
 #[cfg(unix)]
 pub fn run_to_exit(
     command: &mut Command,
     stdin: Option<&Path>,
     timeout: Duration,
-    hash_stdout: bool,
+    stdout_use: Stdout,
 ) -> Result<ProcessExit> {
     let mut stderr =
         tempfile::tempfile().context("cannot create a file for the process's stderr")?;
-    let stdout = if hash_stdout {
+    let stdout = if stdout_use != Stdout::Discard {
         Some(tempfile::tempfile().context("cannot create a file for the process's stdout")?)
     } else {
         None
@@ -348,15 +361,13 @@ pub fn run_to_exit(
     if exit != Exit::Success {
         let _ = stderr.rewind().and_then(|_| stderr.read_to_string(&mut text));
     }
-    let stdout_sha256 = match stdout {
-        Some(mut file) => {
-            file.rewind()?;
-            let mut bytes = Vec::new();
-            file.read_to_end(&mut bytes)?;
-            Some(sha256_hex(&bytes))
-        }
-        None => None,
-    };
+    let mut bytes = Vec::new();
+    if let Some(mut file) = stdout {
+        file.rewind()?;
+        file.read_to_end(&mut bytes)?;
+    }
+    let stdout_sha256 = (stdout_use == Stdout::Hash).then(|| sha256_hex(&bytes));
+    let stdout = (stdout_use == Stdout::Keep).then(|| String::from_utf8_lossy(&bytes).into_owned());
     Ok(ProcessExit {
         exit,
         elapsed,
@@ -365,6 +376,7 @@ pub fn run_to_exit(
         sys: timeval(rusage.ru_stime),
         stderr: first_error_lines(&text),
         stdout_sha256,
+        stdout,
     })
 }
 
@@ -375,7 +387,7 @@ pub fn run_to_exit(
     command: &mut Command,
     _stdin: Option<&Path>,
     _timeout: Duration,
-    _hash_stdout: bool,
+    _stdout_use: Stdout,
 ) -> Result<ProcessExit> {
     anyhow::bail!(
         "running {} is not supported on this platform yet: timed runs, instruction counts and criterion benches need the Unix process API; sizes and build times are measured",

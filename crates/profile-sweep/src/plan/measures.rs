@@ -1,5 +1,6 @@
 //! What to measure on each built variant, as the sweep file asked: whole-binary runs
-//! (`[[run]]`) and criterion bench targets (`[[bench]]`). The measuring modules take these.
+//! (`[[run]]`) and bench targets (`[[bench]]`: criterion, divan, gungraun or libtest). The
+//! measuring modules take these.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -7,7 +8,9 @@ use std::time::Duration;
 use toml::Spanned;
 
 use crate::error::InputError;
+use crate::plan::measurement::Harness;
 use crate::plan::raw;
+use crate::util::units::Unit;
 
 /// How to run the executable: a validated `[[run]]` of a sweep file.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,42 +41,57 @@ pub struct RunSpec {
 
 /// A validated `[[bench]]` of a sweep file: which bench target to run and how long.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CriterionSpec {
+pub struct BenchSpec {
     /// The package holding the bench target.
     pub package: String,
     /// The bench target (`cargo bench --bench NAME`).
     pub bench: String,
-    /// Criterion's benchmark filter (a regular expression); `None` runs every benchmark.
+    /// The harness it is written with, when the sweep file says (`harness`); otherwise the
+    /// workspace tells (the bench crate its package depends on, or libtest).
+    pub harness: Option<Harness>,
+    /// The harness's benchmark filter (criterion: a regular expression; divan and libtest: a
+    /// substring; gungraun: passed as its `--filter`); `None` runs every benchmark.
     pub filter: Option<String>,
     /// `--warm-up-time`.
     pub warm_up: Duration,
     /// `--measurement-time`.
     pub measurement: Duration,
-    /// `--sample-size` (criterion's minimum is 10).
+    /// `--sample-size` (criterion's minimum is 10); divan's `--sample-count`.
     pub sample_size: u32,
+    /// How many times a divan or libtest bench runs: neither gives an interval, so the
+    /// interval comes from the per-process results (at least 2).
+    pub repeats: u32,
     /// A run taking longer is killed and the measurement fails.
     pub timeout: Duration,
 }
 
-impl CriterionSpec {
-    /// The `measurement` column of a row for `benchmark` (criterion's full id), or for the
-    /// whole bench target when it has no benchmark to name (it failed).
-    pub fn measurement_name(&self, benchmark: Option<&str>) -> String {
-        format!("criterion:{}", benchmark.unwrap_or(&self.bench))
+impl BenchSpec {
+    /// The `measurement` column of a row for `benchmark` (the harness's id) in `unit`, or for
+    /// the whole bench target when it has no benchmark to name (it failed).
+    pub fn measurement_name(
+        &self,
+        harness: Harness,
+        benchmark: Option<&str>,
+        unit: Unit,
+    ) -> String {
+        harness.measurement_name(benchmark.unwrap_or(&self.bench), unit)
     }
 }
 
-/// A validated `[[bench]]`: a criterion bench target and where its package was named.
+/// A validated `[[bench]]`: a bench target and where its package was named.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bench {
-    /// Package, target, filter and criterion's timing options.
-    pub spec: CriterionSpec,
+    /// Package, target, harness, filter and the harness's timing options.
+    pub spec: BenchSpec,
     /// Where the package was written (the `package` key, or the bench table when it is the
     /// sweep's own package), for errors that need the workspace.
     pub package_offset: usize,
     /// Where the bench target was named.
     pub bench_offset: usize,
 }
+
+/// How many times a divan or libtest bench runs unless the sweep file says (`repeats`).
+pub const DEFAULT_REPEATS: u32 = 5;
 
 /// A validated `[[run]]`: how to run the built executable, and what to feed it.
 #[derive(Debug, Clone, PartialEq)]
@@ -335,19 +353,40 @@ pub(super) fn validate_bench(
                 .with_fix("sample-size takes an integer from 10 (criterion's minimum) to 100000"));
         }
     };
+    let repeats = match bench.repeats {
+        None => DEFAULT_REPEATS,
+        Some(v) if (2..=1000).contains(v.get_ref()) => *v.get_ref() as u32,
+        Some(v) => {
+            return Err(at(v.span().start, format!("invalid repeats {}", v.get_ref()))
+                .with_fix("repeats takes an integer from 2 (an interval needs two) to 1000"));
+        }
+    };
+    let harness = match bench.harness {
+        None => None,
+        Some(h) => match Harness::parse(h.get_ref()) {
+            Some(harness) => Some(harness),
+            None => {
+                let keys: Vec<&str> = Harness::ALL.iter().map(|h| h.key()).collect();
+                return Err(at(h.span().start, format!("unknown harness {:?}", h.get_ref()))
+                    .with_fix(format!("harness is one of {}", keys.join(", "))));
+            }
+        },
+    };
     let (package, package_offset) = match &bench.package {
         Some(package) => (package.get_ref().clone(), package.span().start),
         None => (sweep_package.get_ref().clone(), table),
     };
     let bench_offset = bench.bench.span().start;
     Ok(Bench {
-        spec: CriterionSpec {
+        spec: BenchSpec {
             package,
             bench: bench.bench.into_inner(),
+            harness,
             filter: bench.filter,
             warm_up,
             measurement,
             sample_size,
+            repeats,
             timeout,
         },
         package_offset,

@@ -3,6 +3,7 @@
 //! build ([`variants`]); and the commented starter files `init` writes ([`starter`]).
 
 pub mod build_env;
+pub mod measurement;
 pub mod measures;
 mod raw;
 pub mod settings;

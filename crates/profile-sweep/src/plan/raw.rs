@@ -47,6 +47,8 @@ pub struct Bench {
     pub measurement_seconds: Option<Spanned<f64>>,
     pub sample_size: Option<Spanned<i64>>,
     pub timeout_seconds: Option<Spanned<f64>>,
+    pub harness: Option<Spanned<String>>,
+    pub repeats: Option<Spanned<i64>>,
 }
 
 /// A whole-binary run.

@@ -2,6 +2,8 @@
 //! package from a preset, which the user edits to go further (pure text; the facts come from
 //! the workspace).
 
+use crate::plan::measurement::Harness;
+
 /// The crate a starter file sweeps, as found in its workspace.
 #[derive(Debug, Clone, Default)]
 pub struct Subject {
@@ -9,8 +11,8 @@ pub struct Subject {
     pub package: String,
     /// Its binary; `None` for a library, swept through its benches alone.
     pub bin: Option<String>,
-    /// Its criterion bench targets.
-    pub benches: Vec<String>,
+    /// Its bench targets, each with the harness it is written with.
+    pub benches: Vec<(String, Harness)>,
     /// The criterion version of its lock file, when it uses criterion.
     pub criterion_version: Option<String>,
     /// The workspace's `[profile.release]` as it is, one `key = value` per line.
@@ -165,22 +167,38 @@ fn runs(text: &mut String, subject: &Subject) {
 }
 
 fn benches(text: &mut String, subject: &Subject) {
-    let Some(version) = &subject.criterion_version else { return };
     if subject.benches.is_empty() {
         return;
     }
-    text.push_str(&format!(
-        "\n# Criterion {version}'s view, for every variant (benches build with panic = \"unwind\"\n\
-         # whatever the profile says). Short timings keep the sweep affordable; criterion's own\n\
-         # defaults are 3 s warm-up, 5 s measurement and 100 samples{}.\n",
-        if version.starts_with("0.3.") { "; criterion 0.3 takes whole seconds only" } else { "" }
-    ));
-    for bench in &subject.benches {
+    text.push_str(
+        "\n# The benches' view, for every variant (benches build with panic = \"unwind\" whatever\n\
+         # the profile says). Short timings keep the sweep affordable.\n",
+    );
+    for (bench, harness) in &subject.benches {
         text.push_str(&format!(
-            "[[bench]]\npackage = {}\nbench = {}\nwarm-up-seconds = 1\nmeasurement-seconds = 2\n\n",
+            "[[bench]]\npackage = {}\nbench = {}\nharness = \"{harness}\"\n",
             quoted(&subject.package),
             quoted(bench)
         ));
+        text.push_str(&match harness {
+            Harness::Criterion => {
+                let version = subject.criterion_version.as_deref().unwrap_or("?");
+                let old = if version.starts_with("0.3.") { "; 0.3 takes whole seconds only" } else { "" };
+                format!(
+                    "# criterion {version}'s defaults are 3 s warm-up, 5 s measurement, 100 samples{old}\n\
+                     warm-up-seconds = 1\nmeasurement-seconds = 2\n\n"
+                )
+            }
+            Harness::Divan => "# divan gives no interval: the bench runs `repeats` times and the interval\n\
+                 # comes from those runs' means\nmeasurement-seconds = 1\nrepeats = 5\n\n"
+                .to_owned(),
+            Harness::Gungraun => "# exact instruction counts and estimated cycles; needs Valgrind and\n\
+                 # `cargo install gungraun-runner --version <gungraun's version in Cargo.lock>`\n\n"
+                .to_owned(),
+            Harness::Libtest => "# #[bench] builds on nightly only: add toolchain = \"nightly\" to [build]\n\
+                 # (stable variants are skipped); runs `repeats` times for an interval\nrepeats = 5\n\n"
+                .to_owned(),
+        });
     }
 }
 
@@ -200,7 +218,7 @@ mod tests {
         Subject {
             package: "tool".into(),
             bin: Some("tool".into()),
-            benches: vec!["speed".into()],
+            benches: vec![("speed".into(), Harness::Criterion), ("walk".into(), Harness::Divan)],
             criterion_version: Some("0.8.1".into()),
             release: vec!["lto = true".into()],
         }
@@ -225,7 +243,13 @@ mod tests {
         let text = starter(&subject(), Preset::Ladder, "mine");
         assert!(text.contains("package = \"tool\"\nbin = \"tool\"\n"), "{text}");
         assert!(text.contains("#   lto = true\n"), "{text}");
-        assert!(text.contains("[[bench]]\npackage = \"tool\"\nbench = \"speed\"\n"), "{text}");
+        assert!(
+            text.contains(
+                "[[bench]]\npackage = \"tool\"\nbench = \"speed\"\nharness = \"criterion\"\n"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("bench = \"walk\"\nharness = \"divan\"\n"), "{text}");
         assert!(text.contains("# [[run]]"), "{text}");
         assert!(text.contains("# [[train]]") && text.contains("pgo = [false, true]"), "{text}");
     }

@@ -2,8 +2,8 @@
 //! the two recommendations the report makes. Pure functions of the CSV rows; charts and the
 //! report only format what this module computes.
 
-use crate::measure::instructions;
 use crate::plan::build_env::EnvSetting;
+use crate::plan::measurement::MeasurementName;
 use crate::results::rows::{Row, Status};
 use crate::util::units::Unit;
 
@@ -24,20 +24,20 @@ pub struct Point<'a> {
 /// What the numbers of `measurement` count: instructions for `instructions:<run>`, estimated
 /// cycles for `cycles:<run>`, else time.
 pub fn unit_of(measurement: &str) -> Unit {
-    if measurement.starts_with(instructions::PREFIX) {
-        Unit::Instructions
-    } else if measurement.starts_with(instructions::CYCLES_PREFIX) {
-        Unit::Cycles
-    } else {
-        Unit::Nanoseconds
-    }
+    MeasurementName::parse(measurement).unit
+}
+
+/// Whether a bench target measured `measurement` (criterion, divan, gungraun, libtest), not a
+/// whole-binary run.
+pub fn is_bench(measurement: &str) -> bool {
+    MeasurementName::parse(measurement).is_bench()
 }
 
 /// The measurements present in `rows`, in order of first appearance; whole-binary runs come
-/// before criterion benchmarks, since they measure what ships.
+/// before benchmarks, since they measure what ships.
 pub fn measurements(rows: &[Row]) -> Vec<&str> {
     let mut names = distinct(rows.iter().filter_map(|r| r.measurement.as_deref()));
-    names.sort_by_key(|name| name.starts_with("criterion:"));
+    names.sort_by_key(|name| is_bench(name));
     names
 }
 
@@ -105,8 +105,7 @@ pub fn points<'a>(rows: &'a [Row], measurement: &str) -> Vec<Point<'a>> {
 
 /// The whole-binary run a measurement belongs to: `convert` for `instructions:convert`.
 pub fn run_of(measurement: &str) -> &str {
-    let counted = measurement.strip_prefix(instructions::PREFIX);
-    counted.or_else(|| measurement.strip_prefix(instructions::CYCLES_PREFIX)).unwrap_or(measurement)
+    MeasurementName::parse(measurement).run().unwrap_or(measurement)
 }
 
 /// The rows of the run behind `measurement` whose output differs from the first variant's

@@ -12,6 +12,7 @@
 //! smallest variant, and says so.
 
 use crate::measure::paired::{Change, Ratio};
+use crate::plan::measurement::MeasurementName;
 use crate::plan::spec::Goal;
 use crate::present::analysis::{self, Point, TOLERANCE};
 use crate::present::versus::{self, Clock};
@@ -90,10 +91,9 @@ fn goal_of(rows: &[Row]) -> Goal {
 }
 
 /// The whole-binary run behind a measurement: itself, or the run a count (instructions,
-/// estimated cycles) counted; `None` for a criterion bench.
+/// estimated cycles) counted; `None` for a benchmark.
 pub fn run_of(measurement: &str) -> Option<&str> {
-    let run = analysis::run_of(measurement);
-    (!run.starts_with("criterion:")).then_some(run)
+    MeasurementName::parse(measurement).run()
 }
 
 /// The size rows of the variants that built and have a size.
@@ -102,13 +102,12 @@ fn built(rows: &[Row]) -> Vec<&Row> {
     analysis::size_rows(rows).into_iter().filter(ok).collect()
 }
 
-/// Instruction counts first, then the first whole-program wall time, then criterion.
+/// Instruction counts first, then the first whole-program wall time, then benchmarks.
 fn deciding_measurement(rows: &[Row]) -> Option<String> {
     let measurements = analysis::measurements(rows);
     let counted = measurements.iter().find(|m| analysis::unit_of(m) == Unit::Instructions);
-    let wall = measurements
-        .iter()
-        .find(|m| !m.starts_with("criterion:") && !analysis::unit_of(m).is_count());
+    let wall =
+        measurements.iter().find(|m| !analysis::is_bench(m) && !analysis::unit_of(m).is_count());
     counted.or(wall).or(measurements.first()).map(|m| (*m).to_owned())
 }
 
@@ -362,7 +361,8 @@ pub fn mean_of(rows: &[Row], variant: &str, measurement: &str) -> Option<f64> {
 
 /// The wall-time measurement of the run an instruction count belongs to.
 pub fn wall_of(measurement: &str) -> Option<&str> {
-    measurement.strip_prefix(crate::measure::instructions::PREFIX)
+    let name = MeasurementName::parse(measurement);
+    name.run().filter(|_| name.unit == Unit::Instructions)
 }
 
 /// The alternatives beside the verdict: the smallest variant, the fastest by the deciding

@@ -154,8 +154,9 @@ pub struct Row {
     /// Size of its `.text` sections.
     pub text_bytes: Option<u64>,
     /// Name of the runtime measurement, empty on a size row: a `[[run]]`'s name (mean wall time
-    /// per run), `criterion:<id>` (criterion's mean time per iteration) or `instructions:<run>`
-    /// (the run's instruction count, see `unit`).
+    /// per run), `instructions:<run>` (the run's instruction count, see `unit`), or a
+    /// benchmark (`criterion:<id>`, `divan:<id>`, ...): every kind is in
+    /// [`crate::plan::measurement`].
     pub measurement: Option<String>,
     /// Mean runtime, ns.
     pub mean_ns: Option<f64>,

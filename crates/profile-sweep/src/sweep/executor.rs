@@ -24,12 +24,13 @@ use crate::measure::binary;
 use crate::measure::bloat::{self, Analysis, Breakdown};
 use crate::measure::shipping;
 use crate::plan::build_env::NO_DEFAULT_FEATURES;
+use crate::plan::measurement::Harness;
 use crate::plan::settings::{Setting, Strip};
 use crate::plan::variants::Variant;
 use crate::results::rows::{Row, Status};
 use crate::util::files::{remove_dir, remove_file};
 use crate::util::interrupt;
-use crate::util::units::thousands;
+use crate::util::units::{Unit, thousands};
 
 /// Builds variants with cargo and measures them, recording rows as it goes.
 pub struct CargoExecutor<'a> {
@@ -615,15 +616,24 @@ impl CargoExecutor<'_> {
             BuildOutcome::Failed { errors, .. } => {
                 let profile = built.variant.profile_name();
                 write_log(&log, &format!("profile {profile}, bench {}\n\n{errors}\n", spec.bench))?;
+                let harness = self.prepared.bench_targets[index].harness;
+                let (status, why) = if harness == Harness::Libtest
+                    && !built.size_row.rustc.contains("nightly")
+                {
+                    let why = "libtest's #[bench] builds on nightly only: add toolchain = \"nightly\" to [build]";
+                    (Status::Skipped, why)
+                } else {
+                    (Status::BuildFailed, "the bench target failed to build")
+                };
                 let row = Row {
-                    status: Status::BuildFailed,
-                    measurement: Some(spec.measurement_name(None)),
-                    note: Some(format!("the bench target failed to build; see {}", log.display())),
+                    status,
+                    measurement: Some(spec.measurement_name(harness, None, Unit::Nanoseconds)),
+                    note: Some(format!("{why}; see {}", log.display())),
                     ..built.size_row.clone()
                 };
                 self.recorder.save(row)?;
                 built.benches.push(None);
-                Ok(format!("; bench {} build-failed, see {}", spec.bench, log.display()))
+                Ok(format!("; bench {} {status} ({why}), see {}", spec.bench, log.display()))
             }
         }
     }

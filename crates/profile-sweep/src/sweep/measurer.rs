@@ -9,8 +9,8 @@ use super::cache::SourceFile;
 use super::record::{Recorder, join_notes, reused_note, write_log};
 use crate::host::tool::Tool;
 use crate::host::workspace::BenchTarget;
+use crate::measure::bench::{self, BenchOutcome, BenchRun};
 use crate::measure::bloat::Breakdown;
-use crate::measure::criterion::{self, CriterionOutcome};
 use crate::measure::instructions::{self, CountOutcome};
 use crate::measure::noise::Noise;
 use crate::measure::paired::{self, Ratio};
@@ -22,7 +22,7 @@ use crate::plan::variants::Variant;
 use crate::results::rows::{Row, Status};
 use crate::util::files::remove_file;
 use crate::util::interrupt;
-use crate::util::units::{human_ns, thousands};
+use crate::util::units::{Unit, human_ns, thousands};
 
 /// A variant whose binary (and benches) are built, waiting to be measured.
 pub struct BuiltVariant {
@@ -115,7 +115,7 @@ pub struct Measurer<'a> {
     /// Valgrind, or why it cannot run.
     valgrind: Tool<String>,
     /// Criterion measurements by (sha256 of the bench executable, bench index).
-    measured_benches: Memo<CriterionOutcome>,
+    measured_benches: Memo<BenchOutcome>,
     /// Wall time spent in the measured processes.
     pub child_seconds: f64,
 }
@@ -400,9 +400,9 @@ impl<'a> Measurer<'a> {
         Ok(summary)
     }
 
-    /// Runs criterion bench number `index` for the variant (or reuses the measurement of a
-    /// byte-identical bench executable), writes one row per benchmark, and returns a summary
-    /// fragment.
+    /// Runs bench number `index` for the variant with its harness (or reuses the measurement
+    /// of a byte-identical bench executable), writes one row per benchmark and unit, and
+    /// returns a summary fragment.
     fn measure_bench(
         &mut self,
         built: &BuiltVariant,
@@ -413,14 +413,23 @@ impl<'a> Measurer<'a> {
             return Ok(String::new());
         };
         let spec = &self.sweep.benches[index].spec;
-        let home = self.criterion_dir.join(&built.variant.id).join(&spec.bench);
-        let dir = &self.bench_targets[index].dir;
-        let library_path = bench.library_path.as_deref();
+        let target = &self.bench_targets[index];
+        let harness = target.harness;
+        // criterion's homes stay where they always were: `<work>/criterion/<variant>/<bench>`.
+        let home = self.criterion_dir.with_file_name(harness.key());
+        let home = home.join(&built.variant.id).join(&spec.bench);
+        let run = BenchRun {
+            executable: &bench.executable,
+            spec,
+            package_dir: &target.dir,
+            home: &home,
+            library_path: bench.library_path.as_deref(),
+        };
         let measured = self.measured_benches.get_or_measure(
             (bench.sha256.clone(), index),
             &built.variant.id,
             &mut self.child_seconds,
-            || criterion::run(&bench.executable, spec, dir, &home, library_path),
+            || bench::run(harness, &run),
         )?;
         let Some((measured_as, outcome)) = measured else { return Ok(String::new()) };
         let mut notes: Vec<String> = measured_as.iter().map(|twin| reused_note(twin)).collect();
@@ -428,46 +437,53 @@ impl<'a> Measurer<'a> {
         notes.extend(bench_panic_note(built.variant.settings.panic, effective.as_deref()));
         let template = Row { panic_effective: effective, measured_as, ..built.size_row.clone() };
         let log = recorder.log_path(&built.variant, Some(&format!("bench-{}", spec.bench)));
-        match outcome {
-            CriterionOutcome::Measured { estimates, load } => {
+        let whole = spec.measurement_name(harness, None, Unit::Nanoseconds);
+        let (status, reason) = match outcome {
+            BenchOutcome::Measured { estimates, load } => {
                 remove_file(&log)?;
                 let mut summary = String::new();
                 for estimate in estimates {
-                    let name = spec.measurement_name(Some(&estimate.id));
+                    let name = spec.measurement_name(harness, Some(&estimate.id), estimate.unit);
                     let mut row = Row { measurement: Some(name.clone()), ..template.clone() };
-                    let timing = estimate.summary();
-                    row.fill_timing(&timing);
-                    // Criterion's raw runs are not read here: the interval and the load judge it.
-                    let noise = Noise::assess(&[], &timing, &load);
-                    row.noise = noise.flags();
-                    row.runnable_max = load.runnable_max();
+                    row.fill_timing(&estimate.summary);
                     let mut notes = notes.clone();
-                    notes.extend(noise.describe());
+                    notes.extend(estimate.how.clone());
+                    if estimate.unit.is_count() {
+                        row.unit = Some(estimate.unit.noun().to_owned());
+                        summary.push_str(&format!(
+                            "; {name} {}",
+                            estimate.unit.exact(estimate.summary.mean)
+                        ));
+                    } else {
+                        // The harness's raw runs are not read here: the interval and the load
+                        // judge it.
+                        let noise = Noise::assess(&[], &estimate.summary, &load);
+                        row.noise = noise.flags();
+                        row.runnable_max = load.runnable_max();
+                        notes.extend(noise.describe());
+                        let s = &estimate.summary;
+                        let half_width = (s.ci_high - s.mean) / s.mean * 100.0;
+                        summary
+                            .push_str(&format!("; {name} {} ±{half_width:.1}%", human_ns(s.mean)));
+                    }
                     row.note = (!notes.is_empty()).then(|| notes.join("; "));
-                    let half_width = (estimate.ci_high - estimate.mean) / estimate.mean * 100.0;
-                    summary.push_str(&format!(
-                        "; {name} {} ±{half_width:.1}%",
-                        human_ns(estimate.mean)
-                    ));
                     recorder.save(row)?;
                 }
-                Ok(summary)
+                return Ok(summary);
             }
-            CriterionOutcome::Failed { reason, stderr } => {
+            BenchOutcome::Failed { reason, stderr } => {
                 let text =
                     format!("{} bench {}: {reason}\n\n{stderr}\n", built.variant.id, spec.bench);
                 write_log(&log, &text)?;
-                notes.insert(0, reason.clone());
-                let row = Row {
-                    status: Status::RunFailed,
-                    measurement: Some(spec.measurement_name(None)),
-                    note: Some(notes.join("; ")),
-                    ..template
-                };
-                recorder.save(row)?;
-                Ok(format!("; bench {} run-failed ({reason}), see {}", spec.bench, log.display()))
+                (Status::RunFailed, format!("{reason}, see {}", log.display()))
             }
-        }
+            BenchOutcome::Missing { why } => (Status::Skipped, why),
+        };
+        notes.insert(0, reason.clone());
+        let row =
+            Row { status, measurement: Some(whole), note: Some(notes.join("; ")), ..template };
+        recorder.save(row)?;
+        Ok(format!("; bench {} {status} ({reason})", spec.bench))
     }
 }
 

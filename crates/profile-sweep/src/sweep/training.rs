@@ -17,7 +17,7 @@ use super::executor::{CargoExecutor, Job};
 use crate::build::Step;
 use crate::build::cargo::{self, BuildFlags, BuildOutcome, CargoTarget};
 use crate::build::profile_guided as guided;
-use crate::measure::runtime::{Exit, run_to_exit, set_library_path};
+use crate::measure::runtime::{Exit, Stdout, run_to_exit, set_library_path};
 use crate::plan::measures::Run;
 use crate::util::files::remove_dir;
 use crate::util::interrupt;
@@ -69,7 +69,7 @@ pub fn train(
             let mut command = Command::new(executable);
             command.args(&spec.args).current_dir(&spec.cwd).envs(vars.iter().cloned());
             set_library_path(&mut command, Some(library_path));
-            let exit = run_to_exit(&mut command, input.as_deref(), spec.timeout, false)?;
+            let exit = run_to_exit(&mut command, input.as_deref(), spec.timeout, Stdout::Discard)?;
             if exit.exit != Exit::Success {
                 let why = format!("training run `{}` {}:\n{}", spec.name, exit.exit, exit.stderr);
                 return Ok(Err(why));

@@ -17,6 +17,7 @@ use super::{
     Chart, FONT, FRONTIER_COLOR, TIED_COLOR, draw_caption, drawing, rebuild_stem, size_range,
     size_ticks, tradeoff_stem,
 };
+use crate::plan::measurement::{Harness, MeasurementName, Source};
 use crate::present::analysis::{self, Point};
 use crate::present::build_time;
 use crate::results::rows::Row;
@@ -46,8 +47,9 @@ impl RuntimeAxis {
         let desc = if measured_unit.is_count() {
             // A count is exact: no whiskers; and its spread is small against the axis from 0.
             format!("{} ({unit_name}, exact, Cachegrind); axis from 0", measured_unit.noun())
-        } else if measurement.starts_with("criterion:") {
-            format!("runtime (criterion, mean per iteration, {unit_name}); whiskers: 95% CI")
+        } else if let Source::Bench(harness, _) = MeasurementName::parse(measurement).source {
+            let statistic = if harness == Harness::Libtest { "median" } else { "mean" };
+            format!("runtime ({harness}, {statistic} per iteration, {unit_name}); whiskers: 95% CI")
         } else {
             format!("runtime (whole binary, mean per run, {unit_name}); whiskers: 95% CI")
         };

@@ -3,6 +3,7 @@
 
 use std::fmt::{self, Write};
 
+use crate::plan::measurement::MeasurementName;
 use crate::present::analysis::{self, Pick, Point, TOLERANCE};
 use crate::present::build_time::{self, Budget, REBUILD_TIE};
 use crate::present::chart::{rebuild_stem, runtime_stem, tradeoff_stem};
@@ -47,15 +48,15 @@ pub(super) fn measurement_section(
     charts: &[String],
     budget: &Budget,
 ) -> fmt::Result {
-    let criterion = measurement.starts_with("criterion:");
-    let kind = if criterion {
-        "criterion benchmark, mean time per iteration"
-    } else if analysis::unit_of(measurement) == Unit::Instructions {
-        "whole binary under Cachegrind, instructions executed: repeatable under any load, but not time"
-    } else if analysis::unit_of(measurement) == Unit::Cycles {
-        "whole binary under Cachegrind, estimated cycles (L1 hits + 5 x LL hits + 35 x RAM accesses on a fixed simulated cache): repeatable under any load, closer to time than instructions, but an estimate"
-    } else {
-        "whole binary, mean wall time per run"
+    let name = MeasurementName::parse(measurement);
+    let kind = match (name.is_bench(), name.unit) {
+        (false, Unit::Instructions) => {
+            "whole binary under Cachegrind, instructions executed: repeatable under any load, but not time"
+        }
+        (false, Unit::Cycles) => {
+            "whole binary under Cachegrind, estimated cycles (L1 hits + 5 x LL hits + 35 x RAM accesses on a fixed simulated cache): repeatable under any load, closer to time than instructions, but an estimate"
+        }
+        _ => name.describe(),
     };
     writeln!(out, "## `{measurement}` ({kind})\n")?;
     let chart = format!("{}.svg", tradeoff_stem(measurement));

@@ -196,7 +196,7 @@ fn write_report(
     // Effects by instruction counts where there are some (load does not move them), else by
     // the first whole-binary run.
     let steady = measurements.iter().find(|m| analysis::unit_of(m) == Unit::Instructions);
-    if let Some(by) = steady.or(measurements.iter().find(|m| !m.starts_with("criterion:"))) {
+    if let Some(by) = steady.or(measurements.iter().find(|m| !analysis::is_bench(m))) {
         effects_section(out, rows, by)?;
     }
     changes_section(out, rows, &sizes, breakdown)?;
@@ -451,7 +451,7 @@ fn changes_section(
         sizes.to_vec()
     } else {
         let Some(measurement) =
-            analysis::measurements(rows).into_iter().find(|m| !m.starts_with("criterion:"))
+            analysis::measurements(rows).into_iter().find(|m| !analysis::is_bench(m))
         else {
             return Ok(());
         };

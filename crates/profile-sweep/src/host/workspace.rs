@@ -119,22 +119,19 @@ impl Workspace {
                         .map(|t| t.name.clone())
                         .collect()
                 };
+                let sources = |kind: TargetKind| {
+                    p.targets
+                        .iter()
+                        .filter(|t| t.kind.contains(&kind))
+                        .map(|t| (t.name.clone(), t.src_path.clone().into_std_path_buf()))
+                        .collect()
+                };
                 Package {
                     name: p.name.to_string(),
                     bins: targets(TargetKind::Bin),
-                    bin_sources: p
-                        .targets
-                        .iter()
-                        .filter(|t| t.kind.contains(&TargetKind::Bin))
-                        .map(|t| (t.name.clone(), t.src_path.clone().into_std_path_buf()))
-                        .collect(),
+                    bin_sources: sources(TargetKind::Bin),
                     benches: targets(TargetKind::Bench),
-                    bench_sources: p
-                        .targets
-                        .iter()
-                        .filter(|t| t.kind.contains(&TargetKind::Bench))
-                        .map(|t| (t.name.clone(), t.src_path.clone().into_std_path_buf()))
-                        .collect(),
+                    bench_sources: sources(TargetKind::Bench),
                     required_features: p
                         .targets
                         .iter()

@@ -1,35 +1,25 @@
 //! Bench harnesses besides criterion, swept for real: divan (its table, run several times for
 //! an interval), gungraun (exact counts under Valgrind) and libtest `#[bench]` (nightly only).
 
-use crate::fixture::{Fixture, stderr, stdout};
+use std::collections::HashMap;
 
-/// Sweeps `text` on a fresh fixture; returns it with its results rows as (column, value) maps.
-fn sweep(text: &str) -> (Fixture, Vec<std::collections::HashMap<String, String>>) {
+use crate::fixture::{Fixture, stderr};
+
+/// Sweeps `text` on a fresh fixture ([`crate::axes::sweep`]); returns it and its rows.
+fn sweep(text: &str) -> (Fixture, Vec<HashMap<String, String>>) {
     let fixture = Fixture::new();
-    let before = fixture.manifest_bytes();
-    let output = fixture.sweep_command(&fixture.sweep_file(text)).output().unwrap();
-    assert!(output.status.success(), "{}\n{}", stdout(&output), stderr(&output));
-    assert_eq!(fixture.manifest_bytes(), before, "the manifest comes back byte for byte");
-    let mut reader = csv::Reader::from_path(fixture.path("out/results.csv")).unwrap();
-    let headers = reader.headers().unwrap().clone();
-    let rows = reader
-        .records()
-        .map(|r| {
-            let r = r.unwrap();
-            headers.iter().map(str::to_owned).zip(r.iter().map(str::to_owned)).collect()
-        })
-        .collect();
+    let rows = crate::axes::sweep(&fixture, text);
     (fixture, rows)
 }
 
 fn measured<'a>(
-    rows: &'a [std::collections::HashMap<String, String>],
+    rows: &'a [HashMap<String, String>],
     measurement: &str,
-) -> Vec<&'a std::collections::HashMap<String, String>> {
+) -> Vec<&'a HashMap<String, String>> {
     rows.iter().filter(|r| r["measurement"] == measurement).collect()
 }
 
-fn number(row: &std::collections::HashMap<String, String>, column: &str) -> f64 {
+fn number(row: &HashMap<String, String>, column: &str) -> f64 {
     row[column].parse().unwrap_or_else(|_| panic!("{column} = {:?}", row[column]))
 }
 
@@ -77,7 +67,7 @@ fn a_gungraun_bench_gives_exact_instructions_and_estimated_cycles() {
     }
     assert!(instructions.iter().all(|r| r["unit"] == "instructions"));
     assert!(cycles.iter().all(|r| r["unit"] == "estimated cycles"));
-    let of = |rows: &[&std::collections::HashMap<String, String>], opt: &str| {
+    let of = |rows: &[&HashMap<String, String>], opt: &str| {
         number(rows.iter().find(|r| r["opt_level"] == opt).unwrap(), "mean_ns")
     };
     assert!(of(&instructions, "0") > of(&instructions, "3"), "opt-level 0 runs more instructions");

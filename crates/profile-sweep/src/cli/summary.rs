@@ -46,10 +46,10 @@ pub fn print_summary(report: &SweepSummary) {
             (true, Unit::Nanoseconds) => {
                 format!("{}; mean and 95% confidence interval", parsed.describe())
             }
-            (_, Unit::Nanoseconds) => {
+            (false, Unit::Nanoseconds) => {
                 "whole binary, per run; mean and 95% confidence interval".to_owned()
             }
-            (_, _) => format!("{}; exact count, not time", parsed.describe()),
+            _ => parsed.describe().to_owned(),
         };
         println!("\n{name} ({what}; panic strategy in effect)");
         for row in runtime_rows.clone().filter(|r| r.measurement.as_deref() == Some(name)) {

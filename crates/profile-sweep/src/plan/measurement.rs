@@ -136,9 +136,11 @@ impl<'a> MeasurementName<'a> {
         match (self.source, self.unit) {
             (Source::Run(_), Unit::Nanoseconds) => "whole binary, mean wall time per run",
             (Source::Run(_), Unit::Instructions) => {
-                "whole binary under Cachegrind, instructions executed"
+                "whole binary under Cachegrind, instructions executed: repeatable under any load, but not time"
             }
-            (Source::Run(_), Unit::Cycles) => "whole binary under Cachegrind, estimated cycles",
+            (Source::Run(_), Unit::Cycles) => {
+                "whole binary under Cachegrind, estimated cycles (L1 hits + 5 x LL hits + 35 x RAM accesses on a fixed simulated cache): repeatable under any load, closer to time than instructions, but an estimate"
+            }
             (Source::Bench(Harness::Criterion, _), _) => {
                 "criterion benchmark, mean time per iteration"
             }
@@ -149,10 +151,10 @@ impl<'a> MeasurementName<'a> {
                 "libtest #[bench], median ns/iter; interval across repeated runs of the bench"
             }
             (Source::Bench(Harness::Gungraun, _), Unit::Cycles) => {
-                "gungraun benchmark under Callgrind, estimated cycles"
+                "gungraun benchmark under Callgrind, estimated cycles: exact, repeatable under any load"
             }
             (Source::Bench(Harness::Gungraun, _), _) => {
-                "gungraun benchmark under Callgrind, instructions executed"
+                "gungraun benchmark under Callgrind, instructions executed: exact, repeatable under any load, but not time"
             }
         }
     }

@@ -48,16 +48,7 @@ pub(super) fn measurement_section(
     charts: &[String],
     budget: &Budget,
 ) -> fmt::Result {
-    let name = MeasurementName::parse(measurement);
-    let kind = match (name.is_bench(), name.unit) {
-        (false, Unit::Instructions) => {
-            "whole binary under Cachegrind, instructions executed: repeatable under any load, but not time"
-        }
-        (false, Unit::Cycles) => {
-            "whole binary under Cachegrind, estimated cycles (L1 hits + 5 x LL hits + 35 x RAM accesses on a fixed simulated cache): repeatable under any load, closer to time than instructions, but an estimate"
-        }
-        _ => name.describe(),
-    };
+    let kind = MeasurementName::parse(measurement).describe();
     writeln!(out, "## `{measurement}` ({kind})\n")?;
     let chart = format!("{}.svg", tradeoff_stem(measurement));
     if charts.contains(&chart) {

@@ -311,15 +311,17 @@ impl Row {
         }
     }
 
-    /// Sets the timing columns from a summary in nanoseconds (rounded to whole ns).
+    /// Sets the timing columns from a summary in nanoseconds: whole ns, or thousandths of one
+    /// below a microsecond (a divan or libtest benchmark can take under 1 ns per iteration).
     pub fn fill_timing(&mut self, timing: &Summary) {
-        self.mean_ns = Some(timing.mean.round());
-        self.ci_low_ns = Some(timing.ci_low.round());
-        self.ci_high_ns = Some(timing.ci_high.round());
-        self.median_ns = Some(timing.median.round());
-        self.min_ns = Some(timing.min.round());
-        self.max_ns = Some(timing.max.round());
-        self.std_dev_ns = Some(timing.std_dev.round());
+        let ns = |v: f64| if v.abs() < 1e3 { (v * 1e3).round() / 1e3 } else { v.round() };
+        self.mean_ns = Some(ns(timing.mean));
+        self.ci_low_ns = Some(ns(timing.ci_low));
+        self.ci_high_ns = Some(ns(timing.ci_high));
+        self.median_ns = Some(ns(timing.median));
+        self.min_ns = Some(ns(timing.min));
+        self.max_ns = Some(ns(timing.max));
+        self.std_dev_ns = Some(ns(timing.std_dev));
         self.samples = Some(timing.samples as u32);
     }
 
@@ -494,6 +496,14 @@ fn check_rows(rows: &[Row]) -> Result<(), String> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    #[test]
+    fn sub_microsecond_timings_keep_thousandths_of_a_ns() {
+        let (mut r, t) =
+            (row("a", 1), Summary { mean: 0.6234, ci_high: 1234.56, ..Summary::exact(0.0) });
+        r.fill_timing(&t);
+        assert_eq!((r.mean_ns, r.ci_high_ns, r.ci_low_ns), (Some(0.623), Some(1235.0), Some(0.0)));
+    }
 
     /// Attack list, cases 9 and 13: what no file of ours holds is refused when read, with its
     /// line, instead of being drawn or recommended.

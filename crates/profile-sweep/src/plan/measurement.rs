@@ -68,6 +68,14 @@ impl Harness {
         self == Harness::Gungraun
     }
 
+    /// Why a bench written with it cannot build with compiler `rustc` (`rustc -V`), if so:
+    /// libtest's `#[bench]` needs a nightly.
+    pub fn unbuildable_with(self, rustc: &str) -> Option<&'static str> {
+        (self == Harness::Libtest && !rustc.contains("nightly")).then_some(
+            "libtest's #[bench] builds on nightly only: add toolchain = \"nightly\" to [build]",
+        )
+    }
+
     /// The `measurement` column of benchmark `id` measured in `unit`.
     pub fn measurement_name(self, id: &str, unit: Unit) -> String {
         match (self, unit) {

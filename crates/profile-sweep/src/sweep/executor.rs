@@ -8,7 +8,7 @@ use anyhow::Context;
 
 use super::SweepOptions;
 use super::cache::{self, Cache, Fingerprint, Method};
-use super::measurer::{BuiltBench, BuiltVariant, Measurer};
+use super::measurer::{BuiltBench, BuiltVariant, Measurer, unbuilt_bench};
 use super::prepare::Prepared;
 use super::record::{
     Recorder, build_seconds, join_notes, relink_note, to_the_millisecond, write_log,
@@ -24,13 +24,12 @@ use crate::measure::binary;
 use crate::measure::bloat::{self, Analysis, Breakdown};
 use crate::measure::shipping;
 use crate::plan::build_env::NO_DEFAULT_FEATURES;
-use crate::plan::measurement::Harness;
 use crate::plan::settings::{Setting, Strip};
 use crate::plan::variants::Variant;
 use crate::results::rows::{Row, Status};
 use crate::util::files::{remove_dir, remove_file};
 use crate::util::interrupt;
-use crate::util::units::{Unit, thousands};
+use crate::util::units::thousands;
 
 /// Builds variants with cargo and measures them, recording rows as it goes.
 pub struct CargoExecutor<'a> {
@@ -617,23 +616,10 @@ impl CargoExecutor<'_> {
                 let profile = built.variant.profile_name();
                 write_log(&log, &format!("profile {profile}, bench {}\n\n{errors}\n", spec.bench))?;
                 let harness = self.prepared.bench_targets[index].harness;
-                let (status, why) = if harness == Harness::Libtest
-                    && !built.size_row.rustc.contains("nightly")
-                {
-                    let why = "libtest's #[bench] builds on nightly only: add toolchain = \"nightly\" to [build]";
-                    (Status::Skipped, why)
-                } else {
-                    (Status::BuildFailed, "the bench target failed to build")
-                };
-                let row = Row {
-                    status,
-                    measurement: Some(spec.measurement_name(harness, None, Unit::Nanoseconds)),
-                    note: Some(format!("{why}; see {}", log.display())),
-                    ..built.size_row.clone()
-                };
+                let (row, summary) = unbuilt_bench(&built.size_row, spec, harness, &log);
                 self.recorder.save(row)?;
                 built.benches.push(None);
-                Ok(format!("; bench {} {status} ({why}), see {}", spec.bench, log.display()))
+                Ok(summary)
             }
         }
     }

@@ -2,7 +2,7 @@
 //! on its bench executables, a row for each. Byte-identical executables are measured once.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::cache::SourceFile;
@@ -16,6 +16,8 @@ use crate::measure::noise::Noise;
 use crate::measure::paired::{self, Ratio};
 use crate::measure::runtime::{self, RunOutcome, Sampler, Subject, Timing};
 use crate::measure::stats::Summary;
+use crate::plan::measurement::Harness;
+use crate::plan::measures::BenchSpec;
 use crate::plan::settings::{Panic, Setting};
 use crate::plan::spec::Sweep;
 use crate::plan::variants::Variant;
@@ -485,6 +487,28 @@ impl<'a> Measurer<'a> {
         recorder.save(row)?;
         Ok(format!("; bench {} {status} ({reason})", spec.bench))
     }
+}
+
+/// The row of a bench target that did not build (its errors are in `log`): `skipped` when its
+/// harness cannot build with the variant's compiler (libtest on stable), else `build-failed`.
+/// Also returns the summary fragment.
+pub(super) fn unbuilt_bench(
+    size_row: &Row,
+    spec: &BenchSpec,
+    harness: Harness,
+    log: &Path,
+) -> (Row, String) {
+    let (status, why) = match harness.unbuildable_with(&size_row.rustc) {
+        Some(why) => (Status::Skipped, why),
+        None => (Status::BuildFailed, "the bench target failed to build"),
+    };
+    let row = Row {
+        status,
+        measurement: Some(spec.measurement_name(harness, None, Unit::Nanoseconds)),
+        note: Some(format!("{why}; see {}", log.display())),
+        ..size_row.clone()
+    };
+    (row, format!("; bench {} {status} ({why}), see {}", spec.bench, log.display()))
 }
 
 /// Targeted re-runs: after the first rounds, more rounds of the baseline and of only the

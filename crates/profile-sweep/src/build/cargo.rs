@@ -115,12 +115,29 @@ pub enum CargoTarget<'a> {
     Bin(&'a str),
     /// A bench target, compiled with `cargo bench --no-run --bench`.
     Bench(&'a str),
+    /// Every test target of the package, compiled with `cargo test --no-run` (the executable
+    /// reported is the first test harness cargo built).
+    Tests,
 }
 
 impl CargoTarget<'_> {
+    /// Whether cargo's artifact `artifact` is this target's executable.
+    fn is_built_by(&self, artifact: &cargo_metadata::Artifact) -> bool {
+        match self {
+            CargoTarget::Bin(name) => {
+                artifact.target.name == *name && artifact.target.kind.contains(&TargetKind::Bin)
+            }
+            CargoTarget::Bench(name) => {
+                artifact.target.name == *name && artifact.target.kind.contains(&TargetKind::Bench)
+            }
+            CargoTarget::Tests => artifact.profile.test,
+        }
+    }
+
     fn name(&self) -> &str {
         match self {
             CargoTarget::Bin(name) | CargoTarget::Bench(name) => name,
+            CargoTarget::Tests => "tests",
         }
     }
 }
@@ -139,6 +156,9 @@ pub enum BuildOutcome {
         panic_effective: Option<Panic>,
         /// The rustc command line of the target, as cargo's `--verbose` output shows it.
         rustc_command: Option<String>,
+        /// Peak resident set size of cargo and every rustc it ran (the largest one process
+        /// reached, not their sum); `None` where the kernel does not say.
+        peak_rss_bytes: Option<u64>,
     },
     /// Cargo or rustc failed.
     Failed {
@@ -188,6 +208,8 @@ pub fn build(request: BuildRequest<'_>) -> Result<BuildOutcome> {
         // -C metadata), with the extra flag appended; it wins over the profile's own `-C strip`.
         (CargoTarget::Bin(name), Some(_)) => command.args(["rustc", "--bin", name]),
         (CargoTarget::Bench(name), Some(_)) => command.args(["rustc", "--bench", name]),
+        // Test builds are never relinked: a strip variant's tests build as its profile says.
+        (CargoTarget::Tests, _) => command.args(["test", "--no-run"]),
     };
     command.arg("--manifest-path").arg(request.manifest).args([
         "--profile",
@@ -211,7 +233,7 @@ pub fn build(request: BuildRequest<'_>) -> Result<BuildOutcome> {
     command
         // Verbose, to see the flags rustc really gets (the panic strategy of bench targets).
         .args(["--verbose", "--message-format=json-render-diagnostics", "--color", "never"]);
-    if let Some(strip) = request.relink_strip {
+    if let Some(strip) = request.relink_strip.filter(|_| request.target != CargoTarget::Tests) {
         command.args(["--", "-C", &format!("strip={}", Setting::Strip(strip))]);
     }
     command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
@@ -230,21 +252,18 @@ pub fn build(request: BuildRequest<'_>) -> Result<BuildOutcome> {
         let _ = stderr.read_to_string(&mut text);
         text
     });
-    let kind = match request.target {
-        CargoTarget::Bin(_) => TargetKind::Bin,
-        CargoTarget::Bench(_) => TargetKind::Bench,
-    };
     let mut executable = None;
     for message in Message::parse_stream(BufReader::new(child.stdout.take().expect("piped"))) {
         if let Ok(Message::CompilerArtifact(artifact)) = message
-            && artifact.target.name == request.target.name()
-            && artifact.target.kind.contains(&kind)
+            && executable.is_none()
+            && request.target.is_built_by(&artifact)
             && let Some(path) = artifact.executable
         {
             executable = Some(path.into_std_path_buf());
         }
     }
-    let status = child.wait().context("waiting for cargo")?;
+    let (status, peak_rss_bytes) =
+        platform::wait_with_peak_rss(&mut child).context("waiting for cargo")?;
     interrupt::set_child_group(0);
     let seconds = started.elapsed().as_secs_f64();
     let stderr = stderr_reader.join().unwrap_or_default();
@@ -253,7 +272,13 @@ pub fn build(request: BuildRequest<'_>) -> Result<BuildOutcome> {
         (true, Some(executable)) => {
             let rustc_command = rustc_command(&stderr, request.target);
             let panic_effective = rustc_command.as_deref().map(panic_of);
-            BuildOutcome::Built { executable, seconds, panic_effective, rustc_command }
+            BuildOutcome::Built {
+                executable,
+                seconds,
+                panic_effective,
+                rustc_command,
+                peak_rss_bytes,
+            }
         }
         (true, None) => BuildOutcome::Failed {
             seconds,
@@ -327,6 +352,8 @@ fn rustc_command(stderr: &str, target: CargoTarget<'_>) -> Option<String> {
             && match target {
                 CargoTarget::Bin(_) => line.contains(" --crate-type bin "),
                 CargoTarget::Bench(_) => !line.contains(" --crate-type "),
+                // No one crate name to look for: the test build's command is not read.
+                CargoTarget::Tests => false,
             }
     })?;
     Some(command.to_owned())

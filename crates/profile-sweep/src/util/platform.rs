@@ -75,6 +75,34 @@ pub fn own_peak_rss_bytes() -> Option<u64> {
     None
 }
 
+/// Waits for `child` to exit; also returns the peak resident set size of it and of every
+/// process it waited for (cargo and each rustc), from `wait4`; `None` where the kernel does not
+/// say.
+pub fn wait_with_peak_rss(
+    child: &mut std::process::Child,
+) -> std::io::Result<(std::process::ExitStatus, Option<u64>)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        let pid = child.id() as libc::pid_t;
+        loop {
+            let (mut status, mut usage) = (0, unsafe { std::mem::zeroed::<libc::rusage>() });
+            // SAFETY: waits for our own child; the out-params are ours.
+            let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+            if reaped == pid {
+                let status = std::process::ExitStatus::from_raw(status);
+                return Ok((status, max_rss_bytes(usage.ru_maxrss)));
+            }
+            let error = std::io::Error::last_os_error();
+            if error.kind() != std::io::ErrorKind::Interrupted {
+                return Err(error);
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    Ok((child.wait()?, None))
+}
+
 /// Gives a new file the usual `rw-r--r--` (Unix); elsewhere the default.
 pub fn usual_file_permissions(file: &std::fs::File) -> std::io::Result<()> {
     #[cfg(unix)]

@@ -11,6 +11,7 @@ mod criterion;
 mod fixture;
 mod guided;
 mod harnesses;
+mod inner_loop;
 mod install;
 mod interrupt;
 mod paired;

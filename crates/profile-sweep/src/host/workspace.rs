@@ -56,8 +56,19 @@ pub struct BuildTarget {
     pub bin: Option<String>,
     /// The binary's `required-features`, which every build of it enables.
     pub features: Vec<String>,
-    /// The binary's root source file, touched to time a rebuild after an edit.
+    /// The binary's root source file.
     pub root_source: Option<PathBuf>,
+    /// The files touched, one at a time, to time a rebuild after an edit of each.
+    pub touched: Vec<Touched>,
+}
+
+/// A file whose edit is timed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Touched {
+    /// As the sweep file names it (relative to the workspace root): the measurement's name.
+    pub label: String,
+    /// The file, absolute and free of symlinks.
+    pub path: PathBuf,
 }
 
 /// A `[[bench]]` of a sweep, as found in the workspace.
@@ -290,7 +301,49 @@ impl Workspace {
         let root_source = bin.as_deref().and_then(|bin| {
             package.bin_sources.iter().find(|(name, _)| name == bin).map(|(_, path)| path.clone())
         });
-        Ok(BuildTarget { package: package.name.clone(), bin, features, root_source })
+        let touched = self.touched(sweep, root_source.as_deref())?;
+        Ok(BuildTarget { package: package.name.clone(), bin, features, root_source, touched })
+    }
+
+    /// The files whose edits are timed: the sweep's `rebuild-touch`, each checked to be a file
+    /// inside the workspace, or else the binary's root source file.
+    fn touched(
+        &self,
+        sweep: &Sweep,
+        root_source: Option<&Path>,
+    ) -> Result<Vec<Touched>, InputError> {
+        let root = self.dir().canonicalize().unwrap_or_else(|_| self.dir().to_owned());
+        if sweep.rebuild.touch.is_empty() {
+            let label =
+                |path: &Path| path.strip_prefix(&root).unwrap_or(path).display().to_string();
+            return Ok(root_source
+                .map(|path| Touched { label: label(path), path: path.to_owned() })
+                .into_iter()
+                .collect());
+        }
+        sweep
+            .rebuild
+            .touch
+            .iter()
+            .map(|file| {
+                let path = root.join(&file.value);
+                match path.canonicalize() {
+                    Ok(real) if real.is_file() && real.starts_with(&root) => {
+                        Ok(Touched { label: file.value.clone(), path: real })
+                    }
+                    _ => Err(sweep
+                        .error_at(
+                            file.offset,
+                            format!(
+                                "rebuild-touch {:?} is not a file in the workspace {}",
+                                file.value,
+                                root.display()
+                            ),
+                        )
+                        .with_fix("name an existing source file, relative to the workspace root")),
+                }
+            })
+            .collect()
     }
 }
 

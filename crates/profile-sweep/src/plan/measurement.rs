@@ -11,6 +11,8 @@
 //! | `libtest:<target>/<name>`| a libtest `#[bench]`, per iteration  | ns                 |
 //! | `gungraun:<id>`          | a gungraun (iai-callgrind) benchmark | instructions       |
 //! | `gungraun-cycles:<id>`   | the same benchmark                   | estimated cycles   |
+//! | `rebuild:<file>`         | `cargo build` after touching `<file>`| ns (of wall time)  |
+//! | `test-rebuild:<file>`    | `cargo test --no-run` after the same | ns (of wall time)  |
 
 use std::fmt;
 
@@ -98,6 +100,19 @@ pub enum Source<'a> {
     Run(&'a str),
     /// A benchmark of a bench target, by the harness's id.
     Bench(Harness, &'a str),
+    /// A rebuild after touching a file (relative to the workspace root); `tests`: the test
+    /// build (`cargo test --no-run`) rather than the binary's.
+    Rebuild {
+        /// The touched file.
+        file: &'a str,
+        /// Whether it times the test build.
+        tests: bool,
+    },
+}
+
+/// The `measurement` column of the rebuild after touching `file` (`tests`: the test build).
+pub fn rebuild_name(file: &str, tests: bool) -> String {
+    format!("{}:{file}", if tests { "test-rebuild" } else { "rebuild" })
 }
 
 /// A `measurement` column, parsed.
@@ -116,6 +131,10 @@ impl<'a> MeasurementName<'a> {
             Some(("instructions", run)) => (Source::Run(run), Unit::Instructions),
             Some(("cycles", run)) => (Source::Run(run), Unit::Cycles),
             Some(("gungraun-cycles", id)) => (Source::Bench(Harness::Gungraun, id), Unit::Cycles),
+            Some(("rebuild", file)) => (Source::Rebuild { file, tests: false }, Unit::Nanoseconds),
+            Some(("test-rebuild", file)) => {
+                (Source::Rebuild { file, tests: true }, Unit::Nanoseconds)
+            }
             Some((key, id)) => match Harness::parse(key) {
                 Some(h) if h.counts() => (Source::Bench(h, id), Unit::Instructions),
                 Some(h) => (Source::Bench(h, id), Unit::Nanoseconds),
@@ -131,11 +150,16 @@ impl<'a> MeasurementName<'a> {
         matches!(self.source, Source::Bench(..))
     }
 
+    /// Whether it times a rebuild after an edit (the inner loop), not the program.
+    pub fn is_rebuild(&self) -> bool {
+        matches!(self.source, Source::Rebuild { .. })
+    }
+
     /// The whole-binary run behind it: the run itself, or the run a count counted.
     pub fn run(&self) -> Option<&'a str> {
         match self.source {
             Source::Run(run) => Some(run),
-            Source::Bench(..) => None,
+            Source::Bench(..) | Source::Rebuild { .. } => None,
         }
     }
 
@@ -160,6 +184,12 @@ impl<'a> MeasurementName<'a> {
             }
             (Source::Bench(Harness::Gungraun, _), Unit::Cycles) => {
                 "gungraun benchmark under Callgrind, estimated cycles: exact, repeatable under any load"
+            }
+            (Source::Rebuild { tests: false, .. }, _) => {
+                "cargo build after touching the file, mean wall time; interval across its rebuilds"
+            }
+            (Source::Rebuild { tests: true, .. }, _) => {
+                "cargo test --no-run after touching the file, mean wall time; interval across its rebuilds"
             }
             (Source::Bench(Harness::Gungraun, _), _) => {
                 "gungraun benchmark under Callgrind, instructions executed: exact, repeatable under any load, but not time"
@@ -199,6 +229,10 @@ mod tests {
             (Source::Bench(Harness::Gungraun, "g::f"), Unit::Cycles)
         );
         assert!(MeasurementName::parse("libtest:b/tests::x").is_bench());
+        let rebuild = MeasurementName::parse("test-rebuild:src/lib.rs");
+        assert_eq!(rebuild.source, Source::Rebuild { file: "src/lib.rs", tests: true });
+        assert!(rebuild.is_rebuild() && !rebuild.is_bench() && rebuild.run().is_none());
+        assert_eq!(rebuild_name("src/a b.rs", false), "rebuild:src/a b.rs");
         assert_eq!(MeasurementName::parse("cycles:run").run(), Some("run"));
         assert_eq!(MeasurementName::parse("criterion:g/f").run(), None);
     }

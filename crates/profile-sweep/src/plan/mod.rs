@@ -6,6 +6,7 @@ pub mod build_env;
 pub mod measurement;
 pub mod measures;
 mod raw;
+pub mod rebuilds;
 pub mod settings;
 mod shape;
 pub mod spec;

@@ -33,6 +33,9 @@ pub struct SweepFile {
     pub goal: Option<Spanned<String>>,
     pub strategy: Option<Spanned<String>>,
     pub rebuild: Option<bool>,
+    pub rebuild_touch: Option<Vec<Spanned<String>>>,
+    pub rebuild_repeats: Option<Spanned<i64>>,
+    pub rebuild_tests: Option<bool>,
     pub functions: Option<Spanned<i64>>,
 }
 

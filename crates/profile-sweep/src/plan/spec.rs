@@ -14,6 +14,7 @@ use crate::error::InputError;
 use crate::plan::build_env::{EnvAxis, EnvSetting};
 use crate::plan::measures::{Bench, Run, Table, is_safe_name, validate_bench, validate_run};
 use crate::plan::raw;
+use crate::plan::rebuilds::{RebuildSpec, rebuild_spec};
 use crate::plan::settings::{Axis, Setting};
 pub use crate::plan::shape::MAX_VARIANTS;
 use crate::plan::shape::{ladder_plan, matrix_plan, parse_env, parse_value};
@@ -63,9 +64,8 @@ pub struct Sweep {
     pub goal: Goal,
     /// Whether every variant of a matrix is built, or a search picks which.
     pub strategy: Strategy,
-    /// Whether each built variant is also timed rebuilding after an edit of its root source
-    /// file (`rebuild_seconds`).
-    pub rebuild: bool,
+    /// How each built variant is also timed rebuilding after an edit.
+    pub rebuild: RebuildSpec,
     /// How many of each variant's largest functions go into `functions.csv`.
     pub functions: usize,
 }
@@ -241,7 +241,13 @@ impl Sweep {
             order: measure_order(file.measure_order.as_ref(), &at)?,
             goal: goal(file.goal.as_ref(), &at)?,
             strategy: strategy(file.strategy.as_ref(), matches!(plan, Plan::Ladder(_)), &at)?,
-            rebuild: file.rebuild.unwrap_or(true),
+            rebuild: rebuild_spec(
+                file.rebuild,
+                file.rebuild_touch,
+                file.rebuild_repeats.as_ref(),
+                file.rebuild_tests,
+                &at,
+            )?,
             functions: functions(file.functions.as_ref(), &at)?,
             name,
             file: path.to_owned(),

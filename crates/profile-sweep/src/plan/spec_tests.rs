@@ -16,9 +16,37 @@ pub fn error(text: &str) -> (Option<(usize, usize)>, String, String) {
 #[test]
 fn rebuild_timing_is_on_unless_turned_off() {
     let text = "package = \"p\"\n[matrix]\nlto = [true]\n";
-    assert!(parse(text).unwrap().rebuild);
-    assert!(!parse(&format!("rebuild = false\n{text}")).unwrap().rebuild);
+    assert!(parse(text).unwrap().rebuild.enabled);
+    assert!(!parse(&format!("rebuild = false\n{text}")).unwrap().rebuild.enabled);
     assert!(error(&format!("rebuild = 1\n{text}")).1.contains("invalid type"));
+}
+
+#[test]
+fn rebuild_edits_repeats_and_tests_are_read_and_bad_ones_refused_with_a_fix() {
+    let text = "package = \"p\"\n[matrix]\nlto = [true]\n";
+    let plain = parse(text).unwrap().rebuild;
+    assert_eq!((plain.touch.len(), plain.repeats, plain.tests), (0, 3, false));
+    let asked = parse(&format!(
+        "rebuild-touch = [\"src/lib.rs\", \"crates/a/src/x.rs\"]\nrebuild-repeats = 5\nrebuild-tests = true\n{text}"
+    ))
+    .unwrap()
+    .rebuild;
+    let files: Vec<&str> = asked.touch.iter().map(|f| f.value.as_str()).collect();
+    assert_eq!(
+        (files, asked.repeats, asked.tests),
+        (vec!["src/lib.rs", "crates/a/src/x.rs"], 5, true)
+    );
+    let (pos, msg, fix) = error(&format!("rebuild-touch = [\"../x.rs\"]\n{text}"));
+    assert_eq!(
+        (pos, msg.as_str()),
+        (Some((1, 18)), "rebuild-touch \"../x.rs\" is not a path inside the workspace")
+    );
+    assert!(fix.contains("relative to the workspace root"), "{fix}");
+    let (_, msg, _) = error(&format!("rebuild-touch = [\"a.rs\", \"a.rs\"]\n{text}"));
+    assert_eq!(msg, "rebuild-touch names \"a.rs\" twice");
+    let (_, msg, fix) = error(&format!("rebuild-repeats = 0\n{text}"));
+    assert_eq!(msg, "invalid rebuild-repeats 0");
+    assert!(fix.contains("3 or more"), "{fix}");
 }
 
 #[test]

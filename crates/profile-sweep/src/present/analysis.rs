@@ -33,12 +33,21 @@ pub fn is_bench(measurement: &str) -> bool {
     MeasurementName::parse(measurement).is_bench()
 }
 
-/// The measurements present in `rows`, in order of first appearance; whole-binary runs come
-/// before benchmarks, since they measure what ships.
+/// The runtime measurements present in `rows`, in order of first appearance; whole-binary
+/// runs come before benchmarks, since they measure what ships. Rebuild timings are not
+/// runtimes: [`rebuild_measurements`] lists them.
 pub fn measurements(rows: &[Row]) -> Vec<&str> {
-    let mut names = distinct(rows.iter().filter_map(|r| r.measurement.as_deref()));
+    let runtime = |name: &&str| !MeasurementName::parse(name).is_rebuild();
+    let mut names = distinct(rows.iter().filter_map(|r| r.measurement.as_deref()).filter(runtime));
     names.sort_by_key(|name| is_bench(name));
     names
+}
+
+/// The rebuild timings present in `rows` (`rebuild:<file>`, `test-rebuild:<file>`), in order
+/// of first appearance.
+pub fn rebuild_measurements(rows: &[Row]) -> Vec<&str> {
+    let rebuild = |name: &&str| MeasurementName::parse(name).is_rebuild();
+    distinct(rows.iter().filter_map(|r| r.measurement.as_deref()).filter(rebuild))
 }
 
 /// The values in order of first appearance, each once.

@@ -6,20 +6,21 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
+mod rebuilds;
+
+use rebuilds::Rebuilt;
+
 use super::SweepOptions;
 use super::cache::{self, Cache, Fingerprint, Method};
 use super::measurer::{BuiltBench, BuiltVariant, Measurer, unbuilt_bench};
 use super::prepare::Prepared;
-use super::record::{
-    Recorder, build_seconds, join_notes, relink_note, to_the_millisecond, write_log,
-};
+use super::record::{Recorder, build_seconds, join_notes, relink_note, write_log};
 use super::schedule::{Executor, Produced, Recipe};
 use super::training::PgoFiles;
 use crate::build::cargo::{self, BuildFlags, BuildOutcome, BuildRequest, CargoTarget};
 use crate::build::profile_guided as guided;
 use crate::host::compilers::Compiler;
 use crate::host::machine::cargo_home;
-use crate::manifest::{guard, leftovers};
 use crate::measure::binary;
 use crate::measure::bloat::{self, Analysis, Breakdown};
 use crate::measure::shipping;
@@ -226,16 +227,21 @@ impl<'a> CargoExecutor<'a> {
                     }
                     Err(failed) => failed,
                 };
-                let rebuild = match &outcome {
-                    BuildOutcome::Built { .. } if prepared.sweep.rebuild => {
-                        self.time_rebuild(job, bin, swept, relink)?
+                let rebuilds = match &outcome {
+                    BuildOutcome::Built { .. } if prepared.sweep.rebuild.enabled => {
+                        self.time_rebuilds(job, bin, swept, relink)?
                     }
-                    _ => None,
+                    _ => Vec::new(),
                 };
                 if interrupt::interrupted() {
                     return interrupted();
                 }
-                self.record_build(job, outcome, rebuild)?
+                let rebuild = rebuilds.first().and_then(Rebuilt::mean_seconds);
+                let recorded = self.record_build(job, outcome, rebuild)?;
+                if let (Some(built), false) = (&recorded.0, rebuilds.is_empty()) {
+                    self.record_rebuilds(&built.size_row, rebuilds)?;
+                }
+                recorded
             }
             None => self.record_library(job)?,
         };
@@ -261,29 +267,6 @@ impl<'a> CargoExecutor<'a> {
             summary.push_str(&self.record_bench_build(job, &mut built, index, outcome)?);
         }
         Ok((Some(built), summary))
-    }
-
-    /// Times the edit-compile loop under `job`'s profile: touches the binary's root source file
-    /// and runs the same cargo command again (a relinked strip variant's: its group's build
-    /// recompiling the final crate with its `strip`). The file's modification time is put back
-    /// afterwards, so the user's own builds see no change. `None` if the rebuild fails.
-    fn time_rebuild(
-        &mut self,
-        job: &Job<'_>,
-        bin: &str,
-        swept: (&str, &[String]),
-        relink: Option<Strip>,
-    ) -> anyhow::Result<Option<f64>> {
-        let Some(source) = &self.prepared.target.root_source else { return Ok(None) };
-        let workspace = &self.prepared.workspace;
-        let state_dir = guard::state_dir(&workspace.target_dir, &workspace.root_manifest);
-        let outcome = leftovers::touching(&state_dir, source, || {
-            self.cargo(job, CargoTarget::Bin(bin), swept, relink)
-        })?;
-        Ok(match outcome? {
-            BuildOutcome::Built { seconds, .. } => Some(to_the_millisecond(seconds)),
-            BuildOutcome::Failed { .. } => None,
-        })
     }
 
     /// Removes `job`'s build directories unless its group still needs them (or builds are

@@ -175,7 +175,11 @@ impl Prepared {
         fingerprint.add("sweep", sweep.name.as_bytes());
         fingerprint.add("target", format!("{:?}", self.target).as_bytes());
         fingerprint.add("runs", format!("{:?}", sweep.runs).as_bytes());
-        fingerprint.add("rebuild", if sweep.rebuild { b"timed" } else { b"not timed" });
+        let rebuild = &sweep.rebuild;
+        let files: Vec<&str> = rebuild.touch.iter().map(|f| f.value.as_str()).collect();
+        let how =
+            format!("{} {:?} x{} tests {}", rebuild.enabled, files, rebuild.repeats, rebuild.tests);
+        fingerprint.add("rebuild", how.as_bytes());
         let benches: Vec<_> = sweep.benches.iter().map(|b| &b.spec).collect();
         fingerprint.add("benches", format!("{benches:?}").as_bytes());
         for input in self.inputs.iter().flatten() {

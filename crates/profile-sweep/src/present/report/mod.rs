@@ -21,6 +21,7 @@ use crate::util::files::write_atomic;
 use crate::util::units::{Unit, human_bytes, thousands};
 
 mod html;
+mod inner_loop;
 mod measurement;
 mod top;
 mod trained;
@@ -193,6 +194,7 @@ fn write_report(
         measurement_section(out, rows, measurement, charts, budget)?;
     }
     trained::guided_section(out, rows, &sizes, &measurements)?;
+    inner_loop::inner_loop_section(out, rows)?;
     // Effects by instruction counts where there are some (load does not move them), else by
     // the first whole-binary run.
     let steady = measurements.iter().find(|m| analysis::unit_of(m) == Unit::Instructions);

@@ -1,0 +1,100 @@
+//! The inner loop: rebuilds timed after touching each named file, several times for an
+//! interval, the test build too, every touched file's modification time put back.
+
+use std::collections::HashMap;
+use std::time::SystemTime;
+
+use crate::fixture::Fixture;
+
+fn mtime(fixture: &Fixture, file: &str) -> SystemTime {
+    std::fs::metadata(fixture.path(file)).unwrap().modified().unwrap()
+}
+
+fn rows_of<'a>(
+    rows: &'a [HashMap<String, String>],
+    measurement: &str,
+) -> Vec<&'a HashMap<String, String>> {
+    rows.iter().filter(|r| r["measurement"] == measurement).collect()
+}
+
+#[test]
+fn two_touched_files_are_timed_apart_with_intervals_and_their_mtimes_put_back() {
+    let fixture = Fixture::new();
+    let files = ["timed/src/lib.rs", "timed/src/main.rs"];
+    let before: Vec<SystemTime> = files.iter().map(|f| mtime(&fixture, f)).collect();
+    let rows = crate::axes::sweep(
+        &fixture,
+        concat!(
+            "package = \"timed\"\n",
+            "rebuild-touch = [\"timed/src/lib.rs\", \"timed/src/main.rs\"]\n",
+            "rebuild-repeats = 3\n",
+            "[matrix]\ncodegen-units = [1, 16]\n",
+        ),
+    );
+    let after: Vec<SystemTime> = files.iter().map(|f| mtime(&fixture, f)).collect();
+    assert_eq!(before, after, "every touched file's modification time is put back");
+    for file in files {
+        let timed = rows_of(&rows, &format!("rebuild:{file}"));
+        assert_eq!(timed.len(), 2, "{file}: one row per variant: {rows:?}");
+        for row in timed {
+            assert_eq!(row["status"], "ok", "{}", row["note"]);
+            assert_eq!(row["samples"], "3", "three rebuilds");
+            let number = |c: &str| row[c].parse::<f64>().unwrap();
+            assert!(0.0 <= number("ci_low_ns") && number("ci_low_ns") <= number("mean_ns"));
+            assert!(number("mean_ns") <= number("ci_high_ns"));
+            assert!(number("min_ns") > 1e6, "a rebuild takes more than a millisecond");
+            assert!(
+                number("peak_rss_bytes") > 1e6,
+                "rustc's peak memory: {}",
+                row["peak_rss_bytes"]
+            );
+        }
+    }
+    // The size row's rebuild_seconds is the first file's mean, to the millisecond.
+    let size =
+        rows.iter().find(|r| r["measurement"].is_empty() && r["codegen_units"] == "1").unwrap();
+    let first = rows_of(&rows, "rebuild:timed/src/lib.rs")
+        .into_iter()
+        .find(|r| r["codegen_units"] == "1")
+        .unwrap();
+    let mean: f64 = first["mean_ns"].parse().unwrap();
+    let seconds: f64 = size["rebuild_seconds"].parse().unwrap();
+    assert!((seconds - mean / 1e9).abs() < 0.001, "{seconds} vs {mean}");
+    let report = std::fs::read_to_string(fixture.path("out/report.md")).unwrap();
+    assert!(report.contains("## Inner loop: rebuild after an edit"), "{report}");
+    assert!(report.contains("### `rebuild:timed/src/main.rs`"), "{report}");
+    assert!(report.contains("**Fastest inner loop:**"), "{report}");
+}
+
+#[test]
+fn the_test_build_is_timed_after_the_same_touch() {
+    let fixture = Fixture::new();
+    let rows = crate::axes::sweep(
+        &fixture,
+        "package = \"app\"\nrebuild-repeats = 2\nrebuild-tests = true\n[matrix]\nopt-level = [1]\n",
+    );
+    let tests = rows_of(&rows, "test-rebuild:app/src/main.rs");
+    assert_eq!(tests.len(), 2, "opt-level 1 and the shipped profile: {rows:?}");
+    assert!(tests.iter().all(|r| r["status"] == "ok" && r["samples"] == "2"), "{tests:?}");
+    assert_eq!(rows_of(&rows, "rebuild:app/src/main.rs").len(), 2);
+}
+
+#[test]
+fn a_touched_file_outside_the_workspace_is_refused_before_any_build() {
+    let fixture = Fixture::new();
+    let sweep = fixture.sweep_file(
+        "package = \"app\"\nrebuild-touch = [\"app/src/missing.rs\"]\n[matrix]\nopt-level = [1]\n",
+    );
+    let output = fixture.sweep_command(&sweep).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let err = crate::fixture::stderr(&output);
+    assert!(
+        err.contains(
+            "sweep.toml:2:18: rebuild-touch \"app/src/missing.rs\" is not a file in the workspace"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("fix: name an existing source file"), "{err}");
+    assert!(!err.contains("building"), "nothing was built: {err}");
+    assert!(!fixture.path("out/results.csv").exists(), "nothing was written");
+}

@@ -16,8 +16,8 @@ const INSTALLERS: [(&str, &str, &str); 5] = [
     ),
     (
         "install-build-axes.sh",
-        "the musl and wasm32 targets and a nightly toolchain with rust-src (rustup), Binaryen (apt-get)",
-        "the build-axis tests and sweeps/seed-techniques.toml",
+        "the musl and wasm32 targets and a nightly toolchain with rust-src (rustup), Binaryen, mold and lld (apt-get)",
+        "the build-axis and linker tests and sweeps/seed-techniques.toml",
     ),
     (
         "install-guided.sh",

@@ -98,3 +98,34 @@ fn a_touched_file_outside_the_workspace_is_refused_before_any_build() {
     assert!(!err.contains("building"), "nothing was built: {err}");
     assert!(!fixture.path("out/results.csv").exists(), "nothing was written");
 }
+
+#[test]
+fn the_linker_is_an_axis_and_a_missing_one_is_skipped_with_its_install_command() {
+    let fixture = Fixture::new();
+    let rows = crate::axes::sweep(
+        &fixture,
+        "package = \"app\"\nrebuild-repeats = 2\n[matrix]\nlinker = [\"default\", \"bfd\", \"gold\", \"mold\", \"lld\"]\n",
+    );
+    let default = crate::axes::size_row(&rows, "o3-nolto-cgu16-unwind-dbg");
+    let bfd = crate::axes::size_row(&rows, "o3-nolto-cgu16-unwind-dbg-ld-bfd");
+    assert_eq!((default["linker"].as_str(), bfd["linker"].as_str()), ("", "bfd"));
+    assert_eq!(bfd["status"], "ok", "{}", bfd["note"]);
+    assert_ne!(default["sha256"], bfd["sha256"], "GNU ld links other bytes than rust-lld");
+    let rebuilt = rows_of(&rows, "rebuild:app/src/main.rs");
+    assert!(rebuilt.iter().any(|r| r["variant"].ends_with("-ld-bfd") && r["status"] == "ok"));
+    for (linker, package) in [("gold", "binutils"), ("mold", "mold"), ("lld", "lld")] {
+        let row = crate::axes::size_row(&rows, &format!("o3-nolto-cgu16-unwind-dbg-ld-{linker}"));
+        let installed = std::process::Command::new(format!("ld.{linker}"))
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if installed {
+            assert_eq!(row["status"], "ok", "{linker}: {}", row["note"]);
+            assert_ne!(row["sha256"], default["sha256"], "{linker}");
+        } else {
+            assert_eq!(row["status"], "skipped", "{linker}");
+            let install = format!("apt-get install {package}");
+            assert!(row["note"].contains(&install), "{linker}: {}", row["note"]);
+        }
+    }
+}

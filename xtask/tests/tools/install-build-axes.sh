@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What the build-axis tests and sweeps/seed-techniques.toml need besides stable Rust: the musl
-# and wasm32 targets, a nightly toolchain with rust-src (for -Z build-std), and Binaryen's
-# wasm-opt. Idempotent; `.ci/run` runs it, and the tests run it themselves.
+# and wasm32 targets, a nightly toolchain with rust-src (for -Z build-std), Binaryen's
+# wasm-opt, and the mold and lld linkers (the linker axis). Idempotent; `.ci/run` runs it, and the tests run it themselves.
 set -euo pipefail
 
 installed_targets=$(rustup target list --installed)
@@ -15,10 +15,14 @@ elif ! rustup component list --toolchain nightly --installed | grep -q '^rust-sr
     rustup component add rust-src --toolchain nightly
 fi
 
-if ! command -v wasm-opt >/dev/null; then
+packages=""
+command -v wasm-opt >/dev/null || packages="$packages binaryen"
+command -v ld.mold >/dev/null || packages="$packages mold"
+command -v ld.lld >/dev/null || packages="$packages lld"
+if [ -n "$packages" ]; then
     if [ "$(id -u)" -eq 0 ]; then
-        apt-get update -qq && apt-get install -y -qq binaryen
+        apt-get update -qq && apt-get install -y -qq $packages
     else
-        sudo apt-get update -qq && sudo apt-get install -y -qq binaryen
+        sudo apt-get update -qq && sudo apt-get install -y -qq $packages
     fi
 fi

@@ -11,7 +11,7 @@ use std::process::Command;
 
 use crate::error::InputError;
 use crate::host::toolchain::{self, NamedToolchain, Toolchain};
-use crate::plan::build_env::BuildEnv;
+use crate::plan::build_env::{BuildEnv, Linker};
 use crate::plan::spec::Sweep;
 use crate::plan::variants::Variant;
 
@@ -30,6 +30,8 @@ pub struct Compilers {
     llvm_tools: HashMap<Option<String>, PathBuf>,
     /// The directory of `llvm-bolt` and `merge-fdata`, or why they cannot be used.
     bolt: Result<PathBuf, String>,
+    /// Per linker the variants name: its version line, or why it cannot be used.
+    linkers: HashMap<Linker, Result<String, String>>,
 }
 
 /// How one variant is built and run here.
@@ -73,6 +75,7 @@ impl Compilers {
             wasm_opt: Err(String::new()),
             llvm_tools: HashMap::new(),
             bolt: Err(String::new()),
+            linkers: HashMap::new(),
         };
         for variant in variants {
             if let Some(name) = &variant.env.toolchain {
@@ -133,6 +136,9 @@ impl Compilers {
         if variants.iter().any(|v| v.env.bolt) {
             compilers.bolt = find_bolt();
         }
+        for linker in variants.iter().filter_map(|v| v.env.linker) {
+            compilers.linkers.entry(linker).or_insert_with(|| linker_version(linker));
+        }
         Ok(compilers)
     }
 
@@ -145,6 +151,9 @@ impl Compilers {
         };
         if env.wasm_opt.is_some() {
             self.wasm_opt.as_ref().map_err(Clone::clone)?;
+        }
+        if let Some(linker) = env.linker {
+            self.linkers[&linker].as_ref().map_err(Clone::clone)?;
         }
         let bolt = match env.bolt {
             true => Some(self.bolt.as_deref().map_err(Clone::clone)?),
@@ -187,7 +196,14 @@ impl Compilers {
             .collect();
         named.sort();
         let bolt = self.bolt.as_ref().map(|dir| tool_version(&dir.join("llvm-bolt")));
-        format!("{named:?}; wasm-opt {:?}; llvm-bolt {bolt:?}", self.wasm_opt)
+        let mut linkers: Vec<String> =
+            self.linkers.iter().map(|(l, v)| format!("{}: {v:?}", l.key())).collect();
+        linkers.sort();
+        let linkers = match linkers.is_empty() {
+            true => String::new(),
+            false => format!("; linkers {linkers:?}"),
+        };
+        format!("{named:?}; wasm-opt {:?}; llvm-bolt {bolt:?}{linkers}", self.wasm_opt)
     }
 }
 
@@ -239,6 +255,14 @@ fn llvm_major(path: &Path) -> u32 {
 }
 
 /// The first line of `tool --version`, or why it cannot run.
+/// `ld.<linker> --version`, or why it cannot run (and how to install it).
+fn linker_version(linker: Linker) -> Result<String, String> {
+    let program = linker.program();
+    tool_version(Path::new(&program)).map_err(|_| {
+        format!("{program} is not installed here; {} to measure its variants", linker.install())
+    })
+}
+
 fn tool_version(tool: &Path) -> Result<String, String> {
     match Command::new(tool).arg("--version").output() {
         Ok(output) if output.status.success() => {

@@ -29,6 +29,9 @@ pub enum EnvAxis {
     Features,
     /// `rustflags`: extra flags for rustc, space-separated; `""` for none.
     Rustflags,
+    /// `linker`: `"default"` (the toolchain's: rust-lld on x86_64 Linux since Rust 1.90), or
+    /// the system's `"bfd"` (GNU ld), `"gold"`, `"lld"` or `"mold"` through the C compiler.
+    Linker,
     /// `wasm-opt`: a Binaryen optimisation level run on wasm output, or `false`.
     WasmOpt,
     /// `pgo`: build instrumented, train, rebuild with the profile (`-C profile-use`).
@@ -39,12 +42,13 @@ pub enum EnvAxis {
 
 impl EnvAxis {
     /// All build axes, in the order they appear in ids and vary in a matrix (outermost first).
-    pub const ALL: [EnvAxis; 8] = [
+    pub const ALL: [EnvAxis; 9] = [
         EnvAxis::Toolchain,
         EnvAxis::BuildStd,
         EnvAxis::Target,
         EnvAxis::Features,
         EnvAxis::Rustflags,
+        EnvAxis::Linker,
         EnvAxis::WasmOpt,
         EnvAxis::Pgo,
         EnvAxis::Bolt,
@@ -58,6 +62,7 @@ impl EnvAxis {
             EnvAxis::Target => "target",
             EnvAxis::Features => "features",
             EnvAxis::Rustflags => "rustflags",
+            EnvAxis::Linker => "linker",
             EnvAxis::WasmOpt => "wasm-opt",
             EnvAxis::Pgo => "pgo",
             EnvAxis::Bolt => "bolt",
@@ -81,6 +86,9 @@ impl EnvAxis {
             }
             EnvAxis::Rustflags => {
                 r#"rustc flags such as "-C target-cpu=native" or "-C prefer-dynamic", or "" for none"#
+            }
+            EnvAxis::Linker => {
+                r#""default" (the toolchain's own), "bfd" (GNU ld), "gold", "lld" or "mold""#
             }
             EnvAxis::WasmOpt => {
                 r#"false, or a wasm-opt level: "-O", "-O1" to "-O4", "-Os" or "-Oz""#
@@ -121,6 +129,10 @@ impl EnvAxis {
                 let flags: Vec<&str> = s.split_whitespace().collect();
                 EnvSetting::Rustflags((!flags.is_empty()).then(|| flags.join(" ")))
             }
+            (EnvAxis::Linker, Str(s)) if s == "default" => EnvSetting::Linker(None),
+            (EnvAxis::Linker, Str(s)) => {
+                EnvSetting::Linker(Some(Linker::ALL.into_iter().find(|l| l.key() == s)?))
+            }
             (EnvAxis::WasmOpt, Bool(false)) => EnvSetting::WasmOpt(None),
             (EnvAxis::WasmOpt, Str(s))
                 if ["-O", "-O0", "-O1", "-O2", "-O3", "-O4", "-Os", "-Oz"]
@@ -146,6 +158,8 @@ pub enum EnvSetting {
     Features(Option<String>),
     /// Extra rustc flags, single-spaced; `None` is none.
     Rustflags(Option<String>),
+    /// The linker; `None` is the toolchain's default.
+    Linker(Option<Linker>),
     /// A wasm-opt level; `None` is no wasm-opt pass.
     WasmOpt(Option<String>),
     /// Whether the build is profile-guided.
@@ -163,6 +177,7 @@ impl EnvSetting {
             EnvSetting::Target(_) => EnvAxis::Target,
             EnvSetting::Features(_) => EnvAxis::Features,
             EnvSetting::Rustflags(_) => EnvAxis::Rustflags,
+            EnvSetting::Linker(_) => EnvAxis::Linker,
             EnvSetting::WasmOpt(_) => EnvAxis::WasmOpt,
             EnvSetting::Pgo(_) => EnvAxis::Pgo,
             EnvSetting::Bolt(_) => EnvAxis::Bolt,
@@ -190,6 +205,7 @@ impl EnvSetting {
                     .collect();
                 id_safe(&words.join("-"), "rf-")
             }),
+            EnvSetting::Linker(linker) => linker.map(|l| format!("ld-{}", l.key())),
             EnvSetting::WasmOpt(level) => level
                 .as_deref()
                 .map(|l| id_safe(&l.trim_start_matches('-').to_lowercase(), "wasmopt-")),
@@ -210,6 +226,7 @@ impl fmt::Display for EnvSetting {
             | EnvSetting::Features(v)
             | EnvSetting::Rustflags(v)
             | EnvSetting::WasmOpt(v) => f.write_str(v.as_deref().unwrap_or_default()),
+            EnvSetting::Linker(v) => f.write_str(v.map(Linker::key).unwrap_or_default()),
         }
     }
 }
@@ -225,6 +242,67 @@ fn id_safe(text: &str, prefix: &str) -> String {
         }
     }
     id.trim_end_matches('-').to_owned()
+}
+
+/// A linker other than the toolchain's default, run by the C compiler (`-fuse-ld=`). Since Rust
+/// 1.90, rustc links x86_64 Linux programs with its own rust-lld; `-C linker-features=-lld`
+/// (stable) turns that off, so the C compiler's choice applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Linker {
+    /// GNU ld (`ld.bfd`), the C compiler's default on most Linux systems.
+    Bfd,
+    /// GNU gold (`ld.gold`).
+    Gold,
+    /// The system's LLVM lld (`ld.lld`), not rustc's own.
+    Lld,
+    /// mold (`ld.mold`).
+    Mold,
+}
+
+impl Linker {
+    /// Every linker, in the order a sweep file's values are checked.
+    pub const ALL: [Linker; 4] = [Linker::Bfd, Linker::Gold, Linker::Lld, Linker::Mold];
+
+    /// Its name in a sweep file and in the `linker` column.
+    pub fn key(self) -> &'static str {
+        match self {
+            Linker::Bfd => "bfd",
+            Linker::Gold => "gold",
+            Linker::Lld => "lld",
+            Linker::Mold => "mold",
+        }
+    }
+
+    /// The program the C compiler runs for it: `ld.mold`.
+    pub fn program(self) -> String {
+        format!("ld.{}", self.key())
+    }
+
+    /// The rustc flags that select it.
+    pub fn rustflags(self) -> [&'static str; 4] {
+        let fuse = match self {
+            Linker::Bfd => "link-arg=-fuse-ld=bfd",
+            Linker::Gold => "link-arg=-fuse-ld=gold",
+            Linker::Lld => "link-arg=-fuse-ld=lld",
+            Linker::Mold => "link-arg=-fuse-ld=mold",
+        };
+        ["-C", "linker-features=-lld", "-C", fuse]
+    }
+
+    /// How to install it (Debian's package names).
+    pub fn install(self) -> &'static str {
+        match self {
+            Linker::Bfd | Linker::Gold => "apt-get install binutils (or your system's package)",
+            Linker::Lld => "apt-get install lld (or your system's package)",
+            Linker::Mold => "apt-get install mold (or your system's package)",
+        }
+    }
+
+    /// The `.cargo/config.toml` lines that make a user's builds use it.
+    pub fn config_lines(self) -> String {
+        let [_, features, _, fuse] = self.rustflags();
+        format!("[build]\nrustflags = [\"-C\", \"{features}\", \"-C\", \"{fuse}\"]\n")
+    }
 }
 
 /// The `-Z build-std` flags of a `build-std = true` variant: std and panic_abort from source,
@@ -245,6 +323,8 @@ pub struct BuildEnv {
     pub features: Option<String>,
     /// Extra rustc flags; `None` is none.
     pub rustflags: Option<String>,
+    /// The linker; `None` is the toolchain's default.
+    pub linker: Option<Linker>,
     /// The wasm-opt level run on the output; `None` is no pass.
     pub wasm_opt: Option<String>,
     /// Whether the build is profile-guided (instrumented, trained, rebuilt with the profile).
@@ -262,6 +342,7 @@ impl BuildEnv {
             EnvAxis::Target => EnvSetting::Target(self.target.clone()),
             EnvAxis::Features => EnvSetting::Features(self.features.clone()),
             EnvAxis::Rustflags => EnvSetting::Rustflags(self.rustflags.clone()),
+            EnvAxis::Linker => EnvSetting::Linker(self.linker),
             EnvAxis::WasmOpt => EnvSetting::WasmOpt(self.wasm_opt.clone()),
             EnvAxis::Pgo => EnvSetting::Pgo(self.pgo),
             EnvAxis::Bolt => EnvSetting::Bolt(self.bolt),
@@ -276,6 +357,7 @@ impl BuildEnv {
             EnvSetting::Target(v) => self.target = v,
             EnvSetting::Features(v) => self.features = v,
             EnvSetting::Rustflags(v) => self.rustflags = v,
+            EnvSetting::Linker(v) => self.linker = v,
             EnvSetting::WasmOpt(v) => self.wasm_opt = v,
             EnvSetting::Pgo(v) => self.pgo = v,
             EnvSetting::Bolt(v) => self.bolt = v,
@@ -317,9 +399,12 @@ impl BuildEnv {
         self.pgo || self.bolt
     }
 
-    /// The rustflags, one argument each.
+    /// The rustflags, one argument each, then the linker's.
     pub fn rustflag_args(&self) -> Vec<&str> {
-        self.rustflags.as_deref().map(|f| f.split_whitespace().collect()).unwrap_or_default()
+        let mut args: Vec<&str> =
+            self.rustflags.as_deref().map(|f| f.split_whitespace().collect()).unwrap_or_default();
+        args.extend(self.linker.map(Linker::rustflags).into_iter().flatten());
+        args
     }
 
     /// The features as a list.
@@ -380,6 +465,32 @@ mod tests {
         assert!(guided.trained() && !BuildEnv::default().trained());
         assert_eq!(EnvSetting::Pgo(true).to_string(), "true");
         assert_eq!(EnvSetting::Bolt(false).to_string(), "");
+    }
+
+    #[test]
+    fn a_linker_is_an_id_fragment_and_its_flags() {
+        assert_eq!(fragment(EnvAxis::Linker, "default"), None);
+        assert_eq!(fragment(EnvAxis::Linker, "mold").as_deref(), Some("ld-mold"));
+        assert_eq!(parse(EnvAxis::Linker, RawValue::Str("ld".into())), None);
+        let env = BuildEnv {
+            rustflags: Some("-C target-cpu=native".into()),
+            linker: Some(Linker::Bfd),
+            ..BuildEnv::default()
+        };
+        assert_eq!(
+            env.rustflag_args(),
+            [
+                "-C",
+                "target-cpu=native",
+                "-C",
+                "linker-features=-lld",
+                "-C",
+                "link-arg=-fuse-ld=bfd"
+            ]
+        );
+        assert_eq!(env.id_suffix(), "-rf-target-cpu-native-ld-bfd");
+        assert_eq!(EnvSetting::Linker(Some(Linker::Gold)).to_string(), "gold");
+        assert!(Linker::Mold.config_lines().contains(r#""-C", "link-arg=-fuse-ld=mold""#));
     }
 
     #[test]

@@ -107,6 +107,7 @@ pub struct Matrix {
     pub target: Option<Vec<Spanned<RawValue>>>,
     pub features: Option<Vec<Spanned<RawValue>>>,
     pub rustflags: Option<Vec<Spanned<RawValue>>>,
+    pub linker: Option<Vec<Spanned<RawValue>>>,
     pub wasm_opt: Option<Vec<Spanned<RawValue>>>,
     pub pgo: Option<Vec<Spanned<RawValue>>>,
     pub bolt: Option<Vec<Spanned<RawValue>>>,
@@ -123,6 +124,7 @@ pub struct Build {
     pub target: Option<Spanned<RawValue>>,
     pub features: Option<Spanned<RawValue>>,
     pub rustflags: Option<Spanned<RawValue>>,
+    pub linker: Option<Spanned<RawValue>>,
     pub wasm_opt: Option<Spanned<RawValue>>,
     pub pgo: Option<Spanned<RawValue>>,
     pub bolt: Option<Spanned<RawValue>>,
@@ -154,6 +156,7 @@ pub struct Step {
     pub target: Option<Spanned<RawValue>>,
     pub features: Option<Spanned<RawValue>>,
     pub rustflags: Option<Spanned<RawValue>>,
+    pub linker: Option<Spanned<RawValue>>,
     pub wasm_opt: Option<Spanned<RawValue>>,
     pub pgo: Option<Spanned<RawValue>>,
     pub bolt: Option<Spanned<RawValue>>,
@@ -194,14 +197,24 @@ impl Matrix {
             target,
             features,
             rustflags,
+            linker,
             wasm_opt,
             pgo,
             bolt,
             exclude,
         } = self;
         let axes = ProfileFields { opt_level, lto, codegen_units, panic, strip }.by_axis();
-        let env =
-            EnvFields { toolchain, build_std, target, features, rustflags, wasm_opt, pgo, bolt };
+        let env = EnvFields {
+            toolchain,
+            build_std,
+            target,
+            features,
+            rustflags,
+            linker,
+            wasm_opt,
+            pgo,
+            bolt,
+        };
         MatrixParts { axes, env_axes: env.by_axis(), exclude }
     }
 }
@@ -209,8 +222,18 @@ impl Matrix {
 impl Build {
     /// The build axes fixed for every variant.
     pub fn into_parts(self) -> EnvAxisValues<Spanned<RawValue>> {
-        let Build { toolchain, build_std, target, features, rustflags, wasm_opt, pgo, bolt } = self;
-        EnvFields { toolchain, build_std, target, features, rustflags, wasm_opt, pgo, bolt }
+        let Build {
+            toolchain,
+            build_std,
+            target,
+            features,
+            rustflags,
+            linker,
+            wasm_opt,
+            pgo,
+            bolt,
+        } = self;
+        EnvFields { toolchain, build_std, target, features, rustflags, linker, wasm_opt, pgo, bolt }
             .by_axis()
     }
 }
@@ -243,13 +266,23 @@ impl Step {
             target,
             features,
             rustflags,
+            linker,
             wasm_opt,
             pgo,
             bolt,
         } = self;
         let axes = ProfileFields { opt_level, lto, codegen_units, panic, strip }.by_axis();
-        let env =
-            EnvFields { toolchain, build_std, target, features, rustflags, wasm_opt, pgo, bolt };
+        let env = EnvFields {
+            toolchain,
+            build_std,
+            target,
+            features,
+            rustflags,
+            linker,
+            wasm_opt,
+            pgo,
+            bolt,
+        };
         (step, axes, env.by_axis())
     }
 }
@@ -284,6 +317,7 @@ struct EnvFields<T> {
     target: Option<T>,
     features: Option<T>,
     rustflags: Option<T>,
+    linker: Option<T>,
     wasm_opt: Option<T>,
     pgo: Option<T>,
     bolt: Option<T>,
@@ -292,14 +326,24 @@ struct EnvFields<T> {
 impl<T> EnvFields<T> {
     /// The present fields, paired with their axis by name.
     fn by_axis(self) -> EnvAxisValues<T> {
-        let EnvFields { toolchain, build_std, target, features, rustflags, wasm_opt, pgo, bolt } =
-            self;
+        let EnvFields {
+            toolchain,
+            build_std,
+            target,
+            features,
+            rustflags,
+            linker,
+            wasm_opt,
+            pgo,
+            bolt,
+        } = self;
         present([
             (EnvAxis::Toolchain, toolchain),
             (EnvAxis::BuildStd, build_std),
             (EnvAxis::Target, target),
             (EnvAxis::Features, features),
             (EnvAxis::Rustflags, rustflags),
+            (EnvAxis::Linker, linker),
             (EnvAxis::WasmOpt, wasm_opt),
             (EnvAxis::Pgo, pgo),
             (EnvAxis::Bolt, bolt),

@@ -168,6 +168,9 @@ pub fn build_axes(row: &Row) -> Vec<String> {
     if let Some(flags) = &row.rustflags {
         axes.push(format!("RUSTFLAGS=\"{flags}\""));
     }
+    if let Some(linker) = &row.linker {
+        axes.push(format!("linker {linker}"));
+    }
     if row.pgo == Some(true) {
         axes.push("PGO".to_owned());
     }

@@ -214,6 +214,7 @@ impl<'a> Recorder<'a> {
             build_std: env.build_std.then_some(true),
             features: env.features.clone(),
             rustflags: env.rustflags.clone(),
+            linker: env.linker.map(|l| l.key().to_owned()),
             post_build: match (&env.wasm_opt, env.bolt) {
                 (Some(level), _) => Some(format!("wasm-opt {level}")),
                 (None, true) => Some("llvm-bolt".to_owned()),

@@ -5,6 +5,7 @@
 
 use std::fmt::{self, Write};
 
+use crate::plan::build_env::Linker;
 use crate::plan::measurement::MeasurementName;
 use crate::present::analysis;
 use crate::present::markdown::{Align, Table};
@@ -132,6 +133,12 @@ fn verdict(out: &mut String, timed: &[Timed<'_>], tied: &[usize]) -> fmt::Result
     }
     if let Ok(text) = snippet::profile_snippet(fastest.row, "dev") {
         writeln!(out, "\nFor the inner loop, in `Cargo.toml`:\n\n```toml\n{text}```\n")?;
+    }
+    // What is not a profile key goes into the workspace's `.cargo/config.toml`.
+    let linker = fastest.row.linker.as_deref();
+    if let Some(linker) = linker.and_then(|l| Linker::ALL.into_iter().find(|k| k.key() == l)) {
+        let lines = linker.config_lines();
+        writeln!(out, "And in `.cargo/config.toml` (the linker):\n\n```toml\n{lines}```\n")?;
     }
     Ok(())
 }

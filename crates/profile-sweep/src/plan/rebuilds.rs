@@ -15,9 +15,13 @@ pub struct RebuildSpec {
     /// The files to touch, relative to the workspace root, where the sweep file names them;
     /// empty: the binary's root source file.
     pub touch: Vec<Located<String>>,
-    /// Timed rebuilds per touched file (`rebuild-repeats`, default 3): the interval of the
-    /// rebuild time comes from them.
+    /// Timed rebuilds per touched file (`rebuild-repeats`): the interval of the rebuild time
+    /// comes from them. 3 when the inner loop is asked for, else 1.
     pub repeats: u32,
+    /// Whether the sweep file asks for the inner loop (any of `rebuild-touch`,
+    /// `rebuild-repeats`, `rebuild-tests`): then each file and kind gets rows with an interval
+    /// and the report a verdict; else one rebuild of the root file gives `rebuild_seconds`.
+    pub detailed: bool,
     /// Also time `cargo test --no-run` after each touch (`rebuild-tests`, default false).
     pub tests: bool,
 }
@@ -33,13 +37,15 @@ pub(super) fn rebuild_spec(
     tests: Option<bool>,
     at: &impl Fn(usize, String) -> InputError,
 ) -> Result<RebuildSpec, InputError> {
+    let detailed = touch.is_some() || repeats.is_some() || tests.is_some();
     let repeats = match repeats {
-        None => 3,
-        Some(n) if (1..=MAX_REPEATS).contains(n.get_ref()) => *n.get_ref() as u32,
+        None if detailed => 3,
+        None => 1,
+        Some(n) if (2..=MAX_REPEATS).contains(n.get_ref()) => *n.get_ref() as u32,
         Some(n) => {
             return Err(at(n.span().start, format!("invalid rebuild-repeats {}", n.get_ref()))
                 .with_fix(format!(
-                    "rebuild-repeats takes 1 to {MAX_REPEATS}; 3 or more give an interval worth ranking on"
+                    "rebuild-repeats takes 2 to {MAX_REPEATS}; 3 or more give an interval worth ranking on"
                 )));
         }
     };
@@ -64,5 +70,6 @@ pub(super) fn rebuild_spec(
         touch: files,
         repeats,
         tests: tests.unwrap_or(false),
+        detailed,
     })
 }

@@ -25,7 +25,12 @@ fn rebuild_timing_is_on_unless_turned_off() {
 fn rebuild_edits_repeats_and_tests_are_read_and_bad_ones_refused_with_a_fix() {
     let text = "package = \"p\"\n[matrix]\nlto = [true]\n";
     let plain = parse(text).unwrap().rebuild;
-    assert_eq!((plain.touch.len(), plain.repeats, plain.tests), (0, 3, false));
+    assert_eq!(
+        (plain.touch.len(), plain.repeats, plain.tests, plain.detailed),
+        (0, 1, false, false)
+    );
+    let tests_only = parse(&format!("rebuild-tests = true\n{text}")).unwrap().rebuild;
+    assert_eq!((tests_only.repeats, tests_only.detailed), (3, true), "asked for: intervals");
     let asked = parse(&format!(
         "rebuild-touch = [\"src/lib.rs\", \"crates/a/src/x.rs\"]\nrebuild-repeats = 5\nrebuild-tests = true\n{text}"
     ))
@@ -44,8 +49,8 @@ fn rebuild_edits_repeats_and_tests_are_read_and_bad_ones_refused_with_a_fix() {
     assert!(fix.contains("relative to the workspace root"), "{fix}");
     let (_, msg, _) = error(&format!("rebuild-touch = [\"a.rs\", \"a.rs\"]\n{text}"));
     assert_eq!(msg, "rebuild-touch names \"a.rs\" twice");
-    let (_, msg, fix) = error(&format!("rebuild-repeats = 0\n{text}"));
-    assert_eq!(msg, "invalid rebuild-repeats 0");
+    let (_, msg, fix) = error(&format!("rebuild-repeats = 1\n{text}"));
+    assert_eq!(msg, "invalid rebuild-repeats 1");
     assert!(fix.contains("3 or more"), "{fix}");
 }
 

@@ -238,7 +238,7 @@ impl<'a> CargoExecutor<'a> {
                 }
                 let rebuild = rebuilds.first().and_then(Rebuilt::mean_seconds);
                 let recorded = self.record_build(job, outcome, rebuild)?;
-                if let (Some(built), false) = (&recorded.0, rebuilds.is_empty()) {
+                if let (Some(built), true) = (&recorded.0, prepared.sweep.rebuild.detailed) {
                     self.record_rebuilds(&built.size_row, rebuilds)?;
                 }
                 recorded

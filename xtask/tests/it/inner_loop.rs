@@ -129,3 +129,32 @@ fn the_linker_is_an_axis_and_a_missing_one_is_skipped_with_its_install_command()
         }
     }
 }
+
+#[test]
+fn init_writes_the_dev_preset_for_a_binary_and_refuses_it_for_a_library() {
+    let fixture = Fixture::new();
+    let init = |package: &str| {
+        fixture
+            .xtask()
+            .args(["init", "--preset", "dev", "--package", package, "--output"])
+            .arg(fixture.path(&format!("{package}-dev.toml")))
+            .arg("--manifest-path")
+            .arg(fixture.manifest())
+            .output()
+            .unwrap()
+    };
+    let app = init("app");
+    assert!(app.status.success(), "{}", crate::fixture::stderr(&app));
+    let text = std::fs::read_to_string(fixture.path("app-dev.toml")).unwrap();
+    assert!(
+        text.contains("inherits = \"dev\"\n") && text.contains("rebuild-tests = true\n"),
+        "{text}"
+    );
+    assert!(text.contains("linker = [\"default\", \"bfd\", \"mold\"]"), "{text}");
+    let said = format!("{}{}", crate::fixture::stdout(&app), crate::fixture::stderr(&app));
+    assert!(said.contains("12 variants"), "{said}");
+    let lib = init("quiet-lib");
+    assert_eq!(lib.status.code(), Some(2));
+    assert!(crate::fixture::stderr(&lib).contains("the dev preset times rebuilds of a binary"));
+    assert!(!fixture.path("quiet-lib-dev.toml").exists());
+}

@@ -50,6 +50,15 @@ impl Init {
         let manifest = door.manifest(self.manifest_path.clone())?;
         let workspace = Workspace::load(&crate::cli::cargo(), &manifest)?;
         let subject = subject(&workspace, self.package.as_deref(), self.bin.as_deref())?;
+        if self.preset == Preset::Dev && subject.bin.is_none() {
+            let message = format!(
+                "the dev preset times rebuilds of a binary, and package `{}` has none",
+                subject.package
+            );
+            return Err(InputError::in_file(&workspace.root_manifest, message)
+                .with_fix("choose a package with a binary with --package NAME")
+                .into());
+        }
         let output = self.output.clone().unwrap_or_else(|| workspace.dir().join(FILE_NAME));
         let name = match &self.output {
             Some(file) => file.file_stem().map(|s| s.to_string_lossy().into_owned()),
@@ -57,12 +66,9 @@ impl Init {
         };
         let name = name.unwrap_or_else(|| format!("{}-{}", subject.package, self.preset.name()));
         let text = starter(&subject, self.preset, &name);
-        let variants = variants::expand(
-            &Sweep::parse(&output, text.clone())?,
-            BaseProfile::Release.cargo_defaults(false),
-        )
-        .variants
-        .len();
+        let sweep = Sweep::parse(&output, text.clone())?;
+        let base = BaseProfile::from_name(&sweep.inherits.value).unwrap_or(BaseProfile::Release);
+        let variants = variants::expand(&sweep, base.cargo_defaults(false)).variants.len();
         create_new(&output, &text)?;
         let how = if output == workspace.dir().join(FILE_NAME) {
             format!("`{} sweep`", door.name)

@@ -32,6 +32,9 @@ pub enum Preset {
     Speed,
     /// Every value of the five profile axes (432 variants), searched rather than built in full.
     Full,
+    /// The inner loop: `[profile.dev]` variants and linkers (12), each timed rebuilding and
+    /// building its tests after an edit, three times.
+    Dev,
 }
 
 /// The seed ladder: each step adds settings to the one before.
@@ -81,6 +84,20 @@ panic = ["unwind", "abort"]
 strip = [false, "debuginfo", true]
 "#;
 
+const DEV: &str = r#"# The inner loop: how fast `cargo build` and `cargo test --no-run` come back after an edit.
+rebuild-repeats = 3
+rebuild-tests = true
+# The files you edit most, relative to the workspace root (default: the binary's root file):
+# rebuild-touch = ["src/lib.rs", "src/main.rs"]
+
+[matrix]
+opt-level = [0, 1]
+codegen-units = [16, 256]
+# "default" is the toolchain's (rust-lld on x86_64 Linux since Rust 1.90); a linker that is not
+# installed skips its variants and says how to install it.
+linker = ["default", "bfd", "mold"]
+"#;
+
 impl Preset {
     /// The preset's name, as `--preset` takes it.
     pub fn name(self) -> &'static str {
@@ -89,6 +106,7 @@ impl Preset {
             Preset::Size => "size",
             Preset::Speed => "speed",
             Preset::Full => "full",
+            Preset::Dev => "dev",
         }
     }
 
@@ -98,7 +116,13 @@ impl Preset {
             Preset::Size => SIZE,
             Preset::Speed => SPEED,
             Preset::Full => FULL,
+            Preset::Dev => DEV,
         }
+    }
+
+    /// The profile its variants start from.
+    fn base(self) -> &'static str {
+        if self == Preset::Dev { "dev" } else { "release" }
     }
 }
 
@@ -127,8 +151,13 @@ fn header(text: &mut String, subject: &Subject, preset: Preset, name: &str) {
     if let Some(bin) = &subject.bin {
         text.push_str(&format!("bin = {}\n", quoted(bin)));
     }
-    text.push_str("# Every variant starts from [profile.release] and changes only what it names");
-    if subject.release.is_empty() {
+    let base = preset.base();
+    text.push_str(&format!(
+        "# Every variant starts from [profile.{base}] and changes only what it names"
+    ));
+    if base == "dev" {
+        text.push_str(";\n# cargo's dev profile is opt-level 0, debug info, incremental, 256 codegen units.\n");
+    } else if subject.release.is_empty() {
         text.push_str(";\n# your workspace sets nothing there, so that is cargo's default.\n");
     } else {
         text.push_str(
@@ -138,7 +167,7 @@ fn header(text: &mut String, subject: &Subject, preset: Preset, name: &str) {
             text.push_str(&format!("#   {line}\n"));
         }
     }
-    text.push_str("inherits = \"release\"\n");
+    text.push_str(&format!("inherits = \"{base}\"\n"));
 }
 
 fn runs(text: &mut String, subject: &Subject) {
@@ -227,7 +256,8 @@ mod tests {
     fn variants_of(preset: Preset) -> usize {
         let text = starter(&subject(), preset, "mine");
         let sweep = parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
-        variants::expand(&sweep, BaseProfile::Release.cargo_defaults(false)).variants.len()
+        let base = BaseProfile::from_name(&sweep.inherits.value).unwrap();
+        variants::expand(&sweep, base.cargo_defaults(false)).variants.len()
     }
 
     #[test]
@@ -236,6 +266,12 @@ mod tests {
         assert_eq!(variants_of(Preset::Size), 9, "8 and the baseline");
         assert_eq!(variants_of(Preset::Speed), 12);
         assert_eq!(variants_of(Preset::Full), 432);
+        assert_eq!(variants_of(Preset::Dev), 12, "2 opt-levels x 2 codegen-units x 3 linkers");
+        let dev = starter(&subject(), Preset::Dev, "dev");
+        assert!(
+            dev.contains("inherits = \"dev\"\n") && dev.contains("rebuild-tests = true"),
+            "{dev}"
+        );
     }
 
     #[test]

@@ -116,19 +116,7 @@ pub struct Matrix {
 }
 
 /// `[build]`: build-axis values fixed for every variant.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Build {
-    pub toolchain: Option<Spanned<RawValue>>,
-    pub build_std: Option<Spanned<RawValue>>,
-    pub target: Option<Spanned<RawValue>>,
-    pub features: Option<Spanned<RawValue>>,
-    pub rustflags: Option<Spanned<RawValue>>,
-    pub linker: Option<Spanned<RawValue>>,
-    pub wasm_opt: Option<Spanned<RawValue>>,
-    pub pgo: Option<Spanned<RawValue>>,
-    pub bolt: Option<Spanned<RawValue>>,
-}
+pub type Build = EnvFields<Spanned<RawValue>>;
 
 /// An exclude rule: each axis a value or a list of values.
 #[derive(Debug, Deserialize)]
@@ -222,19 +210,7 @@ impl Matrix {
 impl Build {
     /// The build axes fixed for every variant.
     pub fn into_parts(self) -> EnvAxisValues<Spanned<RawValue>> {
-        let Build {
-            toolchain,
-            build_std,
-            target,
-            features,
-            rustflags,
-            linker,
-            wasm_opt,
-            pgo,
-            bolt,
-        } = self;
-        EnvFields { toolchain, build_std, target, features, rustflags, linker, wasm_opt, pgo, bolt }
-            .by_axis()
+        self.by_axis()
     }
 }
 
@@ -310,8 +286,10 @@ impl<T> ProfileFields<T> {
     }
 }
 
-/// The build-axis fields every table that sets build axes has.
-struct EnvFields<T> {
+/// The build-axis fields every table that sets build axes has; `[build]` is nothing else.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct EnvFields<T> {
     toolchain: Option<T>,
     build_std: Option<T>,
     target: Option<T>,

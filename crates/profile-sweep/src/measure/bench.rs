@@ -161,8 +161,6 @@ pub fn combine(reports: &[Vec<Reported>]) -> Vec<Estimate> {
             let of: Vec<&Reported> = reports.iter().flatten().filter(|r| r.id == id).collect();
             let values: Vec<f64> = of.iter().map(|r| r.value).collect();
             let mut summary = stats::summarize(&values)?;
-            // Few processes make a wide t interval; a time is never below zero.
-            summary.ci_low = summary.ci_low.max(0.0);
             summary.min = of.iter().map(|r| r.fastest).fold(f64::INFINITY, f64::min);
             summary.max = of.iter().map(|r| r.slowest).fold(f64::NEG_INFINITY, f64::max);
             Some(Estimate {

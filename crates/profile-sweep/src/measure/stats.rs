@@ -38,7 +38,8 @@ impl Summary {
     }
 }
 
-/// Summarises at least two samples; `None` for fewer (no spread can be estimated).
+/// Summarises at least two samples; `None` for fewer (no spread can be estimated). The
+/// interval of non-negative samples stops at zero.
 pub fn summarize(samples: &[f64]) -> Option<Summary> {
     if samples.len() < 2 || samples.iter().any(|s| !s.is_finite()) {
         return None;
@@ -57,7 +58,9 @@ pub fn summarize(samples: &[f64]) -> Option<Summary> {
         min: sorted[0],
         max: sorted[sorted.len() - 1],
         std_dev,
-        ci_low: mean - half_width,
+        // The mean of values that cannot be negative (times) cannot be either: few noisy
+        // samples make a t interval that would reach below zero.
+        ci_low: if sorted[0] >= 0.0 { (mean - half_width).max(0.0) } else { mean - half_width },
         ci_high: mean + half_width,
     })
 }
@@ -111,6 +114,16 @@ mod tests {
         assert!(close(s.std_dev, (32.0f64 / 7.0).sqrt()));
         let half = 2.365 * (32.0f64 / 7.0).sqrt() / 8f64.sqrt();
         assert!(close(s.ci_low, 5.0 - half) && close(s.ci_high, 5.0 + half));
+    }
+
+    #[test]
+    fn the_interval_of_times_stops_at_zero_and_of_signed_values_does_not() {
+        // Mean 4, sd 5.196, t(2) = 4.303: the t interval would start at -8.9.
+        let times = summarize(&[1.0, 1.0, 10.0]).unwrap();
+        assert_eq!(times.ci_low, 0.0);
+        assert!(close(times.ci_high, 4.0 + 4.303 * 27f64.sqrt() / 3f64.sqrt()));
+        let signed = summarize(&[-1.0, 1.0, 10.0]).unwrap();
+        assert!(signed.ci_low < 0.0, "{signed:?}");
     }
 
     #[test]

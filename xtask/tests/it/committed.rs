@@ -190,6 +190,47 @@ fn the_readme_section_on_profile_guided_builds_quotes_their_results() {
     assert_section_quotes("## Profile-guided builds", &rows, inputs, 2);
 }
 
+#[test]
+fn the_readme_section_on_the_inner_loop_quotes_its_results() {
+    let rows = committed_rows("results/dev-loop/results.csv");
+    let timed: Vec<_> = rows.iter().filter(|r| r.measurement.is_some()).collect();
+    assert!(timed.len() >= 48, "four edits of twelve variants: {}", timed.len());
+    // What the section may quote: each mean and bound in seconds, each difference and ratio of
+    // two means of the same edit, each peak memory in MB.
+    let mut allowed: BTreeSet<String> = BTreeSet::new();
+    for a in &timed {
+        let seconds = [a.mean_ns, a.ci_low_ns, a.ci_high_ns].map(|ns| ns.unwrap() / 1e9);
+        allowed.extend(seconds.iter().map(|s| format!("{s:.2}")));
+        allowed.insert(format!("{:.0}MB", a.peak_rss_bytes.unwrap() as f64 / 1e6));
+        for b in timed.iter().filter(|b| b.measurement == a.measurement) {
+            let (x, y) = (a.mean_ns.unwrap(), b.mean_ns.unwrap());
+            allowed.insert(format!("{:.2}", (x - y) / 1e9));
+            allowed.insert(format!("{:.2}x", x / y));
+        }
+    }
+    let section = section("results/README.md", "## The inner loop");
+    let words: Vec<&str> = section.split([' ', '\n', '(', ')', '|', '[', ']', ',']).collect();
+    let mut quoted = 0;
+    for (i, word) in words.iter().enumerate() {
+        let word = word.trim_end_matches(['.', ':', ';']);
+        let after = |n: usize| words.get(i + n).copied().unwrap_or_default();
+        let megabytes = after(1) == "MB" || (after(1) == "to" && after(3) == "MB");
+        let claim = match word.strip_suffix('x').unwrap_or(word).parse::<f64>() {
+            // Versions (Rust 1.95.0, 1.90) are not measurements.
+            _ if i > 0 && words[i - 1] == "Rust" => continue,
+            Ok(_) if word.contains('.') => word.to_owned(),
+            Ok(_) if megabytes => format!("{word}MB"),
+            _ => continue,
+        };
+        quoted += 1;
+        assert!(
+            allowed.contains(&claim),
+            "the README quotes {claim} for the inner loop; dev-loop/results.csv does not give it"
+        );
+    }
+    assert!(quoted >= 20, "the section quotes its numbers: {quoted}");
+}
+
 /// Every size and instruction count (a number with thousands separators) and every runtime in
 /// ms quoted in the README section titled `title` is one of `rows` (or of `also_measured`), and
 /// it quotes at least ten numbers and `min_runtimes` runtimes.

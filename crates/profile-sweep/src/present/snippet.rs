@@ -2,13 +2,26 @@
 //! spelling, its fixed settings, and comments for what a profile cannot say (cargo's default
 //! `codegen-units`, build axes, PGO training).
 
-use crate::plan::settings::{Axis, RawValue, Setting};
+use crate::plan::settings::{Axis, BaseProfile, RawValue, Setting};
 use crate::present::analysis::build_axes;
 use crate::results::rows::Row;
 
-/// Cargo's `codegen-units` for release profiles; written explicitly it changes the binary
-/// (measured: +1,952 bytes on json2csv), so profiles leave it out instead.
-const DEFAULT_CODEGEN_UNITS: u32 = 16;
+/// Cargo's `codegen-units` for the profile a row's variant inherits (16 for release, 256 for
+/// dev); written explicitly it changes the binary (measured: +1,952 bytes on json2csv), so
+/// profiles leave it out instead.
+fn default_codegen_units(row: &Row) -> u32 {
+    let base = BaseProfile::from_name(&row.inherits).unwrap_or(BaseProfile::Release);
+    base.cargo_defaults(false).codegen_units.get()
+}
+
+/// The built-in profile a row's settings are pasted into: `dev` for a variant inheriting from
+/// dev (or test), else `release`.
+pub fn profile_to_paste(row: &Row) -> &'static str {
+    match BaseProfile::from_name(&row.inherits) {
+        Some(BaseProfile::Dev) => "dev",
+        _ => "release",
+    }
+}
 
 /// The profile keys that reproduce a row's variant, in cargo's spelling and the sweep's order:
 /// the five axes (but `codegen-units` only when it is not cargo's default), then the sweep's
@@ -20,7 +33,7 @@ pub fn profile_keys(row: &Row) -> Result<Vec<(String, toml_edit::Value)>, String
         let setting: Setting = axis.parse(&RawValue::from_cell(cell)).ok_or_else(|| {
             format!("variant `{}`: {:?} is not a valid {}", row.variant, cell, axis.key())
         })?;
-        if !(axis == Axis::CodegenUnits && row.codegen_units == DEFAULT_CODEGEN_UNITS) {
+        if !(axis == Axis::CodegenUnits && row.codegen_units == default_codegen_units(row)) {
             keys.push((axis.key().to_owned(), setting.toml_value()));
         }
     }
@@ -47,8 +60,11 @@ pub fn profile_snippet(row: &Row, profile: &str) -> Result<String, String> {
     for (key, value) in profile_keys(row)? {
         text.push_str(&format!("{key} = {value}\n"));
     }
-    if row.codegen_units == DEFAULT_CODEGEN_UNITS {
-        text.push_str("# codegen-units: cargo's default (16); leave it unset, as measured\n");
+    if row.codegen_units == default_codegen_units(row) {
+        let units = row.codegen_units;
+        text.push_str(&format!(
+            "# codegen-units: cargo's default ({units}); leave it unset, as measured\n"
+        ));
     }
     let axes = build_axes(row);
     if !axes.is_empty() {
@@ -64,6 +80,23 @@ pub fn profile_snippet(row: &Row, profile: &str) -> Result<String, String> {
 mod tests {
     use super::*;
     use crate::results::rows::tests::row;
+
+    #[test]
+    fn a_dev_variant_is_pasted_into_profile_dev_with_its_own_default_codegen_units() {
+        let dev = Row {
+            inherits: "dev".into(),
+            codegen_units: 256,
+            opt_level: "1".into(),
+            ..row("d", 1)
+        };
+        assert_eq!(profile_to_paste(&dev), "dev");
+        let text = profile_snippet(&dev, "dev").unwrap();
+        assert!(!text.contains("codegen-units = 256"), "{text}");
+        assert!(text.contains("cargo's default (256)"), "{text}");
+        let sixteen = profile_snippet(&Row { codegen_units: 16, ..dev }, "dev").unwrap();
+        assert!(sixteen.contains("codegen-units = 16\n"), "explicit under dev: {sixteen}");
+        assert_eq!(profile_to_paste(&row("r", 1)), "release");
+    }
 
     #[test]
     fn snippets_reproduce_the_variant_in_cargos_spelling() {

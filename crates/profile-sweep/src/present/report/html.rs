@@ -161,7 +161,8 @@ fn measurement(rows: &[Row], name: &str, by_build: bool) -> Measurement {
             frontier: is_in(&frontier, p),
             tied: is_in(&pareto, p) && !is_in(&frontier, p),
             three_way: is_in(&three_way, p),
-            snippet: snippet::profile_snippet(p.row, "release").unwrap_or_else(|e| e),
+            snippet: snippet::profile_snippet(p.row, snippet::profile_to_paste(p.row))
+                .unwrap_or_else(|e| e),
             apply: format!("cargo profile-sweep apply results.csv {}", p.row.variant),
         })
         .collect();
@@ -171,8 +172,13 @@ fn measurement(rows: &[Row], name: &str, by_build: bool) -> Measurement {
 /// The verdict as the Markdown report gives it: the profile to paste, its numbers against the
 /// baseline, and whether it is settled; empty when no variant built.
 fn verdict_block(rows: &[Row]) -> String {
+    if analysis::measurements(rows).is_empty() && !analysis::rebuild_measurements(rows).is_empty() {
+        return "<section id=\"verdict\">\n<h2>Verdict</h2>\n<p>These results time the inner loop and no runtime: its verdict (the fastest rebuild per edit, with its interval) is in <code>report.md</code>, section Inner loop.</p>\n</section>\n".to_owned();
+    }
     let Some(verdict) = crate::present::verdict::verdict(rows) else { return String::new() };
-    let snippet = snippet::profile_snippet(verdict.chosen, "release").unwrap_or_else(|e| e);
+    let snippet =
+        snippet::profile_snippet(verdict.chosen, snippet::profile_to_paste(verdict.chosen))
+            .unwrap_or_else(|e| e);
     let agreement: String =
         verdict.agreement(rows).iter().map(|a| format!("<p>{}</p>\n", code_spans(a))).collect();
     format!(

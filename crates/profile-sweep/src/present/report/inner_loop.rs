@@ -34,6 +34,10 @@ pub(super) fn inner_loop_section(out: &mut String, rows: &[Row]) -> fmt::Result 
         return Ok(());
     }
     writeln!(out, "## Inner loop: rebuild after an edit\n")?;
+    writeln!(
+        out,
+        "Each edit touches the file: its modification time changes, its content does not. Cargo rebuilds the crate and everything after it; with incremental compilation (the dev profile's) rustc then reuses its work for the unchanged content, so an incremental rebuild here is the floor of a real edit (cargo's checks, rustc's incremental pass, the link), and the linker's share of it shows most.\n"
+    )?;
     for measurement in measurements {
         let name = MeasurementName::parse(measurement);
         writeln!(out, "### `{measurement}` ({})\n", name.describe())?;

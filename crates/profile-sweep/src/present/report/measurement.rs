@@ -325,7 +325,7 @@ fn ranking_section(out: &mut String, ranking: &[&Row]) -> fmt::Result {
 
 /// The `[profile.release]` to paste for `row`, as a fenced TOML block.
 fn snippet_block(out: &mut String, row: &Row) -> fmt::Result {
-    match snippet::profile_snippet(row, "release") {
+    match snippet::profile_snippet(row, snippet::profile_to_paste(row)) {
         Ok(snippet) => writeln!(out, "```toml\n{snippet}```\n"),
         Err(error) => writeln!(out, "(no snippet: {error})\n"),
     }

@@ -15,10 +15,17 @@ use crate::util::units::thousands;
 
 /// Writes the "Verdict" section, or nothing when no variant built.
 pub(super) fn verdict_section(out: &mut String, rows: &[Row]) -> fmt::Result {
+    if analysis::measurements(rows).is_empty() && !analysis::rebuild_measurements(rows).is_empty() {
+        return writeln!(
+            out,
+            "## Verdict\n\nThese results time the inner loop and no runtime: the verdict is the fastest rebuild, under **Inner loop** below (the smallest binary is not what an edit-build loop asks for).\n"
+        );
+    }
     let Some(verdict) = verdict::verdict(rows) else { return Ok(()) };
     writeln!(out, "## Verdict\n")?;
     writeln!(out, "Paste this ({}):\n", verdict.rule())?;
-    let snippet = snippet::profile_snippet(verdict.chosen, "release")
+    let profile = snippet::profile_to_paste(verdict.chosen);
+    let snippet = snippet::profile_snippet(verdict.chosen, profile)
         .unwrap_or_else(|e| format!("# cannot write this variant's profile: {e}\n"));
     writeln!(out, "```toml\n{snippet}```\n")?;
     writeln!(

@@ -158,3 +158,22 @@ fn init_writes_the_dev_preset_for_a_binary_and_refuses_it_for_a_library() {
     assert!(crate::fixture::stderr(&lib).contains("the dev preset times rebuilds of a binary"));
     assert!(!fixture.path("quiet-lib-dev.toml").exists());
 }
+
+#[test]
+fn rebuild_keys_on_a_library_are_refused_before_any_build() {
+    let fixture = Fixture::new();
+    let sweep = fixture.sweep_file(concat!(
+        "package = \"quiet-lib\"\nrebuild-repeats = 3\n[matrix]\nopt-level = [1]\n",
+        "[[bench]]\nbench = \"squares\"\n",
+    ));
+    let output = fixture.sweep_command(&sweep).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let err = crate::fixture::stderr(&output);
+    assert!(
+        err.contains(
+            "the rebuild-* keys time a binary's rebuilds, and package `quiet-lib` has none"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("building"), "nothing was built: {err}");
+}

@@ -301,6 +301,15 @@ impl Workspace {
         let root_source = bin.as_deref().and_then(|bin| {
             package.bin_sources.iter().find(|(name, _)| name == bin).map(|(_, path)| path.clone())
         });
+        if bin.is_none() && sweep.rebuild.detailed {
+            let message = format!(
+                "the rebuild-* keys time a binary's rebuilds, and package `{}` has none",
+                package.name
+            );
+            return Err(sweep
+                .error_at(wanted.offset, message)
+                .with_fix("remove the rebuild-* keys, or sweep a package with a binary"));
+        }
         let touched = self.touched(sweep, root_source.as_deref())?;
         Ok(BuildTarget { package: package.name.clone(), bin, features, root_source, touched })
     }

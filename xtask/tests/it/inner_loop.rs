@@ -177,3 +177,35 @@ fn rebuild_keys_on_a_library_are_refused_before_any_build() {
     );
     assert!(!err.contains("building"), "nothing was built: {err}");
 }
+
+#[test]
+fn apply_writes_a_dev_variant_into_profile_dev_and_says_its_linker() {
+    let fixture = Fixture::new();
+    let rows = crate::axes::sweep(
+        &fixture,
+        "package = \"app\"\ninherits = \"dev\"\nrebuild = false\n[matrix]\nopt-level = [1]\nlinker = [\"bfd\"]\n",
+    );
+    let variant = rows.iter().find(|r| r["linker"] == "bfd").unwrap()["variant"].clone();
+    let before = fixture.manifest_bytes();
+    let output = fixture
+        .xtask()
+        .args(["apply"])
+        .arg(fixture.path("out/results.csv"))
+        .arg(&variant)
+        .arg("--manifest-path")
+        .arg(fixture.manifest())
+        .arg("--dry-run")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", crate::fixture::stderr(&output));
+    let said = crate::fixture::stdout(&output);
+    assert!(said.contains("+[profile.dev]\n+opt-level = 1\n"), "{said}");
+    assert!(!said.contains("codegen-units"), "dev's default (256) is left unset: {said}");
+    assert!(
+        said.contains(
+            r#"rustflags = ["-C", "linker-features=-lld", "-C", "link-arg=-fuse-ld=bfd"]"#
+        ),
+        "{said}"
+    );
+    assert_eq!(fixture.manifest_bytes(), before, "a dry run changes nothing");
+}

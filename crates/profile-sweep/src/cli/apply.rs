@@ -7,6 +7,7 @@ use crate::cli::Door;
 use crate::error::{InputError, SweepError};
 use crate::host::workspace::Workspace;
 use crate::manifest::repair::Repair;
+use crate::plan::build_env::Linker;
 use crate::present::{analysis, apply};
 use crate::results::rows;
 use crate::util::files::write_atomic;
@@ -22,9 +23,10 @@ pub struct Apply {
     /// only count in a workspace's root manifest.
     #[arg(long, value_name = "PATH")]
     manifest_path: Option<PathBuf>,
-    /// The profile to write into.
-    #[arg(long, default_value = "release")]
-    profile: String,
+    /// The profile to write into [default: the one the variant was measured inheriting from:
+    /// dev for a dev sweep's variants, else release].
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
     /// Show the diff and change nothing.
     #[arg(long)]
     dry_run: bool,
@@ -64,14 +66,20 @@ impl Apply {
             InputError::in_file(manifest, format!("cannot read: {e}"))
                 .with_fix("pass the Cargo.toml of your workspace root with --manifest-path")
         })?;
-        let new = apply::apply(&rows, &self.csv, &self.variant, manifest, &old, &self.profile)?;
+        let measured = rows.iter().find(|r| r.variant == self.variant && r.measurement.is_none());
+        let profile = match (&self.profile, measured) {
+            (Some(name), _) => name.clone(),
+            (None, Some(row)) => crate::present::snippet::profile_to_paste(row).to_owned(),
+            (None, None) => "release".to_owned(),
+        };
+        let new = apply::apply(&rows, &self.csv, &self.variant, manifest, &old, &profile)?;
         self.say_build_axes(&rows);
         if new == old {
             println!(
                 "{} already has the settings of `{}` in [profile.{}]",
                 manifest.display(),
                 self.variant,
-                self.profile
+                profile
             );
             return Ok(());
         }
@@ -85,7 +93,7 @@ impl Apply {
             println!(
                 "wrote the settings of `{}` into [profile.{}] of {}",
                 self.variant,
-                self.profile,
+                profile,
                 manifest.display()
             );
         }
@@ -133,5 +141,9 @@ impl Apply {
             self.variant,
             axes.join("; ")
         );
+        let linker = row.and_then(|r| r.linker.as_deref());
+        if let Some(linker) = linker.and_then(Linker::from_key) {
+            print!("its linker, in the workspace's .cargo/config.toml:\n{}", linker.config_lines());
+        }
     }
 }

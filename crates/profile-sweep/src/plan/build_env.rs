@@ -130,9 +130,7 @@ impl EnvAxis {
                 EnvSetting::Rustflags((!flags.is_empty()).then(|| flags.join(" ")))
             }
             (EnvAxis::Linker, Str(s)) if s == "default" => EnvSetting::Linker(None),
-            (EnvAxis::Linker, Str(s)) => {
-                EnvSetting::Linker(Some(Linker::ALL.into_iter().find(|l| l.key() == s)?))
-            }
+            (EnvAxis::Linker, Str(s)) => EnvSetting::Linker(Some(Linker::from_key(s)?)),
             (EnvAxis::WasmOpt, Bool(false)) => EnvSetting::WasmOpt(None),
             (EnvAxis::WasmOpt, Str(s))
                 if ["-O", "-O0", "-O1", "-O2", "-O3", "-O4", "-Os", "-Oz"]
@@ -271,6 +269,11 @@ impl Linker {
             Linker::Lld => "lld",
             Linker::Mold => "mold",
         }
+    }
+
+    /// The linker called `key` (as [`Linker::key`] spells it).
+    pub fn from_key(key: &str) -> Option<Linker> {
+        Linker::ALL.into_iter().find(|l| l.key() == key)
     }
 
     /// The program the C compiler runs for it: `ld.mold`.

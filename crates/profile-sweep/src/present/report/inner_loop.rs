@@ -140,7 +140,7 @@ fn verdict(out: &mut String, timed: &[Timed<'_>], tied: &[usize]) -> fmt::Result
     }
     // What is not a profile key goes into the workspace's `.cargo/config.toml`.
     let linker = fastest.row.linker.as_deref();
-    if let Some(linker) = linker.and_then(|l| Linker::ALL.into_iter().find(|k| k.key() == l)) {
+    if let Some(linker) = linker.and_then(Linker::from_key) {
         let lines = linker.config_lines();
         writeln!(out, "And in `.cargo/config.toml` (the linker):\n\n```toml\n{lines}```\n")?;
     }

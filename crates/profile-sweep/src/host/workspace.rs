@@ -56,8 +56,6 @@ pub struct BuildTarget {
     pub bin: Option<String>,
     /// The binary's `required-features`, which every build of it enables.
     pub features: Vec<String>,
-    /// The binary's root source file.
-    pub root_source: Option<PathBuf>,
     /// The files touched, one at a time, to time a rebuild after an edit of each.
     pub touched: Vec<Touched>,
 }
@@ -311,7 +309,7 @@ impl Workspace {
                 .with_fix("remove the rebuild-* keys, or sweep a package with a binary"));
         }
         let touched = self.touched(sweep, root_source.as_deref())?;
-        Ok(BuildTarget { package: package.name.clone(), bin, features, root_source, touched })
+        Ok(BuildTarget { package: package.name.clone(), bin, features, touched })
     }
 
     /// The files whose edits are timed: the sweep's `rebuild-touch`, each checked to be a file

@@ -42,14 +42,11 @@ pub fn runner() -> Tool<PathBuf> {
 
 /// Runs a gungraun bench once and reads its counts; `Missing` without Valgrind or the runner.
 pub fn run(bench: &BenchRun<'_>) -> Result<(BenchOutcome, Duration)> {
-    let runner = match (instructions::valgrind(), runner()) {
-        (Tool::Missing(missing), _) => {
+    let runner = match (instructions::valgrind().why_missing().cloned(), runner()) {
+        (Some(missing), _) | (None, Tool::Missing(missing)) => {
             return Ok((BenchOutcome::Missing { why: missing.to_string() }, Duration::ZERO));
         }
-        (_, Tool::Missing(missing)) => {
-            return Ok((BenchOutcome::Missing { why: missing.to_string() }, Duration::ZERO));
-        }
-        (_, Tool::Found(runner)) => runner,
+        (None, Tool::Found(runner)) => runner,
     };
     remove_dir(bench.home)?;
     let home = bench.home;

@@ -13,6 +13,11 @@ pub fn first_error_lines(stderr: &str) -> String {
     lines[start..].iter().take(ERROR_LINES).copied().collect::<Vec<_>>().join("\n")
 }
 
+/// The first non-empty line of `text`, trimmed (`(no output)` if none): a failure in one line.
+pub fn first_line(text: &str) -> &str {
+    text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("(no output)")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -24,5 +29,7 @@ mod tests {
         assert_eq!(first_error_lines(stderr), "error: linking with `cc` failed\n  note: x");
         let many: String = (0..100).map(|i| format!("line {i}\n")).collect();
         assert!(first_error_lines(&many).starts_with("line 60\n"));
+        assert_eq!(first_line("\n  error: x\nmore"), "error: x");
+        assert_eq!(first_line(""), "(no output)");
     }
 }

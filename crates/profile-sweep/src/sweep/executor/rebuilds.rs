@@ -11,6 +11,7 @@ use crate::plan::settings::Strip;
 use crate::results::rows::{Row, Status};
 use crate::sweep::record::to_the_millisecond;
 use crate::util::interrupt;
+use crate::util::text::first_line;
 
 /// One touched file's timed rebuilds of one kind.
 pub(super) struct Rebuilt {
@@ -128,9 +129,4 @@ impl CargoExecutor<'_> {
         }
         Ok(())
     }
-}
-
-/// The first non-empty line of cargo's errors.
-fn first_line(errors: &str) -> &str {
-    errors.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("(no output)")
 }

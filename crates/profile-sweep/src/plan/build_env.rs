@@ -69,6 +69,11 @@ impl EnvAxis {
         }
     }
 
+    /// The axis a sweep file calls `key`, if any.
+    pub fn from_key(key: &str) -> Option<EnvAxis> {
+        EnvAxis::ALL.into_iter().find(|axis| axis.key() == key)
+    }
+
     /// What a user may write for this axis: the fix shown with an invalid value.
     pub fn accepted(self) -> &'static str {
         match self {

@@ -1,10 +1,15 @@
-//! What the user typed in a sweep file, field by field: serde rejects unknown keys and wrong
-//! types here, keeping each value's place in the file. Axis fields are paired with their axis by
-//! name, in one place per table, so a new field cannot be silently left out.
+//! What the user typed in a sweep file, field by field: unknown keys and wrong types are
+//! rejected here, each value keeping its place in the file. The tables of axes (`[matrix]`,
+//! `[build]`, ladder steps) read every axis by its key through one visitor, so a new axis is a
+//! new entry of [`Axis::ALL`] or [`EnvAxis::ALL`] and of the key lists, which a test checks.
 
 use std::collections::BTreeMap;
 
+use std::fmt;
+use std::marker::PhantomData;
+
 use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use toml::Spanned;
 
 use crate::plan::build_env::EnvAxis;
@@ -94,29 +99,33 @@ pub struct Generate {
 }
 
 /// `[matrix]`: each profile and build axis a list of values, and exclude rules.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Debug, Default)]
 pub struct Matrix {
-    pub opt_level: Option<Vec<Spanned<RawValue>>>,
-    pub lto: Option<Vec<Spanned<RawValue>>>,
-    pub codegen_units: Option<Vec<Spanned<RawValue>>>,
-    pub panic: Option<Vec<Spanned<RawValue>>>,
-    pub strip: Option<Vec<Spanned<RawValue>>>,
-    pub toolchain: Option<Vec<Spanned<RawValue>>>,
-    pub build_std: Option<Vec<Spanned<RawValue>>>,
-    pub target: Option<Vec<Spanned<RawValue>>>,
-    pub features: Option<Vec<Spanned<RawValue>>>,
-    pub rustflags: Option<Vec<Spanned<RawValue>>>,
-    pub linker: Option<Vec<Spanned<RawValue>>>,
-    pub wasm_opt: Option<Vec<Spanned<RawValue>>>,
-    pub pgo: Option<Vec<Spanned<RawValue>>>,
-    pub bolt: Option<Vec<Spanned<RawValue>>>,
-    #[serde(default)]
+    /// Each swept profile axis with its values.
+    pub axes: AxisValues<Vec<Spanned<RawValue>>>,
+    /// Each swept build axis with its values.
+    pub env_axes: EnvAxisValues<Vec<Spanned<RawValue>>>,
+    /// The exclude rules.
     pub exclude: Vec<Spanned<Rule>>,
 }
 
 /// `[build]`: build-axis values fixed for every variant.
-pub type Build = EnvFields<Spanned<RawValue>>;
+#[derive(Debug, Default)]
+pub struct Build {
+    /// Each fixed build axis with its value.
+    pub env_axes: EnvAxisValues<Spanned<RawValue>>,
+}
+
+/// A ladder step: a label and the settings it adds.
+#[derive(Debug)]
+pub struct Step {
+    /// The step's label.
+    pub step: Spanned<String>,
+    /// The profile axes it sets.
+    pub axes: AxisValues<Spanned<RawValue>>,
+    /// The build axes it sets.
+    pub env_axes: EnvAxisValues<Spanned<RawValue>>,
+}
 
 /// An exclude rule: each axis a value or a list of values.
 #[derive(Debug, Deserialize)]
@@ -129,202 +138,292 @@ pub struct Rule {
     pub strip: Option<Spanned<toml::Value>>,
 }
 
-/// A ladder step: a label and the settings it adds.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Step {
-    pub step: Spanned<String>,
-    pub opt_level: Option<Spanned<RawValue>>,
-    pub lto: Option<Spanned<RawValue>>,
-    pub codegen_units: Option<Spanned<RawValue>>,
-    pub panic: Option<Spanned<RawValue>>,
-    pub strip: Option<Spanned<RawValue>>,
-    pub toolchain: Option<Spanned<RawValue>>,
-    pub build_std: Option<Spanned<RawValue>>,
-    pub target: Option<Spanned<RawValue>>,
-    pub features: Option<Spanned<RawValue>>,
-    pub rustflags: Option<Spanned<RawValue>>,
-    pub linker: Option<Spanned<RawValue>>,
-    pub wasm_opt: Option<Spanned<RawValue>>,
-    pub pgo: Option<Spanned<RawValue>>,
-    pub bolt: Option<Spanned<RawValue>>,
-}
-
 /// Profile-axis values of a table, by axis, in [`Axis::ALL`] order; absent keys left out.
 pub type AxisValues<T> = Vec<(Axis, T)>;
 
 /// Build-axis values of a table, by axis, in [`EnvAxis::ALL`] order; absent keys left out.
 pub type EnvAxisValues<T> = Vec<(EnvAxis, T)>;
 
-/// The present values of `fields`, each already paired with its axis.
-fn present<A, T, const N: usize>(fields: [(A, Option<T>); N]) -> Vec<(A, T)> {
-    fields.into_iter().filter_map(|(axis, value)| value.map(|v| (axis, v))).collect()
-}
-
-/// `[matrix]` taken apart.
-pub struct MatrixParts {
-    /// Each swept profile axis with its values.
-    pub axes: AxisValues<Vec<Spanned<RawValue>>>,
-    /// Each swept build axis with its values.
-    pub env_axes: EnvAxisValues<Vec<Spanned<RawValue>>>,
-    /// The exclude rules.
-    pub exclude: Vec<Spanned<Rule>>,
-}
-
-impl Matrix {
-    /// The profile axes, the build axes and the exclude rules.
-    pub fn into_parts(self) -> MatrixParts {
-        let Matrix {
-            opt_level,
-            lto,
-            codegen_units,
-            panic,
-            strip,
-            toolchain,
-            build_std,
-            target,
-            features,
-            rustflags,
-            linker,
-            wasm_opt,
-            pgo,
-            bolt,
-            exclude,
-        } = self;
-        let axes = ProfileFields { opt_level, lto, codegen_units, panic, strip }.by_axis();
-        let env = EnvFields {
-            toolchain,
-            build_std,
-            target,
-            features,
-            rustflags,
-            linker,
-            wasm_opt,
-            pgo,
-            bolt,
-        };
-        MatrixParts { axes, env_axes: env.by_axis(), exclude }
-    }
-}
-
-impl Build {
-    /// The build axes fixed for every variant.
-    pub fn into_parts(self) -> EnvAxisValues<Spanned<RawValue>> {
-        self.by_axis()
-    }
-}
-
 impl Rule {
     /// The axes the rule names, with the value or list of values it gives each.
     pub fn parts(&self) -> AxisValues<&Spanned<toml::Value>> {
         let Rule { opt_level, lto, codegen_units, panic, strip } = self;
-        let (opt_level, lto, codegen_units) =
-            (opt_level.as_ref(), lto.as_ref(), codegen_units.as_ref());
-        let (panic, strip) = (panic.as_ref(), strip.as_ref());
-        ProfileFields { opt_level, lto, codegen_units, panic, strip }.by_axis()
+        let fields = [opt_level, lto, codegen_units, panic, strip];
+        Axis::ALL
+            .into_iter()
+            .zip(fields)
+            .filter_map(|(axis, value)| value.as_ref().map(|v| (axis, v)))
+            .collect()
     }
 }
 
-impl Step {
-    /// The step's label, the profile axes it sets and the build axes it sets.
-    pub fn into_parts(
-        self,
-    ) -> (Spanned<String>, AxisValues<Spanned<RawValue>>, EnvAxisValues<Spanned<RawValue>>) {
-        let Step {
-            step,
-            opt_level,
-            lto,
-            codegen_units,
-            panic,
-            strip,
-            toolchain,
-            build_std,
-            target,
-            features,
-            rustflags,
-            linker,
-            wasm_opt,
-            pgo,
-            bolt,
-        } = self;
-        let axes = ProfileFields { opt_level, lto, codegen_units, panic, strip }.by_axis();
-        let env = EnvFields {
-            toolchain,
-            build_std,
-            target,
-            features,
-            rustflags,
-            linker,
-            wasm_opt,
-            pgo,
-            bolt,
+/// The keys of `[matrix]`: every axis, then the table's own.
+const MATRIX_KEYS: &[&str] = &[
+    "opt-level",
+    "lto",
+    "codegen-units",
+    "panic",
+    "strip",
+    "toolchain",
+    "build-std",
+    "target",
+    "features",
+    "rustflags",
+    "linker",
+    "wasm-opt",
+    "pgo",
+    "bolt",
+    "exclude",
+];
+
+/// The keys of a ladder step: its label, then every axis.
+const STEP_KEYS: &[&str] = &[
+    "step",
+    "opt-level",
+    "lto",
+    "codegen-units",
+    "panic",
+    "strip",
+    "toolchain",
+    "build-std",
+    "target",
+    "features",
+    "rustflags",
+    "linker",
+    "wasm-opt",
+    "pgo",
+    "bolt",
+];
+
+/// The keys of `[build]`: the build axes.
+const BUILD_KEYS: &[&str] = &[
+    "toolchain",
+    "build-std",
+    "target",
+    "features",
+    "rustflags",
+    "linker",
+    "wasm-opt",
+    "pgo",
+    "bolt",
+];
+
+/// A key of a table of axes: an axis of either kind, or one of the table's own keys.
+enum TableKey {
+    Profile(Axis),
+    Env(EnvAxis),
+    Own(&'static str),
+}
+
+/// Reads a key, accepting the axes among `keys` and the other names in `keys`. Deserialised as
+/// an identifier, so an unknown key is reported at the key itself.
+struct KeyIn(&'static [&'static str]);
+
+impl<'de> DeserializeSeed<'de> for KeyIn {
+    type Value = TableKey;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<TableKey, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl Visitor<'_> for KeyIn {
+    type Value = TableKey;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "one of {}", self.0.join(", "))
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<TableKey, E> {
+        let Some(known) = self.0.iter().find(|k| **k == key) else {
+            return Err(E::unknown_field(key, self.0));
         };
-        (step, axes, env.by_axis())
+        Ok(match (Axis::from_key(key), EnvAxis::from_key(key)) {
+            (Some(axis), _) => TableKey::Profile(axis),
+            (None, Some(axis)) => TableKey::Env(axis),
+            (None, None) => TableKey::Own(known),
+        })
     }
 }
 
-/// The profile-axis fields every table that sets profile axes has.
-struct ProfileFields<T> {
-    opt_level: Option<T>,
-    lto: Option<T>,
-    codegen_units: Option<T>,
-    panic: Option<T>,
-    strip: Option<T>,
+/// A table whose keys are axes (`[matrix]`, `[build]`, a ladder step), plus a few of its own.
+trait AxisTable: Sized {
+    /// What each axis key holds.
+    type Value;
+    /// The table's own keys, as read.
+    type Own: Default;
+    /// Every key the table accepts.
+    const KEYS: &'static [&'static str];
+    /// What the table is, for serde's "expected" message.
+    const WHAT: &'static str;
+
+    /// Reads the value of the table's own key `name`.
+    fn read_own<'de, A: MapAccess<'de>>(
+        own: &mut Self::Own,
+        name: &'static str,
+        map: &mut A,
+    ) -> Result<(), A::Error>;
+
+    /// The table from its axes (in canonical order) and its own keys.
+    fn assemble<E: de::Error>(
+        axes: AxisValues<Self::Value>,
+        env_axes: EnvAxisValues<Self::Value>,
+        own: Self::Own,
+    ) -> Result<Self, E>;
 }
 
-impl<T> ProfileFields<T> {
-    /// The present fields, paired with their axis by name.
-    fn by_axis(self) -> AxisValues<T> {
-        let ProfileFields { opt_level, lto, codegen_units, panic, strip } = self;
-        present([
-            (Axis::OptLevel, opt_level),
-            (Axis::Lto, lto),
-            (Axis::CodegenUnits, codegen_units),
-            (Axis::Panic, panic),
-            (Axis::Strip, strip),
-        ])
+/// Reads any [`AxisTable`]: each key is parsed as an identifier, so an unknown key is reported
+/// at the key itself, with the keys the table accepts.
+struct TableVisitor<T>(PhantomData<T>);
+
+impl<'de, T: AxisTable> Visitor<'de> for TableVisitor<T>
+where
+    T::Value: Deserialize<'de>,
+{
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(T::WHAT)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut axes: AxisValues<T::Value> = Vec::new();
+        let mut env_axes: EnvAxisValues<T::Value> = Vec::new();
+        let mut own = T::Own::default();
+        while let Some(key) = map.next_key_seed(KeyIn(T::KEYS))? {
+            match key {
+                TableKey::Profile(axis) => axes.push((axis, map.next_value()?)),
+                TableKey::Env(axis) => env_axes.push((axis, map.next_value()?)),
+                TableKey::Own(name) => T::read_own(&mut own, name, &mut map)?,
+            }
+        }
+        axes.sort_by_key(|(axis, _)| *axis);
+        let rank = |axis: &EnvAxis| EnvAxis::ALL.iter().position(|a| a == axis);
+        env_axes.sort_by_key(|(axis, _)| rank(axis));
+        T::assemble(axes, env_axes, own)
     }
 }
 
-/// The build-axis fields every table that sets build axes has; `[build]` is nothing else.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct EnvFields<T> {
-    toolchain: Option<T>,
-    build_std: Option<T>,
-    target: Option<T>,
-    features: Option<T>,
-    rustflags: Option<T>,
-    linker: Option<T>,
-    wasm_opt: Option<T>,
-    pgo: Option<T>,
-    bolt: Option<T>,
+impl AxisTable for Matrix {
+    type Value = Vec<Spanned<RawValue>>;
+    type Own = Vec<Spanned<Rule>>;
+    const KEYS: &'static [&'static str] = MATRIX_KEYS;
+    const WHAT: &'static str = "a [matrix] table of axis value lists";
+
+    fn read_own<'de, A: MapAccess<'de>>(
+        own: &mut Self::Own,
+        _exclude: &'static str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        *own = map.next_value()?;
+        Ok(())
+    }
+
+    fn assemble<E: de::Error>(
+        axes: AxisValues<Self::Value>,
+        env_axes: EnvAxisValues<Self::Value>,
+        exclude: Self::Own,
+    ) -> Result<Self, E> {
+        Ok(Matrix { axes, env_axes, exclude })
+    }
 }
 
-impl<T> EnvFields<T> {
-    /// The present fields, paired with their axis by name.
-    fn by_axis(self) -> EnvAxisValues<T> {
-        let EnvFields {
-            toolchain,
-            build_std,
-            target,
-            features,
-            rustflags,
-            linker,
-            wasm_opt,
-            pgo,
-            bolt,
-        } = self;
-        present([
-            (EnvAxis::Toolchain, toolchain),
-            (EnvAxis::BuildStd, build_std),
-            (EnvAxis::Target, target),
-            (EnvAxis::Features, features),
-            (EnvAxis::Rustflags, rustflags),
-            (EnvAxis::Linker, linker),
-            (EnvAxis::WasmOpt, wasm_opt),
-            (EnvAxis::Pgo, pgo),
-            (EnvAxis::Bolt, bolt),
-        ])
+impl AxisTable for Step {
+    type Value = Spanned<RawValue>;
+    type Own = Option<Spanned<String>>;
+    const KEYS: &'static [&'static str] = STEP_KEYS;
+    const WHAT: &'static str = "a [[ladder]] step: its label and the settings it adds";
+
+    fn read_own<'de, A: MapAccess<'de>>(
+        own: &mut Self::Own,
+        _step: &'static str,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        *own = Some(map.next_value()?);
+        Ok(())
+    }
+
+    fn assemble<E: de::Error>(
+        axes: AxisValues<Self::Value>,
+        env_axes: EnvAxisValues<Self::Value>,
+        step: Self::Own,
+    ) -> Result<Self, E> {
+        let step = step.ok_or_else(|| E::missing_field("step"))?;
+        Ok(Step { step, axes, env_axes })
+    }
+}
+
+impl AxisTable for Build {
+    type Value = Spanned<RawValue>;
+    type Own = ();
+    const KEYS: &'static [&'static str] = BUILD_KEYS;
+    const WHAT: &'static str = "a [build] table of build-axis values";
+
+    fn read_own<'de, A: MapAccess<'de>>(
+        _: &mut (),
+        name: &'static str,
+        _: &mut A,
+    ) -> Result<(), A::Error> {
+        Err(de::Error::unknown_field(name, BUILD_KEYS))
+    }
+
+    fn assemble<E: de::Error>(
+        axes: AxisValues<Self::Value>,
+        env_axes: EnvAxisValues<Self::Value>,
+        (): (),
+    ) -> Result<Self, E> {
+        debug_assert!(axes.is_empty(), "[build] accepts build axes only");
+        Ok(Build { env_axes })
+    }
+}
+
+/// Deserialises each [`AxisTable`] through [`TableVisitor`].
+macro_rules! deserialize_axis_table {
+    ($($table:ty),*) => {$(
+        impl<'de> Deserialize<'de> for $table {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserializer.deserialize_map(TableVisitor::<$table>(PhantomData))
+            }
+        }
+    )*};
+}
+
+deserialize_axis_table!(Matrix, Step, Build);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_axis_is_a_key_of_the_tables_that_set_it() {
+        let profile = Axis::ALL.map(Axis::key);
+        let env: Vec<&str> = EnvAxis::ALL.iter().map(|a| a.key()).collect();
+        assert_eq!(BUILD_KEYS, env.as_slice());
+        let axes: Vec<&str> = profile.iter().copied().chain(env.iter().copied()).collect();
+        assert_eq!(&MATRIX_KEYS[..MATRIX_KEYS.len() - 1], axes.as_slice());
+        assert_eq!(&STEP_KEYS[1..], axes.as_slice());
+    }
+
+    #[test]
+    fn a_table_of_axes_is_read_in_canonical_order_and_unknown_keys_are_named() {
+        let matrix: Matrix = toml::from_str(
+            "linker = [\"mold\"]\nlto = [true]\nopt-level = [1]\ntoolchain = [\"nightly\"]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            matrix.axes.iter().map(|(a, _)| *a).collect::<Vec<_>>(),
+            [Axis::OptLevel, Axis::Lto]
+        );
+        assert_eq!(
+            matrix.env_axes.iter().map(|(a, _)| *a).collect::<Vec<_>>(),
+            [EnvAxis::Toolchain, EnvAxis::Linker]
+        );
+        let err = toml::from_str::<Step>("step = \"a\"\ncgu = 1\n").unwrap_err();
+        assert!(err.to_string().contains("unknown field `cgu`"), "{err}");
+        assert_eq!(err.span(), Some(11..14), "the key itself");
+        let err = toml::from_str::<Step>("lto = true\n").unwrap_err();
+        assert!(err.to_string().contains("missing field `step`"), "{err}");
+        let err = toml::from_str::<Build>("lto = true\n").unwrap_err();
+        assert!(err.to_string().contains("unknown field `lto`"), "{err}");
     }
 }

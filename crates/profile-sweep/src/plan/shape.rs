@@ -20,7 +20,7 @@ pub(super) fn matrix_plan(
     at: &impl Fn(usize, String) -> InputError,
 ) -> Result<Plan, InputError> {
     let start = matrix.span().start;
-    let parts = matrix.into_inner().into_parts();
+    let parts = matrix.into_inner();
     let mut env_axes = Vec::new();
     for (axis, values) in parts.env_axes {
         if values.is_empty() {
@@ -160,7 +160,7 @@ pub(super) fn ladder_plan(
         env.set(setting.clone());
     }
     for step in ladder.into_inner() {
-        let (label, raw_adds, raw_env_adds) = step.into_parts();
+        let raw::Step { step: label, axes: raw_adds, env_axes: raw_env_adds } = step;
         let mut env_adds = Vec::new();
         let mut last_offset = None;
         for (axis, value) in raw_env_adds {

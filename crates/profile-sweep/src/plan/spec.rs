@@ -211,7 +211,7 @@ impl Sweep {
             .map_or(Located { value: "release".to_owned(), offset: 0 }, located);
         let (fixed_axes, pass_through) = profile_table(&file.profile, &at)?;
         let mut fixed_env = Vec::new();
-        for (axis, value) in file.build.map(|b| b.into_inner().into_parts()).unwrap_or_default() {
+        for (axis, value) in file.build.map(|b| b.into_inner().env_axes).unwrap_or_default() {
             fixed_env.push(parse_env(axis, &value, &at)?);
         }
         let plan = match (file.matrix, file.ladder) {

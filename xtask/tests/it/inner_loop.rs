@@ -2,6 +2,7 @@
 //! interval, the test build too, every touched file's modification time put back.
 
 use std::collections::HashMap;
+use std::process::Command;
 use std::time::SystemTime;
 
 use crate::fixture::Fixture;
@@ -115,7 +116,7 @@ fn the_linker_is_an_axis_and_a_missing_one_is_skipped_with_its_install_command()
     assert!(rebuilt.iter().any(|r| r["variant"].ends_with("-ld-bfd") && r["status"] == "ok"));
     for (linker, package) in [("gold", "binutils"), ("mold", "mold"), ("lld", "lld")] {
         let row = crate::axes::size_row(&rows, &format!("o3-nolto-cgu16-unwind-dbg-ld-{linker}"));
-        let installed = std::process::Command::new(format!("ld.{linker}"))
+        let installed = Command::new(format!("ld.{linker}"))
             .arg("--version")
             .output()
             .is_ok_and(|o| o.status.success());
@@ -208,4 +209,109 @@ fn apply_writes_a_dev_variant_into_profile_dev_and_says_its_linker() {
         "{said}"
     );
     assert_eq!(fixture.manifest_bytes(), before, "a dry run changes nothing");
+}
+
+#[test]
+#[ignore = "needs a nightly toolchain and mold: `cargo xtask test` installs them"]
+fn every_inner_loop_axis_is_swept_from_dev_or_skipped_with_its_install_command() {
+    let fixture = Fixture::new();
+    let rows = crate::axes::sweep(
+        &fixture,
+        concat!(
+            "package = \"app\"\ninherits = \"dev\"\nrebuild-repeats = 3\n",
+            "[[ladder]]\nstep = \"no debug info\"\ndebug = false\n",
+            "[[ladder]]\nstep = \"line tables, unpacked\"\ndebug = \"line-tables-only\"\n",
+            "split-debuginfo = \"unpacked\"\n",
+            "[[ladder]]\nstep = \"not incremental\"\nincremental = false\n",
+            "[[ladder]]\nstep = \"optimised dependencies\"\ndeps-opt-level = 1\n",
+            "[[ladder]]\nstep = \"mold\"\nlinker = \"mold\"\n",
+            "[[ladder]]\nstep = \"nightly flags\"\ntoolchain = \"nightly\"\nthreads = 2\n",
+            "share-generics = false\n",
+            "[[ladder]]\nstep = \"cranelift\"\ncodegen-backend = \"cranelift\"\n",
+        ),
+    );
+    let step = |label: &str| {
+        rows.iter()
+            .find(|r| r["step"] == label && r["measurement"].is_empty())
+            .unwrap_or_else(|| panic!("no size row for {label}: {rows:?}"))
+    };
+    let bytes = |label: &str, column: &str| step(label)[column].parse::<u64>().unwrap();
+    let shipped = crate::axes::size_row(&rows, &rows[0]["variant"]);
+    assert!(shipped["debug"].is_empty(), "the shipped profile keeps dev's debug info");
+    assert!(shipped["debug_bytes"].parse::<u64>().unwrap() > 0, "dev has debug info");
+    // The precompiled std keeps its own debug info; the crate's is gone.
+    let full = shipped["debug_bytes"].parse::<u64>().unwrap();
+    assert!(bytes("no debug info", "debug_bytes") < full, "debug = false drops the crate's");
+    assert_eq!(step("no debug info")["debug"], "none");
+    let lines = step("line tables, unpacked");
+    assert_eq!(
+        (lines["debug"].as_str(), lines["split_debuginfo"].as_str()),
+        ("line-tables-only", "unpacked")
+    );
+    assert!(bytes("line tables, unpacked", "debug_bytes") > 0, "line tables are debug info");
+    assert_eq!(step("not incremental")["incremental"], "false");
+    assert_eq!(step("optimised dependencies")["deps_opt_level"], "1");
+    let nightly = step("nightly flags");
+    assert_eq!((nightly["threads"].as_str(), nightly["share_generics"].as_str()), ("2", "false"));
+    let id = "-unwind-nostrip-nightly-ld-mold-debug-lines-split-unpacked-noincr-deps-o1-threads2-nosharegen";
+    assert!(nightly["variant"].contains(id), "ids stay readable: {}", nightly["variant"]);
+    for label in [
+        "no debug info",
+        "line tables, unpacked",
+        "not incremental",
+        "optimised dependencies",
+        "mold",
+        "nightly flags",
+    ] {
+        let row = step(label);
+        assert_eq!(row["status"], "ok", "{label}: {}", row["note"]);
+        let rebuilt = rows
+            .iter()
+            .find(|r| {
+                r["variant"] == row["variant"] && r["measurement"] == "rebuild:app/src/main.rs"
+            })
+            .unwrap_or_else(|| panic!("{label}: no rebuild row"));
+        assert_eq!(
+            (rebuilt["status"].as_str(), rebuilt["samples"].as_str()),
+            ("ok", "3"),
+            "{label}"
+        );
+    }
+    assert_ne!(step("no debug info")["sha256"], shipped["sha256"]);
+    assert_ne!(step("mold")["sha256"], step("optimised dependencies")["sha256"]);
+    let cranelift = step("cranelift");
+    assert_eq!(cranelift["codegen_backend"], "cranelift");
+    let has_backend = Command::new("rustc")
+        .args(["+nightly", "-Zcodegen-backend=cranelift", "--print", "cfg"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if has_backend {
+        assert_eq!(cranelift["status"], "ok", "{}", cranelift["note"]);
+    } else {
+        assert_eq!(cranelift["status"], "skipped");
+        let install = "rustup component add rustc-codegen-cranelift-preview --toolchain nightly";
+        assert!(cranelift["note"].contains(install), "{}", cranelift["note"]);
+    }
+    // apply pastes the profile keys and gives the config lines for what a profile cannot say.
+    let output = fixture
+        .xtask()
+        .args(["apply"])
+        .arg(fixture.path("out/results.csv"))
+        .arg(&nightly["variant"])
+        .arg("--manifest-path")
+        .arg(fixture.manifest())
+        .arg("--dry-run")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", crate::fixture::stderr(&output));
+    let said = crate::fixture::stdout(&output);
+    for line in [
+        "+debug = \"line-tables-only\"\n",
+        "+split-debuginfo = \"unpacked\"\n",
+        "+incremental = false\n",
+        "+package.\"*\".opt-level = 1\n",
+        r#"rustflags = ["-C", "linker-features=-lld", "-C", "link-arg=-fuse-ld=mold", "-Z", "threads=2", "-Z", "share-generics=n"]"#,
+    ] {
+        assert!(said.contains(line), "{line:?} in {said}");
+    }
 }

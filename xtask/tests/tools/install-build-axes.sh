@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What the build-axis tests and sweeps/seed-techniques.toml need besides stable Rust: the musl
 # and wasm32 targets, a nightly toolchain with rust-src (for -Z build-std), Binaryen's
-# wasm-opt, and the mold and lld linkers (the linker axis). Idempotent; `.ci/run` runs it, and the tests run it themselves.
+# wasm-opt, the mold and lld linkers (the linker axis), and Cranelift where rustup offers it. Idempotent; `.ci/run` runs it, and the tests run it themselves.
 set -euo pipefail
 
 installed_targets=$(rustup target list --installed)
@@ -13,6 +13,14 @@ if ! rustup run nightly rustc --version >/dev/null 2>&1; then
     rustup toolchain install nightly --profile minimal --component rust-src
 elif ! rustup component list --toolchain nightly --installed | grep -q '^rust-src'; then
     rustup component add rust-src --toolchain nightly
+fi
+
+# The Cranelift backend (codegen-backend = "cranelift"). Not every rustup mirror has it; without
+# it those variants are skipped with the install command, which the tests check instead.
+if ! rustup component list --toolchain nightly --installed | grep -q '^rustc-codegen-cranelift'; then
+    echo "install-build-axes: adding rustup's rustc-codegen-cranelift-preview to nightly"
+    rustup component add rustc-codegen-cranelift-preview --toolchain nightly >/dev/null 2>&1 \
+        || echo "install-build-axes: the Cranelift backend is not available here; its variants will be skipped"
 fi
 
 packages=""

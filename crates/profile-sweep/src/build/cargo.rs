@@ -78,8 +78,12 @@ impl BuildFlags {
         if let Some(target) = env.target.as_deref().or(env.build_std.then_some(host)) {
             flags.args.extend(["--target".into(), target.to_owned()]);
         }
+        if let Some(on) = env.incremental {
+            // The variable overrides the profile's key, and CI runners often set it to 0.
+            flags.vars.push(("CARGO_INCREMENTAL".into(), if on { "1" } else { "0" }.into()));
+        }
         let mut extra = env.rustflag_args();
-        extra.extend(steps.iter().map(String::as_str));
+        extra.extend(steps.iter().cloned());
         if !extra.is_empty() {
             let inherited =
                 match (std::env::var("CARGO_ENCODED_RUSTFLAGS"), std::env::var("RUSTFLAGS")) {
@@ -99,7 +103,7 @@ impl BuildFlags {
                     flags.vars.push(("CARGO_ENCODED_RUSTFLAGS".into(), all.join("\x1f")));
                 }
                 None => {
-                    let list: toml_edit::Array = extra.iter().copied().collect();
+                    let list: toml_edit::Array = extra.iter().map(String::as_str).collect();
                     flags.args.extend(["--config".into(), format!("build.rustflags = {list}")]);
                 }
             }

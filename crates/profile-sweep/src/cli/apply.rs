@@ -7,7 +7,6 @@ use crate::cli::Door;
 use crate::error::{InputError, SweepError};
 use crate::host::workspace::Workspace;
 use crate::manifest::repair::Repair;
-use crate::plan::build_env::Linker;
 use crate::present::{analysis, apply};
 use crate::results::rows;
 use crate::util::files::write_atomic;
@@ -73,7 +72,7 @@ impl Apply {
             (None, None) => "release".to_owned(),
         };
         let new = apply::apply(&rows, &self.csv, &self.variant, manifest, &old, &profile)?;
-        self.say_build_axes(&rows);
+        self.say_build_axes(&rows, &profile);
         if new == old {
             println!(
                 "{} already has the settings of `{}` in [profile.{}]",
@@ -130,7 +129,7 @@ impl Apply {
 
     /// Says how the variant was built besides its profile (a target, rustflags, PGO, BOLT, ...):
     /// the profile alone does not reproduce its numbers.
-    fn say_build_axes(&self, rows: &[rows::Row]) {
+    fn say_build_axes(&self, rows: &[rows::Row], profile: &str) {
         let row = rows.iter().find(|r| r.variant == self.variant && r.measurement.is_none());
         let axes = row.map(analysis::build_axes).unwrap_or_default();
         if axes.is_empty() {
@@ -141,9 +140,11 @@ impl Apply {
             self.variant,
             axes.join("; ")
         );
-        let linker = row.and_then(|r| r.linker.as_deref());
-        if let Some(linker) = linker.and_then(Linker::from_key) {
-            print!("its linker, in the workspace's .cargo/config.toml:\n{}", linker.config_lines());
+        let lines = row.and_then(|r| analysis::build_env_of(r).config_lines(profile));
+        if let Some(lines) = lines {
+            print!(
+                "and in the workspace's .cargo/config.toml (what a profile cannot say):\n{lines}"
+            );
         }
     }
 }

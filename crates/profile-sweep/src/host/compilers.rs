@@ -2,8 +2,8 @@
 //! named toolchain (a missing one skips its variants, with the command that installs it), each
 //! target's standard library or std's sources for build-std (missing ones are input errors with
 //! the `rustup` command that fixes them), `wasm-opt` for post-build steps, rustup's `llvm-tools`
-//! for PGO and BOLT (an input error when missing) and `llvm-bolt` (its variants skipped when
-//! missing, with the command that installs it).
+//! for PGO and BOLT (an input error when missing), and `llvm-bolt`, each linker and the
+//! Cranelift backend (their variants skipped when missing, with the command that installs them).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -11,7 +11,7 @@ use std::process::Command;
 
 use crate::error::InputError;
 use crate::host::toolchain::{self, NamedToolchain, Toolchain};
-use crate::plan::build_env::{BuildEnv, Linker};
+use crate::plan::build_env::{BuildEnv, CRANELIFT_COMPONENT, Linker};
 use crate::plan::spec::Sweep;
 use crate::plan::variants::Variant;
 
@@ -32,6 +32,8 @@ pub struct Compilers {
     bolt: Result<PathBuf, String>,
     /// Per linker the variants name: its version line, or why it cannot be used.
     linkers: HashMap<Linker, Result<String, String>>,
+    /// Per toolchain name of a Cranelift variant: whether its rustc has the backend.
+    cranelift: HashMap<Option<String>, Result<(), String>>,
 }
 
 /// How one variant is built and run here.
@@ -76,6 +78,7 @@ impl Compilers {
             llvm_tools: HashMap::new(),
             bolt: Err(String::new()),
             linkers: HashMap::new(),
+            cranelift: HashMap::new(),
         };
         for variant in variants {
             if let Some(name) = &variant.env.toolchain {
@@ -104,6 +107,10 @@ impl Compilers {
                         .with_fix(format!("rustup component add llvm-tools{for_toolchain}")));
                 };
                 compilers.llvm_tools.insert(env.toolchain.clone(), tools);
+            }
+            if env.cranelift && !compilers.cranelift.contains_key(&env.toolchain) {
+                let found = cranelift_backend(&rustc, env.toolchain.as_deref());
+                compilers.cranelift.insert(env.toolchain.clone(), found);
             }
             let target = env.target.clone().unwrap_or(host);
             let key = (env.toolchain.clone(), target.clone());
@@ -154,6 +161,9 @@ impl Compilers {
         }
         if let Some(linker) = env.linker {
             self.linkers[&linker].as_ref().map_err(Clone::clone)?;
+        }
+        if env.cranelift {
+            self.cranelift[&env.toolchain].clone()?;
         }
         let bolt = match env.bolt {
             true => Some(self.bolt.as_deref().map_err(Clone::clone)?),
@@ -254,7 +264,6 @@ fn llvm_major(path: &Path) -> u32 {
     dir.and_then(|v| v.parse().ok()).unwrap_or(0)
 }
 
-/// The first line of `tool --version`, or why it cannot run.
 /// `ld.<linker> --version`, or why it cannot run (and how to install it).
 fn linker_version(linker: Linker) -> Result<String, String> {
     let program = linker.program();
@@ -263,6 +272,22 @@ fn linker_version(linker: Linker) -> Result<String, String> {
     })
 }
 
+/// Whether `rustc` (of the toolchain `name`) has the Cranelift backend, or how to install it.
+fn cranelift_backend(rustc: &Path, name: Option<&str>) -> Result<(), String> {
+    let output =
+        Command::new(rustc).args(["-Zcodegen-backend=cranelift", "--print", "cfg"]).output();
+    match output {
+        Ok(output) if output.status.success() => Ok(()),
+        _ => {
+            let toolchain = name.map(|n| format!(" --toolchain {n}")).unwrap_or_default();
+            Err(format!(
+                "the Cranelift backend is not installed for this toolchain; run `rustup component add {CRANELIFT_COMPONENT}{toolchain}` to measure its variants"
+            ))
+        }
+    }
+}
+
+/// The first line of `tool --version`, or why it cannot run.
 fn tool_version(tool: &Path) -> Result<String, String> {
     match Command::new(tool).arg("--version").output() {
         Ok(output) if output.status.success() => {

@@ -231,6 +231,9 @@ fn add_sweep_profiles(
                 table.insert(setting.axis().key(), Item::Value(setting.toml_value()));
             }
         }
+        for (key, value) in variant.env.profile_keys() {
+            set_profile_key(&mut table, key, value).expect("a new profile table");
+        }
         for (key, value) in &sweep.pass_through {
             table.insert(key, Item::Value(to_edit_value(value)));
         }
@@ -239,6 +242,39 @@ fn add_sweep_profiles(
             table.decor_mut().set_prefix(format!("\n{BANNER}"));
         }
         profiles.insert(&name, Item::Table(table));
+    }
+    Ok(())
+}
+
+/// Sets `key` of a profile table to `value`, keeping the old value's comments. A dotted key
+/// (`package."*".opt-level`) goes into the tables it names, written dotted when they are new;
+/// fails, naming the part, when one of them is not a table.
+pub fn set_profile_key(
+    table: &mut dyn toml_edit::TableLike,
+    key: &str,
+    value: toml_edit::Value,
+) -> Result<(), String> {
+    let path = toml_edit::Key::parse(key).expect("profile keys are valid TOML keys");
+    let (last, parents) = path.split_last().expect("a key has at least one part");
+    let mut table = table;
+    for part in parents {
+        let item = table.entry_format(part).or_insert_with(|| {
+            let mut new = Table::new();
+            new.set_dotted(true);
+            Item::Table(new)
+        });
+        table =
+            item.as_table_like_mut().ok_or_else(|| format!("`{}` is not a table", part.get()))?;
+    }
+    match table.get_mut(last.get()).and_then(Item::as_value_mut) {
+        Some(old) => {
+            let decor = old.decor().clone();
+            *old = value;
+            *old.decor_mut() = decor;
+        }
+        None => {
+            table.insert(last.get(), Item::Value(value));
+        }
     }
     Ok(())
 }
@@ -310,6 +346,30 @@ serde = "1"         # trailing comment
         .unwrap()
         .settings;
         assert_eq!(s.id(), "o3-thinlocal-cgu16-unwind-dbg");
+    }
+
+    #[test]
+    fn the_inner_loops_profile_keys_are_written_and_a_package_override_dotted() {
+        let sweep = sweep(
+            "package = \"p\"\n[matrix]\ndebug = [\"line-tables-only\"]\ndeps-opt-level = [1]\nincremental = [false]\n",
+        );
+        let inherited = inherited_settings(Path::new("Cargo.toml"), MANIFEST, &sweep).unwrap();
+        let variants = expand(&sweep, inherited.settings).variants;
+        let text =
+            with_sweep_profiles(Path::new("Cargo.toml"), MANIFEST, &sweep, &inherited, &variants)
+                .unwrap();
+        let id = &variants.last().unwrap().id;
+        assert!(id.ends_with("-debug-lines-noincr-deps-o1"), "{id}");
+        let table = text.split(&format!("[profile.sweep-{id}]\n")).nth(1).unwrap();
+        assert!(
+            table.contains(
+                "debug = \"line-tables-only\"\nincremental = false\npackage.\"*\".opt-level = 1\n"
+            ),
+            "{table}"
+        );
+        let parsed: toml::Table = toml::from_str(&text).unwrap();
+        let profile = &parsed["profile"][&format!("sweep-{id}")];
+        assert_eq!(profile["package"]["*"]["opt-level"].as_integer(), Some(1));
     }
 
     #[test]

@@ -1,14 +1,23 @@
-//! The build axes that are not profile keys: which toolchain, whether std is built from source,
-//! which target, which cargo features, extra rustflags, a post-build `wasm-opt` pass, and the
-//! profile-guided steps (PGO, BOLT) trained on the sweep's `[[train]]` workloads.
+//! The build axes besides the five profile keys: which toolchain, whether std is built from
+//! source, which target, which cargo features, extra rustflags, the linker, the inner loop's
+//! settings (debug info, split debug info, incremental, the dependencies' opt-level, and the
+//! nightly codegen backend, frontend threads and generic sharing), a post-build `wasm-opt` pass,
+//! and the profile-guided steps (PGO, BOLT) trained on the sweep's `[[train]]` workloads.
+//!
+//! A value a variant leaves unset is the inherited profile's (or the toolchain's) and adds
+//! nothing to its id; so a plain variant keeps its five-part id.
 //!
 //! Like [`crate::plan::settings`], every value a user may write is parsed into one canonical value
 //! here, and each value has a short id fragment. This module knows nothing of sweep files,
 //! manifests or how a build is run.
 
 use std::fmt;
+use std::num::NonZeroU32;
 
-use crate::plan::settings::RawValue;
+pub use crate::plan::build_values::{
+    BUILD_STD_FLAGS, CRANELIFT_COMPONENT, DebugInfo, Linker, SplitDebuginfo,
+};
+use crate::plan::settings::{OptLevel, RawValue, Setting};
 
 /// A `features` entry that builds without the package's default features
 /// (`--no-default-features`), so an optional dependency that a default feature enables is not
@@ -32,6 +41,22 @@ pub enum EnvAxis {
     /// `linker`: `"default"` (the toolchain's: rust-lld on x86_64 Linux since Rust 1.90), or
     /// the system's `"bfd"` (GNU ld), `"gold"`, `"lld"` or `"mold"` through the C compiler.
     Linker,
+    /// `debug`: the profile's debug info (`false`, `"line-tables-only"`, `"limited"`, `true`...).
+    Debug,
+    /// `split-debuginfo`: `"off"`, `"packed"` or `"unpacked"`.
+    SplitDebuginfo,
+    /// `incremental`: the profile's incremental compilation, `true` or `false`.
+    Incremental,
+    /// `deps-opt-level`: the dependencies' opt-level (`[profile.<p>.package."*"] opt-level`).
+    DepsOptLevel,
+    /// `codegen-backend`: `"llvm"` (the default) or `"cranelift"` (nightly, with rustup's
+    /// `rustc-codegen-cranelift-preview` component).
+    CodegenBackend,
+    /// `threads`: rustc's frontend threads (`-Z threads=N`, nightly).
+    Threads,
+    /// `share-generics`: whether crates share their generic instances (`-Z share-generics`,
+    /// nightly).
+    ShareGenerics,
     /// `wasm-opt`: a Binaryen optimisation level run on wasm output, or `false`.
     WasmOpt,
     /// `pgo`: build instrumented, train, rebuild with the profile (`-C profile-use`).
@@ -42,13 +67,20 @@ pub enum EnvAxis {
 
 impl EnvAxis {
     /// All build axes, in the order they appear in ids and vary in a matrix (outermost first).
-    pub const ALL: [EnvAxis; 9] = [
+    pub const ALL: [EnvAxis; 16] = [
         EnvAxis::Toolchain,
         EnvAxis::BuildStd,
         EnvAxis::Target,
         EnvAxis::Features,
         EnvAxis::Rustflags,
         EnvAxis::Linker,
+        EnvAxis::Debug,
+        EnvAxis::SplitDebuginfo,
+        EnvAxis::Incremental,
+        EnvAxis::DepsOptLevel,
+        EnvAxis::CodegenBackend,
+        EnvAxis::Threads,
+        EnvAxis::ShareGenerics,
         EnvAxis::WasmOpt,
         EnvAxis::Pgo,
         EnvAxis::Bolt,
@@ -63,6 +95,13 @@ impl EnvAxis {
             EnvAxis::Features => "features",
             EnvAxis::Rustflags => "rustflags",
             EnvAxis::Linker => "linker",
+            EnvAxis::Debug => "debug",
+            EnvAxis::SplitDebuginfo => "split-debuginfo",
+            EnvAxis::Incremental => "incremental",
+            EnvAxis::DepsOptLevel => "deps-opt-level",
+            EnvAxis::CodegenBackend => "codegen-backend",
+            EnvAxis::Threads => "threads",
+            EnvAxis::ShareGenerics => "share-generics",
             EnvAxis::WasmOpt => "wasm-opt",
             EnvAxis::Pgo => "pgo",
             EnvAxis::Bolt => "bolt",
@@ -95,6 +134,17 @@ impl EnvAxis {
             EnvAxis::Linker => {
                 r#""default" (the toolchain's own), "bfd" (GNU ld), "gold", "lld" or "mold""#
             }
+            EnvAxis::Debug => {
+                r#"false, "line-directives-only", "line-tables-only", "limited" or true (0, 1, 2, "none" and "full" too)"#
+            }
+            EnvAxis::SplitDebuginfo => r#""off", "packed" or "unpacked""#,
+            EnvAxis::Incremental => "true or false",
+            EnvAxis::DepsOptLevel => r#"0, 1, 2, 3, "s" or "z""#,
+            EnvAxis::CodegenBackend => {
+                r#""llvm" or "cranelift" (cranelift needs toolchain = "nightly")"#
+            }
+            EnvAxis::Threads => r#"a number of threads from 1 to 64 (needs toolchain = "nightly")"#,
+            EnvAxis::ShareGenerics => r#"true or false (needs toolchain = "nightly")"#,
             EnvAxis::WasmOpt => {
                 r#"false, or a wasm-opt level: "-O", "-O1" to "-O4", "-Os" or "-Oz""#
             }
@@ -136,6 +186,25 @@ impl EnvAxis {
             }
             (EnvAxis::Linker, Str(s)) if s == "default" => EnvSetting::Linker(None),
             (EnvAxis::Linker, Str(s)) => EnvSetting::Linker(Some(Linker::from_key(s)?)),
+            (EnvAxis::Debug, raw) => EnvSetting::Debug(Some(DebugInfo::parse(raw)?)),
+            (EnvAxis::SplitDebuginfo, Str(s)) => {
+                EnvSetting::SplitDebuginfo(Some(SplitDebuginfo::from_key(s)?))
+            }
+            (EnvAxis::Incremental, Bool(b)) => EnvSetting::Incremental(Some(*b)),
+            (EnvAxis::DepsOptLevel, raw) => {
+                match crate::plan::settings::Axis::OptLevel.parse(raw)? {
+                    Setting::OptLevel(level) => EnvSetting::DepsOptLevel(Some(level)),
+                    _ => return None,
+                }
+            }
+            (EnvAxis::CodegenBackend, Str(s)) if s == "llvm" => EnvSetting::CodegenBackend(false),
+            (EnvAxis::CodegenBackend, Str(s)) if s == "cranelift" => {
+                EnvSetting::CodegenBackend(true)
+            }
+            (EnvAxis::Threads, RawValue::Int(n @ 1..=64)) => {
+                EnvSetting::Threads(NonZeroU32::new(*n as u32))
+            }
+            (EnvAxis::ShareGenerics, Bool(b)) => EnvSetting::ShareGenerics(Some(*b)),
             (EnvAxis::WasmOpt, Bool(false)) => EnvSetting::WasmOpt(None),
             (EnvAxis::WasmOpt, Str(s))
                 if ["-O", "-O0", "-O1", "-O2", "-O3", "-O4", "-Os", "-Oz"]
@@ -163,6 +232,20 @@ pub enum EnvSetting {
     Rustflags(Option<String>),
     /// The linker; `None` is the toolchain's default.
     Linker(Option<Linker>),
+    /// Debug info; `None` is the inherited profile's.
+    Debug(Option<DebugInfo>),
+    /// Split debug info; `None` is the inherited profile's.
+    SplitDebuginfo(Option<SplitDebuginfo>),
+    /// Incremental compilation; `None` is the inherited profile's.
+    Incremental(Option<bool>),
+    /// The dependencies' opt-level; `None` is the inherited profile's.
+    DepsOptLevel(Option<OptLevel>),
+    /// Whether the Cranelift backend generates code (else LLVM).
+    CodegenBackend(bool),
+    /// Frontend threads; `None` is rustc's default.
+    Threads(Option<NonZeroU32>),
+    /// Generic sharing; `None` is rustc's default for the opt-level.
+    ShareGenerics(Option<bool>),
     /// A wasm-opt level; `None` is no wasm-opt pass.
     WasmOpt(Option<String>),
     /// Whether the build is profile-guided.
@@ -181,6 +264,13 @@ impl EnvSetting {
             EnvSetting::Features(_) => EnvAxis::Features,
             EnvSetting::Rustflags(_) => EnvAxis::Rustflags,
             EnvSetting::Linker(_) => EnvAxis::Linker,
+            EnvSetting::Debug(_) => EnvAxis::Debug,
+            EnvSetting::SplitDebuginfo(_) => EnvAxis::SplitDebuginfo,
+            EnvSetting::Incremental(_) => EnvAxis::Incremental,
+            EnvSetting::DepsOptLevel(_) => EnvAxis::DepsOptLevel,
+            EnvSetting::CodegenBackend(_) => EnvAxis::CodegenBackend,
+            EnvSetting::Threads(_) => EnvAxis::Threads,
+            EnvSetting::ShareGenerics(_) => EnvAxis::ShareGenerics,
             EnvSetting::WasmOpt(_) => EnvAxis::WasmOpt,
             EnvSetting::Pgo(_) => EnvAxis::Pgo,
             EnvSetting::Bolt(_) => EnvAxis::Bolt,
@@ -188,8 +278,9 @@ impl EnvSetting {
     }
 
     /// The short form inside variant ids (`nightly`, `bstd`, `x86_64-linux-musl`, `f-simd`,
-    /// `rf-prefer-dynamic`, `wasmopt-oz`, `pgo`, `bolt`); `None` for a plain build's value,
-    /// which adds nothing.
+    /// `rf-prefer-dynamic`, `ld-mold`, `debug-lines`, `split-packed`, `noincr`, `deps-o1`,
+    /// `cranelift`, `threads8`, `nosharegen`, `wasmopt-oz`, `pgo`, `bolt`); `None` for a plain
+    /// build's value, which adds nothing.
     pub fn id_fragment(&self) -> Option<String> {
         match self {
             EnvSetting::Toolchain(name) => name.as_deref().map(|n| id_safe(n, "")),
@@ -209,12 +300,26 @@ impl EnvSetting {
                 id_safe(&words.join("-"), "rf-")
             }),
             EnvSetting::Linker(linker) => linker.map(|l| format!("ld-{}", l.key())),
+            EnvSetting::Debug(debug) => debug.map(|d| format!("debug-{}", d.id_word())),
+            EnvSetting::SplitDebuginfo(split) => split.map(|s| format!("split-{}", s.key())),
+            EnvSetting::Incremental(on) => on.map(|on| if on { "incr" } else { "noincr" }.into()),
+            EnvSetting::DepsOptLevel(level) => {
+                level.map(|l| format!("deps-o{}", Setting::OptLevel(l)))
+            }
+            EnvSetting::CodegenBackend(on) => on.then(|| "cranelift".to_owned()),
+            EnvSetting::Threads(n) => n.map(|n| format!("threads{n}")),
+            EnvSetting::ShareGenerics(on) => {
+                on.map(|on| if on { "sharegen" } else { "nosharegen" }.into())
+            }
             EnvSetting::WasmOpt(level) => level
                 .as_deref()
                 .map(|l| id_safe(&l.trim_start_matches('-').to_lowercase(), "wasmopt-")),
         }
     }
 }
+
+/// The dotted profile key of the dependencies' opt-level.
+pub const DEPS_OPT_LEVEL_KEY: &str = "package.\"*\".opt-level";
 
 /// Cargo's spelling, as in the CSV columns: the toolchain, `true`, the triple, the features, the
 /// flags, the level; empty for a plain build's value.
@@ -230,6 +335,22 @@ impl fmt::Display for EnvSetting {
             | EnvSetting::Rustflags(v)
             | EnvSetting::WasmOpt(v) => f.write_str(v.as_deref().unwrap_or_default()),
             EnvSetting::Linker(v) => f.write_str(v.map(Linker::key).unwrap_or_default()),
+            EnvSetting::Debug(v) => f.write_str(v.map(DebugInfo::key).unwrap_or_default()),
+            EnvSetting::SplitDebuginfo(v) => {
+                f.write_str(v.map(SplitDebuginfo::key).unwrap_or_default())
+            }
+            EnvSetting::Incremental(v) | EnvSetting::ShareGenerics(v) => {
+                f.write_str(v.map(|b| if b { "true" } else { "false" }).unwrap_or_default())
+            }
+            EnvSetting::DepsOptLevel(v) => match v {
+                Some(level) => write!(f, "{}", Setting::OptLevel(*level)),
+                None => Ok(()),
+            },
+            EnvSetting::CodegenBackend(on) => f.write_str(if *on { "cranelift" } else { "" }),
+            EnvSetting::Threads(v) => match v {
+                Some(n) => write!(f, "{n}"),
+                None => Ok(()),
+            },
         }
     }
 }
@@ -247,77 +368,6 @@ fn id_safe(text: &str, prefix: &str) -> String {
     id.trim_end_matches('-').to_owned()
 }
 
-/// A linker other than the toolchain's default, run by the C compiler (`-fuse-ld=`). Since Rust
-/// 1.90, rustc links x86_64 Linux programs with its own rust-lld; `-C linker-features=-lld`
-/// (stable) turns that off, so the C compiler's choice applies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Linker {
-    /// GNU ld (`ld.bfd`), the C compiler's default on most Linux systems.
-    Bfd,
-    /// GNU gold (`ld.gold`).
-    Gold,
-    /// The system's LLVM lld (`ld.lld`), not rustc's own.
-    Lld,
-    /// mold (`ld.mold`).
-    Mold,
-}
-
-impl Linker {
-    /// Every linker, in the order a sweep file's values are checked.
-    pub const ALL: [Linker; 4] = [Linker::Bfd, Linker::Gold, Linker::Lld, Linker::Mold];
-
-    /// Its name in a sweep file and in the `linker` column.
-    pub fn key(self) -> &'static str {
-        match self {
-            Linker::Bfd => "bfd",
-            Linker::Gold => "gold",
-            Linker::Lld => "lld",
-            Linker::Mold => "mold",
-        }
-    }
-
-    /// The linker called `key` (as [`Linker::key`] spells it).
-    pub fn from_key(key: &str) -> Option<Linker> {
-        Linker::ALL.into_iter().find(|l| l.key() == key)
-    }
-
-    /// The program the C compiler runs for it: `ld.mold`.
-    pub fn program(self) -> String {
-        format!("ld.{}", self.key())
-    }
-
-    /// The rustc flags that select it.
-    pub fn rustflags(self) -> [&'static str; 4] {
-        let fuse = match self {
-            Linker::Bfd => "link-arg=-fuse-ld=bfd",
-            Linker::Gold => "link-arg=-fuse-ld=gold",
-            Linker::Lld => "link-arg=-fuse-ld=lld",
-            Linker::Mold => "link-arg=-fuse-ld=mold",
-        };
-        ["-C", "linker-features=-lld", "-C", fuse]
-    }
-
-    /// How to install it (Debian's package names).
-    pub fn install(self) -> &'static str {
-        match self {
-            Linker::Bfd | Linker::Gold => "apt-get install binutils (or your system's package)",
-            Linker::Lld => "apt-get install lld (or your system's package)",
-            Linker::Mold => "apt-get install mold (or your system's package)",
-        }
-    }
-
-    /// The `.cargo/config.toml` lines that make a user's builds use it.
-    pub fn config_lines(self) -> String {
-        let [_, features, _, fuse] = self.rustflags();
-        format!("[build]\nrustflags = [\"-C\", \"{features}\", \"-C\", \"{fuse}\"]\n")
-    }
-}
-
-/// The `-Z build-std` flags of a `build-std = true` variant: std and panic_abort from source,
-/// with std's `optimize_for_size` feature, as min-sized-rust describes.
-pub const BUILD_STD_FLAGS: [&str; 4] =
-    ["-Z", "build-std=std,panic_abort", "-Z", "build-std-features=optimize_for_size"];
-
 /// How one variant is built besides its profile: every build axis, resolved.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct BuildEnv {
@@ -333,6 +383,20 @@ pub struct BuildEnv {
     pub rustflags: Option<String>,
     /// The linker; `None` is the toolchain's default.
     pub linker: Option<Linker>,
+    /// The profile's `debug`; `None` is the inherited profile's.
+    pub debug: Option<DebugInfo>,
+    /// The profile's `split-debuginfo`; `None` is the inherited profile's.
+    pub split_debuginfo: Option<SplitDebuginfo>,
+    /// The profile's `incremental`; `None` is the inherited profile's.
+    pub incremental: Option<bool>,
+    /// The dependencies' `opt-level`; `None` is the inherited profile's.
+    pub deps_opt_level: Option<OptLevel>,
+    /// Whether Cranelift generates the code (nightly), else LLVM.
+    pub cranelift: bool,
+    /// rustc's frontend threads (nightly); `None` is its default.
+    pub threads: Option<NonZeroU32>,
+    /// Whether crates share generic instances (nightly); `None` is rustc's default.
+    pub share_generics: Option<bool>,
     /// The wasm-opt level run on the output; `None` is no pass.
     pub wasm_opt: Option<String>,
     /// Whether the build is profile-guided (instrumented, trained, rebuilt with the profile).
@@ -351,6 +415,13 @@ impl BuildEnv {
             EnvAxis::Features => EnvSetting::Features(self.features.clone()),
             EnvAxis::Rustflags => EnvSetting::Rustflags(self.rustflags.clone()),
             EnvAxis::Linker => EnvSetting::Linker(self.linker),
+            EnvAxis::Debug => EnvSetting::Debug(self.debug),
+            EnvAxis::SplitDebuginfo => EnvSetting::SplitDebuginfo(self.split_debuginfo),
+            EnvAxis::Incremental => EnvSetting::Incremental(self.incremental),
+            EnvAxis::DepsOptLevel => EnvSetting::DepsOptLevel(self.deps_opt_level),
+            EnvAxis::CodegenBackend => EnvSetting::CodegenBackend(self.cranelift),
+            EnvAxis::Threads => EnvSetting::Threads(self.threads),
+            EnvAxis::ShareGenerics => EnvSetting::ShareGenerics(self.share_generics),
             EnvAxis::WasmOpt => EnvSetting::WasmOpt(self.wasm_opt.clone()),
             EnvAxis::Pgo => EnvSetting::Pgo(self.pgo),
             EnvAxis::Bolt => EnvSetting::Bolt(self.bolt),
@@ -366,6 +437,13 @@ impl BuildEnv {
             EnvSetting::Features(v) => self.features = v,
             EnvSetting::Rustflags(v) => self.rustflags = v,
             EnvSetting::Linker(v) => self.linker = v,
+            EnvSetting::Debug(v) => self.debug = v,
+            EnvSetting::SplitDebuginfo(v) => self.split_debuginfo = v,
+            EnvSetting::Incremental(v) => self.incremental = v,
+            EnvSetting::DepsOptLevel(v) => self.deps_opt_level = v,
+            EnvSetting::CodegenBackend(v) => self.cranelift = v,
+            EnvSetting::Threads(v) => self.threads = v,
+            EnvSetting::ShareGenerics(v) => self.share_generics = v,
             EnvSetting::WasmOpt(v) => self.wasm_opt = v,
             EnvSetting::Pgo(v) => self.pgo = v,
             EnvSetting::Bolt(v) => self.bolt = v,
@@ -399,7 +477,77 @@ impl BuildEnv {
         if self.bolt && self.target.as_deref().is_some_and(|t| !t.contains("-linux-")) {
             return Some("BOLT rewrites Linux ELF executables only");
         }
+        if !self.nightly_flags().is_empty() && !self.nightly() {
+            return Some(
+                "codegen-backend, threads and share-generics are -Z flags: they need a nightly toolchain",
+            );
+        }
         None
+    }
+
+    /// Whether the toolchain is a nightly one.
+    fn nightly(&self) -> bool {
+        self.toolchain.as_deref().is_some_and(|t| t.starts_with("nightly"))
+    }
+
+    /// The rustc `-Z` flags of the nightly axes (backend, threads, generic sharing).
+    pub fn nightly_flags(&self) -> Vec<String> {
+        self.z_flags(true)
+    }
+
+    /// The `-Z` flags, with or without the backend's (which a user's profile can say instead).
+    fn z_flags(&self, with_backend: bool) -> Vec<String> {
+        let mut flags = Vec::new();
+        if self.cranelift && with_backend {
+            flags.push("codegen-backend=cranelift".to_owned());
+        }
+        if let Some(n) = self.threads {
+            flags.push(format!("threads={n}"));
+        }
+        if let Some(on) = self.share_generics {
+            flags.push(format!("share-generics={}", if on { "y" } else { "n" }));
+        }
+        flags.into_iter().flat_map(|f| ["-Z".to_owned(), f]).collect()
+    }
+
+    /// The profile keys these axes set, in cargo's spelling, dotted where they are a package
+    /// override (`package."*".opt-level`).
+    pub fn profile_keys(&self) -> Vec<(&'static str, toml_edit::Value)> {
+        let mut keys = Vec::new();
+        if let Some(debug) = self.debug {
+            keys.push(("debug", debug.key().into()));
+        }
+        if let Some(split) = self.split_debuginfo {
+            keys.push(("split-debuginfo", split.key().into()));
+        }
+        if let Some(on) = self.incremental {
+            keys.push(("incremental", on.into()));
+        }
+        if let Some(level) = self.deps_opt_level {
+            keys.push((DEPS_OPT_LEVEL_KEY, Setting::OptLevel(level).toml_value()));
+        }
+        keys
+    }
+
+    /// The `.cargo/config.toml` lines a user's builds need for what a profile cannot say (the
+    /// linker, nightly flags, the Cranelift backend), given the profile the settings are pasted
+    /// into; `None` when nothing is needed.
+    pub fn config_lines(&self, profile: &str) -> Option<String> {
+        let mut flags: Vec<String> =
+            self.linker.map(|l| l.rustflags().map(String::from).to_vec()).unwrap_or_default();
+        flags.extend(self.z_flags(false));
+        let mut lines = String::new();
+        if !flags.is_empty() {
+            let quoted: Vec<String> = flags.iter().map(|f| format!("{f:?}")).collect();
+            lines.push_str(&format!("[build]\nrustflags = [{}]\n", quoted.join(", ")));
+        }
+        if self.cranelift {
+            if !lines.is_empty() {
+                lines.push('\n');
+            }
+            lines.push_str(&format!("[unstable]\ncodegen-backend = true\n\n[profile.{profile}]\ncodegen-backend = \"cranelift\"\n"));
+        }
+        (!lines.is_empty()).then_some(lines)
     }
 
     /// Whether the build is trained on the sweep's `[[train]]` workloads (PGO or BOLT).
@@ -407,11 +555,15 @@ impl BuildEnv {
         self.pgo || self.bolt
     }
 
-    /// The rustflags, one argument each, then the linker's.
-    pub fn rustflag_args(&self) -> Vec<&str> {
-        let mut args: Vec<&str> =
-            self.rustflags.as_deref().map(|f| f.split_whitespace().collect()).unwrap_or_default();
-        args.extend(self.linker.map(Linker::rustflags).into_iter().flatten());
+    /// The rustflags, one argument each, then the linker's, then the nightly axes'.
+    pub fn rustflag_args(&self) -> Vec<String> {
+        let mut args: Vec<String> = self
+            .rustflags
+            .as_deref()
+            .map(|f| f.split_whitespace().map(String::from).collect())
+            .unwrap_or_default();
+        args.extend(self.linker.map(Linker::rustflags).into_iter().flatten().map(String::from));
+        args.extend(self.nightly_flags());
         args
     }
 
@@ -422,130 +574,5 @@ impl BuildEnv {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn parse(axis: EnvAxis, raw: RawValue) -> Option<EnvSetting> {
-        axis.parse(&raw)
-    }
-
-    fn fragment(axis: EnvAxis, text: &str) -> Option<String> {
-        parse(axis, RawValue::Str(text.into())).unwrap().id_fragment()
-    }
-
-    #[test]
-    fn plain_values_add_nothing_to_ids() {
-        assert_eq!(fragment(EnvAxis::Toolchain, "default"), None);
-        assert_eq!(fragment(EnvAxis::Target, "host"), None);
-        assert_eq!(fragment(EnvAxis::Features, ""), None);
-        assert_eq!(fragment(EnvAxis::Rustflags, "  "), None);
-        assert_eq!(parse(EnvAxis::WasmOpt, RawValue::Bool(false)).unwrap().id_fragment(), None);
-        assert_eq!(BuildEnv::default().id_suffix(), "");
-    }
-
-    #[test]
-    fn fragments_are_short_and_valid_in_profile_names() {
-        assert_eq!(
-            fragment(EnvAxis::Target, "x86_64-unknown-linux-musl").as_deref(),
-            Some("x86_64-linux-musl")
-        );
-        assert_eq!(fragment(EnvAxis::Target, "wasm32-unknown-unknown").as_deref(), Some("wasm32"));
-        assert_eq!(
-            fragment(EnvAxis::Rustflags, "-C target-cpu=native").as_deref(),
-            Some("rf-target-cpu-native")
-        );
-        assert_eq!(
-            fragment(EnvAxis::Rustflags, "-Cprefer-dynamic").as_deref(),
-            Some("rf-prefer-dynamic")
-        );
-        assert_eq!(fragment(EnvAxis::Features, "b, a").as_deref(), Some("f-a-b"));
-        assert_eq!(fragment(EnvAxis::Toolchain, "1.80.0").as_deref(), Some("1-80-0"));
-        assert_eq!(fragment(EnvAxis::WasmOpt, "-Oz").as_deref(), Some("wasmopt-oz"));
-        let env = BuildEnv {
-            toolchain: Some("nightly".into()),
-            build_std: true,
-            target: Some("x86_64-unknown-linux-gnu".into()),
-            ..BuildEnv::default()
-        };
-        assert_eq!(env.id_suffix(), "-nightly-bstd-x86_64-linux-gnu");
-        let guided = BuildEnv { pgo: true, bolt: true, ..BuildEnv::default() };
-        assert_eq!(guided.id_suffix(), "-pgo-bolt");
-        assert!(guided.trained() && !BuildEnv::default().trained());
-        assert_eq!(EnvSetting::Pgo(true).to_string(), "true");
-        assert_eq!(EnvSetting::Bolt(false).to_string(), "");
-    }
-
-    #[test]
-    fn a_linker_is_an_id_fragment_and_its_flags() {
-        assert_eq!(fragment(EnvAxis::Linker, "default"), None);
-        assert_eq!(fragment(EnvAxis::Linker, "mold").as_deref(), Some("ld-mold"));
-        assert_eq!(parse(EnvAxis::Linker, RawValue::Str("ld".into())), None);
-        let env = BuildEnv {
-            rustflags: Some("-C target-cpu=native".into()),
-            linker: Some(Linker::Bfd),
-            ..BuildEnv::default()
-        };
-        assert_eq!(
-            env.rustflag_args(),
-            [
-                "-C",
-                "target-cpu=native",
-                "-C",
-                "linker-features=-lld",
-                "-C",
-                "link-arg=-fuse-ld=bfd"
-            ]
-        );
-        assert_eq!(env.id_suffix(), "-rf-target-cpu-native-ld-bfd");
-        assert_eq!(EnvSetting::Linker(Some(Linker::Gold)).to_string(), "gold");
-        assert!(Linker::Mold.config_lines().contains(r#""-C", "link-arg=-fuse-ld=mold""#));
-    }
-
-    #[test]
-    fn values_are_canonical() {
-        assert_eq!(
-            parse(EnvAxis::Features, RawValue::Str("b,a,b".into())),
-            parse(EnvAxis::Features, RawValue::Str("a b".into()))
-        );
-        assert_eq!(
-            parse(EnvAxis::Rustflags, RawValue::Str(" -C  lto ".into())),
-            Some(EnvSetting::Rustflags(Some("-C lto".into())))
-        );
-    }
-
-    #[test]
-    fn impossible_values_are_rejected() {
-        assert_eq!(parse(EnvAxis::Target, RawValue::Str("musl".into())), None);
-        assert_eq!(parse(EnvAxis::Toolchain, RawValue::Str("night ly".into())), None);
-        assert_eq!(parse(EnvAxis::Toolchain, RawValue::Bool(true)), None);
-        assert_eq!(parse(EnvAxis::BuildStd, RawValue::Str("yes".into())), None);
-        assert_eq!(parse(EnvAxis::WasmOpt, RawValue::Bool(true)), None);
-        assert_eq!(parse(EnvAxis::WasmOpt, RawValue::Str("-O9".into())), None);
-        assert_eq!(parse(EnvAxis::Features, RawValue::Str("a;b".into())), None);
-        assert_eq!(parse(EnvAxis::Pgo, RawValue::Str("yes".into())), None);
-        assert_eq!(parse(EnvAxis::Bolt, RawValue::Str("true".into())), None);
-    }
-
-    #[test]
-    fn inapplicable_combinations_say_why() {
-        let wasm_opt_on_host = BuildEnv { wasm_opt: Some("-Oz".into()), ..BuildEnv::default() };
-        assert_eq!(wasm_opt_on_host.inapplicable(), Some("wasm-opt applies only to a wasm target"));
-        let on_wasm =
-            BuildEnv { target: Some("wasm32-unknown-unknown".into()), ..wasm_opt_on_host };
-        assert_eq!(on_wasm.inapplicable(), None);
-        assert_eq!(on_wasm.before_post_build().wasm_opt, None);
-        let std_on_stable = BuildEnv { build_std: true, ..BuildEnv::default() };
-        assert_eq!(std_on_stable.inapplicable(), Some("build-std needs a nightly toolchain"));
-        let bolt_on_wasm = BuildEnv {
-            bolt: true,
-            target: Some("wasm32-unknown-unknown".into()),
-            ..BuildEnv::default()
-        };
-        assert_eq!(bolt_on_wasm.inapplicable(), Some("BOLT rewrites Linux ELF executables only"));
-        assert_eq!(
-            BuildEnv { toolchain: Some("nightly-2026-05-19".into()), ..std_on_stable }
-                .inapplicable(),
-            None
-        );
-    }
-}
+#[path = "build_env_tests.rs"]
+mod tests;

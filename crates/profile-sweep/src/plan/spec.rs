@@ -229,6 +229,7 @@ impl Sweep {
                     .with_fix("add a [matrix] table of axis value lists, or [[ladder]] steps (see sweeps/default.toml)"));
             }
         };
+        check_profile_keys_not_swept(&pass_through, &fixed_env, &plan, &file.profile, &at)?;
         let base_dir =
             path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let runs = workloads(file.run, Table::Run, path, base_dir, &at)?;
@@ -335,6 +336,37 @@ fn profile_table(
         }
     }
     Ok((fixed_axes, pass_through))
+}
+
+/// Refuses a key given both under `[profile]` and as a build axis (`debug`, `incremental`...):
+/// the profile would get it twice.
+fn check_profile_keys_not_swept(
+    pass_through: &PassThrough,
+    fixed_env: &[EnvSetting],
+    plan: &Plan,
+    profile: &BTreeMap<Spanned<String>, Spanned<toml::Value>>,
+    at: &impl Fn(usize, String) -> InputError,
+) -> Result<(), InputError> {
+    let mut set: Vec<EnvAxis> = fixed_env.iter().map(EnvSetting::axis).collect();
+    match plan {
+        Plan::Matrix { env_axes, .. } => set.extend(env_axes.iter().map(|(axis, _)| *axis)),
+        Plan::Ladder(steps) => {
+            set.extend(steps.iter().flat_map(|s| s.env_adds.iter().map(EnvSetting::axis)))
+        }
+    }
+    for (key, _) in pass_through {
+        if EnvAxis::from_key(key).is_some_and(|axis| set.contains(&axis)) {
+            let offset = profile.keys().find(|k| k.get_ref() == key).map_or(0, |k| k.span().start);
+            return Err(at(
+                offset,
+                format!("`{key}` is both fixed in [profile] and set as a build axis"),
+            )
+            .with_fix(format!(
+                "keep one: remove `{key}` from [profile], or from [matrix], [build] and the ladder"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The `[[run]]` or `[[train]]` tables, validated, with distinct names.

@@ -218,3 +218,15 @@ fn the_goal_is_balanced_unless_given() {
     assert_eq!((pos, msg.as_str()), (Some((1, 8)), "unknown goal \"fast\""));
     assert!(fix.contains("\"balanced\" (the default), \"size\" or \"speed\""), "{fix}");
 }
+
+#[test]
+fn a_profile_key_fixed_in_profile_and_swept_as_an_axis_is_refused_at_the_key() {
+    let (at, message, fix) = error(
+        "package = \"p\"\ninherits = \"dev\"\n[profile]\ndebug = false\n[matrix]\ndebug = [true, false]\n",
+    );
+    assert_eq!(at, Some((4, 1)));
+    assert!(message.contains("`debug` is both fixed in [profile] and set as a build axis"));
+    assert!(fix.contains("keep one"), "{fix}");
+    let fine = parse("package = \"p\"\n[profile]\ndebug = false\n[matrix]\nincremental = [true]\n");
+    assert!(fine.is_ok(), "other keys may be fixed while one is swept");
+}

@@ -7,6 +7,7 @@ use std::path::Path;
 use toml_edit::{DocumentMut, Item, Table};
 
 use crate::error::InputError;
+use crate::manifest::profiles::set_profile_key;
 use crate::manifest::text::{EditError, ManifestText};
 use crate::results::rows::{Row, Status};
 
@@ -131,16 +132,13 @@ fn set_profile(
     }
     let writes_codegen_units = keys.iter().any(|(key, _)| key == "codegen-units");
     for (key, value) in keys {
-        match table.get_mut(&key).and_then(Item::as_value_mut) {
-            Some(old) => {
-                let decor = old.decor().clone();
-                *old = value;
-                *old.decor_mut() = decor;
-            }
-            None => {
-                table.insert(&key, Item::Value(value));
-            }
-        }
+        set_profile_key(table, &key, value).map_err(|why| {
+            InputError::in_file(
+                manifest,
+                format!("cannot set `{key}` in [profile.{profile}]: {why}"),
+            )
+            .with_fix(format!("write [profile.{profile}.package] as a table of packages"))
+        })?;
     }
     if !writes_codegen_units {
         // The variant used cargo's default, which an explicit value would not reproduce.

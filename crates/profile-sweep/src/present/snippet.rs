@@ -3,7 +3,7 @@
 //! `codegen-units`, build axes, PGO training).
 
 use crate::plan::settings::{Axis, BaseProfile, RawValue, Setting};
-use crate::present::analysis::build_axes;
+use crate::present::analysis::{build_axes, build_env_of};
 use crate::results::rows::Row;
 
 /// Cargo's `codegen-units` for the profile a row's variant inherits (16 for release, 256 for
@@ -24,8 +24,8 @@ pub fn profile_to_paste(row: &Row) -> &'static str {
 }
 
 /// The profile keys that reproduce a row's variant, in cargo's spelling and the sweep's order:
-/// the five axes (but `codegen-units` only when it is not cargo's default), then the sweep's
-/// fixed settings. Fails on cells that are not valid values (a hand-edited CSV).
+/// the five axes (but `codegen-units` only when it is not cargo's default), then the inner
+/// loop's profile keys (`debug`, `package."*".opt-level`, ...), then the sweep's fixed settings. Fails on cells that are not valid values (a hand-edited CSV).
 pub fn profile_keys(row: &Row) -> Result<Vec<(String, toml_edit::Value)>, String> {
     let cells = [&row.opt_level, &row.lto, &row.codegen_units.to_string(), &row.panic, &row.strip];
     let mut keys = Vec::new();
@@ -37,6 +37,8 @@ pub fn profile_keys(row: &Row) -> Result<Vec<(String, toml_edit::Value)>, String
             keys.push((axis.key().to_owned(), setting.toml_value()));
         }
     }
+    let env = build_env_of(row);
+    keys.extend(env.profile_keys().into_iter().map(|(key, value)| (key.to_owned(), value)));
     for pair in row.fixed_settings.iter().flat_map(|f| f.split(';')) {
         let document: toml_edit::DocumentMut = pair
             .parse()

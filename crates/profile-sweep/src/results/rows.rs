@@ -15,7 +15,7 @@ use crate::plan::settings::Axis;
 use crate::util::files::write_atomic;
 
 /// The columns, in order: each is documented on its field of [`Row`].
-pub const COLUMNS: [&str; 71] = [
+pub const COLUMNS: [&str; 78] = [
     "sweep",
     "variant",
     "opt_level",
@@ -87,6 +87,13 @@ pub const COLUMNS: [&str; 71] = [
     "cpu_ratio_high",
     "goal",
     "linker",
+    "debug",
+    "split_debuginfo",
+    "incremental",
+    "deps_opt_level",
+    "codegen_backend",
+    "threads",
+    "share_generics",
 ];
 
 /// How many columns the first released schema had; a file with any prefix of [`COLUMNS`] at least
@@ -301,6 +308,22 @@ pub struct Row {
     /// The `linker` build axis: `bfd`, `gold`, `lld` or `mold`; empty for the toolchain's
     /// default (rust-lld on x86_64 Linux since Rust 1.90).
     pub linker: Option<String>,
+    /// The `debug` axis in cargo's string spelling (`none`, `line-tables-only`, `limited`,
+    /// `full`...); empty when the variant keeps the inherited profile's.
+    pub debug: Option<String>,
+    /// The `split-debuginfo` axis: `off`, `packed`, `unpacked`; empty for the inherited one.
+    pub split_debuginfo: Option<String>,
+    /// The `incremental` axis; empty for the inherited profile's.
+    pub incremental: Option<bool>,
+    /// The `deps-opt-level` axis: the dependencies' opt-level (`[profile.<p>.package."*"]`);
+    /// empty for the inherited profile's.
+    pub deps_opt_level: Option<String>,
+    /// The `codegen-backend` axis: `cranelift`; empty for LLVM.
+    pub codegen_backend: Option<String>,
+    /// The `threads` axis: rustc's frontend threads (`-Z threads`); empty for its default.
+    pub threads: Option<u32>,
+    /// The `share-generics` axis (`-Z share-generics`); empty for rustc's default.
+    pub share_generics: Option<bool>,
 }
 
 impl Row {

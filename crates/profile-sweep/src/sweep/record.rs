@@ -215,6 +215,13 @@ impl<'a> Recorder<'a> {
             features: env.features.clone(),
             rustflags: env.rustflags.clone(),
             linker: env.linker.map(|l| l.key().to_owned()),
+            debug: env.debug.map(|d| d.key().to_owned()),
+            split_debuginfo: env.split_debuginfo.map(|s| s.key().to_owned()),
+            incremental: env.incremental,
+            deps_opt_level: env.deps_opt_level.map(|l| Setting::OptLevel(l).to_string()),
+            codegen_backend: env.cranelift.then(|| "cranelift".to_owned()),
+            threads: env.threads.map(std::num::NonZeroU32::get),
+            share_generics: env.share_generics,
             post_build: match (&env.wasm_opt, env.bolt) {
                 (Some(level), _) => Some(format!("wasm-opt {level}")),
                 (None, true) => Some("llvm-bolt".to_owned()),

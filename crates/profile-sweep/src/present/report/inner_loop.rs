@@ -5,9 +5,9 @@
 
 use std::fmt::{self, Write};
 
-use crate::plan::build_env::Linker;
 use crate::plan::measurement::MeasurementName;
 use crate::present::analysis;
+use crate::present::analysis::build_env_of;
 use crate::present::markdown::{Align, Table};
 use crate::present::snippet;
 use crate::results::rows::{Row, Status};
@@ -139,10 +139,11 @@ fn verdict(out: &mut String, timed: &[Timed<'_>], tied: &[usize]) -> fmt::Result
         writeln!(out, "\nFor the inner loop, in `Cargo.toml`:\n\n```toml\n{text}```\n")?;
     }
     // What is not a profile key goes into the workspace's `.cargo/config.toml`.
-    let linker = fastest.row.linker.as_deref();
-    if let Some(linker) = linker.and_then(Linker::from_key) {
-        let lines = linker.config_lines();
-        writeln!(out, "And in `.cargo/config.toml` (the linker):\n\n```toml\n{lines}```\n")?;
+    if let Some(lines) = build_env_of(fastest.row).config_lines("dev") {
+        writeln!(
+            out,
+            "And in `.cargo/config.toml` (what a profile cannot say):\n\n```toml\n{lines}```\n"
+        )?;
     }
     Ok(())
 }

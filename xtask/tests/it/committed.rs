@@ -192,9 +192,25 @@ fn the_readme_section_on_profile_guided_builds_quotes_their_results() {
 
 #[test]
 fn the_readme_section_on_the_inner_loop_quotes_its_results() {
-    let rows = committed_rows("results/dev-loop/results.csv");
+    assert_inner_loop_section("results/dev-loop/results.csv", "## The inner loop:", 48);
+}
+
+#[test]
+fn the_readme_section_on_ripgreps_inner_loop_quotes_its_results() {
+    assert_inner_loop_section(
+        "results/ripgrep-dev-loop/results.csv",
+        "## The inner loop of a real workspace",
+        19 * 4,
+    );
+}
+
+/// Every decimal number the `results/README.md` section titled `title` quotes (a time in s, a
+/// difference or ratio of two means of the same edit, a peak memory in MB) comes from `csv`,
+/// which holds at least `min_timed` timed rows, and the section quotes at least 20.
+fn assert_inner_loop_section(csv: &str, title: &str, min_timed: usize) {
+    let rows = committed_rows(csv);
     let timed: Vec<_> = rows.iter().filter(|r| r.measurement.is_some()).collect();
-    assert!(timed.len() >= 48, "four edits of twelve variants: {}", timed.len());
+    assert!(timed.len() >= min_timed, "{csv}: every edit of every variant: {}", timed.len());
     // What the section may quote: each mean and bound in seconds, each difference and ratio of
     // two means of the same edit, each peak memory in MB.
     let mut allowed: BTreeSet<String> = BTreeSet::new();
@@ -208,7 +224,11 @@ fn the_readme_section_on_the_inner_loop_quotes_its_results() {
             allowed.insert(format!("{:.2}x", x / y));
         }
     }
-    let section = section("results/README.md", "## The inner loop");
+    for size in rows.iter().filter(|r| r.measurement.is_none()) {
+        allowed.extend(size.size_bytes.map(|b| format!("{:.1}MB", b as f64 / 1e6)));
+        allowed.extend(size.build_seconds.map(|s| format!("{s:.1}")));
+    }
+    let section = section("results/README.md", title);
     let words: Vec<&str> = section.split([' ', '\n', '(', ')', '|', '[', ']', ',']).collect();
     let mut quoted = 0;
     for (i, word) in words.iter().enumerate() {
@@ -216,16 +236,16 @@ fn the_readme_section_on_the_inner_loop_quotes_its_results() {
         let after = |n: usize| words.get(i + n).copied().unwrap_or_default();
         let megabytes = after(1) == "MB" || (after(1) == "to" && after(3) == "MB");
         let claim = match word.strip_suffix('x').unwrap_or(word).parse::<f64>() {
-            // Versions (Rust 1.95.0, 1.90) are not measurements.
-            _ if i > 0 && words[i - 1] == "Rust" => continue,
-            Ok(_) if word.contains('.') => word.to_owned(),
+            // Versions (Rust 1.95.0, 1.90, ripgrep 15.1.0) are not measurements.
+            _ if i > 0 && ["Rust", "ripgrep"].contains(&words[i - 1]) => continue,
             Ok(_) if megabytes => format!("{word}MB"),
+            Ok(_) if word.contains('.') => word.to_owned(),
             _ => continue,
         };
         quoted += 1;
         assert!(
             allowed.contains(&claim),
-            "the README quotes {claim} for the inner loop; dev-loop/results.csv does not give it"
+            "the README quotes {claim} in {title}; {csv} does not give it"
         );
     }
     assert!(quoted >= 20, "the section quotes its numbers: {quoted}");

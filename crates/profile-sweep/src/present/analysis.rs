@@ -2,9 +2,8 @@
 //! the two recommendations the report makes. Pure functions of the CSV rows; charts and the
 //! report only format what this module computes.
 
-use crate::plan::build_env::{BuildEnv, EnvAxis, EnvSetting};
+use crate::plan::build_env::EnvSetting;
 use crate::plan::measurement::MeasurementName;
-use crate::plan::settings::RawValue;
 use crate::results::rows::{Row, Status};
 use crate::util::units::Unit;
 
@@ -172,7 +171,7 @@ pub fn build_axes(row: &Row) -> Vec<String> {
     if let Some(linker) = &row.linker {
         axes.push(format!("linker {linker}"));
     }
-    let nightly = build_env_of(row).nightly_flags();
+    let nightly = crate::present::variant_settings::build_env_of(row).nightly_flags();
     if !nightly.is_empty() {
         axes.push(format!("RUSTFLAGS=\"{}\"", nightly.join(" ")));
     }
@@ -183,37 +182,6 @@ pub fn build_axes(row: &Row) -> Vec<String> {
         axes.push(format!("then {step}"));
     }
     axes
-}
-
-/// The build axes of a row's variant that its columns record (the toolchain, the linker, the
-/// inner loop's), as the sweep gave them; a cell that is not a valid value is left unset.
-pub fn build_env_of(row: &Row) -> BuildEnv {
-    let mut env = BuildEnv::default();
-    let cells = [
-        (EnvAxis::Toolchain, row.toolchain.clone()),
-        (EnvAxis::Linker, row.linker.clone()),
-        (EnvAxis::Debug, row.debug.clone()),
-        (EnvAxis::SplitDebuginfo, row.split_debuginfo.clone()),
-        (EnvAxis::Incremental, row.incremental.map(|b| b.to_string())),
-        (EnvAxis::DepsOptLevel, row.deps_opt_level.clone()),
-        (EnvAxis::CodegenBackend, row.codegen_backend.clone()),
-        (EnvAxis::Threads, row.threads.map(|n| n.to_string())),
-        (EnvAxis::ShareGenerics, row.share_generics.map(|b| b.to_string())),
-    ];
-    for (axis, cell) in cells {
-        let raw = match (axis, cell) {
-            (_, None) => continue,
-            // Strings that look like numbers or booleans are still strings here.
-            (EnvAxis::Toolchain | EnvAxis::Linker | EnvAxis::SplitDebuginfo, Some(c)) => {
-                RawValue::Str(c)
-            }
-            (_, Some(c)) => RawValue::from_cell(&c),
-        };
-        if let Some(setting) = axis.parse(&raw) {
-            env.set(setting);
-        }
-    }
-    env
 }
 
 /// The build axes of a row as one value, for charts and filters: `plain`, or what

@@ -5,7 +5,8 @@ use std::collections::HashMap;
 
 use crate::measure::stats::percentile;
 use crate::plan::settings::Axis;
-use crate::present::analysis::{build_axes, distinct, points, size_rows};
+use crate::present::analysis::{distinct, points, size_rows};
+use crate::present::variant_settings::settings_of;
 use crate::results::rows::Row;
 
 /// What changing one setting did: over every pair of variants that differ only in it, the ratio
@@ -29,11 +30,10 @@ pub struct Effect {
 
 /// Everything about a size row but its value on `axis` (the build axes included): two rows
 /// with the same key differ in `axis` alone.
-type OthersKey = (Vec<String>, Vec<String>, String, Option<String>);
+type OthersKey = Vec<(&'static str, String)>;
 
 fn others(row: &Row, axis: Axis) -> OthersKey {
-    let cells = Axis::ALL.iter().filter(|x| **x != axis).map(|x| row.axis_value(*x)).collect();
-    (cells, build_axes(row), row.target.clone(), row.fixed_settings.clone())
+    settings_of(row).into_iter().filter(|(key, _)| *key != axis.key()).collect()
 }
 
 /// The effect of every value of every swept axis of a matrix sweep, against the first

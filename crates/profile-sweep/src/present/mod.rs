@@ -1,5 +1,5 @@
 //! Stage 7, from a results CSV alone: what the rows say ([`analysis`]: Pareto frontier,
-//! recommendations; [`verdict`]: the one answer a report leads with; [`effects`]: which settings mattered; [`build_time`]: the three-way
+//! recommendations; [`verdict`]: the one answer a report leads with; [`effects`]: which settings mattered; [`knobs`]: which setting bought how much per edit; [`build_time`]: the three-way
 //! frontier with rebuild times and the rebuild budget), charts ([`chart`]), the Markdown
 //! report ([`report`], its tables from [`markdown`]), what grew and shrank between two builds
 //! ([`diff`]), two runs side by side ([`compare`]), and a
@@ -12,8 +12,10 @@ pub mod chart;
 pub mod compare;
 pub mod diff;
 pub mod effects;
+pub mod knobs;
 pub mod markdown;
 pub mod report;
 pub mod snippet;
+pub mod variant_settings;
 pub mod verdict;
 pub mod versus;

@@ -12,6 +12,8 @@ use crate::plan::settings::Axis;
 use crate::present::analysis::{self, Point};
 use crate::present::build_time::{self, Budget};
 use crate::present::chart::PALETTE;
+use crate::present::knobs::knobs;
+use crate::present::report::inner_loop::signed;
 use crate::present::snippet;
 use crate::results::rows::Row;
 use crate::util::units::Unit;
@@ -173,7 +175,10 @@ fn measurement(rows: &[Row], name: &str, by_build: bool) -> Measurement {
 /// baseline, and whether it is settled; empty when no variant built.
 fn verdict_block(rows: &[Row]) -> String {
     if analysis::measurements(rows).is_empty() && !analysis::rebuild_measurements(rows).is_empty() {
-        return "<section id=\"verdict\">\n<h2>Verdict</h2>\n<p>These results time the inner loop and no runtime: its verdict (the fastest rebuild per edit, with its interval) is in <code>report.md</code>, section Inner loop.</p>\n</section>\n".to_owned();
+        return format!(
+            "<section id=\"verdict\">\n<h2>Verdict</h2>\n<p>These results time the inner loop and no runtime: the fastest rebuild per edit, with the variants tied with it and the profile to paste, is in <code>report.md</code>, section Inner loop.</p>\n{}</section>\n",
+            knobs_block(rows)
+        );
     }
     let Some(verdict) = crate::present::verdict::verdict(rows) else { return String::new() };
     let snippet =
@@ -189,6 +194,37 @@ fn verdict_block(rows: &[Row]) -> String {
         code_spans(&verdict.standing(rows)),
         agreement
     )
+}
+
+/// Which setting bought how much per edit, as a table (see [`knobs`]); empty when no setting
+/// varies.
+fn knobs_block(rows: &[Row]) -> String {
+    let knobs = knobs(rows);
+    if knobs.is_empty() {
+        return String::new();
+    }
+    let said = |key: &str, value: &str| match value {
+        "" => format!("<code>{}</code> unset", escape(key)),
+        _ => format!("<code>{} = {}</code>", escape(key), escape(value)),
+    };
+    let mut html = "<h3>Which setting bought how much per edit</h3>\n<table>\n<tr><th>setting</th><th>against</th><th>edit</th><th>faster / tied / slower</th><th>change per edit, median [range]</th></tr>\n".to_owned();
+    for knob in &knobs {
+        let (median, least, most) = knob.change;
+        html.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td>{} / {} / {}</td><td>{} s [{} .. {}]</td></tr>\n",
+            said(knob.key, &knob.value),
+            said(knob.key, &knob.reference),
+            escape(knob.measurement),
+            knob.faster,
+            knob.tied,
+            knob.slower,
+            signed(median),
+            signed(least),
+            signed(most),
+        ));
+    }
+    html.push_str("</table>\n");
+    html
 }
 
 /// `text` safe inside HTML, its Markdown code spans (`` `x` ``) as `<code>`.

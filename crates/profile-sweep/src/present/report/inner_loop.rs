@@ -1,15 +1,16 @@
 //! The report's inner-loop section: for each timed edit (`rebuild:<file>`, and the test build's
 //! `test-rebuild:<file>`), the variants by mean rebuild time with its interval, the fastest and
 //! the variants tied with it (their intervals overlap), and the profile to paste as
-//! `[profile.dev]`.
+//! `[profile.dev]`; then which setting bought how much per edit.
 
 use std::fmt::{self, Write};
 
 use crate::plan::measurement::MeasurementName;
 use crate::present::analysis;
-use crate::present::analysis::build_env_of;
+use crate::present::knobs::knobs;
 use crate::present::markdown::{Align, Table};
 use crate::present::snippet;
+use crate::present::variant_settings::build_env_of;
 use crate::results::rows::{Row, Status};
 use crate::util::units::human_bytes;
 
@@ -93,7 +94,51 @@ pub(super) fn inner_loop_section(out: &mut String, rows: &[Row]) -> fmt::Result 
         writeln!(out, "{table}")?;
         verdict(out, &timed, &tied)?;
     }
-    Ok(())
+    knobs_table(out, rows)
+}
+
+/// Which setting bought how much per edit (see [`knobs`]), or nothing when no setting varies
+/// between variants that were both timed.
+fn knobs_table(out: &mut String, rows: &[Row]) -> fmt::Result {
+    let knobs = knobs(rows);
+    if knobs.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "### Which setting bought how much per edit
+"
+    )?;
+    writeln!(
+        out,
+        "Each value of a setting that varies, against its most common value, over every pair of variants that differ in that setting alone: how many pairs rebuilt faster, tied (the intervals overlap) or slower with it, and the change of the mean rebuild (median, and the range over the pairs).\n"
+    )?;
+    let mut table = Table::new(&[
+        ("setting", Align::Left),
+        ("against", Align::Left),
+        ("edit", Align::Left),
+        ("pairs", Align::Right),
+        ("faster / tied / slower", Align::Right),
+        ("change per edit: median [range]", Align::Right),
+        ("ratio", Align::Right),
+    ]);
+    let said = |key: &str, value: &str| match value {
+        "" => format!("`{key}` unset"),
+        _ => format!("`{key} = {value}`"),
+    };
+    for knob in &knobs {
+        let (median, least, most) = knob.change;
+        table.row(vec![
+            said(knob.key, &knob.value),
+            said(knob.key, &knob.reference),
+            format!("`{}`", knob.measurement),
+            knob.pairs.to_string(),
+            format!("{} / {} / {}", knob.faster, knob.tied, knob.slower),
+            format!("{} s [{} .. {}]", signed(median), signed(least), signed(most)),
+            format!("{:.2}x .. {:.2}x", knob.ratio.0, knob.ratio.1),
+        ]);
+    }
+    writeln!(out, "{table}")
 }
 
 /// Which variant rebuilds fastest, what it saves against the shipped profile where the
@@ -148,6 +193,14 @@ fn verdict(out: &mut String, timed: &[Timed<'_>], tied: &[usize]) -> fmt::Result
     Ok(())
 }
 
+/// Seconds with their sign, two decimals; a change that rounds to nothing is `0.00`.
+pub(super) fn signed(seconds: f64) -> String {
+    match format!("{seconds:+.2}").as_str() {
+        "-0.00" | "+0.00" => "0.00".to_owned(),
+        text => text.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,6 +223,14 @@ mod tests {
         let mut out = String::new();
         inner_loop_section(&mut out, rows).unwrap();
         out
+    }
+
+    #[test]
+    fn changes_keep_their_sign_and_a_rounded_zero_has_none() {
+        assert_eq!(
+            (signed(-0.001), signed(0.126), signed(-1.5)),
+            ("0.00".into(), "+0.13".into(), "-1.50".into())
+        );
     }
 
     #[test]

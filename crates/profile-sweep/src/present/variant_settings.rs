@@ -1,0 +1,103 @@
+//! A variant's settings as its results row records them: the build axes read back into a
+//! [`BuildEnv`], and every setting by key, for pairing variants that differ in one setting.
+
+use crate::plan::build_env::{BuildEnv, EnvAxis};
+use crate::plan::settings::{Axis, RawValue};
+use crate::results::rows::Row;
+
+/// The build axes of a row's variant that its columns record (the toolchain, the linker, the
+/// inner loop's), as the sweep gave them; a cell that is not a valid value is left unset.
+pub fn build_env_of(row: &Row) -> BuildEnv {
+    let mut env = BuildEnv::default();
+    let cells = [
+        (EnvAxis::Toolchain, row.toolchain.clone()),
+        (EnvAxis::Linker, row.linker.clone()),
+        (EnvAxis::Debug, row.debug.clone()),
+        (EnvAxis::SplitDebuginfo, row.split_debuginfo.clone()),
+        (EnvAxis::Incremental, row.incremental.map(|b| b.to_string())),
+        (EnvAxis::DepsOptLevel, row.deps_opt_level.clone()),
+        (EnvAxis::CodegenBackend, row.codegen_backend.clone()),
+        (EnvAxis::Threads, row.threads.map(|n| n.to_string())),
+        (EnvAxis::ShareGenerics, row.share_generics.map(|b| b.to_string())),
+    ];
+    for (axis, cell) in cells {
+        let raw = match (axis, cell) {
+            (_, None) => continue,
+            // Strings that look like numbers or booleans are still strings here.
+            (EnvAxis::Toolchain | EnvAxis::Linker | EnvAxis::SplitDebuginfo, Some(c)) => {
+                RawValue::Str(c)
+            }
+            (_, Some(c)) => RawValue::from_cell(&c),
+        };
+        if let Some(setting) = axis.parse(&raw) {
+            env.set(setting);
+        }
+    }
+    env
+}
+
+/// The build axes whose values [`build_env_of`] reads back from a row.
+const RECORDED: [EnvAxis; 9] = [
+    EnvAxis::Toolchain,
+    EnvAxis::Linker,
+    EnvAxis::Debug,
+    EnvAxis::SplitDebuginfo,
+    EnvAxis::Incremental,
+    EnvAxis::DepsOptLevel,
+    EnvAxis::CodegenBackend,
+    EnvAxis::Threads,
+    EnvAxis::ShareGenerics,
+];
+
+/// Every setting a row's variant was built with, by key, as the CSV spells it (`""` where the
+/// variant left it unset): the five profile axes, the build axes, the target and the sweep's
+/// fixed profile keys. Two rows that agree on all but one key differ in that setting alone.
+pub fn settings_of(row: &Row) -> Vec<(&'static str, String)> {
+    let mut cells: Vec<(&'static str, String)> =
+        Axis::ALL.into_iter().map(|axis| (axis.key(), row.axis_value(axis))).collect();
+    let env = build_env_of(row);
+    cells.extend(RECORDED.map(|axis| (axis.key(), env.get(axis).to_string())));
+    let flag = |on: Option<bool>| if on == Some(true) { "true" } else { "" }.to_owned();
+    cells.extend([
+        ("build-std", flag(row.build_std)),
+        ("target", row.target.clone()),
+        ("features", row.features.clone().unwrap_or_default()),
+        ("rustflags", row.rustflags.clone().unwrap_or_default()),
+        ("pgo", flag(row.pgo)),
+        ("post-build", row.post_build.clone().unwrap_or_default()),
+        ("fixed", row.fixed_settings.clone().unwrap_or_default()),
+    ]);
+    cells
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::rows::tests::row;
+
+    #[test]
+    fn the_build_axes_read_back_from_a_row_are_the_ones_it_was_built_with() {
+        let built = Row {
+            toolchain: Some("nightly".into()),
+            linker: Some("mold".into()),
+            debug: Some("line-tables-only".into()),
+            split_debuginfo: Some("unpacked".into()),
+            incremental: Some(false),
+            deps_opt_level: Some("s".into()),
+            codegen_backend: Some("cranelift".into()),
+            threads: Some(4),
+            share_generics: Some(true),
+            ..row("v", 1)
+        };
+        let env = build_env_of(&built);
+        assert_eq!(
+            env.id_suffix(),
+            "-nightly-ld-mold-debug-lines-split-unpacked-noincr-deps-os-cranelift-threads4-sharegen"
+        );
+        let cells = settings_of(&built);
+        assert!(cells.contains(&("debug", "line-tables-only".into())), "{cells:?}");
+        assert!(cells.contains(&("threads", "4".into())), "{cells:?}");
+        let plain = settings_of(&row("v", 1));
+        assert!(plain.contains(&("linker", String::new())), "unset is empty: {plain:?}");
+    }
+}

@@ -153,7 +153,7 @@ fn init_writes_the_dev_preset_for_a_binary_and_refuses_it_for_a_library() {
     );
     assert!(text.contains("linker = [\"default\", \"bfd\", \"mold\"]"), "{text}");
     let said = format!("{}{}", crate::fixture::stdout(&app), crate::fixture::stderr(&app));
-    assert!(said.contains("12 variants"), "{said}");
+    assert!(said.contains("13 variants"), "twelve and dev as shipped: {said}");
     let lib = init("quiet-lib");
     assert_eq!(lib.status.code(), Some(2));
     assert!(crate::fixture::stderr(&lib).contains("the dev preset times rebuilds of a binary"));

@@ -32,8 +32,8 @@ pub enum Preset {
     Speed,
     /// Every value of the five profile axes (432 variants), searched rather than built in full.
     Full,
-    /// The inner loop: `[profile.dev]` variants and linkers (12), each timed rebuilding and
-    /// building its tests after an edit, three times.
+    /// The inner loop: debug info, split debug info and linkers (12 variants, plus dev as
+    /// shipped), each timed rebuilding and building its tests after an edit, three times.
     Dev,
 }
 
@@ -91,11 +91,15 @@ rebuild-tests = true
 # rebuild-touch = ["src/lib.rs", "src/main.rs"]
 
 [matrix]
-opt-level = [0, 1]
-codegen-units = [16, 256]
+# Debug info: dev's default is true (full); "line-tables-only" keeps file and line in backtraces.
+debug = [true, "line-tables-only"]
+# "unpacked" leaves the debug info beside the objects, so the linker does not copy it.
+split-debuginfo = ["off", "unpacked"]
 # "default" is the toolchain's (rust-lld on x86_64 Linux since Rust 1.90); a linker that is not
 # installed skips its variants and says how to install it.
 linker = ["default", "bfd", "mold"]
+# More inner-loop axes: incremental, deps-opt-level, and on nightly codegen-backend, threads and
+# share-generics (see the guide's sweep file section).
 "#;
 
 impl Preset {

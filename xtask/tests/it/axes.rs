@@ -276,3 +276,61 @@ fn crate_breakdown_comes_from_symbols_even_for_stripped_variants() {
     assert!(report.contains("## What each step changed"), "{report}");
     assert!(report.contains("- **+ opt-level z**: crates: "), "{report}");
 }
+
+/// The target features rustc enables for `cpu` on the host.
+fn cpu_features(cpu: &str) -> Vec<String> {
+    let output = Command::new("rustc")
+        .args(["--print", "cfg", "-C", &format!("target-cpu={cpu}")])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    text.lines().filter(|l| l.starts_with("target_feature=")).map(String::from).collect()
+}
+
+#[test]
+fn target_cpu_levels_are_built_and_run_where_this_cpu_can_and_native_is_flagged() {
+    let fixture = Fixture::new();
+    let rows = sweep(
+        &fixture,
+        &format!(
+            "package = \"app\"\n[matrix]\nstrip = [true]\ntarget-cpu = [\"default\", \"x86-64-v2\", \"x86-64-v3\", \"znver4\", \"native\"]\n{RUN}"
+        ),
+    );
+    let native = cpu_features("native");
+    for (cpu, fragment) in [
+        ("x86-64-v2", "x86-64-v2"),
+        ("x86-64-v3", "x86-64-v3"),
+        ("znver4", "znver4"),
+        ("native", "native"),
+    ] {
+        let id = format!("o3-nolto-cgu16-unwind-sym-cpu-{fragment}");
+        let row = size_row(&rows, &id);
+        assert_eq!(
+            (row["status"].as_str(), row["target_cpu"].as_str()),
+            ("ok", cpu),
+            "{}",
+            row["note"]
+        );
+        let lacks = cpu != "native" && cpu_features(cpu).iter().any(|f| !native.contains(f));
+        match lacks {
+            true => {
+                assert!(run_row(&rows, &id).is_none(), "{cpu}: not run on a CPU that lacks it");
+                assert!(
+                    row["note"].contains("that this machine's lacks: size only"),
+                    "{}",
+                    row["note"]
+                );
+            }
+            false => assert_eq!(run_row(&rows, &id).unwrap()["status"], "ok", "{cpu} runs here"),
+        }
+    }
+    let report = std::fs::read_to_string(fixture.path("out/report.md")).unwrap();
+    assert!(report.contains("-C target-cpu=native (code for the CPU it was built on"), "{report}");
+    let sweep_file =
+        fixture.sweep_file("package = \"app\"\n[matrix]\ntarget-cpu = [\"x86-64-v9\"]\n");
+    let output = fixture.sweep_command(&sweep_file).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(err.contains("rustc cannot generate code for target-cpu `x86-64-v9`"), "{err}");
+    assert!(!err.contains("building"), "nothing was built: {err}");
+}

@@ -34,6 +34,9 @@ pub struct Compilers {
     linkers: HashMap<Linker, Result<String, String>>,
     /// Per toolchain name of a Cranelift variant: whether its rustc has the backend.
     cranelift: HashMap<Option<String>, Result<(), String>>,
+    /// Per `target-cpu` of a variant this machine's architecture runs: the target features its
+    /// code uses that this machine's CPU lacks (empty: it runs here).
+    cpu_lacks: HashMap<String, Vec<String>>,
 }
 
 /// How one variant is built and run here.
@@ -55,6 +58,25 @@ pub struct Compiler<'a> {
     pub llvm_tools: Option<&'a Path>,
     /// The directory of `llvm-bolt`, for a BOLT variant.
     pub bolt: Option<&'a Path>,
+    /// The target features of the variant's `target-cpu` that this machine's CPU lacks: its
+    /// output does not run here.
+    pub cpu_lacks: &'a [String],
+}
+
+impl Compiler<'_> {
+    /// Why this machine does not run the output, for a variant that is measured by size only.
+    pub fn why_not_run(&self) -> String {
+        match self.cpu_lacks {
+            [] => format!(
+                "built for {}, which this machine cannot run: size only, no runtime",
+                self.target
+            ),
+            lacks => format!(
+                "built for a CPU with {} that this machine's lacks: size only, no runtime",
+                lacks.join(", ")
+            ),
+        }
+    }
 }
 
 impl Compilers {
@@ -79,6 +101,7 @@ impl Compilers {
             bolt: Err(String::new()),
             linkers: HashMap::new(),
             cranelift: HashMap::new(),
+            cpu_lacks: HashMap::new(),
         };
         for variant in variants {
             if let Some(name) = &variant.env.toolchain {
@@ -113,6 +136,15 @@ impl Compilers {
                 compilers.cranelift.insert(env.toolchain.clone(), found);
             }
             let target = env.target.clone().unwrap_or(host);
+            if let Some(cpu) =
+                env.target_cpu.as_ref().filter(|c| !compilers.cpu_lacks.contains_key(*c))
+            {
+                let lacks = cpu_lacks(&rustc, &target, cpu).map_err(|why| {
+                    sweep.error_at(offset_of(sweep, cpu), format!("rustc cannot generate code for target-cpu `{cpu}`: {why}"))
+                        .with_fix("name a CPU from `rustc --print target-cpus`, or x86-64-v2, x86-64-v3, x86-64-v4 or native")
+                })?;
+                compilers.cpu_lacks.insert(cpu.clone(), lacks);
+            }
             let key = (env.toolchain.clone(), target.clone());
             if compilers.libdirs.contains_key(&key) {
                 continue;
@@ -176,9 +208,15 @@ impl Compilers {
             .get_key_value(&(env.toolchain.clone(), target.to_owned()))
             .expect("checked for every variant");
         let arch = |triple: &str| triple.split('-').next().unwrap_or_default().to_owned();
+        let cpu_lacks: &[String] = env
+            .target_cpu
+            .as_ref()
+            .and_then(|cpu| self.cpu_lacks.get(cpu))
+            .map_or(&[], Vec::as_slice);
         let runs_here = arch(target) == arch(&toolchain.host)
             && target.contains("-linux-")
-            && toolchain.host.contains("-linux-");
+            && toolchain.host.contains("-linux-")
+            && cpu_lacks.is_empty();
         if env.trained() && !runs_here {
             return Err(format!(
                 "PGO and BOLT train by running the build, and this machine cannot run {target}"
@@ -193,6 +231,7 @@ impl Compilers {
             runs_here,
             llvm_tools: self.llvm_tools.get(&env.toolchain).map(PathBuf::as_path),
             bolt,
+            cpu_lacks,
         })
     }
 
@@ -221,6 +260,17 @@ impl Compilers {
 /// file, else its start.
 fn offset_of(sweep: &Sweep, needle: &str) -> usize {
     sweep.text.find(needle).unwrap_or(0)
+}
+
+/// The target features code for `cpu` uses that this machine's CPU lacks, when this machine runs
+/// `target`'s architecture (else none: its output does not run here anyway).
+fn cpu_lacks(rustc: &Path, target: &str, cpu: &str) -> Result<Vec<String>, String> {
+    let wanted = toolchain::cpu_features(rustc, target, cpu)?;
+    if cpu == "native" || !target.starts_with(std::env::consts::ARCH) {
+        return Ok(Vec::new());
+    }
+    let here = toolchain::cpu_features(rustc, target, "native")?;
+    Ok(wanted.into_iter().filter(|f| !here.contains(f)).collect())
 }
 
 /// `wasm-opt --version`, or why it cannot run.

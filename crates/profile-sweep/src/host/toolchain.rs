@@ -93,6 +93,32 @@ pub fn target_libdir(rustc: &Path, target: &str) -> std::result::Result<PathBuf,
     Ok(PathBuf::from(libdir.trim()))
 }
 
+/// The target features rustc enables for code generated for `cpu` (`native`, `x86-64-v3`) on
+/// `target`; `Err` says why rustc refused (an unknown CPU).
+pub fn cpu_features(
+    rustc: &Path,
+    target: &str,
+    cpu: &str,
+) -> std::result::Result<Vec<String>, String> {
+    // rustc only warns about an unknown CPU, and builds for the baseline.
+    let known = stdout_of(Command::new(rustc).args(["--print", "target-cpus", "--target", target]))
+        .map_err(|e| format!("cannot run {}: {e}", rustc.display()))?
+        .map_err(|stderr| stderr.lines().next().unwrap_or_default().to_owned())?;
+    if !known.lines().any(|l| l.split_whitespace().next() == Some(cpu)) {
+        return Err(format!("it is not a CPU of target {target}"));
+    }
+    let cpu = format!("target-cpu={cpu}");
+    let cfg =
+        stdout_of(Command::new(rustc).args(["--print", "cfg", "--target", target, "-C", &cpu]))
+            .map_err(|e| format!("cannot run {}: {e}", rustc.display()))?
+            .map_err(|stderr| stderr.lines().next().unwrap_or_default().to_owned())?;
+    Ok(cfg
+        .lines()
+        .filter_map(|l| l.strip_prefix("target_feature=\""))
+        .map(|f| f.trim_end_matches('"').to_owned())
+        .collect())
+}
+
 /// Whether `libdir` holds a standard library (the target is installed).
 pub fn has_std(libdir: &Path) -> bool {
     std::fs::read_dir(libdir).is_ok_and(|entries| {

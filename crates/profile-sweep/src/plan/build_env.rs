@@ -38,6 +38,9 @@ pub enum EnvAxis {
     Features,
     /// `rustflags`: extra flags for rustc, space-separated; `""` for none.
     Rustflags,
+    /// `target-cpu`: `"default"` (the target's baseline), an x86-64 level (`"x86-64-v2"`,
+    /// `"x86-64-v3"`, `"x86-64-v4"`), `"native"` (this machine's CPU) or any CPU rustc names.
+    TargetCpu,
     /// `linker`: `"default"` (the toolchain's: rust-lld on x86_64 Linux since Rust 1.90), or
     /// the system's `"bfd"` (GNU ld), `"gold"`, `"lld"` or `"mold"` through the C compiler.
     Linker,
@@ -67,12 +70,13 @@ pub enum EnvAxis {
 
 impl EnvAxis {
     /// All build axes, in the order they appear in ids and vary in a matrix (outermost first).
-    pub const ALL: [EnvAxis; 16] = [
+    pub const ALL: [EnvAxis; 17] = [
         EnvAxis::Toolchain,
         EnvAxis::BuildStd,
         EnvAxis::Target,
         EnvAxis::Features,
         EnvAxis::Rustflags,
+        EnvAxis::TargetCpu,
         EnvAxis::Linker,
         EnvAxis::Debug,
         EnvAxis::SplitDebuginfo,
@@ -94,6 +98,7 @@ impl EnvAxis {
             EnvAxis::Target => "target",
             EnvAxis::Features => "features",
             EnvAxis::Rustflags => "rustflags",
+            EnvAxis::TargetCpu => "target-cpu",
             EnvAxis::Linker => "linker",
             EnvAxis::Debug => "debug",
             EnvAxis::SplitDebuginfo => "split-debuginfo",
@@ -130,6 +135,9 @@ impl EnvAxis {
             }
             EnvAxis::Rustflags => {
                 r#"rustc flags such as "-C target-cpu=native" or "-C prefer-dynamic", or "" for none"#
+            }
+            EnvAxis::TargetCpu => {
+                r#""default", "x86-64-v2", "x86-64-v3", "x86-64-v4", "native" or a CPU from `rustc --print target-cpus`"#
             }
             EnvAxis::Linker => {
                 r#""default" (the toolchain's own), "bfd" (GNU ld), "gold", "lld" or "mold""#
@@ -184,6 +192,8 @@ impl EnvAxis {
                 let flags: Vec<&str> = s.split_whitespace().collect();
                 EnvSetting::Rustflags((!flags.is_empty()).then(|| flags.join(" ")))
             }
+            (EnvAxis::TargetCpu, Str(s)) if s == "default" => EnvSetting::TargetCpu(None),
+            (EnvAxis::TargetCpu, Str(s)) => EnvSetting::TargetCpu(Some(named(s, "-_.")?)),
             (EnvAxis::Linker, Str(s)) if s == "default" => EnvSetting::Linker(None),
             (EnvAxis::Linker, Str(s)) => EnvSetting::Linker(Some(Linker::from_key(s)?)),
             (EnvAxis::Debug, raw) => EnvSetting::Debug(Some(DebugInfo::parse(raw)?)),
@@ -230,6 +240,8 @@ pub enum EnvSetting {
     Features(Option<String>),
     /// Extra rustc flags, single-spaced; `None` is none.
     Rustflags(Option<String>),
+    /// The CPU code is generated for; `None` is the target's baseline.
+    TargetCpu(Option<String>),
     /// The linker; `None` is the toolchain's default.
     Linker(Option<Linker>),
     /// Debug info; `None` is the inherited profile's.
@@ -263,6 +275,7 @@ impl EnvSetting {
             EnvSetting::Target(_) => EnvAxis::Target,
             EnvSetting::Features(_) => EnvAxis::Features,
             EnvSetting::Rustflags(_) => EnvAxis::Rustflags,
+            EnvSetting::TargetCpu(_) => EnvAxis::TargetCpu,
             EnvSetting::Linker(_) => EnvAxis::Linker,
             EnvSetting::Debug(_) => EnvAxis::Debug,
             EnvSetting::SplitDebuginfo(_) => EnvAxis::SplitDebuginfo,
@@ -299,6 +312,7 @@ impl EnvSetting {
                     .collect();
                 id_safe(&words.join("-"), "rf-")
             }),
+            EnvSetting::TargetCpu(cpu) => cpu.as_deref().map(|c| id_safe(c, "cpu-")),
             EnvSetting::Linker(linker) => linker.map(|l| format!("ld-{}", l.key())),
             EnvSetting::Debug(debug) => debug.map(|d| format!("debug-{}", d.id_word())),
             EnvSetting::SplitDebuginfo(split) => split.map(|s| format!("split-{}", s.key())),
@@ -333,6 +347,7 @@ impl fmt::Display for EnvSetting {
             | EnvSetting::Target(v)
             | EnvSetting::Features(v)
             | EnvSetting::Rustflags(v)
+            | EnvSetting::TargetCpu(v)
             | EnvSetting::WasmOpt(v) => f.write_str(v.as_deref().unwrap_or_default()),
             EnvSetting::Linker(v) => f.write_str(v.map(Linker::key).unwrap_or_default()),
             EnvSetting::Debug(v) => f.write_str(v.map(DebugInfo::key).unwrap_or_default()),
@@ -381,6 +396,8 @@ pub struct BuildEnv {
     pub features: Option<String>,
     /// Extra rustc flags; `None` is none.
     pub rustflags: Option<String>,
+    /// The CPU code is generated for (`-C target-cpu`); `None` is the target's baseline.
+    pub target_cpu: Option<String>,
     /// The linker; `None` is the toolchain's default.
     pub linker: Option<Linker>,
     /// The profile's `debug`; `None` is the inherited profile's.
@@ -414,6 +431,7 @@ impl BuildEnv {
             EnvAxis::Target => EnvSetting::Target(self.target.clone()),
             EnvAxis::Features => EnvSetting::Features(self.features.clone()),
             EnvAxis::Rustflags => EnvSetting::Rustflags(self.rustflags.clone()),
+            EnvAxis::TargetCpu => EnvSetting::TargetCpu(self.target_cpu.clone()),
             EnvAxis::Linker => EnvSetting::Linker(self.linker),
             EnvAxis::Debug => EnvSetting::Debug(self.debug),
             EnvAxis::SplitDebuginfo => EnvSetting::SplitDebuginfo(self.split_debuginfo),
@@ -436,6 +454,7 @@ impl BuildEnv {
             EnvSetting::Target(v) => self.target = v,
             EnvSetting::Features(v) => self.features = v,
             EnvSetting::Rustflags(v) => self.rustflags = v,
+            EnvSetting::TargetCpu(v) => self.target_cpu = v,
             EnvSetting::Linker(v) => self.linker = v,
             EnvSetting::Debug(v) => self.debug = v,
             EnvSetting::SplitDebuginfo(v) => self.split_debuginfo = v,
@@ -490,6 +509,12 @@ impl BuildEnv {
         self.toolchain.as_deref().is_some_and(|t| t.starts_with("nightly"))
     }
 
+    /// `-C target-cpu=<cpu>`, when the variant names a CPU.
+    fn target_cpu_flags(&self) -> Vec<String> {
+        let cpu = self.target_cpu.iter();
+        cpu.flat_map(|c| ["-C".to_owned(), format!("target-cpu={c}")]).collect()
+    }
+
     /// The rustc `-Z` flags of the nightly axes (backend, threads, generic sharing).
     pub fn nightly_flags(&self) -> Vec<String> {
         self.z_flags(true)
@@ -533,8 +558,8 @@ impl BuildEnv {
     /// linker, nightly flags, the Cranelift backend), given the profile the settings are pasted
     /// into; `None` when nothing is needed.
     pub fn config_lines(&self, profile: &str) -> Option<String> {
-        let mut flags: Vec<String> =
-            self.linker.map(|l| l.rustflags().map(String::from).to_vec()).unwrap_or_default();
+        let mut flags = self.target_cpu_flags();
+        flags.extend(self.linker.into_iter().flat_map(Linker::rustflags).map(String::from));
         flags.extend(self.z_flags(false));
         let mut lines = String::new();
         if !flags.is_empty() {
@@ -555,13 +580,15 @@ impl BuildEnv {
         self.pgo || self.bolt
     }
 
-    /// The rustflags, one argument each, then the linker's, then the nightly axes'.
+    /// The rustflags, one argument each, then the target CPU's, the linker's and the nightly
+    /// axes'.
     pub fn rustflag_args(&self) -> Vec<String> {
         let mut args: Vec<String> = self
             .rustflags
             .as_deref()
             .map(|f| f.split_whitespace().map(String::from).collect())
             .unwrap_or_default();
+        args.extend(self.target_cpu_flags());
         args.extend(self.linker.map(Linker::rustflags).into_iter().flatten().map(String::from));
         args.extend(self.nightly_flags());
         args

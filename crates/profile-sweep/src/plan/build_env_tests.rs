@@ -155,6 +155,23 @@ fn the_inner_loops_axes_become_profile_keys_flags_and_config_lines() {
 }
 
 #[test]
+fn a_target_cpu_is_an_id_fragment_a_flag_and_a_config_line() {
+    assert_eq!(fragment(EnvAxis::TargetCpu, "default"), None);
+    assert_eq!(fragment(EnvAxis::TargetCpu, "x86-64-v3").as_deref(), Some("cpu-x86-64-v3"));
+    assert_eq!(parse(EnvAxis::TargetCpu, RawValue::Str("v3; rm".into())), None);
+    let env = BuildEnv {
+        target_cpu: Some("native".into()),
+        linker: Some(Linker::Mold),
+        ..BuildEnv::default()
+    };
+    assert_eq!(env.rustflag_args()[..2], ["-C", "target-cpu=native"]);
+    assert_eq!(env.id_suffix(), "-cpu-native-ld-mold");
+    assert!(env.config_lines("release").unwrap().starts_with(
+        "[build]\nrustflags = [\"-C\", \"target-cpu=native\", \"-C\", \"linker-features=-lld\""
+    ));
+}
+
+#[test]
 fn values_are_canonical() {
     assert_eq!(
         parse(EnvAxis::Features, RawValue::Str("b,a,b".into())),

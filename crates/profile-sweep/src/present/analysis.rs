@@ -168,6 +168,14 @@ pub fn build_axes(row: &Row) -> Vec<String> {
     if let Some(flags) = &row.rustflags {
         axes.push(format!("RUSTFLAGS=\"{flags}\""));
     }
+    match row.target_cpu.as_deref() {
+        Some("native") => axes.push(format!(
+            "-C target-cpu=native (code for the CPU it was built on, {}: it may not run on another)",
+            row.cpu_model.as_deref().unwrap_or("unrecorded")
+        )),
+        Some(cpu) => axes.push(format!("-C target-cpu={cpu}")),
+        None => {}
+    }
     if let Some(linker) = &row.linker {
         axes.push(format!("linker {linker}"));
     }

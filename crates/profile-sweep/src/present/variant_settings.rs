@@ -11,6 +11,7 @@ pub fn build_env_of(row: &Row) -> BuildEnv {
     let mut env = BuildEnv::default();
     let cells = [
         (EnvAxis::Toolchain, row.toolchain.clone()),
+        (EnvAxis::TargetCpu, row.target_cpu.clone()),
         (EnvAxis::Linker, row.linker.clone()),
         (EnvAxis::Debug, row.debug.clone()),
         (EnvAxis::SplitDebuginfo, row.split_debuginfo.clone()),
@@ -24,9 +25,10 @@ pub fn build_env_of(row: &Row) -> BuildEnv {
         let raw = match (axis, cell) {
             (_, None) => continue,
             // Strings that look like numbers or booleans are still strings here.
-            (EnvAxis::Toolchain | EnvAxis::Linker | EnvAxis::SplitDebuginfo, Some(c)) => {
-                RawValue::Str(c)
-            }
+            (
+                EnvAxis::Toolchain | EnvAxis::TargetCpu | EnvAxis::Linker | EnvAxis::SplitDebuginfo,
+                Some(c),
+            ) => RawValue::Str(c),
             (_, Some(c)) => RawValue::from_cell(&c),
         };
         if let Some(setting) = axis.parse(&raw) {
@@ -37,8 +39,9 @@ pub fn build_env_of(row: &Row) -> BuildEnv {
 }
 
 /// The build axes whose values [`build_env_of`] reads back from a row.
-const RECORDED: [EnvAxis; 9] = [
+const RECORDED: [EnvAxis; 10] = [
     EnvAxis::Toolchain,
+    EnvAxis::TargetCpu,
     EnvAxis::Linker,
     EnvAxis::Debug,
     EnvAxis::SplitDebuginfo,

@@ -15,7 +15,7 @@ use crate::plan::settings::Axis;
 use crate::util::files::write_atomic;
 
 /// The columns, in order: each is documented on its field of [`Row`].
-pub const COLUMNS: [&str; 78] = [
+pub const COLUMNS: [&str; 79] = [
     "sweep",
     "variant",
     "opt_level",
@@ -94,6 +94,7 @@ pub const COLUMNS: [&str; 78] = [
     "codegen_backend",
     "threads",
     "share_generics",
+    "target_cpu",
 ];
 
 /// How many columns the first released schema had; a file with any prefix of [`COLUMNS`] at least
@@ -324,6 +325,9 @@ pub struct Row {
     pub threads: Option<u32>,
     /// The `share-generics` axis (`-Z share-generics`); empty for rustc's default.
     pub share_generics: Option<bool>,
+    /// The `target-cpu` axis: the CPU code was generated for (`x86-64-v3`, `native`); empty
+    /// for the target's baseline. `cpu_model` says which CPU ran it.
+    pub target_cpu: Option<String>,
 }
 
 impl Row {

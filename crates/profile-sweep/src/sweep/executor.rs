@@ -385,10 +385,7 @@ impl CargoExecutor<'_> {
                 })
                 .ok()
         } else {
-            let target = compiler.target;
-            notes.push(format!(
-                "built for {target}, which this machine cannot run: size only, no runtime"
-            ));
+            notes.push(compiler.why_not_run());
             None
         };
         let library_path = shipping

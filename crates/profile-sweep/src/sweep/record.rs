@@ -222,6 +222,7 @@ impl<'a> Recorder<'a> {
             codegen_backend: env.cranelift.then(|| "cranelift".to_owned()),
             threads: env.threads.map(std::num::NonZeroU32::get),
             share_generics: env.share_generics,
+            target_cpu: env.target_cpu.clone(),
             post_build: match (&env.wasm_opt, env.bolt) {
                 (Some(level), _) => Some(format!("wasm-opt {level}")),
                 (None, true) => Some("llvm-bolt".to_owned()),

@@ -270,7 +270,11 @@ mod tests {
         assert_eq!(variants_of(Preset::Size), 9, "8 and the baseline");
         assert_eq!(variants_of(Preset::Speed), 12);
         assert_eq!(variants_of(Preset::Full), 432);
-        assert_eq!(variants_of(Preset::Dev), 12, "2 opt-levels x 2 codegen-units x 3 linkers");
+        assert_eq!(
+            variants_of(Preset::Dev),
+            13,
+            "2 debug x 2 split x 3 linkers, and dev as shipped"
+        );
         let dev = starter(&subject(), Preset::Dev, "dev");
         assert!(
             dev.contains("inherits = \"dev\"\n") && dev.contains("rebuild-tests = true"),

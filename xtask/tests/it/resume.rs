@@ -52,6 +52,15 @@ fn a_finished_sweep_is_not_redone_until_a_source_changes() {
         "a changed source file invalidates every variant built from it: {changed}"
     );
     assert!(run(&[]).contains("cache: 3 of 3 variants"));
+
+    // The goal is the sweep file's, not the measurement's: cached rows take the new one.
+    let goal = fixture.sweep_file(&format!("goal = \"size\"\n{STRIP_SWEEP}"));
+    assert_eq!(goal, sweep, "the same sweep file");
+    assert!(run(&[]).contains("cache: 3 of 3 variants"));
+    let mut reader = csv::Reader::from_path(fixture.path("out/results.csv")).unwrap();
+    let column = reader.headers().unwrap().iter().position(|c| c == "goal").unwrap();
+    let goals: Vec<String> = reader.records().map(|r| r.unwrap()[column].to_owned()).collect();
+    assert!(!goals.is_empty() && goals.iter().all(|g| g == "size"), "{goals:?}");
 }
 
 #[test]

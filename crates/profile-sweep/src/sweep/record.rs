@@ -123,7 +123,8 @@ impl<'a> Recorder<'a> {
         self.twins.earlier(sha256, variant)
     }
 
-    /// Writes the cached rows of a variant as they are (but for the shard they now belong to).
+    /// Writes the cached rows of a variant as they are, but for the shard they now belong to
+    /// and the goal the sweep file now gives.
     pub fn replay(
         &mut self,
         rows: Vec<Row>,
@@ -136,7 +137,9 @@ impl<'a> Recorder<'a> {
             {
                 self.twins.earlier(sha256, &row.variant);
             }
-            self.save(Row { shard: self.shard.clone(), ..row })?;
+            // What the sweep file says now, not what it said when the rows were measured.
+            let goal = Some(self.sweep.goal.name().to_owned());
+            self.save(Row { shard: self.shard.clone(), goal, ..row })?;
         }
         self.save_breakdown(variant, breakdown)
     }

@@ -196,6 +196,47 @@ fn the_readme_section_on_the_inner_loop_quotes_its_results() {
 }
 
 #[test]
+fn the_readme_section_on_the_nightly_size_ladder_quotes_its_results() {
+    let title = "## The nightly size ladder";
+    let rows = committed_rows("results/nightly-size/results.csv");
+    assert_section_quotes(title, &rows, BTreeSet::new(), 0);
+    // Each change is the step's against the step before, in size or instructions; the ratio
+    // against the shipped profile is of the counts.
+    let values = |unit: Option<&str>| -> Vec<f64> {
+        rows.iter()
+            .filter(|r| r.status == profile_sweep::results::rows::Status::Ok)
+            .filter(|r| r.unit.as_deref() == unit || (unit.is_none() && r.measurement.is_none()))
+            .filter_map(|r| if unit.is_none() { r.size_bytes.map(|b| b as f64) } else { r.mean_ns })
+            .collect()
+    };
+    let mut allowed = BTreeSet::new();
+    for series in [values(None), values(Some("instructions"))] {
+        for pair in series.windows(2) {
+            allowed.insert(format!("{:+.1}%", (pair[1] / pair[0] - 1.0) * 100.0));
+            allowed.insert(format!("{:.1}%", (pair[1] / pair[0] - 1.0).abs() * 100.0));
+        }
+        let (first, last) = (series[0], series[series.len() - 1]);
+        allowed.insert(format!("{:+.1}%", (last / first - 1.0) * 100.0));
+        allowed.insert(format!("{:.3}x", last / first));
+    }
+    let section = section("results/README.md", title);
+    let claims: Vec<&str> = section
+        .split([' ', '\n', '|', '(', ')', ','])
+        .map(|w| w.trim_end_matches([':', '.', ';']))
+        .filter(|w| {
+            w.ends_with('%') || (w.ends_with('x') && w[..w.len() - 1].parse::<f64>().is_ok())
+        })
+        .collect();
+    assert!(claims.len() >= 12, "{claims:?}");
+    for claim in claims.into_iter().filter(|c| *c != "10%") {
+        assert!(
+            allowed.contains(claim),
+            "{title} quotes {claim}; nightly-size/results.csv does not give it"
+        );
+    }
+}
+
+#[test]
 fn the_readme_section_on_ripgreps_inner_loop_quotes_its_results() {
     assert_inner_loop_section(
         "results/ripgrep-dev-loop/results.csv",

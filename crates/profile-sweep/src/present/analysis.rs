@@ -165,8 +165,11 @@ pub fn build_axes(row: &Row) -> Vec<String> {
     if let Some(features) = &row.features {
         axes.push(format!("--features {features}"));
     }
-    if let Some(flags) = &row.rustflags {
-        axes.push(format!("RUSTFLAGS=\"{flags}\""));
+    // The rustflags axis and the nightly axes' -Z flags, as one variable.
+    let mut flags: Vec<String> = row.rustflags.iter().cloned().collect();
+    flags.extend(crate::present::variant_settings::build_env_of(row).nightly_flags());
+    if !flags.is_empty() {
+        axes.push(format!("RUSTFLAGS=\"{}\"", flags.join(" ")));
     }
     match row.target_cpu.as_deref() {
         Some("native") => axes.push(format!(
@@ -178,10 +181,6 @@ pub fn build_axes(row: &Row) -> Vec<String> {
     }
     if let Some(linker) = &row.linker {
         axes.push(format!("linker {linker}"));
-    }
-    let nightly = crate::present::variant_settings::build_env_of(row).nightly_flags();
-    if !nightly.is_empty() {
-        axes.push(format!("RUSTFLAGS=\"{}\"", nightly.join(" ")));
     }
     if row.pgo == Some(true) {
         axes.push("PGO".to_owned());

@@ -100,6 +100,18 @@ mod tests {
         let cells = settings_of(&built);
         assert!(cells.contains(&("debug", "line-tables-only".into())), "{cells:?}");
         assert!(cells.contains(&("threads", "4".into())), "{cells:?}");
+        let axes = crate::present::analysis::build_axes(&Row {
+            rustflags: Some("-Zfmt-debug=none".into()),
+            ..built.clone()
+        });
+        let flags: Vec<&String> = axes.iter().filter(|a| a.starts_with("RUSTFLAGS")).collect();
+        assert_eq!(
+            flags,
+            [
+                "RUSTFLAGS=\"-Zfmt-debug=none -Z codegen-backend=cranelift -Z threads=4 -Z share-generics=y\""
+            ],
+            "one variable for the rustflags and the nightly axes"
+        );
         let plain = settings_of(&row("v", 1));
         assert!(plain.contains(&("linker", String::new())), "unset is empty: {plain:?}");
     }

@@ -130,7 +130,9 @@ impl Verdict<'_> {
         }
         if analysis::unit_of(measurement) == Unit::Instructions {
             return self.time_disagrees(rows, measurement).or_else(|| {
-                self.clock.is_none().then(|| wall_disagrees(rows, measurement, chosen.row))?
+                self.clock
+                    .is_none()
+                    .then(|| wall_disagrees(rows, measurement, chosen.row, self.goal))?
             });
         }
         if paired {
@@ -158,9 +160,15 @@ impl Verdict<'_> {
 /// Where counts chose a variant the wall time of the same run puts outside the band (its
 /// whole interval above the fastest wall mean plus [`TOLERANCE`]): a count is not a time
 /// (cache misses, SIMD width, waiting), so the two measurements disagree and neither settles it.
-fn wall_disagrees(rows: &[Row], counted: &str, chosen: &Row) -> Option<String> {
+/// With `goal = "size"` the fastest is that of the variants the goal weighs (within
+/// [`TOLERANCE`] of the smallest size), as the pick's.
+fn wall_disagrees(rows: &[Row], counted: &str, chosen: &Row, goal: Goal) -> Option<String> {
     let wall = wall_of(counted)?;
-    let points = analysis::points(rows, wall);
+    let mut points = analysis::points(rows, wall);
+    if goal == Goal::Size {
+        let smallest = points.iter().map(|p| p.size).min()?;
+        points.retain(|p| p.size as f64 <= smallest as f64 * (1.0 + TOLERANCE));
+    }
     let fastest = points.iter().map(|p| p.mean_ns).min_by(f64::total_cmp)?;
     let mine = points.iter().find(|p| p.row.variant == chosen.variant)?;
     let band = fastest * (1.0 + TOLERANCE);
@@ -514,6 +522,28 @@ mod tests {
             (times(0.961), times(0.0000412), times(0.05)),
             ("0.961x".into(), "0.000041x".into(), "0.050x".into())
         );
+    }
+
+    #[test]
+    fn with_goal_size_the_wall_time_is_weighed_among_the_variants_near_the_smallest() {
+        let size = |r: Row| Row { goal: Some("size".into()), ..r };
+        let rows: Vec<Row> = vec![
+            row("fast", 600),
+            row("small", 100),
+            row("smaller", 99),
+            timed("fast", 600, "run", 1.0e6, ""),
+            timed("small", 100, "run", 1.5e6, ""),
+            timed("smaller", 99, "run", 1.52e6, ""),
+            timed("fast", 600, "instructions:run", 900.0, ""),
+            timed("small", 100, "instructions:run", 1000.0, ""),
+            timed("smaller", 99, "instructions:run", 1010.0, ""),
+        ]
+        .into_iter()
+        .map(size)
+        .collect();
+        let verdict = verdict(&rows).unwrap();
+        assert_eq!(verdict.chosen.variant, "small", "the fastest count near the smallest size");
+        assert_eq!(verdict.tentative, None, "the large fast variant is not what the goal weighs");
     }
 
     #[test]

@@ -237,6 +237,25 @@ fn the_readme_section_on_the_nightly_size_ladder_quotes_its_results() {
 }
 
 #[test]
+fn the_readme_section_on_per_package_opt_levels_quotes_its_results() {
+    let rows = committed_rows("results/mixed-opt/results.csv");
+    // Differences of two counts, or of two sizes, may be quoted too.
+    let of = |unit: Option<&str>| -> Vec<u64> {
+        rows.iter()
+            .filter(|r| r.unit.as_deref() == unit && (unit.is_some() || r.measurement.is_none()))
+            .filter_map(|r| r.mean_ns.map(|n| n as u64).or(r.size_bytes.filter(|_| unit.is_none())))
+            .collect()
+    };
+    let mut differences = BTreeSet::new();
+    for values in [of(None), of(Some("instructions"))] {
+        for a in &values {
+            differences.extend(values.iter().filter(|b| *b < a).map(|b| thousands(a - b)));
+        }
+    }
+    assert_section_quotes("## Per-package opt-level", &rows, differences, 0);
+}
+
+#[test]
 fn the_readme_section_on_ripgreps_inner_loop_quotes_its_results() {
     assert_inner_loop_section(
         "results/ripgrep-dev-loop/results.csv",

@@ -65,6 +65,14 @@ pub fn summarize(samples: &[f64]) -> Option<Summary> {
     })
 }
 
+/// Median, smallest and largest of `values`, in any order; `None` for none.
+pub fn spread(values: &[f64]) -> Option<(f64, f64, f64)> {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let (first, last) = (*sorted.first()?, *sorted.last()?);
+    Some((percentile(&sorted, 50.0), first, last))
+}
+
 /// The `p`-th percentile (0 to 100) of sorted samples, interpolating linearly between ranks.
 pub fn percentile(sorted: &[f64], p: f64) -> f64 {
     let rank = (p / 100.0).clamp(0.0, 1.0) * (sorted.len() - 1) as f64;

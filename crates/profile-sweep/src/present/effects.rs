@@ -1,12 +1,10 @@
 //! Which settings mattered for this crate: the effect of each axis value of a matrix sweep,
 //! over every pair of measured variants that differ only in it. Pure, from the rows alone.
 
-use std::collections::HashMap;
-
-use crate::measure::stats::percentile;
+use crate::measure::stats::spread;
 use crate::plan::settings::Axis;
-use crate::present::analysis::{distinct, points, size_rows};
-use crate::present::variant_settings::settings_of;
+use crate::present::analysis::{points, size_rows};
+use crate::present::variant_settings::pairs_differing_in;
 use crate::results::rows::Row;
 
 /// What changing one setting did: over every pair of variants that differ only in it, the ratio
@@ -28,14 +26,6 @@ pub struct Effect {
     pub runtime: Option<(f64, f64, f64)>,
 }
 
-/// Everything about a size row but its value on `axis` (the build axes included): two rows
-/// with the same key differ in `axis` alone.
-type OthersKey = Vec<(&'static str, String)>;
-
-fn others(row: &Row, axis: Axis) -> OthersKey {
-    settings_of(row).into_iter().filter(|(key, _)| *key != axis.key()).collect()
-}
-
 /// The effect of every value of every swept axis of a matrix sweep, against the first
 /// variant's value, on size and on `measurement`; empty for a ladder.
 pub fn axis_effects(rows: &[Row], measurement: &str) -> Vec<Effect> {
@@ -50,21 +40,7 @@ pub fn axis_effects(rows: &[Row], measurement: &str) -> Vec<Effect> {
     let mut effects = Vec::new();
     for axis in Axis::ALL {
         let reference = first.axis_value(axis);
-        // The rows with the reference value, by everything else: each row's partner.
-        let mut partners: HashMap<OthersKey, &Row> = HashMap::new();
-        for row in sizes.iter().filter(|r| r.axis_value(axis) == reference) {
-            partners.entry(others(row, axis)).or_insert(row);
-        }
-        let values = distinct(sizes.iter().map(|r| r.axis_value(axis)));
-        for value in values.into_iter().filter(|v| *v != reference) {
-            let pairs: Vec<(&Row, &Row)> = sizes
-                .iter()
-                .filter(|r| r.axis_value(axis) == value)
-                .filter_map(|r| partners.get(&others(r, axis)).map(|q| (*r, *q)))
-                .collect();
-            if pairs.is_empty() {
-                continue;
-            }
+        for (value, pairs) in pairs_differing_in(&sizes, axis.key(), &reference) {
             let size_ratios: Vec<f64> = pairs
                 .iter()
                 .map(|(r, q)| r.size_bytes.unwrap_or(0) as f64 / q.size_bytes.unwrap_or(1) as f64)
@@ -84,14 +60,6 @@ pub fn axis_effects(rows: &[Row], measurement: &str) -> Vec<Effect> {
         }
     }
     effects
-}
-
-/// Median, smallest and largest of `values`; `None` for none.
-fn spread(values: &[f64]) -> Option<(f64, f64, f64)> {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let (first, last) = (*sorted.first()?, *sorted.last()?);
-    Some((percentile(&sorted, 50.0), first, last))
 }
 
 #[cfg(test)]

@@ -6,9 +6,9 @@
 
 use std::collections::HashMap;
 
-use crate::measure::stats::percentile;
+use crate::measure::stats::spread;
 use crate::present::analysis::{distinct, rebuild_measurements, size_rows};
-use crate::present::variant_settings::settings_of;
+use crate::present::variant_settings::{pairs_differing_in, settings_of};
 use crate::results::rows::{Row, Status};
 
 /// One setting's value against the reference value, on one timed edit.
@@ -54,47 +54,35 @@ pub fn knobs(rows: &[Row]) -> Vec<Knob<'_>> {
         };
         timed.insert((row.variant.as_str(), edit), (mean / 1e9, low / 1e9, high / 1e9));
     }
-    let variants: Vec<(&Row, Vec<(&'static str, String)>)> =
-        size_rows(rows).into_iter().map(|r| (r, settings_of(r))).collect();
-    let Some((_, first)) = variants.first() else { return Vec::new() };
+    let variants = size_rows(rows);
+    let Some(first) = variants.first() else { return Vec::new() };
     let mut knobs = Vec::new();
-    for (index, (key, _)) in first.iter().enumerate() {
-        let values = distinct(variants.iter().map(|(_, cells)| cells[index].1.clone()));
-        if values.len() < 2 {
-            continue;
-        }
-        let count = |v: &String| variants.iter().filter(|(_, c)| c[index].1 == *v).count();
+    for (key, _) in settings_of(first) {
+        let values = distinct(variants.iter().map(|r| value_of(r, key)));
+        let count = |v: &String| variants.iter().filter(|r| value_of(r, key) == *v).count();
         let most = values.iter().map(count).max().unwrap_or(0);
-        let reference = values.iter().find(|v| count(v) == most).expect("a value").clone();
-        let others = |cells: &[(&'static str, String)]| {
-            let mut rest = cells.to_vec();
-            rest.remove(index);
-            rest
-        };
-        let mut partners = HashMap::new();
-        for (row, cells) in variants.iter().filter(|(_, c)| c[index].1 == reference) {
-            partners.entry(others(cells)).or_insert(row.variant.as_str());
-        }
-        for value in values.iter().filter(|v| **v != reference) {
-            let pairs: Vec<(&str, &str)> = variants
-                .iter()
-                .filter(|(_, c)| c[index].1 == *value)
-                .filter_map(|(row, c)| Some((row.variant.as_str(), *partners.get(&others(c))?)))
-                .collect();
+        let Some(reference) = values.iter().find(|v| count(v) == most) else { continue };
+        for (value, pairs) in pairs_differing_in(&variants, key, reference) {
             for edit in &edits {
                 let timings: Vec<(Timing, Timing)> = pairs
                     .iter()
                     .filter_map(|(v, r)| {
-                        Some((*timed.get(&(*v, *edit))?, *timed.get(&(*r, *edit))?))
+                        let timing = |row: &Row| timed.get(&(row.variant.as_str(), *edit)).copied();
+                        Some((timing(v)?, timing(r)?))
                     })
                     .collect();
-                if let Some(knob) = compare(key, value, &reference, edit, &timings) {
+                if let Some(knob) = compare(key, &value, reference, edit, &timings) {
                     knobs.push(knob);
                 }
             }
         }
     }
     knobs
+}
+
+/// A row's value of setting `key`, as [`settings_of`] gives it.
+fn value_of(row: &Row, key: &str) -> String {
+    settings_of(row).into_iter().find(|(k, _)| *k == key).map(|(_, v)| v).unwrap_or_default()
 }
 
 /// The knob of `key = value` on `edit` from its pairs' timings (value's, reference's); `None`
@@ -106,12 +94,9 @@ fn compare<'a>(
     edit: &'a str,
     timings: &[(Timing, Timing)],
 ) -> Option<Knob<'a>> {
-    if timings.is_empty() {
-        return None;
-    }
-    let mut changes: Vec<f64> = timings.iter().map(|(x, y)| x.0 - y.0).collect();
-    changes.sort_by(f64::total_cmp);
+    let changes: Vec<f64> = timings.iter().map(|(x, y)| x.0 - y.0).collect();
     let ratios: Vec<f64> = timings.iter().map(|(x, y)| x.0 / y.0).collect();
+    let (_, fewest, most) = spread(&ratios)?;
     let faster = timings.iter().filter(|(x, y)| x.2 < y.1).count();
     let slower = timings.iter().filter(|(x, y)| x.1 > y.2).count();
     Some(Knob {
@@ -123,11 +108,8 @@ fn compare<'a>(
         faster,
         tied: timings.len() - faster - slower,
         slower,
-        change: (percentile(&changes, 50.0), changes[0], changes[changes.len() - 1]),
-        ratio: (
-            ratios.iter().copied().fold(f64::INFINITY, f64::min),
-            ratios.iter().copied().fold(0.0, f64::max),
-        ),
+        change: spread(&changes)?,
+        ratio: (fewest, most),
     })
 }
 

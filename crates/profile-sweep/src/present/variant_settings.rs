@@ -1,8 +1,11 @@
 //! A variant's settings as its results row records them: the build axes read back into a
 //! [`BuildEnv`], and every setting by key, for pairing variants that differ in one setting.
 
+use std::collections::HashMap;
+
 use crate::plan::build_env::{BuildEnv, EnvAxis};
 use crate::plan::settings::{Axis, RawValue};
+use crate::present::analysis::distinct;
 use crate::results::rows::Row;
 
 /// The build axes of a row's variant that its columns record (the toolchain, the linker, the
@@ -71,6 +74,47 @@ pub fn settings_of(row: &Row) -> Vec<(&'static str, String)> {
         ("fixed", row.fixed_settings.clone().unwrap_or_default()),
     ]);
     cells
+}
+
+/// A variant's value of one setting, and all its other settings by key.
+type Split = (String, Vec<(&'static str, String)>);
+
+/// For each value of setting `key` other than `reference`, in order of first appearance: the
+/// variants with that value, each paired with the variant that has `reference` and every other
+/// setting equal (the first such); values without a pair are left out.
+pub fn pairs_differing_in<'a>(
+    variants: &[&'a Row],
+    key: &str,
+    reference: &str,
+) -> Vec<(String, Vec<(&'a Row, &'a Row)>)> {
+    let split = |row: &Row| {
+        let (mut value, mut others) = (String::new(), Vec::new());
+        for (k, v) in settings_of(row) {
+            if k == key { value = v } else { others.push((k, v)) }
+        }
+        (value, others)
+    };
+    let cells: Vec<(&Row, Split)> = variants.iter().map(|r| (*r, split(r))).collect();
+    let mut partners = HashMap::new();
+    for (row, (value, others)) in &cells {
+        if value == reference {
+            partners.entry(others.clone()).or_insert(*row);
+        }
+    }
+    let values = distinct(cells.iter().map(|(_, (value, _))| value.clone()));
+    values
+        .into_iter()
+        .filter(|value| value != reference)
+        .map(|value| {
+            let pairs = cells
+                .iter()
+                .filter(|(_, (v, _))| *v == value)
+                .filter_map(|(row, (_, others))| Some((*row, *partners.get(others)?)))
+                .collect();
+            (value, pairs)
+        })
+        .filter(|(_, pairs): &(String, Vec<_>)| !pairs.is_empty())
+        .collect()
 }
 
 #[cfg(test)]

@@ -91,7 +91,7 @@ impl EnvAxis {
     ];
 
     /// The key as a sweep file spells it.
-    pub fn key(self) -> &'static str {
+    pub const fn key(self) -> &'static str {
         match self {
             EnvAxis::Toolchain => "toolchain",
             EnvAxis::BuildStd => "build-std",

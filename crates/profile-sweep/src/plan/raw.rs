@@ -1,7 +1,7 @@
 //! What the user typed in a sweep file, field by field: unknown keys and wrong types are
 //! rejected here, each value keeping its place in the file. The tables of axes (`[matrix]`,
 //! `[build]`, ladder steps) read every axis by its key through one visitor, so a new axis is a
-//! new entry of [`Axis::ALL`] or [`EnvAxis::ALL`] and of the key lists, which a test checks.
+//! new entry of [`Axis::ALL`] or [`EnvAxis::ALL`], nothing here.
 
 use std::collections::BTreeMap;
 
@@ -157,80 +157,40 @@ impl Rule {
     }
 }
 
-/// The keys of `[matrix]`: every axis, then the table's own.
-const MATRIX_KEYS: &[&str] = &[
-    "opt-level",
-    "lto",
-    "codegen-units",
-    "panic",
-    "strip",
-    "toolchain",
-    "build-std",
-    "target",
-    "features",
-    "rustflags",
-    "target-cpu",
-    "linker",
-    "debug",
-    "split-debuginfo",
-    "incremental",
-    "deps-opt-level",
-    "codegen-backend",
-    "threads",
-    "share-generics",
-    "wasm-opt",
-    "pgo",
-    "bolt",
-    "exclude",
-];
+/// How many axes there are, of both kinds.
+const AXES: usize = Axis::ALL.len() + EnvAxis::ALL.len();
 
-/// The keys of a ladder step: its label, then every axis.
-const STEP_KEYS: &[&str] = &[
-    "step",
-    "opt-level",
-    "lto",
-    "codegen-units",
-    "panic",
-    "strip",
-    "toolchain",
-    "build-std",
-    "target",
-    "features",
-    "rustflags",
-    "target-cpu",
-    "linker",
-    "debug",
-    "split-debuginfo",
-    "incremental",
-    "deps-opt-level",
-    "codegen-backend",
-    "threads",
-    "share-generics",
-    "wasm-opt",
-    "pgo",
-    "bolt",
-];
+/// `own` and then every axis key (profile axes first, in canonical order), or only the build
+/// axes' keys when `profile` is false; `N` is the length of the result.
+const fn keys<const N: usize>(own: &[&'static str], profile: bool) -> [&'static str; N] {
+    let mut keys = [""; N];
+    let mut at = 0;
+    while at < own.len() {
+        keys[at] = own[at];
+        at += 1;
+    }
+    let mut i = 0;
+    while profile && i < Axis::ALL.len() {
+        keys[at] = Axis::ALL[i].key();
+        (at, i) = (at + 1, i + 1);
+    }
+    let mut i = 0;
+    while i < EnvAxis::ALL.len() {
+        keys[at] = EnvAxis::ALL[i].key();
+        (at, i) = (at + 1, i + 1);
+    }
+    assert!(at == N, "N counts every key");
+    keys
+}
+
+/// The keys of `[matrix]`: its exclude rules and every axis.
+const MATRIX_KEYS: &[&str] = &keys::<{ AXES + 1 }>(&["exclude"], true);
+
+/// The keys of a ladder step: its label and every axis.
+const STEP_KEYS: &[&str] = &keys::<{ AXES + 1 }>(&["step"], true);
 
 /// The keys of `[build]`: the build axes.
-const BUILD_KEYS: &[&str] = &[
-    "toolchain",
-    "build-std",
-    "target",
-    "features",
-    "rustflags",
-    "target-cpu",
-    "linker",
-    "debug",
-    "split-debuginfo",
-    "incremental",
-    "deps-opt-level",
-    "codegen-backend",
-    "threads",
-    "share-generics",
-    "wasm-opt",
-    "pgo",
-    "bolt",
-];
+const BUILD_KEYS: &[&str] = &keys::<{ EnvAxis::ALL.len() }>(&[], false);
 
 /// A key of a table of axes: an axis of either kind, or one of the table's own keys.
 enum TableKey {
@@ -420,12 +380,11 @@ mod tests {
 
     #[test]
     fn every_axis_is_a_key_of_the_tables_that_set_it() {
-        let profile = Axis::ALL.map(Axis::key);
         let env: Vec<&str> = EnvAxis::ALL.iter().map(|a| a.key()).collect();
         assert_eq!(BUILD_KEYS, env.as_slice());
-        let axes: Vec<&str> = profile.iter().copied().chain(env.iter().copied()).collect();
-        assert_eq!(&MATRIX_KEYS[..MATRIX_KEYS.len() - 1], axes.as_slice());
-        assert_eq!(&STEP_KEYS[1..], axes.as_slice());
+        let axes: Vec<&str> = Axis::ALL.iter().map(|a| a.key()).chain(env).collect();
+        assert_eq!((MATRIX_KEYS[0], &MATRIX_KEYS[1..]), ("exclude", axes.as_slice()));
+        assert_eq!((STEP_KEYS[0], &STEP_KEYS[1..]), ("step", axes.as_slice()));
     }
 
     #[test]

@@ -113,7 +113,7 @@ impl Axis {
         [Axis::OptLevel, Axis::Lto, Axis::CodegenUnits, Axis::Panic, Axis::Strip];
 
     /// The key as cargo spells it in a profile.
-    pub fn key(self) -> &'static str {
+    pub const fn key(self) -> &'static str {
         match self {
             Axis::OptLevel => "opt-level",
             Axis::Lto => "lto",

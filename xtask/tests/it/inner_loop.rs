@@ -18,6 +18,22 @@ fn rows_of<'a>(
     rows.iter().filter(|r| r["measurement"] == measurement).collect()
 }
 
+/// What `apply --dry-run` of `variant` from the fixture's results prints; it must succeed.
+fn apply_dry_run(fixture: &Fixture, variant: &str) -> String {
+    let output = fixture
+        .xtask()
+        .args(["apply"])
+        .arg(fixture.path("out/results.csv"))
+        .arg(variant)
+        .arg("--manifest-path")
+        .arg(fixture.manifest())
+        .arg("--dry-run")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", crate::fixture::stderr(&output));
+    crate::fixture::stdout(&output)
+}
+
 #[test]
 fn two_touched_files_are_timed_apart_with_intervals_and_their_mtimes_put_back() {
     let fixture = Fixture::new();
@@ -188,18 +204,7 @@ fn apply_writes_a_dev_variant_into_profile_dev_and_says_its_linker() {
     );
     let variant = rows.iter().find(|r| r["linker"] == "bfd").unwrap()["variant"].clone();
     let before = fixture.manifest_bytes();
-    let output = fixture
-        .xtask()
-        .args(["apply"])
-        .arg(fixture.path("out/results.csv"))
-        .arg(&variant)
-        .arg("--manifest-path")
-        .arg(fixture.manifest())
-        .arg("--dry-run")
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{}", crate::fixture::stderr(&output));
-    let said = crate::fixture::stdout(&output);
+    let said = apply_dry_run(&fixture, &variant);
     assert!(said.contains("+[profile.dev]\n+opt-level = 1\n"), "{said}");
     assert!(!said.contains("codegen-units"), "dev's default (256) is left unset: {said}");
     assert!(
@@ -293,18 +298,7 @@ fn every_inner_loop_axis_is_swept_from_dev_or_skipped_with_its_install_command()
         assert!(cranelift["note"].contains(install), "{}", cranelift["note"]);
     }
     // apply pastes the profile keys and gives the config lines for what a profile cannot say.
-    let output = fixture
-        .xtask()
-        .args(["apply"])
-        .arg(fixture.path("out/results.csv"))
-        .arg(&nightly["variant"])
-        .arg("--manifest-path")
-        .arg(fixture.manifest())
-        .arg("--dry-run")
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{}", crate::fixture::stderr(&output));
-    let said = crate::fixture::stdout(&output);
+    let said = apply_dry_run(&fixture, &nightly["variant"]);
     for line in [
         "+debug = \"line-tables-only\"\n",
         "+split-debuginfo = \"unpacked\"\n",

@@ -3,7 +3,7 @@
 use crate::fixture::{Fixture, stderr};
 
 /// Runs a sweep that must be refused; returns its stderr after checking nothing was touched.
-fn refused(fixture: &Fixture, sweep_text: &str) -> String {
+pub(crate) fn refused(fixture: &Fixture, sweep_text: &str) -> String {
     let before = fixture.manifest_bytes();
     let sweep = fixture.sweep_file(sweep_text);
     let output = fixture.sweep_command(&sweep).output().unwrap();

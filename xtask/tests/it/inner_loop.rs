@@ -19,7 +19,7 @@ fn rows_of<'a>(
 }
 
 /// What `apply --dry-run` of `variant` from the fixture's results prints; it must succeed.
-fn apply_dry_run(fixture: &Fixture, variant: &str) -> String {
+pub(crate) fn apply_dry_run(fixture: &Fixture, variant: &str) -> String {
     let output = fixture
         .xtask()
         .args(["apply"])

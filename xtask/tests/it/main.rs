@@ -14,6 +14,7 @@ mod harnesses;
 mod inner_loop;
 mod install;
 mod interrupt;
+mod overrides;
 mod paired;
 mod report;
 mod resume;

@@ -170,3 +170,52 @@ fn interleaved_order_times_every_variant_round_robin() {
         }
     }
 }
+
+#[test]
+#[ignore = "needs Valgrind: `cargo xtask test` installs it"]
+fn hot_crates_count_each_crates_instructions_stripped_or_not() {
+    assert!(valgrind_installed(), "Valgrind is not installed: `cargo xtask test` installs it");
+    let fixture = Fixture::new();
+    let sweep = fixture.sweep_file(concat!(
+        "package = \"app\"\nrebuild = false\n[matrix]\nopt-level = [1]\nstrip = [\"none\", \"symbols\"]\n",
+        "[[run]]\nname = \"spin\"\nargs = [\"spin\", \"20000\"]\nwarmup = 0\nruns = 2\nhot-crates = true\n",
+    ));
+    let output = fixture.sweep_command_to(&sweep, "hot").output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = std::fs::read_to_string(fixture.path("hot/hot.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["sweep", "variant", "run", "crate", "instructions", "functions", "symbols_from"]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let counts = measurements(&fixture, "hot");
+    let (unstripped, stripped) = ("o1-nolto-cgu16-unwind-nostrip", "o1-nolto-cgu16-unwind-sym");
+    let per_crate = |variant: &str| -> Vec<(String, u64, String)> {
+        let mine = rows.iter().filter(|r| &r[1] == variant && &r[2] == "spin");
+        mine.map(|r| (r[3].to_owned(), r[4].parse().unwrap(), r[6].to_owned())).collect()
+    };
+    let counted = |variant: &str| -> u64 {
+        let row = counts.iter().find(|r| r.0 == variant && r.1 == "instructions:spin");
+        row.map(|r| r.2.parse::<f64>().unwrap() as u64).expect("counted")
+    };
+    let own = per_crate(unstripped);
+    assert_eq!(own[0].0, "app", "the spinning crate leads: {own:?}");
+    assert!(own.iter().any(|c| c.0 == "std") && own.iter().all(|c| c.2 == unstripped), "{text}");
+    let sum = |crates: &[(String, u64, String)]| crates.iter().map(|c| c.1).sum::<u64>();
+    assert_eq!(sum(&own), counted(unstripped), "every instruction is in a crate");
+    // The stripped binary's code is counted on an executable of the same code with symbols
+    // (the unstripped sibling, or a relink): the same crates, and a total within what the
+    // dynamic loader's work on a symbol table adds.
+    let borrowed = per_crate(stripped);
+    assert!(borrowed.iter().all(|c| c.2 != stripped), "{text}");
+    assert_eq!(
+        borrowed.iter().map(|c| &c.0).collect::<Vec<_>>(),
+        own.iter().map(|c| &c.0).collect::<Vec<_>>()
+    );
+    assert!(sum(&borrowed).abs_diff(counted(stripped)) * 10_000 < counted(stripped), "{text}");
+    let report = std::fs::read_to_string(fixture.path("hot/report.md")).unwrap();
+    assert!(report.contains("## Where `spin` spends its instructions"), "{report}");
+    assert!(report.contains("`app` holds 90% of the instructions"), "{report}");
+    assert!(report.contains("sweep `hot-packages = [\"app\"]`"), "{report}");
+}

@@ -20,6 +20,9 @@ pub struct Workspace {
     pub target_dir: PathBuf,
     /// Workspace members with their binary targets.
     pub packages: Vec<Package>,
+    /// The name of every package `Cargo.lock` holds (members and dependencies); empty without
+    /// a lockfile.
+    pub locked_packages: Vec<String>,
 }
 
 /// A workspace member.
@@ -168,11 +171,34 @@ impl Workspace {
                 }
             })
             .collect();
+        let locked_packages = lock
+            .as_ref()
+            .and_then(|lock| lock.get("package")?.as_array().cloned())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|p| Some(p.get("name")?.as_str()?.to_owned()))
+            .collect();
         Ok(Workspace {
             root_manifest,
             target_dir: metadata.target_directory.into_std_path_buf(),
             packages,
+            locked_packages,
         })
+    }
+
+    /// Refuses a `hot-packages` name that no package of `Cargo.lock` has: cargo would only
+    /// warn, and build the variant as if the override were not there.
+    fn check_hot_packages(&self, sweep: &Sweep) -> Result<(), InputError> {
+        if self.locked_packages.is_empty() {
+            return Ok(());
+        }
+        let unknown = sweep.hot_packages.iter().find(|p| !self.locked_packages.contains(&p.value));
+        match unknown {
+            Some(p) => Err(sweep
+                .error_at(p.offset, format!("hot-packages names `{}`, which is no package of this workspace's Cargo.lock", p.value))
+                .with_fix("name a package as Cargo.toml and Cargo.lock spell it (`cargo tree` lists them); a crate name in hot.csv spells `-` as `_`")),
+            None => Ok(()),
+        }
     }
 
     /// The member called `name`, or an error at `offset` of the sweep file listing them.
@@ -253,6 +279,7 @@ impl Workspace {
     /// Finds the sweep's package and binary, or says which ones exist. A package without a
     /// binary (a library) is swept for runtime only: its `[[bench]]`s are all there is to build.
     pub fn build_target(&self, sweep: &Sweep) -> Result<BuildTarget, InputError> {
+        self.check_hot_packages(sweep)?;
         let wanted = &sweep.package;
         let package = self.package(sweep, &wanted.value, wanted.offset)?;
         let bin = match &sweep.bin {

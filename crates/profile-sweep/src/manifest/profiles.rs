@@ -232,7 +232,7 @@ fn add_sweep_profiles(
             }
         }
         for (key, value) in variant.env.profile_keys() {
-            set_profile_key(&mut table, key, value).expect("a new profile table");
+            set_profile_key(&mut table, &key, value).expect("a new profile table");
         }
         for (key, value) in &sweep.pass_through {
             table.insert(key, Item::Value(to_edit_value(value)));

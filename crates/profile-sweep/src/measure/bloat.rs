@@ -13,6 +13,7 @@ use anyhow::{Context, Result};
 use object::{Object, ObjectSection, ObjectSymbol, SectionKind, SymbolKind};
 use serde::{Deserialize, Serialize};
 
+use crate::measure::hot::HotRow;
 use crate::measure::wasm;
 use crate::util::files::write_atomic;
 
@@ -72,13 +73,16 @@ pub struct FunctionRow {
     pub symbols_from: String,
 }
 
-/// Where one variant's machine code goes: its rows of `crates.csv` and `functions.csv`.
+/// Where one variant's machine code goes, and where its runs spend their instructions: its
+/// rows of `crates.csv`, `functions.csv` and `hot.csv`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Breakdown {
     /// Code per crate, largest first.
     pub crates: Vec<CrateRow>,
     /// The largest functions, largest first.
     pub functions: Vec<FunctionRow>,
+    /// Instructions per crate of each run that asks for them (`hot-crates = true`).
+    pub hot: Vec<HotRow>,
 }
 
 /// Machine code per crate and per function in an executable, both largest first.
@@ -120,7 +124,7 @@ impl Analysis {
                 symbols_from: symbols_from.to_owned(),
             })
             .collect();
-        Breakdown { crates, functions }
+        Breakdown { crates, functions, hot: Vec::new() }
     }
 }
 
@@ -298,9 +302,19 @@ impl<T: VariantRow> BreakdownFile<T> {
 
     /// Replaces the rows of `variant` with `rows` and rewrites the file.
     pub fn replace(&mut self, variant: &str, rows: &[T]) -> Result<()> {
-        self.rows.retain(|r| r.variant() != variant);
+        self.replace_where(|r| r.variant() == variant, rows)
+    }
+
+    /// Replaces the rows `old` picks with `rows` and rewrites the file.
+    pub fn replace_where(&mut self, old: impl Fn(&T) -> bool, rows: &[T]) -> Result<()> {
+        self.rows.retain(|r| !old(r));
         self.rows.extend_from_slice(rows);
         write_atomic(&self.path, &to_csv(&self.rows)?)
+    }
+
+    /// The rows of `variant`.
+    pub fn rows_of(&self, variant: &str) -> Vec<T> {
+        self.rows.iter().filter(|r| r.variant() == variant).cloned().collect()
     }
 }
 
@@ -326,7 +340,11 @@ pub fn read<T: VariantRow>(bytes: &[u8]) -> Result<Vec<T>> {
 
 /// Reads the breakdown files next to a results file; empty where there are none.
 pub fn load_beside(results_csv: &Path) -> Result<Breakdown> {
-    Ok(Breakdown { crates: load_one(results_csv)?, functions: load_one(results_csv)? })
+    Ok(Breakdown {
+        crates: load_one(results_csv)?,
+        functions: load_one(results_csv)?,
+        hot: load_one(results_csv)?,
+    })
 }
 
 fn load_one<T: VariantRow>(results_csv: &Path) -> Result<Vec<T>> {

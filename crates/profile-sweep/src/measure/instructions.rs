@@ -65,6 +65,13 @@ pub struct Counts {
 pub enum CountOutcome {
     /// The counts of the run.
     Counted(Counts),
+    /// Valgrind cannot run this build's code: it stopped on an instruction it does not know
+    /// (SIGILL), such as the AVX-512 that `-C target-cpu=x86-64-v4` (or `native` on a CPU with
+    /// it) enables; the program itself ran.
+    Unsupported {
+        /// What to say.
+        reason: String,
+    },
     /// The run failed under Valgrind.
     Failed {
         /// Why.
@@ -88,13 +95,15 @@ pub fn valgrind() -> Tool<String> {
 }
 
 /// Runs `executable` once per `spec` under Cachegrind and reads the count. Also returns the
-/// wall time it took.
+/// wall time it took. With `per_function`, Cachegrind's output file (names left mangled, for
+/// [`crate::measure::hot`]) is written there.
 pub fn count(
     executable: &Path,
     spec: &RunSpec,
     stdin: Option<&Path>,
     library_path: Option<&Path>,
     log: &Path,
+    per_function: Option<&Path>,
 ) -> Result<(CountOutcome, Duration)> {
     if let Some(dir) = log.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -104,13 +113,26 @@ pub fn count(
         .arg("--tool=cachegrind")
         .arg("--cache-sim=yes")
         .args(CACHES)
-        .arg("--cachegrind-out-file=/dev/null")
+        .arg(match per_function {
+            Some(out) => format!("--cachegrind-out-file={}", out.display()),
+            None => "--cachegrind-out-file=/dev/null".to_owned(),
+        })
+        .args(per_function.map(|_| "--demangle=no"))
         .arg(format!("--log-file={}", log.display()))
         .arg(executable)
         .args(&spec.args)
         .current_dir(&spec.cwd);
     set_library_path(&mut command, library_path);
     let exit = run_to_exit(&mut command, stdin, spec.timeout * SLOWDOWN_ALLOWED, Stdout::Discard)?;
+    if exit.exit == Exit::Signal(libc::SIGILL) {
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        crate::util::files::remove_file(log)?;
+        let reason = format!(
+            "not counted: Valgrind stops on an instruction it cannot decode in this build (SIGILL); Valgrind has no AVX-512, which -C target-cpu=x86-64-v4, and native on a CPU with it, enable (`{}`)",
+            first_line_of(&text)
+        );
+        return Ok((CountOutcome::Unsupported { reason }, exit.elapsed));
+    }
     if exit.exit != Exit::Success {
         let outcome = CountOutcome::Failed {
             reason: format!("under Valgrind, {}", exit.exit),
@@ -128,6 +150,12 @@ pub fn count(
         },
     };
     Ok((outcome, exit.elapsed))
+}
+
+/// Valgrind's log line naming the instruction it could not decode (without its `==PID==`).
+fn first_line_of(log: &str) -> &str {
+    let unhandled = log.lines().find(|l| l.contains("unhandled instruction"));
+    unhandled.map_or("no message", |l| l.rsplit("== ").next().unwrap_or(l).trim())
 }
 
 /// The first number on Cachegrind's summary line `label` (`==PID== I   refs:  457,654,768`;
@@ -198,12 +226,21 @@ mod tests {
         };
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("logs/cachegrind.log");
-        let first = count(Path::new("/bin/sh"), &spec, None, None, &log).unwrap().0;
-        let second = count(Path::new("/bin/sh"), &spec, None, None, &log).unwrap().0;
+        let first = count(Path::new("/bin/sh"), &spec, None, None, &log, None).unwrap().0;
+        let out = dir.path().join("cachegrind.out");
+        let second = count(Path::new("/bin/sh"), &spec, None, None, &log, Some(&out)).unwrap().0;
         assert!(!log.exists(), "the log is read and removed");
         let CountOutcome::Counted(n) = first else { panic!("{first:?}") };
         assert!(n.instructions > 100_000, "a shell loop runs many instructions: {n:?}");
         assert!(n.estimated_cycles > n.instructions, "every access costs at least a cycle");
         assert_eq!(first, second, "the same program and input count the same");
+        let per_function =
+            crate::measure::hot::instructions_per_function(&std::fs::read_to_string(&out).unwrap())
+                .unwrap();
+        assert_eq!(
+            per_function.values().sum::<u64>(),
+            n.instructions,
+            "every instruction is in a function"
+        );
     }
 }

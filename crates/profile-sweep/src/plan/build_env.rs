@@ -11,13 +11,15 @@
 //! here, and each value has a short id fragment. This module knows nothing of sweep files,
 //! manifests or how a build is run.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::num::NonZeroU32;
 
 pub use crate::plan::build_values::{
     BUILD_STD_FLAGS, CRANELIFT_COMPONENT, DebugInfo, Linker, SplitDebuginfo,
 };
-use crate::plan::settings::{OptLevel, RawValue, Setting};
+pub use crate::plan::package_overrides::{OverrideKey, OverrideScope, OverrideValue};
+use crate::plan::settings::RawValue;
 
 /// A `features` entry that builds without the package's default features
 /// (`--no-default-features`), so an optional dependency that a default feature enables is not
@@ -50,8 +52,9 @@ pub enum EnvAxis {
     SplitDebuginfo,
     /// `incremental`: the profile's incremental compilation, `true` or `false`.
     Incremental,
-    /// `deps-opt-level`: the dependencies' opt-level (`[profile.<p>.package."*"] opt-level`).
-    DepsOptLevel,
+    /// A per-package override: `deps-opt-level` (`[profile.<p>.package."*"] opt-level`),
+    /// `hot-codegen-units` (`package.<each hot package>`), `build-override-debug`...
+    Override(OverrideScope, OverrideKey),
     /// `codegen-backend`: `"llvm"` (the default) or `"cranelift"` (nightly, with rustup's
     /// `rustc-codegen-cranelift-preview` component).
     CodegenBackend,
@@ -70,7 +73,7 @@ pub enum EnvAxis {
 
 impl EnvAxis {
     /// All build axes, in the order they appear in ids and vary in a matrix (outermost first).
-    pub const ALL: [EnvAxis; 17] = [
+    pub const ALL: [EnvAxis; 25] = [
         EnvAxis::Toolchain,
         EnvAxis::BuildStd,
         EnvAxis::Target,
@@ -81,7 +84,15 @@ impl EnvAxis {
         EnvAxis::Debug,
         EnvAxis::SplitDebuginfo,
         EnvAxis::Incremental,
-        EnvAxis::DepsOptLevel,
+        EnvAxis::Override(OverrideScope::Deps, OverrideKey::OptLevel),
+        EnvAxis::Override(OverrideScope::Deps, OverrideKey::CodegenUnits),
+        EnvAxis::Override(OverrideScope::Deps, OverrideKey::Debug),
+        EnvAxis::Override(OverrideScope::Hot, OverrideKey::OptLevel),
+        EnvAxis::Override(OverrideScope::Hot, OverrideKey::CodegenUnits),
+        EnvAxis::Override(OverrideScope::Hot, OverrideKey::Debug),
+        EnvAxis::Override(OverrideScope::BuildOverride, OverrideKey::OptLevel),
+        EnvAxis::Override(OverrideScope::BuildOverride, OverrideKey::CodegenUnits),
+        EnvAxis::Override(OverrideScope::BuildOverride, OverrideKey::Debug),
         EnvAxis::CodegenBackend,
         EnvAxis::Threads,
         EnvAxis::ShareGenerics,
@@ -103,7 +114,7 @@ impl EnvAxis {
             EnvAxis::Debug => "debug",
             EnvAxis::SplitDebuginfo => "split-debuginfo",
             EnvAxis::Incremental => "incremental",
-            EnvAxis::DepsOptLevel => "deps-opt-level",
+            EnvAxis::Override(scope, key) => override_key(scope, key),
             EnvAxis::CodegenBackend => "codegen-backend",
             EnvAxis::Threads => "threads",
             EnvAxis::ShareGenerics => "share-generics",
@@ -147,7 +158,7 @@ impl EnvAxis {
             }
             EnvAxis::SplitDebuginfo => r#""off", "packed" or "unpacked""#,
             EnvAxis::Incremental => "true or false",
-            EnvAxis::DepsOptLevel => r#"0, 1, 2, 3, "s" or "z""#,
+            EnvAxis::Override(_, key) => key.accepted(),
             EnvAxis::CodegenBackend => {
                 r#""llvm" or "cranelift" (cranelift needs toolchain = "nightly")"#
             }
@@ -201,11 +212,8 @@ impl EnvAxis {
                 EnvSetting::SplitDebuginfo(Some(SplitDebuginfo::from_key(s)?))
             }
             (EnvAxis::Incremental, Bool(b)) => EnvSetting::Incremental(Some(*b)),
-            (EnvAxis::DepsOptLevel, raw) => {
-                match crate::plan::settings::Axis::OptLevel.parse(raw)? {
-                    Setting::OptLevel(level) => EnvSetting::DepsOptLevel(Some(level)),
-                    _ => return None,
-                }
+            (EnvAxis::Override(scope, key), raw) => {
+                EnvSetting::Override(scope, key, Some(key.parse(raw)?))
             }
             (EnvAxis::CodegenBackend, Str(s)) if s == "llvm" => EnvSetting::CodegenBackend(false),
             (EnvAxis::CodegenBackend, Str(s)) if s == "cranelift" => {
@@ -250,8 +258,8 @@ pub enum EnvSetting {
     SplitDebuginfo(Option<SplitDebuginfo>),
     /// Incremental compilation; `None` is the inherited profile's.
     Incremental(Option<bool>),
-    /// The dependencies' opt-level; `None` is the inherited profile's.
-    DepsOptLevel(Option<OptLevel>),
+    /// A per-package override; `None` is the inherited profile's.
+    Override(OverrideScope, OverrideKey, Option<OverrideValue>),
     /// Whether the Cranelift backend generates code (else LLVM).
     CodegenBackend(bool),
     /// Frontend threads; `None` is rustc's default.
@@ -280,7 +288,7 @@ impl EnvSetting {
             EnvSetting::Debug(_) => EnvAxis::Debug,
             EnvSetting::SplitDebuginfo(_) => EnvAxis::SplitDebuginfo,
             EnvSetting::Incremental(_) => EnvAxis::Incremental,
-            EnvSetting::DepsOptLevel(_) => EnvAxis::DepsOptLevel,
+            EnvSetting::Override(scope, key, _) => EnvAxis::Override(*scope, *key),
             EnvSetting::CodegenBackend(_) => EnvAxis::CodegenBackend,
             EnvSetting::Threads(_) => EnvAxis::Threads,
             EnvSetting::ShareGenerics(_) => EnvAxis::ShareGenerics,
@@ -317,9 +325,7 @@ impl EnvSetting {
             EnvSetting::Debug(debug) => debug.map(|d| format!("debug-{}", d.id_word())),
             EnvSetting::SplitDebuginfo(split) => split.map(|s| format!("split-{}", s.key())),
             EnvSetting::Incremental(on) => on.map(|on| if on { "incr" } else { "noincr" }.into()),
-            EnvSetting::DepsOptLevel(level) => {
-                level.map(|l| format!("deps-o{}", Setting::OptLevel(l)))
-            }
+            EnvSetting::Override(scope, _, value) => value.map(|v| v.id_fragment(*scope)),
             EnvSetting::CodegenBackend(on) => on.then(|| "cranelift".to_owned()),
             EnvSetting::Threads(n) => n.map(|n| format!("threads{n}")),
             EnvSetting::ShareGenerics(on) => {
@@ -331,9 +337,6 @@ impl EnvSetting {
         }
     }
 }
-
-/// The dotted profile key of the dependencies' opt-level.
-pub const DEPS_OPT_LEVEL_KEY: &str = "package.\"*\".opt-level";
 
 /// Cargo's spelling, as in the CSV columns: the toolchain, `true`, the triple, the features, the
 /// flags, the level; empty for a plain build's value.
@@ -357,8 +360,8 @@ impl fmt::Display for EnvSetting {
             EnvSetting::Incremental(v) | EnvSetting::ShareGenerics(v) => {
                 f.write_str(v.map(|b| if b { "true" } else { "false" }).unwrap_or_default())
             }
-            EnvSetting::DepsOptLevel(v) => match v {
-                Some(level) => write!(f, "{}", Setting::OptLevel(*level)),
+            EnvSetting::Override(_, _, v) => match v {
+                Some(value) => write!(f, "{value}"),
                 None => Ok(()),
             },
             EnvSetting::CodegenBackend(on) => f.write_str(if *on { "cranelift" } else { "" }),
@@ -367,6 +370,24 @@ impl fmt::Display for EnvSetting {
                 None => Ok(()),
             },
         }
+    }
+}
+
+/// The sweep-file key of a per-package override: `deps-opt-level`, `hot-debug`,
+/// `build-override-codegen-units`.
+const fn override_key(scope: OverrideScope, key: OverrideKey) -> &'static str {
+    use OverrideKey::{CodegenUnits, Debug, OptLevel};
+    use OverrideScope::{BuildOverride, Deps, Hot};
+    match (scope, key) {
+        (Deps, OptLevel) => "deps-opt-level",
+        (Deps, CodegenUnits) => "deps-codegen-units",
+        (Deps, Debug) => "deps-debug",
+        (Hot, OptLevel) => "hot-opt-level",
+        (Hot, CodegenUnits) => "hot-codegen-units",
+        (Hot, Debug) => "hot-debug",
+        (BuildOverride, OptLevel) => "build-override-opt-level",
+        (BuildOverride, CodegenUnits) => "build-override-codegen-units",
+        (BuildOverride, Debug) => "build-override-debug",
     }
 }
 
@@ -406,8 +427,10 @@ pub struct BuildEnv {
     pub split_debuginfo: Option<SplitDebuginfo>,
     /// The profile's `incremental`; `None` is the inherited profile's.
     pub incremental: Option<bool>,
-    /// The dependencies' `opt-level`; `None` is the inherited profile's.
-    pub deps_opt_level: Option<OptLevel>,
+    /// The per-package overrides that are set.
+    pub overrides: BTreeMap<(OverrideScope, OverrideKey), OverrideValue>,
+    /// The packages the `hot-*` overrides name (the sweep's `hot-packages`).
+    pub hot_packages: Vec<String>,
     /// Whether Cranelift generates the code (nightly), else LLVM.
     pub cranelift: bool,
     /// rustc's frontend threads (nightly); `None` is its default.
@@ -436,7 +459,9 @@ impl BuildEnv {
             EnvAxis::Debug => EnvSetting::Debug(self.debug),
             EnvAxis::SplitDebuginfo => EnvSetting::SplitDebuginfo(self.split_debuginfo),
             EnvAxis::Incremental => EnvSetting::Incremental(self.incremental),
-            EnvAxis::DepsOptLevel => EnvSetting::DepsOptLevel(self.deps_opt_level),
+            EnvAxis::Override(scope, key) => {
+                EnvSetting::Override(scope, key, self.overrides.get(&(scope, key)).copied())
+            }
             EnvAxis::CodegenBackend => EnvSetting::CodegenBackend(self.cranelift),
             EnvAxis::Threads => EnvSetting::Threads(self.threads),
             EnvAxis::ShareGenerics => EnvSetting::ShareGenerics(self.share_generics),
@@ -459,7 +484,12 @@ impl BuildEnv {
             EnvSetting::Debug(v) => self.debug = v,
             EnvSetting::SplitDebuginfo(v) => self.split_debuginfo = v,
             EnvSetting::Incremental(v) => self.incremental = v,
-            EnvSetting::DepsOptLevel(v) => self.deps_opt_level = v,
+            EnvSetting::Override(scope, key, Some(value)) => {
+                self.overrides.insert((scope, key), value);
+            }
+            EnvSetting::Override(scope, key, None) => {
+                self.overrides.remove(&(scope, key));
+            }
             EnvSetting::CodegenBackend(v) => self.cranelift = v,
             EnvSetting::Threads(v) => self.threads = v,
             EnvSetting::ShareGenerics(v) => self.share_generics = v,
@@ -536,20 +566,22 @@ impl BuildEnv {
     }
 
     /// The profile keys these axes set, in cargo's spelling, dotted where they are a package
-    /// override (`package."*".opt-level`).
-    pub fn profile_keys(&self) -> Vec<(&'static str, toml_edit::Value)> {
+    /// override (`package."*".opt-level`, `package.serde_json.codegen-units`).
+    pub fn profile_keys(&self) -> Vec<(String, toml_edit::Value)> {
         let mut keys = Vec::new();
         if let Some(debug) = self.debug {
-            keys.push(("debug", debug.key().into()));
+            keys.push(("debug".to_owned(), debug.key().into()));
         }
         if let Some(split) = self.split_debuginfo {
-            keys.push(("split-debuginfo", split.key().into()));
+            keys.push(("split-debuginfo".to_owned(), split.key().into()));
         }
         if let Some(on) = self.incremental {
-            keys.push(("incremental", on.into()));
+            keys.push(("incremental".to_owned(), on.into()));
         }
-        if let Some(level) = self.deps_opt_level {
-            keys.push((DEPS_OPT_LEVEL_KEY, Setting::OptLevel(level).toml_value()));
+        for (&(scope, key), value) in &self.overrides {
+            for table in scope.tables(&self.hot_packages) {
+                keys.push((format!("{table}.{}", key.key()), value.toml_value()));
+            }
         }
         keys
     }

@@ -1,6 +1,8 @@
 //! Tests of the build axes: parsing, ids, flags, profile keys and config lines.
 
 use super::*;
+use crate::plan::build_env::{OverrideKey::*, OverrideScope::*, OverrideValue};
+use crate::plan::settings::{OptLevel as Level, Setting};
 
 fn parse(axis: EnvAxis, raw: RawValue) -> Option<EnvSetting> {
     axis.parse(&raw)
@@ -95,7 +97,16 @@ fn the_inner_loops_axes_parse_every_cargo_spelling_into_one_value() {
         debug: Some(DebugInfo::LineTablesOnly),
         split_debuginfo: Some(SplitDebuginfo::Packed),
         incremental: Some(false),
-        deps_opt_level: Some(OptLevel::Level(1)),
+        overrides: [
+            ((Deps, OptLevel), OverrideValue::Setting(Setting::OptLevel(Level::Level(1)))),
+            (
+                (Hot, CodegenUnits),
+                OverrideValue::Setting(Setting::CodegenUnits(4.try_into().unwrap())),
+            ),
+            ((BuildOverride, Debug), OverrideValue::Debug(DebugInfo::LineTablesOnly)),
+        ]
+        .into(),
+        hot_packages: vec!["app".into()],
         cranelift: true,
         threads: NonZeroU32::new(8),
         share_generics: Some(false),
@@ -103,7 +114,7 @@ fn the_inner_loops_axes_parse_every_cargo_spelling_into_one_value() {
     };
     assert_eq!(
         all.id_suffix(),
-        "-nightly-debug-lines-split-packed-noincr-deps-o1-cranelift-threads8-nosharegen"
+        "-nightly-debug-lines-split-packed-noincr-deps-o1-hot-cgu4-bo-debug-lines-cranelift-threads8-nosharegen"
     );
     assert_eq!(all.inapplicable(), None);
     let on_stable = BuildEnv { toolchain: None, ..all.clone() };
@@ -132,13 +143,27 @@ fn the_inner_loops_axes_become_profile_keys_flags_and_config_lines() {
         linker: Some(Linker::Mold),
         debug: Some(DebugInfo::None),
         incremental: Some(true),
-        deps_opt_level: Some(OptLevel::MinSize),
+        overrides: [
+            ((Deps, OptLevel), OverrideValue::Setting(Setting::OptLevel(Level::MinSize))),
+            ((Hot, OptLevel), OverrideValue::Setting(Setting::OptLevel(Level::Level(3)))),
+        ]
+        .into(),
+        hot_packages: vec!["a".into(), "b-c".into()],
         cranelift: true,
         threads: NonZeroU32::new(4),
         ..BuildEnv::default()
     };
     let keys: Vec<String> = env.profile_keys().iter().map(|(k, v)| format!("{k} = {v}")).collect();
-    assert_eq!(keys, ["debug = \"none\"", "incremental = true", "package.\"*\".opt-level = \"z\""]);
+    assert_eq!(
+        keys,
+        [
+            "debug = \"none\"",
+            "incremental = true",
+            "package.\"*\".opt-level = \"z\"",
+            "package.a.opt-level = 3",
+            "package.b-c.opt-level = 3"
+        ]
+    );
     assert_eq!(env.rustflag_args()[4..], ["-Z", "codegen-backend=cranelift", "-Z", "threads=4"]);
     let lines = env.config_lines("dev").unwrap();
     assert!(lines.starts_with("[build]\nrustflags = [\"-C\", \"linker-features=-lld\", \"-C\", \"link-arg=-fuse-ld=mold\", \"-Z\", \"threads=4\"]\n"), "{lines}");

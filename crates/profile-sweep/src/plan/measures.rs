@@ -102,6 +102,9 @@ pub struct Run {
     pub stdin: Option<RunInput>,
     /// A `[[run]]` that also trains PGO and BOLT variants (`train = true`).
     pub train: bool,
+    /// Where the run spends its instructions, per crate, goes into `hot.csv`
+    /// (`hot-crates = true`): one more run under Cachegrind per stripped variant.
+    pub hot_crates: bool,
 }
 
 impl Run {
@@ -190,6 +193,10 @@ pub(super) fn validate_run(
         return Err(at(run.name.span().start, "`train` is a key of [[run]] tables".into())
             .with_fix("drop it: a [[train]] table is a training workload already"));
     }
+    if run.hot_crates == Some(true) && run.instructions == Some(false) {
+        return Err(at(run.name.span().start, format!("run {name:?} has hot-crates = true and instructions = false"))
+            .with_fix("hot-crates counts instructions per crate under Cachegrind: drop instructions = false, or hot-crates"));
+    }
     if !is_safe_name(name) {
         return Err(at(run.name.span().start, format!("run name {name:?} is not a plain name"))
             .with_fix("use letters, digits, '-' and '_' only"));
@@ -264,6 +271,7 @@ pub(super) fn validate_run(
         },
         stdin,
         train: run.train.unwrap_or(false),
+        hot_crates: run.hot_crates.unwrap_or(false),
     })
 }
 

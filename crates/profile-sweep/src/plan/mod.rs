@@ -6,6 +6,7 @@ pub mod build_env;
 mod build_values;
 pub mod measurement;
 pub mod measures;
+pub mod package_overrides;
 mod raw;
 pub mod rebuilds;
 pub mod settings;

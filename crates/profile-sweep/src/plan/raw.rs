@@ -42,6 +42,7 @@ pub struct SweepFile {
     pub rebuild_repeats: Option<Spanned<i64>>,
     pub rebuild_tests: Option<bool>,
     pub functions: Option<Spanned<i64>>,
+    pub hot_packages: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 /// A criterion bench target.
@@ -77,6 +78,8 @@ pub struct Run {
     pub retime_seconds: Option<Spanned<f64>>,
     /// In a `[[run]]`: also a training workload of PGO and BOLT variants.
     pub train: Option<bool>,
+    /// Count instructions per crate into `hot.csv`.
+    pub hot_crates: Option<bool>,
 }
 
 /// A file path, or a generator.

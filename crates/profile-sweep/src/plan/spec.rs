@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 
 use crate::error::InputError;
-use crate::plan::build_env::{EnvAxis, EnvSetting};
+use crate::plan::build_env::{EnvAxis, EnvSetting, OverrideScope};
 use crate::plan::measures::{Bench, Run, Table, is_safe_name, validate_bench, validate_run};
+use crate::plan::package_overrides::is_package_name;
 use crate::plan::raw;
 use crate::plan::rebuilds::{RebuildSpec, rebuild_spec};
 use crate::plan::settings::{Axis, Setting};
@@ -49,6 +50,8 @@ pub struct Sweep {
     pub pass_through: PassThrough,
     /// Build-axis values fixed for every variant (given under `[build]`).
     pub fixed_env: Vec<EnvSetting>,
+    /// The packages the `hot-*` overrides set (`hot-packages`), each by name.
+    pub hot_packages: Vec<Located<String>>,
     /// The variants, before expansion.
     pub plan: Plan,
     /// Whole-binary runs to time for every variant that builds.
@@ -230,6 +233,8 @@ impl Sweep {
             }
         };
         check_profile_keys_not_swept(&pass_through, &fixed_env, &plan, &file.profile, &at)?;
+        let swept = swept_env_axes(&fixed_env, &plan);
+        let hot_packages = hot_packages(file.hot_packages, &swept, path, &at)?;
         let base_dir =
             path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let runs = workloads(file.run, Table::Run, path, base_dir, &at)?;
@@ -258,6 +263,7 @@ impl Sweep {
             fixed_axes,
             pass_through,
             fixed_env,
+            hot_packages,
             plan,
             text,
         })
@@ -338,6 +344,54 @@ fn profile_table(
     Ok((fixed_axes, pass_through))
 }
 
+/// Every build axis the sweep sets: fixed under `[build]`, swept in `[matrix]` or a ladder step.
+fn swept_env_axes(fixed_env: &[EnvSetting], plan: &Plan) -> Vec<EnvAxis> {
+    let mut set: Vec<EnvAxis> = fixed_env.iter().map(EnvSetting::axis).collect();
+    match plan {
+        Plan::Matrix { env_axes, .. } => set.extend(env_axes.iter().map(|(axis, _)| *axis)),
+        Plan::Ladder(steps) => {
+            set.extend(steps.iter().flat_map(|s| s.env_adds.iter().map(EnvSetting::axis)))
+        }
+    }
+    set
+}
+
+/// Checks `hot-packages`: package names, given exactly when a `hot-*` axis is set.
+fn hot_packages(
+    names: Option<Spanned<Vec<Spanned<String>>>>,
+    set: &[EnvAxis],
+    path: &Path,
+    at: &impl Fn(usize, String) -> InputError,
+) -> Result<Vec<Located<String>>, InputError> {
+    let hot_axis = set.iter().find(|a| matches!(a, EnvAxis::Override(OverrideScope::Hot, _)));
+    let Some(names) = names else {
+        return match hot_axis {
+            Some(axis) => Err(InputError::in_file(path, format!("`{}` is set, but no hot-packages name the packages it is for", axis.key()))
+                .with_fix("add hot-packages = [\"name\", ...] at the top of the sweep file: the packages whose profile the hot-* axes set (the report's \"Where ... spends its instructions\" section proposes them)")),
+            None => Ok(Vec::new()),
+        };
+    };
+    let offset = names.span().start;
+    if hot_axis.is_none() {
+        return Err(at(offset, "hot-packages is given, but no hot-* axis sets them".into()).with_fix(
+            "add hot-opt-level, hot-codegen-units or hot-debug to [matrix], [build] or a ladder step; or remove hot-packages",
+        ));
+    }
+    let mut packages: Vec<Located<String>> = Vec::new();
+    for name in names.into_inner() {
+        if !is_package_name(name.get_ref()) || packages.iter().any(|p| &p.value == name.get_ref()) {
+            return Err(at(name.span().start, format!("invalid or repeated hot-packages entry {:?}", name.get_ref()))
+                .with_fix("each entry is a package's name (letters, digits, `-`, `_`), once; `\"*\"` (every dependency) is the deps-* axes"));
+        }
+        packages.push(Located { offset: name.span().start, value: name.into_inner() });
+    }
+    if packages.is_empty() {
+        return Err(at(offset, "hot-packages is empty".into())
+            .with_fix("name at least one package, or remove hot-packages and the hot-* axes"));
+    }
+    Ok(packages)
+}
+
 /// Refuses a key given both under `[profile]` and as a build axis (`debug`, `incremental`...):
 /// the profile would get it twice.
 fn check_profile_keys_not_swept(
@@ -347,13 +401,7 @@ fn check_profile_keys_not_swept(
     profile: &BTreeMap<Spanned<String>, Spanned<toml::Value>>,
     at: &impl Fn(usize, String) -> InputError,
 ) -> Result<(), InputError> {
-    let mut set: Vec<EnvAxis> = fixed_env.iter().map(EnvSetting::axis).collect();
-    match plan {
-        Plan::Matrix { env_axes, .. } => set.extend(env_axes.iter().map(|(axis, _)| *axis)),
-        Plan::Ladder(steps) => {
-            set.extend(steps.iter().flat_map(|s| s.env_adds.iter().map(EnvSetting::axis)))
-        }
-    }
+    let set = swept_env_axes(fixed_env, plan);
     for (key, _) in pass_through {
         if EnvAxis::from_key(key).is_some_and(|axis| set.contains(&axis)) {
             let offset = profile.keys().find(|k| k.get_ref() == key).map_or(0, |k| k.span().start);

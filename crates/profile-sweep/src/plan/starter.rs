@@ -188,6 +188,15 @@ fn runs(text: &mut String, subject: &Subject) {
 # stdin = "data/typical.json"
 # warmup = 2
 # runs = 10
+# hot-crates = true    # hot.csv: where its instructions go, per crate (under Valgrind)
+#
+# Per-package profiles: the crates that run hot at opt-level 3, the rest for size. Name them
+# (hot.csv and the report's "spends its instructions" section say which) and sweep:
+# hot-packages = ["my-crate", "serde_json"]    # at the top of the file
+# [matrix] opt-level = ["z"], hot-opt-level = [3], deps-opt-level = ["z", 3]
+#
+# target-cpu: what x86-64-v3 or native buys (a binary that needs that CPU):
+# [matrix] target-cpu = ["default", "x86-64-v3", "native"]
 #
 # Profile-guided builds: add `pgo = [false, true]` to the [matrix] (or `pgo = true` to a ladder
 # step; `bolt` likewise where llvm-bolt is installed), with a training workload that differs

@@ -77,7 +77,8 @@ pub fn expand(sweep: &Sweep, inherited: ProfileSettings) -> Expansion {
     for setting in &sweep.fixed_axes {
         base.set(*setting);
     }
-    let mut base_env = BuildEnv::default();
+    let hot_packages = sweep.hot_packages.iter().map(|p| p.value.clone()).collect();
+    let mut base_env = BuildEnv { hot_packages, ..BuildEnv::default() };
     for setting in &sweep.fixed_env {
         base_env.set(setting.clone());
     }

@@ -155,6 +155,7 @@ mod tests {
                     symbols_from: variant.into(),
                 })
                 .collect(),
+            hot: Vec::new(),
         }
     }
 

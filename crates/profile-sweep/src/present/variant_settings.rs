@@ -19,11 +19,19 @@ pub fn build_env_of(row: &Row) -> BuildEnv {
         (EnvAxis::Debug, row.debug.clone()),
         (EnvAxis::SplitDebuginfo, row.split_debuginfo.clone()),
         (EnvAxis::Incremental, row.incremental.map(|b| b.to_string())),
-        (EnvAxis::DepsOptLevel, row.deps_opt_level.clone()),
         (EnvAxis::CodegenBackend, row.codegen_backend.clone()),
         (EnvAxis::Threads, row.threads.map(|n| n.to_string())),
         (EnvAxis::ShareGenerics, row.share_generics.map(|b| b.to_string())),
     ];
+    let mut row = row.clone();
+    let overrides = EnvAxis::ALL.into_iter().filter_map(|axis| match axis {
+        EnvAxis::Override(scope, key) => Some((axis, row.override_cell(scope, key).clone())),
+        _ => None,
+    });
+    let cells: Vec<(EnvAxis, Option<String>)> =
+        cells.into_iter().chain(overrides.collect::<Vec<_>>()).collect();
+    env.hot_packages =
+        row.hot_packages.iter().flat_map(|p| p.split_whitespace()).map(String::from).collect();
     for (axis, cell) in cells {
         let raw = match (axis, cell) {
             (_, None) => continue,
@@ -41,15 +49,15 @@ pub fn build_env_of(row: &Row) -> BuildEnv {
     env
 }
 
-/// The build axes whose values [`build_env_of`] reads back from a row.
-const RECORDED: [EnvAxis; 10] = [
+/// The build axes whose values [`build_env_of`] reads back from a row (and every per-package
+/// override).
+const RECORDED: [EnvAxis; 9] = [
     EnvAxis::Toolchain,
     EnvAxis::TargetCpu,
     EnvAxis::Linker,
     EnvAxis::Debug,
     EnvAxis::SplitDebuginfo,
     EnvAxis::Incremental,
-    EnvAxis::DepsOptLevel,
     EnvAxis::CodegenBackend,
     EnvAxis::Threads,
     EnvAxis::ShareGenerics,
@@ -62,7 +70,10 @@ pub fn settings_of(row: &Row) -> Vec<(&'static str, String)> {
     let mut cells: Vec<(&'static str, String)> =
         Axis::ALL.into_iter().map(|axis| (axis.key(), row.axis_value(axis))).collect();
     let env = build_env_of(row);
-    cells.extend(RECORDED.map(|axis| (axis.key(), env.get(axis).to_string())));
+    let recorded = RECORDED
+        .into_iter()
+        .chain(EnvAxis::ALL.into_iter().filter(|axis| matches!(axis, EnvAxis::Override(..))));
+    cells.extend(recorded.map(|axis| (axis.key(), env.get(axis).to_string())));
     let flag = |on: Option<bool>| if on == Some(true) { "true" } else { "" }.to_owned();
     cells.extend([
         ("build-std", flag(row.build_std)),
@@ -131,6 +142,9 @@ mod tests {
             split_debuginfo: Some("unpacked".into()),
             incremental: Some(false),
             deps_opt_level: Some("s".into()),
+            hot_codegen_units: Some("4".into()),
+            build_override_debug: Some("none".into()),
+            hot_packages: Some("serde_json json2csv".into()),
             codegen_backend: Some("cranelift".into()),
             threads: Some(4),
             share_generics: Some(true),
@@ -139,11 +153,15 @@ mod tests {
         let env = build_env_of(&built);
         assert_eq!(
             env.id_suffix(),
-            "-nightly-ld-mold-debug-lines-split-unpacked-noincr-deps-os-cranelift-threads4-sharegen"
+            "-nightly-ld-mold-debug-lines-split-unpacked-noincr-deps-os-hot-cgu4-bo-debug-none-cranelift-threads4-sharegen"
         );
+        assert_eq!(env.hot_packages, ["serde_json", "json2csv"]);
+        let keys: Vec<String> = env.profile_keys().into_iter().map(|(k, _)| k).collect();
+        assert!(keys.contains(&"package.json2csv.codegen-units".to_owned()), "{keys:?}");
         let cells = settings_of(&built);
         assert!(cells.contains(&("debug", "line-tables-only".into())), "{cells:?}");
         assert!(cells.contains(&("threads", "4".into())), "{cells:?}");
+        assert!(cells.contains(&("build-override-debug", "none".into())), "{cells:?}");
         let axes = crate::present::analysis::build_axes(&Row {
             rustflags: Some("-Zfmt-debug=none".into()),
             ..built.clone()

@@ -374,8 +374,9 @@ pub fn wall_of(measurement: &str) -> Option<&str> {
 }
 
 /// The alternatives beside the verdict: the smallest variant, the fastest by the deciding
-/// measurement, and the fastest to rebuild after an edit, among variants for the chosen one's
-/// target; in that order.
+/// measurement, the verdict's rule among builds for the baseline CPU when the chosen one names
+/// a `target-cpu`, and the fastest to rebuild after an edit, among variants for the chosen
+/// one's target; in that order.
 pub fn alternatives<'a>(rows: &'a [Row], verdict: &Verdict<'a>) -> Vec<(&'static str, &'a Row)> {
     let sizes: Vec<&Row> =
         built(rows).into_iter().filter(|r| r.target == verdict.chosen.target).collect();
@@ -389,6 +390,20 @@ pub fn alternatives<'a>(rows: &'a [Row], verdict: &Verdict<'a>) -> Vec<(&'static
             points.iter().min_by(|a, b| a.mean_ns.total_cmp(&b.mean_ns).then(a.size.cmp(&b.size)));
         if let Some(fastest) = fastest {
             found.push(("fastest", fastest.row));
+        }
+    }
+    if let (Some(_), Some(measurement)) = (&verdict.chosen.target_cpu, &verdict.measurement) {
+        // The same rule among the builds for the target's baseline CPU, which run on any.
+        let points = analysis::points(rows, measurement);
+        let portable: Vec<Point> =
+            points.into_iter().filter(|p| p.row.target_cpu.is_none()).collect();
+        let pick = match verdict.goal {
+            Goal::Balanced => analysis::smallest_near_fastest(&portable),
+            Goal::Size => analysis::fastest_near_smallest(&portable),
+            Goal::Speed => analysis::fastest_of_ties(&portable),
+        };
+        if let Some(pick) = pick {
+            found.push(("portable (no target-cpu)", pick.chosen.row));
         }
     }
     let rebuilt = sizes.iter().copied().filter(|r| r.rebuild_seconds.is_some());

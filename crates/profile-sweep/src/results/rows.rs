@@ -11,11 +11,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::InputError;
 use crate::measure::stats::Summary;
+use crate::plan::build_env::{OverrideKey, OverrideScope};
 use crate::plan::settings::Axis;
 use crate::util::files::write_atomic;
 
 /// The columns, in order: each is documented on its field of [`Row`].
-pub const COLUMNS: [&str; 79] = [
+pub const COLUMNS: [&str; 88] = [
     "sweep",
     "variant",
     "opt_level",
@@ -95,6 +96,15 @@ pub const COLUMNS: [&str; 79] = [
     "threads",
     "share_generics",
     "target_cpu",
+    "deps_codegen_units",
+    "deps_debug",
+    "hot_opt_level",
+    "hot_codegen_units",
+    "hot_debug",
+    "build_override_opt_level",
+    "build_override_codegen_units",
+    "build_override_debug",
+    "hot_packages",
 ];
 
 /// How many columns the first released schema had; a file with any prefix of [`COLUMNS`] at least
@@ -328,9 +338,46 @@ pub struct Row {
     /// The `target-cpu` axis: the CPU code was generated for (`x86-64-v3`, `native`); empty
     /// for the target's baseline. `cpu_model` says which CPU ran it.
     pub target_cpu: Option<String>,
+    /// The `deps-codegen-units` axis (`[profile.<p>.package."*"]`); empty for the inherited.
+    pub deps_codegen_units: Option<String>,
+    /// The `deps-debug` axis, in cargo's string spelling; empty for the inherited.
+    pub deps_debug: Option<String>,
+    /// The `hot-opt-level` axis: the opt-level of each of `hot_packages`
+    /// (`[profile.<p>.package.<name>]`); empty for the inherited.
+    pub hot_opt_level: Option<String>,
+    /// The `hot-codegen-units` axis, for each of `hot_packages`; empty for the inherited.
+    pub hot_codegen_units: Option<String>,
+    /// The `hot-debug` axis, for each of `hot_packages`; empty for the inherited.
+    pub hot_debug: Option<String>,
+    /// The `build-override-opt-level` axis (`[profile.<p>.build-override]`: build scripts,
+    /// proc macros); empty for the inherited.
+    pub build_override_opt_level: Option<String>,
+    /// The `build-override-codegen-units` axis; empty for the inherited.
+    pub build_override_codegen_units: Option<String>,
+    /// The `build-override-debug` axis; empty for the inherited.
+    pub build_override_debug: Option<String>,
+    /// The sweep's `hot-packages`, space-separated, when a `hot-*` axis set any of them.
+    pub hot_packages: Option<String>,
 }
 
 impl Row {
+    /// The cell of a per-package override axis.
+    pub fn override_cell(&mut self, scope: OverrideScope, key: OverrideKey) -> &mut Option<String> {
+        use OverrideKey::{CodegenUnits, Debug, OptLevel};
+        use OverrideScope::{BuildOverride, Deps, Hot};
+        match (scope, key) {
+            (Deps, OptLevel) => &mut self.deps_opt_level,
+            (Deps, CodegenUnits) => &mut self.deps_codegen_units,
+            (Deps, Debug) => &mut self.deps_debug,
+            (Hot, OptLevel) => &mut self.hot_opt_level,
+            (Hot, CodegenUnits) => &mut self.hot_codegen_units,
+            (Hot, Debug) => &mut self.hot_debug,
+            (BuildOverride, OptLevel) => &mut self.build_override_opt_level,
+            (BuildOverride, CodegenUnits) => &mut self.build_override_codegen_units,
+            (BuildOverride, Debug) => &mut self.build_override_debug,
+        }
+    }
+
     /// The row's value on `axis`, as the CSV spells it.
     pub fn axis_value(&self, axis: Axis) -> String {
         match axis {

@@ -129,7 +129,11 @@ struct Entry {
     /// Its `functions.csv` rows, as CSV (empty in entries from before that file).
     #[serde(default)]
     functions_csv: String,
-    /// sha256 of the three CSVs: an entry whose numbers were altered (or damaged) since it was
+    /// Its `hot.csv` rows, as CSV (empty in entries from before that file, and where no run
+    /// asks for them).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    hot_csv: String,
+    /// sha256 of the CSVs: an entry whose numbers were altered (or damaged) since it was
     /// stored is a miss, not a result. Entries from before this field are misses too.
     #[serde(default)]
     sha256: String,
@@ -141,6 +145,11 @@ impl Entry {
         for part in [&self.rows_csv, &self.crates_csv, &self.functions_csv] {
             hasher.update(part.len().to_le_bytes());
             hasher.update(part.as_bytes());
+        }
+        // Hashed only when present, so entries from before `hot.csv` keep their checksum.
+        if !self.hot_csv.is_empty() {
+            hasher.update(self.hot_csv.len().to_le_bytes());
+            hasher.update(self.hot_csv.as_bytes());
         }
         hex(&hasher.finalize())
     }
@@ -176,7 +185,12 @@ impl Cache {
         let rows = read_rows(entry.rows_csv.as_bytes()).ok().filter(|rows| !rows.is_empty())?;
         let crates = bloat::read(entry.crates_csv.as_bytes()).ok()?;
         let functions = bloat::read(entry.functions_csv.as_bytes()).unwrap_or_default();
-        Some((rows, Breakdown { crates, functions }))
+        let hot = if entry.hot_csv.is_empty() {
+            Vec::new()
+        } else {
+            bloat::read(entry.hot_csv.as_bytes()).ok()?
+        };
+        Some((rows, Breakdown { crates, functions, hot }))
     }
 
     /// Stores `rows` and `breakdown` under `key`, with the source files they were built from.
@@ -191,11 +205,16 @@ impl Cache {
         let csv = |bytes: Vec<u8>| String::from_utf8(bytes).context("rows are UTF-8");
         let crates_csv = csv(bloat::to_csv(&breakdown.crates)?)?;
         let functions_csv = csv(bloat::to_csv(&breakdown.functions)?)?;
+        let hot_csv = match breakdown.hot.is_empty() {
+            true => String::new(),
+            false => csv(bloat::to_csv(&breakdown.hot)?)?,
+        };
         let mut entry = Entry {
             sources: sources.to_vec(),
             rows_csv,
             crates_csv,
             functions_csv,
+            hot_csv,
             sha256: String::new(),
         };
         entry.sha256 = entry.checksum();

@@ -1,13 +1,12 @@
 //! The real [`Executor`]: each variant built by cargo in its own profile (or taken from the
 //! cache), its size and code recorded, its benches built, then measured.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
-
+mod code_breakdown;
 mod rebuilds;
 
+use code_breakdown::GroupCode;
 use rebuilds::Rebuilt;
 
 use super::SweepOptions;
@@ -22,7 +21,7 @@ use crate::build::profile_guided as guided;
 use crate::host::compilers::Compiler;
 use crate::host::machine::cargo_home;
 use crate::measure::binary;
-use crate::measure::bloat::{self, Analysis, Breakdown};
+use crate::measure::bloat::Breakdown;
 use crate::measure::shipping;
 use crate::plan::build_env::NO_DEFAULT_FEATURES;
 use crate::plan::settings::{Setting, Strip};
@@ -57,9 +56,9 @@ pub struct CargoExecutor<'a> {
 struct GroupState {
     /// The build directories of the group's shared build, removed when the group is done.
     dirs: Vec<PathBuf>,
-    /// The breakdown of the group's code and the variant it was read from, with the `.text`
-    /// size it belongs to: variants that differ only in `strip` have the same code.
-    crates: Option<(String, u64, Analysis)>,
+    /// The breakdown of the group's code: variants that differ only in `strip` have the same
+    /// code.
+    crates: Option<GroupCode>,
 }
 
 /// A variant's build in progress: how it is made and where.
@@ -338,7 +337,9 @@ impl Executor for CargoExecutor<'_> {
             }
         }
         let rows = self.recorder.rows_of(&built.variant.id);
-        self.cache.store(&built.cache_key, &built.sources, &rows, &built.crates)?;
+        let breakdown =
+            Breakdown { hot: self.recorder.hot_of(&built.variant.id), ..built.crates.clone() };
+        self.cache.store(&built.cache_key, &built.sources, &rows, &breakdown)?;
         Ok(summary)
     }
 
@@ -439,6 +440,7 @@ impl CargoExecutor<'_> {
             library_path,
             runs_here: compiler.runs_here,
             crates: Breakdown::default(),
+            symbols: None,
             cache_key: job.cache_key.clone(),
             sources: Vec::new(),
         };
@@ -506,62 +508,11 @@ impl CargoExecutor<'_> {
             library_path: None,
             runs_here: job.compiler.runs_here,
             crates: Breakdown::default(),
+            symbols: None,
             cache_key: job.cache_key.clone(),
             sources: Vec::new(),
         };
         Ok((Some(built), format!("{}: library, benches only", variant.id)))
-    }
-
-    /// Finds where the code of a built binary goes, per crate, and writes its `crates.csv`
-    /// rows. The symbols come from the binary itself, else from an earlier member of its strip
-    /// group with the same `.text` size, else from a relink of the build with `-C strip=none`
-    /// (`relink_unstripped`), whose code is the same.
-    fn record_crates(
-        &mut self,
-        job: &Job<'_>,
-        built: &mut BuiltVariant,
-        relink_unstripped: impl FnOnce(&mut Self) -> anyhow::Result<BuildOutcome>,
-    ) -> anyhow::Result<()> {
-        let Some((executable, _)) = &built.executable else { return Ok(()) };
-        let id = &job.variant.id;
-        let text_bytes = built.size_row.text_bytes;
-        let own = bloat::analyse(&fs::read(executable)?).map(|analysis| (id.clone(), analysis));
-        let found = match (own, &self.group.crates) {
-            (Some(own), _) => Some(own),
-            (None, Some((from, text, crates))) if Some(*text) == text_bytes => {
-                Some((from.clone(), crates.clone()))
-            }
-            // wasm-opt rewrote the module a relink would give back: no breakdown for it.
-            (None, _) if text_bytes.is_some() && job.variant.env.wasm_opt.is_none() => {
-                match relink_unstripped(self)? {
-                    BuildOutcome::Built { executable, .. } => {
-                        bloat::analyse(&fs::read(executable)?)
-                            .map(|analysis| (format!("{id} relinked with strip = none"), analysis))
-                    }
-                    BuildOutcome::Failed { .. } => None,
-                }
-            }
-            (None, _) => None,
-        };
-        let Some((from, analysis)) = found else { return Ok(()) };
-        let sweep = &self.prepared.sweep;
-        built.crates = analysis.rows(&sweep.name, id, sweep.functions, &from);
-        self.recorder.save_breakdown(id, &built.crates)?;
-        if let Some(text) = text_bytes {
-            self.group.crates = Some((from, text, analysis));
-        }
-        Ok(())
-    }
-
-    /// Keeps a copy of an executable cargo built for `variant` (the build directory goes away).
-    fn keep(&self, variant: &Variant, executable: &Path) -> anyhow::Result<PathBuf> {
-        let file_name = executable.file_name().context("executable without a file name")?;
-        let kept = self.prepared.work_dir.join("bin").join(&variant.id).join(file_name);
-        fs::create_dir_all(kept.parent().expect("has a parent"))?;
-        fs::copy(executable, &kept).with_context(|| {
-            format!("cannot copy {} to {}", executable.display(), kept.display())
-        })?;
-        Ok(kept)
     }
 
     /// Records the build of bench number `index` for `built`: keeps the executable, or writes a

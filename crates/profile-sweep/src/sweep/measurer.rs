@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+mod hot_crates;
+
 use super::cache::SourceFile;
 use super::record::{Recorder, join_notes, reused_note, write_log};
 use crate::host::tool::Tool;
@@ -45,10 +47,22 @@ pub struct BuiltVariant {
     pub runs_here: bool,
     /// Its `crates.csv` and `functions.csv` rows.
     pub crates: Breakdown,
+    /// An executable of its code with symbols, for `hot.csv`; `None` when there is none.
+    pub symbols: Option<Symbols>,
     /// Where its rows are cached once measured, and the sources they depend on.
     pub cache_key: String,
     /// The workspace sources its build read, for the cache.
     pub sources: Vec<SourceFile>,
+}
+
+/// An executable with symbols whose code is a variant's: its own, or a build of the same code
+/// with `strip = "none"`.
+#[derive(Debug, Clone)]
+pub struct Symbols {
+    /// The kept executable.
+    pub executable: PathBuf,
+    /// Which build it is, as `crates.csv`'s `symbols_from` says.
+    pub from: String,
 }
 
 /// A kept bench executable of a built variant.
@@ -361,7 +375,7 @@ impl<'a> Measurer<'a> {
                 // The log goes into the sweep's own directory (criterion's sits beside it), not
                 // the system's temporary one: a killed sweep leaves nothing behind in /tmp.
                 let log = self.criterion_dir.with_file_name("cachegrind.log");
-                instructions::count(executable, spec, input, library_path, &log)
+                instructions::count(executable, spec, input, library_path, &log, None)
             },
         )?;
         let Some((measured_as, outcome)) = counted else { return Ok(String::new()) };
@@ -377,11 +391,20 @@ impl<'a> Measurer<'a> {
                 };
                 cycles.fill_timing(&Summary::exact(counts.estimated_cycles as f64));
                 recorder.save(cycles)?;
+                let hot = match self.sweep.runs[index].hot_crates {
+                    true => self.record_hot(built, index, recorder)?,
+                    false => String::new(),
+                };
                 format!(
-                    "; {} instructions, {} estimated cycles",
+                    "; {} instructions, {} estimated cycles{hot}",
                     thousands(counts.instructions),
                     thousands(counts.estimated_cycles)
                 )
+            }
+            CountOutcome::Unsupported { reason } => {
+                row.status = Status::Skipped;
+                row.note = Some(reason.clone());
+                "; instructions not counted (Valgrind cannot decode this build's code)".to_owned()
             }
             CountOutcome::Failed { reason, stderr } => {
                 let log =

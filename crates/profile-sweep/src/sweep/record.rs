@@ -15,7 +15,9 @@ use crate::host::machine::Machine;
 use crate::host::workspace::BuildTarget;
 use crate::measure::binary::BinarySizes;
 use crate::measure::bloat::{Breakdown, BreakdownFile, CrateRow, FunctionRow};
+use crate::measure::hot::HotRow;
 use crate::plan::build_env::BuildEnv;
+use crate::plan::build_env::OverrideScope;
 use crate::plan::settings::{ProfileSettings, Setting};
 use crate::plan::spec::Sweep;
 use crate::plan::variants::Variant;
@@ -37,6 +39,8 @@ pub struct Recorder<'a> {
     crates: BreakdownFile<CrateRow>,
     /// `functions.csv`: the largest functions of each variant.
     functions: BreakdownFile<FunctionRow>,
+    /// `hot.csv`: instructions per crate of each variant's runs that ask for them.
+    hot: BreakdownFile<HotRow>,
     twins: Twins,
     rows: Vec<Row>,
     /// The settings and build axes of the profile the crate ships today.
@@ -63,6 +67,7 @@ impl<'a> Recorder<'a> {
             results,
             crates: BreakdownFile::open(out_dir)?,
             functions: BreakdownFile::open(out_dir)?,
+            hot: BreakdownFile::open(out_dir)?,
             twins: Twins::default(),
             rows: Vec::new(),
             baseline: (prepared.inherited, baseline_env(&prepared.sweep)),
@@ -112,10 +117,21 @@ impl<'a> Recorder<'a> {
         (first.stdout_sha256.as_deref() != Some(sha256?)).then(|| first.variant.clone())
     }
 
-    /// Replaces the `crates.csv` and `functions.csv` rows of `variant`.
+    /// Replaces the `crates.csv`, `functions.csv` and `hot.csv` rows of `variant`.
     pub fn save_breakdown(&mut self, variant: &str, breakdown: &Breakdown) -> anyhow::Result<()> {
         self.crates.replace(variant, &breakdown.crates)?;
-        self.functions.replace(variant, &breakdown.functions)
+        self.functions.replace(variant, &breakdown.functions)?;
+        self.hot.replace(variant, &breakdown.hot)
+    }
+
+    /// Replaces the `hot.csv` rows of one run of `variant`.
+    pub fn save_hot(&mut self, variant: &str, run: &str, rows: &[HotRow]) -> anyhow::Result<()> {
+        self.hot.replace_where(|r| r.variant == variant && r.run == run, rows)
+    }
+
+    /// The `hot.csv` rows of `variant` written so far.
+    pub fn hot_of(&self, variant: &str) -> Vec<HotRow> {
+        self.hot.rows_of(variant)
     }
 
     /// The earlier variant of this run with the same executable, if any.
@@ -179,7 +195,7 @@ impl<'a> Recorder<'a> {
             self.sweep.pass_through.iter().map(|(k, v)| format!("{k}={v}")).collect();
         let target = compiler
             .map_or_else(|| env.target.clone().unwrap_or_default(), |c| c.target.to_owned());
-        Row {
+        let mut row = Row {
             sweep: self.sweep.name.clone(),
             variant: variant.id.clone(),
             opt_level,
@@ -221,7 +237,6 @@ impl<'a> Recorder<'a> {
             debug: env.debug.map(|d| d.key().to_owned()),
             split_debuginfo: env.split_debuginfo.map(|s| s.key().to_owned()),
             incremental: env.incremental,
-            deps_opt_level: env.deps_opt_level.map(|l| Setting::OptLevel(l).to_string()),
             codegen_backend: env.cranelift.then(|| "cranelift".to_owned()),
             threads: env.threads.map(std::num::NonZeroU32::get),
             share_generics: env.share_generics,
@@ -237,7 +252,14 @@ impl<'a> Recorder<'a> {
                 .then_some(true),
             goal: Some(self.sweep.goal.name().to_owned()),
             ..Row::default()
+        };
+        for (&(scope, key), value) in &env.overrides {
+            *row.override_cell(scope, key) = Some(value.to_string());
+            if scope == OverrideScope::Hot {
+                row.hot_packages = Some(env.hot_packages.join(" "));
+            }
         }
+        row
     }
 
     /// Says which features the target's `required-features` added to every build, if any.

@@ -20,6 +20,7 @@ use crate::results::rows::{self, Row, Status};
 use crate::util::files::write_atomic;
 use crate::util::units::{Unit, human_bytes, thousands};
 
+mod hot_crates;
 mod html;
 mod inner_loop;
 mod measurement;
@@ -203,7 +204,8 @@ fn write_report(
     }
     changes_section(out, rows, &sizes, breakdown)?;
     variants_section(out, rows, &sizes, &measurements)?;
-    crates_section(out, &sizes, &breakdown.crates)
+    crates_section(out, &sizes, &breakdown.crates)?;
+    hot_crates::hot_section(out, &breakdown.hot)
 }
 
 /// A cell for a ratio in percent: `-21.5%`, or empty.

@@ -36,6 +36,12 @@ pub(super) fn verdict_section(out: &mut String, rows: &[Row]) -> fmt::Result {
         verdict.against(rows)
     )?;
     writeln!(out, "- {}.", verdict.standing(rows))?;
+    if let Some(cpu) = &verdict.chosen.target_cpu {
+        writeln!(
+            out,
+            "- Built with `-C target-cpu={cpu}`: it needs a CPU with every feature that level enables and stops with an illegal instruction on an older one. Ship it only where every machine has one; otherwise take the portable alternative below."
+        )?;
+    }
     for agreement in verdict.agreement(rows) {
         writeln!(out, "- {agreement}")?;
     }

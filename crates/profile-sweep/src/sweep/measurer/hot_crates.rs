@@ -1,0 +1,58 @@
+//! `hot.csv` rows of a counted run: the run again under Cachegrind, on an executable of the
+//! variant's code with symbols, its per-function counts summed per crate.
+
+use super::{BuiltVariant, Measurer};
+use crate::measure::hot::{self, HotRow};
+use crate::measure::instructions::{self, CountOutcome};
+use crate::sweep::record::Recorder;
+use crate::util::files::remove_file;
+use crate::util::units::thousands;
+
+impl Measurer<'_> {
+    /// Counts run `index` per crate on the variant's executable with symbols and writes its
+    /// `hot.csv` rows; returns a summary fragment (why there are none, if there are none).
+    pub(super) fn record_hot(
+        &mut self,
+        built: &BuiltVariant,
+        index: usize,
+        recorder: &mut Recorder<'_>,
+    ) -> anyhow::Result<String> {
+        let spec = &self.sweep.runs[index].spec;
+        let Some(symbols) = &built.symbols else {
+            return Ok(format!("; no hot.csv for {}: no executable with symbols", spec.name));
+        };
+        let log = self.criterion_dir.with_file_name("cachegrind-hot.log");
+        let out = self.criterion_dir.with_file_name("cachegrind-hot.out");
+        let (input, library_path) = (self.inputs[index].as_deref(), built.library_path.as_deref());
+        let (outcome, elapsed) =
+            instructions::count(&symbols.executable, spec, input, library_path, &log, Some(&out))?;
+        self.child_seconds += elapsed.as_secs_f64();
+        let CountOutcome::Counted(counts) = outcome else {
+            remove_file(&out)?;
+            return Ok(format!("; no hot.csv for {}: it failed under Valgrind", spec.name));
+        };
+        let text = std::fs::read_to_string(&out);
+        remove_file(&out)?;
+        let functions = hot::instructions_per_function(&text?)?;
+        let rows: Vec<HotRow> = hot::per_crate(&functions)
+            .into_iter()
+            .map(|(krate, instructions, functions)| HotRow {
+                sweep: self.sweep.name.clone(),
+                variant: built.variant.id.clone(),
+                run: spec.name.clone(),
+                krate,
+                instructions,
+                functions,
+                symbols_from: symbols.from.clone(),
+            })
+            .collect();
+        recorder.save_hot(&built.variant.id, &spec.name, &rows)?;
+        let top = hot::hot_set(&rows, 0.9);
+        let names: Vec<&str> = top.iter().map(|r| r.krate.as_str()).collect();
+        Ok(format!(
+            "; 90% of {} instructions in {}",
+            thousands(counts.instructions),
+            names.join(", ")
+        ))
+    }
+}

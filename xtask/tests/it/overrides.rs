@@ -1,0 +1,98 @@
+//! Per-package overrides as axes on the fixture: `deps-*`, `hot-*` (with `hot-packages`) and
+//! `build-override-*` are written into each variant's profile, recorded in their columns, named
+//! in the ids, pasted back by `apply`, and refused with a fix when they cannot apply.
+
+use crate::axes::{size_row, sweep};
+use crate::bad_input::refused;
+use crate::fixture::Fixture;
+use crate::inner_loop::apply_dry_run;
+
+const LADDER: &str = r#"package = "app"
+rebuild = false
+hot-packages = ["app"]
+
+[profile]
+opt-level = "z"
+
+[[ladder]]
+step = "z everywhere"
+
+[[ladder]]
+step = "+ the hot crate at opt-level 3"
+hot-opt-level = 3
+
+[[ladder]]
+step = "+ every other override"
+deps-codegen-units = 1
+deps-debug = "line-tables-only"
+hot-codegen-units = 4
+build-override-opt-level = 0
+build-override-codegen-units = 256
+build-override-debug = false
+"#;
+
+#[test]
+fn package_overrides_reach_the_named_crate_and_apply_pastes_them() {
+    let fixture = Fixture::new();
+    let rows = sweep(&fixture, LADDER);
+    let z = size_row(&rows, "oz-nolto-cgu16-unwind-dbg");
+    let hot = size_row(&rows, "oz-nolto-cgu16-unwind-dbg-hot-o3");
+    let all = "oz-nolto-cgu16-unwind-dbg-deps-cgu1-deps-debug-lines-hot-o3-hot-cgu4-bo-o0-bo-cgu256-bo-debug-none";
+    let every = size_row(&rows, all);
+    assert_eq!(hot["hot_opt_level"], "3");
+    assert_eq!(hot["hot_packages"], "app");
+    assert_eq!(z["hot_packages"], "", "no hot-* axis set: no packages recorded");
+    for (column, value) in [
+        ("deps_codegen_units", "1"),
+        ("deps_debug", "line-tables-only"),
+        ("hot_codegen_units", "4"),
+        ("build_override_opt_level", "0"),
+        ("build_override_codegen_units", "256"),
+        ("build_override_debug", "none"),
+    ] {
+        assert_eq!(every[column], value, "{column}");
+        assert_eq!(hot[column], "", "{column} is unset before its step");
+    }
+    // `app` is the whole program (std comes prebuilt): its own opt-level moves its code, so
+    // the override reached it.
+    assert_ne!(z["text_bytes"], hot["text_bytes"], "opt-level 3 for `app` changed its code");
+    let pasted = apply_dry_run(&fixture, all);
+    for line in [
+        "+opt-level = \"z\"",
+        "+package.\"*\".codegen-units = 1",
+        "+package.\"*\".debug = \"line-tables-only\"",
+        "+package.app.opt-level = 3",
+        "+package.app.codegen-units = 4",
+        "+build-override.opt-level = 0",
+        "+build-override.codegen-units = 256",
+        "+build-override.debug = \"none\"",
+    ] {
+        assert!(pasted.contains(line), "{line} in:\n{pasted}");
+    }
+}
+
+#[test]
+fn hot_overrides_without_their_packages_or_with_unknown_ones_are_refused() {
+    let fixture = Fixture::new();
+    let err = refused(&fixture, "package = \"app\"\n[matrix]\nhot-opt-level = [3]\n");
+    assert!(err.contains("sweep.toml: `hot-opt-level` is set, but no hot-packages"), "{err}");
+    assert!(err.contains("fix: add hot-packages = [\"name\", ...]"), "{err}");
+    let err = refused(
+        &fixture,
+        "package = \"app\"\nhot-packages = [\"app\"]\n[matrix]\nopt-level = [3]\n",
+    );
+    assert!(
+        err.contains("sweep.toml:2:16: hot-packages is given, but no hot-* axis sets them"),
+        "{err}"
+    );
+    let err = refused(
+        &fixture,
+        "package = \"app\"\nhot-packages = [\"app\", \"serde_jsn\"]\n[matrix]\nhot-opt-level = [3]\n",
+    );
+    assert!(
+        err.contains("sweep.toml:2:24: hot-packages names `serde_jsn`, which is no package of this workspace's Cargo.lock"),
+        "{err}"
+    );
+    let err = refused(&fixture, "package = \"app\"\n[matrix]\ndeps-codegen-units = [0]\n");
+    assert!(err.contains("a positive integer such as 1, 16 or 256"), "{err}");
+}

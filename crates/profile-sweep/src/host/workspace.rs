@@ -193,12 +193,26 @@ impl Workspace {
             return Ok(());
         }
         let unknown = sweep.hot_packages.iter().find(|p| !self.locked_packages.contains(&p.value));
-        match unknown {
-            Some(p) => Err(sweep
-                .error_at(p.offset, format!("hot-packages names `{}`, which is no package of this workspace's Cargo.lock", p.value))
-                .with_fix("name a package as Cargo.toml and Cargo.lock spell it (`cargo tree` lists them); a crate name in hot.csv spells `-` as `_`")),
-            None => Ok(()),
-        }
+        let Some(p) = unknown else { return Ok(()) };
+        let dashed = p.value.replace('_', "-");
+        let fix = match self.locked_packages.contains(&dashed) {
+            true => format!(
+                "the package is `{dashed}`: hot.csv spells crate names with `_`, packages keep their `-`"
+            ),
+            false => {
+                "name a package as Cargo.toml and Cargo.lock spell it (`cargo tree` lists them)"
+                    .to_owned()
+            }
+        };
+        Err(sweep
+            .error_at(
+                p.offset,
+                format!(
+                    "hot-packages names `{}`, which is no package of this workspace's Cargo.lock",
+                    p.value
+                ),
+            )
+            .with_fix(fix))
     }
 
     /// The member called `name`, or an error at `offset` of the sweep file listing them.

@@ -16,7 +16,7 @@ const INSTALLERS: [(&str, &str, &str); 5] = [
     ),
     (
         "install-build-axes.sh",
-        "the musl and wasm32 targets and a nightly toolchain with rust-src (rustup), Binaryen, mold and lld (apt-get)",
+        "the musl, wasm32 and windows-gnu targets and a nightly toolchain with rust-src (rustup), Binaryen, mold, lld, mingw-w64's linker and Wine (apt-get)",
         "the build-axis and linker tests and sweeps/seed-techniques.toml",
     ),
     (

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# What the build-axis tests and sweeps/seed-techniques.toml need besides stable Rust: the musl
-# and wasm32 targets, a nightly toolchain with rust-src (for -Z build-std), Binaryen's
-# wasm-opt, the mold and lld linkers (the linker axis), and Cranelift where rustup offers it. Idempotent; `.ci/run` runs it, and the tests run it themselves.
+# What the build-axis tests and sweeps/seed-techniques.toml need besides stable Rust: the musl,
+# wasm32 and x86_64-pc-windows-gnu targets, a nightly toolchain with rust-src (for
+# -Z build-std), Binaryen's wasm-opt, the mold and lld linkers (the linker axis), mingw-w64's
+# linker (the Windows target), and where they install, Cranelift and Wine (which runs the
+# Windows builds). Idempotent; `.ci/run` runs it, and the tests run it themselves.
 set -euo pipefail
 
 installed_targets=$(rustup target list --installed)
-for target in x86_64-unknown-linux-musl wasm32-unknown-unknown; do
+for target in x86_64-unknown-linux-musl wasm32-unknown-unknown x86_64-pc-windows-gnu; do
     grep -qx "$target" <<<"$installed_targets" || rustup target add "$target"
 done
 
@@ -27,10 +29,18 @@ packages=""
 command -v wasm-opt >/dev/null || packages="$packages binaryen"
 command -v ld.mold >/dev/null || packages="$packages mold"
 command -v ld.lld >/dev/null || packages="$packages lld"
+command -v x86_64-w64-mingw32-gcc >/dev/null || packages="$packages gcc-mingw-w64-x86-64"
+apt_get() {
+    if [ "$(id -u)" -eq 0 ]; then apt-get "$@"; else sudo apt-get "$@"; fi
+}
 if [ -n "$packages" ]; then
-    if [ "$(id -u)" -eq 0 ]; then
-        apt-get update -qq && apt-get install -y -qq $packages
-    else
-        sudo apt-get update -qq && sudo apt-get install -y -qq $packages
-    fi
+    apt_get update -qq && apt_get install -y -qq $packages
+fi
+
+# Wine runs the Windows builds (their [[run]]s are timed under it). Not every machine can
+# install it; without it those variants are measured by size only, which the tests check.
+if ! command -v wine >/dev/null && ! command -v wine64 >/dev/null; then
+    echo "install-build-axes: installing Wine (apt-get install wine64) to run the Windows builds"
+    (apt_get update -qq && apt_get install -y -qq wine64) >/dev/null 2>&1 \
+        || echo "install-build-axes: Wine did not install here; Windows builds will be sized only"
 fi

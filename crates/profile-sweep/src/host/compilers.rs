@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::error::InputError;
+use crate::host::tool::Tool;
 use crate::host::toolchain::{self, NamedToolchain, Toolchain};
+use crate::host::windows;
 use crate::plan::build_env::{BuildEnv, CRANELIFT_COMPONENT, Linker};
 use crate::plan::spec::Sweep;
 use crate::plan::variants::Variant;
@@ -37,6 +39,10 @@ pub struct Compilers {
     /// Per `target-cpu` of a variant this machine's architecture runs: the target features its
     /// code uses that this machine's CPU lacks (empty: it runs here).
     cpu_lacks: HashMap<String, Vec<String>>,
+    /// Per `*-windows-gnu` target: the mingw-w64 linker, or why it cannot be used.
+    mingw: HashMap<String, Tool<String>>,
+    /// Wine and its version, when a variant's target is Windows and the host Linux.
+    wine: Option<Tool<(PathBuf, String)>>,
 }
 
 /// How one variant is built and run here.
@@ -61,12 +67,18 @@ pub struct Compiler<'a> {
     /// The target features of the variant's `target-cpu` that this machine's CPU lacks: its
     /// output does not run here.
     pub cpu_lacks: &'a [String],
+    /// The program its output runs under, with its version: Wine for a Windows executable.
+    pub runner: Option<&'a (PathBuf, String)>,
 }
 
 impl Compiler<'_> {
     /// Why this machine does not run the output, for a variant that is measured by size only.
     pub fn why_not_run(&self) -> String {
         match self.cpu_lacks {
+            [] if self.target.contains("-windows-") => format!(
+                "built for {}, which this machine cannot run (install Wine to time it: apt-get install wine64): size only, no runtime",
+                self.target
+            ),
             [] => format!(
                 "built for {}, which this machine cannot run: size only, no runtime",
                 self.target
@@ -102,6 +114,8 @@ impl Compilers {
             linkers: HashMap::new(),
             cranelift: HashMap::new(),
             cpu_lacks: HashMap::new(),
+            mingw: HashMap::new(),
+            wine: None,
         };
         for variant in variants {
             if let Some(name) = &variant.env.toolchain {
@@ -144,6 +158,12 @@ impl Compilers {
                         .with_fix("name a CPU from `rustc --print target-cpus`, or x86-64-v2, x86-64-v3, x86-64-v4 or native")
                 })?;
                 compilers.cpu_lacks.insert(cpu.clone(), lacks);
+            }
+            if windows::needs_mingw(&target) && !compilers.mingw.contains_key(&target) {
+                compilers.mingw.insert(target.clone(), windows::mingw_linker(&target));
+            }
+            if compilers.wine.is_none() {
+                compilers.wine = windows::wine_for(&target, &compilers.default.host);
             }
             let key = (env.toolchain.clone(), target.clone());
             if compilers.libdirs.contains_key(&key) {
@@ -213,11 +233,21 @@ impl Compilers {
             .as_ref()
             .and_then(|cpu| self.cpu_lacks.get(cpu))
             .map_or(&[], Vec::as_slice);
-        let runs_here = arch(target) == arch(&toolchain.host)
+        if let Some(missing) = self.mingw.get(target).and_then(Tool::why_missing) {
+            return Err(missing.to_string());
+        }
+        let runs_natively = arch(target) == arch(&toolchain.host)
             && target.contains("-linux-")
             && toolchain.host.contains("-linux-")
             && cpu_lacks.is_empty();
-        if env.trained() && !runs_here {
+        let runner = match &self.wine {
+            Some(Tool::Found(wine)) if windows::wine_for(target, &toolchain.host).is_some() => {
+                Some(wine)
+            }
+            _ => None,
+        };
+        let runs_here = runs_natively || runner.is_some();
+        if env.trained() && !runs_natively {
             return Err(format!(
                 "PGO and BOLT train by running the build, and this machine cannot run {target}"
             ));
@@ -232,6 +262,7 @@ impl Compilers {
             llvm_tools: self.llvm_tools.get(&env.toolchain).map(PathBuf::as_path),
             bolt,
             cpu_lacks,
+            runner,
         })
     }
 

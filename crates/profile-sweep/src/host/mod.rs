@@ -7,4 +7,5 @@ pub mod compilers;
 pub mod machine;
 pub mod tool;
 pub mod toolchain;
+pub mod windows;
 pub mod workspace;

@@ -23,13 +23,15 @@ pub struct BinarySizes {
 pub struct SectionSizes {
     /// Machine code: `.text*`.
     pub text: u64,
-    /// Constants: `.rodata*`.
+    /// Constants: `.rodata*` (`.rdata` in a PE file).
     pub rodata: u64,
     /// Initialised data: `.data*` (including `.data.rel.ro`).
     pub data: u64,
-    /// Unwinding tables: `.eh_frame*`, `.gcc_except_table`.
+    /// Unwinding tables: `.eh_frame*`, `.gcc_except_table`; in a PE file also `.pdata` and
+    /// `.xdata`.
     pub eh_frame: u64,
-    /// The static symbol table: `.symtab`, `.strtab` (what `strip = "symbols"` removes).
+    /// The static symbol table: `.symtab`, `.strtab` (what `strip = "symbols"` removes); in a
+    /// PE file the COFF symbol and string tables, which follow the sections.
     pub symbols: u64,
     /// Debug info: `.debug_*` and `.zdebug_*`.
     pub debug: u64,
@@ -59,16 +61,38 @@ pub fn section_sizes(bytes: &[u8]) -> Option<SectionSizes> {
         let size = section.size();
         let slot = match name {
             n if n.starts_with(".text") => &mut sizes.text,
-            n if n.starts_with(".rodata") => &mut sizes.rodata,
+            n if n.starts_with(".rodata") || n == ".rdata" => &mut sizes.rodata,
             n if n.starts_with(".data") => &mut sizes.data,
             n if n.starts_with(".eh_frame") || n == ".gcc_except_table" => &mut sizes.eh_frame,
+            ".pdata" | ".xdata" => &mut sizes.eh_frame,
             ".symtab" | ".strtab" => &mut sizes.symbols,
             n if n.starts_with(".debug_") || n.starts_with(".zdebug_") => &mut sizes.debug,
             _ => continue,
         };
         *slot += size;
     }
+    if file.format() == object::BinaryFormat::Pe {
+        sizes.symbols = coff_symbol_bytes(bytes).unwrap_or_default();
+    }
     Some(sizes)
+}
+
+/// The bytes of a 64-bit PE file's COFF symbol table (18 bytes a symbol) and the string table
+/// after it (its first four bytes give its length): what mingw's linker leaves unless
+/// stripped. Zero when there is none.
+fn coff_symbol_bytes(bytes: &[u8]) -> Option<u64> {
+    let pe = object::read::pe::PeFile64::parse(bytes).ok()?;
+    let header = pe.nt_headers().file_header;
+    let little = object::LittleEndian;
+    let at = header.pointer_to_symbol_table.get(little) as usize;
+    let count = header.number_of_symbols.get(little) as usize;
+    if at == 0 {
+        return Some(0);
+    }
+    let strings_at = at.checked_add(count.checked_mul(18)?)?;
+    let length = bytes.get(strings_at..strings_at.checked_add(4)?)?;
+    let strings = u32::from_le_bytes(length.try_into().ok()?);
+    Some((count * 18) as u64 + u64::from(strings))
 }
 
 #[cfg(test)]

@@ -74,16 +74,12 @@ pub enum RunOutcome {
     },
 }
 
-/// Runs `executable` per `spec`, with `stdin` (a file) or no input, and `library_path` as
-/// `LD_LIBRARY_PATH` when it loads libraries from there. Also returns the wall time of every
+/// Runs the subject's executable per its spec, with its stdin (a file) or no input, and its
+/// library path as `LD_LIBRARY_PATH` when it loads libraries from there. Also returns the wall time of every
 /// process run, warm-ups included.
-pub fn measure(
-    executable: &Path,
-    spec: &RunSpec,
-    stdin: Option<&Path>,
-    library_path: Option<&Path>,
-) -> Result<(RunOutcome, Duration)> {
-    let mut sampler = Sampler::new(Subject { executable, spec, stdin, library_path });
+pub fn measure(subject: Subject<'_>) -> Result<(RunOutcome, Duration)> {
+    let spec = subject.spec;
+    let mut sampler = Sampler::new(subject);
     for _ in 0..spec.warmup + spec.runs {
         if !sampler.run_once()? {
             break;
@@ -103,6 +99,8 @@ pub struct Subject<'a> {
     pub stdin: Option<&'a Path>,
     /// `LD_LIBRARY_PATH` it needs, if any.
     pub library_path: Option<&'a Path>,
+    /// The program it runs under (Wine, for a Windows executable), if any.
+    pub runner: Option<&'a Path>,
 }
 
 /// One measurement in progress, one run at a time, so runs of several executables can be
@@ -156,7 +154,8 @@ impl<'a> Sampler<'a> {
         if self.failed.is_some() || self.done >= spec.warmup + spec.runs + self.extra {
             return Ok(false);
         }
-        let mut command = Command::new(self.subject.executable);
+        let mut command =
+            crate::host::windows::command_for(self.subject.executable, self.subject.runner);
         command.args(&spec.args).current_dir(&spec.cwd);
         set_library_path(&mut command, self.subject.library_path);
         // The first run's output is hashed; before the timed runs when there is a warm-up.
@@ -443,6 +442,16 @@ impl Watchdog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`super::measure`] of a subject with no runner.
+    fn measure(
+        executable: &Path,
+        spec: &RunSpec,
+        stdin: Option<&Path>,
+        library_path: Option<&Path>,
+    ) -> Result<(RunOutcome, Duration)> {
+        super::measure(Subject { executable, spec, stdin, library_path, runner: None })
+    }
 
     fn spec(args: &[&str], runs: u32, timeout: Duration) -> RunSpec {
         RunSpec {

@@ -38,7 +38,13 @@ pub fn is_bench(measurement: &str) -> bool {
 /// runtimes: [`rebuild_measurements`] lists them.
 pub fn measurements(rows: &[Row]) -> Vec<&str> {
     let runtime = |name: &&str| !MeasurementName::parse(name).is_rebuild();
-    let mut names = distinct(rows.iter().filter_map(|r| r.measurement.as_deref()).filter(runtime));
+    // A measurement no variant took (every row skipped: no Valgrind, or run under Wine) has
+    // nothing to chart; the report lists the skips.
+    let taken = |name: &&str| {
+        rows.iter().any(|r| r.measurement.as_deref() == Some(*name) && r.status != Status::Skipped)
+    };
+    let names = rows.iter().filter_map(|r| r.measurement.as_deref());
+    let mut names = distinct(names.filter(runtime).filter(taken));
     names.sort_by_key(|name| is_bench(name));
     names
 }

@@ -255,6 +255,8 @@ impl<'a> CargoExecutor<'a> {
         }
         let benches = prepared.sweep.benches.iter().zip(&prepared.bench_targets);
         let runs_here = built.runs_here;
+        // Benches are not run under Wine.
+        let runs_here = runs_here && built.runner.is_none();
         for (index, (bench, bench_target)) in benches.enumerate().filter(|_| runs_here) {
             let spec = &bench.spec;
             let package = (spec.package.as_str(), bench_target.features.as_slice());
@@ -377,7 +379,10 @@ impl CargoExecutor<'_> {
             }
         }
         let sizes = binary::measure(&kept)?;
-        let shipping = if compiler.runs_here {
+        if let Some((_, version)) = compiler.runner {
+            notes.push(format!("runs under Wine ({version}) here: its times include Wine's own costs, and no instruction count"));
+        }
+        let shipping = if compiler.runs_here && compiler.runner.is_none() {
             shipping::analyse(&kept, compiler.libdir)
                 .inspect_err(|e| {
                     notes.push(format!(
@@ -439,6 +444,7 @@ impl CargoExecutor<'_> {
             benches: Vec::new(),
             library_path,
             runs_here: compiler.runs_here,
+            runner: compiler.runner.map(|(program, _)| program.clone()),
             crates: Breakdown::default(),
             symbols: None,
             cache_key: job.cache_key.clone(),
@@ -507,6 +513,7 @@ impl CargoExecutor<'_> {
             benches: Vec::new(),
             library_path: None,
             runs_here: job.compiler.runs_here,
+            runner: None,
             crates: Breakdown::default(),
             symbols: None,
             cache_key: job.cache_key.clone(),

@@ -10,6 +10,7 @@ mod hot_crates;
 use super::cache::SourceFile;
 use super::record::{Recorder, join_notes, reused_note, write_log};
 use crate::host::tool::Tool;
+use crate::host::windows;
 use crate::host::workspace::BenchTarget;
 use crate::measure::bench::{self, BenchOutcome, BenchRun};
 use crate::measure::bloat::Breakdown;
@@ -45,6 +46,8 @@ pub struct BuiltVariant {
     pub library_path: Option<PathBuf>,
     /// Whether this machine can run it; if not, only its size is recorded.
     pub runs_here: bool,
+    /// The program it runs under (Wine, for a Windows executable), if any.
+    pub runner: Option<PathBuf>,
     /// Its `crates.csv` and `functions.csv` rows.
     pub crates: Breakdown,
     /// An executable of its code with symbols, for `hot.csv`; `None` when there is none.
@@ -190,12 +193,7 @@ impl<'a> Measurer<'a> {
         let mut best: Option<RunOutcome> = None;
         let mut in_processes = Duration::ZERO;
         for _ in 0..=subject.spec.remeasure_noisy {
-            let (outcome, elapsed) = runtime::measure(
-                subject.executable,
-                subject.spec,
-                subject.stdin,
-                subject.library_path,
-            )?;
+            let (outcome, elapsed) = runtime::measure(subject)?;
             in_processes += elapsed;
             let width = |o: &RunOutcome| match o {
                 RunOutcome::Measured(t) => (t.wall_ns.ci_high - t.wall_ns.ci_low) / t.wall_ns.mean,
@@ -236,7 +234,8 @@ impl<'a> Measurer<'a> {
                     continue;
                 }
                 let library_path = variant.library_path.as_deref();
-                let subject = Subject { executable, spec, stdin, library_path };
+                let runner = variant.runner.as_deref();
+                let subject = Subject { executable, spec, stdin, library_path, runner };
                 samplers.push((variant.variant.id.clone(), sha256.clone(), Sampler::new(subject)));
             }
             let (mut going, mut round) = (true, 0);
@@ -284,7 +283,8 @@ impl<'a> Measurer<'a> {
         let run = &self.sweep.runs[index];
         let input = self.inputs[index].as_deref();
         let library_path = built.library_path.as_deref();
-        let subject = Subject { executable, spec: &run.spec, stdin: input, library_path };
+        let runner = built.runner.as_deref();
+        let subject = Subject { executable, spec: &run.spec, stdin: input, library_path, runner };
         let key = (sha256.clone(), index);
         let measured = self.measured_runs.get_or_measure(
             key,
@@ -317,6 +317,13 @@ impl<'a> Measurer<'a> {
                 format!("; {} {:.3} ms ±{half_width:.1}%{flags}", run.spec.name, wall.mean / 1e6)
             }
             RunOutcome::Failed { reason, stderr } => {
+                let missing = built.runner.as_ref().and_then(|_| windows::missing_dll(stderr));
+                let reason = match missing {
+                    Some(dll) => format!(
+                        "{reason} under Wine: it imports {dll}, which this Wine does not have"
+                    ),
+                    None => reason.clone(),
+                };
                 row.status = Status::RunFailed;
                 row.note = Some(reason.clone());
                 let text =
@@ -363,6 +370,14 @@ impl<'a> Measurer<'a> {
         if let Some(missing) = self.valgrind.why_missing() {
             row.status = Status::Skipped;
             row.note = Some(format!("skipped: {missing}"));
+            recorder.save(row)?;
+            return Ok(String::new());
+        }
+        if built.runner.is_some() {
+            row.status = Status::Skipped;
+            row.note = Some(
+                "not counted: it runs under Wine, whose own work Cachegrind would count".to_owned(),
+            );
             recorder.save(row)?;
             return Ok(String::new());
         }

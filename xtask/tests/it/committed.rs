@@ -46,7 +46,7 @@ fn committed_charts_and_reports_are_regenerated_byte_for_byte_from_their_csv() {
         let scratch = tempfile::tempdir().unwrap();
         let csv = scratch.path().join("results.csv");
         fs::copy(dir.join("results.csv"), &csv).unwrap();
-        for breakdown in ["crates.csv", "functions.csv"] {
+        for breakdown in ["crates.csv", "functions.csv", "hot.csv"] {
             if dir.join(breakdown).exists() {
                 fs::copy(dir.join(breakdown), scratch.path().join(breakdown)).unwrap();
             }
@@ -570,4 +570,53 @@ fn thousands(n: u64) -> String {
         out.push(digit);
     }
     out
+}
+
+/// The default ladder's `hot.csv`, as committed: (variant, crate, instructions) rows.
+fn committed_hot(relative: &str) -> Vec<(String, String, u64)> {
+    let path = root().join(relative);
+    let mut reader = csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{relative}: {e}"));
+    reader
+        .records()
+        .map(Result::unwrap)
+        .map(|r| (r[1].to_owned(), r[3].to_owned(), r[4].parse().unwrap()))
+        .collect()
+}
+
+#[test]
+fn the_hot_crates_paragraph_quotes_the_default_ladders_hot_csv() {
+    let hot = committed_hot("results/default/hot.csv");
+    let text = section("results/README.md", "## What it found");
+    let start = text.find("**Where the run spends its instructions**").expect("the paragraph");
+    let end = text[start..].find("\n- ").unwrap_or(text.len() - start);
+    let paragraph = text[start..start + end].split_whitespace().collect::<Vec<_>>().join(" ");
+    let of = |variant: &str| -> Vec<&(String, String, u64)> {
+        hot.iter().filter(|r| r.0 == variant).collect()
+    };
+    let default = of("o3-thinlocal-cgu16-unwind-dbg");
+    let total: u64 = default.iter().map(|r| r.2).sum();
+    for krate in ["serde_json", "core", "alloc", "csv_core", "json2csv"] {
+        let mine = default.iter().find(|r| r.1 == krate).unwrap().2;
+        let share = format!("`{krate}` {:.1}%", mine as f64 / total as f64 * 100.0);
+        let itself = format!("`{krate}` itself {:.1}%", mine as f64 / total as f64 * 100.0);
+        assert!(
+            paragraph.contains(&share) || paragraph.contains(&itself),
+            "{share} in:\n{paragraph}"
+        );
+    }
+    let unknown = default.iter().find(|r| r.1 == "[unknown]").unwrap().2 as f64 / total as f64;
+    assert!(paragraph.contains(&format!("loader) {:.1}%", unknown * 100.0)), "{paragraph}");
+    let fat = of("o3-fat-cgu1-unwind-sym");
+    let fat_total: u64 = fat.iter().map(|r| r.2).sum();
+    let own = fat.iter().find(|r| r.1 == "json2csv").unwrap().2 as f64 / fat_total as f64;
+    assert!(paragraph.contains(&format!("grows to {:.1}%", own * 100.0)), "{paragraph}");
+    let serde = |variant: &str| of(variant).iter().find(|r| r.1 == "serde_json").unwrap().2;
+    let (z, o3) = (serde("oz-fat-cgu1-unwind-sym"), serde("o3-thinlocal-cgu16-unwind-dbg"));
+    let quoted = format!(
+        "runs {} instructions, {:.2}x its {}",
+        thousands(z),
+        z as f64 / o3 as f64,
+        thousands(o3)
+    );
+    assert!(paragraph.contains(&quoted), "{quoted} in:\n{paragraph}");
 }

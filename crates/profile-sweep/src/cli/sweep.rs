@@ -8,7 +8,7 @@ use crate::cli::{Door, init, summary};
 use crate::error::SweepError;
 use crate::host::workspace::Workspace;
 use crate::plan::starter::{Preset, starter};
-use crate::results::rows::Status;
+use crate::results::rows::{Row, Status};
 use crate::results::shard::Shard;
 use crate::sweep::{SweepOptions, SweepSummary, run};
 use crate::util::files::write_atomic;
@@ -217,9 +217,14 @@ fn report(outcome: Result<SweepSummary, SweepError>, json: bool) -> ExitCode {
                 eprintln!("error: {e:#}");
                 return ExitCode::FAILURE;
             }
-            if report.rows.iter().any(|r| r.status == Status::Skipped) {
+            let skipped = |r: &&Row| r.status == Status::Skipped;
+            if report.rows.iter().filter(|r| r.measurement.is_none()).any(|r| skipped(&r)) {
                 eprintln!(
                     "some variants were skipped: a toolchain or tool they need is not installed here (the CSV's note column says which, and how to install it)"
+                );
+            } else if report.rows.iter().any(|r| skipped(&r)) {
+                eprintln!(
+                    "some measurements were skipped: the CSV's note column says why (a tool that is not installed, or one that cannot measure this build)"
                 );
             }
             if report

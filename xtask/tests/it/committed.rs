@@ -620,3 +620,51 @@ fn the_hot_crates_paragraph_quotes_the_default_ladders_hot_csv() {
     );
     assert!(paragraph.contains(&quoted), "{quoted} in:\n{paragraph}");
 }
+
+#[test]
+fn the_readme_section_on_target_cpu_levels_quotes_its_results() {
+    let rows = committed_rows("results/target-cpu/results.csv");
+    // Every paired ratio and interval end: three decimals, as the report writes them.
+    let ratio = |v: Option<f64>| v.map(|r| format!("{r:.3}"));
+    let ratios = rows
+        .iter()
+        .flat_map(|r| [ratio(r.wall_ratio), ratio(r.wall_ratio_low), ratio(r.wall_ratio_high)]);
+    let ratios: BTreeSet<String> = ratios.flatten().collect();
+    let section = section("results/README.md", "## target-cpu levels");
+    let quoted: Vec<&str> = section
+        .split([' ', '[', ']', ','])
+        .map(|w| w.trim_end_matches('x'))
+        .filter(|w| w.len() == 5 && w.as_bytes()[1] == b'.' && w.parse::<f64>().is_ok())
+        .collect();
+    assert!(quoted.len() >= 30, "{quoted:?}");
+    for ratio in quoted {
+        assert!(
+            ratios.contains(ratio),
+            "the section quotes {ratio}; results/target-cpu has no such ratio"
+        );
+    }
+    let skipped = rows.iter().filter(|r| {
+        r.unit.as_deref() == Some("instructions")
+            && r.status == profile_sweep::results::rows::Status::Skipped
+    });
+    let skipped: BTreeSet<&str> = skipped.map(|r| r.target_cpu.as_deref().unwrap_or("")).collect();
+    assert_eq!(skipped, BTreeSet::from(["native", "x86-64-v4"]), "the counts Valgrind cannot take");
+    assert_section_quotes("## target-cpu levels", &rows, BTreeSet::new(), 0);
+}
+
+#[test]
+fn the_readme_section_on_windows_quotes_its_results() {
+    let mut rows = committed_rows("results/windows-hello/results.csv");
+    rows.extend(committed_rows("results/hello-linux/results.csv"));
+    rows.extend(committed_rows("results/windows-json2csv/results.csv"));
+    rows.extend(committed_rows("results/default/results.csv"));
+    let sections = rows.iter().flat_map(|r| [r.text_bytes, r.rodata_bytes, r.symbol_bytes]);
+    let sections: BTreeSet<String> = sections.flatten().map(thousands).collect();
+    let windows = |r: &&profile_sweep::results::rows::Row| r.target.contains("windows");
+    let wine_failures = rows.iter().filter(windows).filter(|r| {
+        r.status == profile_sweep::results::rows::Status::RunFailed
+            && r.note.as_deref().is_some_and(|n| n.contains("bcryptprimitives.dll"))
+    });
+    assert_eq!(wine_failures.count(), 7, "2 hello and 5 json2csv runs fail under Wine 8.0");
+    assert_section_quotes("## Windows: the second seed", &rows, sections, 3);
+}

@@ -334,3 +334,58 @@ fn target_cpu_levels_are_built_and_run_where_this_cpu_can_and_native_is_flagged(
     assert!(err.contains("rustc cannot generate code for target-cpu `x86-64-v9`"), "{err}");
     assert!(!err.contains("building"), "nothing was built: {err}");
 }
+
+#[test]
+#[ignore = "needs the x86_64-pc-windows-gnu target and mingw-w64: `cargo xtask test` installs them"]
+fn a_windows_build_is_sized_by_its_pe_sections_and_runs_under_wine_where_it_can() {
+    let fixture = Fixture::new();
+    let rows = sweep(
+        &fixture,
+        &format!(
+            "package = \"app\"\n[build]\ntarget = \"x86_64-pc-windows-gnu\"\n[matrix]\nstrip = [\"none\", \"debuginfo\", true]\nlto = [\"off\", \"fat\"]\n{RUN}"
+        ),
+    );
+    let id =
+        |lto: &str, strip: &str| format!("o3-{lto}-cgu16-unwind-{strip}-x86_64-pc-windows-gnu");
+    let with_debug = size_row(&rows, &id("nolto", "nostrip"));
+    assert!(bytes(with_debug, "debug_bytes") > 10_000, "std's DWARF sections: {with_debug:?}");
+    let (plain, stripped) =
+        (size_row(&rows, &id("nolto", "dbg")), size_row(&rows, &id("nolto", "sym")));
+    assert_eq!(bytes(plain, "debug_bytes"), 0);
+    assert!(
+        bytes(plain, "text_bytes") > 10_000 && bytes(plain, "rodata_bytes") > 1_000,
+        "{plain:?}"
+    );
+    assert!(bytes(plain, "eh_frame_bytes") > 0, ".pdata and .xdata: {plain:?}");
+    let symbols = bytes(plain, "symbol_bytes");
+    assert!(symbols > 10_000, "mingw's COFF symbol tables: {plain:?}");
+    assert_eq!(bytes(stripped, "symbol_bytes"), 0);
+    assert_eq!(
+        bytes(plain, "size_bytes") - bytes(stripped, "size_bytes"),
+        symbols,
+        "strip removes exactly the COFF symbol and string tables"
+    );
+    let kept =
+        fixture.path(&format!("target/profile-sweep/sweep/bin/{}/app.exe", id("nolto", "sym")));
+    assert_eq!(&std::fs::read(kept).unwrap()[..2], b"MZ");
+    let wine = ["wine", "wine64"].iter().any(|w| {
+        std::process::Command::new(w).arg("--version").output().is_ok_and(|o| o.status.success())
+    });
+    let fat = run_row(&rows, &id("fat", "sym"));
+    if wine {
+        // Wine runs what imports nothing it lacks (an LTO build of a program that never asks
+        // std for random numbers), and says which DLL stops the others.
+        let fat = fat.expect("a run row under Wine");
+        assert_eq!(fat["status"], "ok", "{fat:?}");
+        assert!(size_row(&rows, &id("fat", "sym"))["note"].contains("runs under Wine"));
+        let plain_run = run_row(&rows, &id("nolto", "sym")).unwrap();
+        assert!(
+            plain_run["status"] == "ok"
+                || plain_run["note"].contains("which this Wine does not have"),
+            "{plain_run:?}"
+        );
+    } else {
+        assert!(fat.is_none(), "no Wine: size only");
+        assert!(stripped["note"].contains("install Wine"), "{}", stripped["note"]);
+    }
+}

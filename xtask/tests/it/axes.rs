@@ -368,9 +368,9 @@ fn a_windows_build_is_sized_by_its_pe_sections_and_runs_under_wine_where_it_can(
     let kept =
         fixture.path(&format!("target/profile-sweep/sweep/bin/{}/app.exe", id("nolto", "sym")));
     assert_eq!(&std::fs::read(kept).unwrap()[..2], b"MZ");
-    let wine = ["wine", "wine64"].iter().any(|w| {
-        std::process::Command::new(w).arg("--version").output().is_ok_and(|o| o.status.success())
-    });
+    let wine = ["wine", "wine64"]
+        .iter()
+        .any(|w| Command::new(w).arg("--version").output().is_ok_and(|o| o.status.success()));
     let fat = run_row(&rows, &id("fat", "sym"));
     if wine {
         // Wine runs what imports nothing it lacks (an LTO build of a program that never asks

@@ -96,3 +96,62 @@ fn hot_overrides_without_their_packages_or_with_unknown_ones_are_refused() {
     let err = refused(&fixture, "package = \"app\"\n[matrix]\ndeps-codegen-units = [0]\n");
     assert!(err.contains("a positive integer such as 1, 16 or 256"), "{err}");
 }
+
+#[test]
+#[ignore = "needs Valgrind: `cargo xtask test` installs it"]
+fn mixed_variants_are_proposed_from_the_pick_and_its_hot_crates() {
+    let fixture = Fixture::new();
+    let rows = sweep(
+        &fixture,
+        concat!(
+            "package = \"app\"\nrebuild = false\nmixed = true\n[matrix]\nopt-level = [3, \"z\"]\n",
+            "[[run]]\nname = \"spin\"\nargs = [\"spin\", \"20000\"]\nwarmup = 0\nruns = 2\nhot-crates = true\n",
+        ),
+    );
+    // `app` spins in its own code: it holds 90% of the instructions, so it is the hot package.
+    let size_first = size_row(&rows, "oz-nolto-cgu16-unwind-dbg-hot-o3");
+    let speed_first = size_row(&rows, "o3-nolto-cgu16-unwind-dbg-deps-oz-hot-o3");
+    for mixed in [size_first, speed_first] {
+        assert_eq!((mixed["status"].as_str(), mixed["hot_packages"].as_str()), ("ok", "app"));
+        assert_eq!(mixed["hot_opt_level"], "3");
+    }
+    assert_eq!(size_first["opt_level"], "z");
+    assert_eq!(
+        (speed_first["opt_level"].as_str(), speed_first["deps_opt_level"].as_str()),
+        ("3", "z")
+    );
+    let counted = |variant: &str| {
+        rows.iter()
+            .find(|r| r["variant"] == variant && r["measurement"] == "instructions:spin")
+            .map(|r| r["mean_ns"].parse::<f64>().unwrap())
+            .unwrap()
+    };
+    // The hot crate at opt-level 3 runs like uniform 3, not like uniform "z".
+    let (o3, oz) = (counted("o3-nolto-cgu16-unwind-dbg"), counted("oz-nolto-cgu16-unwind-dbg"));
+    let mixed = counted("oz-nolto-cgu16-unwind-dbg-hot-o3");
+    assert!((mixed - o3).abs() < (oz - o3).abs() / 10.0, "{o3} {mixed} {oz}");
+}
+
+#[test]
+fn mixed_needs_a_matrix_and_hot_crates() {
+    let fixture = Fixture::new();
+    let run = "[[run]]\nname = \"spin\"\nargs = [\"spin\", \"2\"]\n";
+    let err = refused(
+        &fixture,
+        &format!("package = \"app\"\nmixed = true\n[matrix]\nopt-level = [3]\n{run}"),
+    );
+    assert!(
+        err.contains(
+            "sweep.toml:2:9: mixed = true needs to know where the run spends its instructions"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("fix: add hot-crates = true to a [[run]]"), "{err}");
+    let err = refused(
+        &fixture,
+        &format!(
+            "package = \"app\"\nmixed = true\n[[ladder]]\nstep = \"a\"\n{run}hot-crates = true\n"
+        ),
+    );
+    assert!(err.contains("sweep.toml:2:9: mixed = true needs a [matrix]"), "{err}");
+}

@@ -312,6 +312,11 @@ impl<T: VariantRow> BreakdownFile<T> {
         write_atomic(&self.path, &to_csv(&self.rows)?)
     }
 
+    /// Every row.
+    pub fn rows_of_all(&self) -> Vec<T> {
+        self.rows.clone()
+    }
+
     /// The rows of `variant`.
     pub fn rows_of(&self, variant: &str) -> Vec<T> {
         self.rows.iter().filter(|r| r.variant() == variant).cloned().collect()

@@ -43,6 +43,7 @@ pub struct SweepFile {
     pub rebuild_tests: Option<bool>,
     pub functions: Option<Spanned<i64>>,
     pub hot_packages: Option<Spanned<Vec<Spanned<String>>>>,
+    pub mixed: Option<Spanned<bool>>,
 }
 
 /// A criterion bench target.

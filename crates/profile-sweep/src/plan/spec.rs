@@ -52,6 +52,9 @@ pub struct Sweep {
     pub fixed_env: Vec<EnvSetting>,
     /// The packages the `hot-*` overrides set (`hot-packages`), each by name.
     pub hot_packages: Vec<Located<String>>,
+    /// After the matrix, build the mixed variants proposed from its pick and `hot.csv`
+    /// (`mixed = true`).
+    pub mixed: bool,
     /// The variants, before expansion.
     pub plan: Plan,
     /// Whole-binary runs to time for every variant that builds.
@@ -238,6 +241,7 @@ impl Sweep {
         let base_dir =
             path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let runs = workloads(file.run, Table::Run, path, base_dir, &at)?;
+        let mixed = mixed(file.mixed.as_ref(), &plan, &runs, &at)?;
         let mut trainings = workloads(file.train, Table::Train, path, base_dir, &at)?;
         trainings.extend(runs.iter().filter(|run| run.train).cloned());
         Ok(Sweep {
@@ -264,6 +268,7 @@ impl Sweep {
             pass_through,
             fixed_env,
             hot_packages,
+            mixed,
             plan,
             text,
         })
@@ -354,6 +359,29 @@ fn swept_env_axes(fixed_env: &[EnvSetting], plan: &Plan) -> Vec<EnvAxis> {
         }
     }
     set
+}
+
+/// Checks `mixed`: a matrix with a run that counts its crates' instructions.
+fn mixed(
+    mixed: Option<&Spanned<bool>>,
+    plan: &Plan,
+    runs: &[Run],
+    at: &impl Fn(usize, String) -> InputError,
+) -> Result<bool, InputError> {
+    let Some(mixed) = mixed.filter(|m| *m.get_ref()) else { return Ok(false) };
+    let offset = mixed.span().start;
+    if !matches!(plan, Plan::Matrix { .. }) {
+        return Err(at(offset, "mixed = true needs a [matrix]".into())
+            .with_fix("mixed variants are proposed from a matrix's pick; in a ladder, add hot-packages and a hot-opt-level step"));
+    }
+    if !runs.iter().any(|r| r.hot_crates) {
+        return Err(at(
+            offset,
+            "mixed = true needs to know where the run spends its instructions".into(),
+        )
+        .with_fix("add hot-crates = true to a [[run]] (it counts them per crate under Valgrind)"));
+    }
+    Ok(true)
 }
 
 /// Checks `hot-packages`: package names, given exactly when a `hot-*` axis is set.

@@ -194,6 +194,7 @@ fn runs(text: &mut String, subject: &Subject) {
 # (hot.csv and the report's "spends its instructions" section say which) and sweep:
 # hot-packages = ["my-crate", "serde_json"]    # at the top of the file
 # [matrix] opt-level = ["z"], hot-opt-level = [3], deps-opt-level = ["z", 3]
+# or let the sweep propose them: `mixed = true` at the top, with hot-crates = true here.
 #
 # target-cpu: what x86-64-v3 or native buys (a binary that needs that CPU):
 # [matrix] target-cpu = ["default", "x86-64-v3", "native"]

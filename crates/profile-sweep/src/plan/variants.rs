@@ -230,7 +230,7 @@ fn matches_rule(settings: &ProfileSettings, rule: &[(Axis, Vec<Setting>)]) -> bo
 
 /// Distinguishes variants whose five axes agree but whose other profile keys differ: empty for a
 /// plain `release` sweep, else `-x` and six hex digits of a hash of `inherits` and the fixed keys.
-fn id_suffix(sweep: &Sweep) -> String {
+pub fn id_suffix(sweep: &Sweep) -> String {
     if sweep.inherits.value == "release" && sweep.pass_through.is_empty() {
         return String::new();
     }

@@ -13,8 +13,9 @@ use crate::build::cargo;
 use crate::error::SweepError;
 use crate::host::workspace::Workspace;
 use crate::manifest::guard::{self, ManifestGuard, Recovery};
+use crate::manifest::profiles;
 use crate::manifest::repair::{Repair, repair};
-use crate::plan::variants;
+use crate::plan::variants::{self, Variant};
 use crate::present::build_time::Budget;
 use crate::present::report;
 use crate::results::rows::Row;
@@ -25,6 +26,7 @@ use crate::util::interrupt;
 pub mod cache;
 mod executor;
 mod measurer;
+mod mixed;
 mod oracle;
 mod prepare;
 mod record;
@@ -185,7 +187,18 @@ pub fn run(
             None => {
                 let plan =
                     schedule::Plan { order: prepared.sweep.order, exact: !options.relink_strip };
-                schedule::run(&mut executor, &groups, plan, interrupted_after)?
+                let counts = schedule::run(&mut executor, &groups, plan, interrupted_after)?;
+                let mixed = prepared.sweep.mixed && options.shard.is_none();
+                let more = match mixed {
+                    true => {
+                        build_mixed(&prepared, &mut guard, &mut executor, plan, &interrupted_after)?
+                    }
+                    false => schedule::Counts::default(),
+                };
+                schedule::Counts {
+                    variants: counts.variants + more.variants,
+                    cached: counts.cached + more.cached,
+                }
             }
         };
         guard.restore()?;
@@ -208,6 +221,41 @@ pub fn run(
         peak_disk_bytes,
         harness_peak_rss_bytes: crate::util::platform::own_peak_rss_bytes(),
     })
+}
+
+/// `mixed = true`: proposes the mixed variants from what the matrix measured, writes their
+/// profiles into the manifest beside the others, and builds and measures them.
+fn build_mixed(
+    prepared: &Prepared,
+    guard: &mut ManifestGuard,
+    executor: &mut CargoExecutor<'_>,
+    plan: schedule::Plan,
+    interrupted_after: &impl Fn(usize) -> SweepError,
+) -> Result<schedule::Counts, SweepError> {
+    let proposed = mixed::propose(prepared, executor.recorder.rows(), &executor.recorder.hot());
+    let proposed = match proposed {
+        Ok(proposed) => proposed,
+        Err(why) => {
+            eprintln!("note: no mixed variants: {why}");
+            return Ok(schedule::Counts::default());
+        }
+    };
+    let manifest_path = &prepared.workspace.root_manifest;
+    let sweep = &prepared.sweep;
+    let inherited = profiles::inherited_settings(manifest_path, &prepared.manifest_text, sweep)?;
+    let all: Vec<Variant> = prepared.variants.iter().chain(&proposed).cloned().collect();
+    let text = profiles::with_sweep_profiles(
+        manifest_path,
+        &prepared.manifest_text,
+        sweep,
+        &inherited,
+        &all,
+    )?;
+    guard.write(&text)?;
+    let ids: Vec<&str> = proposed.iter().map(|v| v.id.as_str()).collect();
+    eprintln!("mixed: building {} proposed from the pick and hot.csv", ids.join(", "));
+    let groups: Vec<Vec<&Variant>> = proposed.iter().map(|v| vec![v]).collect();
+    schedule::run(executor, &groups, plan, interrupted_after)
 }
 
 /// Takes the manifest into the guard's keeping and writes the sweep's profiles into it.

@@ -85,6 +85,11 @@ impl<'a> Recorder<'a> {
         self.results.path()
     }
 
+    /// The rows this run wrote so far, in order.
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+
     /// The rows this run wrote, in order.
     pub fn into_rows(self) -> Vec<Row> {
         self.rows
@@ -127,6 +132,11 @@ impl<'a> Recorder<'a> {
     /// Replaces the `hot.csv` rows of one run of `variant`.
     pub fn save_hot(&mut self, variant: &str, run: &str, rows: &[HotRow]) -> anyhow::Result<()> {
         self.hot.replace_where(|r| r.variant == variant && r.run == run, rows)
+    }
+
+    /// Every `hot.csv` row written so far.
+    pub fn hot(&self) -> Vec<HotRow> {
+        self.hot.rows_of_all()
     }
 
     /// The `hot.csv` rows of `variant` written so far.

@@ -79,7 +79,7 @@ fn run_section(out: &mut String, run: &str, rows: &[&HotRow]) -> fmt::Result {
     if !overridable.is_empty() {
         writeln!(
             out,
-            "To measure a profile that optimises them for speed and the rest for size, sweep `hot-packages = [{}]` with `hot-opt-level = [3]` and `opt-level = [\"z\"]` (crate names as symbols spell them: a package whose name has `-`, such as `csv-core`, keeps it there, and the sweep checks every name against Cargo.lock before it builds).",
+            "To measure a profile that optimises them for speed and the rest for size, sweep `hot-packages = [{}]` with `hot-opt-level = [3]` and `opt-level = [\"z\"]`, or let a matrix propose it with `mixed = true` (crate names as symbols spell them: a package whose name has `-`, such as `csv-core`, keeps it there, and the sweep checks every name against Cargo.lock before it builds).",
             overridable.join(", ")
         )?;
     }

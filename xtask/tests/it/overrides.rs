@@ -13,6 +13,7 @@ hot-packages = ["app"]
 
 [profile]
 opt-level = "z"
+strip = true
 
 [[ladder]]
 step = "z everywhere"
@@ -35,9 +36,9 @@ build-override-debug = false
 fn package_overrides_reach_the_named_crate_and_apply_pastes_them() {
     let fixture = Fixture::new();
     let rows = sweep(&fixture, LADDER);
-    let z = size_row(&rows, "oz-nolto-cgu16-unwind-dbg");
-    let hot = size_row(&rows, "oz-nolto-cgu16-unwind-dbg-hot-o3");
-    let all = "oz-nolto-cgu16-unwind-dbg-deps-cgu1-deps-debug-lines-hot-o3-hot-cgu4-bo-o0-bo-cgu256-bo-debug-none";
+    let z = size_row(&rows, "oz-nolto-cgu16-unwind-sym");
+    let hot = size_row(&rows, "oz-nolto-cgu16-unwind-sym-hot-o3");
+    let all = "oz-nolto-cgu16-unwind-sym-deps-cgu1-deps-debug-lines-hot-o3-hot-cgu4-bo-o0-bo-cgu256-bo-debug-none";
     let every = size_row(&rows, all);
     assert_eq!(hot["hot_opt_level"], "3");
     assert_eq!(hot["hot_packages"], "app");
@@ -56,6 +57,11 @@ fn package_overrides_reach_the_named_crate_and_apply_pastes_them() {
     // `app` is the whole program (std comes prebuilt): its own opt-level moves its code, so
     // the override reached it.
     assert_ne!(z["text_bytes"], hot["text_bytes"], "opt-level 3 for `app` changed its code");
+    // Cargo 1.95 compiles a package named in an override with strip = "debuginfo" unless its
+    // table says otherwise: the profile's strip is repeated there, so the symbols stay out.
+    for row in [z, hot, every] {
+        assert_eq!(row["symbol_bytes"], "0", "{} keeps no symbol table", row["variant"]);
+    }
     let pasted = apply_dry_run(&fixture, all);
     for line in [
         "+opt-level = \"z\"",
@@ -63,6 +69,7 @@ fn package_overrides_reach_the_named_crate_and_apply_pastes_them() {
         "+package.\"*\".debug = \"line-tables-only\"",
         "+package.app.opt-level = 3",
         "+package.app.codegen-units = 4",
+        "+package.app.strip = \"symbols\"",
         "+build-override.opt-level = 0",
         "+build-override.codegen-units = 256",
         "+build-override.debug = \"none\"",

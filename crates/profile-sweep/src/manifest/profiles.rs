@@ -231,7 +231,7 @@ fn add_sweep_profiles(
                 table.insert(setting.axis().key(), Item::Value(setting.toml_value()));
             }
         }
-        for (key, value) in variant.env.profile_keys() {
+        for (key, value) in variant.env.profile_keys(variant.settings.strip) {
             set_profile_key(&mut table, &key, value).expect("a new profile table");
         }
         for (key, value) in &sweep.pass_through {

@@ -153,7 +153,8 @@ fn the_inner_loops_axes_become_profile_keys_flags_and_config_lines() {
         threads: NonZeroU32::new(4),
         ..BuildEnv::default()
     };
-    let keys: Vec<String> = env.profile_keys().iter().map(|(k, v)| format!("{k} = {v}")).collect();
+    let keys = env.profile_keys(Strip::Symbols);
+    let keys: Vec<String> = keys.iter().map(|(k, v)| format!("{k} = {v}")).collect();
     assert_eq!(
         keys,
         [
@@ -161,7 +162,9 @@ fn the_inner_loops_axes_become_profile_keys_flags_and_config_lines() {
             "incremental = true",
             "package.\"*\".opt-level = \"z\"",
             "package.a.opt-level = 3",
-            "package.b-c.opt-level = 3"
+            "package.b-c.opt-level = 3",
+            "package.a.strip = \"symbols\"",
+            "package.b-c.strip = \"symbols\""
         ]
     );
     assert_eq!(env.rustflag_args()[4..], ["-Z", "codegen-backend=cranelift", "-Z", "threads=4"]);

@@ -195,6 +195,8 @@ fn runs(text: &mut String, subject: &Subject) {
 # hot-packages = ["my-crate", "serde_json"]    # at the top of the file
 # [matrix] opt-level = ["z"], hot-opt-level = [3], deps-opt-level = ["z", 3]
 # or let the sweep propose them: `mixed = true` at the top, with hot-crates = true here.
+# The other per-package keys: deps-codegen-units, deps-debug, hot-codegen-units, hot-debug,
+# build-override-opt-level, build-override-codegen-units, build-override-debug.
 #
 # target-cpu: what x86-64-v3 or native buys (a binary that needs that CPU):
 # [matrix] target-cpu = ["default", "x86-64-v3", "native"]

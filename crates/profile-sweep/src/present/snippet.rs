@@ -2,7 +2,7 @@
 //! spelling, its fixed settings, and comments for what a profile cannot say (cargo's default
 //! `codegen-units`, build axes, PGO training).
 
-use crate::plan::settings::{Axis, BaseProfile, RawValue, Setting};
+use crate::plan::settings::{Axis, BaseProfile, RawValue, Setting, Strip};
 use crate::present::analysis::build_axes;
 use crate::present::variant_settings::build_env_of;
 use crate::results::rows::Row;
@@ -30,16 +30,20 @@ pub fn profile_to_paste(row: &Row) -> &'static str {
 pub fn profile_keys(row: &Row) -> Result<Vec<(String, toml_edit::Value)>, String> {
     let cells = [&row.opt_level, &row.lto, &row.codegen_units.to_string(), &row.panic, &row.strip];
     let mut keys = Vec::new();
+    let mut strip = Strip::None;
     for (axis, cell) in Axis::ALL.into_iter().zip(cells) {
         let setting: Setting = axis.parse(&RawValue::from_cell(cell)).ok_or_else(|| {
             format!("variant `{}`: {:?} is not a valid {}", row.variant, cell, axis.key())
         })?;
+        if let Setting::Strip(s) = setting {
+            strip = s;
+        }
         if !(axis == Axis::CodegenUnits && row.codegen_units == default_codegen_units(row)) {
             keys.push((axis.key().to_owned(), setting.toml_value()));
         }
     }
     let env = build_env_of(row);
-    keys.extend(env.profile_keys().into_iter().map(|(key, value)| (key.to_owned(), value)));
+    keys.extend(env.profile_keys(strip));
     for pair in row.fixed_settings.iter().flat_map(|f| f.split(';')) {
         let document: toml_edit::DocumentMut = pair
             .parse()

@@ -131,6 +131,7 @@ pub fn pairs_differing_in<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plan::settings::Strip;
     use crate::results::rows::tests::row;
 
     #[test]
@@ -156,8 +157,10 @@ mod tests {
             "-nightly-ld-mold-debug-lines-split-unpacked-noincr-deps-os-hot-cgu4-bo-debug-none-cranelift-threads4-sharegen"
         );
         assert_eq!(env.hot_packages, ["serde_json", "json2csv"]);
-        let keys: Vec<String> = env.profile_keys().into_iter().map(|(k, _)| k).collect();
+        let keys: Vec<String> =
+            env.profile_keys(Strip::Symbols).into_iter().map(|(k, _)| k).collect();
         assert!(keys.contains(&"package.json2csv.codegen-units".to_owned()), "{keys:?}");
+        assert!(keys.contains(&"package.json2csv.strip".to_owned()), "{keys:?}");
         let cells = settings_of(&built);
         assert!(cells.contains(&("debug", "line-tables-only".into())), "{cells:?}");
         assert!(cells.contains(&("threads", "4".into())), "{cells:?}");

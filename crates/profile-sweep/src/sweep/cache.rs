@@ -81,6 +81,14 @@ impl Fingerprint {
         }
         add_part(&mut hasher, "variant", format!("{variant:?}").as_bytes());
         add_part(&mut hasher, "method", format!("{method:?}").as_bytes());
+        // The keys this version writes into the variant's profile besides the five axes: how
+        // they are written can change with the tool (a named package's `strip` did) while the
+        // variant stays the same. Left out when there are none, so older entries still hit.
+        let keys = variant.env.profile_keys(variant.settings.strip);
+        if !keys.is_empty() {
+            let written: Vec<String> = keys.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+            add_part(&mut hasher, "profile keys", written.join("\n").as_bytes());
+        }
         hex(&hasher.finalize())
     }
 }

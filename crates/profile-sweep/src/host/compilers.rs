@@ -241,7 +241,7 @@ impl Compilers {
             && toolchain.host.contains("-linux-")
             && cpu_lacks.is_empty();
         let runner = match &self.wine {
-            Some(Tool::Found(wine)) if windows::wine_for(target, &toolchain.host).is_some() => {
+            Some(Tool::Found(wine)) if windows::runs_under_wine(target, &toolchain.host) => {
                 Some(wine)
             }
             _ => None,

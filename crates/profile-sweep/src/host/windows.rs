@@ -32,14 +32,19 @@ pub fn mingw_linker(target: &str) -> Tool<String> {
     }
 }
 
-/// Wine, when the host can run `target`'s executables through it (an x86-64 Windows target on
-/// x86-64 Linux): the program and its version line; `None` for other targets.
-pub fn wine_for(target: &str, host: &str) -> Option<Tool<(PathBuf, String)>> {
-    let windows_on_linux = target.starts_with("x86_64-")
+/// Whether `host` can run `target`'s executables under Wine: an x86-64 Windows target on
+/// x86-64 Linux.
+pub fn runs_under_wine(target: &str, host: &str) -> bool {
+    target.starts_with("x86_64-")
         && target.contains("-windows-")
         && host.starts_with("x86_64-")
-        && host.contains("-linux-");
-    if !windows_on_linux {
+        && host.contains("-linux-")
+}
+
+/// Wine, when the host can run `target`'s executables through it ([`runs_under_wine`]): the
+/// program and its version line; `None` for other targets.
+pub fn wine_for(target: &str, host: &str) -> Option<Tool<(PathBuf, String)>> {
+    if !runs_under_wine(target, host) {
         return None;
     }
     let found = ["wine", "wine64"].into_iter().find_map(|name| {

@@ -86,6 +86,10 @@ pub fn per_crate(functions: &BTreeMap<String, u64>) -> Vec<(String, u64, u64)> {
     crates
 }
 
+/// The share of a run's instructions the hot crates hold: the report names them, and
+/// `mixed = true` gives them opt-level 3.
+pub const HOT_SHARE: f64 = 0.9;
+
 /// The fewest crates, most instructions first, that together hold at least `share` (0 to 1) of
 /// the rows' instructions.
 pub fn hot_set(rows: &[HotRow], share: f64) -> Vec<&HotRow> {

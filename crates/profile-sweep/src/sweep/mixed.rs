@@ -5,16 +5,13 @@
 //! pick's other settings. They are built and measured like the matrix's own variants, into the
 //! same results, charts and verdict.
 
-use crate::measure::hot::{self, HotRow};
+use crate::measure::hot::{self, HOT_SHARE, HotRow};
 use crate::plan::build_env::{EnvSetting, OverrideKey, OverrideScope, OverrideValue};
 use crate::plan::settings::{OptLevel, Setting};
 use crate::plan::variants::{self, Variant};
 use crate::present::verdict;
 use crate::results::rows::Row;
 use crate::sweep::prepare::Prepared;
-
-/// The share of the pick's instructions the hot packages hold.
-const HOT_SHARE: f64 = 0.9;
 
 /// The mixed variants to build after the matrix, or why there are none.
 pub fn propose(

@@ -3,7 +3,7 @@
 
 use std::fmt::{self, Write};
 
-use crate::measure::hot::{self, HotRow};
+use crate::measure::hot::{self, HOT_SHARE, HotRow};
 use crate::present::analysis::distinct;
 use crate::present::markdown::{Align, Table};
 use crate::util::units::thousands;
@@ -13,9 +13,6 @@ const VARIANTS_SHOWN: usize = 6;
 
 /// How many crates the table lists.
 const CRATES_SHOWN: usize = 10;
-
-/// The share of a run's instructions the hot set holds.
-pub const HOT_SHARE: f64 = 0.9;
 
 /// One section per run with `hot.csv` rows.
 pub fn hot_section(out: &mut String, hot: &[HotRow]) -> fmt::Result {

@@ -56,9 +56,10 @@ impl Measurer<'_> {
             })
             .collect();
         recorder.save_hot(&built.variant.id, &spec.name, &rows)?;
-        let top = hot::hot_set(&rows, 0.9);
+        let top = hot::hot_set(&rows, hot::HOT_SHARE);
         let names: Vec<&str> = top.iter().map(|r| r.krate.as_str()).collect();
         let total: u64 = rows.iter().map(|r| r.instructions).sum();
-        Ok(format!("; 90% of {} instructions in {}", thousands(total), names.join(", ")))
+        let share = hot::HOT_SHARE * 100.0;
+        Ok(format!("; {share:.0}% of {} instructions in {}", thousands(total), names.join(", ")))
     }
 }

@@ -5,19 +5,27 @@
 # Writes the comparison to $GITHUB_STEP_SUMMARY, a comment body to $RUNNER_TEMP and its path to
 # $GITHUB_OUTPUT (comment-file); exits 1 when a hard limit was passed, 2 on bad input.
 set -euo pipefail
-: "${INPUT_RESULTS:?the results input names the committed results.csv}"
+: "${INPUT_RESULTS:?the results input names the committed results directory}"
 read -r -a tool <<<"${PROFILE_SWEEP:-cargo profile-sweep}"
 tmp=${RUNNER_TEMP:-$(mktemp -d)}
 base_ref=${INPUT_BASE_REF:-}
-against="$tmp/profile-sweep-base.csv"
+against="$INPUT_RESULTS"
 if [ -n "$base_ref" ]; then
     git fetch --quiet --depth=1 origin "$base_ref"
-    if ! git show "FETCH_HEAD:$INPUT_RESULTS" >"$against"; then
+    # A results directory (run.json, variants.csv, measurements.csv), or a results.csv of the
+    # first layout.
+    results=${INPUT_RESULTS%/}
+    against="$tmp/profile-sweep-base"
+    rm -rf "$against"
+    mkdir -p "$against"
+    if git cat-file -e "FETCH_HEAD:$results/run.json" 2>/dev/null; then
+        for file in run.json variants.csv measurements.csv; do
+            git show "FETCH_HEAD:$results/$file" >"$against/$file"
+        done
+    elif ! git show "FETCH_HEAD:$results" >"$against/results.csv"; then
         echo "::error::$INPUT_RESULTS is not committed on $base_ref: sweep there and commit it first"
         exit 2
     fi
-else
-    cp "$INPUT_RESULTS" "$against"
 fi
 args=(check --against "$against" --sweep "${INPUT_SWEEP:-profile-sweep.toml}"
     --manifest-path "${INPUT_MANIFEST_PATH:-Cargo.toml}" --markdown "$tmp/profile-sweep.md")

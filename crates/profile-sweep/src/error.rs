@@ -90,7 +90,7 @@ pub enum SweepError {
         finished: usize,
         /// Variants in the sweep.
         total: usize,
-        /// The results file holding the finished rows.
+        /// The results directory holding the finished rows.
         results: PathBuf,
     },
     /// Anything else before the manifest was edited (I/O, cargo not starting, another sweep

@@ -24,7 +24,7 @@
 //!
 //! let options = SweepOptions::new("profile-sweep.toml", "Cargo.toml");
 //! let summary = run_sweep(&options, |recovery| eprintln!("{recovery}"))?;
-//! for row in profile_sweep::load_results(&summary.results_csv)? {
+//! for row in profile_sweep::load_results(&summary.results_dir)? {
 //!     println!("{} {:?} bytes", row.variant, row.size_bytes);
 //! }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -64,7 +64,8 @@ pub use manifest::repair::Repair;
 pub use measure::bloat::{Breakdown, CrateRow, FunctionRow, load_beside as load_breakdown};
 pub use present::build_time::Budget;
 pub use present::report::write_outputs;
-pub use results::rows::{Row, Status, load as load_results};
+pub use results::layout::load as load_results;
+pub use results::rows::{Row, Status};
 pub use sweep::{SweepOptions, SweepSummary, run as run_sweep};
 
 /// Puts back the root manifest of the workspace of `manifest` if a sweep on it was killed

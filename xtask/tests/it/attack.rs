@@ -103,12 +103,12 @@ fn state_dir_of(fixture: &Fixture) -> std::path::PathBuf {
     state
 }
 
-/// The results file `apply` reads in these tests: a real sweep of two variants.
+/// The results directory `apply` reads in these tests: a real sweep of two variants.
 fn swept(fixture: &Fixture) -> std::path::PathBuf {
     let sweep = fixture.sweep_file("package = \"app\"\n[matrix]\nopt-level = [2, 3]\n");
     let output = fixture.sweep_command(&sweep).output().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
-    fixture.path("out/results.csv")
+    fixture.path("out")
 }
 
 /// Case 3 and 6: `apply` changes only the lines it changes in a CRLF manifest with a BOM,
@@ -116,11 +116,11 @@ fn swept(fixture: &Fixture) -> std::path::PathBuf {
 #[test]
 fn apply_keeps_crlf_and_refuses_bad_names_and_running_sweeps() {
     let fixture = Fixture::new();
-    let csv = swept(&fixture);
+    let results = swept(&fixture);
     let before = windows_manifest(&fixture);
     let apply = |profile: &str| {
         let mut command = fixture.xtask();
-        command.arg("apply").arg(&csv).arg("o2-nolto-cgu16-unwind-dbg");
+        command.arg("apply").arg(&results).arg("o2-nolto-cgu16-unwind-dbg");
         command.arg("--manifest-path").arg(fixture.manifest()).arg("--profile").arg(profile);
         command.output().unwrap()
     };
@@ -186,8 +186,8 @@ fn a_killed_sweep_leaves_no_measured_program_running() {
 #[test]
 fn earlier_results_and_other_crates_are_never_overwritten_or_mixed() {
     let fixture = Fixture::new();
-    let csv = swept(&fixture);
-    let before = fs::read(&csv).unwrap();
+    let results = swept(&fixture);
+    let before = crate::fixture::results_bytes(&results);
     let exit = |mut command: std::process::Command| {
         let output = command.output().unwrap();
         (output.status.code(), stderr(&output))
@@ -199,7 +199,7 @@ fn earlier_results_and_other_crates_are_never_overwritten_or_mixed() {
     let (code, err) = exit(fixture.sweep_command(&timed));
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("on package `app`") && err.contains("--out DIR"), "{err}");
-    assert_eq!(fs::read(&csv).unwrap(), before, "the app's rows are intact");
+    assert_eq!(crate::fixture::results_bytes(&results), before, "the app's rows are intact");
 
     // A report of the user's own where a sweep would write.
     fs::create_dir_all(fixture.path("mine")).unwrap();
@@ -208,20 +208,20 @@ fn earlier_results_and_other_crates_are_never_overwritten_or_mixed() {
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("not written by profile-sweep"), "{err}");
     assert_eq!(fs::read_to_string(fixture.path("mine/report.md")).unwrap(), "# My notes\n");
-    assert!(!fixture.path("mine/results.csv").exists(), "refused before any build");
+    assert!(!fixture.path("mine/run.json").exists(), "refused before any build");
 
     // merge over an existing results file, even one of its own inputs.
     let mut merge = fixture.xtask();
-    merge.arg("merge").arg("--out").arg(fixture.path("out")).arg(&csv);
+    merge.arg("merge").arg("--out").arg(fixture.path("out")).arg(&results);
     let (code, err) = exit(merge);
     assert_eq!(code, Some(2), "{err}");
-    assert_eq!(fs::read(&csv).unwrap(), before);
+    assert_eq!(crate::fixture::results_bytes(&results), before);
 
     // compare two crates' results.
     let (code, err) = exit(fixture.sweep_command_to(&timed, "timed-out"));
     assert_eq!(code, Some(0), "{err}");
     let mut compare = fixture.xtask();
-    compare.arg("compare").arg(&csv).arg(fixture.path("timed-out/results.csv"));
+    compare.arg("compare").arg(&results).arg(fixture.path("timed-out"));
     let (code, err) = exit(compare);
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("not comparable"), "{err}");
@@ -237,7 +237,7 @@ fn earlier_results_and_other_crates_are_never_overwritten_or_mixed() {
     fs::write(other.path().join("src/main.rs"), "fn main() {}\n").unwrap();
     let manifest = fs::read(other.path().join("Cargo.toml")).unwrap();
     let mut apply = fixture.xtask();
-    apply.arg("apply").arg(&csv).arg("o2-nolto-cgu16-unwind-dbg");
+    apply.arg("apply").arg(&results).arg("o2-nolto-cgu16-unwind-dbg");
     apply.arg("--manifest-path").arg(other.path().join("Cargo.toml"));
     let (code, err) = exit(apply);
     assert_eq!(code, Some(2), "{err}");

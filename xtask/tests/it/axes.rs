@@ -16,11 +16,10 @@ pub(crate) fn sweep(fixture: &Fixture, text: &str) -> Vec<HashMap<String, String
     let output = fixture.sweep_command(&sweep).env_remove("LD_LIBRARY_PATH").output().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(fixture.manifest_bytes(), before, "the manifest comes back byte for byte");
-    let mut reader = csv::Reader::from_path(fixture.path("out/results.csv")).unwrap();
-    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    reader
-        .records()
-        .map(|r| header.iter().cloned().zip(r.unwrap().iter().map(String::from)).collect())
+    let (header, records) = crate::fixture::flat_records(&fixture.path("out"));
+    records
+        .iter()
+        .map(|r| header.iter().map(String::from).zip(r.iter().map(String::from)).collect())
         .collect()
 }
 

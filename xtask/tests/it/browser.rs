@@ -15,12 +15,11 @@ fn the_html_report_of_the_full_matrix_works_in_a_real_browser() {
     let node = crate::fixture::node();
 
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(repo.join("results/full/results.csv"), dir.path().join("results.csv")).unwrap();
-    let plot = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .arg("plot")
-        .arg(dir.path().join("results.csv"))
-        .output()
-        .unwrap();
+    for file in ["run.json", "variants.csv", "measurements.csv"] {
+        std::fs::copy(repo.join("results/full").join(file), dir.path().join(file)).unwrap();
+    }
+    let plot =
+        Command::new(env!("CARGO_BIN_EXE_xtask")).arg("plot").arg(dir.path()).output().unwrap();
     assert!(plot.status.success(), "{}", stderr(&plot));
     let html = dir.path().join("report.html");
     let bytes = std::fs::metadata(&html).unwrap().len();
@@ -50,7 +49,7 @@ fn the_html_report_of_the_full_matrix_works_in_a_real_browser() {
         "(95% CI)",
         "on the Pareto frontier",
         "[profile.release]",
-        &format!("cargo profile-sweep apply results.csv {hovered}"),
+        &format!("cargo profile-sweep apply . {hovered}"),
     ] {
         assert!(tooltip.contains(expected), "the tooltip lacks {expected:?}: {tooltip}");
     }

@@ -15,7 +15,7 @@ fn check_builds_only_the_shipped_profile_and_fails_on_a_hard_limit() {
     let check = |extra: &[&str]| {
         let mut command = fixture.xtask();
         command.arg("check").arg("--manifest-path").arg(fixture.manifest());
-        command.arg("--sweep").arg(&sweep).arg("--against").arg(fixture.path("out/results.csv"));
+        command.arg("--sweep").arg(&sweep).arg("--against").arg(fixture.path("out"));
         command.args(extra).output().unwrap()
     };
     let summary = fixture.path("summary.md");

@@ -1,6 +1,7 @@
-//! What is committed under results/ is the tool's output for its committed CSVs: every chart and
-//! report regenerated from `results.csv` (and `crates.csv`, where there is one) alone must be
-//! byte-identical, and nothing else may be there.
+//! What is committed under results/ is the tool's output for its committed results: every chart
+//! and report regenerated from `run.json`, `variants.csv` and `measurements.csv` (and the
+//! breakdown files, where there are any) alone must be byte-identical, the results files must be
+//! what the tool writes for their rows, and nothing else may be there.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -39,20 +40,22 @@ fn file_names(dir: &Path) -> BTreeSet<String> {
 }
 
 #[test]
-fn committed_charts_and_reports_are_regenerated_byte_for_byte_from_their_csv() {
+fn committed_charts_and_reports_are_regenerated_byte_for_byte_from_their_results() {
     let dirs = committed_result_dirs();
     assert!(dirs.iter().any(|d| d.ends_with("default")), "results/default is committed: {dirs:?}");
     for dir in dirs {
         let scratch = tempfile::tempdir().unwrap();
-        let csv = scratch.path().join("results.csv");
-        fs::copy(dir.join("results.csv"), &csv).unwrap();
-        for breakdown in ["crates.csv", "functions.csv", "hot.csv"] {
-            if dir.join(breakdown).exists() {
-                fs::copy(dir.join(breakdown), scratch.path().join(breakdown)).unwrap();
+        let inputs = ["run.json", "variants.csv", "measurements.csv"];
+        for input in inputs.iter().chain(&["crates.csv", "functions.csv", "hot.csv"]) {
+            if dir.join(input).exists() {
+                fs::copy(dir.join(input), scratch.path().join(input)).unwrap();
             }
         }
-        report::write_outputs(&csv, &profile_sweep::Budget::default())
+        report::write_outputs(scratch.path(), &profile_sweep::Budget::default())
             .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        // The results files themselves are exactly what the tool writes for their rows.
+        let rows = profile_sweep::load_results(scratch.path()).unwrap();
+        profile_sweep::results::layout::write_dir(scratch.path(), &rows).unwrap();
         let regenerated = file_names(scratch.path());
         assert_eq!(
             file_names(&dir),
@@ -65,7 +68,7 @@ fn committed_charts_and_reports_are_regenerated_byte_for_byte_from_their_csv() {
                 (fs::read(dir.join(name)).unwrap(), fs::read(scratch.path().join(name)).unwrap());
             assert!(
                 committed == fresh,
-                "{}/{name} differs from what `cargo xtask plot {}/results.csv` writes: regenerate it and commit the result",
+                "{}/{name} differs from what `cargo xtask plot {}` writes: regenerate it and commit the result",
                 dir.display(),
                 dir.display()
             );
@@ -78,19 +81,25 @@ fn root() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
 }
 
-/// The rows of a results file as committed (`git show HEAD:<path>`), so a sweep run in this
-/// checkout (the README's first command rewrites `results/default/`) does not change what the
-/// README is checked against; the working tree's file where there is no git checkout.
+/// The rows of a results directory as committed (`git show HEAD:<path>` of its files), so a
+/// sweep run in this checkout (the README's first command rewrites `results/default/`) does not
+/// change what the README is checked against; the working tree's files where there is no git
+/// checkout.
 fn committed_rows(relative: &str) -> Vec<profile_sweep::results::rows::Row> {
-    let git = std::process::Command::new("git")
-        .args(["show", &format!("HEAD:{relative}")])
-        .current_dir(root())
-        .output();
-    let bytes = match git {
-        Ok(output) if output.status.success() => output.stdout,
-        _ => fs::read(root().join(relative)).unwrap(),
-    };
-    profile_sweep::results::rows::read_rows(&bytes).unwrap()
+    let copy = tempfile::tempdir().unwrap();
+    for file in ["run.json", "variants.csv", "measurements.csv"] {
+        let path = format!("{relative}/{file}");
+        let git = std::process::Command::new("git")
+            .args(["show", &format!("HEAD:{path}")])
+            .current_dir(root())
+            .output();
+        let bytes = match git {
+            Ok(output) if output.status.success() => output.stdout,
+            _ => fs::read(root().join(&path)).unwrap(),
+        };
+        fs::write(copy.path().join(file), bytes).unwrap();
+    }
+    profile_sweep::load_results(copy.path()).unwrap()
 }
 
 /// The section titled `title` (up to the next `## ` heading) of `file`, relative to the root.
@@ -110,7 +119,7 @@ fn readme_findings() -> String {
 #[test]
 fn the_readme_quotes_the_committed_results() {
     let findings = readme_findings();
-    let default = committed_rows("results/default/results.csv");
+    let default = committed_rows("results/default");
     let ms = |ns: Option<f64>, decimals: usize| format!("{:.*} ms", decimals, ns.unwrap() / 1e6);
     for size_row in default.iter().filter(|r| r.measurement.is_none()) {
         let step = size_row.step.as_deref().unwrap();
@@ -146,7 +155,7 @@ fn the_readme_quotes_the_committed_results() {
         }
     }
     // Every size quoted about the full matrix is one it measured.
-    let full = committed_rows("results/full/results.csv");
+    let full = committed_rows("results/full");
     let full_part =
         &findings[findings.find("All 432 combinations").expect("the full matrix is described")..];
     let sizes: BTreeSet<String> = full.iter().filter_map(|r| r.size_bytes).map(thousands).collect();
@@ -168,17 +177,17 @@ fn the_readme_quotes_the_committed_results() {
 #[test]
 fn the_readme_table_of_seed_techniques_quotes_their_results() {
     // The seed-techniques sweep, and the no-std hello world's (another package).
-    let mut rows = committed_rows("results/seed-techniques/results.csv");
-    rows.extend(committed_rows("results/no-std/results.csv"));
+    let mut rows = committed_rows("results/seed-techniques");
+    rows.extend(committed_rows("results/no-std"));
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../results/seed-techniques");
-    let crates = profile_sweep::load_breakdown(&dir.join("results.csv")).unwrap().crates;
+    let crates = profile_sweep::load_breakdown(&dir).unwrap().crates;
     let code_sizes = crates.iter().map(|c| thousands(c.text_bytes)).collect();
     assert_section_quotes("## Every technique the seeds name", &rows, code_sizes, 5);
 }
 
 #[test]
 fn the_readme_section_on_profile_guided_builds_quotes_their_results() {
-    let rows = committed_rows("results/pgo/results.csv");
+    let rows = committed_rows("results/pgo");
     // The inputs' record counts, which the section names too.
     let inputs = rows.iter().filter_map(|r| r.trained_on.as_deref()).map(|t| {
         let records = t.split(", ").find_map(|part| part.strip_suffix(" records")).unwrap();
@@ -192,13 +201,13 @@ fn the_readme_section_on_profile_guided_builds_quotes_their_results() {
 
 #[test]
 fn the_readme_section_on_the_inner_loop_quotes_its_results() {
-    assert_inner_loop_section("results/dev-loop/results.csv", "## The inner loop:", 48);
+    assert_inner_loop_section("results/dev-loop", "## The inner loop:", 48);
 }
 
 #[test]
 fn the_readme_section_on_the_nightly_size_ladder_quotes_its_results() {
     let title = "## The nightly size ladder";
-    let rows = committed_rows("results/nightly-size/results.csv");
+    let rows = committed_rows("results/nightly-size");
     assert_section_quotes(title, &rows, BTreeSet::new(), 0);
     // Each change is the step's against the step before, in size or instructions; the ratio
     // against the shipped profile is of the counts.
@@ -231,14 +240,14 @@ fn the_readme_section_on_the_nightly_size_ladder_quotes_its_results() {
     for claim in claims.into_iter().filter(|c| *c != "10%") {
         assert!(
             allowed.contains(claim),
-            "{title} quotes {claim}; nightly-size/results.csv does not give it"
+            "{title} quotes {claim}; results/nightly-size does not give it"
         );
     }
 }
 
 #[test]
 fn the_readme_section_on_per_package_opt_levels_quotes_its_results() {
-    let rows = committed_rows("results/mixed-opt/results.csv");
+    let rows = committed_rows("results/mixed-opt");
     // Differences of two counts, or of two sizes, may be quoted too.
     let of = |unit: Option<&str>| -> Vec<u64> {
         rows.iter()
@@ -258,7 +267,7 @@ fn the_readme_section_on_per_package_opt_levels_quotes_its_results() {
 #[test]
 fn the_readme_section_on_ripgreps_inner_loop_quotes_its_results() {
     assert_inner_loop_section(
-        "results/ripgrep-dev-loop/results.csv",
+        "results/ripgrep-dev-loop",
         "## The inner loop of a real workspace",
         19 * 4,
     );
@@ -490,7 +499,7 @@ fn the_smoke_sweep_rebuilds_to_its_committed_sizes() {
 /// Rebuilds the variants of `sweeps/<name>.toml` (sizes only: no runs, no benches) in a copy of
 /// the repository and checks every executable against `results/<name>/` as committed.
 fn rebuilds_to_committed_sizes(name: &str) {
-    let rows = committed_rows(&format!("results/{name}/results.csv"));
+    let rows = committed_rows(&format!("results/{name}"));
     let sizes: Vec<_> = rows.iter().filter(|r| r.measurement.is_none()).collect();
     let differs = size_conditions_differ(sizes[0]);
     let copy = tempfile::tempdir().unwrap();
@@ -512,7 +521,7 @@ fn rebuilds_to_committed_sizes(name: &str) {
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let rebuilt = profile_sweep::results::rows::load(&copy.path().join("out/results.csv")).unwrap();
+    let rebuilt = profile_sweep::load_results(&copy.path().join("out")).unwrap();
     // One size row per variant; the rebuild timings' rows beside them are not sizes.
     let rebuilt: Vec<_> = rebuilt.into_iter().filter(|r| r.measurement.is_none()).collect();
     assert_eq!(rebuilt.len(), sizes.len());
@@ -623,7 +632,7 @@ fn the_hot_crates_paragraph_quotes_the_default_ladders_hot_csv() {
 
 #[test]
 fn the_readme_section_on_target_cpu_levels_quotes_its_results() {
-    let rows = committed_rows("results/target-cpu/results.csv");
+    let rows = committed_rows("results/target-cpu");
     // Every paired ratio and interval end: three decimals, as the report writes them.
     let ratio = |v: Option<f64>| v.map(|r| format!("{r:.3}"));
     let ratios = rows
@@ -654,10 +663,10 @@ fn the_readme_section_on_target_cpu_levels_quotes_its_results() {
 
 #[test]
 fn the_readme_section_on_windows_quotes_its_results() {
-    let mut rows = committed_rows("results/windows-hello/results.csv");
-    rows.extend(committed_rows("results/hello-linux/results.csv"));
-    rows.extend(committed_rows("results/windows-json2csv/results.csv"));
-    rows.extend(committed_rows("results/default/results.csv"));
+    let mut rows = committed_rows("results/windows-hello");
+    rows.extend(committed_rows("results/hello-linux"));
+    rows.extend(committed_rows("results/windows-json2csv"));
+    rows.extend(committed_rows("results/default"));
     let sections = rows.iter().flat_map(|r| [r.text_bytes, r.rodata_bytes, r.symbol_bytes]);
     let sections: BTreeSet<String> = sections.flatten().map(thousands).collect();
     let windows = |r: &&profile_sweep::results::rows::Row| r.target.contains("windows");
@@ -671,7 +680,7 @@ fn the_readme_section_on_windows_quotes_its_results() {
 
 #[test]
 fn the_readme_section_on_proposed_mixed_profiles_quotes_its_results() {
-    let rows = committed_rows("results/hot-mixed/results.csv");
+    let rows = committed_rows("results/hot-mixed");
     let hot = committed_hot("results/hot-mixed/hot.csv");
     let mut also: BTreeSet<String> = hot.iter().map(|r| thousands(r.2)).collect();
     let sizes: Vec<u64> = rows.iter().filter_map(|r| r.size_bytes).collect();

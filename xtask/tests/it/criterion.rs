@@ -12,7 +12,7 @@ fn each_variant_runs_criterion_in_its_own_home_and_reports_the_panic_strategy_in
     ));
     let output = fixture.sweep_command(&sweep).output().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
-    let rows = fixture.results_csv();
+    let rows = fixture.result_records();
     let col = |name: &str| fixture.column(name);
     let criterion: Vec<_> =
         rows.iter().filter(|r| &r[col("measurement")] == "criterion:spin/sum").collect();
@@ -73,7 +73,7 @@ fn a_library_without_a_binary_is_swept_for_runtime_through_its_bench() {
     let output = fixture.sweep_command(&sweep).output().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(fixture.manifest_bytes(), before);
-    let rows = fixture.results_csv();
+    let rows = fixture.result_records();
     let col = |name: &str| fixture.column(name);
     let (sizes, runtimes): (Vec<_>, Vec<_>) =
         rows.iter().partition(|r| r[col("measurement")].is_empty());
@@ -123,7 +123,7 @@ fn a_bench_on_criterion_0_3_is_measured_and_fractional_seconds_are_refused_first
 
     let output = fixture.sweep_command(&fixture.sweep_file(&bench("1"))).output().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
-    let rows = fixture.results_csv();
+    let rows = fixture.result_records();
     let col = |name: &str| fixture.column(name);
     let measured = rows
         .iter()

@@ -65,9 +65,10 @@ impl Fixture {
         command
     }
 
-    pub fn results_csv(&self) -> Vec<csv::StringRecord> {
-        let mut reader = csv::Reader::from_path(self.path("out/results.csv")).unwrap();
-        reader.records().map(Result::unwrap).collect()
+    /// The rows of `out/`, a variant's columns beside each measurement's, as CSV records in
+    /// `profile_sweep::results::rows::COLUMNS` order.
+    pub fn result_records(&self) -> Vec<csv::StringRecord> {
+        flat_records(&self.path("out")).1
     }
 
     /// Waits until a running sweep has written its profiles into the manifest.
@@ -90,9 +91,24 @@ impl Fixture {
     }
 
     pub fn column(&self, name: &str) -> usize {
-        let reader = csv::Reader::from_path(self.path("out/results.csv"));
-        reader.unwrap().headers().unwrap().iter().position(|h| h == name).unwrap()
+        profile_sweep::results::rows::COLUMNS.iter().position(|h| *h == name).unwrap()
     }
+}
+
+/// The bytes of the three results files in `dir` (empty for one that is not there).
+pub fn results_bytes(dir: &Path) -> Vec<Vec<u8>> {
+    ["run.json", "variants.csv", "measurements.csv"]
+        .map(|f| fs::read(dir.join(f)).unwrap_or_default())
+        .to_vec()
+}
+
+/// The header and rows of the results in `dir` (run.json, variants.csv, measurements.csv), joined
+/// into one record per variant and measurement, in `Row`'s column order.
+pub fn flat_records(dir: &Path) -> (csv::StringRecord, Vec<csv::StringRecord>) {
+    let rows = profile_sweep::load_results(dir).unwrap();
+    let flat = profile_sweep::results::rows::to_csv(&rows).unwrap();
+    let mut reader = csv::Reader::from_reader(flat.as_slice());
+    (reader.headers().unwrap().clone(), reader.records().map(Result::unwrap).collect())
 }
 
 pub fn stderr(output: &Output) -> String {

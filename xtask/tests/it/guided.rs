@@ -43,7 +43,7 @@ fn pgo_trains_then_builds_with_the_profile_and_bolt_is_built_or_skipped() {
         .xtask()
         .args(["apply", "--dry-run", "--manifest-path"])
         .arg(fixture.manifest())
-        .arg(fixture.path("out/results.csv"))
+        .arg(fixture.path("out"))
         .arg("o3-nolto-cgu16-unwind-sym-pgo")
         .output()
         .unwrap();

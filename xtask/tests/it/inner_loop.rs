@@ -23,7 +23,7 @@ pub(crate) fn apply_dry_run(fixture: &Fixture, variant: &str) -> String {
     let output = fixture
         .xtask()
         .args(["apply"])
-        .arg(fixture.path("out/results.csv"))
+        .arg(fixture.path("out"))
         .arg(variant)
         .arg("--manifest-path")
         .arg(fixture.manifest())
@@ -113,7 +113,7 @@ fn a_touched_file_outside_the_workspace_is_refused_before_any_build() {
     );
     assert!(err.contains("fix: name an existing source file"), "{err}");
     assert!(!err.contains("building"), "nothing was built: {err}");
-    assert!(!fixture.path("out/results.csv").exists(), "nothing was written");
+    assert!(!fixture.path("out/run.json").exists(), "nothing was written");
 }
 
 #[test]

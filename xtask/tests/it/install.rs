@@ -58,7 +58,7 @@ fn installed_cargo_profile_sweep_sweeps_a_crate_outside_the_repository() {
     let zero = run("app", &["sweep"]);
     assert!(zero.status.success(), "{}", stderr(&zero));
     assert!(stderr(&zero).contains("this is the zero-config sweep"), "{}", stderr(&zero));
-    let results = fixture.path("target/profile-sweep/results/app-ladder/results.csv");
+    let results = fixture.path("target/profile-sweep/results/app-ladder");
     let rows = profile_sweep::load_results(&results).unwrap();
     assert_eq!(rows.iter().filter(|r| r.status == profile_sweep::Status::Ok).count(), 5);
     assert_eq!(fixture.manifest_bytes(), before);

@@ -55,10 +55,8 @@ fn sweep(fixture: &Fixture, out: &str) -> (Vec<(String, f64, f64, f64)>, String)
     let report = std::fs::read_to_string(fixture.path(&format!("{out}/report.md"))).unwrap();
     let verdict = report.lines().find(|l| l.starts_with("- `")).unwrap().to_owned();
     let clock = if verdict.contains("CPU time") { "cpu" } else { "wall" };
-    let mut reader = csv::Reader::from_path(fixture.path(&format!("{out}/results.csv"))).unwrap();
-    let headers = reader.headers().unwrap().clone();
+    let (headers, records) = crate::fixture::flat_records(&fixture.path(out));
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
-    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     let spin = || records.iter().filter(|r| &r[col("measurement")] == "spin");
     for r in spin() {
         let samples: u32 = r[col("samples")].parse().unwrap();

@@ -145,3 +145,26 @@ fn compare_fails_only_on_a_regression_beyond_the_threshold() {
         Some(2)
     );
 }
+
+/// `convert` writes the current layout beside a first-layout file, number for number, leaves the
+/// file as it was, and refuses to convert twice; the report drawn from either is the same.
+#[test]
+fn convert_writes_the_three_files_and_keeps_the_old_one() {
+    let (dir, csv) = results_copy();
+    let old = fs::read(&csv).unwrap();
+    assert!(xtask(&["plot".as_ref(), csv.as_os_str()]).status.success());
+    let report = fs::read(dir.path().join("report.md")).unwrap();
+    let output = xtask(&["convert".as_ref(), dir.path().as_os_str()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("left as it was"), "{}", stdout(&output));
+    assert_eq!(fs::read(&csv).unwrap(), old);
+    let rows = profile_sweep::load_results(dir.path()).unwrap();
+    let legacy = profile_sweep::load_results(&csv).unwrap();
+    assert_eq!(rows.len(), legacy.len());
+    assert!(legacy.iter().all(|r| rows.contains(r)), "every row, number for number");
+    assert!(xtask(&["plot".as_ref(), dir.path().as_os_str()]).status.success());
+    assert_eq!(fs::read(dir.path().join("report.md")).unwrap(), report);
+    let again = xtask(&["convert".as_ref(), dir.path().as_os_str()]);
+    assert_eq!(again.status.code(), Some(2), "{}", stderr(&again));
+    assert!(stderr(&again).contains("already holds results"), "{}", stderr(&again));
+}

@@ -5,7 +5,7 @@ use std::fs;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use profile_sweep::results::rows::{self, Row};
+use profile_sweep::results::rows::Row;
 
 use crate::fixture::{Fixture, signal, stderr, stdout};
 
@@ -27,16 +27,12 @@ fn a_finished_sweep_is_not_redone_until_a_source_changes() {
         stdout(&output)
     };
     assert!(run(&[]).contains("cache: 0 of 3 variants"));
-    let csv = fs::read(fixture.path("out/results.csv")).unwrap();
+    let files = results_files(&fixture);
     let report = fs::read(fixture.path("out/report.md")).unwrap();
 
     let again = run(&[]);
     assert!(again.contains("cache: 3 of 3 variants"), "{again}");
-    assert_eq!(
-        fs::read(fixture.path("out/results.csv")).unwrap(),
-        csv,
-        "a cached re-run rewrites identical results"
-    );
+    assert_eq!(results_files(&fixture), files, "a cached re-run rewrites identical results");
     assert_eq!(fs::read(fixture.path("out/report.md")).unwrap(), report);
 
     let forced = run(&["--force"]);
@@ -57,10 +53,9 @@ fn a_finished_sweep_is_not_redone_until_a_source_changes() {
     let goal = fixture.sweep_file(&format!("goal = \"size\"\n{STRIP_SWEEP}"));
     assert_eq!(goal, sweep, "the same sweep file");
     assert!(run(&[]).contains("cache: 3 of 3 variants"));
-    let mut reader = csv::Reader::from_path(fixture.path("out/results.csv")).unwrap();
-    let column = reader.headers().unwrap().iter().position(|c| c == "goal").unwrap();
-    let goals: Vec<String> = reader.records().map(|r| r.unwrap()[column].to_owned()).collect();
-    assert!(!goals.is_empty() && goals.iter().all(|g| g == "size"), "{goals:?}");
+    let rows = profile_sweep::load_results(&fixture.path("out")).unwrap();
+    let goals: Vec<Option<String>> = rows.into_iter().map(|r| r.goal).collect();
+    assert!(!goals.is_empty() && goals.iter().all(|g| g.as_deref() == Some("size")), "{goals:?}");
 }
 
 #[test]
@@ -73,7 +68,7 @@ fn strip_variants_are_built_plainly_unless_relinking_is_asked_for() {
     assert!(exact.status.success(), "{}", stderr(&exact));
 
     let sizes = |dir: &str| -> Vec<Row> {
-        let rows = rows::load(&fixture.path(dir).join("results.csv")).unwrap();
+        let rows = profile_sweep::load_results(&fixture.path(dir)).unwrap();
         rows.into_iter().filter(|r| r.measurement.is_none()).collect()
     };
     let (shared, exact) = (sizes("out"), sizes("exact"));
@@ -101,14 +96,20 @@ fn strip_variants_are_built_plainly_unless_relinking_is_asked_for() {
     assert!(sizes[0] > sizes[1] && sizes[1] > sizes[2], "none > debuginfo > symbols: {sizes:?}");
 }
 
-/// Reads the results file, which must parse whenever it exists.
+/// Reads the results files, which must parse whenever they exist.
 fn rows_now(fixture: &Fixture) -> Vec<Row> {
-    match fs::read(fixture.path("out/results.csv")) {
-        Ok(bytes) => {
-            rows::read_rows(&bytes).unwrap_or_else(|e| panic!("a half-written results file: {e}"))
-        }
-        Err(_) => Vec::new(),
+    match fixture.path("out/run.json").exists() {
+        true => profile_sweep::results::layout::read_dir(&fixture.path("out"))
+            .unwrap_or_else(|e| panic!("half-written results files: {e}")),
+        false => Vec::new(),
     }
+}
+
+/// The bytes of the three results files in `out/`.
+fn results_files(fixture: &Fixture) -> Vec<Vec<u8>> {
+    ["run.json", "variants.csv", "measurements.csv"]
+        .map(|f| fs::read(fixture.path("out").join(f)).unwrap())
+        .to_vec()
 }
 
 #[test]
@@ -162,7 +163,7 @@ fn a_results_file_killed_mid_write_is_still_valid() {
     let template = rows_now(&fixture).remove(0);
     let earlier: Vec<Row> =
         (0..20_000).map(|i| Row { variant: format!("earlier-{i}"), ..template.clone() }).collect();
-    rows::write(&fixture.path("out/results.csv"), &earlier).unwrap();
+    profile_sweep::results::layout::write_dir(&fixture.path("out"), &earlier).unwrap();
 
     for delay_ms in [150, 400, 650, 900, 1150, 1400] {
         let mut child = fixture

@@ -14,7 +14,7 @@ fn runs_are_timed_and_identical_executables_are_measured_once() {
     ));
     let output = fixture.sweep_command(&sweep).output().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
-    let rows = fixture.results_csv();
+    let rows = fixture.result_records();
     let col = |name: &str| fixture.column(name);
     let runtime: Vec<_> = rows.iter().filter(|r| &r[col("measurement")] == "greet").collect();
     assert_eq!(runtime.len(), 5, "one runtime row per variant, the baseline (o3) added");
@@ -56,7 +56,7 @@ fn a_failing_run_is_marked_run_failed_and_the_sweep_goes_on() {
     ));
     let output = fixture.sweep_command(&sweep).output().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
-    let rows = fixture.results_csv();
+    let rows = fixture.result_records();
     let col = |name: &str| fixture.column(name);
     let failed: Vec<_> = rows.iter().filter(|r| &r[col("status")] == "run-failed").collect();
     assert_eq!(failed.len(), 2, "both variants were built, then measured in shuffled order");

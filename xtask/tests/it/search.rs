@@ -15,7 +15,7 @@ fn a_real_search_builds_a_fraction_says_why_and_a_rerun_builds_nothing() {
     assert!(err.contains("searching 60 variants, at most 12"), "{err}");
     assert!(err.contains("search: strip = symbols: same code by construction"), "{err}");
     assert!(err.contains("search: stopped"), "{err}");
-    let rows = fixture.results_csv();
+    let rows = fixture.result_records();
     let col = fixture.column("variant");
     let built: std::collections::BTreeSet<&str> = rows.iter().map(|r| &r[col]).collect();
     assert!(built.len() <= 12 && built.len() >= 8, "{built:?}");

@@ -1,7 +1,5 @@
 //! A sweep split into shards and merged back, as the GitHub workflow runs it.
 
-use profile_sweep::results::rows;
-
 use crate::fixture::{Fixture, stderr};
 
 #[test]
@@ -14,20 +12,20 @@ fn shards_merge_into_the_whole_sweep_with_runtimes_relative_to_the_reference() {
             fixture.sweep_command_to(&sweep, &out).args(["--shard", shard]).output().unwrap();
         assert!(output.status.success(), "{}", stderr(&output));
     }
-    let one = rows::load(&fixture.path("shard-1/results.csv")).unwrap();
-    let two = rows::load(&fixture.path("shard-2/results.csv")).unwrap();
+    let one = profile_sweep::load_results(&fixture.path("shard-1")).unwrap();
+    let two = profile_sweep::load_results(&fixture.path("shard-2")).unwrap();
     assert_eq!(two[0].variant, one[0].variant, "every shard measures the reference first");
     assert!(two.iter().all(|r| r.shard.as_deref() == Some("2/2")));
 
     let merge = |out: &str, shards: &[&str]| {
         let mut command = fixture.xtask();
         command.arg("merge").arg("--out").arg(fixture.path(out));
-        command.args(shards.iter().map(|s| fixture.path(s).join("results.csv")));
+        command.args(shards.iter().map(|s| fixture.path(s)));
         command.output().unwrap()
     };
     let output = merge("merged", &["shard-2", "shard-1"]);
     assert!(output.status.success(), "{}", stderr(&output));
-    let merged = rows::load(&fixture.path("merged/results.csv")).unwrap();
+    let merged = profile_sweep::load_results(&fixture.path("merged")).unwrap();
     let mut variants: Vec<&str> =
         merged.iter().filter(|r| r.measurement.is_none()).map(|r| r.variant.as_str()).collect();
     variants.sort();

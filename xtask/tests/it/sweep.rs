@@ -15,7 +15,7 @@ fn a_matrix_builds_every_variant_and_restores_the_manifest() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(fixture.manifest_bytes(), before, "Cargo.toml must come back byte for byte");
 
-    let rows = fixture.results_csv();
+    let rows = fixture.result_records();
     let (variant, status, size, strip) = (
         fixture.column("variant"),
         fixture.column("status"),
@@ -57,7 +57,7 @@ fn the_default_step_is_byte_identical_to_a_plain_release_build() {
     let sweep = fixture.sweep_file("package = \"app\"\n[[ladder]]\nstep = \"default release\"\n[[ladder]]\nstep = \"+ abort\"\npanic = \"abort\"\n");
     let output = fixture.sweep_command(&sweep).output().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
-    let rows = fixture.results_csv();
+    let rows = fixture.result_records();
     let (sha, step) = (fixture.column("sha256"), fixture.column("step"));
     assert_eq!(&rows[0][step], "default release");
 
@@ -84,7 +84,7 @@ fn a_failing_variant_is_recorded_and_the_sweep_goes_on() {
     let output = fixture.sweep_command(&sweep).output().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(fixture.manifest_bytes(), before);
-    let rows = fixture.results_csv();
+    let rows = fixture.result_records();
     let (status, size) = (fixture.column("status"), fixture.column("size_bytes"));
     assert_eq!((&rows[0][status], &rows[0][size]), ("build-failed", ""));
     assert_eq!(&rows[1][status], "ok");
@@ -102,7 +102,7 @@ fn a_re_run_keeps_earlier_rows_and_replaces_re_measured_ones() {
     let second = fixture.sweep_file("package = \"app\"\n[matrix]\nopt-level = [2, 3]\n");
     assert!(fixture.sweep_command(&second).output().unwrap().status.success());
     let variant = fixture.column("variant");
-    let ids: Vec<String> = fixture.results_csv().iter().map(|r| r[variant].to_owned()).collect();
+    let ids: Vec<String> = fixture.result_records().iter().map(|r| r[variant].to_owned()).collect();
     // The first matrix lacks the baseline (o3), so it came first; the second holds it.
     assert_eq!(
         ids,
@@ -128,7 +128,7 @@ fn an_error_mid_sweep_restores_the_manifest_and_keeps_finished_rows() {
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     assert!(stderr(&output).contains("Cargo.toml is restored"), "{}", stderr(&output));
     assert_eq!(fixture.manifest_bytes(), before);
-    let rows = fixture.results_csv();
+    let rows = fixture.result_records();
     assert_eq!(rows.len(), 1, "the variant that finished before the error keeps its row");
 }
 
@@ -138,7 +138,7 @@ fn a_binary_with_required_features_is_built_with_them() {
     let sweep = fixture.sweep_file("package = \"picky\"\nbin = \"picky-featured\"\n[matrix]\nopt-level = [3]\n[[run]]\nname = \"say\"\nwarmup = 0\nruns = 2\ninstructions = false\n");
     let output = fixture.sweep_command(&sweep).output().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
-    let rows = fixture.results_csv();
+    let rows = fixture.result_records();
     let (status, note) = (fixture.column("status"), fixture.column("note"));
     assert_eq!(rows.len(), 2);
     assert!(rows.iter().all(|r| &r[status] == "ok"), "{rows:?}");
@@ -168,7 +168,7 @@ fn a_workspace_without_a_lockfile_gets_none_left_behind_and_a_stable_cache() {
         );
         assert_eq!(fixture.manifest_bytes(), before);
     }
-    let rows = fixture.results_csv();
+    let rows = fixture.result_records();
     assert_eq!(
         rows[0][fixture.column("cargo_lock_sha256")].len(),
         64,
@@ -187,7 +187,7 @@ fn the_shipped_profile_is_the_marked_baseline() {
     assert!(output.status.success(), "{}", stderr(&output));
     let (variant, baseline) = (fixture.column("variant"), fixture.column("baseline"));
     let marked: Vec<String> = fixture
-        .results_csv()
+        .result_records()
         .iter()
         .filter(|r| &r[baseline] == "true")
         .map(|r| r[variant].to_owned())
@@ -210,9 +210,9 @@ fn json_messages_give_every_row_as_written_and_the_verdict_last() {
     let messages: Vec<serde_json::Value> =
         stdout.lines().map(|l| serde_json::from_str(l).expect("every line is JSON")).collect();
     let (last, rows) = messages.split_last().unwrap();
-    assert!(rows.iter().all(|m| m["reason"] == "row" && m["schema"] == 1), "{stdout}");
-    let csv = fixture.results_csv();
-    assert_eq!(rows.len(), csv.len(), "one message per row of results.csv");
+    assert!(rows.iter().all(|m| m["reason"] == "row" && m["schema"] == 2), "{stdout}");
+    let csv = fixture.result_records();
+    assert_eq!(rows.len(), csv.len(), "one message per row of the results");
     let variant = fixture.column("variant");
     for (message, record) in rows.iter().zip(&csv) {
         assert_eq!(message["row"]["variant"], record[variant]);

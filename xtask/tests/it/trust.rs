@@ -49,13 +49,10 @@ fn valgrind_installed() -> bool {
 
 /// (variant, measurement, mean_ns, noise) of every measurement row in `out`.
 fn measurements(fixture: &Fixture, out: &str) -> Vec<(String, String, String, String)> {
-    let path = fixture.path(out).join("results.csv");
-    let mut reader = csv::Reader::from_path(path).unwrap();
-    let header = reader.headers().unwrap().clone();
+    let (header, records) = crate::fixture::flat_records(&fixture.path(out));
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();
-    reader
-        .records()
-        .map(Result::unwrap)
+    records
+        .into_iter()
         .filter(|r| !r[col("measurement")].is_empty())
         .map(|r| {
             let cell = |name: &str| r[col(name)].to_owned();
@@ -113,7 +110,7 @@ fn a_variant_with_other_output_is_flagged_and_left_out() {
     ));
     let output = fixture.sweep_command(&sweep).output().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
-    let rows = fixture.results_csv();
+    let rows = fixture.result_records();
     let col = |name: &str| fixture.column(name);
     let row = |variant_part: &str, measurement: &str| {
         rows.iter()
@@ -148,7 +145,7 @@ fn interleaved_order_times_every_variant_round_robin() {
     assert!(output.status.success(), "{err}");
     let interleaving = err.find("round-robin").expect("says it interleaves");
     assert!(err.find("building o3").unwrap() < interleaving, "all builds first:\n{err}");
-    let rows = fixture.results_csv();
+    let rows = fixture.result_records();
     let col = |name: &str| fixture.column(name);
     let timed: Vec<_> = rows.iter().filter(|r| &r[col("measurement")] == "greet").collect();
     assert_eq!(timed.len(), 2);

@@ -165,7 +165,7 @@ fn the_action_script_checks_a_head_commit_against_the_base_branch() {
             .env("RUNNER_TEMP", runner.path())
             .env("GITHUB_STEP_SUMMARY", &summary)
             .env("GITHUB_OUTPUT", runner.path().join("output"))
-            .env("INPUT_RESULTS", "results/mine/results.csv")
+            .env("INPUT_RESULTS", "results/mine")
             .env("INPUT_SWEEP", "sweep.toml")
             .env("INPUT_MANIFEST_PATH", "Cargo.toml")
             .env("INPUT_BASE_REF", "main")

@@ -8,15 +8,15 @@ use crate::error::{InputError, SweepError};
 use crate::host::workspace::Workspace;
 use crate::manifest::repair::Repair;
 use crate::present::{analysis, apply, variant_settings};
-use crate::results::rows;
+use crate::results::{layout, rows};
 use crate::util::files::write_atomic;
 
 /// Write a variant's profile settings into a Cargo.toml, keeping its comments and formatting.
 #[derive(Debug, clap::Args)]
 pub struct Apply {
-    /// The results file the variant was measured in.
-    csv: PathBuf,
-    /// The variant id (first column of the CSV), e.g. oz-fat-cgu1-abort-sym.
+    /// The results directory the variant was measured in (or a results.csv of the first layout).
+    results: PathBuf,
+    /// The variant id (first column of variants.csv), e.g. oz-fat-cgu1-abort-sym.
     variant: String,
     /// The Cargo.toml to change [default: the current directory's workspace root]; profiles
     /// only count in a workspace's root manifest.
@@ -45,7 +45,7 @@ impl Apply {
     }
 
     fn apply(&self, manifest: &std::path::Path) -> Result<(), SweepError> {
-        let rows = rows::load(&self.csv)?;
+        let rows = layout::load(&self.results)?;
         // A running sweep puts the file back as it was when it started: an edit now would be
         // taken for the user's own and mixed with the sweep's restore. A killed one's leftovers
         // go first. (A manifest cargo cannot read has no sweep on it: apply says what is wrong.)
@@ -71,7 +71,7 @@ impl Apply {
             (None, Some(row)) => crate::present::snippet::profile_to_paste(row).to_owned(),
             (None, None) => "release".to_owned(),
         };
-        let new = apply::apply(&rows, &self.csv, &self.variant, manifest, &old, &profile)?;
+        let new = apply::apply(&rows, &self.results, &self.variant, manifest, &old, &profile)?;
         self.say_build_axes(&rows, &profile);
         if new == old {
             println!(
@@ -113,7 +113,7 @@ impl Apply {
             return Ok(());
         }
         Err(InputError::in_file(
-            &self.csv,
+            &self.results,
             format!(
                 "`{}` was measured on package `{}`, which is not in the workspace of {}",
                 self.variant,

@@ -9,16 +9,17 @@ use crate::cli::{Door, sweep::Sweep};
 use crate::error::SweepError;
 use crate::host::workspace::Workspace;
 use crate::present::compare::{Comparison, Thresholds, compare};
-use crate::results::rows::{self, Row};
+use crate::results::layout;
+use crate::results::rows::Row;
 use crate::util::units::thousands;
 
 /// Build and measure only the profile the crate ships today and compare it with a committed
 /// results file (for CI): exit 1 when it got worse beyond a hard limit.
 #[derive(Debug, clap::Args)]
 pub struct Check {
-    /// The results file to compare against (e.g. the base branch's results/<sweep>/results.csv);
-    /// it must hold the shipped profile's variant.
-    #[arg(long, value_name = "RESULTS_CSV")]
+    /// The results to compare against (e.g. the base branch's results/<sweep> directory, or a
+    /// results.csv of the first layout); they must hold the shipped profile's variant.
+    #[arg(long, value_name = "RESULTS")]
     against: PathBuf,
     /// The sweep file whose runs and benches say what to measure (its matrix or ladder is not
     /// built).
@@ -52,7 +53,7 @@ pub struct Check {
 impl Check {
     /// Measures, compares, prints; the exit status says whether a hard limit was passed.
     pub fn run(self, door: &Door) -> ExitCode {
-        let against = match rows::load(&self.against) {
+        let against = match layout::load(&self.against) {
             Ok(rows) => rows,
             Err(e) => return crate::cli::fail(e.into(), "nothing was built"),
         };

@@ -7,15 +7,15 @@ use crate::measure::bloat;
 use crate::present::analysis;
 use crate::present::compare::{Thresholds, compare};
 use crate::present::diff::Diff;
-use crate::results::rows;
+use crate::results::{layout, rows};
 use crate::util::units::thousands;
 
-/// Compare two results files variant by variant; fail on regressions beyond a threshold.
+/// Compare two sweeps' results variant by variant; fail on regressions beyond a threshold.
 #[derive(Debug, clap::Args)]
 pub struct Compare {
-    /// The baseline results file.
+    /// The baseline results directory (or a results.csv of the first layout).
     old: PathBuf,
-    /// The results file to check.
+    /// The results directory to check.
     new: PathBuf,
     /// Exit with status 1 when a variant's size grew by more than this many percent.
     #[arg(long, value_name = "PERCENT")]
@@ -45,9 +45,10 @@ impl Compare {
     /// For every variant of `old` that both files break down: what grew and shrank, by crate
     /// and by function.
     fn print_code_changes(&self, old: &[rows::Row]) {
-        let (Ok(before), Ok(after)) =
-            (bloat::load_beside(&self.old), bloat::load_beside(&self.new))
-        else {
+        let (Ok(before), Ok(after)) = (
+            bloat::load_beside(&layout::dir_of(&self.old)),
+            bloat::load_beside(&layout::dir_of(&self.new)),
+        ) else {
             return;
         };
         let variants = analysis::distinct(old.iter().map(|r| r.variant.as_str()));
@@ -60,7 +61,7 @@ impl Compare {
 
     /// Prints the changes; fails on a regression.
     pub fn run(self) -> ExitCode {
-        let (old, new) = match (rows::load(&self.old), rows::load(&self.new)) {
+        let (old, new) = match (layout::load(&self.old), layout::load(&self.new)) {
             (Ok(old), Ok(new)) => (old, new),
             (Err(e), _) | (_, Err(e)) => return crate::cli::fail(e.into(), "nothing was compared"),
         };

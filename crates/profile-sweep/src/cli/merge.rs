@@ -5,17 +5,18 @@ use std::process::ExitCode;
 
 use crate::error::InputError;
 use crate::present::report;
-use crate::results::{rows, shard};
+use crate::results::{layout, shard};
 
-/// Join the results.csv of every shard of one `sweep --shard K/N` run into one results file,
+/// Join the results of every shard of one `sweep --shard K/N` run into one results directory,
 /// with runtimes relative to the reference variant each shard measured, then draw its charts
 /// and report.
 #[derive(Debug, clap::Args)]
 pub struct Merge {
-    /// The shards' results files, in any order.
-    #[arg(required = true, value_name = "SHARD_CSV")]
+    /// The shards' results directories (or `results.csv` files of the first layout), in any
+    /// order.
+    #[arg(required = true, value_name = "SHARD")]
     shards: Vec<PathBuf>,
-    /// Write results.csv, charts and report.md into this directory.
+    /// Write the merged results, charts and reports into this directory.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     #[command(flatten)]
@@ -25,18 +26,18 @@ pub struct Merge {
 impl Merge {
     /// Merges the shards, then draws the charts and report.
     pub fn run(self) -> ExitCode {
-        let csv = self.out.join("results.csv");
-        if csv.exists() {
+        let existing = [layout::RUN_FILE, layout::LEGACY_FILE].map(|f| self.out.join(f));
+        if let Some(existing) = existing.iter().find(|f| f.exists()) {
             let exists = InputError::in_file(
-                &csv,
-                "exists: merge writes a new results file and would replace it",
+                existing,
+                "exists: merge writes new results and would replace these",
             )
             .with_fix("merge into an empty or new --out directory");
             return crate::cli::fail(exists.into(), "nothing was written");
         }
         let mut files = Vec::new();
         for path in &self.shards {
-            match rows::load(path) {
+            match layout::load(path) {
                 Ok(rows) => files.push((path.clone(), rows)),
                 Err(e) => return crate::cli::fail(e.into(), "nothing was written"),
             }
@@ -45,11 +46,12 @@ impl Merge {
             Ok(rows) => rows,
             Err(e) => return crate::cli::fail(e.into(), "nothing was written"),
         };
-        if let Err(e) = rows::write(&csv, &merged) {
-            return crate::cli::fail(e.into(), "the merged file may be incomplete");
+        if let Err(e) = layout::write_dir(&self.out, &merged) {
+            return crate::cli::fail(e.into(), "the merged files may be incomplete");
         }
-        println!("merged {} rows of {} shards into {}", merged.len(), files.len(), csv.display());
-        match report::write_outputs(&csv, &self.budget.budget()) {
+        let out = self.out.display();
+        println!("merged {} rows of {} shards into {out}", merged.len(), files.len());
+        match report::write_outputs(&self.out, &self.budget.budget()) {
             Ok(outputs) => {
                 for file in outputs {
                     println!("wrote {}", file.display());

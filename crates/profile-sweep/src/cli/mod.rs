@@ -5,6 +5,7 @@
 mod apply;
 mod check;
 mod compare;
+mod convert;
 mod init;
 mod merge;
 mod plot;
@@ -40,6 +41,7 @@ enum Command {
     Apply(apply::Apply),
     Compare(compare::Compare),
     Merge(merge::Merge),
+    Convert(convert::Convert),
     Restore(restore::Restore),
 }
 
@@ -188,6 +190,7 @@ pub fn run(door: &Door, args: impl IntoIterator<Item = OsString>) -> ExitCode {
         Command::Apply(task) => task.run(door),
         Command::Compare(task) => task.run(),
         Command::Merge(task) => task.run(),
+        Command::Convert(task) => task.run(),
         Command::Restore(task) => task.run(door),
     }
 }

@@ -1,15 +1,16 @@
-//! `plot`: redraw the charts and the report of a results CSV, without building.
+//! `plot`: redraw the charts and the reports of a results directory, without building.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::present::report;
 
-/// Draw the charts (SVG and PNG) and write report.md next to a results CSV, from the CSV alone.
+/// Draw the charts (SVG and PNG) and write report.md and report.html into a results directory,
+/// from its results alone.
 #[derive(Debug, clap::Args)]
 pub struct Plot {
-    /// The results file, e.g. results/default/results.csv.
-    csv: PathBuf,
+    /// The results directory, e.g. results/default (or a results.csv of the first layout).
+    results: PathBuf,
     #[command(flatten)]
     budget: crate::cli::BudgetArgs,
 }
@@ -17,7 +18,7 @@ pub struct Plot {
 impl Plot {
     /// Draws the charts and the report.
     pub fn run(self) -> ExitCode {
-        match report::write_outputs(&self.csv, &self.budget.budget()) {
+        match report::write_outputs(&self.results, &self.budget.budget()) {
             Ok(files) => {
                 for file in files {
                     println!("wrote {}", file.display());

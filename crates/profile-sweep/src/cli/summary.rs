@@ -70,7 +70,7 @@ pub fn print_summary(report: &SweepSummary) {
         }
     }
     print_noise(&report.rows);
-    println!("results: {}", report.results_csv.display());
+    println!("results: {}", report.results_dir.display());
     let names: Vec<String> = report
         .outputs
         .iter()
@@ -135,7 +135,7 @@ fn print_noise(rows: &[Row]) {
 pub fn print_finished_message(report: &SweepSummary) -> anyhow::Result<()> {
     use crate::results::messages::{self, Message, VerdictMessage};
     let rows =
-        crate::results::rows::load(&report.results_csv).unwrap_or_else(|_| report.rows.clone());
+        crate::results::layout::load(&report.results_dir).unwrap_or_else(|_| report.rows.clone());
     let verdict = crate::present::verdict::verdict(&rows).map(|v| VerdictMessage {
         variant: v.chosen.variant.clone(),
         profile: crate::present::snippet::profile_snippet(v.chosen, "release")
@@ -144,7 +144,7 @@ pub fn print_finished_message(report: &SweepSummary) -> anyhow::Result<()> {
         standing: v.standing(&rows),
     });
     messages::print(&Message::SweepFinished {
-        results_csv: report.results_csv.display().to_string(),
+        results_dir: report.results_dir.display().to_string(),
         variants: report.variants,
         cached: report.cached,
         verdict,
@@ -155,7 +155,7 @@ pub fn print_finished_message(report: &SweepSummary) -> anyhow::Result<()> {
 /// runs included).
 fn print_verdict(report: &SweepSummary) {
     let rows =
-        crate::results::rows::load(&report.results_csv).unwrap_or_else(|_| report.rows.clone());
+        crate::results::layout::load(&report.results_dir).unwrap_or_else(|_| report.rows.clone());
     let Some(verdict) = crate::present::verdict::verdict(&rows) else { return };
     println!(
         "verdict: paste the profile of `{}` (report.md, \"Verdict\"): {}",

@@ -31,7 +31,7 @@ pub struct Sweep {
     /// With no sweep file: the binary to sweep, when the package has several.
     #[arg(long, value_name = "NAME")]
     bin: Option<String>,
-    /// Write results.csv, charts, reports and logs here [default: the workspace's
+    /// Write the results files, charts, reports and logs here [default: the workspace's
     /// target/profile-sweep/results/<sweep name>/].
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,

@@ -1,6 +1,6 @@
 //! Where the bytes go: machine code per crate and per function, from an executable's symbol
 //! table (the questions `cargo bloat --crates` and `cargo bloat -n N` answer), and `crates.csv`
-//! and `functions.csv`, their files next to `results.csv`.
+//! and `functions.csv`, their files in the results directory.
 //!
 //! A symbol's crate is the first path segment of its demangled name (for `<A as B>::f`, of `A`);
 //! symbols that do not demangle as Rust (C code, the linker's) count as `[unknown]`. Aliases at
@@ -252,7 +252,7 @@ pub fn crate_of(symbol: &str) -> String {
 
 /// A row of a breakdown file, which belongs to one variant.
 pub trait VariantRow: Serialize + serde::de::DeserializeOwned + Clone {
-    /// The file's name next to `results.csv`.
+    /// The file's name in the results directory.
     const FILE: &'static str;
     /// The header of an empty file.
     const HEADER: &'static [&'static str];
@@ -343,17 +343,13 @@ pub fn read<T: VariantRow>(bytes: &[u8]) -> Result<Vec<T>> {
         .with_context(|| format!("malformed {}", T::FILE))
 }
 
-/// Reads the breakdown files next to a results file; empty where there are none.
-pub fn load_beside(results_csv: &Path) -> Result<Breakdown> {
-    Ok(Breakdown {
-        crates: load_one(results_csv)?,
-        functions: load_one(results_csv)?,
-        hot: load_one(results_csv)?,
-    })
+/// Reads the breakdown files in a results directory; empty where there are none.
+pub fn load_beside(dir: &Path) -> Result<Breakdown> {
+    Ok(Breakdown { crates: load_one(dir)?, functions: load_one(dir)?, hot: load_one(dir)? })
 }
 
-fn load_one<T: VariantRow>(results_csv: &Path) -> Result<Vec<T>> {
-    let path = results_csv.with_file_name(T::FILE);
+fn load_one<T: VariantRow>(dir: &Path) -> Result<Vec<T>> {
+    let path = dir.join(T::FILE);
     match std::fs::read(&path) {
         Ok(bytes) => read(&bytes).with_context(|| format!("in {}", path.display())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
@@ -453,7 +449,7 @@ mod tests {
             "{text}"
         );
         assert_eq!(
-            load_beside(&dir.path().join("results.csv")).unwrap().crates,
+            load_beside(dir.path()).unwrap().crates,
             [row("b", "std", 7), row("a", "std", 11)]
         );
     }

@@ -1,6 +1,6 @@
 //! Where a run spends its instructions, per crate: Cachegrind's per-function counts (its output
 //! file, names left mangled) mapped to crates as the size breakdown maps symbols
-//! ([`bloat::crate_of`]), and `hot.csv`, their file next to `results.csv`.
+//! ([`bloat::crate_of`]), and `hot.csv`, their file in the results directory.
 //!
 //! Cachegrind can name a function only from the executable's symbol table, so a stripped
 //! variant is counted again on a build of the same code with `strip = "none"`; the row's

@@ -2,18 +2,19 @@
 //! stdout, as cargo's `--message-format json` does; the human summary goes to stderr.
 //!
 //! Every object has a `reason`:
-//! - `"row"`: a row of `results.csv` as soon as it is written (a variant's size row, then one
+//! - `"row"`: a row of the results (a variant beside one measurement) as soon as it is written (a variant's size row, then one
 //!   per measurement; cached rows too). `row` holds the row with the CSV's column names as keys
 //!   and `null` for empty cells; each column is documented on
 //!   [`Row`].
-//! - `"sweep-finished"`: the last line. `results_csv` (its path), `variants` and `cached`
+//! - `"sweep-finished"`: the last line. `results_dir` (the results directory), `variants` and `cached`
 //!   (how many came from the cache), and `verdict`: `null` when no variant built, else
 //!   `variant` (the profile to paste), `profile` (its `[profile.release]` text), `against` (its
 //!   size, speed and rebuild against the baseline) and `standing` (`Settled: ...` or
 //!   `Tentative: why`), as the report's top says them.
 //!
-//! The schema version is `schema` on every object (1 for this one); a field may be added
-//! within a version, never renamed or removed.
+//! The schema version is `schema` on every object (2 for this one: version 1 named the results
+//! `results_csv`, a file, before the results became a directory); a field may be added within a
+//! version, never renamed or removed.
 
 use std::io::Write;
 
@@ -22,7 +23,7 @@ use serde::Serialize;
 use crate::results::rows::Row;
 
 /// The schema version of the messages.
-pub const SCHEMA: u32 = 1;
+pub const SCHEMA: u32 = 2;
 
 /// One message.
 #[derive(Debug, Serialize)]
@@ -32,8 +33,8 @@ pub enum Message<'a> {
     Row(&'a Row),
     /// The sweep is done.
     SweepFinished {
-        /// Path of `results.csv`.
-        results_csv: String,
+        /// The results directory.
+        results_dir: String,
         /// Variants handled.
         variants: usize,
         /// Of them, from the cache.
@@ -96,12 +97,12 @@ mod tests {
         let line = to_line(&Message::Row(&size)).unwrap();
         assert!(!line.contains('\n'));
         let value: serde_json::Value = serde_json::from_str(&line).unwrap();
-        assert_eq!((value["reason"].as_str(), value["schema"].as_u64()), (Some("row"), Some(1)));
+        assert_eq!((value["reason"].as_str(), value["schema"].as_u64()), (Some("row"), Some(2)));
         assert_eq!(value["row"]["variant"], "o3-fat");
         assert_eq!(value["row"]["size_bytes"], 1234);
         assert_eq!(value["row"]["measurement"], serde_json::Value::Null);
         let end = Message::SweepFinished {
-            results_csv: "out/results.csv".into(),
+            results_dir: "out".into(),
             variants: 5,
             cached: 1,
             verdict: Some(VerdictMessage {
@@ -113,7 +114,7 @@ mod tests {
         };
         let value: serde_json::Value = serde_json::from_str(&to_line(&end).unwrap()).unwrap();
         assert_eq!(value["reason"], "sweep-finished");
-        assert_eq!((value["schema"].as_u64(), value["cached"].as_u64()), (Some(1), Some(1)));
+        assert_eq!((value["schema"].as_u64(), value["cached"].as_u64()), (Some(2), Some(1)));
         assert_eq!(value["verdict"]["variant"], "o3-fat");
     }
 }

@@ -1,6 +1,10 @@
-//! Stage 6: the results CSV, one row per variant and measurement ([`rows`]), and splitting a
-//! sweep across machines and merging the shards' files ([`shard`]); machine-readable progress ([`messages`]).
+//! Stage 6: the results of a sweep. [`rows`] is a variant beside one of its measurements, the
+//! view every later stage reads; [`layout`] writes and reads them as files (`run.json`,
+//! `variants.csv`, `measurements.csv`; the first layout's `results.csv` is still read);
+//! [`shard`] splits a sweep across machines and merges the shards; [`messages`] is
+//! machine-readable progress.
 
+pub mod layout;
 pub mod messages;
 pub mod rows;
 pub mod shard;

@@ -1,19 +1,17 @@
-//! The results CSV: one row per variant and measurement, rewritten atomically after every variant.
-//!
-//! A re-run replaces the rows of the variants it measures again and keeps every other row, so an
-//! interrupted sweep never loses what an earlier one found, and a `kill -9` at any instant leaves
-//! the previous complete file (written atomically).
+//! A row of results: one variant's columns beside one of its measurements (or none, on its size
+//! row), the in-memory view every stage after the sweep reads; and the first layout's single
+//! `results.csv` of such rows, still read (and used for cache entries). The files a sweep writes
+//! now are in [`crate::results::layout`].
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde::{Deserialize, Serialize};
 
 use crate::error::InputError;
 use crate::measure::stats::Summary;
 use crate::plan::build_env::{OverrideKey, OverrideScope};
 use crate::plan::settings::Axis;
-use crate::util::files::write_atomic;
 
 /// The columns, in order: each is documented on its field of [`Row`].
 pub const COLUMNS: [&str; 88] = [
@@ -141,7 +139,9 @@ impl std::fmt::Display for Status {
     }
 }
 
-/// One row of `results.csv`. Field order is column order.
+/// A variant beside one of its measurements (none on its size row): a row of the first
+/// layout's `results.csv`, split into `variants.csv` and `measurements.csv` on disk (see
+/// [`crate::results::layout`]). Field order is [`COLUMNS`] order.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Row {
     /// The sweep's name.
@@ -403,58 +403,9 @@ impl Row {
         self.samples = Some(timing.samples as u32);
     }
 
-    fn key(&self) -> (&str, &str, Option<&str>) {
+    pub(crate) fn key(&self) -> (&str, &str, Option<&str>) {
         (&self.sweep, &self.variant, self.measurement.as_deref())
     }
-}
-
-/// `results.csv` of one sweep, held in memory and rewritten whole on every change.
-#[derive(Debug)]
-pub struct ResultsFile {
-    path: PathBuf,
-    rows: Vec<Row>,
-}
-
-impl ResultsFile {
-    /// Opens `path`, reading the rows already there; a file with other columns is refused, so an
-    /// old file is never silently rewritten in a new shape.
-    pub fn open(path: &Path) -> Result<ResultsFile, InputError> {
-        let rows = match std::fs::read(path) {
-            Ok(bytes) => read_rows(&bytes).map_err(|message| {
-                InputError::in_file(path, message).with_fix(
-                    "move the file aside (it is yours to keep), or write elsewhere with --out DIR",
-                )
-            })?,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-            Err(e) => return Err(InputError::in_file(path, format!("cannot read: {e}"))),
-        };
-        Ok(ResultsFile { path: path.to_owned(), rows })
-    }
-
-    /// Where the file is.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// The rows, in file order.
-    pub fn rows(&self) -> &[Row] {
-        &self.rows
-    }
-
-    /// Adds `row`, replacing a row with the same sweep, variant and measurement in place, and
-    /// rewrites the file.
-    pub fn record(&mut self, row: Row) -> Result<()> {
-        match self.rows.iter_mut().find(|r| r.key() == row.key()) {
-            Some(existing) => *existing = row,
-            None => self.rows.push(row),
-        }
-        write(&self.path, &self.rows)
-    }
-}
-
-/// Writes `rows` to `path` as a whole new results file, atomically.
-pub fn write(path: &Path, rows: &[Row]) -> Result<()> {
-    write_atomic(path, &to_csv(rows)?).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// The `ok` row of `variant`'s `measurement` in `rows`, if it was measured.
@@ -464,24 +415,6 @@ pub fn measured<'a>(rows: &'a [Row], variant: &str, measurement: &str) -> Option
             && r.measurement.as_deref() == Some(measurement)
             && r.status == Status::Ok
     })
-}
-
-/// Reads a results CSV that must exist and hold rows (for plotting, comparing, applying).
-pub fn load(path: &Path) -> Result<Vec<Row>, InputError> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        InputError::in_file(path, format!("cannot read the results file: {e}")).with_fix(
-            "pass a results.csv written by profile-sweep's `sweep`, e.g. results/default/results.csv",
-        )
-    })?;
-    let rows = read_rows(&bytes).map_err(|message| {
-        InputError::in_file(path, message)
-            .with_fix("pass a results.csv written by this version of profile-sweep's `sweep`")
-    })?;
-    if rows.is_empty() {
-        return Err(InputError::in_file(path, "the results file has no rows")
-            .with_fix("run a sweep first: `cargo profile-sweep sweep --sweep FILE`"));
-    }
-    Ok(rows)
 }
 
 /// Serialises rows with the header, even when there are none.
@@ -494,56 +427,70 @@ pub fn to_csv(rows: &[Row]) -> Result<Vec<u8>> {
     Ok(writer.into_inner().map_err(|e| e.into_error())?)
 }
 
-/// Parses a results CSV, checking its header first.
-pub fn read_rows(bytes: &[u8]) -> Result<Vec<Row>, String> {
+/// Parses a CSV of rows (a `results.csv` of the first layout, or a cache entry) read from
+/// `path`, checking its header first.
+pub fn read_legacy(path: &Path, bytes: &[u8]) -> Result<Vec<Row>, InputError> {
+    let error = |message: String| InputError::in_file(path, message);
     if bytes.is_empty() {
-        return Err("the file is empty (0 bytes), not a results file".to_owned());
+        return Err(error("the file is empty (0 bytes), not a results file".to_owned()));
     }
     let mut reader = csv::Reader::from_reader(bytes);
-    let header = reader.headers().map_err(|e| format!("not a CSV file: {e}"))?;
+    let header = reader.headers().map_err(|e| error(format!("not a CSV file: {e}")))?;
     let known_prefix = header.len() >= OLDEST_COLUMN_COUNT
         && header.len() <= COLUMNS.len()
         && header.iter().eq(COLUMNS[..header.len()].iter().copied());
     if !known_prefix {
         let missing: Vec<&str> =
             COLUMNS.iter().copied().filter(|c| !header.iter().any(|h| h == *c)).collect();
-        return Err(format!(
+        return Err(error(format!(
             "its columns are not the ones this version writes{}",
             if missing.is_empty() {
                 " (their order differs)".to_owned()
             } else {
                 format!(" (missing: {})", missing.join(", "))
             }
-        ));
+        )));
     }
     let rows: Vec<Row> = reader
         .deserialize()
         .enumerate()
-        .map(|(i, row)| row.map_err(|e| format!("row {} is malformed: {e}", i + 2)))
+        .map(|(i, row)| row.map_err(|e| error(format!("row {} is malformed: {e}", i + 2))))
         .collect::<Result<_, _>>()?;
-    check_rows(&rows)?;
+    check_rows(&rows, &|i| (path.to_owned(), i + 2))?;
     Ok(rows)
 }
 
 /// What no file this tool wrote holds: a row twice (the report would show stale and fresh
 /// numbers side by side), or a runtime that is negative, not a number, or outside its own
-/// interval. Lines are counted as in the file (the header is line 1).
-fn check_rows(rows: &[Row]) -> Result<(), String> {
+/// interval. `at` gives the file and line row `i` was read from.
+pub(crate) fn check_rows(
+    rows: &[Row],
+    at: &dyn Fn(usize) -> (PathBuf, usize),
+) -> Result<(), InputError> {
     let mut seen = std::collections::HashMap::new();
     for (i, row) in rows.iter().enumerate() {
-        let line = i + 2;
-        if let Some(first) = seen.insert(row.key(), line) {
-            return Err(format!(
-                "line {line} repeats line {first} (variant `{}`, measurement `{}`)",
+        let (file, line) = at(i);
+        let fail = |message: String| InputError {
+            position: Some((line, 1)),
+            ..InputError::in_file(&file, message)
+        };
+        if let Some(first) = seen.insert(row.key(), i) {
+            let (first_file, first_line) = at(first);
+            let there = match first_file == file {
+                true => format!("line {first_line}"),
+                false => format!("{} line {first_line}", first_file.display()),
+            };
+            return Err(fail(format!(
+                "this row repeats {there} (variant `{}`, measurement `{}`)",
                 row.variant,
                 row.measurement.as_deref().unwrap_or("")
-            ));
+            )));
         }
         let numbers = [row.mean_ns, row.ci_low_ns, row.ci_high_ns];
         // A t-interval of a few noisy runs may reach below zero; a mean may not.
         if numbers.iter().flatten().any(|n| !n.is_finite()) || row.mean_ns.is_some_and(|m| m < 0.0)
         {
-            return Err(format!("line {line}: a runtime is negative or not a number"));
+            return Err(fail("a runtime is negative or not a number".to_owned()));
         }
         for (ratio, low, high) in [
             (row.wall_ratio, row.wall_ratio_low, row.wall_ratio_high),
@@ -552,9 +499,9 @@ fn check_rows(rows: &[Row]) -> Result<(), String> {
             if let (Some(ratio), Some(low), Some(high)) = (ratio, low, high) {
                 // Ratios are written to six decimals.
                 if !(ratio > 0.0 && low - 1e-6 <= ratio && ratio <= high + 1e-6) {
-                    return Err(format!(
-                        "line {line}: ratio {ratio} to the baseline is not positive or lies outside its interval [{low}, {high}]"
-                    ));
+                    return Err(fail(format!(
+                        "ratio {ratio} to the baseline is not positive or lies outside its interval [{low}, {high}]"
+                    )));
                 }
             }
         }
@@ -562,9 +509,9 @@ fn check_rows(rows: &[Row]) -> Result<(), String> {
             // Rounding in the file may put a bound a hair past the mean.
             let slack = 1e-6 * mean.abs().max(1.0);
             if mean < low - slack || mean > high + slack {
-                return Err(format!(
-                    "line {line}: mean {mean} ns lies outside its own interval [{low}, {high}]"
-                ));
+                return Err(fail(format!(
+                    "mean {mean} ns lies outside its own interval [{low}, {high}]"
+                )));
             }
         }
     }

@@ -14,7 +14,9 @@ fn sub_microsecond_timings_keep_thousandths_of_a_ns() {
 /// line, instead of being drawn or recommended.
 #[test]
 fn damaged_files_are_refused_with_their_line() {
-    assert!(read_rows(b"").unwrap_err().contains("empty (0 bytes)"));
+    let read = |bytes: &[u8]| read_legacy(Path::new("results.csv"), bytes);
+    let message = |bytes: &[u8]| read(bytes).unwrap_err().to_string();
+    assert!(message(b"").contains("empty (0 bytes)"));
     let a = row("a", 10);
     let timed = Row {
         measurement: Some("run".into()),
@@ -25,13 +27,13 @@ fn damaged_files_are_refused_with_their_line() {
     };
     let twice = to_csv(&[a.clone(), row("b", 5), a.clone()]).unwrap();
     assert_eq!(
-        read_rows(&twice).unwrap_err(),
-        "line 4 repeats line 2 (variant `a`, measurement ``)"
+        message(&twice),
+        "results.csv:4:1: this row repeats line 2 (variant `a`, measurement ``)"
     );
     let negative = to_csv(&[a.clone(), timed.clone()]).unwrap();
-    assert!(read_rows(&negative).unwrap_err().contains("line 3: a runtime is negative"));
+    assert!(message(&negative).contains("results.csv:3:1: a runtime is negative"));
     let outside = to_csv(&[a.clone(), Row { mean_ns: Some(5.0), ..timed.clone() }]).unwrap();
-    assert!(read_rows(&outside).unwrap_err().contains("outside its own interval"));
+    assert!(message(&outside).contains("outside its own interval"));
     let ratio = Row {
         cpu_ratio: Some(1.2),
         cpu_ratio_low: Some(0.9),
@@ -39,11 +41,11 @@ fn damaged_files_are_refused_with_their_line() {
         ..timed.clone()
     };
     let ratio = to_csv(&[a.clone(), Row { mean_ns: Some(1.5), ..ratio }]).unwrap();
-    assert!(read_rows(&ratio).unwrap_err().contains("line 3: ratio 1.2 to the baseline"));
+    assert!(message(&ratio).contains("results.csv:3:1: ratio 1.2 to the baseline"));
     // Two noisy runs' t-interval may reach below zero: that is what the tool writes.
     let wide =
         Row { mean_ns: Some(3.2e6), ci_low_ns: Some(-5.5e6), ci_high_ns: Some(1.2e7), ..timed };
-    assert_eq!(read_rows(&to_csv(&[a, wide]).unwrap()).unwrap().len(), 2);
+    assert_eq!(read(&to_csv(&[a, wide]).unwrap()).unwrap().len(), 2);
 }
 
 /// A size row of a made-up variant, for tests anywhere in the crate.
@@ -106,22 +108,6 @@ fn header_is_the_documented_schema() {
 }
 
 #[test]
-fn rows_round_trip_and_re_runs_replace_in_place() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("out/results.csv");
-    let mut file = ResultsFile::open(&path).unwrap();
-    file.record(row("a", 10)).unwrap();
-    file.record(row("b", 20)).unwrap();
-    file.record(row("a", 30)).unwrap();
-    let reread = ResultsFile::open(&path).unwrap();
-    assert_eq!(
-        reread.rows().iter().map(|r| (r.variant.as_str(), r.size_bytes)).collect::<Vec<_>>(),
-        [("a", Some(30)), ("b", Some(20))]
-    );
-    assert_eq!(reread.rows()[0], row("a", 30));
-}
-
-#[test]
 fn a_file_from_before_the_last_columns_were_added_is_read() {
     let full = String::from_utf8(to_csv(&[row("a", 10)]).unwrap()).unwrap();
     let older: String = full
@@ -135,7 +121,7 @@ fn a_file_from_before_the_last_columns_were_added_is_read() {
         older.starts_with("sweep,") && older.lines().next().unwrap().ends_with(",finished_at"),
         "{older}"
     );
-    let rows = read_rows(older.as_bytes()).unwrap();
+    let rows = read_legacy(Path::new("results.csv"), older.as_bytes()).unwrap();
     assert_eq!(rows, [Row { cargo_lock_sha256: None, ..row("a", 10) }]);
 }
 
@@ -144,7 +130,7 @@ fn a_file_with_other_columns_is_refused_and_kept() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("results.csv");
     std::fs::write(&path, "variant,size\nx,1\n").unwrap();
-    let err = ResultsFile::open(&path).unwrap_err();
+    let err = crate::results::layout::ResultsFile::open(dir.path()).unwrap_err();
     assert!(err.message.contains("missing: sweep, opt_level"), "{}", err.message);
     assert!(err.fix.unwrap().contains("--out"));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "variant,size\nx,1\n");

@@ -63,7 +63,7 @@ impl Shard {
 }
 
 /// What to do about shard files that do not belong together.
-const MERGE_FIX: &str = "pass the results.csv of every shard of one `sweep --shard K/N` run, built from the same commit with the same toolchain";
+const MERGE_FIX: &str = "pass the results directory of every shard of one `sweep --shard K/N` run, built from the same commit with the same toolchain";
 
 /// One shard's results file.
 type ShardFile<'a> = (Shard, &'a Path, &'a [Row]);

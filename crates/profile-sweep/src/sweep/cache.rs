@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 
 use crate::measure::bloat::{self, Breakdown};
 use crate::plan::variants::Variant;
-use crate::results::rows::{Row, read_rows, to_csv};
+use crate::results::rows::{Row, read_legacy, to_csv};
 use crate::util::files::write_atomic;
 use crate::util::hash::{hex, sha256_of_file};
 
@@ -190,7 +190,9 @@ impl Cache {
         if !unchanged {
             return None;
         }
-        let rows = read_rows(entry.rows_csv.as_bytes()).ok().filter(|rows| !rows.is_empty())?;
+        let rows = read_legacy(&self.entry_path(key), entry.rows_csv.as_bytes())
+            .ok()
+            .filter(|rows| !rows.is_empty())?;
         let crates = bloat::read(entry.crates_csv.as_bytes()).ok()?;
         let functions = bloat::read(entry.functions_csv.as_bytes()).unwrap_or_default();
         let hot = if entry.hot_csv.is_empty() {

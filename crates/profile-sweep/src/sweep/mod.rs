@@ -107,8 +107,8 @@ impl SweepOptions {
 /// [`crate::present::report`]'s).
 #[derive(Debug)]
 pub struct SweepSummary {
-    /// The results file written.
-    pub results_csv: PathBuf,
+    /// The results directory written (`run.json`, `variants.csv`, `measurements.csv`).
+    pub results_dir: PathBuf,
     /// The rows this run wrote, in the order they were written.
     pub rows: Vec<Row>,
     /// What expansion and recovery had to say.
@@ -168,10 +168,10 @@ pub fn run(
         for note in &prepared.notes {
             eprintln!("note: {note}");
         }
-        let results_csv = recorder.results_csv().to_owned();
+        let results_dir = recorder.results_dir().to_owned();
         let total: usize = groups.iter().map(Vec::len).sum();
         let interrupted_after =
-            |finished| SweepError::Interrupted { finished, total, results: results_csv.clone() };
+            |finished| SweepError::Interrupted { finished, total, results: results_dir.clone() };
         let mut executor = CargoExecutor::new(&prepared, options, fingerprint, recorder);
         let counts = match &prepared.search {
             Some(search) => {
@@ -202,16 +202,16 @@ pub fn run(
             }
         };
         guard.restore()?;
-        Ok((executor, counts, results_csv))
+        Ok((executor, counts, results_dir))
     })();
-    let (executor, counts, results_csv) = measured.map_err(SweepError::after_edit)?;
+    let (executor, counts, results_dir) = measured.map_err(SweepError::after_edit)?;
     let outputs =
-        report::write_outputs(&results_csv, &options.budget).map_err(SweepError::after_edit)?;
+        report::write_outputs(&results_dir, &options.budget).map_err(SweepError::after_edit)?;
     let child_seconds = executor.child_seconds + executor.measurer.child_seconds;
     let peak_disk_bytes = executor.peak_disk_bytes;
     Ok(SweepSummary {
         outputs,
-        results_csv,
+        results_dir,
         rows: executor.recorder.into_rows(),
         notes: prepared.notes.clone(),
         wall_seconds: started.elapsed().as_secs_f64(),

@@ -22,7 +22,8 @@ use crate::plan::settings::{ProfileSettings, Setting};
 use crate::plan::spec::Sweep;
 use crate::plan::variants::Variant;
 use crate::present::analysis;
-use crate::results::rows::{ResultsFile, Row, Status};
+use crate::results::layout::ResultsFile;
+use crate::results::rows::{Row, Status};
 
 /// The rows of a run in progress, the files they go to, and the context every row shares.
 pub struct Recorder<'a> {
@@ -55,7 +56,13 @@ impl<'a> Recorder<'a> {
     pub fn open(prepared: &'a Prepared, shard: Option<String>) -> Result<Recorder<'a>, SweepError> {
         let out_dir = &prepared.out_dir;
         crate::present::report::refuse_foreign_reports(out_dir)?;
-        let results = ResultsFile::open(&out_dir.join("results.csv"))?;
+        let results = ResultsFile::open(out_dir)?;
+        if let Some(legacy) = results.legacy() {
+            eprintln!(
+                "note: {} is in the first results layout: its rows are kept, in run.json, variants.csv and measurements.csv from now on; the file itself is left as it was",
+                legacy.display()
+            );
+        }
         refuse_another_crates_rows(&results, prepared)?;
         Ok(Recorder {
             sweep: &prepared.sweep,
@@ -80,9 +87,9 @@ impl<'a> Recorder<'a> {
         self.cargo_lock_sha256 = sha256;
     }
 
-    /// The results CSV.
-    pub fn results_csv(&self) -> &Path {
-        self.results.path()
+    /// The results directory.
+    pub fn results_dir(&self) -> &Path {
+        self.results.dir()
     }
 
     /// The rows this run wrote so far, in order.
@@ -360,13 +367,23 @@ fn refuse_another_crates_rows(
     prepared: &Prepared,
 ) -> Result<(), SweepError> {
     let (package, bin) = (&prepared.target.package, prepared.target.bin.as_deref().unwrap_or(""));
+    let name = &prepared.sweep.name;
+    if let Some(other) = results.rows().iter().find(|r| r.sweep != *name) {
+        let message = format!(
+            "it holds results of sweep `{}`; those of sweep `{name}` go in a directory of their own",
+            other.sweep
+        );
+        return Err(crate::error::InputError::in_file(results.dir(), message)
+            .with_fix("write elsewhere with --out DIR")
+            .into());
+    }
     let other = results
         .rows()
         .iter()
         .find(|r| r.sweep == prepared.sweep.name && (r.package != *package || r.bin != bin));
     let Some(other) = other else { return Ok(()) };
     Err(crate::error::InputError::in_file(
-        results.path(),
+        results.dir(),
         format!(
             "it holds results of sweep `{}` on package `{}` (binary `{}`); this sweep of `{package}` would replace them",
             other.sweep, other.package, other.bin

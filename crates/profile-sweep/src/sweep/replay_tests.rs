@@ -7,7 +7,7 @@ use crate::plan::settings::BaseProfile;
 use crate::plan::spec::Sweep;
 use crate::plan::variants::{self, Variant};
 use crate::present::analysis::{self, Point};
-use crate::results::rows::{self, Row};
+use crate::results::rows::Row;
 use crate::sweep::replay::Replay;
 use crate::sweep::search::{self, Outcome};
 
@@ -49,7 +49,7 @@ fn found_or_tied(found: &[Point], wanted: &Point) -> bool {
 
 #[test]
 fn search_finds_the_full_matrix_answer_from_a_tenth_of_its_builds() {
-    let rows = rows::load(&repo("results/full/results.csv")).unwrap();
+    let rows = crate::results::layout::load(&repo("results/full")).unwrap();
     let (variants, outcome) = replay(&rows, "convert-50k");
     let used = outcome.measured.len();
     assert!(used <= 43, "at most 10% of the 432 variants: {used}\n{:#?}", outcome.decisions);

@@ -233,7 +233,7 @@ mod tests {
             Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ladder-results.csv"),
         )
         .unwrap();
-        crate::results::rows::read_rows(&bytes).unwrap()
+        crate::results::rows::read_legacy(Path::new("ladder-results.csv"), &bytes).unwrap()
     }
 
     #[test]
@@ -311,8 +311,8 @@ mod tests {
     #[test]
     fn frontier_labels_of_the_full_matrix_neither_overlap_nor_leave_the_plot() {
         register_font();
-        let csv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../results/full/results.csv");
-        let rows = crate::results::rows::load(&csv).unwrap();
+        let csv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../results/full");
+        let rows = crate::results::layout::load(&csv).unwrap();
         let mut svg = String::new();
         {
             let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();

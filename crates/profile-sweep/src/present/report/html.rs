@@ -88,7 +88,7 @@ pub fn render(rows: &[Row], budget: &Budget) -> String {
     let title = format!("profile-sweep report: {}", page.sweep);
     let verdict = verdict_block(rows);
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n<h1>{}</h1>\n<p id=\"crate\"></p>\n{verdict}<div id=\"controls\"></div>\n<div id=\"chart\"></div>\n<div id=\"tooltip\" role=\"tooltip\" hidden></div>\n<p class=\"note\">Every number is read from <code>results.csv</code> next to this file. Hover (or focus) a point for its settings, numbers and profile; ringed points are on the frontier; whiskers are 95% confidence intervals; overlapping intervals are ties.</p>\n<script type=\"application/json\" id=\"data\">{json}</script>\n<script>\n{SCRIPT}</script>\n</body>\n</html>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n<h1>{}</h1>\n<p id=\"crate\"></p>\n{verdict}<div id=\"controls\"></div>\n<div id=\"chart\"></div>\n<div id=\"tooltip\" role=\"tooltip\" hidden></div>\n<p class=\"note\">Every number is read from the results files next to this file (<code>variants.csv</code>, <code>measurements.csv</code>, <code>run.json</code>). Hover (or focus) a point for its settings, numbers and profile; ringed points are on the frontier; whiskers are 95% confidence intervals; overlapping intervals are ties.</p>\n<script type=\"application/json\" id=\"data\">{json}</script>\n<script>\n{SCRIPT}</script>\n</body>\n</html>\n",
         escape(&title),
         escape(&title),
     )
@@ -165,7 +165,7 @@ fn measurement(rows: &[Row], name: &str, by_build: bool) -> Measurement {
             three_way: is_in(&three_way, p),
             snippet: snippet::profile_snippet(p.row, snippet::profile_to_paste(p.row))
                 .unwrap_or_else(|e| e),
-            apply: format!("cargo profile-sweep apply results.csv {}", p.row.variant),
+            apply: format!("cargo profile-sweep apply . {}", p.row.variant),
         })
         .collect();
     Measurement { name: name.to_owned(), unit: unit_name, counted: unit.is_count(), points: data }
@@ -255,7 +255,7 @@ mod tests {
     fn the_page_is_self_contained_and_carries_every_point() {
         let csv = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/ladder-results.csv");
-        let rows = crate::results::rows::read_rows(&std::fs::read(csv).unwrap()).unwrap();
+        let rows = crate::results::layout::load(&csv).unwrap();
         let html = render(&rows, &Budget::default());
         for external in ["src=\"http", "href=\"http", "url(http", "<link", "<script src", "fetch("]
         {
@@ -264,7 +264,7 @@ mod tests {
         for row in analysis::size_rows(&rows) {
             assert!(html.contains(&format!("\"id\":\"{}\"", row.variant)), "{}", row.variant);
         }
-        assert!(html.contains("cargo profile-sweep apply results.csv oz-fat-cgu1-abort-sym"));
+        assert!(html.contains("cargo profile-sweep apply . oz-fat-cgu1-abort-sym"));
         assert!(html.contains("<h2>Verdict</h2>") && html.contains("[profile.release]"), "{html}");
         assert_eq!(code_spans("a `b<` c `d"), "a <code>b&lt;</code> c `d");
     }

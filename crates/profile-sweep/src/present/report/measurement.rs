@@ -169,7 +169,7 @@ const MAX_TABLE_ROWS: usize = 25;
 /// Says how many rows a table left out, if it left some.
 fn more_in_the_csv(out: &mut String, rows: usize) -> fmt::Result {
     if rows > MAX_TABLE_ROWS {
-        writeln!(out, "... and {} more, in `results.csv`.\n", rows - MAX_TABLE_ROWS)?;
+        writeln!(out, "... and {} more, in `measurements.csv`.\n", rows - MAX_TABLE_ROWS)?;
     }
     Ok(())
 }

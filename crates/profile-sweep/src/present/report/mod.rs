@@ -16,6 +16,7 @@ use crate::present::chart;
 use crate::present::diff::Diff;
 use crate::present::effects;
 use crate::present::markdown::{Align, Table};
+use crate::results::layout;
 use crate::results::rows::{self, Row, Status};
 use crate::util::files::write_atomic;
 use crate::util::units::{Unit, human_bytes, thousands};
@@ -29,12 +30,12 @@ mod trained;
 
 use measurement::{measurement_section, show};
 
-/// Draws the charts and writes `report.md` next to the results CSV at `csv`, from its rows
-/// alone, with recommendations that respect `budget`; returns the files written. Nothing is
-/// written if the CSV is unusable.
-pub fn write_outputs(csv: &Path, budget: &Budget) -> Result<Vec<PathBuf>, SweepError> {
-    let rows = rows::load(csv)?;
-    let dir = csv.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+/// Draws the charts and writes `report.md` and `report.html` into the results directory
+/// `results` names (see [`layout::locate`]), from its rows alone, with recommendations that
+/// respect `budget`; returns the files written. Nothing is written if the results are unusable.
+pub fn write_outputs(results: &Path, budget: &Budget) -> Result<Vec<PathBuf>, SweepError> {
+    let rows = layout::load(results)?;
+    let dir = &layout::dir_of(results);
     refuse_foreign_reports(dir)?;
     let charts = chart::write_charts(&rows, dir)?;
     let names: Vec<String> = charts
@@ -42,7 +43,7 @@ pub fn write_outputs(csv: &Path, budget: &Budget) -> Result<Vec<PathBuf>, SweepE
         .filter_map(|c| c.file_name())
         .map(|n| n.to_string_lossy().into_owned())
         .collect();
-    let breakdown = bloat::load_beside(csv)?;
+    let breakdown = bloat::load_beside(dir)?;
     let inputs = Inputs { rows: &rows, charts: &names, breakdown: &breakdown, budget };
     let mut written: Vec<PathBuf> =
         charts.iter().flat_map(|svg| [svg.clone(), svg.with_extension("png")]).collect();
@@ -178,7 +179,7 @@ fn write_report(
     writeln!(out, "- measured: {start} to {end}; {} variants", sizes.len())?;
     writeln!(
         out,
-        "\nEvery number below is read from `results.csv` next to this file; `profile-sweep plot` on that file (`cargo profile-sweep plot`, or `cargo xtask plot` in profile-sweep's repository) regenerates this report and its charts.\n"
+        "\nEvery number below is read from the results files next to this file (`variants.csv`, `measurements.csv`, `run.json`); `profile-sweep plot` on their directory (`cargo profile-sweep plot`, or `cargo xtask plot` in profile-sweep's repository) regenerates this report and its charts.\n"
     )?;
 
     top::verdict_section(out, rows)?;
@@ -558,7 +559,7 @@ mod tests {
             Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ladder-results.csv"),
         )
         .unwrap();
-        let rows = rows::read_rows(&bytes).unwrap();
+        let rows = rows::read_legacy(Path::new("ladder-results.csv"), &bytes).unwrap();
         let charts =
             ["tradeoff-convert-200k.svg", "tradeoff-criterion-json2csv-convert.svg", "ladder.svg"]
                 .map(String::from);
@@ -574,7 +575,7 @@ mod tests {
         assert!(error.contains("missing: opt_level"), "{error}");
         std::fs::write(&csv, rows::to_csv(&[]).unwrap()).unwrap();
         let error = write_outputs(&csv, &Budget::default()).unwrap_err().to_string();
-        assert!(error.contains("has no rows"), "{error}");
+        assert!(error.contains("hold no rows"), "{error}");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "only the CSV itself");
     }
 }

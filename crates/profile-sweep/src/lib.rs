@@ -40,8 +40,9 @@
 //! `plan` (the sweep file, validated, expanded into variants; public, for tools that read sweep
 //! files) -> `host` (workspace, toolchains, machine) -> `manifest` (profiles in `Cargo.toml`, the
 //! guard) -> `build` (cargo) -> `measure` (sizes, runtimes, counts, criterion) -> [`results`] (the
-//! CSV) -> [`present`] (analysis, charts, reports, `compare`, `apply`; from a CSV alone). `sweep`
-//! drives the stages; `util` is shared by all.
+//! rows, their files, and the queries on them: Pareto frontier, picks) -> [`present`] (verdict,
+//! charts, reports, `compare`, `apply`; from the results alone). `sweep` drives the stages;
+//! `util` is shared by all.
 
 mod build;
 pub mod cli;
@@ -61,9 +62,10 @@ use std::path::Path;
 pub use error::{InputError, SweepError};
 pub use manifest::guard::Recovery;
 pub use manifest::repair::Repair;
-pub use measure::bloat::{Breakdown, CrateRow, FunctionRow, load_beside as load_breakdown};
-pub use present::build_time::Budget;
+pub use measure::bloat::{Breakdown, CrateRow, FunctionRow};
 pub use present::report::write_outputs;
+pub use results::breakdown::load as load_breakdown;
+pub use results::build_time::Budget;
 pub use results::layout::load as load_results;
 pub use results::rows::{Row, Status};
 pub use sweep::{SweepOptions, SweepSummary, run as run_sweep};

@@ -13,11 +13,11 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use cargo_metadata::{Message, TargetKind};
 
-use crate::build::{Step, run_tool};
+use crate::build::{ToolRun, run_tool};
 use crate::host::toolchain::NamedToolchain;
 use crate::plan::build_env::{BUILD_STD_FLAGS, BuildEnv, NO_DEFAULT_FEATURES};
 use crate::plan::settings::{Panic, Setting, Strip};
-use crate::util::text::first_error_lines;
+use crate::util::child_output::first_error_lines;
 use crate::util::{interrupt, platform};
 
 /// One build to run.
@@ -308,7 +308,7 @@ const WASM_FEATURES: [&str; 6] = [
 
 /// Runs `wasm-opt <level>` on the wasm file `file`, replacing it. Returns the seconds it took,
 /// or the tool's error output.
-pub fn wasm_opt(file: &Path, level: &str) -> Result<Step> {
+pub fn wasm_opt(file: &Path, level: &str) -> Result<ToolRun> {
     let optimised = file.with_extension("wasm-opt.wasm");
     let step = run_tool(
         Command::new("wasm-opt")

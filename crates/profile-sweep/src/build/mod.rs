@@ -9,14 +9,24 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 
-use crate::util::text::first_error_lines;
+use crate::util::child_output::first_error_lines;
 
-/// A tool's run: its wall time, or its error output when it failed.
-pub type Step = std::result::Result<f64, String>;
+/// A tool's run: its wall time, or why it failed.
+pub type ToolRun = std::result::Result<f64, ToolFailed>;
+
+/// A tool that ran and failed: the first lines of its error output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToolFailed(pub String);
+
+impl std::fmt::Display for ToolFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
 
 /// Runs a tool's `command` to its end with no stdin: its wall time, or the first lines of its
 /// error output (stderr, then stdout).
-pub fn run_tool(command: &mut Command) -> Result<Step> {
+pub fn run_tool(command: &mut Command) -> Result<ToolRun> {
     let started = Instant::now();
     let output = command
         .stdin(Stdio::null())
@@ -28,7 +38,7 @@ pub fn run_tool(command: &mut Command) -> Result<Step> {
         false => {
             let stderr = String::from_utf8_lossy(&output.stderr);
             let stdout = String::from_utf8_lossy(&output.stdout);
-            Err(first_error_lines(&format!("{stderr}{stdout}")))
+            Err(ToolFailed(first_error_lines(&format!("{stderr}{stdout}"))))
         }
     })
 }

@@ -9,7 +9,7 @@ use std::process::Command;
 
 use anyhow::{Context, Result};
 
-use crate::build::{Step, run_tool};
+use crate::build::{ToolFailed, ToolRun, run_tool};
 use crate::plan::settings::Strip;
 
 /// The rustc flags of PGO's instrumented build: raw profiles go to `raw_dir`.
@@ -42,13 +42,13 @@ const BOLT_OPTIMISE: [&str; 7] = [
 ];
 
 /// Runs `command` to its end: its wall time, or its error output led by the program's name.
-fn run(command: &mut Command) -> Result<Step> {
+fn run(command: &mut Command) -> Result<ToolRun> {
     let program = command.get_program().to_string_lossy().into_owned();
-    Ok(run_tool(command)?.map_err(|errors| format!("{program} failed:\n{errors}")))
+    Ok(run_tool(command)?.map_err(|errors| ToolFailed(format!("{program} failed:\n{errors}"))))
 }
 
 /// Runs `commands` one after another until one fails: their total wall time, or the error.
-fn in_turn(commands: Vec<Command>) -> Result<Step> {
+fn in_turn(commands: Vec<Command>) -> Result<ToolRun> {
     let mut total = 0.0;
     for mut command in commands {
         match run(&mut command)? {
@@ -71,10 +71,11 @@ fn files_in(dir: &Path, extension: &str) -> Result<Vec<PathBuf>> {
 }
 
 /// `llvm-profdata merge` of every `.profraw` in `raw_dir` into `profdata`.
-pub fn merge_profiles(llvm_tools: &Path, raw_dir: &Path, profdata: &Path) -> Result<Step> {
+pub fn merge_profiles(llvm_tools: &Path, raw_dir: &Path, profdata: &Path) -> Result<ToolRun> {
     let raw = files_in(raw_dir, "profraw")?;
     if raw.is_empty() {
-        return Ok(Err(format!("the training wrote no profile into {}", raw_dir.display())));
+        let why = format!("the training wrote no profile into {}", raw_dir.display());
+        return Ok(Err(ToolFailed(why)));
     }
     run(Command::new(llvm_tools.join("llvm-profdata"))
         .arg("merge")
@@ -90,7 +91,7 @@ pub fn bolt_instrument(
     executable: &Path,
     instrumented: &Path,
     profile_dir: &Path,
-) -> Result<Step> {
+) -> Result<ToolRun> {
     let file = format!("--instrumentation-file={}", profile_dir.join("prof").display());
     run(Command::new(bolt_dir.join("llvm-bolt"))
         .arg(executable)
@@ -108,13 +109,11 @@ pub fn bolt_optimise(
     executable: &Path,
     profile_dir: &Path,
     strip: Strip,
-) -> Result<Step> {
+) -> Result<ToolRun> {
     let profiles = files_in(profile_dir, "fdata")?;
     if profiles.is_empty() {
-        return Ok(Err(format!(
-            "the training wrote no BOLT profile into {}",
-            profile_dir.display()
-        )));
+        let why = format!("the training wrote no BOLT profile into {}", profile_dir.display());
+        return Ok(Err(ToolFailed(why)));
     }
     let merged = profile_dir.join("merged.fdata-all");
     let optimised = executable.with_extension("bolt");

@@ -7,7 +7,8 @@ use crate::cli::Door;
 use crate::error::{InputError, SweepError};
 use crate::host::workspace::Workspace;
 use crate::manifest::repair::Repair;
-use crate::present::{analysis, apply, variant_settings};
+use crate::present::{apply, variant_settings};
+use crate::results::analysis;
 use crate::results::{layout, rows};
 use crate::util::files::write_atomic;
 

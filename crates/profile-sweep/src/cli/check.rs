@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::cli::{Door, sweep::Sweep};
+use crate::cli::{Door, sweep::SweepCommand};
 use crate::error::SweepError;
 use crate::host::workspace::Workspace;
 use crate::present::compare::{Comparison, Thresholds, compare};
@@ -105,7 +105,8 @@ impl Check {
     /// Runs the sweep file's measurements on the shipped profile alone, into the workspace's
     /// `target/profile-sweep/check/<sweep name>/`.
     fn measure(&self, door: &Door) -> Result<crate::sweep::SweepSummary, SweepError> {
-        let sweep = Sweep::for_check(self.sweep.clone(), self.manifest_path.clone(), self.force);
+        let sweep =
+            SweepCommand::for_check(self.sweep.clone(), self.manifest_path.clone(), self.force);
         let mut options = sweep.options(door)?;
         let workspace = Workspace::load(&crate::cli::cargo(), &options.manifest_path)?;
         options.results_root = Some(workspace.target_dir.join("profile-sweep/check"));
@@ -116,7 +117,7 @@ impl Check {
 }
 
 /// `variant`, or `variant measurement`.
-fn describe(change: &crate::present::compare::Change) -> String {
+fn describe(change: &crate::present::compare::ValueChange) -> String {
     match &change.measurement {
         None => format!("the size of `{}`", change.variant),
         Some(m) => format!("`{m}` of `{}`", change.variant),
@@ -128,7 +129,7 @@ fn print_changes(comparison: &Comparison) {
     for change in &comparison.changes {
         let value = |v: f64| match change.measurement.as_deref() {
             None => format!("{} B", thousands(v as u64)),
-            Some(m) => crate::present::analysis::unit_of(m).format(v),
+            Some(m) => crate::results::analysis::unit_of(m).format(v),
         };
         let flag = if change.regression { "  REGRESSION" } else { "" };
         println!(

@@ -3,11 +3,10 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::measure::bloat;
-use crate::present::analysis;
 use crate::present::compare::{Thresholds, compare};
 use crate::present::diff::Diff;
-use crate::results::{layout, rows};
+use crate::results::analysis;
+use crate::results::{breakdown, layout, rows};
 use crate::util::units::thousands;
 
 /// Compare two sweeps' results variant by variant; fail on regressions beyond a threshold.
@@ -46,8 +45,8 @@ impl Compare {
     /// and by function.
     fn print_code_changes(&self, old: &[rows::Row]) {
         let (Ok(before), Ok(after)) = (
-            bloat::load_beside(&layout::dir_of(&self.old)),
-            bloat::load_beside(&layout::dir_of(&self.new)),
+            breakdown::load(&layout::dir_of(&self.old)),
+            breakdown::load(&layout::dir_of(&self.new)),
         ) else {
             return;
         };

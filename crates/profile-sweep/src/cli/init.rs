@@ -10,7 +10,7 @@ use crate::host::workspace::{Package, Workspace};
 use crate::plan::measurement::Harness;
 use crate::plan::settings::BaseProfile;
 use crate::plan::spec::Sweep;
-use crate::plan::starter::{Preset, Subject, starter};
+use crate::plan::starter::{Preset, StarterCrate, starter};
 use crate::plan::variants;
 
 /// The sweep file `init` writes and `sweep` reads by default, in the workspace root.
@@ -111,7 +111,7 @@ pub fn subject(
     workspace: &Workspace,
     package: Option<&str>,
     bin: Option<&str>,
-) -> Result<Subject, InputError> {
+) -> Result<StarterCrate, InputError> {
     let package = choose_package(workspace, package)?;
     let bin = choose_bin(workspace, package, bin)?;
     // When the package's bench crates and the bench's source do not tell, the first crate:
@@ -131,7 +131,7 @@ pub fn subject(
         )
         .with_fix("choose a package with a binary with --package NAME, or add a bench (criterion, divan, gungraun or libtest)"));
     }
-    Ok(Subject {
+    Ok(StarterCrate {
         package: package.name.clone(),
         bin,
         benches,

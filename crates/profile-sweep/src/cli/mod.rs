@@ -22,7 +22,7 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use crate::error::{InputError, SweepError};
 use crate::host::machine::cargo;
 use crate::host::workspace::Workspace;
-use crate::present::build_time::Budget;
+use crate::results::build_time::Budget;
 
 /// Measure which [profile.release] settings to ship.
 #[derive(Debug, Parser)]
@@ -34,7 +34,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    Sweep(sweep::Sweep),
+    Sweep(sweep::SweepCommand),
     Check(check::Check),
     Init(init::Init),
     Plot(plot::Plot),

@@ -2,7 +2,7 @@
 //! files are.
 
 use crate::plan::measurement::MeasurementName;
-use crate::present::analysis;
+use crate::results::analysis;
 use crate::results::rows::{Row, Status};
 use crate::sweep::SweepSummary;
 use crate::util::units::{Unit, human_bytes, thousands};

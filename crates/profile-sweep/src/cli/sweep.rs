@@ -17,7 +17,7 @@ use crate::util::files::write_atomic;
 /// time, and runtime (whole-program runs, instruction counts, criterion benches) where the
 /// sweep file asks for it.
 #[derive(Debug, clap::Args)]
-pub struct Sweep {
+pub struct SweepCommand {
     /// The sweep file [default: the workspace's profile-sweep.toml; with none, the seed ladder
     /// on the current crate's binary].
     #[arg(long, value_name = "FILE")]
@@ -81,15 +81,15 @@ enum MessageFormat {
     Json,
 }
 
-impl Sweep {
+impl SweepCommand {
     /// The sweep `check` runs: this door's sweep file (or `sweep`), written under the
     /// workspace's target directory, never published.
     pub(super) fn for_check(
         sweep: Option<PathBuf>,
         manifest_path: Option<PathBuf>,
         force: bool,
-    ) -> Sweep {
-        Sweep {
+    ) -> SweepCommand {
+        SweepCommand {
             sweep,
             manifest_path,
             package: None,
@@ -185,7 +185,7 @@ impl Sweep {
     }
 }
 
-impl Sweep {
+impl SweepCommand {
     /// Why `--package`/`--bin` are refused next to a sweep file, which names its own package.
     fn zero_config_only(&self, file: &Path) -> crate::error::InputError {
         crate::error::InputError::in_file(

@@ -85,13 +85,13 @@ mod format {
 
     #[derive(Deserialize)]
     pub struct Estimates {
-        pub mean: Estimate,
-        pub median: Estimate,
-        pub std_dev: Estimate,
+        pub mean: PointEstimate,
+        pub median: PointEstimate,
+        pub std_dev: PointEstimate,
     }
 
     #[derive(Deserialize)]
-    pub struct Estimate {
+    pub struct PointEstimate {
         pub point_estimate: f64,
         pub confidence_interval: Interval,
     }

@@ -86,7 +86,7 @@ mod format {
     use super::Deserialize;
 
     #[derive(Deserialize)]
-    pub struct Summary {
+    pub struct BenchSummary {
         pub module_path: String,
         pub id: Option<String>,
         pub profiles: Vec<Profile>,
@@ -136,7 +136,7 @@ pub fn parse(stdout: &str) -> Result<Vec<Estimate>> {
                 SCHEMAS.join(" and ")
             );
         }
-        let summary: format::Summary = serde_json::from_str(line).with_context(context)?;
+        let summary: format::BenchSummary = serde_json::from_str(line).with_context(context)?;
         let id = match &summary.id {
             Some(id) => format!("{}.{id}", summary.module_path),
             None => summary.module_path.clone(),

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
 
-use crate::measure::bloat::{self, VariantRow};
+use crate::measure::bloat;
 
 /// One crate's share of one run's instructions in one variant: a row of `hot.csv`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,15 +33,6 @@ pub struct HotRow {
     /// The executable counted: the variant's own, or (for a stripped one) a build of the same
     /// code with `strip = "none"`.
     pub symbols_from: String,
-}
-
-impl VariantRow for HotRow {
-    const FILE: &'static str = "hot.csv";
-    const HEADER: &'static [&'static str] =
-        &["sweep", "variant", "run", "crate", "instructions", "functions", "symbols_from"];
-    fn variant(&self) -> &str {
-        &self.variant
-    }
 }
 
 /// Instructions (`Ir`) per function name in a Cachegrind output file, names as written there

@@ -24,7 +24,7 @@ pub struct Ratio {
 
 /// How a variant's time compares with the baseline's, judged on a ratio's interval.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Change {
+pub enum Direction {
     /// The whole interval is below 1.
     Faster,
     /// The whole interval is above 1.
@@ -35,13 +35,13 @@ pub enum Change {
 
 impl Ratio {
     /// Faster, slower or a tie, on the 95% interval.
-    pub fn change(&self) -> Change {
+    pub fn change(&self) -> Direction {
         if self.high < 1.0 {
-            Change::Faster
+            Direction::Faster
         } else if self.low > 1.0 {
-            Change::Slower
+            Direction::Slower
         } else {
-            Change::Tie
+            Direction::Tie
         }
     }
 
@@ -119,14 +119,14 @@ mod tests {
         let variant: Vec<f64> = load.iter().map(|l| 110.0 * l).collect();
         let r = ratio(&variant, &baseline).unwrap();
         assert!((r.ratio - 1.1).abs() < 1e-9 && (r.high - r.low) < 1e-9, "{r:?}");
-        assert_eq!((r.pairs, r.change()), (8, Change::Slower));
+        assert_eq!((r.pairs, r.change()), (8, Direction::Slower));
         assert_eq!(r.describe(), "1.100x [1.100, 1.100]");
     }
 
     #[test]
     fn a_tie_holds_one_and_too_few_pairs_give_nothing() {
         let r = ratio(&[99.0, 101.0, 100.0, 102.0], &[100.0, 100.0, 101.0, 100.0]).unwrap();
-        assert_eq!(r.change(), Change::Tie);
+        assert_eq!(r.change(), Direction::Tie);
         assert_eq!(ratio(&[1.0], &[1.0]), None);
         assert_eq!(ratio(&[1.0, 0.0, f64::NAN], &[1.0, 2.0, 3.0]), None);
     }
@@ -177,7 +177,7 @@ mod tests {
                 a.push(100.0 * load * (1.0 + 0.03 * (uniform() - 0.5)));
                 b.push(100.0 * load * (1.0 + 0.03 * (uniform() - 0.5)));
             }
-            ties += usize::from(ratio(&a, &b).unwrap().change() == Change::Tie);
+            ties += usize::from(ratio(&a, &b).unwrap().change() == Direction::Tie);
         }
         assert!(ties >= 19, "{ties} of 20 A/A comparisons were ties");
     }

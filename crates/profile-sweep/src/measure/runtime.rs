@@ -23,9 +23,9 @@ use crate::measure::noise::{Load, Noise};
 use crate::measure::paired::{self, Ratio};
 use crate::measure::stats::{self, Summary};
 use crate::plan::measures::RunSpec;
+use crate::util::child_output::first_error_lines;
 use crate::util::hash::sha256_hex;
 use crate::util::interrupt;
-use crate::util::text::first_error_lines;
 
 /// A successful measurement.
 #[derive(Debug, Clone, PartialEq)]

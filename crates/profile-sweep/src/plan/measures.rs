@@ -183,7 +183,7 @@ const MAX_RECORDS: i64 = 5_000_000;
 /// Checks a `[[run]]` or `[[train]]` table; paths are relative to `base_dir`, the sweep file's
 /// directory.
 pub(super) fn validate_run(
-    run: raw::Run,
+    run: raw::RawRun,
     table: Table,
     base_dir: &Path,
     at: &impl Fn(usize, String) -> InputError,
@@ -330,7 +330,7 @@ const MAX_SECONDS: f64 = 86_400.0;
 
 /// Checks a `[[bench]]` table; its package defaults to the sweep's.
 pub(super) fn validate_bench(
-    bench: Spanned<raw::Bench>,
+    bench: Spanned<raw::RawBench>,
     sweep_package: &Spanned<String>,
     at: &impl Fn(usize, String) -> InputError,
 ) -> Result<Bench, InputError> {

@@ -26,14 +26,14 @@ pub struct SweepFile {
     pub profile: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
     pub build: Option<Spanned<Build>>,
     pub matrix: Option<Spanned<Matrix>>,
-    pub ladder: Option<Spanned<Vec<Step>>>,
+    pub ladder: Option<Spanned<Vec<RawStep>>>,
     #[serde(default)]
-    pub run: Vec<Run>,
+    pub run: Vec<RawRun>,
     /// Training workloads of PGO and BOLT variants: `[[train]]` has the keys of `[[run]]`.
     #[serde(default)]
-    pub train: Vec<Run>,
+    pub train: Vec<RawRun>,
     #[serde(default)]
-    pub bench: Vec<Spanned<Bench>>,
+    pub bench: Vec<Spanned<RawBench>>,
     pub measure_order: Option<Spanned<String>>,
     pub goal: Option<Spanned<String>>,
     pub strategy: Option<Spanned<String>>,
@@ -49,7 +49,7 @@ pub struct SweepFile {
 /// A criterion bench target.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Bench {
+pub struct RawBench {
     pub package: Option<Spanned<String>>,
     pub bench: Spanned<String>,
     pub filter: Option<String>,
@@ -64,7 +64,7 @@ pub struct Bench {
 /// A whole-binary run.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Run {
+pub struct RawRun {
     pub name: Spanned<String>,
     #[serde(default)]
     pub args: Vec<Spanned<String>>,
@@ -122,7 +122,7 @@ pub struct Build {
 
 /// A ladder step: a label and the settings it adds.
 #[derive(Debug)]
-pub struct Step {
+pub struct RawStep {
     /// The step's label.
     pub step: Spanned<String>,
     /// The profile axes it sets.
@@ -316,7 +316,7 @@ impl AxisTable for Matrix {
     }
 }
 
-impl AxisTable for Step {
+impl AxisTable for RawStep {
     type Value = Spanned<RawValue>;
     type Own = Option<Spanned<String>>;
     const KEYS: &'static [&'static str] = STEP_KEYS;
@@ -337,7 +337,7 @@ impl AxisTable for Step {
         step: Self::Own,
     ) -> Result<Self, E> {
         let step = step.ok_or_else(|| E::missing_field("step"))?;
-        Ok(Step { step, axes, env_axes })
+        Ok(RawStep { step, axes, env_axes })
     }
 }
 
@@ -376,7 +376,7 @@ macro_rules! deserialize_axis_table {
     )*};
 }
 
-deserialize_axis_table!(Matrix, Step, Build);
+deserialize_axis_table!(Matrix, RawStep, Build);
 
 #[cfg(test)]
 mod tests {
@@ -405,10 +405,10 @@ mod tests {
             matrix.env_axes.iter().map(|(a, _)| *a).collect::<Vec<_>>(),
             [EnvAxis::Toolchain, EnvAxis::Linker]
         );
-        let err = toml::from_str::<Step>("step = \"a\"\ncgu = 1\n").unwrap_err();
+        let err = toml::from_str::<RawStep>("step = \"a\"\ncgu = 1\n").unwrap_err();
         assert!(err.to_string().contains("unknown field `cgu`"), "{err}");
         assert_eq!(err.span(), Some(11..14), "the key itself");
-        let err = toml::from_str::<Step>("lto = true\n").unwrap_err();
+        let err = toml::from_str::<RawStep>("lto = true\n").unwrap_err();
         assert!(err.to_string().contains("missing field `step`"), "{err}");
         let err = toml::from_str::<Build>("lto = true\n").unwrap_err();
         assert!(err.to_string().contains("unknown field `lto`"), "{err}");

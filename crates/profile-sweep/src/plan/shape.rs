@@ -123,7 +123,7 @@ pub(super) fn matrix_plan(
 }
 
 pub(super) fn ladder_plan(
-    ladder: Spanned<Vec<raw::Step>>,
+    ladder: Spanned<Vec<raw::RawStep>>,
     fixed: &[Setting],
     fixed_env: &[EnvSetting],
     at: &impl Fn(usize, String) -> InputError,
@@ -160,7 +160,7 @@ pub(super) fn ladder_plan(
         env.set(setting.clone());
     }
     for step in ladder.into_inner() {
-        let raw::Step { step: label, axes: raw_adds, env_axes: raw_env_adds } = step;
+        let raw::RawStep { step: label, axes: raw_adds, env_axes: raw_env_adds } = step;
         let mut env_adds = Vec::new();
         let mut last_offset = None;
         for (axis, value) in raw_env_adds {

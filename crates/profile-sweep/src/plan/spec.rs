@@ -447,7 +447,7 @@ fn check_profile_keys_not_swept(
 
 /// The `[[run]]` or `[[train]]` tables, validated, with distinct names.
 fn workloads(
-    tables: Vec<raw::Run>,
+    tables: Vec<raw::RawRun>,
     table: Table,
     path: &Path,
     base_dir: &Path,
@@ -467,7 +467,7 @@ fn workloads(
 
 /// The `[[bench]]` tables, validated, none listed twice.
 fn benches(
-    tables: Vec<Spanned<raw::Bench>>,
+    tables: Vec<Spanned<raw::RawBench>>,
     package: &Spanned<String>,
     at: &impl Fn(usize, String) -> InputError,
 ) -> Result<Vec<Bench>, InputError> {

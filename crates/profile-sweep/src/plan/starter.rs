@@ -6,7 +6,7 @@ use crate::plan::measurement::Harness;
 
 /// The crate a starter file sweeps, as found in its workspace.
 #[derive(Debug, Clone, Default)]
-pub struct Subject {
+pub struct StarterCrate {
     /// The package to build.
     pub package: String,
     /// Its binary; `None` for a library, swept through its benches alone.
@@ -131,7 +131,7 @@ impl Preset {
 }
 
 /// A commented sweep file named `name` for `subject` under `preset`.
-pub fn starter(subject: &Subject, preset: Preset, name: &str) -> String {
+pub fn starter(subject: &StarterCrate, preset: Preset, name: &str) -> String {
     let mut text = String::new();
     header(&mut text, subject, preset, name);
     text.push('\n');
@@ -142,7 +142,7 @@ pub fn starter(subject: &Subject, preset: Preset, name: &str) -> String {
     text
 }
 
-fn header(text: &mut String, subject: &Subject, preset: Preset, name: &str) {
+fn header(text: &mut String, subject: &StarterCrate, preset: Preset, name: &str) {
     let what = subject.bin.as_deref().map_or_else(
         || format!("the library `{}` (through its benches)", subject.package),
         |bin| format!("the binary `{bin}` of `{}`", subject.package),
@@ -174,7 +174,7 @@ fn header(text: &mut String, subject: &Subject, preset: Preset, name: &str) {
     text.push_str(&format!("inherits = \"{base}\"\n"));
 }
 
-fn runs(text: &mut String, subject: &Subject) {
+fn runs(text: &mut String, subject: &StarterCrate) {
     if subject.bin.is_none() {
         return;
     }
@@ -211,7 +211,7 @@ fn runs(text: &mut String, subject: &Subject) {
     );
 }
 
-fn benches(text: &mut String, subject: &Subject) {
+fn benches(text: &mut String, subject: &StarterCrate) {
     if subject.benches.is_empty() {
         return;
     }
@@ -259,8 +259,8 @@ mod tests {
     use crate::plan::spec::tests::parse;
     use crate::plan::variants;
 
-    fn subject() -> Subject {
-        Subject {
+    fn subject() -> StarterCrate {
+        StarterCrate {
             package: "tool".into(),
             bin: Some("tool".into()),
             benches: vec![("speed".into(), Harness::Criterion), ("walk".into(), Harness::Divan)],
@@ -312,7 +312,7 @@ mod tests {
 
     #[test]
     fn a_library_gets_no_bin_and_no_run() {
-        let subject = Subject { bin: None, ..subject() };
+        let subject = StarterCrate { bin: None, ..subject() };
         let text = starter(&subject, Preset::Size, "lib");
         assert!(!text.contains("bin =") && !text.contains("[[run]]"), "{text}");
         assert!(text.contains("through its benches"), "{text}");

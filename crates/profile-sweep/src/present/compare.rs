@@ -5,8 +5,8 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use crate::present::analysis::{self, change_percent};
 use crate::present::markdown::{Align, Table};
+use crate::results::analysis::{self, change_percent};
 use crate::results::rows::{Row, Status};
 use crate::util::units::{Unit, thousands};
 
@@ -23,7 +23,7 @@ pub struct Thresholds {
 
 /// One value of one variant in both files.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Change {
+pub struct ValueChange {
     /// The variant id.
     pub variant: String,
     /// `None` for the size; the measurement name for a runtime.
@@ -45,7 +45,7 @@ pub struct Change {
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Comparison {
     /// Per variant: its size, then its runtimes, in the new file's order.
-    pub changes: Vec<Change>,
+    pub changes: Vec<ValueChange>,
     /// `variant` or `variant measurement` keys only the old file has (with an ok status).
     pub only_old: Vec<String>,
     /// Keys only the new file has.
@@ -100,7 +100,7 @@ pub fn compare(old: &[Row], new: &[Row], thresholds: Thresholds) -> Comparison {
             Some(Unit::Cycles) => "estimated cycles",
             Some(Unit::Nanoseconds) => "ns",
         };
-        comparison.changes.push(Change {
+        comparison.changes.push(ValueChange {
             variant: row.variant.clone(),
             measurement: row.measurement.clone(),
             unit,

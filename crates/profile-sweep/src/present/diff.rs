@@ -8,7 +8,7 @@ use crate::util::units::thousands;
 
 /// One crate's or function's code in the old and the new build.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
+pub struct CodeChange {
     /// The crate, or `crate: function`.
     pub name: String,
     /// Bytes before; `None` when not in the old build's list.
@@ -17,7 +17,7 @@ pub struct Change {
     pub new: Option<u64>,
 }
 
-impl Change {
+impl CodeChange {
     /// The change in bytes, counting a side that is not listed as zero (for crates, which are
     /// all listed, that is exact).
     pub fn delta(&self) -> i64 {
@@ -29,9 +29,9 @@ impl Change {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Diff {
     /// Crates whose code changed, largest absolute change first.
-    pub crates: Vec<Change>,
+    pub crates: Vec<CodeChange>,
     /// Listed functions whose code changed, largest absolute change first.
-    pub functions: Vec<Change>,
+    pub functions: Vec<CodeChange>,
 }
 
 impl Diff {
@@ -65,7 +65,7 @@ impl Diff {
     /// One line in prose: the `top` largest crate and function changes.
     pub fn summary(&self, top: usize) -> String {
         let mut text = String::new();
-        let list = |changes: &[Change], complete: bool| -> String {
+        let list = |changes: &[CodeChange], complete: bool| -> String {
             let described = changes.iter().take(top).map(|c| describe(c, complete));
             described.collect::<Vec<_>>().join(", ")
         };
@@ -93,16 +93,16 @@ fn label(function: &FunctionRow) -> String {
 }
 
 /// The names whose bytes differ between `old` and `new`, largest absolute change first.
-fn changes(old: &[(String, u64)], new: &[(String, u64)]) -> Vec<Change> {
+fn changes(old: &[(String, u64)], new: &[(String, u64)]) -> Vec<CodeChange> {
     let find = |list: &[(String, u64)], name: &str| {
         list.iter().find(|(n, _)| n == name).map(|(_, bytes)| *bytes)
     };
     let mut names: Vec<&String> = old.iter().chain(new).map(|(name, _)| name).collect();
     names.sort();
     names.dedup();
-    let mut changes: Vec<Change> = names
+    let mut changes: Vec<CodeChange> = names
         .into_iter()
-        .map(|name| Change { name: name.clone(), old: find(old, name), new: find(new, name) })
+        .map(|name| CodeChange { name: name.clone(), old: find(old, name), new: find(new, name) })
         .filter(|c| c.old != c.new)
         .collect();
     changes.sort_by(|a, b| b.delta().abs().cmp(&a.delta().abs()).then(a.name.cmp(&b.name)));
@@ -111,7 +111,7 @@ fn changes(old: &[(String, u64)], new: &[(String, u64)]) -> Vec<Change> {
 
 /// `std -12,345 B`, `serde_core -5,015 B (no code left)`, or for a function of a list that
 /// is not `complete`, `serde_json::de::parse +1,024 B (not in the old list)`.
-fn describe(change: &Change, complete: bool) -> String {
+fn describe(change: &CodeChange, complete: bool) -> String {
     let delta = change.delta();
     let sign = if delta < 0 { "-" } else { "+" };
     let bytes = thousands(delta.unsigned_abs());

@@ -3,8 +3,8 @@
 
 use crate::measure::stats::spread;
 use crate::plan::settings::Axis;
-use crate::present::analysis::{points, size_rows};
 use crate::present::variant_settings::pairs_differing_in;
+use crate::results::analysis::{points, size_rows};
 use crate::results::rows::Row;
 
 /// What changing one setting did: over every pair of variants that differ only in it, the ratio
@@ -65,7 +65,7 @@ pub fn axis_effects(rows: &[Row], measurement: &str) -> Vec<Effect> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::present::analysis::tests::timed;
+    use crate::results::analysis::tests::timed;
 
     #[test]
     fn effects_compare_pairs_that_differ_in_one_setting() {

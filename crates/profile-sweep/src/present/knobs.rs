@@ -7,8 +7,8 @@
 use std::collections::HashMap;
 
 use crate::measure::stats::spread;
-use crate::present::analysis::{distinct, rebuild_measurements, size_rows};
 use crate::present::variant_settings::{pairs_differing_in, settings_of};
+use crate::results::analysis::{distinct, rebuild_measurements, size_rows};
 use crate::results::rows::{Row, Status};
 
 /// One setting's value against the reference value, on one timed edit.

@@ -1,13 +1,12 @@
-//! Stage 7, from a results CSV alone: what the rows say ([`analysis`]: Pareto frontier,
-//! recommendations; [`verdict`]: the one answer a report leads with; [`effects`]: which settings mattered; [`knobs`]: which setting bought how much per edit; [`build_time`]: the three-way
-//! frontier with rebuild times and the rebuild budget), charts ([`chart`]), the Markdown
+//! Stage 7, from the results alone: what the rows say beyond the queries of
+//! [`crate::results::analysis`] ([`verdict`]: the one answer a report leads with; [`effects`]:
+//! which settings mattered; [`knobs`]: which setting bought how much per edit), charts
+//! ([`chart`]), the Markdown
 //! report ([`report`], its tables from [`markdown`]), what grew and shrank between two builds
 //! ([`diff`]), two runs side by side ([`compare`]), and a
 //! measured variant pasted into a manifest ([`apply`]).
 
-pub mod analysis;
 pub mod apply;
-pub mod build_time;
 pub mod chart;
 pub mod compare;
 pub mod diff;

@@ -3,8 +3,8 @@
 //! `codegen-units`, build axes, PGO training).
 
 use crate::plan::settings::{Axis, BaseProfile, RawValue, Setting, Strip};
-use crate::present::analysis::build_axes;
 use crate::present::variant_settings::build_env_of;
+use crate::results::analysis::build_axes;
 use crate::results::rows::Row;
 
 /// Cargo's `codegen-units` for the profile a row's variant inherits (16 for release, 256 for

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::plan::build_env::{BuildEnv, EnvAxis};
 use crate::plan::settings::{Axis, RawValue};
-use crate::present::analysis::distinct;
+use crate::results::analysis::distinct;
 use crate::results::rows::Row;
 
 /// The build axes of a row's variant that its columns record (the toolchain, the linker, the
@@ -165,7 +165,7 @@ mod tests {
         assert!(cells.contains(&("debug", "line-tables-only".into())), "{cells:?}");
         assert!(cells.contains(&("threads", "4".into())), "{cells:?}");
         assert!(cells.contains(&("build-override-debug", "none".into())), "{cells:?}");
-        let axes = crate::present::analysis::build_axes(&Row {
+        let axes = crate::results::analysis::build_axes(&Row {
             rustflags: Some("-Zfmt-debug=none".into()),
             ..built.clone()
         });

@@ -11,11 +11,11 @@
 //! wall time; else by the first criterion bench. A sweep that measured no speed gets the
 //! smallest variant, and says so.
 
-use crate::measure::paired::{Change, Ratio};
+use crate::measure::paired::{Direction, Ratio};
 use crate::plan::measurement::MeasurementName;
 use crate::plan::spec::Goal;
-use crate::present::analysis::{self, Point, TOLERANCE};
 use crate::present::versus::{self, Clock};
+use crate::results::analysis::{self, Point, TOLERANCE};
 use crate::results::rows::{Row, Status};
 use crate::util::units::{Unit, thousands};
 
@@ -317,9 +317,9 @@ impl Verdict<'_> {
         );
         if let Some((clock, run, time)) = self.paired_time(rows) {
             let change = match time.change() {
-                Change::Faster => "faster than the baseline",
-                Change::Slower => "slower than the baseline",
-                Change::Tie => "a tie with the baseline",
+                Direction::Faster => "faster than the baseline",
+                Direction::Slower => "slower than the baseline",
+                Direction::Tie => "a tie with the baseline",
             };
             text.push_str(&format!(
                 "; timed in rounds with the baseline, its {} of `{run}` was {} the baseline's ({change}), which agrees with the counts",

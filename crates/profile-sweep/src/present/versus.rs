@@ -4,7 +4,7 @@
 //! instruction counts agree with the time.
 
 use crate::measure::paired::Ratio;
-use crate::present::analysis::{self, Point, TOLERANCE};
+use crate::results::analysis::{self, Point, TOLERANCE};
 use crate::results::rows::{Row, measured};
 
 /// Which time of a whole-binary run.

@@ -14,8 +14,9 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::measure::bloat::{self, Breakdown};
+use crate::measure::bloat::Breakdown;
 use crate::plan::variants::Variant;
+use crate::results::breakdown;
 use crate::results::rows::{Row, read_legacy, to_csv};
 use crate::util::files::write_atomic;
 use crate::util::hash::{hex, sha256_of_file};
@@ -193,12 +194,12 @@ impl Cache {
         let rows = read_legacy(&self.entry_path(key), entry.rows_csv.as_bytes())
             .ok()
             .filter(|rows| !rows.is_empty())?;
-        let crates = bloat::read(entry.crates_csv.as_bytes()).ok()?;
-        let functions = bloat::read(entry.functions_csv.as_bytes()).unwrap_or_default();
+        let crates = breakdown::read(entry.crates_csv.as_bytes()).ok()?;
+        let functions = breakdown::read(entry.functions_csv.as_bytes()).unwrap_or_default();
         let hot = if entry.hot_csv.is_empty() {
             Vec::new()
         } else {
-            bloat::read(entry.hot_csv.as_bytes()).ok()?
+            breakdown::read(entry.hot_csv.as_bytes()).ok()?
         };
         Some((rows, Breakdown { crates, functions, hot }))
     }
@@ -213,11 +214,11 @@ impl Cache {
     ) -> Result<()> {
         let rows_csv = String::from_utf8(to_csv(rows)?).context("rows are UTF-8")?;
         let csv = |bytes: Vec<u8>| String::from_utf8(bytes).context("rows are UTF-8");
-        let crates_csv = csv(bloat::to_csv(&breakdown.crates)?)?;
-        let functions_csv = csv(bloat::to_csv(&breakdown.functions)?)?;
+        let crates_csv = csv(breakdown::to_csv(&breakdown.crates)?)?;
+        let functions_csv = csv(breakdown::to_csv(&breakdown.functions)?)?;
         let hot_csv = match breakdown.hot.is_empty() {
             true => String::new(),
-            false => csv(bloat::to_csv(&breakdown.hot)?)?,
+            false => csv(breakdown::to_csv(&breakdown.hot)?)?,
         };
         let mut entry = Entry {
             sources: sources.to_vec(),

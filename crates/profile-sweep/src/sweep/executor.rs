@@ -4,10 +4,10 @@
 use std::path::{Path, PathBuf};
 
 mod code_breakdown;
-mod rebuilds;
+mod edit_loop;
 
 use code_breakdown::GroupCode;
-use rebuilds::Rebuilt;
+use edit_loop::Rebuilt;
 
 use super::SweepOptions;
 use super::cache::{self, Cache, Fingerprint, Method};
@@ -374,7 +374,7 @@ impl CargoExecutor<'_> {
         match self.after_link(job, &kept, &mut notes)? {
             Ok(took) => seconds += took,
             Err(errors) => {
-                let failed = BuildOutcome::Failed { seconds, errors };
+                let failed = BuildOutcome::Failed { seconds, errors: errors.0 };
                 return self.record_build_failure(job, failed);
             }
         }

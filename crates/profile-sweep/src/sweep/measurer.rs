@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 mod counting;
-mod hot_crates;
+mod hot_rows;
 
 use super::cache::SourceFile;
 use super::record::{Recorder, join_notes, reused_note, write_log};
@@ -475,7 +475,7 @@ fn retime(
                 Some(if busy { pair.cpu.unwrap_or(pair.wall) } else { pair.wall })
             })
             .collect();
-        let undecided = paired::undecided(&ratios, crate::present::analysis::TOLERANCE);
+        let undecided = paired::undecided(&ratios, crate::results::analysis::TOLERANCE);
         for (i, undecided) in undecided.into_iter().enumerate() {
             active[i] &= undecided && i != baseline;
         }

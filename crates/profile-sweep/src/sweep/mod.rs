@@ -16,8 +16,8 @@ use crate::manifest::guard::{self, ManifestGuard, Recovery};
 use crate::manifest::profiles;
 use crate::manifest::repair::{Repair, repair};
 use crate::plan::variants::{self, Variant};
-use crate::present::build_time::Budget;
 use crate::present::report;
+use crate::results::build_time::Budget;
 use crate::results::rows::Row;
 use crate::results::shard::Shard;
 use crate::util::hash::sha256_of_file;
@@ -185,17 +185,19 @@ pub fn run(
                 )?
             }
             None => {
-                let plan =
-                    schedule::Plan { order: prepared.sweep.order, exact: !options.relink_strip };
+                let plan = schedule::Schedule {
+                    order: prepared.sweep.order,
+                    exact: !options.relink_strip,
+                };
                 let counts = schedule::run(&mut executor, &groups, plan, interrupted_after)?;
                 let mixed = prepared.sweep.mixed && options.shard.is_none();
                 let more = match mixed {
                     true => {
                         build_mixed(&prepared, &mut guard, &mut executor, plan, &interrupted_after)?
                     }
-                    false => schedule::Counts::default(),
+                    false => schedule::Handled::default(),
                 };
-                schedule::Counts {
+                schedule::Handled {
                     variants: counts.variants + more.variants,
                     cached: counts.cached + more.cached,
                 }
@@ -229,15 +231,15 @@ fn build_mixed(
     prepared: &Prepared,
     guard: &mut ManifestGuard,
     executor: &mut CargoExecutor<'_>,
-    plan: schedule::Plan,
+    plan: schedule::Schedule,
     interrupted_after: &impl Fn(usize) -> SweepError,
-) -> Result<schedule::Counts, SweepError> {
+) -> Result<schedule::Handled, SweepError> {
     let proposed = mixed::propose(prepared, executor.recorder.rows(), &executor.recorder.hot());
     let proposed = match proposed {
         Ok(proposed) => proposed,
         Err(why) => {
             eprintln!("note: no mixed variants: {why}");
-            return Ok(schedule::Counts::default());
+            return Ok(schedule::Handled::default());
         }
     };
     let manifest_path = &prepared.workspace.root_manifest;

@@ -2,11 +2,11 @@
 //! measured by the executor, like any other, and read back from the rows it wrote.
 
 use super::executor::CargoExecutor;
-use super::schedule::{Counts, Executor, Produced, Recipe};
+use super::schedule::{Executor, Handled, Produced, Recipe};
 use super::search::{self, Measured, Oracle};
 use crate::error::SweepError;
 use crate::plan::variants::Variant;
-use crate::present::analysis;
+use crate::results::analysis;
 use crate::util::interrupt;
 use crate::util::progress::Progress;
 
@@ -16,7 +16,7 @@ pub struct SweepOracle<'e, 'a> {
     /// The measurement the search steers by.
     steer_by: String,
     progress: Progress,
-    counts: Counts,
+    counts: Handled,
 }
 
 impl Oracle for SweepOracle<'_, '_> {
@@ -55,14 +55,14 @@ pub fn run(
     base: usize,
     steer_by: &str,
     interrupted_after: impl Fn(usize) -> SweepError,
-) -> Result<Counts, SweepError> {
+) -> Result<Handled, SweepError> {
     let budget = search::budget(variants.len());
     eprintln!("searching {} variants, at most {budget}, steering by `{steer_by}`", variants.len());
     let mut oracle = SweepOracle {
         executor,
         steer_by: steer_by.to_owned(),
         progress: Progress::new(budget, "building"),
-        counts: Counts::default(),
+        counts: Handled::default(),
     };
     let outcome = search::search(variants, base, &mut oracle, budget)?;
     let counts = oracle.counts;

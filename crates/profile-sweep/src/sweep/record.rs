@@ -14,14 +14,15 @@ use crate::host::compilers::Compiler;
 use crate::host::machine::Machine;
 use crate::host::workspace::BuildTarget;
 use crate::measure::binary::BinarySizes;
-use crate::measure::bloat::{Breakdown, BreakdownFile, CrateRow, FunctionRow};
+use crate::measure::bloat::{Breakdown, CrateRow, FunctionRow};
 use crate::measure::hot::HotRow;
 use crate::plan::build_env::BuildEnv;
 use crate::plan::build_env::OverrideScope;
 use crate::plan::settings::{ProfileSettings, Setting};
 use crate::plan::spec::Sweep;
 use crate::plan::variants::Variant;
-use crate::present::analysis;
+use crate::results::analysis;
+use crate::results::breakdown::BreakdownFile;
 use crate::results::layout::ResultsFile;
 use crate::results::rows::{Row, Status};
 

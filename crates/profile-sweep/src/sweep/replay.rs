@@ -3,7 +3,7 @@
 
 use super::search::{Measured, Oracle};
 use crate::plan::variants::Variant;
-use crate::present::analysis;
+use crate::results::analysis;
 use crate::results::rows::{Row, Status};
 
 /// An [`Oracle`] that reads a finished sweep's rows instead of building.

@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::plan::settings::BaseProfile;
 use crate::plan::spec::Sweep;
 use crate::plan::variants::{self, Variant};
-use crate::present::analysis::{self, Point};
+use crate::results::analysis::{self, Point};
 use crate::results::rows::Row;
 use crate::sweep::replay::Replay;
 use crate::sweep::search::{self, Outcome};

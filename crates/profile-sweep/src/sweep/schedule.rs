@@ -88,7 +88,7 @@ pub trait Executor {
 
 /// How the work is ordered.
 #[derive(Debug, Clone, Copy)]
-pub struct Plan {
+pub struct Schedule {
     /// When measurements run.
     pub order: MeasureOrder,
     /// Build every variant plainly instead of relinking strip variants.
@@ -97,7 +97,7 @@ pub struct Plan {
 
 /// What the schedule did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Counts {
+pub struct Handled {
     /// Variants handled.
     pub variants: usize,
     /// Of them, from the cache.
@@ -109,9 +109,9 @@ pub struct Counts {
 pub fn run<E: Executor>(
     executor: &mut E,
     groups: &[Vec<&Variant>],
-    plan: Plan,
+    plan: Schedule,
     interrupted_after: impl Fn(usize) -> SweepError,
-) -> Result<Counts, SweepError> {
+) -> Result<Handled, SweepError> {
     let total: usize = groups.iter().map(Vec::len).sum();
     let stop_if_interrupted =
         |finished| if interrupt::interrupted() { Err(interrupted_after(finished)) } else { Ok(()) };
@@ -120,7 +120,7 @@ pub fn run<E: Executor>(
         (0..group.len()).map(|i| if i == 0 || plan.exact { "build" } else { "relink" })
     });
     let progress = Progress::of_kinds(kinds.collect(), "building");
-    let mut counts = Counts::default();
+    let mut counts = Handled::default();
     let mut waiting = Vec::new();
     for group in groups {
         // The profile of this group's shared build, once it has built.
@@ -276,18 +276,18 @@ strip = ["debuginfo", "symbols"]
         variants::expand(&sweep, BaseProfile::Release.cargo_defaults(false)).variants
     }
 
-    fn schedule(mock: &mut Mock, order: MeasureOrder, exact: bool) -> Counts {
+    fn schedule(mock: &mut Mock, order: MeasureOrder, exact: bool) -> Handled {
         let variants = variants();
         let groups = strip_groups(&variants);
         let interrupted = |_| unreachable!("no signal in this test");
-        run(mock, &groups, Plan { order, exact }, interrupted).unwrap()
+        run(mock, &groups, Schedule { order, exact }, interrupted).unwrap()
     }
 
     #[test]
     fn strip_variants_relink_the_groups_first_build_and_are_measured_after_it() {
         let mut mock = Mock::default();
         let counts = schedule(&mut mock, MeasureOrder::AfterEachBuild, false);
-        assert_eq!(counts, Counts { variants: 4, cached: 0 });
+        assert_eq!(counts, Handled { variants: 4, cached: 0 });
         let calls: Vec<&str> = mock.calls.iter().map(String::as_str).collect();
         assert_eq!(calls.len(), 10, "{calls:#?}");
         assert!(calls[0].starts_with("build o3-") && calls[0].ends_with("shared=true"));
@@ -314,7 +314,7 @@ strip = ["debuginfo", "symbols"]
         mock.fail.push(ids[0].clone());
         mock.cached.push(ids[2].clone());
         let counts = schedule(&mut mock, MeasureOrder::AfterEachBuild, false);
-        assert_eq!(counts, Counts { variants: 4, cached: 1 });
+        assert_eq!(counts, Handled { variants: 4, cached: 1 });
         let calls = &mock.calls;
         assert!(
             calls.iter().all(|c| !c.starts_with("relink")),

@@ -14,9 +14,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use super::executor::{CargoExecutor, Job};
-use crate::build::Step;
 use crate::build::cargo::{self, BuildFlags, BuildOutcome, CargoTarget};
 use crate::build::profile_guided as guided;
+use crate::build::{ToolFailed, ToolRun};
 use crate::measure::runtime::{Exit, Stdout, run_to_exit, set_library_path};
 use crate::plan::measures::Run;
 use crate::util::files::remove_dir;
@@ -58,13 +58,13 @@ pub fn train(
     executable: &Path,
     (vars, library_path): (&[(&str, PathBuf)], &Path),
     log: &mut String,
-) -> anyhow::Result<Step> {
+) -> anyhow::Result<ToolRun> {
     let mut total = 0.0;
     for (training, input) in trainings.iter().zip(inputs) {
         let spec = &training.spec;
         for _ in 0..spec.warmup + spec.runs {
             if interrupt::interrupted() {
-                return Ok(Err("interrupted".to_owned()));
+                return Ok(Err(ToolFailed("interrupted".to_owned())));
             }
             let mut command = Command::new(executable);
             command.args(&spec.args).current_dir(&spec.cwd).envs(vars.iter().cloned());
@@ -72,7 +72,7 @@ pub fn train(
             let exit = run_to_exit(&mut command, input.as_deref(), spec.timeout, Stdout::Discard)?;
             if exit.exit != Exit::Success {
                 let why = format!("training run `{}` {}:\n{}", spec.name, exit.exit, exit.stderr);
-                return Ok(Err(why));
+                return Ok(Err(ToolFailed(why)));
             }
             total += exit.elapsed.as_secs_f64();
         }
@@ -92,7 +92,7 @@ impl CargoExecutor<'_> {
         job: &Job<'_>,
         executable: &Path,
         notes: &mut Vec<String>,
-    ) -> anyhow::Result<Step> {
+    ) -> anyhow::Result<ToolRun> {
         let env = &job.variant.env;
         if env.pgo {
             notes.push(self.trained_note("PGO"));
@@ -102,7 +102,7 @@ impl CargoExecutor<'_> {
             if bolted.is_ok() {
                 notes.push(self.trained_note("BOLT"));
             }
-            return Ok(bolted.map_err(|errors| format!("BOLT failed:\n{errors}")));
+            return Ok(bolted.map_err(|errors| ToolFailed(format!("BOLT failed:\n{errors}"))));
         }
         let Some(level) = &env.wasm_opt else { return Ok(Ok(0.0)) };
         Ok(match cargo::wasm_opt(executable, level)? {
@@ -111,7 +111,7 @@ impl CargoExecutor<'_> {
                 notes.push(format!("wasm-opt {level} ran on the build's output in {took:.1} s"));
                 Ok(0.0)
             }
-            Err(errors) => Err(format!("wasm-opt {level} failed:\n{errors}")),
+            Err(errors) => Err(ToolFailed(format!("wasm-opt {level} failed:\n{errors}"))),
         })
     }
 
@@ -169,7 +169,7 @@ impl CargoExecutor<'_> {
 
     /// BOLT on `executable` (built with [`guided::bolt_ready`] flags), in place: instrument it,
     /// run the training workloads, rewrite it with their profile, strip it as the variant asks.
-    pub(super) fn bolt(&mut self, job: &Job<'_>, executable: &Path) -> anyhow::Result<Step> {
+    pub(super) fn bolt(&mut self, job: &Job<'_>, executable: &Path) -> anyhow::Result<ToolRun> {
         let dir = self.prepared.work_dir.join("bolt").join(&job.variant.id);
         remove_dir(&dir)?;
         std::fs::create_dir_all(&dir)?;

@@ -2,10 +2,10 @@
 //! error text from child processes, signals, the progress display, and what differs between
 //! operating systems.
 
+pub mod child_output;
 pub mod files;
 pub mod hash;
 pub mod interrupt;
 pub mod platform;
 pub mod progress;
-pub mod text;
 pub mod units;

@@ -7,7 +7,7 @@ use plotters::coord::types::{RangedCoordf64, RangedCoordi32};
 use plotters::prelude::*;
 
 use super::{Chart, FONT, POINT_COLOR, SIZE, draw_caption, drawing, label};
-use crate::present::analysis;
+use crate::results::analysis;
 use crate::results::rows::Row;
 use crate::util::units::{human_bytes, trim};
 

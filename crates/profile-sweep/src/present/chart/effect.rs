@@ -8,7 +8,7 @@ use plotters::prelude::*;
 use super::bars::{at, category_axes};
 use super::{Chart, FRONTIER_COLOR, POINT_COLOR, SIZE, draw_caption, drawing};
 use crate::plan::settings::Axis;
-use crate::present::analysis;
+use crate::results::analysis;
 use crate::results::rows::Row;
 use crate::util::units::{human_bytes, trim};
 

@@ -7,7 +7,7 @@ use plotters::coord::CoordTranslate;
 use plotters::prelude::*;
 
 use crate::plan::settings::Axis;
-use crate::present::analysis::{self, Point, distinct};
+use crate::results::analysis::{self, Point, distinct};
 use crate::results::rows::Row;
 
 /// Colours for the values of the colour axis, in order (red is kept for the frontier); the

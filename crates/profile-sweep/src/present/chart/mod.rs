@@ -15,7 +15,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::plan::settings::Axis;
-use crate::present::analysis;
+use crate::results::analysis;
 use crate::results::rows::Row;
 
 mod bars;

@@ -18,8 +18,8 @@ use super::{
     size_ticks, tradeoff_stem,
 };
 use crate::plan::measurement::{Harness, MeasurementName, Source};
-use crate::present::analysis::{self, Point};
-use crate::present::build_time;
+use crate::results::analysis::{self, Point};
+use crate::results::build_time;
 use crate::results::rows::Row;
 use crate::util::units::{human_bytes, trim};
 

@@ -4,8 +4,8 @@
 use std::fmt::{self, Write};
 
 use crate::measure::hot::{self, HOT_SHARE, HotRow};
-use crate::present::analysis::distinct;
 use crate::present::markdown::{Align, Table};
+use crate::results::analysis::distinct;
 use crate::util::units::thousands;
 
 /// How many variants the table shows side by side.

@@ -9,12 +9,12 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::plan::settings::Axis;
-use crate::present::analysis::{self, Point};
-use crate::present::build_time::{self, Budget};
 use crate::present::chart::PALETTE;
 use crate::present::knobs::knobs;
 use crate::present::report::inner_loop::signed;
 use crate::present::snippet;
+use crate::results::analysis::{self, Point};
+use crate::results::build_time::{self, Budget};
 use crate::results::rows::Row;
 use crate::util::units::Unit;
 

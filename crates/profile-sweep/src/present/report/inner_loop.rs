@@ -6,11 +6,11 @@
 use std::fmt::{self, Write};
 
 use crate::plan::measurement::MeasurementName;
-use crate::present::analysis;
 use crate::present::knobs::knobs;
 use crate::present::markdown::{Align, Table};
 use crate::present::snippet;
 use crate::present::variant_settings::build_env_of;
+use crate::results::analysis;
 use crate::results::rows::{Row, Status};
 use crate::util::units::human_bytes;
 

@@ -9,26 +9,26 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use crate::error::{InputError, SweepError};
-use crate::measure::bloat::{self, Breakdown, CrateRow};
-use crate::present::analysis::{self, distinct};
-use crate::present::build_time::Budget;
+use crate::measure::bloat::{Breakdown, CrateRow};
 use crate::present::chart;
 use crate::present::diff::Diff;
 use crate::present::effects;
 use crate::present::markdown::{Align, Table};
-use crate::results::layout;
+use crate::results::analysis::{self, distinct};
+use crate::results::build_time::Budget;
 use crate::results::rows::{self, Row, Status};
+use crate::results::{breakdown, layout};
 use crate::util::files::write_atomic;
 use crate::util::units::{Unit, human_bytes, thousands};
 
 mod hot_crates;
 mod html;
 mod inner_loop;
-mod measurement;
+mod measurement_section;
 mod top;
 mod trained;
 
-use measurement::{measurement_section, show};
+use measurement_section::{measurement_section, show};
 
 /// Draws the charts and writes `report.md` and `report.html` into the results directory
 /// `results` names (see [`layout::locate`]), from its rows alone, with recommendations that
@@ -43,7 +43,7 @@ pub fn write_outputs(results: &Path, budget: &Budget) -> Result<Vec<PathBuf>, Sw
         .filter_map(|c| c.file_name())
         .map(|n| n.to_string_lossy().into_owned())
         .collect();
-    let breakdown = bloat::load_beside(dir)?;
+    let breakdown = breakdown::load(dir)?;
     let inputs = Inputs { rows: &rows, charts: &names, breakdown: &breakdown, budget };
     let mut written: Vec<PathBuf> =
         charts.iter().flat_map(|svg| [svg.clone(), svg.with_extension("png")]).collect();

@@ -4,12 +4,12 @@
 
 use std::fmt::{self, Write};
 
-use super::measurement::show;
-use crate::present::analysis;
+use super::measurement_section::show;
 use crate::present::markdown::{Align, Table};
 use crate::present::snippet;
 use crate::present::verdict::{self, Verdict};
 use crate::present::versus;
+use crate::results::analysis;
 use crate::results::rows::Row;
 use crate::util::units::thousands;
 

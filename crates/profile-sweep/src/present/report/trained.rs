@@ -5,10 +5,10 @@
 
 use std::fmt::{self, Write};
 
-use super::measurement::show;
+use super::measurement_section::show;
 use super::size_cells;
-use crate::present::analysis::{self, Point};
 use crate::present::markdown::{Align, Table};
+use crate::results::analysis::{self, Point};
 use crate::results::rows::Row;
 
 /// The id fragments of the trained build axes, as [`crate::plan::build_env`] writes them.

@@ -10,8 +10,8 @@ use crate::plan::measurement::rebuild_name;
 use crate::plan::settings::Strip;
 use crate::results::rows::{Row, Status};
 use crate::sweep::record::to_the_millisecond;
+use crate::util::child_output::first_line;
 use crate::util::interrupt;
-use crate::util::text::first_line;
 
 /// One touched file's timed rebuilds of one kind.
 pub(super) struct Rebuilt {

@@ -4,11 +4,11 @@
 use std::fmt::{self, Write};
 
 use crate::plan::measurement::MeasurementName;
-use crate::present::analysis::{self, Pick, Point, TOLERANCE};
-use crate::present::build_time::{self, Budget, REBUILD_TIE};
 use crate::present::chart::{rebuild_stem, runtime_stem, tradeoff_stem};
 use crate::present::markdown::{Align, Table};
 use crate::present::snippet;
+use crate::results::analysis::{self, Pick, Point, TOLERANCE};
+use crate::results::build_time::{self, Budget, REBUILD_TIE};
 use crate::results::rows::Row;
 use crate::util::units::{Unit, thousands};
 

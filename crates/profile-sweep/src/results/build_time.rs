@@ -1,8 +1,8 @@
 //! The third cost: how long a developer waits for a build. The three-way frontier (size,
 //! runtime, rebuild after an edit) and the rebuild budget the recommendations can honour. Pure
-//! functions of the points [`crate::present::analysis`] makes.
+//! functions of the points [`crate::results::analysis`] makes.
 
-use crate::present::analysis::{Point, certainly_no_slower};
+use crate::results::analysis::{Point, certainly_no_slower};
 
 /// Rebuild times are one timing each, with no interval: two closer than this fraction are a
 /// tie, never a win.

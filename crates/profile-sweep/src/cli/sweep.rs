@@ -220,11 +220,11 @@ fn report(outcome: Result<SweepSummary, SweepError>, json: bool) -> ExitCode {
             let skipped = |r: &&Row| r.status == Status::Skipped;
             if report.rows.iter().filter(|r| r.measurement.is_none()).any(|r| skipped(&r)) {
                 eprintln!(
-                    "some variants were skipped: a toolchain or tool they need is not installed here (the CSV's note column says which, and how to install it)"
+                    "some variants were skipped: a toolchain or tool they need is not installed here (the note column of variants.csv says which, and how to install it)"
                 );
             } else if report.rows.iter().any(|r| skipped(&r)) {
                 eprintln!(
-                    "some measurements were skipped: the CSV's note column says why (a tool that is not installed, or one that cannot measure this build)"
+                    "some measurements were skipped: the note column of measurements.csv says why (a tool that is not installed, or one that cannot measure this build)"
                 );
             }
             if report
@@ -233,7 +233,7 @@ fn report(outcome: Result<SweepSummary, SweepError>, json: bool) -> ExitCode {
                 .any(|r| matches!(r.status, Status::BuildFailed | Status::RunFailed))
             {
                 eprintln!(
-                    "some variants failed to build or run; their errors are in the logs/ directory next to the CSV"
+                    "some variants failed to build or run; their errors are in the logs/ directory of the results"
                 );
             }
             ExitCode::SUCCESS

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::error::InputError;
-use crate::host::tool::Tool;
-use crate::host::toolchain::{self, NamedToolchain, Toolchain};
+use crate::host::tool::{Missing, Tool};
+use crate::host::toolchain::{self, NamedToolchain, QueryFailed, Toolchain};
 use crate::host::windows;
 use crate::plan::build_env::{BuildEnv, CRANELIFT_COMPONENT, Linker};
 use crate::plan::spec::Sweep;
@@ -23,19 +23,19 @@ pub struct Compilers {
     default: Toolchain,
     default_cargo: PathBuf,
     default_rustc: PathBuf,
-    named: HashMap<String, Result<NamedToolchain, String>>,
+    named: HashMap<String, Tool<NamedToolchain>>,
     /// Per (toolchain name, target): the directory of that target's standard library.
     libdirs: HashMap<(Option<String>, String), PathBuf>,
-    /// `wasm-opt --version`, or why it cannot be run.
-    wasm_opt: Result<String, String>,
+    /// `wasm-opt --version`, when a variant runs it.
+    wasm_opt: Option<Tool<String>>,
     /// Per toolchain name: the directory of its `llvm-tools` (`llvm-profdata`, `llvm-strip`).
     llvm_tools: HashMap<Option<String>, PathBuf>,
-    /// The directory of `llvm-bolt` and `merge-fdata`, or why they cannot be used.
-    bolt: Result<PathBuf, String>,
-    /// Per linker the variants name: its version line, or why it cannot be used.
-    linkers: HashMap<Linker, Result<String, String>>,
+    /// The directory of `llvm-bolt` and `merge-fdata`, when a variant uses BOLT.
+    bolt: Option<Tool<PathBuf>>,
+    /// Per linker the variants name: its version line.
+    linkers: HashMap<Linker, Tool<String>>,
     /// Per toolchain name of a Cranelift variant: whether its rustc has the backend.
-    cranelift: HashMap<Option<String>, Result<(), String>>,
+    cranelift: HashMap<Option<String>, Tool<()>>,
     /// Per `target-cpu` of a variant this machine's architecture runs: the target features its
     /// code uses that this machine's CPU lacks (empty: it runs here).
     cpu_lacks: HashMap<String, Vec<String>>,
@@ -108,9 +108,9 @@ impl Compilers {
             default_rustc,
             named: HashMap::new(),
             libdirs: HashMap::new(),
-            wasm_opt: Err(String::new()),
+            wasm_opt: None,
             llvm_tools: HashMap::new(),
-            bolt: Err(String::new()),
+            bolt: None,
             linkers: HashMap::new(),
             cranelift: HashMap::new(),
             cpu_lacks: HashMap::new(),
@@ -130,8 +130,8 @@ impl Compilers {
             let (rustc, host) = match &env.toolchain {
                 None => (compilers.default_rustc.clone(), compilers.default.host.clone()),
                 Some(name) => match &compilers.named[name] {
-                    Ok(named) => (named.rustc.clone(), named.toolchain.host.clone()),
-                    Err(_) => continue,
+                    Tool::Found(named) => (named.rustc.clone(), named.toolchain.host.clone()),
+                    Tool::Missing(_) => continue,
                 },
             };
             let for_toolchain =
@@ -190,10 +190,10 @@ impl Compilers {
             compilers.libdirs.insert(key, libdir);
         }
         if variants.iter().any(|v| v.env.wasm_opt.is_some()) {
-            compilers.wasm_opt = wasm_opt_version();
+            compilers.wasm_opt = Some(wasm_opt_version());
         }
         if variants.iter().any(|v| v.env.bolt) {
-            compilers.bolt = find_bolt();
+            compilers.bolt = Some(find_bolt());
         }
         for linker in variants.iter().filter_map(|v| v.env.linker) {
             compilers.linkers.entry(linker).or_insert_with(|| linker_version(linker));
@@ -201,24 +201,25 @@ impl Compilers {
         Ok(compilers)
     }
 
-    /// How `variant` is built here, or why it cannot be (its toolchain or tool is missing).
-    pub fn for_variant(&self, variant: &Variant) -> Result<Compiler<'_>, String> {
+    /// How `variant` is built here, or what it needs that this machine lacks (a toolchain, a
+    /// tool, or a CPU that runs its training).
+    pub fn for_variant(&self, variant: &Variant) -> Result<Compiler<'_>, Missing> {
         let env: &BuildEnv = &variant.env;
         let named = match &env.toolchain {
             None => None,
-            Some(name) => Some(self.named[name].as_ref().map_err(Clone::clone)?),
+            Some(name) => Some(found(&self.named[name])?),
         };
         if env.wasm_opt.is_some() {
-            self.wasm_opt.as_ref().map_err(Clone::clone)?;
+            found(self.wasm_opt.as_ref().expect("resolved for every wasm-opt variant"))?;
         }
         if let Some(linker) = env.linker {
-            self.linkers[&linker].as_ref().map_err(Clone::clone)?;
+            found(&self.linkers[&linker])?;
         }
         if env.cranelift {
-            self.cranelift[&env.toolchain].clone()?;
+            found(&self.cranelift[&env.toolchain])?;
         }
         let bolt = match env.bolt {
-            true => Some(self.bolt.as_deref().map_err(Clone::clone)?),
+            true => Some(found(self.bolt.as_ref().expect("resolved for every BOLT variant"))?),
             false => None,
         };
         let toolchain = named.map_or(&self.default, |n| &n.toolchain);
@@ -234,7 +235,7 @@ impl Compilers {
             .and_then(|cpu| self.cpu_lacks.get(cpu))
             .map_or(&[], Vec::as_slice);
         if let Some(missing) = self.mingw.get(target).and_then(Tool::why_missing) {
-            return Err(missing.to_string());
+            return Err(missing.clone());
         }
         let runs_natively = arch(target) == arch(&toolchain.host)
             && target.contains("-linux-")
@@ -248,9 +249,12 @@ impl Compilers {
         };
         let runs_here = runs_natively || runner.is_some();
         if env.trained() && !runs_natively {
-            return Err(format!(
-                "PGO and BOLT train by running the build, and this machine cannot run {target}"
-            ));
+            return Err(Missing {
+                why: format!(
+                    "PGO and BOLT train by running the build, and this machine cannot run {target}"
+                ),
+                install: format!("sweep them on a machine that runs {target}"),
+            });
         }
         Ok(Compiler {
             toolchain,
@@ -260,30 +264,48 @@ impl Compilers {
             libdir,
             runs_here,
             llvm_tools: self.llvm_tools.get(&env.toolchain).map(PathBuf::as_path),
-            bolt,
+            bolt: bolt.map(PathBuf::as_path),
             cpu_lacks,
             runner,
         })
     }
 
     /// Everything resolved here that decides what a build produces: named toolchains' versions
-    /// and the wasm-opt version, for the cache key.
+    /// and the tools' versions, for the cache key.
     pub fn describe(&self) -> String {
         let mut named: Vec<String> = self
             .named
             .iter()
-            .map(|(name, t)| format!("{name}: {:?}", t.as_ref().map(|t| &t.toolchain.verbose)))
+            .map(|(name, t)| {
+                format!("{name}: {}", described(&t.map(|t| t.toolchain.verbose.clone())))
+            })
             .collect();
         named.sort();
-        let bolt = self.bolt.as_ref().map(|dir| tool_version(&dir.join("llvm-bolt")));
+        let bolt = self
+            .bolt
+            .as_ref()
+            .map(|b| described(&b.map(|dir| tool_version(&dir.join("llvm-bolt")))));
         let mut linkers: Vec<String> =
-            self.linkers.iter().map(|(l, v)| format!("{}: {v:?}", l.key())).collect();
+            self.linkers.iter().map(|(l, v)| format!("{}: {}", l.key(), described(v))).collect();
         linkers.sort();
-        let linkers = match linkers.is_empty() {
-            true => String::new(),
-            false => format!("; linkers {linkers:?}"),
-        };
-        format!("{named:?}; wasm-opt {:?}; llvm-bolt {bolt:?}{linkers}", self.wasm_opt)
+        let wasm_opt = self.wasm_opt.as_ref().map(described);
+        format!("{named:?}; wasm-opt {wasm_opt:?}; llvm-bolt {bolt:?}; linkers {linkers:?}")
+    }
+}
+
+/// What a tool resolved to, for the cache key: its version (or place), or why it is missing.
+fn described<T: std::fmt::Debug>(tool: &Tool<T>) -> String {
+    match tool {
+        Tool::Found(found) => format!("{found:?}"),
+        Tool::Missing(missing) => format!("missing: {missing}"),
+    }
+}
+
+/// The found tool, or what is missing.
+fn found<T>(tool: &Tool<T>) -> Result<&T, Missing> {
+    match tool {
+        Tool::Found(found) => Ok(found),
+        Tool::Missing(missing) => Err(missing.clone()),
     }
 }
 
@@ -295,7 +317,7 @@ fn offset_of(sweep: &Sweep, needle: &str) -> usize {
 
 /// The target features code for `cpu` uses that this machine's CPU lacks, when this machine runs
 /// `target`'s architecture (else none: its output does not run here anyway).
-fn cpu_lacks(rustc: &Path, target: &str, cpu: &str) -> Result<Vec<String>, String> {
+fn cpu_lacks(rustc: &Path, target: &str, cpu: &str) -> Result<Vec<String>, QueryFailed> {
     let wanted = toolchain::cpu_features(rustc, target, cpu)?;
     if cpu == "native" || !target.starts_with(std::env::consts::ARCH) {
         return Ok(Vec::new());
@@ -304,17 +326,22 @@ fn cpu_lacks(rustc: &Path, target: &str, cpu: &str) -> Result<Vec<String>, Strin
     Ok(wanted.into_iter().filter(|f| !here.contains(f)).collect())
 }
 
-/// `wasm-opt --version`, or why it cannot run.
-fn wasm_opt_version() -> Result<String, String> {
-    let missing = "wasm-opt is not installed here; install Binaryen (Debian: `apt-get install binaryen`) to measure wasm-opt variants";
-    tool_version(Path::new("wasm-opt")).map_err(|_| missing.to_owned())
+/// `wasm-opt --version`, or how to install it.
+fn wasm_opt_version() -> Tool<String> {
+    match tool_version(Path::new("wasm-opt")) {
+        Some(version) => Tool::Found(version),
+        None => Tool::missing(
+            "wasm-opt is not installed here",
+            "install Binaryen (Debian: `apt-get install binaryen`) to measure wasm-opt variants",
+        ),
+    }
 }
 
 /// BOLT's directory: that of `llvm-bolt` on `PATH`, else of the newest
 /// `/usr/lib/llvm-*/bin/llvm-bolt` (Debian's `bolt-NN` packages). Symlinks are resolved, since
 /// llvm-bolt finds its instrumentation runtime relative to its real place.
-fn find_bolt() -> Result<PathBuf, String> {
-    let missing = "llvm-bolt is not installed here; install BOLT (Debian: `apt-get install bolt-19`) to measure bolt variants";
+fn find_bolt() -> Tool<PathBuf> {
+    let install = "install BOLT (Debian: `apt-get install bolt-19`) to measure bolt variants";
     let on_path = std::env::var_os("PATH")
         .into_iter()
         .flat_map(|path| std::env::split_paths(&path).collect::<Vec<_>>())
@@ -327,15 +354,15 @@ fn find_bolt() -> Result<PathBuf, String> {
         .map(|e| e.path().join("bin/llvm-bolt"))
         .collect();
     packaged.sort_by_key(|p| std::cmp::Reverse(llvm_major(p)));
-    let bolt = on_path
-        .chain(packaged)
-        .find(|p| p.is_file())
-        .and_then(|p| p.canonicalize().ok())
-        .ok_or_else(|| missing.to_owned())?;
+    let Some(bolt) =
+        on_path.chain(packaged).find(|p| p.is_file()).and_then(|p| p.canonicalize().ok())
+    else {
+        return Tool::missing("llvm-bolt is not installed here", install);
+    };
     let dir = bolt.parent().expect("a file has a parent").to_owned();
     match dir.join("merge-fdata").is_file() {
-        true => Ok(dir),
-        false => Err(format!("{} has no merge-fdata beside it; {missing}", bolt.display())),
+        true => Tool::Found(dir),
+        false => Tool::missing(format!("{} has no merge-fdata beside it", bolt.display()), install),
     }
 }
 
@@ -345,36 +372,43 @@ fn llvm_major(path: &Path) -> u32 {
     dir.and_then(|v| v.parse().ok()).unwrap_or(0)
 }
 
-/// `ld.<linker> --version`, or why it cannot run (and how to install it).
-fn linker_version(linker: Linker) -> Result<String, String> {
+/// `ld.<linker> --version`, or how to install it.
+fn linker_version(linker: Linker) -> Tool<String> {
     let program = linker.program();
-    tool_version(Path::new(&program)).map_err(|_| {
-        format!("{program} is not installed here; {} to measure its variants", linker.install())
-    })
+    match tool_version(Path::new(&program)) {
+        Some(version) => Tool::Found(version),
+        None => Tool::missing(
+            format!("{program} is not installed here"),
+            format!("{} to measure its variants", linker.install()),
+        ),
+    }
 }
 
 /// Whether `rustc` (of the toolchain `name`) has the Cranelift backend, or how to install it.
-fn cranelift_backend(rustc: &Path, name: Option<&str>) -> Result<(), String> {
+fn cranelift_backend(rustc: &Path, name: Option<&str>) -> Tool<()> {
     let output =
         Command::new(rustc).args(["-Zcodegen-backend=cranelift", "--print", "cfg"]).output();
     match output {
-        Ok(output) if output.status.success() => Ok(()),
+        Ok(output) if output.status.success() => Tool::Found(()),
         _ => {
             let toolchain = name.map(|n| format!(" --toolchain {n}")).unwrap_or_default();
-            Err(format!(
-                "the Cranelift backend is not installed for this toolchain; run `rustup component add {CRANELIFT_COMPONENT}{toolchain}` to measure its variants"
-            ))
+            Tool::missing(
+                "the Cranelift backend is not installed for this toolchain",
+                format!(
+                    "run `rustup component add {CRANELIFT_COMPONENT}{toolchain}` to measure its variants"
+                ),
+            )
         }
     }
 }
 
-/// The first line of `tool --version`, or why it cannot run.
-fn tool_version(tool: &Path) -> Result<String, String> {
+/// The first line of `tool --version`; `None` when it cannot be run.
+fn tool_version(tool: &Path) -> Option<String> {
     match Command::new(tool).arg("--version").output() {
         Ok(output) if output.status.success() => {
             let text = String::from_utf8_lossy(&output.stdout);
-            Ok(text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default().to_owned())
+            Some(text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default().to_owned())
         }
-        _ => Err(format!("cannot run {}", tool.display())),
+        _ => None,
     }
 }

@@ -45,6 +45,14 @@ impl<T> Tool<T> {
     pub fn is_found(&self) -> bool {
         matches!(self, Tool::Found(_))
     }
+
+    /// What `f` makes of the found tool; a missing one stays missing.
+    pub fn map<U>(&self, f: impl FnOnce(&T) -> U) -> Tool<U> {
+        match self {
+            Tool::Found(found) => Tool::Found(f(found)),
+            Tool::Missing(missing) => Tool::Missing(missing.clone()),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,8 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
+use crate::host::tool::{Missing, Tool};
+
 /// The rustc that cargo will use.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Toolchain {
@@ -63,55 +65,83 @@ pub struct NamedToolchain {
 }
 
 impl NamedToolchain {
-    /// Asks rustup for the toolchain `name`; `Err` says why it cannot be used, with the
-    /// command that would install it.
-    pub fn resolve(name: &str) -> std::result::Result<NamedToolchain, String> {
-        let which = |tool: &str| -> std::result::Result<PathBuf, String> {
+    /// Asks rustup for the toolchain `name`: found, or missing with the command that installs
+    /// it.
+    pub fn resolve(name: &str) -> Tool<NamedToolchain> {
+        let install = format!("install it with `rustup toolchain install {name}`");
+        let which = |tool: &str| {
             // RUSTUP_AUTO_INSTALL=0: never let a lookup download a toolchain.
-            let path = stdout_of(Command::new("rustup").args(["which", "--toolchain", name, tool]).env("RUSTUP_AUTO_INSTALL", "0"))
-                .map_err(|e| format!("toolchain `{name}` needs rustup, which cannot be run ({e})"))?
-                .map_err(|_| format!("toolchain `{name}` is not installed here; install it with `rustup toolchain install {name}`"))?;
-            Ok(PathBuf::from(path.trim()))
+            let mut which = Command::new("rustup");
+            which.args(["which", "--toolchain", name, tool]).env("RUSTUP_AUTO_INSTALL", "0");
+            stdout_of(&mut which).map(|path| PathBuf::from(path.trim())).map_err(|e| match e {
+                QueryFailed::NotRun(e) => Missing {
+                    why: format!("toolchain `{name}` needs rustup, which cannot be run ({e})"),
+                    install: "install rustup (https://rustup.rs)".to_owned(),
+                },
+                QueryFailed::Refused(_) => Missing {
+                    why: format!("toolchain `{name}` is not installed here"),
+                    install: install.clone(),
+                },
+            })
         };
-        let (cargo, rustc) = (which("cargo")?, which("rustc")?);
-        let verbose = stdout_of(Command::new(&rustc).arg("-vV"))
-            .map_err(|e| format!("cannot run {}: {e}", rustc.display()))?
-            .map_err(|stderr| format!("toolchain `{name}`: `rustc -vV` failed: {stderr}"))?;
-        let toolchain =
-            Toolchain::parse(&verbose).map_err(|e| format!("toolchain `{name}`: {e}"))?;
-        Ok(NamedToolchain { name: name.to_owned(), cargo, rustc, toolchain })
+        let found = (|| {
+            let (cargo, rustc) = (which("cargo")?, which("rustc")?);
+            let broken = |why: String| Missing { why, install: format!("re{install}") };
+            let verbose = stdout_of(Command::new(&rustc).arg("-vV"))
+                .map_err(|e| broken(format!("toolchain `{name}`: `rustc -vV` failed: {e}")))?;
+            let toolchain = Toolchain::parse(&verbose)
+                .map_err(|e| broken(format!("toolchain `{name}`: {e}")))?;
+            Ok(NamedToolchain { name: name.to_owned(), cargo, rustc, toolchain })
+        })();
+        match found {
+            Ok(named) => Tool::Found(named),
+            Err(missing) => Tool::Missing(missing),
+        }
+    }
+}
+
+/// Why a query of rustc (or rustup) gave no answer.
+#[derive(Debug)]
+pub enum QueryFailed {
+    /// It could not be started.
+    NotRun(std::io::Error),
+    /// It exited unsuccessfully, or its answer says no: the first line of why.
+    Refused(String),
+}
+
+impl std::fmt::Display for QueryFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            QueryFailed::NotRun(e) => write!(f, "it cannot be run: {e}"),
+            QueryFailed::Refused(why) => f.write_str(why),
+        }
     }
 }
 
 /// Where the standard library of `target` lives for `rustc`: the directory whose `libstd-*.so`
-/// a `-C prefer-dynamic` binary loads. `Err` says why (an unknown or uninstalled target).
-pub fn target_libdir(rustc: &Path, target: &str) -> std::result::Result<PathBuf, String> {
+/// a `-C prefer-dynamic` binary loads, or why rustc gave none (an unknown or uninstalled target).
+pub fn target_libdir(rustc: &Path, target: &str) -> std::result::Result<PathBuf, QueryFailed> {
     let libdir =
-        stdout_of(Command::new(rustc).args(["--print", "target-libdir", "--target", target]))
-            .map_err(|e| format!("cannot run {}: {e}", rustc.display()))?
-            .map_err(|stderr| stderr.lines().next().unwrap_or_default().to_owned())?;
+        stdout_of(Command::new(rustc).args(["--print", "target-libdir", "--target", target]))?;
     Ok(PathBuf::from(libdir.trim()))
 }
 
 /// The target features rustc enables for code generated for `cpu` (`native`, `x86-64-v3`) on
-/// `target`; `Err` says why rustc refused (an unknown CPU).
+/// `target`, or why rustc refused (an unknown CPU).
 pub fn cpu_features(
     rustc: &Path,
     target: &str,
     cpu: &str,
-) -> std::result::Result<Vec<String>, String> {
+) -> std::result::Result<Vec<String>, QueryFailed> {
     // rustc only warns about an unknown CPU, and builds for the baseline.
-    let known = stdout_of(Command::new(rustc).args(["--print", "target-cpus", "--target", target]))
-        .map_err(|e| format!("cannot run {}: {e}", rustc.display()))?
-        .map_err(|stderr| stderr.lines().next().unwrap_or_default().to_owned())?;
+    let known =
+        stdout_of(Command::new(rustc).args(["--print", "target-cpus", "--target", target]))?;
     if !known.lines().any(|l| l.split_whitespace().next() == Some(cpu)) {
-        return Err(format!("it is not a CPU of target {target}"));
+        return Err(QueryFailed::Refused(format!("it is not a CPU of target {target}")));
     }
     let cpu = format!("target-cpu={cpu}");
     let cfg =
-        stdout_of(Command::new(rustc).args(["--print", "cfg", "--target", target, "-C", &cpu]))
-            .map_err(|e| format!("cannot run {}: {e}", rustc.display()))?
-            .map_err(|stderr| stderr.lines().next().unwrap_or_default().to_owned())?;
+        stdout_of(Command::new(rustc).args(["--print", "cfg", "--target", target, "-C", &cpu]))?;
     Ok(cfg
         .lines()
         .filter_map(|l| l.strip_prefix("target_feature=\""))
@@ -131,32 +161,31 @@ pub fn has_std(libdir: &Path) -> bool {
 /// Whether the sysroot of `rustc` holds std's sources (the `rust-src` component), which
 /// `-Z build-std` compiles.
 pub fn has_rust_src(rustc: &Path) -> bool {
-    stdout_of(Command::new(rustc).args(["--print", "sysroot"]))
-        .ok()
-        .and_then(Result::ok)
-        .is_some_and(|sysroot| {
-            Path::new(sysroot.trim()).join("lib/rustlib/src/rust/library/std").is_dir()
-        })
+    stdout_of(Command::new(rustc).args(["--print", "sysroot"])).is_ok_and(|sysroot| {
+        Path::new(sysroot.trim()).join("lib/rustlib/src/rust/library/std").is_dir()
+    })
 }
 
 /// The directory of rustup's `llvm-tools` component for `rustc` on `host` (`llvm-profdata`,
 /// `llvm-strip`, built from the LLVM rustc uses), if installed.
 pub fn llvm_tools(rustc: &Path, host: &str) -> Option<PathBuf> {
-    let sysroot = stdout_of(Command::new(rustc).args(["--print", "sysroot"])).ok()?.ok()?;
+    let sysroot = stdout_of(Command::new(rustc).args(["--print", "sysroot"])).ok()?;
     let bin = Path::new(sysroot.trim()).join("lib/rustlib").join(host).join("bin");
     let has = |tool: &str| bin.join(format!("{tool}{}", std::env::consts::EXE_SUFFIX)).is_file();
     (has("llvm-profdata") && has("llvm-strip")).then_some(bin)
 }
 
-/// Runs `command` for its standard output. The outer `Err` is why it could not be run; the
-/// inner one is its standard error, trimmed, when it exited unsuccessfully.
-fn stdout_of(command: &mut Command) -> std::io::Result<std::result::Result<String, String>> {
-    let output = command.output()?;
-    Ok(if output.status.success() {
-        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
-    } else {
-        Err(String::from_utf8_lossy(&output.stderr).trim().to_owned())
-    })
+/// Runs `command` for its standard output, or says why it gave none: it could not be run, or it
+/// exited unsuccessfully (the first line of its standard error).
+fn stdout_of(command: &mut Command) -> std::result::Result<String, QueryFailed> {
+    let output = command.output().map_err(QueryFailed::NotRun)?;
+    match output.status.success() {
+        true => Ok(String::from_utf8_lossy(&output.stdout).into_owned()),
+        false => {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            Err(QueryFailed::Refused(stderr.trim().lines().next().unwrap_or_default().to_owned()))
+        }
+    }
 }
 
 /// `cargo -V` of the cargo given.

@@ -296,7 +296,7 @@ impl Executor for CargoExecutor<'_> {
         let compiler = match self.prepared.compilers.for_variant(variant) {
             Ok(compiler) => compiler,
             Err(reason) => {
-                self.recorder.record_skipped(variant, &reason)?;
+                self.recorder.record_skipped(variant, &reason.to_string())?;
                 let summary = format!("{} skipped: {reason}", variant.id);
                 return Ok(Produced::Finished { summary });
             }

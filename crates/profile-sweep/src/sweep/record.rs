@@ -1,4 +1,4 @@
-//! Recording a sweep's rows as they come: the results CSV and `crates.csv`, rewritten after
+//! Recording a sweep's rows as they come: the results files and `crates.csv`, rewritten after
 //! every row, the columns every row shares, log files of failures, and the notes rows carry.
 
 use std::collections::HashMap;

@@ -1,4 +1,4 @@
-//! Charts of a results CSV, drawn with plotters as SVG and PNG: the size-versus-runtime
+//! Charts of a sweep's results, drawn with plotters as SVG and PNG: the size-versus-runtime
 //! trade-off with its Pareto frontier (one per measurement, or sizes alone), the ladder of a
 //! ladder sweep, and the effect of each swept axis of a matrix sweep.
 //!

@@ -1,4 +1,4 @@
-//! The Markdown report of a results CSV: toolchain and host, the ladder table in the seed
+//! The Markdown report of a sweep's results: toolchain and host, the ladder table in the seed
 //! article's form, the Pareto set and the recommendations with the profile to paste, and every
 //! variant. Built from the rows alone (and the names of the charts drawn from them), so it can
 //! be regenerated from a committed CSV.
@@ -90,7 +90,7 @@ pub struct Inputs<'a> {
     pub budget: &'a Budget,
 }
 
-/// A report format: one file next to the results CSV, rendered from its rows alone.
+/// A report format: one file in the results directory, rendered from its rows alone.
 pub trait Export {
     /// The file's name, e.g. `report.md`.
     fn file_name(&self) -> &'static str;

@@ -40,19 +40,19 @@
 //! `plan` (the sweep file, validated, expanded into variants; public, for tools that read sweep
 //! files) -> `host` (workspace, toolchains, machine) -> `manifest` (profiles in `Cargo.toml`, the
 //! guard) -> `build` (cargo) -> `measure` (sizes, runtimes, counts, criterion) -> [`results`] (the
-//! rows, their files, and the queries on them: Pareto frontier, picks) -> [`present`] (verdict,
+//! rows, their files, and the queries on them: Pareto frontier, picks) -> `present` (verdict,
 //! charts, reports, `compare`, `apply`; from the results alone). `sweep` drives the stages;
 //! `util` is shared by all.
 
 mod build;
 pub mod cli;
-pub mod error;
+mod error;
 pub mod guide;
 mod host;
 mod manifest;
 mod measure;
 pub mod plan;
-pub mod present;
+mod present;
 pub mod results;
 mod sweep;
 mod util;
@@ -64,6 +64,7 @@ pub use manifest::guard::Recovery;
 pub use manifest::repair::Repair;
 pub use measure::bloat::{Breakdown, CrateRow, FunctionRow};
 pub use present::report::write_outputs;
+pub use present::verdict;
 pub use results::breakdown::load as load_breakdown;
 pub use results::build_time::Budget;
 pub use results::layout::load as load_results;

@@ -7,7 +7,6 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use profile_sweep::present::report;
 use sha2::Digest;
 
 /// Every `results/<sweep>/` with a report, except the scratch directories the root
@@ -51,7 +50,7 @@ fn committed_charts_and_reports_are_regenerated_byte_for_byte_from_their_results
                 fs::copy(dir.join(input), scratch.path().join(input)).unwrap();
             }
         }
-        report::write_outputs(scratch.path(), &profile_sweep::Budget::default())
+        profile_sweep::write_outputs(scratch.path(), &profile_sweep::Budget::default())
             .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
         // The results files themselves are exactly what the tool writes for their rows.
         let rows = profile_sweep::load_results(scratch.path()).unwrap();

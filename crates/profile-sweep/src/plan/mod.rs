@@ -1,6 +1,6 @@
 //! Stage 1, pure: the sweep file, validated ([`spec`]: profile keys in [`settings`], the other
 //! build axes in [`build_env`] (their values in `build_values`), what to measure in [`measures`], matrix or ladder in `shape`), expanded into the variants to
-//! build ([`variants`]); and the commented starter files `init` writes ([`starter`]).
+//! build ([`variants`]); and the commented starter files `init` writes (`starter`).
 
 pub mod build_env;
 mod build_values;
@@ -12,5 +12,5 @@ pub mod rebuilds;
 pub mod settings;
 mod shape;
 pub mod spec;
-pub mod starter;
+pub(crate) mod starter;
 pub mod variants;

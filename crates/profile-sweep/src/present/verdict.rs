@@ -7,7 +7,7 @@
 //! the sweep has them (exact, and unmoved by the machine's load; but a count is not a time, so
 //! the paired time of the same run is said beside it, and a disagreement leaves the verdict
 //! tentative), else by the first whole-program run: on its paired ratios to the baseline where
-//! it has them ([`versus`]: CPU time when the machine was busy, else wall time), else on its
+//! it has them (`versus`: CPU time when the machine was busy, else wall time), else on its
 //! wall time; else by the first criterion bench. A sweep that measured no speed gets the
 //! smallest variant, and says so.
 
@@ -229,7 +229,7 @@ impl Verdict<'_> {
     }
 
     /// How the instruction counts the verdict rests on, and the estimated cycles of the same
-    /// run, agree with its paired time over every variant (see [`versus::agreement`]); empty
+    /// run, agree with its paired time over every variant (see `versus::agreement`); empty
     /// unless it rests on counts of a paired run.
     pub fn agreement(&self, rows: &[Row]) -> Vec<String> {
         let (Some(m), Some(clock), Some(baseline)) =

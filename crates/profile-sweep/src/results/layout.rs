@@ -105,7 +105,7 @@ pub fn measurement_columns() -> impl Iterator<Item = &'static str> {
 
 /// `run`, `rebuild`, `test-rebuild`, or the bench harness (`criterion`, `divan`, `gungraun`,
 /// `libtest`): the `kind` column of a measurement.
-pub fn kind_of(measurement: &str) -> &'static str {
+pub(crate) fn kind_of(measurement: &str) -> &'static str {
     match MeasurementName::parse(measurement).source {
         Source::Run(_) => "run",
         Source::Bench(harness, _) => harness.key(),
@@ -116,7 +116,7 @@ pub fn kind_of(measurement: &str) -> &'static str {
 
 /// The three files' contents for `rows`.
 #[derive(Debug, PartialEq)]
-pub struct SplitFiles {
+pub(crate) struct SplitFiles {
     /// `run.json`.
     pub run: Vec<u8>,
     /// `variants.csv`.
@@ -126,7 +126,7 @@ pub struct SplitFiles {
 }
 
 /// Splits rows (of one sweep; every variant with its size row) into the three files.
-pub fn split(rows: &[Row]) -> Result<SplitFiles> {
+pub(crate) fn split(rows: &[Row]) -> Result<SplitFiles> {
     let flat = to_csv(rows)?;
     let mut reader = csv::Reader::from_reader(flat.as_slice());
     let at: HashMap<&str, usize> = COLUMNS.iter().enumerate().map(|(i, c)| (*c, i)).collect();
@@ -288,7 +288,7 @@ pub fn write_dir(dir: &Path, rows: &[Row]) -> Result<()> {
 
 /// The results of one sweep, held in memory and written to its directory on every change.
 #[derive(Debug)]
-pub struct ResultsFile {
+pub(crate) struct ResultsFile {
     dir: PathBuf,
     rows: Vec<Row>,
     /// The first layout's file the rows were read from, when the directory had only that.

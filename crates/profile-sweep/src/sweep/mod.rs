@@ -104,7 +104,7 @@ impl SweepOptions {
 }
 
 /// What a finished sweep did, for the summary printed at its end (the Markdown report is
-/// [`crate::present::report`]'s).
+/// [`crate::write_outputs`]'s).
 #[derive(Debug)]
 pub struct SweepSummary {
     /// The results directory written (`run.json`, `variants.csv`, `measurements.csv`).

@@ -115,3 +115,33 @@ fn library_files_stay_short() {
         .collect();
     assert!(long.is_empty(), "over {MAX_LINES} lines: {long:?}");
 }
+
+/// Data flows one way: a stage's code (non-test) names only its own and earlier stages, as the
+/// library's top doc lists them; `sweep` and `cli` drive them all, and `util` and `error` are
+/// shared.
+#[test]
+fn no_stage_imports_a_later_one() {
+    const STAGES: [&str; 7] =
+        ["plan", "host", "manifest", "build", "measure", "results", "present"];
+    let root = repo().join("crates/profile-sweep/src");
+    let mut backwards = Vec::new();
+    for file in library_sources() {
+        let relative = file.strip_prefix(&root).unwrap();
+        let stage = relative.components().next().unwrap().as_os_str().to_string_lossy();
+        let Some(at) = STAGES.iter().position(|s| stage.trim_end_matches(".rs") == *s) else {
+            continue;
+        };
+        if relative.to_string_lossy().ends_with("_tests.rs") {
+            continue;
+        }
+        let text = fs::read_to_string(&file).unwrap();
+        // Code under #[cfg(test)] may build fixtures from any stage.
+        let code = text.split("#[cfg(test)]").next().unwrap();
+        for later in &STAGES[at + 1..] {
+            if code.contains(&format!("crate::{later}::")) {
+                backwards.push(format!("{} names crate::{later}", relative.display()));
+            }
+        }
+    }
+    assert!(backwards.is_empty(), "a stage imports a later one: {backwards:#?}");
+}

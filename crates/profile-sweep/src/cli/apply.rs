@@ -7,7 +7,7 @@ use crate::cli::Door;
 use crate::error::{InputError, SweepError};
 use crate::host::workspace::Workspace;
 use crate::manifest::repair::Repair;
-use crate::present::{apply, variant_settings};
+use crate::present::apply;
 use crate::results::analysis;
 use crate::results::{layout, rows};
 use crate::util::files::write_atomic;
@@ -141,7 +141,7 @@ impl Apply {
             self.variant,
             axes.join("; ")
         );
-        let lines = row.and_then(|r| variant_settings::build_env_of(r).config_lines(profile));
+        let lines = row.and_then(|r| r.build_env().config_lines(profile));
         if let Some(lines) = lines {
             print!(
                 "and in the workspace's .cargo/config.toml (what a profile cannot say):\n{lines}"

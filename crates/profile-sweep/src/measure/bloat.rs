@@ -1,6 +1,6 @@
 //! Where the bytes go: machine code per crate and per function, from an executable's symbol
 //! table (the questions `cargo bloat --crates` and `cargo bloat -n N` answer): the rows of
-//! `crates.csv` and `functions.csv` (their files: [`crate::results::breakdown`]).
+//! `crates.csv` and `functions.csv` (the results stage writes their files).
 //!
 //! A symbol's crate is the first path segment of its demangled name (for `<A as B>::f`, of `A`);
 //! symbols that do not demangle as Rust (C code, the linker's) count as `[unknown]`. Aliases at

@@ -3,7 +3,6 @@
 //! `codegen-units`, build axes, PGO training).
 
 use crate::plan::settings::{Axis, BaseProfile, RawValue, Setting, Strip};
-use crate::present::variant_settings::build_env_of;
 use crate::results::analysis::build_axes;
 use crate::results::rows::Row;
 
@@ -42,7 +41,7 @@ pub fn profile_keys(row: &Row) -> Result<Vec<(String, toml_edit::Value)>, String
             keys.push((axis.key().to_owned(), setting.toml_value()));
         }
     }
-    let env = build_env_of(row);
+    let env = row.build_env();
     keys.extend(env.profile_keys(strip));
     for pair in row.fixed_settings.iter().flat_map(|f| f.split(';')) {
         let document: toml_edit::DocumentMut = pair

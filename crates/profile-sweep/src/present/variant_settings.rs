@@ -3,65 +3,11 @@
 
 use std::collections::HashMap;
 
-use crate::plan::build_env::{BuildEnv, EnvAxis};
-use crate::plan::settings::{Axis, RawValue};
+use crate::plan::build_env::EnvAxis;
+use crate::plan::settings::Axis;
 use crate::results::analysis::distinct;
+use crate::results::row_axes::READ_BACK;
 use crate::results::rows::Row;
-
-/// The build axes of a row's variant that its columns record (the toolchain, the linker, the
-/// inner loop's), as the sweep gave them; a cell that is not a valid value is left unset.
-pub fn build_env_of(row: &Row) -> BuildEnv {
-    let mut env = BuildEnv::default();
-    let cells = [
-        (EnvAxis::Toolchain, row.toolchain.clone()),
-        (EnvAxis::TargetCpu, row.target_cpu.clone()),
-        (EnvAxis::Linker, row.linker.clone()),
-        (EnvAxis::Debug, row.debug.clone()),
-        (EnvAxis::SplitDebuginfo, row.split_debuginfo.clone()),
-        (EnvAxis::Incremental, row.incremental.map(|b| b.to_string())),
-        (EnvAxis::CodegenBackend, row.codegen_backend.clone()),
-        (EnvAxis::Threads, row.threads.map(|n| n.to_string())),
-        (EnvAxis::ShareGenerics, row.share_generics.map(|b| b.to_string())),
-    ];
-    let mut row = row.clone();
-    let overrides = EnvAxis::ALL.into_iter().filter_map(|axis| match axis {
-        EnvAxis::Override(scope, key) => Some((axis, row.override_cell(scope, key).clone())),
-        _ => None,
-    });
-    let cells: Vec<(EnvAxis, Option<String>)> =
-        cells.into_iter().chain(overrides.collect::<Vec<_>>()).collect();
-    env.hot_packages =
-        row.hot_packages.iter().flat_map(|p| p.split_whitespace()).map(String::from).collect();
-    for (axis, cell) in cells {
-        let raw = match (axis, cell) {
-            (_, None) => continue,
-            // Strings that look like numbers or booleans are still strings here.
-            (
-                EnvAxis::Toolchain | EnvAxis::TargetCpu | EnvAxis::Linker | EnvAxis::SplitDebuginfo,
-                Some(c),
-            ) => RawValue::Str(c),
-            (_, Some(c)) => RawValue::from_cell(&c),
-        };
-        if let Some(setting) = axis.parse(&raw) {
-            env.set(setting);
-        }
-    }
-    env
-}
-
-/// The build axes whose values [`build_env_of`] reads back from a row (and every per-package
-/// override).
-const RECORDED: [EnvAxis; 9] = [
-    EnvAxis::Toolchain,
-    EnvAxis::TargetCpu,
-    EnvAxis::Linker,
-    EnvAxis::Debug,
-    EnvAxis::SplitDebuginfo,
-    EnvAxis::Incremental,
-    EnvAxis::CodegenBackend,
-    EnvAxis::Threads,
-    EnvAxis::ShareGenerics,
-];
 
 /// Every setting a row's variant was built with, by key, as the CSV spells it (`""` where the
 /// variant left it unset): the five profile axes, the build axes, the target and the sweep's
@@ -69,8 +15,8 @@ const RECORDED: [EnvAxis; 9] = [
 pub fn settings_of(row: &Row) -> Vec<(&'static str, String)> {
     let mut cells: Vec<(&'static str, String)> =
         Axis::ALL.into_iter().map(|axis| (axis.key(), row.axis_value(axis))).collect();
-    let env = build_env_of(row);
-    let recorded = RECORDED
+    let env = row.build_env();
+    let recorded = READ_BACK
         .into_iter()
         .chain(EnvAxis::ALL.into_iter().filter(|axis| matches!(axis, EnvAxis::Override(..))));
     cells.extend(recorded.map(|axis| (axis.key(), env.get(axis).to_string())));
@@ -151,7 +97,7 @@ mod tests {
             share_generics: Some(true),
             ..row("v", 1)
         };
-        let env = build_env_of(&built);
+        let env = built.build_env();
         assert_eq!(
             env.id_suffix(),
             "-nightly-ld-mold-debug-lines-split-unpacked-noincr-deps-os-hot-cgu4-bo-debug-none-cranelift-threads4-sharegen"

@@ -173,7 +173,7 @@ pub fn build_axes(row: &Row) -> Vec<String> {
     }
     // The rustflags axis and the nightly axes' -Z flags, as one variable.
     let mut flags: Vec<String> = row.rustflags.iter().cloned().collect();
-    flags.extend(crate::present::variant_settings::build_env_of(row).nightly_flags());
+    flags.extend(row.build_env().nightly_flags());
     if !flags.is_empty() {
         axes.push(format!("RUSTFLAGS=\"{}\"", flags.join(" ")));
     }

@@ -11,5 +11,6 @@ pub(crate) mod breakdown;
 pub(crate) mod build_time;
 pub mod layout;
 pub mod messages;
+pub mod row_axes;
 pub mod rows;
 pub(crate) mod shard;

@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::InputError;
 use crate::measure::stats::Summary;
-use crate::plan::build_env::{OverrideKey, OverrideScope};
 use crate::plan::settings::Axis;
 
 /// The columns, in order: each is documented on its field of [`Row`].
@@ -361,23 +360,6 @@ pub struct Row {
 }
 
 impl Row {
-    /// The cell of a per-package override axis.
-    pub fn override_cell(&mut self, scope: OverrideScope, key: OverrideKey) -> &mut Option<String> {
-        use OverrideKey::{CodegenUnits, Debug, OptLevel};
-        use OverrideScope::{BuildOverride, Deps, Hot};
-        match (scope, key) {
-            (Deps, OptLevel) => &mut self.deps_opt_level,
-            (Deps, CodegenUnits) => &mut self.deps_codegen_units,
-            (Deps, Debug) => &mut self.deps_debug,
-            (Hot, OptLevel) => &mut self.hot_opt_level,
-            (Hot, CodegenUnits) => &mut self.hot_codegen_units,
-            (Hot, Debug) => &mut self.hot_debug,
-            (BuildOverride, OptLevel) => &mut self.build_override_opt_level,
-            (BuildOverride, CodegenUnits) => &mut self.build_override_codegen_units,
-            (BuildOverride, Debug) => &mut self.build_override_debug,
-        }
-    }
-
     /// The row's value on `axis`, as the CSV spells it.
     pub fn axis_value(&self, axis: Axis) -> String {
         match axis {

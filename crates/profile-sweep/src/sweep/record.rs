@@ -17,7 +17,7 @@ use crate::measure::binary::BinarySizes;
 use crate::measure::bloat::{Breakdown, CrateRow, FunctionRow};
 use crate::measure::hot::HotRow;
 use crate::plan::build_env::BuildEnv;
-use crate::plan::build_env::OverrideScope;
+use crate::plan::build_env::{EnvAxis, OverrideScope};
 use crate::plan::settings::{ProfileSettings, Setting};
 use crate::plan::spec::Sweep;
 use crate::plan::variants::Variant;
@@ -247,35 +247,22 @@ impl<'a> Recorder<'a> {
                 .to_string(),
             cargo_lock_sha256: Some(self.cargo_lock_sha256.clone()),
             shard: self.shard.clone(),
-            toolchain: env.toolchain.clone(),
-            build_std: env.build_std.then_some(true),
-            features: env.features.clone(),
-            rustflags: env.rustflags.clone(),
-            linker: env.linker.map(|l| l.key().to_owned()),
-            debug: env.debug.map(|d| d.key().to_owned()),
-            split_debuginfo: env.split_debuginfo.map(|s| s.key().to_owned()),
-            incremental: env.incremental,
-            codegen_backend: env.cranelift.then(|| "cranelift".to_owned()),
-            threads: env.threads.map(std::num::NonZeroU32::get),
-            share_generics: env.share_generics,
-            target_cpu: env.target_cpu.clone(),
             post_build: match (&env.wasm_opt, env.bolt) {
                 (Some(level), _) => Some(format!("wasm-opt {level}")),
                 (None, true) => Some("llvm-bolt".to_owned()),
                 (None, false) => None,
             },
-            pgo: env.pgo.then_some(true),
             trained_on: env.trained().then(|| self.sweep.trainings_described()),
             baseline: (variant.settings == self.baseline.0 && *env == self.baseline.1)
                 .then_some(true),
             goal: Some(self.sweep.goal.name().to_owned()),
             ..Row::default()
         };
-        for (&(scope, key), value) in &env.overrides {
-            *row.override_cell(scope, key) = Some(value.to_string());
-            if scope == OverrideScope::Hot {
-                row.hot_packages = Some(env.hot_packages.join(" "));
-            }
+        for axis in EnvAxis::ALL {
+            row.set_env_text(axis, &env.get(axis).to_string());
+        }
+        if env.overrides.keys().any(|(scope, _)| *scope == OverrideScope::Hot) {
+            row.hot_packages = Some(env.hot_packages.join(" "));
         }
         row
     }

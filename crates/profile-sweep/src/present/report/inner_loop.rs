@@ -9,7 +9,6 @@ use crate::plan::measurement::MeasurementName;
 use crate::present::knobs::knobs;
 use crate::present::markdown::{Align, Table};
 use crate::present::snippet;
-use crate::present::variant_settings::build_env_of;
 use crate::results::analysis;
 use crate::results::rows::{Row, Status};
 use crate::util::units::human_bytes;
@@ -184,7 +183,7 @@ fn verdict(out: &mut String, timed: &[Timed<'_>], tied: &[usize]) -> fmt::Result
         writeln!(out, "\nFor the inner loop, in `Cargo.toml`:\n\n```toml\n{text}```\n")?;
     }
     // What is not a profile key goes into the workspace's `.cargo/config.toml`.
-    if let Some(lines) = build_env_of(fastest.row).config_lines("dev") {
+    if let Some(lines) = fastest.row.build_env().config_lines("dev") {
         writeln!(
             out,
             "And in `.cargo/config.toml` (what a profile cannot say):\n\n```toml\n{lines}```\n"

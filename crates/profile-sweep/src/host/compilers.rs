@@ -126,68 +126,7 @@ impl Compilers {
             }
         }
         for variant in variants {
-            let env = &variant.env;
-            let (rustc, host) = match &env.toolchain {
-                None => (compilers.default_rustc.clone(), compilers.default.host.clone()),
-                Some(name) => match &compilers.named[name] {
-                    Tool::Found(named) => (named.rustc.clone(), named.toolchain.host.clone()),
-                    Tool::Missing(_) => continue,
-                },
-            };
-            let for_toolchain =
-                env.toolchain.as_ref().map(|t| format!(" --toolchain {t}")).unwrap_or_default();
-            if env.trained() && !compilers.llvm_tools.contains_key(&env.toolchain) {
-                let Some(tools) = toolchain::llvm_tools(&rustc, &host) else {
-                    let axis = if env.pgo { "pgo" } else { "bolt" };
-                    return Err(sweep
-                        .error_at(sweep.key_offset(axis), format!("{axis} = true needs llvm-profdata and llvm-strip from rustup's llvm-tools component, which is not installed"))
-                        .with_fix(format!("rustup component add llvm-tools{for_toolchain}")));
-                };
-                compilers.llvm_tools.insert(env.toolchain.clone(), tools);
-            }
-            if env.cranelift && !compilers.cranelift.contains_key(&env.toolchain) {
-                let found = cranelift_backend(&rustc, env.toolchain.as_deref());
-                compilers.cranelift.insert(env.toolchain.clone(), found);
-            }
-            let target = env.target.clone().unwrap_or(host);
-            if let Some(cpu) =
-                env.target_cpu.as_ref().filter(|c| !compilers.cpu_lacks.contains_key(*c))
-            {
-                let lacks = cpu_lacks(&rustc, &target, cpu).map_err(|why| {
-                    sweep.error_at(offset_of(sweep, cpu), format!("rustc cannot generate code for target-cpu `{cpu}`: {why}"))
-                        .with_fix("name a CPU from `rustc --print target-cpus`, or x86-64-v2, x86-64-v3, x86-64-v4 or native")
-                })?;
-                compilers.cpu_lacks.insert(cpu.clone(), lacks);
-            }
-            if windows::needs_mingw(&target) && !compilers.mingw.contains_key(&target) {
-                compilers.mingw.insert(target.clone(), windows::mingw_linker(&target));
-            }
-            if compilers.wine.is_none() {
-                compilers.wine = windows::wine_for(&target, &compilers.default.host);
-            }
-            let key = (env.toolchain.clone(), target.clone());
-            if compilers.libdirs.contains_key(&key) {
-                continue;
-            }
-            let at = |what: &str| {
-                sweep
-                    .error_at(offset_of(sweep, what), format!("cannot build for target `{target}`"))
-            };
-            let libdir = toolchain::target_libdir(&rustc, &target).map_err(|why| {
-                at(&target).with_fix(format!(
-                    "check the triple (`rustc --print target-list` lists them); rustc said: {why}"
-                ))
-            })?;
-            if env.build_std {
-                if !toolchain::has_rust_src(&rustc) {
-                    return Err(sweep
-                        .error_at(sweep.key_offset("build-std"), "build-std needs the sources of std, and the rust-src component is not installed")
-                        .with_fix(format!("rustup component add rust-src{for_toolchain}")));
-                }
-            } else if !toolchain::has_std(&libdir) {
-                return Err(at(&target).with_fix(format!("the target's standard library is not installed: rustup target add {target}{for_toolchain}")));
-            }
-            compilers.libdirs.insert(key, libdir);
+            compilers.check_variant(variant, sweep)?;
         }
         if variants.iter().any(|v| v.env.wasm_opt.is_some()) {
             compilers.wasm_opt = Some(wasm_opt_version());
@@ -199,6 +138,71 @@ impl Compilers {
             compilers.linkers.entry(linker).or_insert_with(|| linker_version(linker));
         }
         Ok(compilers)
+    }
+
+    /// Resolves what one variant's build axes need: llvm-tools, the Cranelift backend, its
+    /// `target-cpu`, mingw and Wine for Windows, and its target's standard library.
+    fn check_variant(&mut self, variant: &Variant, sweep: &Sweep) -> Result<(), InputError> {
+        let env = &variant.env;
+        let (rustc, host) = match &env.toolchain {
+            None => (self.default_rustc.clone(), self.default.host.clone()),
+            Some(name) => match &self.named[name] {
+                Tool::Found(named) => (named.rustc.clone(), named.toolchain.host.clone()),
+                Tool::Missing(_) => return Ok(()),
+            },
+        };
+        let for_toolchain =
+            env.toolchain.as_ref().map(|t| format!(" --toolchain {t}")).unwrap_or_default();
+        if env.trained() && !self.llvm_tools.contains_key(&env.toolchain) {
+            let Some(tools) = toolchain::llvm_tools(&rustc, &host) else {
+                let axis = if env.pgo { "pgo" } else { "bolt" };
+                return Err(sweep
+                    .error_at(sweep.key_offset(axis), format!("{axis} = true needs llvm-profdata and llvm-strip from rustup's llvm-tools component, which is not installed"))
+                    .with_fix(format!("rustup component add llvm-tools{for_toolchain}")));
+            };
+            self.llvm_tools.insert(env.toolchain.clone(), tools);
+        }
+        if env.cranelift && !self.cranelift.contains_key(&env.toolchain) {
+            let found = cranelift_backend(&rustc, env.toolchain.as_deref());
+            self.cranelift.insert(env.toolchain.clone(), found);
+        }
+        let target = env.target.clone().unwrap_or(host);
+        if let Some(cpu) = env.target_cpu.as_ref().filter(|c| !self.cpu_lacks.contains_key(*c)) {
+            let lacks = cpu_lacks(&rustc, &target, cpu).map_err(|why| {
+                sweep.error_at(offset_of(sweep, cpu), format!("rustc cannot generate code for target-cpu `{cpu}`: {why}"))
+                    .with_fix("name a CPU from `rustc --print target-cpus`, or x86-64-v2, x86-64-v3, x86-64-v4 or native")
+            })?;
+            self.cpu_lacks.insert(cpu.clone(), lacks);
+        }
+        if windows::needs_mingw(&target) && !self.mingw.contains_key(&target) {
+            self.mingw.insert(target.clone(), windows::mingw_linker(&target));
+        }
+        if self.wine.is_none() {
+            self.wine = windows::wine_for(&target, &self.default.host);
+        }
+        let key = (env.toolchain.clone(), target.clone());
+        if self.libdirs.contains_key(&key) {
+            return Ok(());
+        }
+        let at = |what: &str| {
+            sweep.error_at(offset_of(sweep, what), format!("cannot build for target `{target}`"))
+        };
+        let libdir = toolchain::target_libdir(&rustc, &target).map_err(|why| {
+            at(&target).with_fix(format!(
+                "check the triple (`rustc --print target-list` lists them); rustc said: {why}"
+            ))
+        })?;
+        if env.build_std {
+            if !toolchain::has_rust_src(&rustc) {
+                return Err(sweep
+                    .error_at(sweep.key_offset("build-std"), "build-std needs the sources of std, and the rust-src component is not installed")
+                    .with_fix(format!("rustup component add rust-src{for_toolchain}")));
+            }
+        } else if !toolchain::has_std(&libdir) {
+            return Err(at(&target).with_fix(format!("the target's standard library is not installed: rustup target add {target}{for_toolchain}")));
+        }
+        self.libdirs.insert(key, libdir);
+        Ok(())
     }
 
     /// How `variant` is built here, or what it needs that this machine lacks (a toolchain, a

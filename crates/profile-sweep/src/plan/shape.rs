@@ -7,7 +7,7 @@ use crate::error::InputError;
 use crate::plan::build_env::{BuildEnv, EnvAxis, EnvSetting};
 use crate::plan::raw;
 use crate::plan::settings::{Axis, RawValue, Setting};
-use crate::plan::spec::{LadderStep, Plan};
+use crate::plan::spec::{ExcludeRule, LadderStep, Plan};
 
 /// The most variants one sweep may have: each is a build, and each is a profile in the
 /// manifest while the sweep runs (432 for the full five-axis matrix).
@@ -21,8 +21,42 @@ pub(super) fn matrix_plan(
 ) -> Result<Plan, InputError> {
     let start = matrix.span().start;
     let parts = matrix.into_inner();
+    let env_axes = matrix_env_axes(parts.env_axes, fixed_env, start, at)?;
+    let axes = matrix_profile_axes(parts.axes, fixed, start, at)?;
+    if axes.is_empty() && env_axes.is_empty() {
+        return Err(at(
+            start,
+            "the [matrix] sweeps no axis, so there is nothing to compare".into(),
+        )
+        .with_fix("list values of at least one axis, e.g. opt-level = [3, \"s\", \"z\"]"));
+    }
+    let lengths = axes.iter().map(|(_, v)| v.len()).chain(env_axes.iter().map(|(_, v)| v.len()));
+    let variants = lengths.clone().fold(1usize, usize::saturating_mul);
+    if variants > MAX_VARIANTS {
+        let product: Vec<String> = lengths.map(|n| n.to_string()).collect();
+        return Err(at(
+            start,
+            format!(
+                "the matrix has {variants} variants ({}), more than the {MAX_VARIANTS} a sweep builds",
+                product.join(" x ")
+            ),
+        )
+        .with_fix("list fewer values, or split it into several sweeps (each variant is a build)"));
+    }
+    let exclude = exclude_rules(&parts.exclude, at)?;
+    Ok(Plan::Matrix { axes, env_axes, exclude })
+}
+
+/// The matrix's build axes, each with its values parsed: none empty, none also fixed in
+/// `[build]`, no two values with one variant id.
+fn matrix_env_axes(
+    raw_axes: Vec<(EnvAxis, Vec<Spanned<RawValue>>)>,
+    fixed_env: &[EnvSetting],
+    start: usize,
+    at: &impl Fn(usize, String) -> InputError,
+) -> Result<Vec<(EnvAxis, Vec<EnvSetting>)>, InputError> {
     let mut env_axes = Vec::new();
-    for (axis, values) in parts.env_axes {
+    for (axis, values) in raw_axes {
         if values.is_empty() {
             return Err(at(start, format!("matrix axis `{}` has no values", axis.key()))
                 .with_fix(format!("list at least one of {}, or remove the key", axis.accepted())));
@@ -45,8 +79,19 @@ pub(super) fn matrix_plan(
         }
         env_axes.push((axis, parsed));
     }
+    Ok(env_axes)
+}
+
+/// The matrix's profile axes, each with its values parsed: none empty, none also fixed in
+/// `[profile]`, no value listed twice.
+fn matrix_profile_axes(
+    raw_axes: Vec<(Axis, Vec<Spanned<RawValue>>)>,
+    fixed: &[Setting],
+    start: usize,
+    at: &impl Fn(usize, String) -> InputError,
+) -> Result<Vec<(Axis, Vec<Setting>)>, InputError> {
     let mut axes = Vec::new();
-    for (axis, values) in parts.axes {
+    for (axis, values) in raw_axes {
         if values.is_empty() {
             return Err(at(start, format!("matrix axis `{}` has no values", axis.key()))
                 .with_fix(format!("list at least one of {}, or remove the key", axis.accepted())));
@@ -76,28 +121,16 @@ pub(super) fn matrix_plan(
         }
         axes.push((axis, parsed));
     }
-    if axes.is_empty() && env_axes.is_empty() {
-        return Err(at(
-            start,
-            "the [matrix] sweeps no axis, so there is nothing to compare".into(),
-        )
-        .with_fix("list values of at least one axis, e.g. opt-level = [3, \"s\", \"z\"]"));
-    }
-    let lengths = axes.iter().map(|(_, v)| v.len()).chain(env_axes.iter().map(|(_, v)| v.len()));
-    let variants = lengths.clone().fold(1usize, usize::saturating_mul);
-    if variants > MAX_VARIANTS {
-        let product: Vec<String> = lengths.map(|n| n.to_string()).collect();
-        return Err(at(
-            start,
-            format!(
-                "the matrix has {variants} variants ({}), more than the {MAX_VARIANTS} a sweep builds",
-                product.join(" x ")
-            ),
-        )
-        .with_fix("list fewer values, or split it into several sweeps (each variant is a build)"));
-    }
+    Ok(axes)
+}
+
+/// The matrix's `exclude` rules, each a list of axes with the values it drops.
+fn exclude_rules(
+    rules: &[Spanned<raw::Rule>],
+    at: &impl Fn(usize, String) -> InputError,
+) -> Result<Vec<ExcludeRule>, InputError> {
     let mut exclude = Vec::new();
-    for rule in &parts.exclude {
+    for rule in rules {
         let mut entries = Vec::new();
         for (axis, value) in rule.get_ref().parts() {
             let items = match value.get_ref() {
@@ -119,7 +152,7 @@ pub(super) fn matrix_plan(
         }
         exclude.push(entries);
     }
-    Ok(Plan::Matrix { axes, env_axes, exclude })
+    Ok(exclude)
 }
 
 pub(super) fn ladder_plan(

@@ -117,6 +117,9 @@ pub enum Strategy {
 /// Profile keys other than the axes, with their values, in the order written.
 pub type PassThrough = Vec<(String, toml::Value)>;
 
+/// A matrix's `exclude` rule: each axis it names with the values it drops.
+pub type ExcludeRule = Vec<(Axis, Vec<Setting>)>;
+
 /// When variants are measured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MeasureOrder {
@@ -140,7 +143,7 @@ pub enum Plan {
         /// Each swept build axis with its values, in [`EnvAxis::ALL`] order.
         env_axes: Vec<(EnvAxis, Vec<EnvSetting>)>,
         /// A combination matching every entry of any rule is dropped.
-        exclude: Vec<Vec<(Axis, Vec<Setting>)>>,
+        exclude: Vec<ExcludeRule>,
     },
     /// Cumulative steps, each adding settings to the previous one.
     Ladder(Vec<LadderStep>),

@@ -335,43 +335,71 @@ fn variants_section(
         table.column(*measurement, right);
     }
     for row in sizes {
-        let mut cells = vec![
-            format!("`{}`", row.variant),
-            row.opt_level.clone(),
-            row.lto.clone(),
-            row.codegen_units.to_string(),
-            row.panic.clone(),
-            row.strip.clone(),
-            row.status.to_string(),
-            row.size_bytes.map(thousands).unwrap_or_default(),
-            row.text_bytes.map(thousands).unwrap_or_default(),
-            row.build_seconds.map(|s| format!("{s:.1} s")).unwrap_or_default(),
-            row.rebuild_seconds.map(|s| format!("{s:.1} s")).unwrap_or_default(),
-        ];
-        if with_axes {
-            cells.push(analysis::build_axes(row).join("; "));
-        }
-        if with_shipping {
-            cells.push(row.shipped_bytes.map(thousands).unwrap_or_default());
-            cells.push(row.image_bytes.map(thousands).unwrap_or_default());
-        }
-        for measurement in measurements {
-            let measured = rows.iter().find(|r| {
-                r.variant == row.variant && r.measurement.as_deref() == Some(*measurement)
-            });
-            cells.push(match measured {
-                Some(r) if r.status == Status::Ok => {
-                    r.mean_ns.map(|m| show(measurement, m)).unwrap_or_default()
-                }
-                Some(r) => r.status.to_string(),
-                None => String::new(),
-            });
-        }
-        table.row(cells);
+        table.row(variant_cells(row, rows, measurements, with_axes, with_shipping));
     }
     write!(out, "{table}")?;
-    let notes: Vec<String> = rows
-        .iter()
+    let notes = variant_notes(rows);
+    if !notes.is_empty() {
+        writeln!(out, "\nNotes:\n\n{}", notes.join("\n"))?;
+    }
+    if folded {
+        writeln!(out, "\n</details>")?;
+    }
+    if with_shipping {
+        writeln!(
+            out,
+            "\n`shipped` is the binary plus the shared libraries it loads from the Rust toolchain (what must ship with it); `image` is every file a minimal container image holds: the binary alone when static (`FROM scratch`), else with its libraries and the loader. The trade-off charts and recommendations use `shipped`."
+        )?;
+    }
+    Ok(())
+}
+
+/// One variant's line of the table of all variants.
+fn variant_cells(
+    row: &Row,
+    rows: &[Row],
+    measurements: &[&str],
+    with_axes: bool,
+    with_shipping: bool,
+) -> Vec<String> {
+    let mut cells = vec![
+        format!("`{}`", row.variant),
+        row.opt_level.clone(),
+        row.lto.clone(),
+        row.codegen_units.to_string(),
+        row.panic.clone(),
+        row.strip.clone(),
+        row.status.to_string(),
+        row.size_bytes.map(thousands).unwrap_or_default(),
+        row.text_bytes.map(thousands).unwrap_or_default(),
+        row.build_seconds.map(|s| format!("{s:.1} s")).unwrap_or_default(),
+        row.rebuild_seconds.map(|s| format!("{s:.1} s")).unwrap_or_default(),
+    ];
+    if with_axes {
+        cells.push(analysis::build_axes(row).join("; "));
+    }
+    if with_shipping {
+        cells.push(row.shipped_bytes.map(thousands).unwrap_or_default());
+        cells.push(row.image_bytes.map(thousands).unwrap_or_default());
+    }
+    for measurement in measurements {
+        let measured = rows
+            .iter()
+            .find(|r| r.variant == row.variant && r.measurement.as_deref() == Some(*measurement));
+        cells.push(match measured {
+            Some(r) if r.status == Status::Ok => {
+                r.mean_ns.map(|m| show(measurement, m)).unwrap_or_default()
+            }
+            Some(r) => r.status.to_string(),
+            None => String::new(),
+        });
+    }
+    cells
+}
+
+/// One line per row that failed, was skipped or is byte-identical to another, with why.
+fn variant_notes(rows: &[Row]) -> Vec<String> {
+    rows.iter()
         .filter(|r| r.status != Status::Ok || r.identical_to.is_some())
         .map(|r| {
             let what = r.measurement.as_deref().map(|m| format!(" `{m}`")).unwrap_or_default();
@@ -387,20 +415,7 @@ fn variants_section(
                 if why.is_empty() { String::new() } else { format!(", {why}") }
             )
         })
-        .collect();
-    if !notes.is_empty() {
-        writeln!(out, "\nNotes:\n\n{}", notes.join("\n"))?;
-    }
-    if folded {
-        writeln!(out, "\n</details>")?;
-    }
-    if with_shipping {
-        writeln!(
-            out,
-            "\n`shipped` is the binary plus the shared libraries it loads from the Rust toolchain (what must ship with it); `image` is every file a minimal container image holds: the binary alone when static (`FROM scratch`), else with its libraries and the loader. The trade-off charts and recommendations use `shipped`."
-        )?;
-    }
-    Ok(())
+        .collect()
 }
 
 /// Above this many variants the table of all of them is folded into a `<details>` block.

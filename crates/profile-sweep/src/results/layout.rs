@@ -144,7 +144,8 @@ pub(crate) fn split(rows: &[Row]) -> Result<SplitFiles> {
             other.sweep
         );
     }
-    let mut variants = writer(&variant_columns())?;
+    let columns = variant_columns();
+    let mut variants = writer(&columns)?;
     let mut measurements = writer(&measurement_columns().collect::<Vec<_>>())?;
     // Measurements are written grouped by variant, in the variants' order (as they are read).
     let position: HashMap<&str, usize> = rows
@@ -156,7 +157,7 @@ pub(crate) fn split(rows: &[Row]) -> Result<SplitFiles> {
     let mut measured = Vec::new();
     for (record, row) in records.iter().zip(rows) {
         match &row.measurement {
-            None => variants.write_record(variant_columns().iter().map(|c| cell(record, c)))?,
+            None => variants.write_record(columns.iter().map(|c| cell(record, c)))?,
             Some(name) => match position.get(row.variant.as_str()) {
                 Some(&at) => measured.push((at, record, row, name)),
                 None => anyhow::bail!("measurement `{name}` of `{}` has no size row", row.variant),
@@ -269,7 +270,8 @@ pub fn load(path: &Path) -> Result<Vec<Row>, InputError> {
 
 /// Writes `rows` into `dir` as the three files, each atomically: `run.json` first and
 /// `measurements.csv` last, so a kill between two of them never leaves a measurement whose
-/// variant is missing. A file whose contents would not change is not rewritten.
+/// variant is missing (a CSV not written yet reads as no rows). A file whose contents would
+/// not change is not rewritten.
 pub fn write_dir(dir: &Path, rows: &[Row]) -> Result<()> {
     let files = split(rows)?;
     for (name, bytes) in [
@@ -445,9 +447,20 @@ struct Table {
 
 impl Table {
     /// Reads `path`, whose header must name only columns of `known` (missing ones read empty).
+    /// A file that is not there holds no rows yet: `run.json` is written first, so a kill
+    /// during the first write leaves it alone.
     fn read(path: &Path, known: &[&str]) -> Result<Table, InputError> {
-        let bytes = std::fs::read(path)
-            .map_err(|e| InputError::in_file(path, format!("cannot read: {e}")))?;
+        let bytes = match std::fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Table {
+                    path: path.to_owned(),
+                    at: HashMap::new(),
+                    records: Vec::new(),
+                });
+            }
+            Err(e) => return Err(InputError::in_file(path, format!("cannot read: {e}"))),
+        };
         let mut reader = csv::Reader::from_reader(bytes.as_slice());
         let header = reader
             .headers()

@@ -178,6 +178,19 @@ fn a_first_layout_file_is_read_and_left_as_it_was() {
     assert_eq!(load(dir.path()).unwrap(), [row("a", 10), row("b", 5)]);
 }
 
+/// A kill during the first write leaves `run.json` without its CSVs: no rows yet, not an error,
+/// so the sweep resumes.
+#[test]
+fn a_run_json_alone_holds_no_rows_yet() {
+    let dir = tempfile::tempdir().unwrap();
+    write_dir(dir.path(), &[row("a", 10), timed("a", 5.0)]).unwrap();
+    std::fs::remove_file(dir.path().join(MEASUREMENTS_FILE)).unwrap();
+    assert_eq!(read_dir(dir.path()).unwrap(), [row("a", 10)]);
+    std::fs::remove_file(dir.path().join(VARIANTS_FILE)).unwrap();
+    assert!(ResultsFile::open(dir.path()).unwrap().rows().is_empty());
+    assert!(load(dir.path()).unwrap_err().message.contains("hold no rows"));
+}
+
 #[test]
 fn stray_or_missing_files_are_named() {
     let dir = tempfile::tempdir().unwrap();

@@ -215,3 +215,16 @@ fn a_second_sweep_on_the_same_workspace_is_refused_naming_the_first() {
     first.wait().unwrap();
     assert_eq!(fixture.manifest_bytes(), before);
 }
+
+/// Relinks are not plain builds (cargo hashes `strip` into every dependency's `-C metadata`):
+/// they never go into the committed results.
+#[test]
+fn relinked_sizes_are_never_published() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["sweep", "--publish", "--relink-strip"])
+        .env("CI", "true")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("cannot be used with"), "{}", stderr(&output));
+}

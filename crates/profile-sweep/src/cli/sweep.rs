@@ -50,7 +50,8 @@ pub struct SweepCommand {
     /// each from scratch: faster, but their sizes may differ from a plain build's by a few bytes
     /// to about 0.1% (the dependencies are compiled under another profile hash), so the report
     /// marks them; by default every variant is built plainly, as pasting its profile would.
-    #[arg(long)]
+    /// Not with --publish: a published size is the size pasting the profile gives.
+    #[arg(long, conflicts_with = "publish")]
     relink_strip: bool,
     /// Build every variant from scratch in its own profile: the default (kept for scripts).
     #[arg(long, hide = true, conflicts_with = "relink_strip")]

@@ -177,6 +177,9 @@ fn write_report(
         first.governor.as_deref().unwrap_or("unreadable")
     )?;
     writeln!(out, "- measured: {start} to {end}; {} variants", sizes.len())?;
+    if let Some(load) = top::load_line(rows) {
+        writeln!(out, "{load}")?;
+    }
     writeln!(
         out,
         "\nEvery number below is read from the results files next to this file (`variants.csv`, `measurements.csv`, `run.json`); `profile-sweep plot` on their directory (`cargo profile-sweep plot`, or `cargo xtask plot` in profile-sweep's repository) regenerates this report and its charts.\n"

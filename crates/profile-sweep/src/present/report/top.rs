@@ -106,3 +106,47 @@ fn alternatives_table(out: &mut String, rows: &[Row], verdict: &Verdict) -> fmt:
     }
     writeln!(out, "{table}")
 }
+
+/// The report header's line on load: the most runnable processes seen while timing, and how
+/// many timings were flagged; `None` where no timing recorded the load (counts only, or files
+/// from before the column).
+pub(super) fn load_line(rows: &[Row]) -> Option<String> {
+    let timed: Vec<&Row> = rows
+        .iter()
+        .filter(|r| r.measurement.is_some() && r.unit.is_none() && r.runnable_max.is_some())
+        .collect();
+    let most = timed.iter().filter_map(|r| r.runnable_max).max()?;
+    let flagged = |flag: &str| {
+        timed.iter().filter(|r| r.noise.as_deref().is_some_and(|n| n.contains(flag))).count()
+    };
+    let noisy = timed.iter().filter(|r| r.noise.as_deref().is_some_and(|n| !n.is_empty())).count();
+    Some(format!(
+        "- load while timing: at most {most} runnable processes in a sample (the harness included); {} of {} timings flagged `busy` (no CPU free in half their samples), {noisy} flagged for any noise",
+        flagged("busy"),
+        timed.len()
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::rows::tests::row;
+
+    #[test]
+    fn the_load_line_counts_timings_not_counts() {
+        let timed = |noise: Option<&str>, runnable| Row {
+            measurement: Some("run".into()),
+            noise: noise.map(String::from),
+            runnable_max: Some(runnable),
+            ..row("a", 1)
+        };
+        let count = Row { unit: Some("instructions".into()), ..timed(None, 9) };
+        assert_eq!(load_line(&[row("a", 1), count.clone()]), None, "no timing, no line");
+        let line =
+            load_line(&[timed(Some("busy"), 3), timed(Some("outliers"), 2), timed(None, 1), count])
+                .unwrap();
+        assert!(line.contains("at most 3 runnable"), "{line}");
+        assert!(line.contains("1 of 3 timings flagged `busy`"), "{line}");
+        assert!(line.contains("2 flagged for any noise"), "{line}");
+    }
+}

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::cli::{Door, init, summary};
-use crate::error::SweepError;
+use crate::error::{InputError, SweepError};
 use crate::host::workspace::Workspace;
 use crate::plan::starter::{Preset, starter};
 use crate::results::rows::{Row, Status};
@@ -46,15 +46,12 @@ pub struct SweepCommand {
     /// Build and measure every variant again, ignoring results cached by earlier runs.
     #[arg(long)]
     force: bool,
-    /// Relink variants that differ only in `strip` from one shared build instead of building
-    /// each from scratch: faster, but their sizes may differ from a plain build's by a few bytes
-    /// to about 0.1% (the dependencies are compiled under another profile hash), so the report
-    /// marks them; by default every variant is built plainly, as pasting its profile would.
-    /// Not with --publish: a published size is the size pasting the profile gives.
-    #[arg(long, conflicts_with = "publish")]
+    /// Removed: refused with the reason (kept so that old scripts learn why).
+    #[arg(long, hide = true)]
     relink_strip: bool,
-    /// Build every variant from scratch in its own profile: the default (kept for scripts).
-    #[arg(long, hide = true, conflicts_with = "relink_strip")]
+    /// Build every variant from scratch in its own profile: what every sweep does (kept for
+    /// scripts).
+    #[arg(long, hide = true)]
     exact: bool,
     /// Run only shard K of N (e.g. 2/8): every N-th group of variants, plus the reference variant
     /// every shard measures; join the shards with `merge`.
@@ -120,6 +117,12 @@ impl SweepCommand {
 
     /// The sweep file, workspace and results directory, from the flags and the door.
     pub(super) fn options(&self, door: &Door) -> Result<SweepOptions, SweepError> {
+        if self.relink_strip {
+            let removed = "was removed: a variant relinked from another's build is not the build pasting its profile gives (cargo hashes `strip` into every dependency's -C metadata, so the symbols and the code layout differ), so every variant is built plainly";
+            return Err(InputError::in_file(Path::new("--relink-strip"), removed)
+                .with_fix("drop --relink-strip")
+                .into());
+        }
         let manifest_path = door.manifest(self.manifest_path.clone())?;
         let file_given = self
             .sweep
@@ -132,7 +135,7 @@ impl SweepCommand {
             (Some(root), Some(sweep)) => (sweep, self.publish.then(|| root.join("results"))),
             (None, _) if self.publish => {
                 let fix = "write the results where you want them with --out DIR";
-                return Err(crate::error::InputError::in_file(
+                return Err(InputError::in_file(
                     Path::new("--publish"),
                     "--publish is for a repository's own xtask, which publishes into results/",
                 )
@@ -150,7 +153,6 @@ impl SweepCommand {
             out_dir: self.out.clone(),
             keep_builds: self.keep_builds,
             force: self.force,
-            relink_strip: self.relink_strip,
             shard: self.shard,
             search: self.search,
             budget: self.budget.budget(),
@@ -188,8 +190,8 @@ impl SweepCommand {
 
 impl SweepCommand {
     /// Why `--package`/`--bin` are refused next to a sweep file, which names its own package.
-    fn zero_config_only(&self, file: &Path) -> crate::error::InputError {
-        crate::error::InputError::in_file(
+    fn zero_config_only(&self, file: &Path) -> InputError {
+        InputError::in_file(
             file,
             "--package and --bin choose what a zero-config sweep builds; this sweep file names its own package and binary",
         )

@@ -164,8 +164,8 @@ pub struct Row {
     pub status: Status,
     /// Wall time of the variant's clean build (its `target/sweep-<id>/` is removed first),
     /// dependencies included; for a PGO or BOLT variant, every step of it (the instrumented
-    /// build, the training runs, merging the profile, the final build, BOLT). Empty for a variant
-    /// relinked from a build that differs only in `strip`.
+    /// build, the training runs, merging the profile, the final build, BOLT). Empty in files
+    /// from before 2026-12-01 for a variant relinked from a build that differed only in `strip`.
     pub build_seconds: Option<f64>,
     /// Size of the executable file.
     pub size_bytes: Option<u64>,
@@ -281,9 +281,9 @@ pub struct Row {
     /// binary as panic locations, so a size holds for one such path.
     pub cargo_home: Option<String>,
     /// Wall time of rebuilding the variant after its binary's root source file is touched, under
-    /// the same profile: the edit-compile loop (with fat LTO, the whole LTO step again). For a
-    /// relinked strip variant, its relink again: the group's build recompiling the final crate
-    /// with its `strip`. Empty for libraries and with `rebuild = false`.
+    /// the same profile: the edit-compile loop (with fat LTO, the whole LTO step again). Empty for
+    /// libraries and with `rebuild = false`; in files from before 2026-12-01, a relinked strip
+    /// variant's is its relink again.
     pub rebuild_seconds: Option<f64>,
     /// `true` for a profile-guided build (`-C profile-use` with the profile of its training).
     pub pgo: Option<bool>,

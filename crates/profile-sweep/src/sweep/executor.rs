@@ -13,8 +13,8 @@ use super::SweepOptions;
 use super::cache::{self, Cache, Fingerprint, Method};
 use super::measurer::{BuiltBench, BuiltVariant, Measurer, unbuilt_bench};
 use super::prepare::Prepared;
-use super::record::{Recorder, build_seconds, join_notes, relink_note, write_log};
-use super::schedule::{Executor, Produced, Recipe};
+use super::record::{Recorder, build_seconds, join_notes, write_log};
+use super::schedule::{Executor, Produced};
 use super::training::PgoFiles;
 use crate::build::cargo::{self, BuildFlags, BuildOutcome, BuildRequest, CargoTarget};
 use crate::build::profile_guided as guided;
@@ -24,7 +24,7 @@ use crate::measure::binary;
 use crate::measure::bloat::Breakdown;
 use crate::measure::shipping;
 use crate::plan::build_env::NO_DEFAULT_FEATURES;
-use crate::plan::settings::{Setting, Strip};
+use crate::plan::settings::Strip;
 use crate::plan::variants::Variant;
 use crate::results::rows::{Row, Status};
 use crate::util::files::{remove_dir, remove_file};
@@ -41,7 +41,7 @@ pub struct CargoExecutor<'a> {
     pub recorder: Recorder<'a>,
     /// Runs the measurements.
     pub measurer: Measurer<'a>,
-    /// The current strip group's shared build directories and its code per crate.
+    /// The current strip group's code per crate.
     group: GroupState,
     /// Directories whose files a cache entry need not hash.
     ignored_sources: Vec<PathBuf>,
@@ -54,8 +54,6 @@ pub struct CargoExecutor<'a> {
 /// What the variants of one strip group share.
 #[derive(Default)]
 struct GroupState {
-    /// The build directories of the group's shared build, removed when the group is done.
-    dirs: Vec<PathBuf>,
     /// The breakdown of the group's code: variants that differ only in `strip` have the same
     /// code.
     crates: Option<GroupCode>,
@@ -65,7 +63,6 @@ struct GroupState {
 #[derive(Clone)]
 pub(super) struct Job<'v> {
     pub(super) variant: &'v Variant,
-    recipe: Recipe<'v>,
     pub(super) compiler: Compiler<'v>,
     pub(super) profile: String,
     pub(super) flags: BuildFlags,
@@ -107,26 +104,17 @@ impl<'a> CargoExecutor<'a> {
         }
     }
 
-    /// The cached rows of `variant`, unless `--force`; only plain builds unless
-    /// `--relink-strip`.
+    /// The cached rows of `variant`, unless `--force`.
     fn cached(&self, variant: &Variant) -> Option<(Vec<Row>, Breakdown)> {
         if self.options.force {
             return None;
         }
-        let methods: &[Method] = if self.options.relink_strip {
-            &[Method::Plain, Method::Relinked]
-        } else {
-            &[Method::Plain]
-        };
-        methods.iter().find_map(|m| self.cache.lookup(&self.fingerprint.key(variant, *m)))
+        self.cache.lookup(&self.fingerprint.key(variant, Method::Plain))
     }
 
-    /// How `variant` is built by `recipe`: profile, flags, directories, cache key.
-    fn job<'v>(&self, variant: &'v Variant, recipe: Recipe<'v>, compiler: Compiler<'v>) -> Job<'v> {
-        let profile = match recipe {
-            Recipe::Relink { base, .. } => base.to_owned(),
-            Recipe::Plain { .. } => variant.profile_name(),
-        };
+    /// How `variant` is built: profile, flags, directories, cache key.
+    fn job<'v>(&self, variant: &'v Variant, compiler: Compiler<'v>) -> Job<'v> {
+        let profile = variant.profile_name();
         let env = &variant.env;
         let for_env = |steps: &[String]| {
             BuildFlags::for_env(env, compiler.named, &compiler.toolchain.host, steps)
@@ -140,20 +128,14 @@ impl<'a> CargoExecutor<'a> {
             steps.extend(guided::bolt_ready());
         }
         let flags = for_env(&steps);
-        let plain = matches!(recipe, Recipe::Plain { .. });
-        let instrumented =
-            (env.pgo && plain).then(|| for_env(&guided::profile_generate(&pgo.raw_dir())));
+        let instrumented = env.pgo.then(|| for_env(&guided::profile_generate(&pgo.raw_dir())));
         let target_dir = &self.prepared.workspace.target_dir;
         let mut dirs = vec![target_dir.join(&profile)];
         if flags.args.iter().any(|a| a == "--target") {
             dirs.push(target_dir.join(compiler.target).join(&profile));
         }
-        let method = match recipe {
-            Recipe::Plain { .. } => Method::Plain,
-            Recipe::Relink { .. } => Method::Relinked,
-        };
-        let cache_key = self.fingerprint.key(variant, method);
-        Job { variant, recipe, compiler, profile, flags, instrumented, dirs, cache_key }
+        let cache_key = self.fingerprint.key(variant, Method::Plain);
+        Job { variant, compiler, profile, flags, instrumented, dirs, cache_key }
     }
 
     /// A target's own required-features plus the variant's features of the swept package,
@@ -176,7 +158,8 @@ impl<'a> CargoExecutor<'a> {
     }
 
     /// Runs cargo for one target of `job` (of `package`, which requires `own_features`), with
-    /// `relink_strip` to relink instead of building.
+    /// `relink_strip` to relink its build with that `-C strip` (the breakdown's `strip = "none"`
+    /// relink, which only supplies symbols) instead of building.
     pub(super) fn cargo(
         &mut self,
         job: &Job<'_>,
@@ -208,7 +191,6 @@ impl<'a> CargoExecutor<'a> {
         let swept = (target.package.as_str(), target.features.as_slice());
         let (built, mut summary) = match &target.bin {
             Some(bin) => {
-                let relink = job.recipe.relink_strip();
                 let trained = match &job.instrumented {
                     Some(flags) => self.train_pgo(job, flags, bin, swept)?,
                     None => Ok(0.0),
@@ -218,7 +200,7 @@ impl<'a> CargoExecutor<'a> {
                 }
                 let outcome = match trained {
                     Ok(earlier) => {
-                        let outcome = self.cargo(job, CargoTarget::Bin(bin), swept, relink)?;
+                        let outcome = self.cargo(job, CargoTarget::Bin(bin), swept, None)?;
                         if job.variant.env.pgo {
                             self.log_final_build(job, &outcome)?;
                         }
@@ -228,7 +210,7 @@ impl<'a> CargoExecutor<'a> {
                 };
                 let rebuilds = match &outcome {
                     BuildOutcome::Built { .. } if prepared.sweep.rebuild.enabled => {
-                        self.time_rebuilds(job, bin, swept, relink)?
+                        self.time_rebuilds(job, bin, swept)?
                     }
                     _ => Vec::new(),
                 };
@@ -260,8 +242,7 @@ impl<'a> CargoExecutor<'a> {
         for (index, (bench, bench_target)) in benches.enumerate().filter(|_| runs_here) {
             let spec = &bench.spec;
             let package = (spec.package.as_str(), bench_target.features.as_slice());
-            let relink = job.recipe.relink_strip();
-            let outcome = self.cargo(job, CargoTarget::Bench(&spec.bench), package, relink)?;
+            let outcome = self.cargo(job, CargoTarget::Bench(&spec.bench), package, None)?;
             if interrupt::interrupted() {
                 return interrupted();
             }
@@ -270,17 +251,11 @@ impl<'a> CargoExecutor<'a> {
         Ok((Some(built), summary))
     }
 
-    /// Removes `job`'s build directories unless its group still needs them (or builds are
-    /// kept); a shared build's directories go when its group is done.
-    fn clean_up(&mut self, job: &Job<'_>, built: bool) -> anyhow::Result<()> {
-        match job.recipe {
-            _ if self.options.keep_builds => Ok(()),
-            Recipe::Plain { shared: true } if built => {
-                self.group.dirs = job.dirs.clone();
-                Ok(())
-            }
-            Recipe::Relink { .. } => Ok(()),
-            Recipe::Plain { .. } => job.dirs.iter().try_for_each(|d| remove_dir(d)),
+    /// Removes `job`'s build directories, unless builds are kept.
+    fn clean_up(&mut self, job: &Job<'_>) -> anyhow::Result<()> {
+        match self.options.keep_builds {
+            true => Ok(()),
+            false => job.dirs.iter().try_for_each(|d| remove_dir(d)),
         }
     }
 }
@@ -288,11 +263,7 @@ impl<'a> CargoExecutor<'a> {
 impl Executor for CargoExecutor<'_> {
     type Built = BuiltVariant;
 
-    fn produce(
-        &mut self,
-        variant: &Variant,
-        recipe: Recipe<'_>,
-    ) -> anyhow::Result<Produced<BuiltVariant>> {
+    fn produce(&mut self, variant: &Variant) -> anyhow::Result<Produced<BuiltVariant>> {
         let compiler = match self.prepared.compilers.for_variant(variant) {
             Ok(compiler) => compiler,
             Err(reason) => {
@@ -306,11 +277,9 @@ impl Executor for CargoExecutor<'_> {
             let summary = format!("{}: from the cache (no build, no measurement)", variant.id);
             return Ok(Produced::Cached { summary });
         }
-        let job = self.job(variant, recipe, compiler);
-        if let Recipe::Plain { .. } = recipe {
-            // A clean build, so build_seconds is comparable between variants and runs.
-            job.dirs.iter().try_for_each(|d| remove_dir(d))?;
-        }
+        let job = self.job(variant, compiler);
+        // A clean build, so build_seconds is comparable between variants and runs.
+        job.dirs.iter().try_for_each(|d| remove_dir(d))?;
         let produced = match self.build(&job)? {
             (None, summary) => Produced::Finished { summary },
             (Some(mut built), summary) => {
@@ -323,7 +292,7 @@ impl Executor for CargoExecutor<'_> {
                 Produced::Built { built, summary }
             }
         };
-        self.clean_up(&job, matches!(produced, Produced::Built { .. }))?;
+        self.clean_up(&job)?;
         Ok(produced)
     }
 
@@ -350,8 +319,8 @@ impl Executor for CargoExecutor<'_> {
     }
 
     fn finish_group(&mut self) -> anyhow::Result<()> {
-        let group = std::mem::take(&mut self.group);
-        group.dirs.iter().try_for_each(|d| remove_dir(d))
+        self.group = GroupState::default();
+        Ok(())
     }
 }
 
@@ -368,7 +337,7 @@ impl CargoExecutor<'_> {
         let BuildOutcome::Built { executable, mut seconds, panic_effective, .. } = outcome else {
             return self.record_build_failure(job, outcome);
         };
-        let (variant, compiler, recipe) = (job.variant, &job.compiler, job.recipe);
+        let (variant, compiler) = (job.variant, &job.compiler);
         let kept = self.keep(variant, &executable)?;
         let mut notes = Vec::new();
         match self.after_link(job, &kept, &mut notes)? {
@@ -407,17 +376,11 @@ impl CargoExecutor<'_> {
         }
         let identical_to = self.recorder.twin_of(&sizes.sha256, &variant.id);
         remove_file(&self.recorder.log_path(variant, None))?;
-        let how = match (recipe, rebuild_seconds) {
-            (Recipe::Plain { .. }, Some(again)) => {
+        let how = match rebuild_seconds {
+            Some(again) => {
                 format!("built in {seconds:.1} s, rebuilt after an edit in {again:.1} s")
             }
-            (Recipe::Plain { .. }, None) => format!("built in {seconds:.1} s"),
-            (Recipe::Relink { base, .. }, Some(again)) => format!(
-                "relinked from {base} in {seconds:.1} s, again after an edit in {again:.1} s"
-            ),
-            (Recipe::Relink { base, .. }, None) => {
-                format!("relinked from {base} in {seconds:.1} s")
-            }
+            None => format!("built in {seconds:.1} s"),
         };
         let twin = identical_to.as_ref().map(|v| format!(", byte-identical to {v}"));
         let summary = format!(
@@ -426,14 +389,13 @@ impl CargoExecutor<'_> {
             thousands(sizes.file),
             twin.unwrap_or_default()
         );
-        let build_seconds = build_seconds(recipe, seconds);
+        let build_seconds = Some(build_seconds(seconds));
         let mut size_row =
             self.recorder.row(variant, Some(compiler), Status::Ok, build_seconds, Some(&sizes));
         size_row.identical_to = identical_to;
         size_row.rebuild_seconds = rebuild_seconds;
         size_row.shipped_bytes = shipping.as_ref().map(|s| s.shipped_bytes);
         size_row.image_bytes = shipping.as_ref().map(|s| s.image_bytes);
-        notes.extend(relink_note(recipe, seconds));
         size_row.note = join_notes(size_row.note, (!notes.is_empty()).then(|| notes.join("; ")));
         self.recorder.save(size_row.clone())?;
         let built = BuiltVariant {
@@ -459,20 +421,15 @@ impl CargoExecutor<'_> {
         job: &Job<'_>,
         outcome: BuildOutcome,
     ) -> anyhow::Result<(Option<BuiltVariant>, String)> {
-        let (variant, recipe) = (job.variant, job.recipe);
+        let variant = job.variant;
         let (seconds, errors) = match outcome {
             BuildOutcome::Failed { seconds, errors } => (seconds, errors),
             BuildOutcome::Built { seconds, .. } => (seconds, String::new()),
         };
-        let profile = match recipe {
-            Recipe::Plain { .. } => variant.profile_name(),
-            Recipe::Relink { base, strip } => {
-                format!("{base}, relinked with -C strip={}", Setting::Strip(strip))
-            }
-        };
+        let profile = variant.profile_name();
         let log = self.recorder.log_path(variant, None);
         write_log(&log, &format!("profile {profile}\n\n{errors}\n"))?;
-        let build_seconds = build_seconds(recipe, seconds);
+        let build_seconds = Some(build_seconds(seconds));
         let mut row = self.recorder.row(
             variant,
             Some(&job.compiler),
@@ -485,7 +442,7 @@ impl CargoExecutor<'_> {
             .find(|l| l.starts_with("error"))
             .or(errors.lines().next())
             .map(|l| format!("build failed: {}", l.trim()));
-        row.note = join_notes(join_notes(row.note, first_error), relink_note(recipe, seconds));
+        row.note = join_notes(row.note, first_error);
         self.recorder.save(row.clone())?;
         // Without a build there are no sources to watch; the entry holds until the
         // manifests, lockfile or toolchain change, or --force.

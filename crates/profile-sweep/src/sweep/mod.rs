@@ -55,14 +55,10 @@ pub struct SweepOptions {
     /// ... unless this names the directory.
     pub out_dir: Option<PathBuf>,
     /// Keep the build directories (`target/<profile>/`, and `target/<triple>/<profile>/` for a
-    /// `--target` build; relinked strip variants share their group's first profile) and the
-    /// kept bench executables instead of deleting them once measured.
+    /// `--target` build) and the kept bench executables instead of deleting them once measured.
     pub keep_builds: bool,
     /// Build and measure every variant again, ignoring (and then replacing) cached results.
     pub force: bool,
-    /// Relink variants that differ only in `strip` from one shared build instead of building
-    /// each plainly: faster, but their sizes may differ from plain builds (screening only).
-    pub relink_strip: bool,
     /// Run only this shard of the variants (plus the reference variant).
     pub shard: Option<Shard>,
     /// Search instead of building every variant of the matrix, whatever the sweep file says.
@@ -92,7 +88,6 @@ impl SweepOptions {
             out_dir: None,
             keep_builds: false,
             force: false,
-            relink_strip: false,
             shard: None,
             search: false,
             cargo: crate::host::machine::cargo(),
@@ -185,10 +180,7 @@ pub fn run(
                 )?
             }
             None => {
-                let plan = schedule::Schedule {
-                    order: prepared.sweep.order,
-                    exact: !options.relink_strip,
-                };
+                let plan = schedule::Schedule { order: prepared.sweep.order };
                 let counts = schedule::run(&mut executor, &groups, plan, interrupted_after)?;
                 let mixed = prepared.sweep.mixed && options.shard.is_none();
                 let more = match mixed {

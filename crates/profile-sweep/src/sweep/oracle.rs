@@ -2,7 +2,7 @@
 //! measured by the executor, like any other, and read back from the rows it wrote.
 
 use super::executor::CargoExecutor;
-use super::schedule::{Executor, Handled, Produced, Recipe};
+use super::schedule::{Executor, Handled, Produced};
 use super::search::{self, Measured, Oracle};
 use crate::error::SweepError;
 use crate::plan::variants::Variant;
@@ -25,7 +25,7 @@ impl Oracle for SweepOracle<'_, '_> {
             return Ok(None);
         }
         self.progress.start(self.counts.variants, &variant.id);
-        let produced = self.executor.produce(variant, Recipe::Plain { shared: false })?;
+        let produced = self.executor.produce(variant)?;
         let worked = !matches!(produced, Produced::Cached { .. });
         let summary = match produced {
             Produced::Built { built, mut summary } => {

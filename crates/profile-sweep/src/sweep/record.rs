@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use super::prepare::Prepared;
-use super::schedule::Recipe;
 use crate::error::SweepError;
 use crate::host::compilers::Compiler;
 use crate::host::machine::Machine;
@@ -18,7 +17,7 @@ use crate::measure::bloat::{Breakdown, CrateRow, FunctionRow};
 use crate::measure::hot::HotRow;
 use crate::plan::build_env::BuildEnv;
 use crate::plan::build_env::{EnvAxis, OverrideScope};
-use crate::plan::settings::{ProfileSettings, Setting};
+use crate::plan::settings::ProfileSettings;
 use crate::plan::spec::Sweep;
 use crate::plan::variants::Variant;
 use crate::results::analysis;
@@ -292,13 +291,9 @@ impl Twins {
     }
 }
 
-/// The `build_seconds` column: the clean build's wall time, ms precision; a relinked variant had
-/// no clean build of its own, so it has none.
-pub fn build_seconds(recipe: Recipe<'_>, seconds: f64) -> Option<f64> {
-    match recipe {
-        Recipe::Plain { .. } => Some(to_the_millisecond(seconds)),
-        Recipe::Relink { .. } => None,
-    }
+/// The `build_seconds` column: the clean build's wall time, ms precision.
+pub fn build_seconds(seconds: f64) -> f64 {
+    to_the_millisecond(seconds)
 }
 
 /// A build time as the CSV records it: seconds, to the millisecond.
@@ -311,18 +306,6 @@ pub fn join_notes(first: Option<String>, second: Option<String>) -> Option<Strin
     match (first, second) {
         (Some(a), Some(b)) => Some(format!("{a}; {b}")),
         (a, b) => a.or(b),
-    }
-}
-
-/// Says how a relinked variant was made, and why it has no build time.
-pub fn relink_note(recipe: Recipe<'_>, seconds: f64) -> Option<String> {
-    match recipe {
-        Recipe::Plain { .. } => None,
-        Recipe::Relink { base, strip } => Some(format!(
-            "relinked from {base} (same settings but strip) with `cargo rustc -- -C strip={}` in \
-             {seconds:.1} s; no clean build time (--exact measures one)",
-            Setting::Strip(strip)
-        )),
     }
 }
 
@@ -395,18 +378,10 @@ mod tests {
     }
 
     #[test]
-    fn notes_join_and_relinks_say_so() {
+    fn notes_join_and_build_times_keep_milliseconds() {
         assert_eq!(join_notes(Some("a".into()), Some("b".into())).as_deref(), Some("a; b"));
         assert_eq!(join_notes(None, Some("b".into())).as_deref(), Some("b"));
         assert_eq!(join_notes(None, None), None);
-        let relink =
-            Recipe::Relink { base: "sweep-o3", strip: crate::plan::settings::Strip::Symbols };
-        assert_eq!(build_seconds(relink, 1.23456), None);
-        assert_eq!(build_seconds(Recipe::Plain { shared: true }, 1.23456), Some(1.235));
-        let note = relink_note(relink, 0.5).unwrap();
-        assert!(
-            note.starts_with("relinked from sweep-o3") && note.contains("strip=symbols"),
-            "{note}"
-        );
+        assert_eq!(build_seconds(1.23456), 1.235);
     }
 }

@@ -1,44 +1,18 @@
-//! The order of work in a grid sweep, apart from how a variant is built or measured: strip
-//! groups share one build (the first variant's, relinked for the others), measurements come
-//! after each build, or all at the end in a fixed shuffled order or interleaved, and a signal
-//! stops the work between steps.
+//! The order of work in a grid sweep, apart from how a variant is built or measured: every
+//! variant is a clean build of its own profile, in strip groups (variants that differ only in
+//! `strip`, which share their code breakdown); measurements come after each build, or all at
+//! the end in a fixed shuffled order or interleaved, and a signal stops the work between steps.
+//!
+//! No variant is relinked from another's build: cargo hashes `strip` into every dependency's
+//! `-C metadata`, so a relink is not the build a pasted profile gives (see the guide).
 //!
 //! The work itself is behind [`Executor`]: cargo in a real sweep, a mock in the tests below.
 
 use crate::error::SweepError;
-use crate::plan::settings::Strip;
 use crate::plan::spec::MeasureOrder;
 use crate::plan::variants::Variant;
 use crate::util::interrupt;
 use crate::util::progress::Progress;
-
-/// How one variant's executables are produced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Recipe<'a> {
-    /// A clean build in the variant's own profile; with `shared`, the rest of its strip group
-    /// is relinked from it, so its build directories stay until the group is done.
-    Plain {
-        /// Whether the group's other variants will relink this build.
-        shared: bool,
-    },
-    /// Relinked from the build of profile `base`, which differs only in `strip`.
-    Relink {
-        /// The profile whose build is relinked.
-        base: &'a str,
-        /// The `-C strip` the relink adds.
-        strip: Strip,
-    },
-}
-
-impl Recipe<'_> {
-    /// The `-C strip` a relink adds.
-    pub fn relink_strip(self) -> Option<Strip> {
-        match self {
-            Recipe::Plain { .. } => None,
-            Recipe::Relink { strip, .. } => Some(strip),
-        }
-    }
-}
 
 /// What producing one variant gave.
 #[derive(Debug)]
@@ -67,12 +41,8 @@ pub trait Executor {
     /// A variant built and waiting to be measured.
     type Built;
 
-    /// Produces `variant` by `recipe` and records its size row (or its cached rows).
-    fn produce(
-        &mut self,
-        variant: &Variant,
-        recipe: Recipe<'_>,
-    ) -> anyhow::Result<Produced<Self::Built>>;
+    /// Builds `variant` cleanly and records its size row (or its cached rows).
+    fn produce(&mut self, variant: &Variant) -> anyhow::Result<Produced<Self::Built>>;
 
     /// Measures a built variant, recording its rows; returns a summary fragment. Stops early,
     /// recording nothing more, once a signal arrives.
@@ -82,7 +52,7 @@ pub trait Executor {
     /// measured in turn ([`MeasureOrder::Interleaved`]).
     fn measure_interleaved(&mut self, built: &[&Self::Built]) -> anyhow::Result<()>;
 
-    /// The strip group is done: the build it shared can go.
+    /// The strip group is done: what its variants shared (their code breakdown) can go.
     fn finish_group(&mut self) -> anyhow::Result<()>;
 }
 
@@ -91,8 +61,6 @@ pub trait Executor {
 pub struct Schedule {
     /// When measurements run.
     pub order: MeasureOrder,
-    /// Build every variant plainly instead of relinking strip variants.
-    pub exact: bool,
 }
 
 /// What the schedule did.
@@ -115,32 +83,19 @@ pub fn run<E: Executor>(
     let total: usize = groups.iter().map(Vec::len).sum();
     let stop_if_interrupted =
         |finished| if interrupt::interrupted() { Err(interrupted_after(finished)) } else { Ok(()) };
-    // A group's first variant is a clean build, the others relinks of it (unless --exact).
-    let kinds = groups.iter().flat_map(|group| {
-        (0..group.len()).map(|i| if i == 0 || plan.exact { "build" } else { "relink" })
-    });
-    let progress = Progress::of_kinds(kinds.collect(), "building");
+    let progress = Progress::of_kinds(vec!["build"; total], "building");
     let mut counts = Handled::default();
     let mut waiting = Vec::new();
     for group in groups {
-        // The profile of this group's shared build, once it has built.
-        let mut base: Option<String> = None;
         for variant in group {
             stop_if_interrupted(counts.variants)?;
             progress.start(counts.variants, &variant.id);
-            let recipe = match &base {
-                Some(base) => Recipe::Relink { base, strip: variant.settings.strip },
-                None => Recipe::Plain { shared: !plan.exact },
-            };
-            let produced = executor.produce(variant, recipe)?;
+            let produced = executor.produce(variant)?;
             // A signal during the build: its outcome says nothing about the variant.
             stop_if_interrupted(counts.variants)?;
             let worked = !matches!(produced, Produced::Cached { .. });
             let summary = match produced {
                 Produced::Built { built, mut summary } => {
-                    if recipe == (Recipe::Plain { shared: true }) {
-                        base = Some(variant.profile_name());
-                    }
                     match plan.order {
                         MeasureOrder::AfterEachBuild => {
                             summary.push_str(&executor.measure(&built)?)
@@ -226,18 +181,9 @@ mod tests {
     impl Executor for Mock {
         type Built = String;
 
-        fn produce(
-            &mut self,
-            variant: &Variant,
-            recipe: Recipe<'_>,
-        ) -> anyhow::Result<Produced<String>> {
+        fn produce(&mut self, variant: &Variant) -> anyhow::Result<Produced<String>> {
             let id = variant.id.clone();
-            self.calls.push(match recipe {
-                Recipe::Plain { shared } => format!("build {id} shared={shared}"),
-                Recipe::Relink { base, strip } => {
-                    format!("relink {id} from {base} strip={strip:?}")
-                }
-            });
+            self.calls.push(format!("build {id}"));
             Ok(if self.cached.contains(&id) {
                 Produced::Cached { summary: id }
             } else if self.fail.contains(&id) {
@@ -276,64 +222,47 @@ strip = ["debuginfo", "symbols"]
         variants::expand(&sweep, BaseProfile::Release.cargo_defaults(false)).variants
     }
 
-    fn schedule(mock: &mut Mock, order: MeasureOrder, exact: bool) -> Handled {
+    fn schedule(mock: &mut Mock, order: MeasureOrder) -> Handled {
         let variants = variants();
         let groups = strip_groups(&variants);
         let interrupted = |_| unreachable!("no signal in this test");
-        run(mock, &groups, Schedule { order, exact }, interrupted).unwrap()
+        run(mock, &groups, Schedule { order }, interrupted).unwrap()
     }
 
     #[test]
-    fn strip_variants_relink_the_groups_first_build_and_are_measured_after_it() {
+    fn every_variant_is_built_plainly_and_measured_after_its_build() {
         let mut mock = Mock::default();
-        let counts = schedule(&mut mock, MeasureOrder::AfterEachBuild, false);
+        let counts = schedule(&mut mock, MeasureOrder::AfterEachBuild);
         assert_eq!(counts, Handled { variants: 4, cached: 0 });
         let calls: Vec<&str> = mock.calls.iter().map(String::as_str).collect();
         assert_eq!(calls.len(), 10, "{calls:#?}");
-        assert!(calls[0].starts_with("build o3-") && calls[0].ends_with("shared=true"));
+        assert!(calls[0].starts_with("build o3-"));
         assert!(calls[1].starts_with("measure o3-"));
-        assert!(calls[2].starts_with("relink o3-") && calls[2].ends_with("strip=Symbols"));
-        assert!(calls[2].contains(" from sweep-o3-"), "{}", calls[2]);
+        assert!(calls[2].starts_with("build o3-"));
         assert_eq!(calls[4], "end group");
         assert!(calls[5].starts_with("build oz-"));
+        assert_eq!(calls.iter().filter(|c| c.starts_with("build")).count(), 4);
     }
 
     #[test]
-    fn exact_builds_every_variant_plainly() {
-        let mut mock = Mock::default();
-        schedule(&mut mock, MeasureOrder::AfterEachBuild, true);
-        let builds = mock.calls.iter().filter(|c| c.ends_with("shared=false")).count();
-        assert_eq!(builds, 4, "{:#?}", mock.calls);
-        assert!(!mock.calls.iter().any(|c| c.starts_with("relink")));
-    }
-
-    #[test]
-    fn a_failed_or_cached_first_build_is_not_relinked() {
+    fn a_failed_or_cached_build_is_not_measured() {
         let mut mock = Mock::default();
         let ids: Vec<String> = variants().iter().map(|v| v.id.clone()).collect();
         mock.fail.push(ids[0].clone());
         mock.cached.push(ids[2].clone());
-        let counts = schedule(&mut mock, MeasureOrder::AfterEachBuild, false);
+        let counts = schedule(&mut mock, MeasureOrder::AfterEachBuild);
         assert_eq!(counts, Handled { variants: 4, cached: 1 });
-        let calls = &mock.calls;
-        assert!(
-            calls.iter().all(|c| !c.starts_with("relink")),
-            "the failed and the cached first builds leave no base: {calls:#?}"
-        );
-        assert_eq!(calls.iter().filter(|c| c.starts_with("build")).count(), 4);
-        assert!(!mock.calls.iter().any(|c| c == &format!("measure {}", ids[0])));
+        let measured = |id: &String| mock.calls.iter().any(|c| c == &format!("measure {id}"));
+        assert!(!measured(&ids[0]) && !measured(&ids[2]), "{:#?}", mock.calls);
+        assert!(measured(&ids[1]) && measured(&ids[3]), "{:#?}", mock.calls);
     }
 
     #[test]
     fn shuffled_order_measures_after_all_builds() {
         let mut mock = Mock::default();
-        schedule(&mut mock, MeasureOrder::Shuffled, false);
+        schedule(&mut mock, MeasureOrder::Shuffled);
         let first_measure = mock.calls.iter().position(|c| c.starts_with("measure")).unwrap();
-        let last_build = mock
-            .calls
-            .iter()
-            .rposition(|c| c.starts_with("build") || c.starts_with("relink"))
-            .unwrap();
+        let last_build = mock.calls.iter().rposition(|c| c.starts_with("build")).unwrap();
         assert!(first_measure > last_build, "{:#?}", mock.calls);
         assert_eq!(mock.calls.iter().filter(|c| c.starts_with("measure")).count(), 4);
     }
@@ -341,13 +270,9 @@ strip = ["debuginfo", "symbols"]
     #[test]
     fn interleaved_order_times_all_variants_together_then_measures_each_in_build_order() {
         let mut mock = Mock::default();
-        schedule(&mut mock, MeasureOrder::Interleaved, false);
+        schedule(&mut mock, MeasureOrder::Interleaved);
         let interleave = mock.calls.iter().position(|c| c == "interleave 4").unwrap();
-        let last_build = mock
-            .calls
-            .iter()
-            .rposition(|c| c.starts_with("build") || c.starts_with("relink"))
-            .unwrap();
+        let last_build = mock.calls.iter().rposition(|c| c.starts_with("build")).unwrap();
         assert!(interleave > last_build, "{:#?}", mock.calls);
         let built: Vec<String> = mock.calls[..interleave]
             .iter()

@@ -5,9 +5,8 @@
 //!
 //! BOLT and wasm-opt's pass are the steps after the link ([`CargoExecutor::after_link`]).
 //!
-//! Each strip group's PGO files live in `<work>/pgo/<profile>/`: `raw/` (the training's raw
-//! profiles), `merged.profdata` (what `-C profile-use` reads, also when the group's other
-//! variants are relinked) and `steps.log` (what ran, for how long, and rustc's final command).
+//! Each PGO variant's files live in `<work>/pgo/<profile>/`: `raw/` (the training's raw
+//! profiles), `merged.profdata` (what `-C profile-use` reads) and `steps.log` (what ran, for how long, and rustc's final command).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

@@ -38,7 +38,7 @@ impl Progress {
         Progress { bar, total, phase, clock }
     }
 
-    /// A progress whose variants are of these kinds (a clean build, a relink), so that the
+    /// A progress whose variants are of these kinds (say, builds of different costs), so that the
     /// time left is estimated per kind.
     pub fn of_kinds(kinds: Vec<&'static str>, phase: &'static str) -> Progress {
         let mut progress = Progress::new(kinds.len(), phase);

@@ -7,7 +7,6 @@ use crate::build::cargo::{BuildOutcome, CargoTarget};
 use crate::manifest::{guard, leftovers};
 use crate::measure::stats;
 use crate::plan::measurement::rebuild_name;
-use crate::plan::settings::Strip;
 use crate::results::rows::{Row, Status};
 use crate::sweep::record::to_the_millisecond;
 use crate::util::child_output::first_line;
@@ -36,15 +35,13 @@ impl Rebuilt {
 
 impl CargoExecutor<'_> {
     /// Times the edit-compile loop under `job`'s profile: touches each file and runs the same
-    /// cargo command again (a relinked strip variant's: its group's build recompiling the final
-    /// crate with its `strip`), then the test build if asked. Every file's modification time
+    /// cargo command again, then the test build if asked. Every file's modification time
     /// is put back after each rebuild, so the user's own builds see no change.
     pub(super) fn time_rebuilds(
         &mut self,
         job: &Job<'_>,
         bin: &str,
         swept: (&str, &[String]),
-        relink: Option<Strip>,
     ) -> anyhow::Result<Vec<Rebuilt>> {
         let prepared = self.prepared;
         let spec = &prepared.sweep.rebuild;
@@ -53,7 +50,6 @@ impl CargoExecutor<'_> {
         let mut all = Vec::new();
         for tests in [false, true].into_iter().filter(|tests| !tests || spec.tests) {
             let target = if tests { CargoTarget::Tests } else { CargoTarget::Bin(bin) };
-            let relink = relink.filter(|_| !tests);
             if tests
                 && let BuildOutcome::Failed { errors, .. } = self.cargo(job, target, swept, None)?
             {
@@ -81,7 +77,7 @@ impl CargoExecutor<'_> {
                         break;
                     }
                     let outcome = leftovers::touching(&state_dir, &file.path, || {
-                        self.cargo(job, target, swept, relink)
+                        self.cargo(job, target, swept, None)
                     })?;
                     match outcome? {
                         BuildOutcome::Built { seconds, peak_rss_bytes, .. } => {

@@ -83,7 +83,7 @@ pub fn run<E: Executor>(
     let total: usize = groups.iter().map(Vec::len).sum();
     let stop_if_interrupted =
         |finished| if interrupt::interrupted() { Err(interrupted_after(finished)) } else { Ok(()) };
-    let progress = Progress::of_kinds(vec!["build"; total], "building");
+    let progress = Progress::new(total, "building");
     let mut counts = Handled::default();
     let mut waiting = Vec::new();
     for group in groups {

@@ -34,16 +34,8 @@ impl Progress {
             bar.enable_steady_tick(Duration::from_millis(200));
             bar
         });
-        let clock = RefCell::new((Instant::now(), Eta::new(vec![""; total])));
+        let clock = RefCell::new((Instant::now(), Eta::new(total)));
         Progress { bar, total, phase, clock }
-    }
-
-    /// A progress whose variants are of these kinds (say, builds of different costs), so that the
-    /// time left is estimated per kind.
-    pub fn of_kinds(kinds: Vec<&'static str>, phase: &'static str) -> Progress {
-        let mut progress = Progress::new(kinds.len(), phase);
-        progress.clock.get_mut().1 = Eta::new(kinds);
-        progress
     }
 
     /// Variant number `index` (0-based) starts its phase.
@@ -80,63 +72,46 @@ impl Progress {
     }
 }
 
-/// The time left in a phase, estimated from the variants finished so far: each variant left
-/// is expected to take the mean time of the finished ones of its kind (a clean build, a
-/// relink), or of all finished ones while its kind has none. Cached variants are instant and
-/// say nothing about the others, so they are not counted. Nothing is said before one variant
-/// has done work: "estimating".
+/// The time left in a phase, estimated from the variants finished so far: each variant left is
+/// expected to take the mean time of the finished ones. Cached variants are instant and say
+/// nothing about the others, so they are not counted. Nothing is said before one variant has
+/// done work: "estimating".
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Eta {
-    /// The kind of each variant of the phase, in order.
-    kinds: Vec<&'static str>,
+    /// Variants in the phase.
+    total: usize,
     finished: usize,
-    /// Per kind: variants that did work, and the time they took.
-    spent: Vec<(&'static str, u32, Duration)>,
+    /// Variants that did work, and the time they took.
+    spent: (u32, Duration),
 }
 
 impl Eta {
-    /// An estimate for variants of these kinds, in the order they will run.
-    pub fn new(kinds: Vec<&'static str>) -> Eta {
-        Eta { kinds, ..Eta::default() }
+    /// An estimate for a phase of `total` variants.
+    pub fn new(total: usize) -> Eta {
+        Eta { total, ..Eta::default() }
     }
 
     /// Counts the next variant as finished after `took`; `worked` is false for a cached one.
     pub fn record(&mut self, took: Duration, worked: bool) {
-        let kind = self.kinds.get(self.finished).copied().unwrap_or_default();
         self.finished += 1;
-        if !worked {
-            return;
-        }
-        match self.spent.iter_mut().find(|(k, _, _)| *k == kind) {
-            Some((_, count, time)) => {
-                *count += 1;
-                *time += took;
-            }
-            None => self.spent.push((kind, 1, took)),
+        if worked {
+            self.spent.0 += 1;
+            self.spent.1 += took;
         }
     }
 
     /// The time left, `None` until one variant has done work.
     pub fn remaining(&self) -> Option<Duration> {
-        let mean = |(count, time): (u32, Duration)| time.as_secs_f64() / f64::from(count);
-        let all = self.spent.iter().fold((0, Duration::ZERO), |(n, t), (_, c, d)| (n + c, t + *d));
-        if all.0 == 0 {
-            return None;
-        }
-        let of_kind = |kind: &str| {
-            self.spent
-                .iter()
-                .find(|(k, _, _)| *k == kind)
-                .map_or(mean(all), |(_, c, d)| mean((*c, *d)))
-        };
-        let left: f64 = self.kinds.iter().skip(self.finished).map(|k| of_kind(k)).sum();
-        Some(Duration::from_secs_f64(left))
+        let (count, time) = self.spent;
+        let mean = (count > 0).then(|| time.as_secs_f64() / f64::from(count))?;
+        let left = self.total.saturating_sub(self.finished) as f64;
+        Some(Duration::from_secs_f64(mean * left))
     }
 
     /// `about 3 min left`, `estimating the time left`, or `done`.
     pub fn describe(&self) -> String {
         match self.remaining() {
-            _ if self.finished >= self.kinds.len() => "done".to_owned(),
+            _ if self.finished >= self.total => "done".to_owned(),
             None => "estimating the time left".to_owned(),
             Some(left) if left < Duration::from_secs(90) => {
                 format!("about {} s left", left.as_secs().max(1))
@@ -158,24 +133,21 @@ impl Drop for Progress {
 mod tests {
     use super::*;
 
-    /// A grid of strip groups as the schedule runs it: a clean build, then two cheap relinks,
-    /// every third group from the cache. Once half the variants are done, the estimate is never
-    /// more than 2x off the time really left.
+    /// A grid as the schedule runs it: builds of 9 to 11 s, every third group of three from
+    /// the cache. Once half the variants are done, the estimate is never more than 2x off the
+    /// time really left.
     #[test]
     fn the_estimate_is_within_2x_once_half_is_done() {
         let secs = Duration::from_secs;
-        let (mut steps, mut kinds) = (Vec::new(), Vec::new());
+        let mut steps = Vec::new();
         for group in 0..8u64 {
             let cached = group % 3 == 2;
-            for (kind, took) in
-                [("build", secs(9 + group % 2)), ("relink", secs(1)), ("relink", secs(2))]
-            {
+            for took in [secs(9 + group % 2), secs(10), secs(11)] {
                 steps.push(if cached { (Duration::ZERO, false) } else { (took, true) });
-                kinds.push(kind);
             }
         }
         let total = steps.len();
-        let mut eta = Eta::new(kinds);
+        let mut eta = Eta::new(total);
         assert_eq!(eta.describe(), "estimating the time left");
         for (done, &(took, worked)) in steps.iter().enumerate() {
             eta.record(took, worked);
@@ -191,7 +163,7 @@ mod tests {
 
     #[test]
     fn cached_variants_leave_it_estimating_and_are_not_counted() {
-        let mut eta = Eta::new(vec![""; 4]);
+        let mut eta = Eta::new(4);
         eta.record(Duration::ZERO, false);
         assert_eq!(eta.remaining(), None);
         eta.record(Duration::from_secs(120), true);

@@ -47,6 +47,11 @@ pub const CYCLES_PREFIX: &str = "cycles:";
 /// The `unit` column of estimated cycles.
 pub const CYCLES_UNIT: &str = "estimated cycles";
 
+/// Whether a `unit` column names an exact count (instructions or estimated cycles), not a time.
+pub fn is_count_unit(unit: &str) -> bool {
+    matches!(unit, UNIT | CYCLES_UNIT)
+}
+
 /// The simulated caches (size, associativity, line size), fixed so that an estimate does not
 /// depend on the host's caches.
 const CACHES: [&str; 3] = ["--I1=32768,8,64", "--D1=32768,8,64", "--LL=8388608,16,64"];

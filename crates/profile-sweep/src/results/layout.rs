@@ -16,6 +16,7 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::error::InputError;
+use crate::measure::instructions::is_count_unit;
 use crate::plan::measurement::{MeasurementName, Source};
 use crate::results::rows::{COLUMNS, Row, check_rows, read_legacy, to_csv};
 use crate::util::files::write_atomic;
@@ -190,12 +191,8 @@ fn writer(header: &[&str]) -> Result<csv::Writer<Vec<u8>>> {
 /// every count this tool writes does), so `measurements.csv` can leave them empty.
 fn is_exact(record: &csv::StringRecord, at: &HashMap<&str, usize>) -> bool {
     let cell = |c: &str| &record[at[c]];
-    let count = matches!(
-        cell("unit"),
-        crate::measure::instructions::UNIT | crate::measure::instructions::CYCLES_UNIT
-    );
     let mean = cell("mean_ns");
-    count
+    is_count_unit(cell("unit"))
         && !mean.is_empty()
         && EXACT_EMPTY[..5].iter().all(|c| cell(c) == mean)
         && cell("std_dev_ns").parse::<f64>() == Ok(0.0)
@@ -253,12 +250,7 @@ pub fn load(path: &Path) -> Result<Vec<Row>, InputError> {
         }
         ResultsLocation::Split(dir) => read_dir(&dir)?,
         ResultsLocation::Legacy(file) => {
-            let bytes = std::fs::read(&file).map_err(|e| {
-                InputError::in_file(&file, format!("cannot read the results file: {e}"))
-                    .with_fix(fix)
-            })?;
-            read_legacy(&file, &bytes)
-                .map_err(|e| e.with_fix("pass a results file written by profile-sweep's `sweep`"))?
+            read_legacy_file(&file, fix, "pass a results file written by profile-sweep's `sweep`")?
         }
     };
     if rows.is_empty() {
@@ -308,9 +300,7 @@ impl ResultsFile {
         let (rows, legacy) = if run.exists() {
             (read_dir(dir).map_err(|e| e.with_fix(fix))?, None)
         } else if legacy.exists() {
-            let bytes = std::fs::read(&legacy)
-                .map_err(|e| InputError::in_file(&legacy, format!("cannot read: {e}")))?;
-            (read_legacy(&legacy, &bytes).map_err(|e| e.with_fix(fix))?, Some(legacy))
+            (read_legacy_file(&legacy, fix, fix)?, Some(legacy))
         } else {
             let stray = [VARIANTS_FILE, MEASUREMENTS_FILE].map(|f| dir.join(f));
             if let Some(stray) = stray.iter().find(|f| f.exists()) {
@@ -349,6 +339,15 @@ impl ResultsFile {
     }
 }
 
+/// Reads a first-layout `results.csv`, with the fix to suggest when it cannot be read and when
+/// it is read and refused.
+fn read_legacy_file(file: &Path, unreadable: &str, refused: &str) -> Result<Vec<Row>, InputError> {
+    let bytes = std::fs::read(file).map_err(|e| {
+        InputError::in_file(file, format!("cannot read the results file: {e}")).with_fix(unreadable)
+    })?;
+    read_legacy(file, &bytes).map_err(|e| e.with_fix(refused))
+}
+
 /// Reads the three files in `dir` into rows: each variant's size row, then its measurements in
 /// file order. Damaged or foreign files are refused with their file and line.
 pub fn read_dir(dir: &Path) -> Result<Vec<Row>, InputError> {
@@ -376,16 +375,25 @@ pub fn read_dir(dir: &Path) -> Result<Vec<Row>, InputError> {
     let variants = Table::read(&dir.join(VARIANTS_FILE), &variant_columns())?;
     let measured: Vec<&str> = measurement_columns().collect();
     let measurements = Table::read(&dir.join(MEASUREMENTS_FILE), &measured)?;
+    let known: std::collections::HashSet<&str> =
+        variants.records.iter().map(|v| variants.cell(v, "variant")).collect();
     let mut of_variant: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, record) in measurements.records.iter().enumerate() {
         let variant = measurements.cell(record, "variant");
-        if !variants.records.iter().any(|v| variants.cell(v, "variant") == variant) {
+        if !known.contains(variant) {
             return Err(
                 measurements.error(i, format!("variant `{variant}` is not in {VARIANTS_FILE}"))
             );
         }
         of_variant.entry(variant).or_default().push(i);
     }
+    // The measurements.csv column each column of a row comes from, if any.
+    let from_measurement: Vec<Option<&str>> = COLUMNS
+        .iter()
+        .map(|c| {
+            MEASUREMENT_COLUMNS.iter().find(|(_, row)| *row == Some(*c)).map(|(name, _)| *name)
+        })
+        .collect();
     let mut rows = Vec::new();
     let mut lines = Vec::new();
     for (v, variant) in variants.records.iter().enumerate() {
@@ -398,19 +406,12 @@ pub fn read_dir(dir: &Path) -> Result<Vec<Row>, InputError> {
         lines.push((&variants.path, v));
         for &m in of_variant.get(variants.cell(variant, "variant")).into_iter().flatten() {
             let record = &measurements.records[m];
-            let exact = |c: &str| {
-                let unit = measurements.cell(record, "unit");
-                EXACT_EMPTY.contains(&c)
-                    && measurements.cell(record, "ci_low").is_empty()
-                    && !measurements.cell(record, "mean").is_empty()
-                    && matches!(
-                        unit,
-                        crate::measure::instructions::UNIT
-                            | crate::measure::instructions::CYCLES_UNIT
-                    )
-            };
-            let flat = COLUMNS.iter().map(|c| {
-                let from_measurement = MEASUREMENT_COLUMNS.iter().find(|(_, row)| *row == Some(*c));
+            // An exact count written once: its interval columns repeat its value.
+            let count = is_count_unit(measurements.cell(record, "unit"))
+                && measurements.cell(record, "ci_low").is_empty()
+                && !measurements.cell(record, "mean").is_empty();
+            let exact = |c: &str| count && EXACT_EMPTY.contains(&c);
+            let flat = COLUMNS.iter().zip(&from_measurement).map(|(c, from_measurement)| {
                 match (*c, from_measurement) {
                     ("sweep", _) => run.sweep.clone(),
                     ("goal", _) => run.goal.clone().unwrap_or_default(),
@@ -420,7 +421,7 @@ pub fn read_dir(dir: &Path) -> Result<Vec<Row>, InputError> {
                     ("std_dev_ns", _) if exact(c) => "0.0".to_owned(),
                     ("samples", _) if exact(c) => "1".to_owned(),
                     (c, _) if exact(c) => measurements.cell(record, "mean").to_owned(),
-                    (_, Some((name, _))) => measurements.cell(record, name).to_owned(),
+                    (_, Some(name)) => measurements.cell(record, name).to_owned(),
                     (c, None) => variants.cell(variant, c).to_owned(),
                 }
             });

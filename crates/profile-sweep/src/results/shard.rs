@@ -95,8 +95,7 @@ pub fn merge(files: &[(PathBuf, Vec<Row>)]) -> Result<Vec<Row>, InputError> {
                 .find(|r| r.variant == *reference && r.measurement == row.measurement)
                 .and_then(|r| r.mean_ns);
             // Counts are exact and machine-independent: they need no common scale.
-            let counted =
-                matches!(row.unit.as_deref(), Some(instructions::UNIT | instructions::CYCLES_UNIT));
+            let counted = row.unit.as_deref().is_some_and(instructions::is_count_unit);
             let reference_ratio = match (row.mean_ns, reference_mean) {
                 (Some(mean), Some(base)) if row.measurement.is_some() && base > 0.0 && !counted => {
                     Some(mean / base)

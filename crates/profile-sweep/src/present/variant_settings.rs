@@ -20,13 +20,14 @@ pub fn settings_of(row: &Row) -> Vec<(&'static str, String)> {
         .into_iter()
         .chain(EnvAxis::ALL.into_iter().filter(|axis| matches!(axis, EnvAxis::Override(..))));
     cells.extend(recorded.map(|axis| (axis.key(), env.get(axis).to_string())));
-    let flag = |on: Option<bool>| if on == Some(true) { "true" } else { "" }.to_owned();
+    // The axes recorded but not read back, as their columns spell them.
+    let cell = |axis: EnvAxis| (axis.key(), row.env_text(axis).unwrap_or_default());
     cells.extend([
-        ("build-std", flag(row.build_std)),
+        cell(EnvAxis::BuildStd),
         ("target", row.target.clone()),
-        ("features", row.features.clone().unwrap_or_default()),
-        ("rustflags", row.rustflags.clone().unwrap_or_default()),
-        ("pgo", flag(row.pgo)),
+        cell(EnvAxis::Features),
+        cell(EnvAxis::Rustflags),
+        cell(EnvAxis::Pgo),
         ("post-build", row.post_build.clone().unwrap_or_default()),
         ("fixed", row.fixed_settings.clone().unwrap_or_default()),
     ]);

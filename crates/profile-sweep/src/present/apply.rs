@@ -1,14 +1,12 @@
-//! `apply`: write a measured variant's settings into a profile of the user's `Cargo.toml`
-//! through `toml_edit`, so comments, key order and formatting survive, and show the change as
-//! a unified diff.
+//! `apply`: find a measured variant in the results, turn its settings into profile keys, have
+//! [`crate::manifest::chosen`] write them into the user's `Cargo.toml`, and show the change as a
+//! unified diff.
 
 use std::path::Path;
 
-use toml_edit::{DocumentMut, Item, Table};
-
 use crate::error::InputError;
-use crate::manifest::profiles::set_profile_key;
-use crate::manifest::text::{EditError, ManifestText};
+use crate::manifest::chosen::{ChosenProfile, with_chosen_profile};
+use crate::present::snippet;
 use crate::results::rows::{Row, Status};
 
 /// The manifest text with `variant`'s settings in `[profile.<profile>]`: each key set (keeping
@@ -41,110 +39,17 @@ pub fn apply(
         )
         .with_fix("choose a variant whose status is ok"));
     }
-    let keys = crate::present::snippet::profile_keys(row).map_err(|message| {
+    let keys = snippet::profile_keys(row).map_err(|message| {
         InputError::in_file(csv, message)
             .with_fix("regenerate the results with profile-sweep's `sweep`")
     })?;
-    check_profile_name(manifest, profile)?;
-    let edit = ManifestText::new(manifest_text)
-        .edit(|document| set_profile(document, manifest, profile, row.inherits.as_str(), keys));
-    match edit {
-        Ok((text, ())) => Ok(text),
-        Err(EditError::Parse(e)) => {
-            Err(InputError::in_file(manifest, format!("not valid TOML: {e}"))
-                .with_fix("fix the manifest so cargo can read it"))
-        }
-        Err(EditError::Change(e)) => Err(e),
-    }
-}
-
-/// Refuses a profile name cargo would reject (its `validate_profile_name`: letters, digits,
-/// `-` and `_`; `debug`, `build-override`, a few command names and `cargo*` are reserved) and
-/// the `sweep-` prefix, which profile-sweep's recovery takes as its own.
-fn check_profile_name(manifest: &Path, profile: &str) -> Result<(), InputError> {
-    const RESERVED: [&str; 21] = [
-        "debug",
-        "build-override",
-        "build",
-        "check",
-        "clean",
-        "config",
-        "fetch",
-        "fix",
-        "install",
-        "metadata",
-        "package",
-        "publish",
-        "report",
-        "root",
-        "run",
-        "rust",
-        "rustc",
-        "rustdoc",
-        "target",
-        "tmp",
-        "uninstall",
-    ];
-    let lower = profile.to_lowercase();
-    let why = if profile.is_empty() {
-        "is empty"
-    } else if profile.chars().any(|c| !c.is_alphanumeric() && c != '-' && c != '_') {
-        "has a character cargo does not accept in a profile name (letters, digits, - and _ only)"
-    } else if RESERVED.contains(&lower.as_str()) || lower.starts_with("cargo") {
-        "is reserved by cargo"
-    } else if profile.starts_with("sweep-") {
-        "starts with `sweep-`, which profile-sweep reserves for its temporary profiles"
-    } else {
-        return Ok(());
+    let default = snippet::default_codegen_units(row);
+    let chosen = ChosenProfile {
+        inherits: row.inherits.clone(),
+        keys,
+        default_codegen_units: (row.codegen_units == default).then_some(default),
     };
-    let fix = if lower == "debug" {
-        "the development profile is `dev`: pass --profile dev".to_owned()
-    } else {
-        "pass another --profile, e.g. --profile release".to_owned()
-    };
-    Err(InputError::in_file(manifest, format!("the profile name `{profile}` {why}")).with_fix(fix))
-}
-
-/// Writes `keys` into `[profile.<profile>]` of `document`, for [`apply`].
-fn set_profile(
-    document: &mut DocumentMut,
-    manifest: &Path,
-    profile: &str,
-    inherits: &str,
-    keys: Vec<(String, toml_edit::Value)>,
-) -> Result<(), InputError> {
-    let profiles = document.entry("profile").or_insert_with(|| {
-        let mut table = Table::new();
-        table.set_implicit(true);
-        Item::Table(table)
-    });
-    let Some(profiles) = profiles.as_table_mut() else {
-        return Err(InputError::in_file(manifest, "`profile` is not a table")
-            .with_fix("write profiles as [profile.<name>] tables"));
-    };
-    let table = profiles.entry(profile).or_insert_with(|| Item::Table(Table::new()));
-    let Some(table) = table.as_table_like_mut() else {
-        return Err(InputError::in_file(manifest, format!("`profile.{profile}` is not a table"))
-            .with_fix(format!("write it as a [profile.{profile}] table")));
-    };
-    if !["release", "dev", "bench", "test"].contains(&profile) && table.get("inherits").is_none() {
-        table.insert("inherits", toml_edit::value(inherits));
-    }
-    let writes_codegen_units = keys.iter().any(|(key, _)| key == "codegen-units");
-    for (key, value) in keys {
-        set_profile_key(table, &key, value).map_err(|why| {
-            InputError::in_file(
-                manifest,
-                format!("cannot set `{key}` in [profile.{profile}]: {why}"),
-            )
-            .with_fix(format!("write [profile.{profile}.package] as a table of packages"))
-        })?;
-    }
-    if !writes_codegen_units {
-        // The variant used cargo's default, which an explicit value would not reproduce.
-        table.remove("codegen-units");
-    }
-    Ok(())
+    with_chosen_profile(manifest, manifest_text, profile, chosen)
 }
 
 /// A unified diff of the manifest's old and new text.
@@ -194,6 +99,7 @@ mod tests {
         # Shipping settings.
         [profile.release]
         opt-level = "z" # fast
+        codegen-units = 16
         debug = 1
         lto = "fat"
         panic = "abort"
@@ -203,6 +109,7 @@ mod tests {
         for line in [
             "-opt-level = 3 # fast\n",
             "-codegen-units = 4\n",
+            "+codegen-units = 16\n",
             "+opt-level = \"z\" # fast\n",
             "+lto = \"fat\"\n",
             " debug = 1\n",
@@ -226,6 +133,30 @@ mod tests {
             new,
             "[package]\nname = \"a\"\n\n[profile.dist]\ninherits = \"release\"\nopt-level = \"z\"\nlto = \"fat\"\npanic = \"abort\"\nstrip = \"symbols\"\n"
         );
+    }
+
+    /// Cargo's default `codegen-units` is written exactly where the sweep wrote it: when the
+    /// profile's chain sets `codegen-units`, else left out (an explicit value changes the binary).
+    #[test]
+    fn cargo_default_codegen_units_follows_the_sweeps_rule_along_the_chain() {
+        let applied = |manifest: &str, profile: &str| {
+            apply(
+                &[chosen()],
+                Path::new("r.csv"),
+                "oz-fat",
+                Path::new("Cargo.toml"),
+                manifest,
+                profile,
+            )
+            .unwrap()
+        };
+        let release_sets_four = "[profile.release]\ncodegen-units = 4\n";
+        assert!(applied(release_sets_four, "dist").contains("[profile.dist]\ninherits = \"release\"\nopt-level = \"z\"\nlto = \"fat\"\npanic = \"abort\"\nstrip = \"symbols\"\ncodegen-units = 16\n"));
+        let bench =
+            applied("[profile.release]\ncodegen-units = 4\n[profile.bench]\ndebug = 1\n", "bench");
+        assert!(bench.ends_with("[profile.bench]\ndebug = 1\nopt-level = \"z\"\nlto = \"fat\"\npanic = \"abort\"\nstrip = \"symbols\"\ncodegen-units = 16\n"), "{bench}");
+        let silent = applied("[profile.release]\nopt-level = 2\n", "dist");
+        assert!(!silent.contains("codegen-units"), "{silent}");
     }
 
     #[test]

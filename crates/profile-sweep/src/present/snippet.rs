@@ -9,7 +9,7 @@ use crate::results::rows::Row;
 /// Cargo's `codegen-units` for the profile a row's variant inherits (16 for release, 256 for
 /// dev); written explicitly it changes the binary (measured: +1,952 bytes on json2csv), so
 /// profiles leave it out instead.
-fn default_codegen_units(row: &Row) -> u32 {
+pub fn default_codegen_units(row: &Row) -> u32 {
     let base = BaseProfile::from_name(&row.inherits).unwrap_or(BaseProfile::Release);
     base.cargo_defaults(false).codegen_units.get()
 }

@@ -113,6 +113,7 @@ fn mixed_variants_are_proposed_from_the_pick_and_its_hot_crates() {
         concat!(
             "package = \"app\"\nrebuild = false\nmixed = true\n[matrix]\nopt-level = [3, \"z\"]\n",
             "[[run]]\nname = \"spin\"\nargs = [\"spin\", \"20000\"]\nwarmup = 0\nruns = 2\nhot-crates = true\n",
+            "instructions = true\n",
         ),
     );
     // `app` spins in its own code: it holds 90% of the instructions, so it is the hot package.

@@ -68,7 +68,7 @@ fn instruction_counts_hold_under_load_and_busy_timings_are_flagged() {
     let fixture = Fixture::new();
     let sweep = fixture.sweep_file(concat!(
         "package = \"timed\"\n[matrix]\nopt-level = [1, 3]\n",
-        "[[run]]\nname = \"squares\"\nwarmup = 1\nruns = 8\n",
+        "[[run]]\nname = \"squares\"\nwarmup = 1\nruns = 8\ninstructions = true\n",
     ));
     let quiet = fixture.sweep_command_to(&sweep, "quiet").output().unwrap();
     assert!(quiet.status.success(), "{}", stderr(&quiet));
@@ -176,6 +176,7 @@ fn hot_crates_count_each_crates_instructions_stripped_or_not() {
     let sweep = fixture.sweep_file(concat!(
         "package = \"app\"\nrebuild = false\n[matrix]\nopt-level = [1]\nstrip = [\"none\", \"symbols\"]\n",
         "[[run]]\nname = \"spin\"\nargs = [\"spin\", \"20000\"]\nwarmup = 0\nruns = 2\nhot-crates = true\n",
+        "instructions = true\n",
     ));
     let output = fixture.sweep_command_to(&sweep, "hot").output().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
@@ -215,4 +216,47 @@ fn hot_crates_count_each_crates_instructions_stripped_or_not() {
     assert!(report.contains("## Where `spin` spends its instructions"), "{report}");
     assert!(report.contains("`app` holds 90% of the instructions"), "{report}");
     assert!(report.contains("sweep `hot-packages = [\"app\"]`"), "{report}");
+}
+
+/// In a matrix grid, a variant that a no larger one beats for certain by wall time cannot reach
+/// the frontier or a pick: it is not counted, and its count rows say which variant beats it.
+#[test]
+#[ignore = "needs Valgrind: `cargo xtask test` installs it"]
+fn a_variant_certainly_beaten_by_a_no_larger_one_is_not_counted() {
+    assert!(valgrind_installed(), "Valgrind is not installed: `cargo xtask test` installs it");
+    let fixture = Fixture::new();
+    let sweep = fixture.sweep_file(concat!(
+        "package = \"app\"\nrebuild = false\nmeasure-order = \"interleaved\"\n",
+        "[matrix]\nopt-level = [0, 3]\n",
+        "[[run]]\nname = \"spin\"\nargs = [\"spin\", \"300000\"]\nwarmup = 1\nruns = 6\n",
+    ));
+    let output = fixture.sweep_command_to(&sweep, "decisive").output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let (header, records) = crate::fixture::flat_records(&fixture.path("decisive"));
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let row = |prefix: &str, measurement: &str| {
+        let found = records.iter().find(|r| {
+            r[col("variant")].starts_with(prefix) && &r[col("measurement")] == measurement
+        });
+        found.unwrap_or_else(|| panic!("no {measurement} row of {prefix}: {records:?}")).clone()
+    };
+    let number = |r: &csv::StringRecord, name: &str| r[col(name)].parse::<f64>().unwrap();
+    let (o0, o3) = (row("o0-", "spin"), row("o3-", "spin"));
+    // The premise: opt-level 3 (the profile shipped, so the baseline) is no larger and
+    // certainly faster.
+    assert_eq!(&o3[col("baseline")], "true");
+    assert!(number(&o3, "size_bytes") <= number(&o0, "size_bytes"), "{o0:?} {o3:?}");
+    assert!(number(&o3, "ci_high_ns") < number(&o0, "ci_low_ns"), "{o0:?} {o3:?}");
+    for measurement in ["instructions:spin", "cycles:spin"] {
+        let skipped = row("o0-", measurement);
+        assert_eq!(&skipped[col("status")], "skipped");
+        let note = &skipped[col("note")];
+        assert!(
+            note.starts_with("not counted: `o3-") && note.contains("certainly faster"),
+            "{note}"
+        );
+        let counted = row("o3-", measurement);
+        assert_eq!(&counted[col("status")], "ok");
+        assert!(number(&counted, "mean_ns") > 0.0);
+    }
 }

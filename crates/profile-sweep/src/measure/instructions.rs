@@ -61,8 +61,9 @@ const CACHES: [&str; 3] = ["--I1=32768,8,64", "--D1=32768,8,64", "--LL=8388608,1
 pub struct Counts {
     /// Instructions executed.
     pub instructions: u64,
-    /// L1 hits + 5 x last-level hits + 35 x RAM accesses, on the simulated caches.
-    pub estimated_cycles: u64,
+    /// L1 hits + 5 x last-level hits + 35 x RAM accesses, on the simulated caches; `None` when
+    /// the caches were not simulated.
+    pub estimated_cycles: Option<u64>,
 }
 
 /// What counting gave.
@@ -99,6 +100,15 @@ pub fn valgrind() -> Tool<String> {
     }
 }
 
+/// Whether Cachegrind simulates the caches, for estimated cycles (about 3x the time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caches {
+    /// Instructions and estimated cycles.
+    Simulated,
+    /// Instructions alone.
+    NotSimulated,
+}
+
 /// Runs `executable` once per `spec` under Cachegrind and reads the count. Also returns the
 /// wall time it took. With `per_function`, Cachegrind's output file (names left mangled, for
 /// [`crate::measure::hot`]) is written there.
@@ -109,6 +119,7 @@ pub fn count(
     library_path: Option<&Path>,
     log: &Path,
     per_function: Option<&Path>,
+    caches: Caches,
 ) -> Result<(CountOutcome, Duration)> {
     if let Some(dir) = log.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -116,8 +127,11 @@ pub fn count(
     let mut command = Command::new("valgrind");
     command
         .arg("--tool=cachegrind")
-        .arg("--cache-sim=yes")
-        .args(CACHES)
+        .arg(match caches {
+            Caches::Simulated => "--cache-sim=yes",
+            Caches::NotSimulated => "--cache-sim=no",
+        })
+        .args(CACHES.iter().filter(|_| caches == Caches::Simulated))
         .arg(match per_function {
             Some(out) => format!("--cachegrind-out-file={}", out.display()),
             None => "--cachegrind-out-file=/dev/null".to_owned(),
@@ -147,7 +161,7 @@ pub fn count(
     }
     let text = std::fs::read_to_string(log).context("cannot read Valgrind's log")?;
     crate::util::files::remove_file(log)?;
-    let outcome = match counts_in(&text) {
+    let outcome = match counts_in(&text, caches) {
         Some(counts) => CountOutcome::Counted(counts),
         None => CountOutcome::Failed {
             reason: "Valgrind's log lacks a summary line (`I refs`, `D1  misses`, ...)".to_owned(),
@@ -173,15 +187,19 @@ fn summary_number(log: &str, label: &str) -> Option<u64> {
 }
 
 /// The instruction count and estimated cycles of Cachegrind's summary.
-fn counts_in(log: &str) -> Option<Counts> {
+fn counts_in(log: &str, caches: Caches) -> Option<Counts> {
     let number = |label| summary_number(log, label);
     let instructions = number("I   refs:")?;
+    if caches == Caches::NotSimulated {
+        return Some(Counts { instructions, estimated_cycles: None });
+    }
     let accesses = instructions + number("D   refs:")?;
     let l1_misses = number("I1  misses:")? + number("D1  misses:")?;
     let ram = number("LLi misses:")? + number("LLd misses:")?;
     let ll_hits = l1_misses.checked_sub(ram)?;
     let l1_hits = accesses.checked_sub(l1_misses)?;
-    Some(Counts { instructions, estimated_cycles: l1_hits + 5 * ll_hits + 35 * ram })
+    let estimated_cycles = Some(l1_hits + 5 * ll_hits + 35 * ram);
+    Some(Counts { instructions, estimated_cycles })
 }
 
 #[cfg(test)]
@@ -202,13 +220,16 @@ mod tests {
 
     #[test]
     fn the_summary_lines_are_read() {
-        let counts = counts_in(LOG).unwrap();
+        let counts = counts_in(LOG, Caches::Simulated).unwrap();
         assert_eq!(counts.instructions, 1_722_939_145);
         // RAM 2,132 + 1,437,034; LL hits 2,154 + 5,380,844 - RAM; L1 hits the other accesses.
         let (ram, l1_misses) = (1_439_166u64, 5_382_998u64);
         let l1_hits = 1_722_939_145 + 786_998_155 - l1_misses;
-        assert_eq!(counts.estimated_cycles, l1_hits + 5 * (l1_misses - ram) + 35 * ram);
-        assert_eq!(counts_in("==1== I   refs:      457,654,768\n"), None, "no cache lines");
+        assert_eq!(counts.estimated_cycles, Some(l1_hits + 5 * (l1_misses - ram) + 35 * ram));
+        let alone = "==1== I   refs:      457,654,768\n";
+        assert_eq!(counts_in(alone, Caches::Simulated), None, "no cache lines");
+        let instructions = Counts { instructions: 457_654_768, estimated_cycles: None };
+        assert_eq!(counts_in(alone, Caches::NotSimulated), Some(instructions));
         assert_eq!(measurement_name("convert-200k"), "instructions:convert-200k");
         assert_eq!(cycles_measurement_name("convert-200k"), "cycles:convert-200k");
     }
@@ -231,14 +252,18 @@ mod tests {
         };
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("logs/cachegrind.log");
-        let first = count(Path::new("/bin/sh"), &spec, None, None, &log, None).unwrap().0;
+        let sh = Path::new("/bin/sh");
+        let first = count(sh, &spec, None, None, &log, None, Caches::Simulated).unwrap().0;
         let out = dir.path().join("cachegrind.out");
-        let second = count(Path::new("/bin/sh"), &spec, None, None, &log, Some(&out)).unwrap().0;
+        let second = count(sh, &spec, None, None, &log, Some(&out), Caches::Simulated).unwrap().0;
+        let alone = count(sh, &spec, None, None, &log, None, Caches::NotSimulated).unwrap().0;
         assert!(!log.exists(), "the log is read and removed");
         let CountOutcome::Counted(n) = first else { panic!("{first:?}") };
         assert!(n.instructions > 100_000, "a shell loop runs many instructions: {n:?}");
-        assert!(n.estimated_cycles > n.instructions, "every access costs at least a cycle");
+        assert!(n.estimated_cycles > Some(n.instructions), "every access costs at least a cycle");
         assert_eq!(first, second, "the same program and input count the same");
+        let instructions_alone = Counts { estimated_cycles: None, ..n };
+        assert_eq!(alone, CountOutcome::Counted(instructions_alone), "the same count, no cycles");
         let per_function =
             crate::measure::hot::instructions_per_function(&std::fs::read_to_string(&out).unwrap())
                 .unwrap();

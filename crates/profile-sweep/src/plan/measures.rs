@@ -29,8 +29,8 @@ pub struct RunSpec {
     pub timeout: Duration,
     /// Hash the first run's stdout, so variants that print something else are caught.
     pub check_output: bool,
-    /// Count instructions under Cachegrind: `Some(true)` asked for, `Some(false)` refused,
-    /// `None` when Valgrind is installed.
+    /// Count instructions under Cachegrind: `Some(true)` asked for (every variant),
+    /// `Some(false)` refused, `None` where Valgrind is installed and the count can decide.
     pub instructions: Option<bool>,
     /// Measure again, up to this many times, while the timing is noisy.
     pub remeasure_noisy: u32,

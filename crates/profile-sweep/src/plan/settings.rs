@@ -208,8 +208,8 @@ pub enum Panic {
     Abort,
 }
 
-/// `strip`, canonical: `false` is `None`, `true` is `Symbols`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// `strip`, canonical: `false` is `None`, `true` is `Symbols`. Ordered by how much it strips.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Strip {
     /// `"none"` or `false`.
     None,

@@ -302,15 +302,7 @@ impl Executor for CargoExecutor<'_> {
             // Stopped part-way: caching would remember a variant with rows missing.
             return Ok(summary);
         }
-        if !self.options.keep_builds {
-            for bench in built.benches.iter().flatten() {
-                remove_file(&bench.executable)?;
-            }
-        }
-        let rows = self.recorder.rows_of(&built.variant.id);
-        let breakdown =
-            Breakdown { hot: self.recorder.hot_of(&built.variant.id), ..built.crates.clone() };
-        self.cache.store(&built.cache_key, &built.sources, &rows, &breakdown)?;
+        self.store(built)?;
         Ok(summary)
     }
 
@@ -325,6 +317,36 @@ impl Executor for CargoExecutor<'_> {
 }
 
 impl CargoExecutor<'_> {
+    /// For a built variant that is not measured: a skipped row saying `why` for each
+    /// `[[run]]`, cached like a measured variant's rows (the cache key tells a search's rows
+    /// from a grid's). Returns a summary fragment.
+    pub fn skip_measurements(&mut self, built: &BuiltVariant, why: &str) -> anyhow::Result<String> {
+        for run in &self.prepared.sweep.runs {
+            self.recorder.save(Row {
+                measurement: Some(run.spec.name.clone()),
+                status: Status::Skipped,
+                note: Some(why.to_owned()),
+                ..built.size_row.clone()
+            })?;
+        }
+        self.store(built)?;
+        Ok("; runtime not measured (the same code as another strip value)".to_owned())
+    }
+
+    /// Once a variant's rows are all written: its bench executables removed (unless builds
+    /// are kept) and its rows cached.
+    fn store(&mut self, built: &BuiltVariant) -> anyhow::Result<()> {
+        if !self.options.keep_builds {
+            for bench in built.benches.iter().flatten() {
+                remove_file(&bench.executable)?;
+            }
+        }
+        let rows = self.recorder.rows_of(&built.variant.id);
+        let breakdown =
+            Breakdown { hot: self.recorder.hot_of(&built.variant.id), ..built.crates.clone() };
+        self.cache.store(&built.cache_key, &built.sources, &rows, &breakdown)
+    }
+
     /// Turns the binary's build outcome into a size row, writes it, and returns the built
     /// variant (if it built) with a one-line summary. A build failure is cached at once; a
     /// built variant is cached once measured.

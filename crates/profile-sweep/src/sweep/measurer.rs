@@ -137,6 +137,18 @@ pub struct Measurer<'a> {
     measured_benches: Memo<BenchOutcome>,
     /// Wall time spent in the measured processes.
     pub child_seconds: f64,
+    /// Every variant timed so far, per run: what decides whether another is worth counting.
+    timed: Vec<TimedPoint>,
+}
+
+/// A variant's shipped size and wall-time interval in one run.
+#[derive(Debug, Clone)]
+struct TimedPoint {
+    run: usize,
+    variant: String,
+    size: u64,
+    ci_low: f64,
+    ci_high: f64,
 }
 
 impl<'a> Measurer<'a> {
@@ -158,6 +170,7 @@ impl<'a> Measurer<'a> {
             valgrind,
             measured_benches: Memo::new(),
             child_seconds: 0.0,
+            timed: Vec::new(),
         }
     }
 
@@ -264,6 +277,14 @@ impl<'a> Measurer<'a> {
                 self.child_seconds += elapsed.as_secs_f64();
                 self.measured_runs.insert((sha256, index), &variant, outcome);
             }
+            // Every variant's timing is known before the first count.
+            for variant in built {
+                let Some((_, sha256)) = &variant.executable else { continue };
+                let timed = self.measured_runs.0.get(&(sha256.clone(), index)).cloned();
+                if let Some((_, RunOutcome::Measured(timing))) = timed {
+                    self.note_timed(variant, index, &timing);
+                }
+            }
         }
         Ok(())
     }
@@ -332,10 +353,14 @@ impl<'a> Measurer<'a> {
                 format!("; {} run-failed ({reason}), see {}", run.spec.name, log.display())
             }
         };
-        let measured = matches!(outcome, RunOutcome::Measured(_));
         recorder.save(row)?;
-        if !measured || !self.counts_instructions(index) {
+        let RunOutcome::Measured(timing) = &outcome else { return Ok(summary) };
+        self.note_timed(built, index, timing);
+        if !self.counts_instructions(index) {
             return Ok(summary);
+        }
+        if let Some(faster) = self.certainly_beaten(built, index) {
+            return Ok(summary + &self.skip_count(built, index, &faster, recorder)?);
         }
         Ok(summary + &self.count_instructions(built, index, recorder)?)
     }

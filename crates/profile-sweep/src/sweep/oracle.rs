@@ -7,6 +7,7 @@ use super::search::{self, Measured, Oracle};
 use crate::error::SweepError;
 use crate::plan::variants::Variant;
 use crate::results::analysis;
+use crate::results::rows::{Row, Status};
 use crate::util::interrupt;
 use crate::util::progress::Progress;
 
@@ -21,6 +22,22 @@ pub struct SweepOracle<'e, 'a> {
 
 impl Oracle for SweepOracle<'_, '_> {
     fn measure(&mut self, variant: &Variant) -> anyhow::Result<Option<Measured>> {
+        let Some(rows) = self.build(variant, true)? else { return Ok(None) };
+        let points = analysis::points(&rows, &self.steer_by);
+        Ok(points.first().map(|p| Measured { size: p.size, mean: p.mean_ns }))
+    }
+
+    fn measure_size(&mut self, variant: &Variant) -> anyhow::Result<Option<u64>> {
+        let Some(rows) = self.build(variant, false)? else { return Ok(None) };
+        let built = rows.iter().find(|r| r.measurement.is_none() && r.status == Status::Ok);
+        Ok(built.and_then(analysis::shipped_size))
+    }
+}
+
+impl SweepOracle<'_, '_> {
+    /// Builds `variant` (or takes it from the cache), measures it when `measure`, and returns
+    /// the rows it wrote; `None` once a signal arrived.
+    fn build(&mut self, variant: &Variant, measure: bool) -> anyhow::Result<Option<Vec<Row>>> {
         if interrupt::interrupted() {
             return Ok(None);
         }
@@ -28,8 +45,12 @@ impl Oracle for SweepOracle<'_, '_> {
         let produced = self.executor.produce(variant)?;
         let worked = !matches!(produced, Produced::Cached { .. });
         let summary = match produced {
-            Produced::Built { built, mut summary } => {
+            Produced::Built { built, mut summary } if measure => {
                 summary.push_str(&self.executor.measure(&built)?);
+                summary
+            }
+            Produced::Built { built, mut summary } => {
+                summary.push_str(&self.executor.skip_measurements(&built, SIZE_ONLY)?);
                 summary
             }
             Produced::Cached { summary } => {
@@ -41,11 +62,13 @@ impl Oracle for SweepOracle<'_, '_> {
         self.executor.finish_group()?;
         self.progress.finish_variant(self.counts.variants, &summary, worked);
         self.counts.variants += 1;
-        let rows = self.executor.recorder.rows_of(&variant.id);
-        let points = analysis::points(&rows, &self.steer_by);
-        Ok(points.first().map(|p| Measured { size: p.size, mean: p.mean_ns }))
+        Ok(Some(self.executor.recorder.rows_of(&variant.id)))
     }
 }
+
+/// Why a variant built for its size alone has no runtime.
+const SIZE_ONLY: &str = "not measured: the same code as another strip value of it, which the \
+    search measured (strip changes symbols and debug info, not the code that runs)";
 
 /// Searches the prepared matrix with `executor`, steering by `steer_by`, and prints what it
 /// decided; a signal stops it with [`SweepError::Interrupted`] from `interrupted_after`.

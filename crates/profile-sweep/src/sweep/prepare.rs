@@ -76,7 +76,7 @@ impl Prepared {
     /// Reads and checks everything a sweep needs, in the order a user would fix it: the sweep
     /// file, the package and targets, the manifest's profiles, the toolchains and targets.
     pub fn new(options: &SweepOptions, workspace: Workspace) -> Result<Prepared, SweepError> {
-        let sweep = Sweep::load(&options.sweep_file)?;
+        let mut sweep = Sweep::load(&options.sweep_file)?;
         let target = workspace.build_target(&sweep)?;
         let bench_targets = workspace.bench_targets(&sweep)?;
         let manifest_path = &workspace.root_manifest;
@@ -118,6 +118,10 @@ impl Prepared {
         let train_inputs = materialise_all(&sweep.trainings)?;
         let valgrind = instructions::valgrind();
         let search = search_plan(options, &sweep, &valgrind)?;
+        if search.is_some() {
+            // `--search` on a grid's sweep file: the measurer and the cache key read it here.
+            sweep.strategy = Strategy::Search;
+        }
         let mut notes = expansion.notes;
         notes.extend(training_notes);
         if let Some(missing) = valgrind.why_missing()
@@ -175,6 +179,8 @@ impl Prepared {
         fingerprint.add("sweep", sweep.name.as_bytes());
         fingerprint.add("target", format!("{:?}", self.target).as_bytes());
         fingerprint.add("runs", format!("{:?}", sweep.runs).as_bytes());
+        // A search counts no estimated cycles and leaves some runtimes unmeasured.
+        fingerprint.add("strategy", format!("{:?}", sweep.strategy).as_bytes());
         let rebuild = &sweep.rebuild;
         let files: Vec<&str> = rebuild.touch.iter().map(|f| f.value.as_str()).collect();
         let how =

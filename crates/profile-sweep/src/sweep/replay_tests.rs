@@ -6,9 +6,9 @@ use std::path::Path;
 use crate::plan::settings::BaseProfile;
 use crate::plan::spec::Sweep;
 use crate::plan::variants::{self, Variant};
-use crate::results::analysis::{self, Point};
+use crate::results::analysis;
 use crate::results::rows::Row;
-use crate::sweep::replay::Replay;
+use crate::sweep::replay::{Replay, recall};
 use crate::sweep::search::{self, Outcome};
 
 fn repo(relative: &str) -> std::path::PathBuf {
@@ -38,50 +38,21 @@ fn measured_rows(rows: &[Row], variants: &[Variant], outcome: &Outcome) -> Vec<R
     rows.iter().filter(|r| ids.contains(&r.variant.as_str())).cloned().collect()
 }
 
-/// Whether `found` holds `wanted`, or a variant tied with it: runtime intervals overlapping and
-/// at most 1% larger.
-fn found_or_tied(found: &[Point], wanted: &Point) -> bool {
-    found.iter().any(|p| {
-        p.row.variant == wanted.row.variant
-            || (analysis::tied(p, wanted) && p.size as f64 <= wanted.size as f64 * 1.01)
-    })
-}
-
 #[test]
 fn search_finds_the_full_matrix_answer_from_a_tenth_of_its_builds() {
     let rows = crate::results::layout::load(&repo("results/full")).unwrap();
     let (variants, outcome) = replay(&rows, "convert-50k");
-    let used = outcome.measured.len();
+    let used = outcome.builds();
     assert!(used <= 43, "at most 10% of the 432 variants: {used}\n{:#?}", outcome.decisions);
-    let searched = measured_rows(&rows, &variants, &outcome);
-    let (all, some) =
-        (analysis::points(&rows, "convert-50k"), analysis::points(&searched, "convert-50k"));
-    let exhaustive = analysis::frontier_by_means(&all);
-    let recalled = exhaustive.iter().filter(|f| found_or_tied(&some, f)).count();
+    let searched: Vec<&str> =
+        outcome.measured.iter().map(|(i, _)| variants[*i].id.as_str()).collect();
+    let recall = recall(&rows, &searched, "convert-50k");
     assert!(
-        recalled * 10 >= exhaustive.len() * 9,
-        "{recalled} of {} frontier variants found\n{:#?}",
-        exhaustive.len(),
+        recall.found.len() * 10 >= recall.frontier.len() * 9,
+        "{recall:#?}\n{:#?}",
         outcome.decisions
     );
-    let picks = |points| {
-        [
-            ("smallest near fastest", analysis::smallest_near_fastest(points)),
-            ("fastest near smallest", analysis::fastest_near_smallest(points)),
-        ]
-    };
-    for ((name, best), (_, ours)) in picks(&all).into_iter().zip(picks(&some)) {
-        let (best, ours) = (best.unwrap().chosen, ours.unwrap().chosen);
-        assert!(
-            ours.row.variant == best.row.variant
-                || (analysis::tied(ours, best) && ours.size as f64 <= best.size as f64 * 1.01),
-            "{name}: search picks {} ({} B), the full matrix {} ({} B)",
-            ours.row.variant,
-            ours.size,
-            best.row.variant,
-            best.size
-        );
-    }
+    assert!(recall.picks.len() == 2 && recall.picks.iter().all(|p| p.agrees), "{recall:#?}");
     let readme = std::fs::read_to_string(repo("results/README.md")).unwrap();
     assert!(
         readme.contains(&format!("it uses {used} of the 432 variants")),
@@ -92,11 +63,29 @@ fn search_finds_the_full_matrix_answer_from_a_tenth_of_its_builds() {
         "{:?}",
         outcome.decisions
     );
-    eprintln!(
-        "{used} variants; frontier {recalled}/{}; {:#?}",
-        exhaustive.len(),
-        outcome.decisions
+    let sized: Vec<&str> = outcome.sized.iter().map(|(i, _)| variants[*i].id.as_str()).collect();
+    assert_eq!(sized.len(), 2, "the other strip values are built for their sizes: {sized:?}");
+    assert!(sized.iter().all(|id| !id.ends_with("-sym")), "{sized:?}");
+    eprintln!("{used} variants; {recall:#?}; {:#?}", outcome.decisions);
+}
+
+/// The committed search against the committed grid of the same matrix: the grid's frontier
+/// and picks, judged on the grid's rows, are found among the variants the search measured.
+#[test]
+fn the_committed_search_finds_the_committed_grids_answer() {
+    let grid = crate::results::layout::load(&repo("results/full")).unwrap();
+    let search = crate::results::layout::load(&repo("results/full-search")).unwrap();
+    let timed = |r: &&Row| r.measurement.as_deref() == Some("convert-50k") && r.mean_ns.is_some();
+    let searched: Vec<&str> = search.iter().filter(timed).map(|r| r.variant.as_str()).collect();
+    let recall = recall(&grid, &searched, "convert-50k");
+    eprintln!("{} variants measured; {recall:#?}", searched.len());
+    let readme = std::fs::read_to_string(repo("results/README.md")).unwrap();
+    let quoted = format!(
+        "finds {} of the {} variants of the grid's frontier",
+        recall.found.len(),
+        recall.frontier.len()
     );
+    assert!(readme.contains(&quoted), "results/README.md quotes `{quoted}`");
 }
 
 /// A synthetic grid over `sweeps/full.toml`'s variants: each axis value scales size and

@@ -1,8 +1,9 @@
 //! Search instead of the full grid (`strategy = "search"`): measure a fraction of a matrix's
 //! variants and still find its Pareto frontier, using what is known of the axes.
 //!
-//! 1. `strip` changes no executed code (a relink of the same build), only the size: measure the
-//!    base variant with every `strip` value, keep the smallest, search only that slice.
+//! 1. `strip` changes no executed code, only the size: build the base variant with every `strip`
+//!    value, measure the runtime of the one that strips the most (the smallest by construction,
+//!    checked against the sizes), search only that slice.
 //! 2. Screen every other axis one value at a time from the base: each value's effect on size and
 //!    runtime, as a ratio to the base.
 //! 3. Refine around the frontier: predict each unmeasured neighbour of a frontier variant (one
@@ -42,6 +43,12 @@ pub struct Measured {
 pub trait Oracle {
     /// Builds and measures `variant`; `None` when it failed to build or run.
     fn measure(&mut self, variant: &Variant) -> anyhow::Result<Option<Measured>>;
+
+    /// Builds `variant` for its size alone, measuring no runtime: another `strip` value of a
+    /// code that is measured. `None` when it failed to build.
+    fn measure_size(&mut self, variant: &Variant) -> anyhow::Result<Option<u64>> {
+        Ok(self.measure(variant)?.map(|m| m.size))
+    }
 }
 
 /// What the search did.
@@ -49,8 +56,17 @@ pub trait Oracle {
 pub struct Outcome {
     /// Each variant measured, in order, by index into the matrix, with what it gave.
     pub measured: Vec<(usize, Option<Measured>)>,
+    /// Each variant built for its size alone (see [`Oracle::measure_size`]), with its size.
+    pub sized: Vec<(usize, Option<u64>)>,
     /// What it decided and why, one line each.
     pub decisions: Vec<String>,
+}
+
+impl Outcome {
+    /// How many variants were built: measured, or for their sizes alone.
+    pub fn builds(&self) -> usize {
+        self.measured.len() + self.sized.len()
+    }
 }
 
 /// The search's state: the matrix, what is known, and where it stands.
@@ -108,12 +124,36 @@ impl<O: Oracle> State<'_, O> {
         if let Some((_, known)) = self.outcome.measured.iter().find(|(i, _)| *i == index) {
             return Ok(*known);
         }
-        if self.outcome.measured.len() >= self.budget {
+        if self.outcome.builds() >= self.budget {
             return Ok(None);
         }
         let measured = self.oracle.measure(&self.variants[index])?;
         self.outcome.measured.push((index, measured));
         Ok(measured)
+    }
+
+    /// The size of variant `index`, if it was built.
+    fn known_size(&self, index: usize) -> Option<u64> {
+        let measured = self.outcome.measured.iter().find(|(i, _)| *i == index);
+        let sized = self.outcome.sized.iter().find(|(i, _)| *i == index);
+        measured.and_then(|(_, m)| m.map(|m| m.size)).or_else(|| sized.and_then(|(_, s)| *s))
+    }
+
+    /// Builds variant `index` for its size alone unless it was built; `None` if it failed or
+    /// the budget is spent.
+    fn measure_size(&mut self, index: usize) -> anyhow::Result<Option<u64>> {
+        if let Some((_, known)) = self.outcome.measured.iter().find(|(i, _)| *i == index) {
+            return Ok(known.map(|m| m.size));
+        }
+        if let Some((_, known)) = self.outcome.sized.iter().find(|(i, _)| *i == index) {
+            return Ok(*known);
+        }
+        if self.outcome.builds() >= self.budget {
+            return Ok(None);
+        }
+        let size = self.oracle.measure_size(&self.variants[index])?;
+        self.outcome.sized.push((index, size));
+        Ok(size)
     }
 
     /// The variant with `key`, if the matrix has it.
@@ -129,28 +169,36 @@ impl<O: Oracle> State<'_, O> {
             .collect()
     }
 
-    /// Measures the base with every `strip` value and keeps the smallest; returns the base in
-    /// that slice.
+    /// Builds the base with every `strip` value, measures the runtime of the one that strips
+    /// the most (the same code as the others), and keeps the smallest; returns the base in that
+    /// slice. Should another value be smaller after all, it is measured whole too.
     fn screen_strip(&mut self, base: usize) -> anyhow::Result<Option<usize>> {
         let mut slice = vec![base];
         slice.extend(self.along(base, STRIP));
-        let mut best: Option<(usize, Measured)> = None;
-        for &index in &slice {
-            if let Some(m) = self.measure(index)?
-                && best.is_none_or(|(_, b)| m.size < b.size)
-            {
-                best = Some((index, m));
+        let strips_most = |i: &&usize| self.variants[**i].settings.strip;
+        let timed = *slice.iter().max_by_key(strips_most).expect("the base is in its slice");
+        let mut sizes = Vec::new();
+        for &index in slice.iter().filter(|&&i| i != timed) {
+            if let Some(size) = self.measure_size(index)? {
+                sizes.push((index, size));
             }
         }
+        let mut best = self.measure(timed)?.map(|m| (timed, m));
+        let smallest = sizes.iter().min_by_key(|(_, size)| *size).copied();
+        if let Some((index, size)) = smallest
+            && best.is_none_or(|(_, b)| size < b.size)
+            && let Some(m) = self.measure(index)?
+        {
+            best = Some((index, m));
+        }
         let Some((chosen, smallest)) = best else { return Ok(None) };
-        let others: Vec<String> = self
-            .outcome
-            .measured
+        let others: Vec<String> = slice
             .iter()
-            .filter(|(i, m)| slice.contains(i) && *i != chosen && m.is_some())
-            .map(|(i, m)| {
-                let saved = 1.0 - smallest.size as f64 / m.expect("measured").size as f64;
-                format!("{:.0}% smaller than {}", saved * 100.0, self.keys[*i][STRIP])
+            .filter(|&&i| i != chosen)
+            .filter_map(|&i| self.known_size(i).map(|size| (i, size)))
+            .map(|(i, size)| {
+                let saved = 1.0 - smallest.size as f64 / size as f64;
+                format!("{:.0}% smaller than {}", saved * 100.0, self.keys[i][STRIP])
             })
             .collect();
         self.outcome.decisions.push(format!(
@@ -241,7 +289,7 @@ impl<O: Oracle> State<'_, O> {
     /// Measures the neighbours of the frontier that may enter it, the most promising first,
     /// until none may or the budget is spent.
     fn refine(&mut self, base: usize) -> anyhow::Result<()> {
-        while self.outcome.measured.len() < self.budget {
+        while self.outcome.builds() < self.budget {
             let frontier = self.frontier();
             let mut best: Option<(f64, usize)> = None;
             for &(point, _) in &frontier {
@@ -272,7 +320,7 @@ impl<O: Oracle> State<'_, O> {
             let Some((_, index)) = best else {
                 let line = format!(
                     "stopped after {} variants: no unmeasured neighbour of the frontier is predicted within {:.0}% of entering it",
-                    self.outcome.measured.len(),
+                    self.outcome.builds(),
                     MARGIN * 100.0
                 );
                 self.outcome.decisions.push(line);

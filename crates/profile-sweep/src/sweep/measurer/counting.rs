@@ -1,16 +1,32 @@
 //! Instruction counts and estimated cycles of a whole-binary run under Cachegrind, one row
 //! each; with `hot-crates`, the same run's per-function counts become `hot.csv`.
 
-use super::{BuiltVariant, Measurer};
-use crate::measure::instructions::{self, CountOutcome};
+use super::{BuiltVariant, Measurer, TimedPoint};
+use crate::measure::instructions::{self, Caches, CountOutcome};
+use crate::measure::runtime::Timing;
 use crate::measure::stats::Summary;
 use crate::plan::settings::Setting;
+use crate::plan::spec::{Plan, Strategy};
+use crate::results::analysis;
 use crate::results::rows::{Row, Status};
 use crate::sweep::record::{Recorder, reused_note, write_log};
 use crate::util::files::remove_file;
 use crate::util::units::thousands;
 
+/// Why a search's variants have no estimated cycles.
+const NOT_SIMULATED: &str = "not counted: a search counts instructions alone, to steer by (the \
+    cache simulation behind estimated cycles triples the time under Cachegrind); a grid sweep \
+    counts both";
+
 impl Measurer<'_> {
+    /// Whether counts simulate the caches: not in a search, which steers by instructions alone.
+    fn caches(&self) -> Caches {
+        match self.sweep.strategy {
+            Strategy::Search => Caches::NotSimulated,
+            Strategy::Grid => Caches::Simulated,
+        }
+    }
+
     /// Whether run `index` gets an instruction count: asked for, or by default where Valgrind
     /// is installed.
     pub(super) fn counts_instructions(&self, index: usize) -> bool {
@@ -18,6 +34,70 @@ impl Measurer<'_> {
             Some(wanted) => wanted,
             None => self.valgrind.is_found(),
         }
+    }
+
+    /// Remembers `built`'s wall time in run `index`, once.
+    pub(super) fn note_timed(&mut self, built: &BuiltVariant, index: usize, timing: &Timing) {
+        let variant = &built.variant.id;
+        if self.timed.iter().any(|t| t.run == index && &t.variant == variant) {
+            return;
+        }
+        let Some(size) = analysis::shipped_size(&built.size_row) else { return };
+        let (ci_low, ci_high) = (timing.wall_ns.ci_low, timing.wall_ns.ci_high);
+        let variant = variant.clone();
+        self.timed.push(TimedPoint { run: index, variant, size, ci_low, ci_high });
+    }
+
+    /// In a grid over a matrix, a variant timed so far that is no larger than `built` and
+    /// certainly faster in run `index` (wall-time intervals apart): `built` cannot reach the
+    /// frontier or a pick, so counting it decides nothing. Never where the run asks for counts
+    /// (`instructions = true`: every variant), for the baseline, whose count the others are
+    /// compared with, or in a ladder, whose every step is reported.
+    pub(super) fn certainly_beaten(&self, built: &BuiltVariant, index: usize) -> Option<String> {
+        let matrix = matches!(self.sweep.plan, Plan::Matrix { .. });
+        let asked = self.sweep.runs[index].spec.instructions == Some(true);
+        let grid = self.sweep.strategy == Strategy::Grid;
+        if asked || !matrix || !grid || built.size_row.baseline == Some(true) {
+            return None;
+        }
+        let this = self.timed.iter().find(|t| t.run == index && t.variant == built.variant.id)?;
+        let beats = |t: &&TimedPoint| {
+            t.run == index
+                && t.variant != this.variant
+                && t.size <= this.size
+                && t.ci_high < this.ci_low
+        };
+        self.timed.iter().find(beats).map(|t| t.variant.clone())
+    }
+
+    /// Writes run `index`'s count rows of `built` as skipped: `faster` beats it for certain.
+    pub(super) fn skip_count(
+        &mut self,
+        built: &BuiltVariant,
+        index: usize,
+        faster: &str,
+        recorder: &mut Recorder<'_>,
+    ) -> anyhow::Result<String> {
+        let spec = &self.sweep.runs[index].spec;
+        let note = format!(
+            "not counted: `{faster}` is no larger and certainly faster (wall-time intervals \
+             apart), so this variant cannot reach the frontier or a pick"
+        );
+        let names = [
+            (instructions::measurement_name(&spec.name), instructions::UNIT),
+            (instructions::cycles_measurement_name(&spec.name), instructions::CYCLES_UNIT),
+        ];
+        for (measurement, unit) in names {
+            recorder.save(Row {
+                measurement: Some(measurement),
+                unit: Some(unit.to_owned()),
+                status: Status::Skipped,
+                panic_effective: built.panic_effective.map(|p| Setting::Panic(p).to_string()),
+                note: Some(note.clone()),
+                ..built.size_row.clone()
+            })?;
+        }
+        Ok(format!("; not counted (`{faster}` is no larger and certainly faster)"))
     }
 
     /// Counts the instructions of run `index` on the variant's executable under Cachegrind
@@ -57,6 +137,7 @@ impl Measurer<'_> {
         let own_symbols = built.symbols.as_ref().is_some_and(|s| &s.executable == executable);
         let per_function = (self.sweep.runs[index].hot_crates && own_symbols)
             .then(|| self.criterion_dir.with_file_name("cachegrind-hot.out"));
+        let caches = self.caches();
         let counted = self.counted.get_or_measure(
             (sha256.clone(), index),
             &built.variant.id,
@@ -66,7 +147,7 @@ impl Measurer<'_> {
                 // the system's temporary one: a killed sweep leaves nothing behind in /tmp.
                 let log = self.criterion_dir.with_file_name("cachegrind.log");
                 let out = per_function.as_deref();
-                instructions::count(executable, spec, input, library_path, &log, out)
+                instructions::count(executable, spec, input, library_path, &log, out, caches)
             },
         )?;
         let Some((measured_as, outcome)) = counted else { return Ok(String::new()) };
@@ -80,7 +161,13 @@ impl Measurer<'_> {
                     unit: Some(instructions::CYCLES_UNIT.to_owned()),
                     ..row.clone()
                 };
-                cycles.fill_timing(&Summary::exact(counts.estimated_cycles as f64));
+                match counts.estimated_cycles {
+                    Some(estimate) => cycles.fill_timing(&Summary::exact(estimate as f64)),
+                    None => {
+                        cycles.status = Status::Skipped;
+                        cycles.note = Some(NOT_SIMULATED.to_owned());
+                    }
+                }
                 recorder.save(cycles)?;
                 let hot = match self.sweep.runs[index].hot_crates {
                     true => {
@@ -90,11 +177,10 @@ impl Measurer<'_> {
                     }
                     false => String::new(),
                 };
-                format!(
-                    "; {} instructions, {} estimated cycles{hot}",
-                    thousands(counts.instructions),
-                    thousands(counts.estimated_cycles)
-                )
+                let cycles = counts.estimated_cycles.map_or(String::new(), |estimate| {
+                    format!(", {} estimated cycles", thousands(estimate))
+                });
+                format!("; {} instructions{cycles}{hot}", thousands(counts.instructions))
             }
             CountOutcome::Unsupported { reason } => {
                 row.status = Status::Skipped;

@@ -32,8 +32,17 @@ impl Measurer<'_> {
             let (input, library_path) =
                 (self.inputs[index].as_deref(), built.library_path.as_deref());
             let executable = &symbols.executable;
-            let (outcome, elapsed) =
-                instructions::count(executable, spec, input, library_path, &log, Some(&out))?;
+            // Per-function instructions are all hot.csv needs: no cache simulation.
+            let caches = instructions::Caches::NotSimulated;
+            let (outcome, elapsed) = instructions::count(
+                executable,
+                spec,
+                input,
+                library_path,
+                &log,
+                Some(&out),
+                caches,
+            )?;
             self.child_seconds += elapsed.as_secs_f64();
             if !matches!(outcome, CountOutcome::Counted(_)) {
                 remove_file(&out)?;

@@ -697,3 +697,33 @@ fn the_readme_section_on_proposed_mixed_profiles_quotes_its_results() {
     assert_eq!(mixed.hot_packages.as_deref(), Some("serde_json json2csv"), "the proposed set");
     assert_section_quotes("## Mixed profiles proposed", &rows, also, 3);
 }
+
+/// The seconds from the first row a sweep wrote to the last (its `finished_at` stamps, all on
+/// one day).
+fn rows_span_seconds(relative: &str) -> u64 {
+    let rows = committed_rows(relative);
+    let seconds = |stamp: &str| -> (String, u64) {
+        let (day, time) = stamp.trim_end_matches('Z').split_once('T').unwrap();
+        let parts: Vec<u64> = time.split(':').map(|p| p.parse().unwrap()).collect();
+        (day.to_owned(), parts[0] * 3600 + parts[1] * 60 + parts[2])
+    };
+    let stamps: BTreeSet<(String, u64)> = rows.iter().map(|r| seconds(&r.finished_at)).collect();
+    let (first, last) = (stamps.first().unwrap(), stamps.last().unwrap());
+    assert_eq!(first.0, last.0, "{relative} was measured within one day");
+    last.1 - first.1
+}
+
+#[test]
+fn the_search_section_quotes_the_searchs_time_against_the_grids() {
+    let (grid, search) =
+        (rows_span_seconds("results/full"), rows_span_seconds("results/full-search"));
+    let minutes = |s: u64| format!("{} min {} s", s / 60, s % 60);
+    let quoted = format!(
+        "its rows span {} against the grid's {}, **{:.3}x the grid's wall\ntime**",
+        minutes(search),
+        minutes(grid),
+        search as f64 / grid as f64
+    );
+    let readme = fs::read_to_string(root().join("results/README.md")).unwrap();
+    assert!(readme.contains(&quoted), "results/README.md should say: {quoted}");
+}

@@ -132,21 +132,18 @@ impl<O: Oracle> State<'_, O> {
         Ok(measured)
     }
 
-    /// The size of variant `index`, if it was built.
-    fn known_size(&self, index: usize) -> Option<u64> {
+    /// The size of variant `index` if it was built: `Some(None)` when its build failed.
+    fn known_size(&self, index: usize) -> Option<Option<u64>> {
         let measured = self.outcome.measured.iter().find(|(i, _)| *i == index);
         let sized = self.outcome.sized.iter().find(|(i, _)| *i == index);
-        measured.and_then(|(_, m)| m.map(|m| m.size)).or_else(|| sized.and_then(|(_, s)| *s))
+        measured.map(|(_, m)| m.map(|m| m.size)).or_else(|| sized.map(|(_, s)| *s))
     }
 
     /// Builds variant `index` for its size alone unless it was built; `None` if it failed or
     /// the budget is spent.
     fn measure_size(&mut self, index: usize) -> anyhow::Result<Option<u64>> {
-        if let Some((_, known)) = self.outcome.measured.iter().find(|(i, _)| *i == index) {
-            return Ok(known.map(|m| m.size));
-        }
-        if let Some((_, known)) = self.outcome.sized.iter().find(|(i, _)| *i == index) {
-            return Ok(*known);
+        if let Some(known) = self.known_size(index) {
+            return Ok(known);
         }
         if self.outcome.builds() >= self.budget {
             return Ok(None);
@@ -195,7 +192,7 @@ impl<O: Oracle> State<'_, O> {
         let others: Vec<String> = slice
             .iter()
             .filter(|&&i| i != chosen)
-            .filter_map(|&i| self.known_size(i).map(|size| (i, size)))
+            .filter_map(|&i| self.known_size(i).flatten().map(|size| (i, size)))
             .map(|(i, size)| {
                 let saved = 1.0 - smallest.size as f64 / size as f64;
                 format!("{:.0}% smaller than {}", saved * 100.0, self.keys[i][STRIP])

@@ -8,8 +8,9 @@ use std::path::Path;
 use toml_edit::{DocumentMut, Item, Table};
 
 use crate::error::InputError;
-use crate::manifest::profiles::set_profile_key;
+use crate::manifest::profiles::{inherits_chain, set_profile_key};
 use crate::manifest::text::{EditError, ManifestText};
+use crate::plan::settings::BaseProfile;
 
 /// What `apply` writes into a profile: a measured variant's keys.
 #[derive(Debug, Clone)]
@@ -142,26 +143,14 @@ fn set_profile(
 }
 
 /// Whether `key` is set in `[profile.<profile>]` or a profile it inherits from (`inherits`
-/// when the profile is new), as the sweep's chain walk reads it.
+/// when the profile is new), along the chain the sweep walks ([`inherits_chain`]); `false`
+/// when the chain is broken, which cargo would refuse anyway.
 fn declared_along_chain(document: &DocumentMut, profile: &str, inherits: &str, key: &str) -> bool {
     let profiles = document.get("profile").and_then(Item::as_table_like);
     let table = |name: &str| profiles.and_then(|p| p.get(name)).and_then(Item::as_table_like);
-    let mut name = profile.to_owned();
-    for _ in 0..16 {
-        let found = table(&name);
-        if found.is_some_and(|t| t.contains_key(key)) {
-            return true;
-        }
-        let parent =
-            match (found.and_then(|t| t.get("inherits")).and_then(Item::as_str), name.as_str()) {
-                (Some(parent), _) => parent.to_owned(),
-                (None, "bench") => "release".to_owned(),
-                (None, "test") => "dev".to_owned(),
-                (None, "release" | "dev") => return false,
-                (None, _) if found.is_none() && name == profile => inherits.to_owned(),
-                (None, _) => return false,
-            };
-        name = parent;
-    }
-    false
+    let new = table(profile).is_none() && BaseProfile::from_name(profile).is_none();
+    let Ok((chain, _)) = inherits_chain(profiles, if new { inherits } else { profile }) else {
+        return false;
+    };
+    chain.iter().any(|name| table(name).is_some_and(|t| t.contains_key(key)))
 }

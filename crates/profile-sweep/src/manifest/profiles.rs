@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use toml_edit::{DocumentMut, Item, Table};
+use toml_edit::{DocumentMut, Item, Table, TableLike};
 
 use crate::error::InputError;
 use crate::manifest::text::{EditError, ManifestText};
@@ -69,6 +69,46 @@ pub struct Inherited {
     pub default_codegen_units: std::num::NonZeroU32,
 }
 
+/// Why a profile's `inherits` chain does not reach a built-in profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChainBreak {
+    /// The chain comes back to this profile (or runs past 16 profiles).
+    Cycle(String),
+    /// The chain names this profile, which the manifest does not define.
+    Undefined(String),
+    /// This custom profile has no `inherits` key.
+    NoInherits(String),
+}
+
+/// The profiles from `start` to the built-in one that ends its `inherits` chain, nearest first
+/// (`bench` and `test` are followed by `release` and `dev`, as cargo does), and that built-in
+/// profile. `profiles` is the manifest's `[profile]` table, if any.
+pub fn inherits_chain(
+    profiles: Option<&dyn TableLike>,
+    start: &str,
+) -> Result<(Vec<String>, BaseProfile), ChainBreak> {
+    let mut chain = Vec::new();
+    let mut name = start.to_owned();
+    loop {
+        if chain.contains(&name) || chain.len() > 16 {
+            return Err(ChainBreak::Cycle(name));
+        }
+        chain.push(name.clone());
+        if let Some(builtin) = BaseProfile::from_name(&name) {
+            if name == "bench" || name == "test" {
+                chain.push(if name == "bench" { "release" } else { "dev" }.to_owned());
+            }
+            return Ok((chain, builtin));
+        }
+        let custom = profiles.and_then(|p| p.get(&name)).and_then(Item::as_table_like);
+        let Some(custom) = custom else { return Err(ChainBreak::Undefined(name)) };
+        match custom.get("inherits").and_then(Item::as_str) {
+            Some(parent) => name = parent.to_owned(),
+            None => return Err(ChainBreak::NoInherits(name)),
+        }
+    }
+}
+
 /// Reads what the sweep's `inherits` profile gives: cargo's defaults for the built-in profile at
 /// the end of the chain, overlaid with what the manifest sets along it, with the `debug` setting
 /// that decides cargo's default `strip`.
@@ -84,50 +124,34 @@ pub fn inherited_settings(
     let table = |name: &str| profiles.and_then(|p| p.get(name)).and_then(Item::as_table_like);
 
     // Walk the chain from the named profile to a built-in one; nearer profiles win.
-    let mut chain = Vec::new();
-    let mut name = sweep.inherits.value.clone();
-    let base = loop {
-        if chain.contains(&name) || chain.len() > 16 {
-            return Err(InputError::in_file(
+    let (chain, base) =
+        inherits_chain(profiles, &sweep.inherits.value).map_err(|broken| match broken {
+            ChainBreak::Cycle(name) => {
+                InputError::in_file(manifest_path, format!("profile `{name}` inherits from itself"))
+            }
+            ChainBreak::Undefined(name) => {
+                let defined: Vec<&str> =
+                    profiles.map(|p| p.iter().map(|(k, _)| k).collect()).unwrap_or_default();
+                sweep
+                    .error_at(
+                        sweep.inherits.offset,
+                        format!("profile `{name}` is not defined in {}", manifest_path.display()),
+                    )
+                    .with_fix(format!(
+                        "inherit from release, dev, bench or test{}",
+                        if defined.is_empty() {
+                            String::new()
+                        } else {
+                            format!(", or one of the manifest's: {}", defined.join(", "))
+                        }
+                    ))
+            }
+            ChainBreak::NoInherits(name) => InputError::in_file(
                 manifest_path,
-                format!("profile `{name}` inherits from itself"),
-            ));
-        }
-        chain.push(name.clone());
-        if let Some(builtin) = BaseProfile::from_name(&name) {
-            if name == "bench" || name == "test" {
-                chain.push(if name == "bench" { "release" } else { "dev" }.to_owned());
-            }
-            break builtin;
-        }
-        let Some(custom) = table(&name) else {
-            let defined: Vec<&str> =
-                profiles.map(|p| p.iter().map(|(k, _)| k).collect()).unwrap_or_default();
-            return Err(sweep
-                .error_at(
-                    sweep.inherits.offset,
-                    format!("profile `{name}` is not defined in {}", manifest_path.display()),
-                )
-                .with_fix(format!(
-                    "inherit from release, dev, bench or test{}",
-                    if defined.is_empty() {
-                        String::new()
-                    } else {
-                        format!(", or one of the manifest's: {}", defined.join(", "))
-                    }
-                )));
-        };
-        match custom.get("inherits").and_then(Item::as_str) {
-            Some(parent) => name = parent.to_owned(),
-            None => {
-                return Err(InputError::in_file(
-                    manifest_path,
-                    format!("[profile.{name}] has no `inherits` key"),
-                )
-                .with_fix(format!("add inherits = \"release\" to [profile.{name}]")));
-            }
-        }
-    };
+                format!("[profile.{name}] has no `inherits` key"),
+            )
+            .with_fix(format!("add inherits = \"release\" to [profile.{name}]")),
+        })?;
 
     let declared = |key: &str| chain.iter().find_map(|name| table(name).and_then(|t| t.get(key)));
     let debug = match sweep.pass_through.iter().find(|(k, _)| k == "debug") {
@@ -250,7 +274,7 @@ fn add_sweep_profiles(
 /// (`package."*".opt-level`) goes into the tables it names, written dotted when they are new;
 /// fails, naming the part, when one of them is not a table.
 pub fn set_profile_key(
-    table: &mut dyn toml_edit::TableLike,
+    table: &mut dyn TableLike,
     key: &str,
     value: toml_edit::Value,
 ) -> Result<(), String> {

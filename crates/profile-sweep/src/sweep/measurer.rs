@@ -90,6 +90,11 @@ impl<O: Clone> Memo<O> {
         Memo(HashMap::new())
     }
 
+    /// The outcome remembered for `key`, if any.
+    fn get(&self, key: &(String, usize)) -> Option<&O> {
+        self.0.get(key).map(|(_, outcome)| outcome)
+    }
+
     /// Remembers `outcome` of `variant` for `key`.
     fn insert(&mut self, key: (String, usize), variant: &str, outcome: O) {
         self.0.insert(key, (variant.to_owned(), outcome));
@@ -280,8 +285,8 @@ impl<'a> Measurer<'a> {
             // Every variant's timing is known before the first count.
             for variant in built {
                 let Some((_, sha256)) = &variant.executable else { continue };
-                let timed = self.measured_runs.0.get(&(sha256.clone(), index)).cloned();
-                if let Some((_, RunOutcome::Measured(timing))) = timed {
+                let timed = self.measured_runs.get(&(sha256.clone(), index)).cloned();
+                if let Some(RunOutcome::Measured(timing)) = timed {
                     self.note_timed(variant, index, &timing);
                 }
             }

@@ -83,20 +83,10 @@ impl Measurer<'_> {
             "not counted: `{faster}` is no larger and certainly faster (wall-time intervals \
              apart), so this variant cannot reach the frontier or a pick"
         );
-        let names = [
-            (instructions::measurement_name(&spec.name), instructions::UNIT),
-            (instructions::cycles_measurement_name(&spec.name), instructions::CYCLES_UNIT),
-        ];
-        for (measurement, unit) in names {
-            recorder.save(Row {
-                measurement: Some(measurement),
-                unit: Some(unit.to_owned()),
-                status: Status::Skipped,
-                panic_effective: built.panic_effective.map(|p| Setting::Panic(p).to_string()),
-                note: Some(note.clone()),
-                ..built.size_row.clone()
-            })?;
-        }
+        let row = Row { status: Status::Skipped, note: Some(note), ..count_row(built, &spec.name) };
+        let cycles = cycles_row(&row, &spec.name);
+        recorder.save(row)?;
+        recorder.save(cycles)?;
         Ok(format!("; not counted (`{faster}` is no larger and certainly faster)"))
     }
 
@@ -111,13 +101,7 @@ impl Measurer<'_> {
     ) -> anyhow::Result<String> {
         let Some((executable, sha256)) = &built.executable else { return Ok(String::new()) };
         let spec = &self.sweep.runs[index].spec;
-        let mut row = Row {
-            measurement: Some(instructions::measurement_name(&spec.name)),
-            unit: Some(instructions::UNIT.to_owned()),
-            panic_effective: built.panic_effective.map(|p| Setting::Panic(p).to_string()),
-            note: None,
-            ..built.size_row.clone()
-        };
+        let mut row = count_row(built, &spec.name);
         if let Some(missing) = self.valgrind.why_missing() {
             row.status = Status::Skipped;
             row.note = Some(format!("skipped: {missing}"));
@@ -156,11 +140,7 @@ impl Measurer<'_> {
             CountOutcome::Counted(counts) => {
                 row.fill_timing(&Summary::exact(counts.instructions as f64));
                 row.note = measured_as.as_ref().map(|twin| reused_note(twin));
-                let mut cycles = Row {
-                    measurement: Some(instructions::cycles_measurement_name(&spec.name)),
-                    unit: Some(instructions::CYCLES_UNIT.to_owned()),
-                    ..row.clone()
-                };
+                let mut cycles = cycles_row(&row, &spec.name);
                 match counts.estimated_cycles {
                     Some(estimate) => cycles.fill_timing(&Summary::exact(estimate as f64)),
                     None => {
@@ -208,5 +188,25 @@ impl Measurer<'_> {
         }
         recorder.save(row)?;
         Ok(summary)
+    }
+}
+
+/// The instruction-count row of `built` in run `run`, its outcome still to fill in.
+fn count_row(built: &BuiltVariant, run: &str) -> Row {
+    Row {
+        measurement: Some(instructions::measurement_name(run)),
+        unit: Some(instructions::UNIT.to_owned()),
+        panic_effective: built.panic_effective.map(|p| Setting::Panic(p).to_string()),
+        note: None,
+        ..built.size_row.clone()
+    }
+}
+
+/// The estimated-cycles row beside `row`, the instruction-count row of run `run`.
+fn cycles_row(row: &Row, run: &str) -> Row {
+    Row {
+        measurement: Some(instructions::cycles_measurement_name(run)),
+        unit: Some(instructions::CYCLES_UNIT.to_owned()),
+        ..row.clone()
     }
 }

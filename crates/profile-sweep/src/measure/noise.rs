@@ -2,6 +2,8 @@
 //! z-score test) or other processes competing for the CPUs while it ran make it noise, and the
 //! row says so instead of letting a lucky or unlucky moment decide a recommendation.
 
+use std::time::Duration;
+
 use crate::measure::stats::{Summary, percentile};
 
 /// An interval half-width over this share of the mean is too wide to rank on.
@@ -96,6 +98,10 @@ pub struct Load {
     pub crowded: u32,
     /// The most runnable processes seen, besides the harness itself.
     pub others_max: u32,
+    /// CPU times at the first sample that could read them.
+    first: Option<CpuClock>,
+    /// CPU times at the last sample that could read them.
+    last: Option<CpuClock>,
 }
 
 impl Load {
@@ -110,8 +116,12 @@ impl Load {
     }
 
     /// Takes one sample: the runnable processes now, from `/proc/loadavg`, less the harness
-    /// itself (which is running as it reads). Machines without the file record nothing.
+    /// itself (which is running as it reads), and the machine's and the sweep's CPU times.
+    /// Machines without the files record nothing.
     pub fn sample(&mut self) {
+        let clock = CpuClock::now();
+        self.first = self.first.or(clock);
+        self.last = clock.or(self.last);
         let Some(runnable) = runnable_now() else { return };
         let others = runnable.saturating_sub(1);
         self.samples += 1;
@@ -130,6 +140,63 @@ impl Load {
     pub fn runnable_max(&self) -> Option<u32> {
         (self.samples > 0).then_some(self.others_max + 1)
     }
+
+    /// The `others_cpus` column: the CPUs other processes kept busy on average from the first
+    /// sample to the last, to two decimals; `None` without two readings apart in time.
+    pub fn others_cpus(&self) -> Option<f64> {
+        others_cpus(self.first?, self.last?)
+    }
+}
+
+/// The CPU times one sample reads: the whole machine's busy time and the sweep's own (this
+/// process and every child it has waited for: the measured programs), with the wall clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct CpuClock {
+    at: std::time::Instant,
+    machine_busy: Duration,
+    own: Duration,
+}
+
+impl CpuClock {
+    /// Reads them now; `None` where the machine does not say (no `/proc/stat`).
+    fn now() -> Option<CpuClock> {
+        let machine_busy = machine_busy()?;
+        let own = crate::util::platform::own_cpu_time()?;
+        Some(CpuClock { at: std::time::Instant::now(), machine_busy, own })
+    }
+}
+
+/// Other processes' busy CPUs on average between two readings: the machine's busy time less
+/// our own, over the wall time between them, to two decimals.
+fn others_cpus(first: CpuClock, last: CpuClock) -> Option<f64> {
+    let wall = last.at.checked_duration_since(first.at)?.as_secs_f64();
+    if wall <= 0.0 {
+        return None;
+    }
+    let busy = last.machine_busy.saturating_sub(first.machine_busy).as_secs_f64();
+    let own = last.own.saturating_sub(first.own).as_secs_f64();
+    Some(((busy - own) / wall * 100.0).round() / 100.0)
+}
+
+/// The whole machine's busy CPU time since boot, every CPU's summed: the user, nice, system,
+/// irq and softirq times of `/proc/stat`'s `cpu` line (idle, iowait and steal left out).
+fn machine_busy() -> Option<Duration> {
+    let text = std::fs::read_to_string("/proc/stat").ok()?;
+    let ticks = busy_ticks(text.lines().next()?)?;
+    let hz = crate::util::platform::clock_ticks_per_second()?;
+    Some(Duration::from_nanos(ticks.saturating_mul(1_000_000_000) / hz))
+}
+
+/// The busy ticks of `/proc/stat`'s aggregate line: `cpu user nice system idle iowait irq
+/// softirq steal ...`.
+fn busy_ticks(line: &str) -> Option<u64> {
+    let mut fields = line.split_whitespace();
+    if fields.next()? != "cpu" {
+        return None;
+    }
+    let ticks: Vec<u64> = fields.map(|f| f.parse().ok()).collect::<Option<_>>()?;
+    let busy = [0, 1, 2, 5, 6].iter().map(|&i| ticks.get(i).copied().unwrap_or(0)).sum();
+    Some(busy)
 }
 
 /// Runnable scheduling entities now: the `R` of `R/T`, the fourth field of `/proc/loadavg`.
@@ -157,7 +224,7 @@ mod tests {
     fn wide_intervals_outliers_and_a_crowded_machine_are_flagged() {
         let samples = [100.0, 100.5, 99.8, 100.2, 100.1, 99.9, 100.3, 160.0];
         let summary = summarize(&samples).unwrap();
-        let crowded = Load { cpus: 2, samples: 4, crowded: 3, others_max: 2 };
+        let crowded = Load { cpus: 2, samples: 4, crowded: 3, others_max: 2, ..Load::default() };
         let noise = Noise::assess(&samples, &summary, &crowded);
         assert_eq!(noise.outliers, 1);
         assert!(noise.wide_interval.is_some(), "{summary:?}");
@@ -169,7 +236,7 @@ mod tests {
 
     #[test]
     fn one_crowded_sample_in_many_is_not_busy() {
-        let load = Load { cpus: 2, samples: 10, crowded: 1, others_max: 3 };
+        let load = Load { cpus: 2, samples: 10, crowded: 1, others_max: 3, ..Load::default() };
         assert!(!load.busy());
         assert_eq!(load.runnable_max(), Some(4));
         assert_eq!(Load::new(2).runnable_max(), None, "no samples, no claim");
@@ -183,5 +250,48 @@ mod tests {
             assert_eq!(load.samples, 1);
             assert!(load.runnable_max().unwrap() >= 1);
         }
+    }
+
+    #[test]
+    fn busy_ticks_sum_user_nice_system_irq_and_softirq() {
+        assert_eq!(busy_ticks("cpu  90209 3 7156 49219 226 5 82 75 0 0"), Some(97455));
+        assert_eq!(busy_ticks("cpu  10 20 30"), Some(60), "older kernels have fewer fields");
+        assert_eq!(busy_ticks("cpu0 1 2 3 4 5 6 7 8"), None, "one CPU's line, not the sum");
+        assert_eq!(busy_ticks("cpu  1 x 3"), None);
+    }
+
+    #[test]
+    fn others_cpus_is_the_machines_busy_time_less_ours_over_the_wall_time() {
+        let at = std::time::Instant::now();
+        let clock = |after: f64, busy: f64, own: f64| CpuClock {
+            at: at + Duration::from_secs_f64(after),
+            machine_busy: Duration::from_secs_f64(busy),
+            own: Duration::from_secs_f64(own),
+        };
+        let first = clock(0.0, 100.0, 3.0);
+        assert_eq!(others_cpus(first, clock(2.0, 103.0, 4.0)), Some(1.0));
+        assert_eq!(others_cpus(first, clock(0.5, 100.6, 3.58)), Some(0.04));
+        assert_eq!(others_cpus(first, first), None, "no wall time, no claim");
+        assert_eq!(Load::new(2).others_cpus(), None, "no samples, no claim");
+    }
+
+    #[test]
+    fn a_process_spinning_beside_the_measurement_shows_in_others_cpus() {
+        if !std::path::Path::new("/proc/stat").exists() {
+            return;
+        }
+        let mut load = Load::new(Load::available_cpus());
+        load.sample();
+        let mut spinner = std::process::Command::new("sh")
+            .args(["-c", "while :; do :; done"])
+            .spawn()
+            .expect("sh runs");
+        std::thread::sleep(Duration::from_millis(1500));
+        // Read before the spinner is reaped: a child we have not waited for is not ours yet.
+        load.sample();
+        spinner.kill().expect("kill the spinner");
+        spinner.wait().expect("reap the spinner");
+        let others = load.others_cpus().expect("two readings");
+        assert!(others > 0.3, "a spinning shell kept {others} CPUs busy");
     }
 }

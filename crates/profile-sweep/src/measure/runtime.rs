@@ -42,6 +42,8 @@ pub struct Timing {
     pub noise: Noise,
     /// The most runnable processes seen while it ran, the harness included.
     pub runnable_max: Option<u32>,
+    /// The CPUs other processes kept busy on average while it ran ([`Load::others_cpus`]).
+    pub others_cpus: Option<f64>,
     /// sha256 of the first run's stdout, when the spec checks output.
     pub stdout_sha256: Option<String>,
     /// Its time against the baseline's, when both were timed in the same rounds.
@@ -216,6 +218,7 @@ impl<'a> Sampler<'a> {
             user_ns: (self.user.as_nanos() as f64 / runs).round(),
             sys_ns: (self.sys.as_nanos() as f64 / runs).round(),
             runnable_max: self.load.runnable_max(),
+            others_cpus: self.load.others_cpus(),
             stdout_sha256: self.stdout_sha256,
             paired: None,
         };

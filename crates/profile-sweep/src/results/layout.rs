@@ -50,7 +50,7 @@ const RUN_COLUMNS: [&str; 2] = ["sweep", "goal"];
 /// The columns of `measurements.csv`, each with the column of [`Row`] it holds (`None`: derived
 /// from the measurement's name). Every other column of [`Row`] but [`RUN_COLUMNS`] is a column of
 /// `variants.csv`, in [`Row`]'s order; `status` and `note` are in both files, each about its row.
-const MEASUREMENT_COLUMNS: [(&str, Option<&str>); 29] = [
+const MEASUREMENT_COLUMNS: [(&str, Option<&str>); 30] = [
     ("variant", Some("variant")),
     ("measurement", Some("measurement")),
     // `run`, `rebuild`, `test-rebuild` or a bench harness: `criterion`, `divan`, ...
@@ -70,6 +70,7 @@ const MEASUREMENT_COLUMNS: [(&str, Option<&str>); 29] = [
     ("peak_rss_bytes", Some("peak_rss_bytes")),
     ("noise", Some("noise")),
     ("runnable_max", Some("runnable_max")),
+    ("others_cpus", Some("others_cpus")),
     ("wall_ratio", Some("wall_ratio")),
     ("wall_ratio_low", Some("wall_ratio_low")),
     ("wall_ratio_high", Some("wall_ratio_high")),

@@ -13,7 +13,7 @@ use crate::measure::stats::Summary;
 use crate::plan::settings::Axis;
 
 /// The columns, in order: each is documented on its field of [`Row`].
-pub const COLUMNS: [&str; 88] = [
+pub const COLUMNS: [&str; 89] = [
     "sweep",
     "variant",
     "opt_level",
@@ -102,6 +102,7 @@ pub const COLUMNS: [&str; 88] = [
     "build_override_codegen_units",
     "build_override_debug",
     "hot_packages",
+    "others_cpus",
 ];
 
 /// How many columns the first released schema had; a file with any prefix of [`COLUMNS`] at least
@@ -357,6 +358,12 @@ pub struct Row {
     pub build_override_debug: Option<String>,
     /// The sweep's `hot-packages`, space-separated, when a `hot-*` axis set any of them.
     pub hot_packages: Option<String>,
+    /// What else ran while the measurement did: the CPUs other processes kept busy on average,
+    /// from the machine's busy time in `/proc/stat` less the sweep's own (the harness and every
+    /// program it ran), over the measurement's wall time. `/proc/stat` counts in 10 ms ticks, so
+    /// a short measurement's figure is coarse and can be slightly negative; empty where the
+    /// machine does not say, and in results from before 2026-12-01.
+    pub others_cpus: Option<f64>,
 }
 
 impl Row {

@@ -430,6 +430,7 @@ impl<'a> Measurer<'a> {
                         let noise = Noise::assess(&[], &estimate.summary, &load);
                         row.noise = noise.flags();
                         row.runnable_max = load.runnable_max();
+                        row.others_cpus = load.others_cpus();
                         notes.extend(noise.describe());
                         let s = &estimate.summary;
                         let half_width = (s.ci_high - s.mean) / s.mean * 100.0;
@@ -544,6 +545,7 @@ fn fill_run_row(row: &mut Row, timing: &Timing) {
     row.sys_ns = Some(timing.sys_ns);
     row.noise = timing.noise.flags();
     row.runnable_max = timing.runnable_max;
+    row.others_cpus = timing.others_cpus;
     row.stdout_sha256 = timing.stdout_sha256.clone();
     if let Some(paired) = timing.paired {
         let round = |x: f64| (x * 1e6).round() / 1e6;

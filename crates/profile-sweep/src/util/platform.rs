@@ -63,16 +63,48 @@ pub fn max_rss_bytes(ru_maxrss: libc::c_long) -> Option<u64> {
 /// Peak resident set size of this process, from the kernel; `None` where it does not say.
 pub fn own_peak_rss_bytes() -> Option<u64> {
     #[cfg(unix)]
+    return max_rss_bytes(rusage(libc::RUSAGE_SELF)?.ru_maxrss);
+    #[cfg(not(unix))]
+    None
+}
+
+/// CPU time (user + system) of this process and of every child it has waited for, from
+/// `getrusage`; `None` where the kernel does not say.
+pub fn own_cpu_time() -> Option<std::time::Duration> {
+    #[cfg(unix)]
     {
-        // SAFETY: getrusage writes into the struct we pass and nothing else.
-        let usage = unsafe {
-            let mut usage: libc::rusage = std::mem::zeroed();
-            (libc::getrusage(libc::RUSAGE_SELF, &mut usage) == 0).then_some(usage)
-        }?;
-        max_rss_bytes(usage.ru_maxrss)
+        let cpu = |usage: libc::rusage| {
+            let time = |t: libc::timeval| {
+                std::time::Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000)
+            };
+            time(usage.ru_utime) + time(usage.ru_stime)
+        };
+        Some(cpu(rusage(libc::RUSAGE_SELF)?) + cpu(rusage(libc::RUSAGE_CHILDREN)?))
     }
     #[cfg(not(unix))]
     None
+}
+
+/// The kernel's clock ticks per second (`USER_HZ`), the unit of `/proc/stat`'s CPU times.
+pub fn clock_ticks_per_second() -> Option<u64> {
+    #[cfg(unix)]
+    {
+        // SAFETY: sysconf only reads a system constant.
+        let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+        u64::try_from(hz).ok().filter(|&hz| hz > 0)
+    }
+    #[cfg(not(unix))]
+    None
+}
+
+/// `getrusage(who)`; `None` when it fails.
+#[cfg(unix)]
+fn rusage(who: libc::c_int) -> Option<libc::rusage> {
+    // SAFETY: getrusage writes into the struct we pass and nothing else.
+    unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        (libc::getrusage(who, &mut usage) == 0).then_some(usage)
+    }
 }
 
 /// Waits for `child` to exit; also returns the peak resident set size of it and of every

@@ -86,7 +86,7 @@ pub fn render(rows: &[Row], budget: &Budget) -> String {
     // `</` inside the JSON would end the script element early.
     let json = serde_json::to_string(&page).expect("plain data serialises").replace("</", "<\\/");
     let title = format!("profile-sweep report: {}", page.sweep);
-    let verdict = verdict_block(rows);
+    let verdict = verdict_block(rows) + &conditions_block(rows);
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n<h1>{}</h1>\n<p id=\"crate\"></p>\n{verdict}<div id=\"controls\"></div>\n<div id=\"chart\"></div>\n<div id=\"tooltip\" role=\"tooltip\" hidden></div>\n<p class=\"note\">Every number is read from the results files next to this file (<code>variants.csv</code>, <code>measurements.csv</code>, <code>run.json</code>). Hover (or focus) a point for its settings, numbers and profile; ringed points are on the frontier; whiskers are 95% confidence intervals; overlapping intervals are ties.</p>\n<script type=\"application/json\" id=\"data\">{json}</script>\n<script>\n{SCRIPT}</script>\n</body>\n</html>\n",
         escape(&title),
@@ -225,6 +225,20 @@ fn knobs_block(rows: &[Row]) -> String {
     }
     html.push_str("</table>\n");
     html
+}
+
+/// How loaded the machine was and what else ran while timing: the Markdown report's header lines
+/// on them, as one paragraph; empty where nothing was timed.
+fn conditions_block(rows: &[Row]) -> String {
+    let lines: Vec<String> = [super::top::load_line(rows), super::top::others_line(rows)]
+        .into_iter()
+        .flatten()
+        .map(|line| code_spans(line.trim_start_matches("- ")))
+        .collect();
+    match lines.is_empty() {
+        true => String::new(),
+        false => format!("<p class=\"note\" id=\"conditions\">{}</p>\n", lines.join("<br>\n")),
+    }
 }
 
 /// `text` safe inside HTML, its Markdown code spans (`` `x` ``) as `<code>`.

@@ -180,6 +180,9 @@ fn write_report(
     if let Some(load) = top::load_line(rows) {
         writeln!(out, "{load}")?;
     }
+    if let Some(others) = top::others_line(rows) {
+        writeln!(out, "{others}")?;
+    }
     writeln!(
         out,
         "\nEvery number below is read from the results files next to this file (`variants.csv`, `measurements.csv`, `run.json`); `profile-sweep plot` on their directory (`cargo profile-sweep plot`, or `cargo xtask plot` in profile-sweep's repository) regenerates this report and its charts.\n"

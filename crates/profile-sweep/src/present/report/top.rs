@@ -127,6 +127,36 @@ pub(super) fn load_line(rows: &[Row]) -> Option<String> {
     ))
 }
 
+/// The report header's line on what else ran while timing: the CPUs other processes kept busy
+/// (`others_cpus`), on average over the timings and at the most; `None` where no timing recorded
+/// the load.
+pub(super) fn others_line(rows: &[Row]) -> Option<String> {
+    let timed: Vec<&Row> = rows
+        .iter()
+        .filter(|r| r.measurement.is_some() && r.unit.is_none() && r.runnable_max.is_some())
+        .collect();
+    let recorded: Vec<(&Row, f64)> =
+        timed.iter().filter_map(|r| Some((*r, r.others_cpus?))).collect();
+    let Some((busiest, most)) = recorded.iter().max_by(|a, b| a.1.total_cmp(&b.1)) else {
+        return (!timed.is_empty()).then(|| {
+            "- what else ran while timing: not recorded (these results are from before the `others_cpus` column of 2026-12-01)".to_owned()
+        });
+    };
+    let mean = recorded.iter().map(|(_, cpus)| cpus).sum::<f64>() / recorded.len() as f64;
+    let unrecorded = match timed.len() - recorded.len() {
+        0 => String::new(),
+        n => format!("; not recorded for {n} timing(s) from before the column"),
+    };
+    Some(format!(
+        "- what else ran while timing: other processes kept {:.2} CPUs busy on average over {} timings, at most {:.2} (`{}` `{}`), from `/proc/stat` less the sweep's own CPU time{unrecorded}",
+        mean.max(0.0),
+        recorded.len(),
+        most.max(0.0),
+        busiest.variant,
+        busiest.measurement.as_deref().unwrap_or_default(),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,5 +178,27 @@ mod tests {
         assert!(line.contains("at most 3 runnable"), "{line}");
         assert!(line.contains("1 of 3 timings flagged `busy`"), "{line}");
         assert!(line.contains("2 flagged for any noise"), "{line}");
+    }
+
+    #[test]
+    fn the_others_line_averages_what_else_ran_over_the_timings() {
+        let timed = |variant: &str, others: Option<f64>| Row {
+            measurement: Some("run".into()),
+            runnable_max: Some(1),
+            others_cpus: others,
+            ..row(variant, 1)
+        };
+        let count = Row { unit: Some("instructions".into()), ..timed("c", Some(9.0)) };
+        assert_eq!(others_line(&[row("a", 1), count.clone()]), None, "no timing, no line");
+        let old = others_line(&[timed("a", None)]).unwrap();
+        assert!(old.contains("not recorded"), "{old}");
+        let line =
+            others_line(&[timed("a", Some(0.02)), timed("b", Some(0.5)), timed("c", None), count])
+                .unwrap();
+        assert!(line.contains("kept 0.26 CPUs busy on average over 2 timings"), "{line}");
+        assert!(line.contains("at most 0.50 (`b` `run`)"), "{line}");
+        assert!(line.contains("not recorded for 1 timing(s)"), "{line}");
+        let quiet = others_line(&[timed("a", Some(-0.01)), timed("b", Some(0.0))]).unwrap();
+        assert!(quiet.contains("kept 0.00 CPUs") && quiet.contains("at most 0.00"), "{quiet}");
     }
 }

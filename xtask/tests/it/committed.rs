@@ -727,3 +727,27 @@ fn the_search_section_quotes_the_searchs_time_against_the_grids() {
     let readme = fs::read_to_string(root().join("results/README.md")).unwrap();
     assert!(readme.contains(&quoted), "results/README.md should say: {quoted}");
 }
+
+#[test]
+fn the_choose_shard_paragraph_quotes_its_results() {
+    let relative = "results/choose-full-shard-1";
+    let rows = committed_rows(relative);
+    let timed: Vec<_> = rows.iter().filter(|r| r.measurement.is_some()).collect();
+    let noisy = timed.iter().filter(|r| r.noise.is_some()).count();
+    let span = rows_span_seconds(relative);
+    let mean_ms = |variant: &str| {
+        let row = timed.iter().find(|r| r.variant == variant).unwrap();
+        format!("{:.1} ms", row.mean_ns.unwrap() / 1e6)
+    };
+    let readme = fs::read_to_string(root().join("results/README.md")).unwrap();
+    let section = readme.split("**On a real crate, under way").nth(1).unwrap();
+    let section = section.split("**Where it can miss.**").next().unwrap().replace('\n', " ");
+    for quoted in [
+        format!("{} variants, its rows span {} min {} s", timed.len(), span / 60, span % 60),
+        format!("{noisy} of {} timings flagged", timed.len()),
+        format!("`oz-thin-cgu16-unwind-sym` {}", mean_ms("oz-thin-cgu16-unwind-sym")),
+        format!("`-nostrip` {}", mean_ms("oz-thin-cgu16-unwind-nostrip")),
+    ] {
+        assert!(section.contains(&quoted), "results/README.md should say: {quoted}");
+    }
+}

@@ -5,9 +5,14 @@
 use std::time::Duration;
 
 use crate::measure::stats::{Summary, percentile};
+use crate::util::platform;
 
 /// An interval half-width over this share of the mean is too wide to rank on.
 pub const MAX_HALF_WIDTH: f64 = 0.03;
+
+/// The most `others_cpus` may be off by (in CPUs): a measurement too short for `/proc/stat`'s
+/// ticks to tell within this records none.
+pub const OTHERS_CPUS_RESOLUTION: f64 = 0.1;
 
 /// A run whose modified z-score is over this is an outlier (Iglewicz and Hoaglin; hyperfine).
 const OUTLIER_Z: f64 = 3.5;
@@ -142,9 +147,11 @@ impl Load {
     }
 
     /// The `others_cpus` column: the CPUs other processes kept busy on average from the first
-    /// sample to the last, to two decimals; `None` without two readings apart in time.
+    /// sample to the last, to two decimals; `None` without two readings, or when they are too
+    /// close for `/proc/stat`'s ticks to tell within [`OTHERS_CPUS_RESOLUTION`].
     pub fn others_cpus(&self) -> Option<f64> {
-        others_cpus(self.first?, self.last?)
+        let tick = Duration::from_nanos(1_000_000_000 / platform::clock_ticks_per_second()?);
+        others_cpus(self.first?, self.last?, tick * self.cpus.max(1))
     }
 }
 
@@ -161,16 +168,18 @@ impl CpuClock {
     /// Reads them now; `None` where the machine does not say (no `/proc/stat`).
     fn now() -> Option<CpuClock> {
         let machine_busy = machine_busy()?;
-        let own = crate::util::platform::own_cpu_time()?;
+        let own = platform::own_cpu_time()?;
         Some(CpuClock { at: std::time::Instant::now(), machine_busy, own })
     }
 }
 
 /// Other processes' busy CPUs on average between two readings: the machine's busy time less
-/// our own, over the wall time between them, to two decimals.
-fn others_cpus(first: CpuClock, last: CpuClock) -> Option<f64> {
+/// our own, over the wall time between them, to two decimals. Each CPU's counter is read to a
+/// tick either way, so the figure is off by at most `uncertainty` (a tick per CPU) over the wall
+/// time; `None` when that is over [`OTHERS_CPUS_RESOLUTION`].
+fn others_cpus(first: CpuClock, last: CpuClock, uncertainty: Duration) -> Option<f64> {
     let wall = last.at.checked_duration_since(first.at)?.as_secs_f64();
-    if wall <= 0.0 {
+    if wall <= 0.0 || uncertainty.as_secs_f64() / wall > OTHERS_CPUS_RESOLUTION {
         return None;
     }
     let busy = last.machine_busy.saturating_sub(first.machine_busy).as_secs_f64();
@@ -183,7 +192,7 @@ fn others_cpus(first: CpuClock, last: CpuClock) -> Option<f64> {
 fn machine_busy() -> Option<Duration> {
     let text = std::fs::read_to_string("/proc/stat").ok()?;
     let ticks = busy_ticks(text.lines().next()?)?;
-    let hz = crate::util::platform::clock_ticks_per_second()?;
+    let hz = platform::clock_ticks_per_second()?;
     Some(Duration::from_nanos(ticks.saturating_mul(1_000_000_000) / hz))
 }
 
@@ -269,9 +278,12 @@ mod tests {
             own: Duration::from_secs_f64(own),
         };
         let first = clock(0.0, 100.0, 3.0);
-        assert_eq!(others_cpus(first, clock(2.0, 103.0, 4.0)), Some(1.0));
-        assert_eq!(others_cpus(first, clock(0.5, 100.6, 3.58)), Some(0.04));
-        assert_eq!(others_cpus(first, first), None, "no wall time, no claim");
+        let ticks = Duration::from_millis(20);
+        assert_eq!(others_cpus(first, clock(2.0, 103.0, 4.0), ticks), Some(1.0));
+        assert_eq!(others_cpus(first, clock(0.5, 100.6, 3.58), ticks), Some(0.04));
+        assert_eq!(others_cpus(first, first, ticks), None, "no wall time, no claim");
+        let short = clock(0.1, 100.02, 3.02);
+        assert_eq!(others_cpus(first, short, ticks), None, "20 ms either way in 0.1 s: no claim");
         assert_eq!(Load::new(2).others_cpus(), None, "no samples, no claim");
     }
 

@@ -360,9 +360,10 @@ pub struct Row {
     pub hot_packages: Option<String>,
     /// What else ran while the measurement did: the CPUs other processes kept busy on average,
     /// from the machine's busy time in `/proc/stat` less the sweep's own (the harness and every
-    /// program it ran), over the measurement's wall time. `/proc/stat` counts in 10 ms ticks, so
-    /// a short measurement's figure is coarse and can be slightly negative; empty where the
-    /// machine does not say, and in results from before 2026-12-01.
+    /// program it ran), over the measurement's wall time. `/proc/stat` counts in ticks (10 ms),
+    /// so the figure is within 0.1 CPUs either way (and can be slightly negative); empty for a
+    /// measurement too short to tell that closely, where the machine does not say, and in
+    /// results from before 2026-12-01.
     pub others_cpus: Option<f64>,
 }
 

@@ -139,16 +139,16 @@ pub(super) fn others_line(rows: &[Row]) -> Option<String> {
         timed.iter().filter_map(|r| Some((*r, r.others_cpus?))).collect();
     let Some((busiest, most)) = recorded.iter().max_by(|a, b| a.1.total_cmp(&b.1)) else {
         return (!timed.is_empty()).then(|| {
-            "- what else ran while timing: not recorded (these results are from before the `others_cpus` column of 2026-12-01)".to_owned()
+            "- what else ran while timing: not recorded (timings too short for `/proc/stat`'s 10 ms ticks to tell within 0.1 CPUs, or results from before the `others_cpus` column of 2026-12-01)".to_owned()
         });
     };
     let mean = recorded.iter().map(|(_, cpus)| cpus).sum::<f64>() / recorded.len() as f64;
     let unrecorded = match timed.len() - recorded.len() {
         0 => String::new(),
-        n => format!("; not recorded for {n} timing(s) from before the column"),
+        n => format!("; {n} timing(s) too short to tell or from before the column"),
     };
     Some(format!(
-        "- what else ran while timing: other processes kept {:.2} CPUs busy on average over {} timings, at most {:.2} (`{}` `{}`), from `/proc/stat` less the sweep's own CPU time{unrecorded}",
+        "- what else ran while timing: other processes kept {:.2} CPUs busy on average over {} timings, at most {:.2} (`{}` `{}`), each within ±0.1, from `/proc/stat` less the sweep's own CPU time{unrecorded}",
         mean.max(0.0),
         recorded.len(),
         most.max(0.0),
@@ -197,7 +197,7 @@ mod tests {
                 .unwrap();
         assert!(line.contains("kept 0.26 CPUs busy on average over 2 timings"), "{line}");
         assert!(line.contains("at most 0.50 (`b` `run`)"), "{line}");
-        assert!(line.contains("not recorded for 1 timing(s)"), "{line}");
+        assert!(line.contains("1 timing(s) too short to tell"), "{line}");
         let quiet = others_line(&[timed("a", Some(-0.01)), timed("b", Some(0.0))]).unwrap();
         assert!(quiet.contains("kept 0.00 CPUs") && quiet.contains("at most 0.00"), "{quiet}");
     }

@@ -107,14 +107,19 @@ fn alternatives_table(out: &mut String, rows: &[Row], verdict: &Verdict) -> fmt:
     writeln!(out, "{table}")
 }
 
+/// The timings that sampled the machine's load: whole-binary runs and bench harnesses, not
+/// counts, and not files from before the load columns.
+fn load_timed(rows: &[Row]) -> Vec<&Row> {
+    rows.iter()
+        .filter(|r| r.measurement.is_some() && r.unit.is_none() && r.runnable_max.is_some())
+        .collect()
+}
+
 /// The report header's line on load: the most runnable processes seen while timing, and how
 /// many timings were flagged; `None` where no timing recorded the load (counts only, or files
 /// from before the column).
 pub(super) fn load_line(rows: &[Row]) -> Option<String> {
-    let timed: Vec<&Row> = rows
-        .iter()
-        .filter(|r| r.measurement.is_some() && r.unit.is_none() && r.runnable_max.is_some())
-        .collect();
+    let timed = load_timed(rows);
     let most = timed.iter().filter_map(|r| r.runnable_max).max()?;
     let flagged = |flag: &str| {
         timed.iter().filter(|r| r.noise.as_deref().is_some_and(|n| n.contains(flag))).count()
@@ -131,10 +136,7 @@ pub(super) fn load_line(rows: &[Row]) -> Option<String> {
 /// (`others_cpus`), on average over the timings and at the most; `None` where no timing recorded
 /// the load.
 pub(super) fn others_line(rows: &[Row]) -> Option<String> {
-    let timed: Vec<&Row> = rows
-        .iter()
-        .filter(|r| r.measurement.is_some() && r.unit.is_none() && r.runnable_max.is_some())
-        .collect();
+    let timed = load_timed(rows);
     let recorded: Vec<(&Row, f64)> =
         timed.iter().filter_map(|r| Some((*r, r.others_cpus?))).collect();
     let Some((busiest, most)) = recorded.iter().max_by(|a, b| a.1.total_cmp(&b.1)) else {

@@ -69,23 +69,49 @@ fn search_finds_the_full_matrix_answer_from_a_tenth_of_its_builds() {
     eprintln!("{used} variants; {recall:#?}; {:#?}", outcome.decisions);
 }
 
-/// The committed search against the committed grid of the same matrix: the grid's frontier
-/// and picks, judged on the grid's rows, are found among the variants the search measured.
-#[test]
-fn the_committed_search_finds_the_committed_grids_answer() {
-    let grid = crate::results::layout::load(&repo("results/full")).unwrap();
-    let search = crate::results::layout::load(&repo("results/full-search")).unwrap();
-    let timed = |r: &&Row| r.measurement.as_deref() == Some("convert-50k") && r.mean_ns.is_some();
+/// The committed search `search` against the committed grid `grid` of the same matrix (results
+/// directories): the grid's frontier and picks, judged on the grid's rows, are found among the
+/// variants the search measured, and the paragraph of `results/README.md` that starts with
+/// `paragraph` quotes how many.
+fn assert_committed_recall_quoted(grid: &str, search: &str, measurement: &str, paragraph: &str) {
+    let grid = crate::results::layout::load(&repo(grid)).unwrap();
+    let search = crate::results::layout::load(&repo(search)).unwrap();
+    let timed = |r: &&Row| r.measurement.as_deref() == Some(measurement) && r.mean_ns.is_some();
     let searched: Vec<&str> = search.iter().filter(timed).map(|r| r.variant.as_str()).collect();
-    let recall = recall(&grid, &searched, "convert-50k");
+    let recall = recall(&grid, &searched, measurement);
     eprintln!("{} variants measured; {recall:#?}", searched.len());
     let readme = std::fs::read_to_string(repo("results/README.md")).unwrap();
+    let start = readme.find(paragraph).unwrap_or_else(|| panic!("no paragraph {paragraph}"));
+    let text = &readme[start + paragraph.len()..];
+    let text = text[..text.find("\n**").unwrap_or(text.len())].replace('\n', " ");
     let quoted = format!(
         "finds {} of the {} variants of the grid's frontier",
         recall.found.len(),
         recall.frontier.len()
     );
-    assert!(readme.contains(&quoted), "results/README.md quotes `{quoted}`");
+    assert!(text.contains(&quoted), "results/README.md's {paragraph} quotes `{quoted}`");
+    for pick in &recall.picks {
+        let verdict = match (pick.agrees, pick.search == pick.grid) {
+            (_, true) => "the grid's own".to_owned(),
+            (true, false) => format!("tied with the grid's `{}`", pick.grid),
+            (false, false) => format!("not the grid's `{}`", pick.grid),
+        };
+        let quoted = format!("{}: `{}`, {verdict}", pick.name, pick.search);
+        assert!(text.contains(&quoted), "{paragraph} quotes `{quoted}` ({pick:?})");
+    }
+}
+
+#[test]
+fn the_committed_search_finds_the_committed_grids_answer() {
+    let paragraph = "**A real run, back to back with the grid**";
+    assert_committed_recall_quoted("results/full", "results/full-search", "convert-50k", paragraph);
+}
+
+#[test]
+fn the_committed_search_on_a_real_crate_finds_its_grids_answer() {
+    let (grid, search) = ("results/choose-full", "results/choose-full-search");
+    let paragraph = "**On a real crate: choose 1.3.7 from crates.io**";
+    assert_committed_recall_quoted(grid, search, "fields-50k", paragraph);
 }
 
 /// A synthetic grid over `sweeps/full.toml`'s variants: each axis value scales size and

@@ -51,7 +51,10 @@ fn shards_merge_into_the_whole_sweep_with_runtimes_relative_to_the_reference() {
     assert_eq!(runtimes[0].reference_ratio, Some(1.0));
     assert!(runtimes.iter().all(|r| r.reference_ratio.is_some_and(|ratio| ratio > 0.0)));
     let report = std::fs::read_to_string(fixture.path("merged/report.md")).unwrap();
-    assert!(report.contains("Merged from shards measured on different machines"), "{report}");
+    assert!(
+        report.contains("Merged from shards, measured on different machines or at different times"),
+        "{report}"
+    );
 
     let incomplete = merge("incomplete", &["shard-1"]);
     assert_eq!(incomplete.status.code(), Some(2));

@@ -362,9 +362,11 @@ fn times(ratio: f64) -> String {
     }
 }
 
-/// `variant`'s mean of `measurement`, if it measured it.
+/// `variant`'s mean of `measurement`, if it measured it, on the first shard's scale in a
+/// file merged from shards.
 pub fn mean_of(rows: &[Row], variant: &str, measurement: &str) -> Option<f64> {
-    crate::results::rows::measured(rows, variant, measurement).and_then(|r| r.mean_ns)
+    let row = crate::results::rows::measured(rows, variant, measurement)?;
+    analysis::scaled_mean(rows, row, measurement)
 }
 
 /// The wall-time measurement of the run an instruction count belongs to.

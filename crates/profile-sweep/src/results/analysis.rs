@@ -97,10 +97,7 @@ pub fn points<'a>(rows: &'a [Row], measurement: &str) -> Vec<Point<'a>> {
         })
         .filter_map(|row| {
             let mean_ns = row.mean_ns?;
-            let scale = match (reference_ns, row.reference_ratio) {
-                (Some(reference), Some(ratio)) if mean_ns > 0.0 => reference * ratio / mean_ns,
-                _ => 1.0,
-            };
+            let scale = shard_scale(reference_ns, row);
             let (low, high) = (
                 row.ci_low_ns.unwrap_or(mean_ns) * scale,
                 row.ci_high_ns.unwrap_or(mean_ns) * scale,
@@ -224,6 +221,21 @@ pub fn sizeless_ranking<'a>(rows: &'a [Row], measurement: &str) -> Vec<&'a Row> 
             .then(a.variant.cmp(&b.variant))
     });
     ranked
+}
+
+/// The factor that puts `row`'s runtime on the first shard's scale in a merged file, given
+/// that shard's reference runtime (see [`points`]); 1 for a file of one machine.
+fn shard_scale(reference_ns: Option<f64>, row: &Row) -> f64 {
+    match (reference_ns, row.reference_ratio, row.mean_ns) {
+        (Some(reference), Some(ratio), Some(mean)) if mean > 0.0 => reference * ratio / mean,
+        _ => 1.0,
+    }
+}
+
+/// `row`'s mean by `measurement` on the scale [`points`] puts it on (the first shard's, in a
+/// merged file).
+pub fn scaled_mean(rows: &[Row], row: &Row, measurement: &str) -> Option<f64> {
+    Some(row.mean_ns? * shard_scale(normalising_reference(rows, measurement), row))
 }
 
 /// In a merged file, the first shard's reference runtime of `measurement`, which every other
@@ -406,6 +418,7 @@ pub(crate) mod tests {
             points(&rows, "run").iter().map(|p| (p.mean_ns, p.ci_ns)).collect();
         assert_eq!(scaled, [(100.0, (99.0, 101.0)), (150.0, (145.0, 155.0))]);
         assert_eq!(normalising_reference(&rows, "run"), Some(100.0));
+        assert_eq!(scaled_mean(&rows, &rows[1], "run"), Some(150.0), "what reports print");
         assert_eq!(
             normalising_reference(&[timed("a", 1, 5.0)], "run"),
             None,

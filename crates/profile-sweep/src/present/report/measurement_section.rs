@@ -66,7 +66,7 @@ pub(super) fn measurement_section(
     if let Some(reference) = analysis::normalising_reference(rows, measurement) {
         writeln!(
             out,
-            "Merged from shards measured on different machines: every runtime here is its ratio to its own shard's reference variant times the first shard's reference runtime ({}), so they share one scale. The CSV keeps the raw runtimes and the ratio (`reference_ratio`).\n",
+            "Merged from shards, measured on different machines or at different times: every runtime here is its ratio to its own shard's reference variant times the first shard's reference runtime ({}), so they share one scale. The CSV keeps the raw runtimes and the ratio (`reference_ratio`).\n",
             show(measurement, reference)
         )?;
     }

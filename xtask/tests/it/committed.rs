@@ -632,12 +632,7 @@ fn the_hot_crates_paragraph_quotes_the_default_ladders_hot_csv() {
 #[test]
 fn the_readme_section_on_target_cpu_levels_quotes_its_results() {
     let rows = committed_rows("results/target-cpu");
-    // Every paired ratio and interval end: three decimals, as the report writes them.
-    let ratio = |v: Option<f64>| v.map(|r| format!("{r:.3}"));
-    let ratios = rows
-        .iter()
-        .flat_map(|r| [ratio(r.wall_ratio), ratio(r.wall_ratio_low), ratio(r.wall_ratio_high)]);
-    let ratios: BTreeSet<String> = ratios.flatten().collect();
+    let ratios = wall_ratios(&rows);
     let section = section("results/README.md", "## target-cpu levels");
     let quoted: Vec<&str> = section
         .split([' ', '[', ']', ','])
@@ -755,4 +750,67 @@ fn the_search_section_quotes_the_real_crates_search_time_against_its_grids() {
     );
     let readme = fs::read_to_string(root().join("results/README.md")).unwrap();
     assert!(readme.replace('\n', " ").contains(&quoted), "results/README.md should say: {quoted}");
+}
+
+/// Every paired wall-time ratio and interval end of `rows`, three decimals as reports write them.
+fn wall_ratios(rows: &[profile_sweep::results::rows::Row]) -> BTreeSet<String> {
+    let ratio = |v: Option<f64>| v.map(|r| format!("{r:.3}"));
+    let ratios = rows
+        .iter()
+        .flat_map(|r| [ratio(r.wall_ratio), ratio(r.wall_ratio_low), ratio(r.wall_ratio_high)]);
+    ratios.flatten().collect()
+}
+
+/// The adjudication of choose's contested pick: the contenders re-measured with counts and
+/// paired rounds give a settled verdict, the search's own, and put the grid's noisy verdict
+/// certainly outside the 10% band; `results/README.md` quotes those numbers.
+#[test]
+fn the_choose_adjudication_settles_the_contested_pick_for_the_search() {
+    use profile_sweep::verdict::verdict;
+    let rows = committed_rows("results/choose-verdict");
+    let (grid, search) = (committed_rows("results/choose-full"), committed_rows("results/choose-full-search"));
+    let settled = verdict(&rows).unwrap();
+    assert_eq!(settled.tentative, None, "the adjudication's verdict is settled");
+    let chosen = settled.chosen.variant.as_str();
+    assert_eq!(chosen, verdict(&search).unwrap().chosen.variant, "the search's own verdict");
+    let grid_pick = verdict(&grid).unwrap().chosen.variant.clone();
+    let timed = |variant: &str| {
+        let of = |r: &&profile_sweep::results::rows::Row| {
+            r.variant == variant && r.measurement.as_deref() == Some("fields-50k")
+        };
+        rows.iter().find(of).unwrap_or_else(|| panic!("{variant} was re-measured"))
+    };
+    let fastest = rows.iter().filter_map(|r| r.wall_ratio).min_by(f64::total_cmp).unwrap();
+    let band = fastest * 1.1;
+    assert!(timed(&grid_pick).wall_ratio_low.unwrap() > band, "the grid's pick is outside the band");
+    assert!(timed(chosen).wall_ratio.unwrap() <= band, "the settled pick is inside it");
+    let readme = fs::read_to_string(root().join("results/README.md")).unwrap();
+    let title = "**The contested pick, settled**";
+    let start = readme.find(title).expect("the paragraph");
+    let text = readme[start..].split("\n\n").next().unwrap().replace('\n', " ");
+    for phrase in [
+        format!("The grid's verdict `{grid_pick}` takes"),
+        format!("The settled verdict, on counts with the paired wall time agreeing, is `{chosen}`"),
+    ] {
+        assert!(text.contains(&phrase), "{title} says: {phrase}");
+    }
+    let ratios = wall_ratios(&rows);
+    let quoted = text.split([' ', '[', ']', ',', ')']).map(|w| w.trim_end_matches('x'));
+    let quoted: Vec<&str> =
+        quoted.filter(|w| w.len() == 5 && w.as_bytes()[1] == b'.' && w.parse::<f64>().is_ok()).collect();
+    assert!(quoted.len() >= 9, "{quoted:?}");
+    for ratio in quoted {
+        assert!(ratios.contains(ratio), "{title} quotes {ratio}; results/choose-verdict has no such ratio");
+    }
+    let sizes = rows.iter().filter_map(|r| r.size_bytes);
+    let counts = rows.iter().filter(|r| r.unit.as_deref() == Some("instructions"));
+    let measured: BTreeSet<String> =
+        sizes.chain(counts.filter_map(|r| r.mean_ns.map(|n| n as u64))).map(thousands).collect();
+    let numbers = text.split([' ', '(', ')']).map(|w| w.trim_end_matches([',', '.', ':']));
+    let numbers: Vec<&str> =
+        numbers.filter(|w| w.len() >= 5 && w.contains(',') && w.replace(',', "").parse::<u64>().is_ok()).collect();
+    assert!(numbers.len() >= 5, "{numbers:?}");
+    for number in numbers {
+        assert!(measured.contains(number), "{title} quotes {number}; no such size or count");
+    }
 }

@@ -768,7 +768,8 @@ fn wall_ratios(rows: &[profile_sweep::results::rows::Row]) -> BTreeSet<String> {
 fn the_choose_adjudication_settles_the_contested_pick_for_the_search() {
     use profile_sweep::verdict::verdict;
     let rows = committed_rows("results/choose-verdict");
-    let (grid, search) = (committed_rows("results/choose-full"), committed_rows("results/choose-full-search"));
+    let (grid, search) =
+        (committed_rows("results/choose-full"), committed_rows("results/choose-full-search"));
     let settled = verdict(&rows).unwrap();
     assert_eq!(settled.tentative, None, "the adjudication's verdict is settled");
     let chosen = settled.chosen.variant.as_str();
@@ -782,7 +783,10 @@ fn the_choose_adjudication_settles_the_contested_pick_for_the_search() {
     };
     let fastest = rows.iter().filter_map(|r| r.wall_ratio).min_by(f64::total_cmp).unwrap();
     let band = fastest * 1.1;
-    assert!(timed(&grid_pick).wall_ratio_low.unwrap() > band, "the grid's pick is outside the band");
+    assert!(
+        timed(&grid_pick).wall_ratio_low.unwrap() > band,
+        "the grid's pick is outside the band"
+    );
     assert!(timed(chosen).wall_ratio.unwrap() <= band, "the settled pick is inside it");
     let readme = fs::read_to_string(root().join("results/README.md")).unwrap();
     let title = "**The contested pick, settled**";
@@ -796,19 +800,24 @@ fn the_choose_adjudication_settles_the_contested_pick_for_the_search() {
     }
     let ratios = wall_ratios(&rows);
     let quoted = text.split([' ', '[', ']', ',', ')']).map(|w| w.trim_end_matches('x'));
-    let quoted: Vec<&str> =
-        quoted.filter(|w| w.len() == 5 && w.as_bytes()[1] == b'.' && w.parse::<f64>().is_ok()).collect();
+    let quoted: Vec<&str> = quoted
+        .filter(|w| w.len() == 5 && w.as_bytes()[1] == b'.' && w.parse::<f64>().is_ok())
+        .collect();
     assert!(quoted.len() >= 9, "{quoted:?}");
     for ratio in quoted {
-        assert!(ratios.contains(ratio), "{title} quotes {ratio}; results/choose-verdict has no such ratio");
+        assert!(
+            ratios.contains(ratio),
+            "{title} quotes {ratio}; results/choose-verdict has no such ratio"
+        );
     }
     let sizes = rows.iter().filter_map(|r| r.size_bytes);
     let counts = rows.iter().filter(|r| r.unit.as_deref() == Some("instructions"));
     let measured: BTreeSet<String> =
         sizes.chain(counts.filter_map(|r| r.mean_ns.map(|n| n as u64))).map(thousands).collect();
     let numbers = text.split([' ', '(', ')']).map(|w| w.trim_end_matches([',', '.', ':']));
-    let numbers: Vec<&str> =
-        numbers.filter(|w| w.len() >= 5 && w.contains(',') && w.replace(',', "").parse::<u64>().is_ok()).collect();
+    let numbers: Vec<&str> = numbers
+        .filter(|w| w.len() >= 5 && w.contains(',') && w.replace(',', "").parse::<u64>().is_ok())
+        .collect();
     assert!(numbers.len() >= 5, "{numbers:?}");
     for number in numbers {
         assert!(measured.contains(number), "{title} quotes {number}; no such size or count");

@@ -632,20 +632,8 @@ fn the_hot_crates_paragraph_quotes_the_default_ladders_hot_csv() {
 #[test]
 fn the_readme_section_on_target_cpu_levels_quotes_its_results() {
     let rows = committed_rows("results/target-cpu");
-    let ratios = wall_ratios(&rows);
     let section = section("results/README.md", "## target-cpu levels");
-    let quoted: Vec<&str> = section
-        .split([' ', '[', ']', ','])
-        .map(|w| w.trim_end_matches('x'))
-        .filter(|w| w.len() == 5 && w.as_bytes()[1] == b'.' && w.parse::<f64>().is_ok())
-        .collect();
-    assert!(quoted.len() >= 30, "{quoted:?}");
-    for ratio in quoted {
-        assert!(
-            ratios.contains(ratio),
-            "the section quotes {ratio}; results/target-cpu has no such ratio"
-        );
-    }
+    assert_ratios_quoted(&section, &rows, 30, "results/target-cpu");
     let skipped = rows.iter().filter(|r| {
         r.unit.as_deref() == Some("instructions")
             && r.status == profile_sweep::results::rows::Status::Skipped
@@ -752,13 +740,27 @@ fn the_search_section_quotes_the_real_crates_search_time_against_its_grids() {
     assert!(readme.replace('\n', " ").contains(&quoted), "results/README.md should say: {quoted}");
 }
 
-/// Every paired wall-time ratio and interval end of `rows`, three decimals as reports write them.
-fn wall_ratios(rows: &[profile_sweep::results::rows::Row]) -> BTreeSet<String> {
+/// Every ratio `text` quotes (`d.ddd`, with or without an `x`) is a paired wall-time ratio or
+/// interval end of `rows` (from `results`), three decimals as reports write them; at least `min`.
+fn assert_ratios_quoted(
+    text: &str,
+    rows: &[profile_sweep::results::rows::Row],
+    min: usize,
+    results: &str,
+) {
     let ratio = |v: Option<f64>| v.map(|r| format!("{r:.3}"));
     let ratios = rows
         .iter()
         .flat_map(|r| [ratio(r.wall_ratio), ratio(r.wall_ratio_low), ratio(r.wall_ratio_high)]);
-    ratios.flatten().collect()
+    let ratios: BTreeSet<String> = ratios.flatten().collect();
+    let quoted = text.split([' ', '[', ']', ',', ')']).map(|w| w.trim_end_matches('x'));
+    let quoted: Vec<&str> = quoted
+        .filter(|w| w.len() == 5 && w.as_bytes()[1] == b'.' && w.parse::<f64>().is_ok())
+        .collect();
+    assert!(quoted.len() >= min, "{quoted:?}");
+    for ratio in quoted {
+        assert!(ratios.contains(ratio), "the text quotes {ratio}; {results} has no such ratio");
+    }
 }
 
 /// The adjudication of choose's contested pick: the contenders re-measured with counts and
@@ -798,18 +800,7 @@ fn the_choose_adjudication_settles_the_contested_pick_for_the_search() {
     ] {
         assert!(text.contains(&phrase), "{title} says: {phrase}");
     }
-    let ratios = wall_ratios(&rows);
-    let quoted = text.split([' ', '[', ']', ',', ')']).map(|w| w.trim_end_matches('x'));
-    let quoted: Vec<&str> = quoted
-        .filter(|w| w.len() == 5 && w.as_bytes()[1] == b'.' && w.parse::<f64>().is_ok())
-        .collect();
-    assert!(quoted.len() >= 9, "{quoted:?}");
-    for ratio in quoted {
-        assert!(
-            ratios.contains(ratio),
-            "{title} quotes {ratio}; results/choose-verdict has no such ratio"
-        );
-    }
+    assert_ratios_quoted(&text, &rows, 9, "results/choose-verdict");
     let sizes = rows.iter().filter_map(|r| r.size_bytes);
     let counts = rows.iter().filter(|r| r.unit.as_deref() == Some("instructions"));
     let measured: BTreeSet<String> =

@@ -49,6 +49,11 @@ pub fn verdict(rows: &[Row]) -> Option<Verdict<'_>> {
     let baseline = marked.or_else(|| sizes.iter().copied().find(|r| r.step.is_some()));
     let Some(measurement) = deciding_measurement(rows) else {
         let chosen = sizes.iter().copied().min_by_key(|r| analysis::shipped_size(r))?;
+        let why = if analysis::measurements(rows).is_empty() {
+            "speed was not measured: add a [[run]] with your program's workload (`init` writes one, commented) to weigh size against speed"
+        } else {
+            "no speed measurement succeeded (every run and bench failed; their rows say why), so this is the smallest variant, on size alone"
+        };
         return Some(Verdict {
             chosen,
             goal,
@@ -56,7 +61,7 @@ pub fn verdict(rows: &[Row]) -> Option<Verdict<'_>> {
             baseline,
             tied: Vec::new(),
             clock: None,
-            tentative: Some("speed was not measured: add a [[run]] with your program's workload (`init` writes one, commented) to weigh size against speed".to_owned()),
+            tentative: Some(why.to_owned()),
         });
     };
     let run = run_of(&measurement);
@@ -102,9 +107,16 @@ fn built(rows: &[Row]) -> Vec<&Row> {
     analysis::size_rows(rows).into_iter().filter(ok).collect()
 }
 
-/// Instruction counts first, then the first whole-program wall time, then benchmarks.
+/// Instruction counts first, then the first whole-program wall time, then benchmarks; only
+/// measurements that at least one variant took successfully.
 fn deciding_measurement(rows: &[Row]) -> Option<String> {
-    let measurements = analysis::measurements(rows);
+    let succeeded = |m: &&str| {
+        rows.iter().any(|r| {
+            r.measurement.as_deref() == Some(*m) && r.status == Status::Ok && r.mean_ns.is_some()
+        })
+    };
+    let measurements: Vec<&str> =
+        analysis::measurements(rows).into_iter().filter(succeeded).collect();
     let counted = measurements.iter().find(|m| analysis::unit_of(m) == Unit::Instructions);
     let wall =
         measurements.iter().find(|m| !analysis::is_bench(m) && !analysis::unit_of(m).is_count());
@@ -255,7 +267,7 @@ impl Verdict<'_> {
     /// `run``.
     pub fn rule(&self) -> String {
         let Some(m) = &self.measurement else {
-            return "the smallest variant (no speed was measured)".to_owned();
+            return "the smallest variant (no successful speed measurement)".to_owned();
         };
         let percent = TOLERANCE * 100.0;
         match self.goal {
@@ -578,5 +590,18 @@ mod tests {
         let verdict = super::verdict(&sizes_only).unwrap();
         assert_eq!((verdict.chosen.variant.as_str(), verdict.measurement), ("b", None));
         assert!(verdict.tentative.unwrap().contains("speed was not measured"));
+    }
+
+    #[test]
+    fn runs_that_all_failed_still_give_the_smallest_and_say_why() {
+        let failed = |variant: &str| Row {
+            status: Status::RunFailed,
+            mean_ns: None,
+            ..timed(variant, 100, "run", 1.0e6, "")
+        };
+        let rows = vec![row("a", 100), row("b", 60), failed("a"), failed("b")];
+        let verdict = verdict(&rows).expect("a verdict although no run succeeded");
+        assert_eq!((verdict.chosen.variant.as_str(), verdict.measurement), ("b", None));
+        assert!(verdict.tentative.unwrap().contains("no speed measurement succeeded"));
     }
 }

@@ -360,10 +360,12 @@ pub struct Row {
     pub hot_packages: Option<String>,
     /// What else ran while the measurement did: the CPUs other processes kept busy on average,
     /// from the machine's busy time in `/proc/stat` less the sweep's own (the harness and every
-    /// program it ran), over the measurement's wall time. `/proc/stat` counts in ticks (10 ms),
-    /// so the figure is within 0.1 CPUs either way (and can be slightly negative); empty for a
-    /// measurement too short to tell that closely, where the machine does not say, and in
-    /// results from before 2026-12-01.
+    /// program it ran, a timed rebuild's cargo and rustc included), over the measurement's wall
+    /// time (a timed rebuild's: from before its first repeat to after its last). `/proc/stat`
+    /// counts in ticks (10 ms), so the figure is within 0.1 CPUs either way (and can be slightly
+    /// negative); empty for a measurement too short to tell that closely, where the machine does
+    /// not say, and in results written before the column (2026-12-01; timed rebuilds got it
+    /// later that day).
     pub others_cpus: Option<f64>,
 }
 

@@ -5,6 +5,7 @@
 use std::fmt::{self, Write};
 
 use super::measurement_section::show;
+use crate::plan::measurement::MeasurementName;
 use crate::present::markdown::{Align, Table};
 use crate::present::snippet;
 use crate::present::verdict::{self, Verdict};
@@ -133,10 +134,14 @@ pub(super) fn load_line(rows: &[Row]) -> Option<String> {
 }
 
 /// The report header's line on what else ran while timing: the CPUs other processes kept busy
-/// (`others_cpus`), on average over the timings and at the most; `None` where no timing recorded
-/// the load.
+/// (`others_cpus`), on average over the timings (timed rebuilds included) and at the most; `None`
+/// where no timing recorded the load.
 pub(super) fn others_line(rows: &[Row]) -> Option<String> {
-    let timed = load_timed(rows);
+    // Timed rebuilds record what else ran but not the runnable processes (their own are many).
+    let rebuild =
+        |r: &&Row| r.measurement.as_deref().is_some_and(|m| MeasurementName::parse(m).is_rebuild());
+    let rebuilds = rows.iter().filter(rebuild).filter(|r| r.others_cpus.is_some());
+    let timed: Vec<&Row> = load_timed(rows).into_iter().chain(rebuilds).collect();
     let recorded: Vec<(&Row, f64)> =
         timed.iter().filter_map(|r| Some((*r, r.others_cpus?))).collect();
     let Some((busiest, most)) = recorded.iter().max_by(|a, b| a.1.total_cmp(&b.1)) else {
@@ -202,5 +207,18 @@ mod tests {
         assert!(line.contains("1 timing(s) too short to tell"), "{line}");
         let quiet = others_line(&[timed("a", Some(-0.01)), timed("b", Some(0.0))]).unwrap();
         assert!(quiet.contains("kept 0.00 CPUs") && quiet.contains("at most 0.00"), "{quiet}");
+    }
+
+    #[test]
+    fn the_others_line_counts_timed_rebuilds_too() {
+        let rebuild = |others: Option<f64>| Row {
+            measurement: Some("rebuild:src/main.rs".into()),
+            others_cpus: others,
+            ..row("a", 1)
+        };
+        assert_eq!(others_line(&[rebuild(None)]), None, "nothing recorded, no line");
+        let line = others_line(&[rebuild(Some(0.1)), rebuild(Some(0.3))]).unwrap();
+        assert!(line.contains("kept 0.20 CPUs busy on average over 2 timings"), "{line}");
+        assert!(line.contains("at most 0.30 (`a` `rebuild:src/main.rs`)"), "{line}");
     }
 }

@@ -5,6 +5,7 @@
 use super::{CargoExecutor, Job};
 use crate::build::cargo::{BuildOutcome, CargoTarget};
 use crate::manifest::{guard, leftovers};
+use crate::measure::noise::Load;
 use crate::measure::stats;
 use crate::plan::measurement::rebuild_name;
 use crate::results::rows::{Row, Status};
@@ -22,6 +23,8 @@ pub(super) struct Rebuilt {
     peak_rss_bytes: Option<u64>,
     /// Why a rebuild failed (the rest were not tried).
     failed: Option<String>,
+    /// The machine's CPU times before the first rebuild and after the last: what else ran.
+    load: Load,
 }
 
 impl Rebuilt {
@@ -61,6 +64,7 @@ impl CargoExecutor<'_> {
                         seconds: vec![],
                         peak_rss_bytes: None,
                         failed: failed.clone(),
+                        load: Load::default(),
                     });
                 }
                 continue;
@@ -71,7 +75,9 @@ impl CargoExecutor<'_> {
                     seconds: Vec::new(),
                     peak_rss_bytes: None,
                     failed: None,
+                    load: Load::new(Load::available_cpus()),
                 };
+                rebuilt.load.sample();
                 for _ in 0..spec.repeats {
                     if interrupt::interrupted() {
                         break;
@@ -91,6 +97,7 @@ impl CargoExecutor<'_> {
                         }
                     }
                 }
+                rebuilt.load.sample();
                 all.push(rebuilt);
             }
         }
@@ -110,6 +117,8 @@ impl CargoExecutor<'_> {
                 (None, Some(summary)) => {
                     row.fill_timing(&summary);
                     row.peak_rss_bytes = rebuilt.peak_rss_bytes;
+                    // Not `runnable_max`: the build's own rustc processes are runnable too.
+                    row.others_cpus = rebuilt.load.others_cpus();
                     row.note = Some(format!(
                         "{} rebuilds after touching the file; peak_rss_bytes: the largest cargo or rustc process",
                         nanos.len()

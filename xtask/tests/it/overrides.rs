@@ -111,7 +111,8 @@ fn mixed_variants_are_proposed_from_the_pick_and_its_hot_crates() {
     let rows = sweep(
         &fixture,
         concat!(
-            "package = \"app\"\nrebuild = false\nmixed = true\n[matrix]\nopt-level = [3, \"z\"]\n",
+            "package = \"app\"\nrebuild = false\nmixed = true\nmeasure-order = \"interleaved\"\n",
+            "[matrix]\nopt-level = [3, \"z\"]\n",
             "[[run]]\nname = \"spin\"\nargs = [\"spin\", \"20000\"]\nwarmup = 0\nruns = 2\nhot-crates = true\n",
             "instructions = true\n",
         ),
@@ -128,6 +129,13 @@ fn mixed_variants_are_proposed_from_the_pick_and_its_hot_crates() {
         (speed_first["opt_level"].as_str(), speed_first["deps_opt_level"].as_str()),
         ("3", "z")
     );
+    // Timed after the matrix, in rounds with the baseline again: paired like the matrix.
+    for variant in ["oz-nolto-cgu16-unwind-dbg-hot-o3", "o3-nolto-cgu16-unwind-dbg-deps-oz-hot-o3"]
+    {
+        let timed = rows.iter().find(|r| r["variant"] == variant && r["measurement"] == "spin");
+        let ratio = timed.map(|r| r["wall_ratio"].as_str()).unwrap_or_default();
+        assert!(ratio.parse::<f64>().is_ok_and(|r| r > 0.0), "{variant} is paired: {ratio:?}");
+    }
     let counted = |variant: &str| {
         rows.iter()
             .find(|r| r["variant"] == variant && r["measurement"] == "instructions:spin")

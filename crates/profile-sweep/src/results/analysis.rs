@@ -303,7 +303,8 @@ pub struct Pick<'p, 'a> {
 
 /// The smallest variant whose runtime is within [`TOLERANCE`] of the fastest. A variant whose
 /// mean misses the band but whose interval reaches into it is tied with the band's edge: it
-/// may qualify, and the smaller is picked.
+/// may qualify, and the smaller is picked. Of equal sizes wholly inside the band, the faster
+/// mean is picked, with no tie.
 pub fn smallest_near_fastest<'a, 'b>(points: &'b [Point<'a>]) -> Option<Pick<'b, 'a>> {
     let fastest = points.iter().map(|p| p.mean_ns).min_by(f64::total_cmp)?;
     let band = fastest * (1.0 + TOLERANCE);
@@ -314,8 +315,12 @@ pub fn smallest_near_fastest<'a, 'b>(points: &'b [Point<'a>]) -> Option<Pick<'b,
         points.iter().filter(|p| p.ci_ns.0 <= band && p.size <= by_means.size).collect();
     candidates.sort_by(by_size);
     let chosen = candidates[0];
-    let tied = candidates.into_iter().filter(|p| !std::ptr::eq(*p, chosen)).collect();
-    Some(Pick { chosen, tied })
+    // A candidate of the chosen one's size is no tie when both lie wholly inside the band (exact
+    // counts do): either is the smallest within it.
+    let inside = |p: &Point| p.ci_ns.1 <= band;
+    let open = |p: &&Point| !(p.size == chosen.size && inside(p) && inside(chosen));
+    let others = candidates.into_iter().filter(|p| !std::ptr::eq(*p, chosen));
+    Some(Pick { chosen, tied: others.filter(open).collect() })
 }
 
 /// The fastest variant whose size is within [`TOLERANCE`] of the smallest. Candidates whose
@@ -517,6 +522,31 @@ pub(crate) mod tests {
             .map(|p| p.row.variant.as_str())
             .collect();
         assert_eq!(ids, ["b", "a"], "b is smaller, a is not certainly faster than b, nor b than a");
+    }
+
+    #[test]
+    fn a_variant_of_the_same_size_inside_the_band_is_no_tie() {
+        let count = |v: &str, size, n: f64| Row {
+            measurement: Some("instructions:run".into()),
+            unit: Some("instructions".into()),
+            ..counted(v, size, n)
+        };
+        // Both 300 B and certainly inside the band (exact counts): the fewer instructions win.
+        let rows =
+            [count("mixed", 300, 1000.0), count("reverse", 300, 1001.0), count("big", 900, 950.0)];
+        let points = points(&rows, "instructions:run");
+        let pick = smallest_near_fastest(&points).unwrap();
+        assert_eq!((pick.chosen.row.variant.as_str(), pick.tied.len()), ("mixed", 0));
+        // With intervals that reach past the band's edge, the same size stays a tie.
+        let wide = |v: &str, mean: f64| Row {
+            ci_low_ns: Some(mean - 20.0),
+            ci_high_ns: Some(mean + 20.0),
+            ..timed(v, 300, mean)
+        };
+        let rows = [wide("a", 100.0), wide("b", 101.0), timed("fast-big", 900, 95.0)];
+        let points = super::points(&rows, "run");
+        let pick = smallest_near_fastest(&points).unwrap();
+        assert_eq!((pick.chosen.row.variant.as_str(), pick.tied.len()), ("a", 1));
     }
 
     #[test]

@@ -49,6 +49,8 @@ pub struct CargoExecutor<'a> {
     pub child_seconds: f64,
     /// The most disk the build directories and kept files used at once, bytes.
     pub peak_disk_bytes: u64,
+    /// The baseline as built, once timed in rounds: a later stage's rounds time it again.
+    timed_baseline: Option<BuiltVariant>,
 }
 
 /// What the variants of one strip group share.
@@ -101,6 +103,7 @@ impl<'a> CargoExecutor<'a> {
             ignored_sources: ignored_source_dirs(&prepared.workspace.target_dir),
             child_seconds: 0.0,
             peak_disk_bytes: 0,
+            timed_baseline: None,
         }
     }
 
@@ -307,7 +310,15 @@ impl Executor for CargoExecutor<'_> {
     }
 
     fn measure_interleaved(&mut self, built: &[&BuiltVariant]) -> anyhow::Result<()> {
-        self.measurer.measure_interleaved(built)
+        let is_baseline = |b: &&&BuiltVariant| b.size_row.baseline == Some(true);
+        if let Some(baseline) = built.iter().find(is_baseline) {
+            self.timed_baseline = Some((*baseline).clone());
+            return self.measurer.measure_interleaved(built);
+        }
+        // A later stage (`mixed = true`'s variants) is timed in rounds with the baseline again,
+        // so its ratios are paired too; the baseline's own rows stay those of its first rounds.
+        let all: Vec<&BuiltVariant> = built.iter().copied().chain(&self.timed_baseline).collect();
+        self.measurer.measure_interleaved(&all)
     }
 
     fn finish_group(&mut self) -> anyhow::Result<()> {

@@ -30,6 +30,7 @@ use crate::util::interrupt;
 use crate::util::units::{Unit, human_ns};
 
 /// A variant whose binary (and benches) are built, waiting to be measured.
+#[derive(Clone)]
 pub struct BuiltVariant {
     /// The variant.
     pub variant: Variant,
@@ -69,6 +70,7 @@ pub struct Symbols {
 }
 
 /// A kept bench executable of a built variant.
+#[derive(Clone)]
 pub struct BuiltBench {
     /// The kept copy.
     pub executable: PathBuf,

@@ -135,33 +135,53 @@ pub(super) fn load_line(rows: &[Row]) -> Option<String> {
 
 /// The report header's line on what else ran while timing: the CPUs other processes kept busy
 /// (`others_cpus`), on average over the timings (timed rebuilds included) and at the most; `None`
-/// where no timing recorded the load.
+/// where no timing recorded the load. Rebuilds linked by mold are said apart: mold forks, and
+/// its child finishes after the link returns, unwaited, so its CPU time counts as another's.
 pub(super) fn others_line(rows: &[Row]) -> Option<String> {
     // Timed rebuilds record what else ran but not the runnable processes (their own are many).
     let rebuild =
         |r: &&Row| r.measurement.as_deref().is_some_and(|m| MeasurementName::parse(m).is_rebuild());
-    let rebuilds = rows.iter().filter(rebuild).filter(|r| r.others_cpus.is_some());
+    let (mold, rebuilds): (Vec<&Row>, Vec<&Row>) = rows
+        .iter()
+        .filter(rebuild)
+        .filter(|r| r.others_cpus.is_some())
+        .partition(|r| r.linker.as_deref() == Some("mold"));
     let timed: Vec<&Row> = load_timed(rows).into_iter().chain(rebuilds).collect();
-    let recorded: Vec<(&Row, f64)> =
-        timed.iter().filter_map(|r| Some((*r, r.others_cpus?))).collect();
-    let Some((busiest, most)) = recorded.iter().max_by(|a, b| a.1.total_cmp(&b.1)) else {
-        return (!timed.is_empty()).then(|| {
-            "- what else ran while timing: not recorded (timings too short for `/proc/stat`'s 10 ms ticks to tell within 0.1 CPUs, or results from before the `others_cpus` column of 2026-12-01)".to_owned()
-        });
+    let mold = summed_others(&mold).map(|(mean, most, _)| {
+        format!(
+            "; the {} rebuilds linked by mold add mold's own child, which the link does not wait for: {mean:.2} on average, at most {most:.2}",
+            mold.len()
+        )
+    });
+    let Some((mean, most, busiest)) = summed_others(&timed) else {
+        let first = match (timed.is_empty(), &mold) {
+            (true, None) => return None,
+            (true, Some(_)) => "- what else ran while timing: no other timing recorded".to_owned(),
+            (false, _) => "- what else ran while timing: not recorded (timings too short for `/proc/stat`'s 10 ms ticks to tell within 0.1 CPUs, or results from before the `others_cpus` column of 2026-12-01)".to_owned(),
+        };
+        return Some(first + mold.as_deref().unwrap_or_default());
     };
-    let mean = recorded.iter().map(|(_, cpus)| cpus).sum::<f64>() / recorded.len() as f64;
-    let unrecorded = match timed.len() - recorded.len() {
+    let recorded = timed.iter().filter(|r| r.others_cpus.is_some()).count();
+    let unrecorded = match timed.len() - recorded {
         0 => String::new(),
         n => format!("; {n} timing(s) too short to tell or from before the column"),
     };
     Some(format!(
-        "- what else ran while timing: other processes kept {:.2} CPUs busy on average over {} timings, at most {:.2} (`{}` `{}`), each within ±0.1, from `/proc/stat` less the sweep's own CPU time{unrecorded}",
-        mean.max(0.0),
-        recorded.len(),
-        most.max(0.0),
+        "- what else ran while timing: other processes kept {mean:.2} CPUs busy on average over {recorded} timings, at most {most:.2} (`{}` `{}`), each within ±0.1, from `/proc/stat` less the sweep's own CPU time{unrecorded}{}",
         busiest.variant,
         busiest.measurement.as_deref().unwrap_or_default(),
+        mold.as_deref().unwrap_or_default(),
     ))
+}
+
+/// The mean and the most of `timed`'s recorded `others_cpus` (each at least 0), with the row of
+/// the most; `None` when none recorded it.
+fn summed_others<'r>(timed: &[&'r Row]) -> Option<(f64, f64, &'r Row)> {
+    let recorded: Vec<(&Row, f64)> =
+        timed.iter().filter_map(|r| Some((*r, r.others_cpus?))).collect();
+    let (busiest, most) = recorded.iter().max_by(|a, b| a.1.total_cmp(&b.1))?;
+    let mean = recorded.iter().map(|(_, cpus)| cpus).sum::<f64>() / recorded.len() as f64;
+    Some((mean.max(0.0), most.max(0.0), busiest))
 }
 
 #[cfg(test)]
@@ -220,5 +240,19 @@ mod tests {
         let line = others_line(&[rebuild(Some(0.1)), rebuild(Some(0.3))]).unwrap();
         assert!(line.contains("kept 0.20 CPUs busy on average over 2 timings"), "{line}");
         assert!(line.contains("at most 0.30 (`a` `rebuild:src/main.rs`)"), "{line}");
+        assert!(!line.contains("mold"), "{line}");
+        // mold's own child outlives the link: said apart, not as load.
+        let mold = |others| Row { linker: Some("mold".into()), ..rebuild(Some(others)) };
+        let line = others_line(&[rebuild(Some(0.0)), mold(0.4), mold(0.6)]).unwrap();
+        assert!(line.contains("kept 0.00 CPUs busy on average over 1 timings"), "{line}");
+        assert!(line.contains("the 2 rebuilds linked by mold add mold's own child"), "{line}");
+        assert!(line.ends_with("0.50 on average, at most 0.60"), "{line}");
+        let line = others_line(&[mold(0.4)]).unwrap();
+        assert!(
+            line.starts_with(
+                "- what else ran while timing: no other timing recorded; the 1 rebuilds"
+            ),
+            "{line}"
+        );
     }
 }

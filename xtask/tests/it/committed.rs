@@ -273,7 +273,8 @@ fn the_readme_section_on_ripgreps_inner_loop_quotes_its_results() {
 }
 
 /// Every decimal number the `results/README.md` section titled `title` quotes (a time in s, a
-/// difference or ratio of two means of the same edit, a peak memory in MB) comes from `csv`,
+/// difference or ratio of two means of the same edit, a peak memory in MB, what else ran in
+/// CPUs) comes from `csv`,
 /// which holds at least `min_timed` timed rows, and the section quotes at least 20.
 fn assert_inner_loop_section(csv: &str, title: &str, min_timed: usize) {
     let rows = committed_rows(csv);
@@ -295,6 +296,17 @@ fn assert_inner_loop_section(csv: &str, title: &str, min_timed: usize) {
     for size in rows.iter().filter(|r| r.measurement.is_none()) {
         allowed.extend(size.size_bytes.map(|b| format!("{:.1}MB", b as f64 / 1e6)));
         allowed.extend(size.build_seconds.map(|s| format!("{s:.1}")));
+    }
+    // What else ran, in CPUs: on average over the rebuilds linked by mold, and over the rest.
+    for mold in [true, false] {
+        let others: Vec<f64> = timed
+            .iter()
+            .filter(|r| (r.linker.as_deref() == Some("mold")) == mold)
+            .filter_map(|r| r.others_cpus)
+            .collect();
+        assert!(!others.is_empty(), "{csv}: its rebuilds record what else ran");
+        let mean = others.iter().sum::<f64>() / others.len() as f64;
+        allowed.insert(format!("{:.2}", mean.max(0.0)));
     }
     let mut section = section("results/README.md", title);
     if csv.contains("ripgrep") {
@@ -678,7 +690,14 @@ fn the_readme_section_on_proposed_mixed_profiles_quotes_its_results() {
     }
     let mixed = rows.iter().find(|r| r.variant == "oz-fat-cgu1-abort-sym-hot-o3").unwrap();
     assert_eq!(mixed.hot_packages.as_deref(), Some("serde_json json2csv"), "the proposed set");
-    assert_section_quotes("## Mixed profiles proposed", &rows, also, 3);
+    let timed = rows
+        .iter()
+        .find(|r| r.variant == mixed.variant && r.measurement.as_deref() == Some("convert-200k"));
+    let paired = timed.and_then(|r| r.wall_ratio);
+    assert!(paired.is_some(), "the proposals are timed in rounds with the baseline");
+    let title = "## Mixed profiles proposed";
+    assert_section_quotes(title, &rows, also, 0);
+    assert_ratios_quoted(&section("results/README.md", title), &rows, 9, "results/hot-mixed");
 }
 
 /// The seconds from the first row a sweep wrote to the last (its `finished_at` stamps, each

@@ -362,19 +362,8 @@ fn assert_section_quotes(
         .flatten()
         .map(|ns| format!("{:.1} ms", ns / 1e6))
         .collect();
+    assert_thousands_quoted(&section, &measured, 10, title);
     let words: Vec<&str> = section.as_str().split([' ', '\n', '(', ')', '|', '[', ']']).collect();
-    let numbers: Vec<&str> = words
-        .iter()
-        .map(|w| w.trim_end_matches([',', '.', ':']))
-        .filter(|w| w.len() >= 5 && w.contains(',') && w.replace(',', "").parse::<u64>().is_ok())
-        .collect();
-    assert!(numbers.len() >= 10, "{numbers:?}");
-    for number in numbers {
-        assert!(
-            measured.contains(number),
-            "the README quotes {number} under {title}; its results have no such size or instruction count"
-        );
-    }
     let quoted_runtimes: Vec<String> = words
         .windows(2)
         .filter(|w| w[1] == "ms" && w[0].parse::<f64>().is_ok())
@@ -385,6 +374,23 @@ fn assert_section_quotes(
         assert!(
             runtimes.contains(&runtime),
             "the README quotes {runtime} under {title}; its results have no such mean or bound"
+        );
+    }
+}
+
+/// Every number `text` quotes with thousands separators (a size or a count) is one of
+/// `measured`, and it quotes at least `min`; `title` names the text in a failure.
+fn assert_thousands_quoted(text: &str, measured: &BTreeSet<String>, min: usize, title: &str) {
+    let words = text.split([' ', '\n', '(', ')', '|', '[', ']']);
+    let numbers: Vec<&str> = words
+        .map(|w| w.trim_end_matches([',', '.', ':']))
+        .filter(|w| w.len() >= 5 && w.contains(',') && w.replace(',', "").parse::<u64>().is_ok())
+        .collect();
+    assert!(numbers.len() >= min, "{numbers:?}");
+    for number in numbers {
+        assert!(
+            measured.contains(number),
+            "{title} quotes {number}; its results have no such size or instruction count"
         );
     }
 }
@@ -824,12 +830,5 @@ fn the_choose_adjudication_settles_the_contested_pick_for_the_search() {
     let counts = rows.iter().filter(|r| r.unit.as_deref() == Some("instructions"));
     let measured: BTreeSet<String> =
         sizes.chain(counts.filter_map(|r| r.mean_ns.map(|n| n as u64))).map(thousands).collect();
-    let numbers = text.split([' ', '(', ')']).map(|w| w.trim_end_matches([',', '.', ':']));
-    let numbers: Vec<&str> = numbers
-        .filter(|w| w.len() >= 5 && w.contains(',') && w.replace(',', "").parse::<u64>().is_ok())
-        .collect();
-    assert!(numbers.len() >= 5, "{numbers:?}");
-    for number in numbers {
-        assert!(measured.contains(number), "{title} quotes {number}; no such size or count");
-    }
+    assert_thousands_quoted(&text, &measured, 5, title);
 }

@@ -147,13 +147,12 @@ pub(super) fn others_line(rows: &[Row]) -> Option<String> {
         .filter(|r| r.others_cpus.is_some())
         .partition(|r| r.linker.as_deref() == Some("mold"));
     let timed: Vec<&Row> = load_timed(rows).into_iter().chain(rebuilds).collect();
-    let mold = summed_others(&mold).map(|(mean, most, _)| {
+    let mold = summed_others(&mold).map(|(mean, most, _, n)| {
         format!(
-            "; the {} rebuilds linked by mold add mold's own child, which the link does not wait for: {mean:.2} on average, at most {most:.2}",
-            mold.len()
+            "; the {n} rebuilds linked by mold add mold's own child, which the link does not wait for: {mean:.2} on average, at most {most:.2}"
         )
     });
-    let Some((mean, most, busiest)) = summed_others(&timed) else {
+    let Some((mean, most, busiest, recorded)) = summed_others(&timed) else {
         let first = match (timed.is_empty(), &mold) {
             (true, None) => return None,
             (true, Some(_)) => "- what else ran while timing: no other timing recorded".to_owned(),
@@ -161,7 +160,6 @@ pub(super) fn others_line(rows: &[Row]) -> Option<String> {
         };
         return Some(first + mold.as_deref().unwrap_or_default());
     };
-    let recorded = timed.iter().filter(|r| r.others_cpus.is_some()).count();
     let unrecorded = match timed.len() - recorded {
         0 => String::new(),
         n => format!("; {n} timing(s) too short to tell or from before the column"),
@@ -174,14 +172,14 @@ pub(super) fn others_line(rows: &[Row]) -> Option<String> {
     ))
 }
 
-/// The mean and the most of `timed`'s recorded `others_cpus` (each at least 0), with the row of
-/// the most; `None` when none recorded it.
-fn summed_others<'r>(timed: &[&'r Row]) -> Option<(f64, f64, &'r Row)> {
+/// The mean and the most of `timed`'s recorded `others_cpus` (each at least 0), the row of the
+/// most, and how many recorded it; `None` when none did.
+fn summed_others<'r>(timed: &[&'r Row]) -> Option<(f64, f64, &'r Row, usize)> {
     let recorded: Vec<(&Row, f64)> =
         timed.iter().filter_map(|r| Some((*r, r.others_cpus?))).collect();
     let (busiest, most) = recorded.iter().max_by(|a, b| a.1.total_cmp(&b.1))?;
     let mean = recorded.iter().map(|(_, cpus)| cpus).sum::<f64>() / recorded.len() as f64;
-    Some((mean.max(0.0), most.max(0.0), busiest))
+    Some((mean.max(0.0), most.max(0.0), busiest, recorded.len()))
 }
 
 #[cfg(test)]
